@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from store.types import UTCDateTime
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -17,7 +19,7 @@ metadata = sa.MetaData(
     }
 )
 
-TS = sa.DateTime(timezone=True)
+TS = UTCDateTime()
 
 sources = sa.Table(
     "sources",

@@ -1,0 +1,39 @@
+"""``Archive``: the one typed API through which every other folder reads and writes the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from store.blobs import BlobStore
+from store.changes import ChangesMixin
+from store.crawls import CrawlsMixin
+from store.db import open_engine
+from store.integrity import IntegrityMixin
+from store.subscriptions import SubscriptionsMixin
+from store.versions import VersionsMixin
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("PAYERWATCH_DATA") or "data")
+
+
+class Archive(CrawlsMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
+    """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
+
+    Opening applies pending migrations, so every command works on a fresh directory.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, database_url: str | None = None):
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.engine = open_engine(self.data_dir, database_url)
+        self.blobs = BlobStore(self.data_dir / "blobs")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,99 @@
+"""Content-addressed storage of raw document bytes: ``blobs/ab/cd/<sha256>``.
+
+Raw bytes are the evidence behind every change we announce, so a blob is written atomically (temp file
+in the same directory, fsync, rename) and never rewritten: an interrupted write leaves at most a stray
+temp file, never a partial blob under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class BlobProblem:
+    sha256: str
+    path: Path
+    problem: str  # "missing" | "corrupt"
+
+
+class BlobStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` and return its sha256; a blob already present is left untouched."""
+        digest = sha256_hex(data)
+        final = self.path_for(digest)
+        if final.is_file():
+            return digest
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=final.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        _fsync_dir(final.parent)
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
+
+    def iter_shas(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                yield path.name
+
+    def check(self, sha256: str) -> BlobProblem | None:
+        """Re-hash one blob (streaming, so huge PDFs do not load into memory)."""
+        path = self.path_for(sha256)
+        if not path.is_file():
+            return BlobProblem(sha256, path, "missing")
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != sha256:
+            return BlobProblem(sha256, path, "corrupt")
+        return None
+
+    def stray_temp_files(self) -> list[Path]:
+        return sorted(self.root.glob("??/??/.tmp-*")) if self.root.is_dir() else []
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,166 @@
+"""Sources, crawl runs, policies and fetches: what the crawler writes on every attempt.
+
+Failures are facts about a fetch, never about a policy: a timeout or a 503 is one more fetch row with an
+``error``; it never touches the policy's versions or status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from store import schema as t
+from store.base import ArchiveBase, row_to, values_of
+from store.models import CrawlRun, Fetch, Policy, Source, utcnow
+
+
+class CrawlsMixin(ArchiveBase):
+    # -- sources ------------------------------------------------------------------------------------
+    def upsert_source(self, source: Source) -> Source:
+        now = utcnow()
+        values = values_of(source, t.sources) | {"updated_at": now}
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.id == source.id)).first()
+            if exists:
+                conn.execute(t.sources.update().where(t.sources.c.id == source.id).values(**values))
+            else:
+                conn.execute(t.sources.insert().values(**values, created_at=now))
+        return source
+
+    def get_source(self, source_id: str) -> Source | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.sources).where(t.sources.c.id == source_id)).first()
+        return row_to(Source, row) if row else None
+
+    def list_sources(self) -> list[Source]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.sources).order_by(t.sources.c.id)).all()
+        return [row_to(Source, r) for r in rows]
+
+    # -- crawl runs ---------------------------------------------------------------------------------
+    def start_run(self, source_id: str, started_at: dt.datetime | None = None) -> CrawlRun:
+        started_at = started_at or utcnow()
+        with self.engine.begin() as conn:
+            run_id = conn.execute(
+                t.crawl_runs.insert().values(source_id=source_id, started_at=started_at, status="running")
+            ).inserted_primary_key[0]
+        return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
+
+    def finish_run(self, run: CrawlRun) -> CrawlRun:
+        run.finished_at = run.finished_at or utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.crawl_runs.update().where(t.crawl_runs.c.id == run.id).values(**values_of(run, t.crawl_runs))
+            )
+        return run
+
+    def get_run(self, run_id: int) -> CrawlRun | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.crawl_runs).where(t.crawl_runs.c.id == run_id)).first()
+        return row_to(CrawlRun, row) if row else None
+
+    def list_runs(self, source_id: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        q = sa.select(t.crawl_runs).order_by(t.crawl_runs.c.id.desc()).limit(limit)
+        if source_id:
+            q = q.where(t.crawl_runs.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [row_to(CrawlRun, r) for r in conn.execute(q)]
+
+    # -- policies -----------------------------------------------------------------------------------
+    def upsert_policy(self, policy: Policy, seen_at: dt.datetime | None = None) -> Policy:
+        """Create the policy or refresh its title/url/last_seen; identity never changes here."""
+        seen_at = seen_at or utcnow()
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy.id)).first()
+            if row is None:
+                values = values_of(policy, t.policies) | {"first_seen": seen_at, "last_seen": seen_at}
+                conn.execute(t.policies.insert().values(**values))
+            else:
+                update = {"last_seen": seen_at, "url": policy.url}
+                if policy.title:
+                    update["title"] = policy.title
+                if policy.policy_number:
+                    update["policy_number"] = policy.policy_number
+                conn.execute(t.policies.update().where(t.policies.c.id == policy.id).values(**update))
+            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy.id)).one()
+        return row_to(Policy, row)
+
+    def get_policy(self, policy_id: str) -> Policy | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy_id)).first()
+        return row_to(Policy, row) if row else None
+
+    def list_policies(self, source_id: str | None = None) -> list[Policy]:
+        q = sa.select(t.policies).order_by(t.policies.c.id)
+        if source_id:
+            q = q.where(t.policies.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [row_to(Policy, r) for r in conn.execute(q)]
+
+    def set_policy_status(
+        self, policy_id: str, status: str, missing_count: int, retired_at: dt.datetime | None = None
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.policies.update()
+                .where(t.policies.c.id == policy_id)
+                .values(status=status, missing_count=missing_count, retired_at=retired_at)
+            )
+
+    # -- fetches ------------------------------------------------------------------------------------
+    def record_fetch(self, fetch: Fetch) -> Fetch:
+        with self.engine.begin() as conn:
+            fetch.id = conn.execute(
+                t.fetches.insert().values(**values_of(fetch, t.fetches, skip=("id",)))
+            ).inserted_primary_key[0]
+        return fetch
+
+    def list_fetches(
+        self, source_id: str | None = None, run_id: int | None = None, url: str | None = None, limit: int = 1000
+    ) -> list[Fetch]:
+        q = sa.select(t.fetches).order_by(t.fetches.c.id)
+        if source_id:
+            q = q.where(t.fetches.c.source_id == source_id)
+        if run_id:
+            q = q.where(t.fetches.c.run_id == run_id)
+        if url:
+            q = q.where(t.fetches.c.url == url)
+        with self.engine.connect() as conn:
+            return [row_to(Fetch, r) for r in conn.execute(q.limit(limit))]
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        """Validators from the last successful fetch of ``url`` for If-None-Match / If-Modified-Since.
+
+        Only used when we still hold the bytes that fetch returned, so a 304 can never hide a version
+        that the archive lost.
+        """
+        q = (
+            sa.select(t.fetches.c.etag, t.fetches.c.last_modified, t.fetches.c.sha256)
+            .where(t.fetches.c.url == url, t.fetches.c.outcome.in_(("new_version", "unchanged", "not_modified")))
+            .where(sa.or_(t.fetches.c.etag.is_not(None), t.fetches.c.last_modified.is_not(None)))
+            .order_by(t.fetches.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            return {}
+        headers = {}
+        if row.etag:
+            headers["If-None-Match"] = row.etag
+        if row.last_modified:
+            headers["If-Modified-Since"] = row.last_modified
+        return headers
+
+    def last_good_fetch(self, url: str) -> Fetch | None:
+        """The newest fetch of ``url`` that yielded (or confirmed) bytes we hold."""
+        q = (
+            sa.select(t.fetches)
+            .where(t.fetches.c.url == url, t.fetches.c.sha256.is_not(None))
+            .order_by(t.fetches.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return row_to(Fetch, row) if row else None

@@ -1,0 +1,87 @@
+"""Per-source health and archive integrity (``payerwatch status`` / ``payerwatch verify``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from store import schema as t
+from store.base import ArchiveBase, row_to
+from store.models import CrawlRun, IntegrityProblem, SourceStatus
+
+
+class IntegrityMixin(ArchiveBase):
+    def source_status(self) -> list[SourceStatus]:
+        """One row per source. ``open_errors`` counts the errored fetches of the latest run."""
+        out = []
+        with self.engine.connect() as conn:
+            for src in self.list_sources():
+                run_row = conn.execute(
+                    sa.select(t.crawl_runs)
+                    .where(t.crawl_runs.c.source_id == src.id)
+                    .order_by(t.crawl_runs.c.id.desc())
+                    .limit(1)
+                ).first()
+                run = row_to(CrawlRun, run_row) if run_row else None
+                n_policies = conn.execute(
+                    sa.select(sa.func.count()).select_from(t.policies).where(t.policies.c.source_id == src.id)
+                ).scalar_one()
+                n_versions = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(t.versions.join(t.policies, t.policies.c.id == t.versions.c.policy_id))
+                    .where(t.policies.c.source_id == src.id)
+                ).scalar_one()
+                errors, last_error = 0, None
+                if run is not None:
+                    err_rows = conn.execute(
+                        sa.select(t.fetches.c.url, t.fetches.c.error)
+                        .where(t.fetches.c.run_id == run.id, t.fetches.c.outcome == "error")
+                        .order_by(t.fetches.c.id.desc())
+                    ).all()
+                    errors = len(err_rows)
+                    if err_rows:
+                        last_error = f"{err_rows[0].url}: {err_rows[0].error}"
+                    elif run.status == "failed":
+                        last_error = run.message
+                out.append(SourceStatus(src, run, n_policies, n_versions, errors, last_error))
+        return out
+
+    def verify(self) -> list[IntegrityProblem]:
+        """Re-hash every blob and check that every row points at something that exists."""
+        problems: list[IntegrityProblem] = []
+        with self.engine.connect() as conn:
+            known = {r.sha256 for r in conn.execute(sa.select(t.versions.c.sha256).distinct())}
+            for sha in sorted(known):
+                bad = self.blobs.check(sha)
+                if bad:
+                    problems.append(IntegrityProblem("blob", str(bad.path), bad.problem))
+            problems += self._dangling(conn)
+        for sha in self.blobs.iter_shas():
+            if sha not in known:
+                bad = self.blobs.check(sha)
+                if bad:
+                    problems.append(IntegrityProblem("blob", str(bad.path), bad.problem))
+        for tmp in self.blobs.stray_temp_files():
+            problems.append(IntegrityProblem("temp-file", str(tmp), "left by an interrupted write"))
+        return problems
+
+    def _dangling(self, conn: sa.Connection) -> list[IntegrityProblem]:
+        """Portable foreign-key check (SQLite can hold violations made with foreign_keys off)."""
+        problems = []
+        for table in t.metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                col, target = fk.parent, fk.column
+                q = (
+                    sa.select(table.c[col.name])
+                    .select_from(table.outerjoin(target.table, col == target))
+                    .where(col.is_not(None), target.is_(None))
+                    .limit(5)
+                )
+                for row in conn.execute(q):
+                    problems.append(
+                        IntegrityProblem(
+                            "foreign-key",
+                            f"{table.name}.{col.name}={row[0]}",
+                            f"no {target.table.name}.{target.name} with that value",
+                        )
+                    )
+        return problems

@@ -1,0 +1,179 @@
+"""Typed records crossing the boundary between ``store/`` and the rest of payerwatch.
+
+Other folders never write SQL; they pass and receive these dataclasses through ``store.Archive``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+PROGRAMS = ("commercial", "medicare", "medicaid", "federal")
+KINDS = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired", "reinstated")
+SEVERITIES = ("low", "medium", "high", "critical")
+KIND_SEVERITY = {
+    "new_policy": "high",
+    "coverage_position": "critical",
+    "criteria": "high",
+    "codes": "medium",
+    "wording": "medium",
+    "dates": "low",
+    "retired": "high",
+    "reinstated": "high",
+}
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Source:
+    id: str
+    payer: str
+    program: str = "commercial"
+    state: str | None = None
+    spider: str = "generic"
+    schedule: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlRun:
+    id: int
+    source_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    status: str = "running"
+    documents: int = 0
+    not_modified: int = 0
+    new_versions: int = 0
+    changes: int = 0
+    errors: int = 0
+    message: str | None = None
+
+
+@dataclass
+class Policy:
+    id: str
+    source_id: str
+    url: str
+    policy_number: str | None = None
+    title: str | None = None
+    status: str = "active"
+    missing_count: int = 0
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    retired_at: dt.datetime | None = None
+
+
+@dataclass
+class Fetch:
+    source_id: str
+    url: str
+    outcome: str  # new_version | unchanged | not_modified | error | missing
+    fetched_at: dt.datetime = field(default_factory=utcnow)
+    run_id: int | None = None
+    policy_id: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    error_kind: str | None = None
+    error: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Version:
+    id: int
+    policy_id: str
+    seq: int
+    sha256: str
+    url: str
+    size: int
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    media_type: str | None = None
+    title: str | None = None
+    policy_number: str | None = None
+    published: dt.date | None = None
+    effective: dt.date | None = None
+    next_review: dt.date | None = None
+    mentions_topic: bool = False
+    text_hash: str | None = None
+    extractor_version: str | None = None
+    extract_error: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Change:
+    id: str
+    policy_id: str
+    kind: str
+    severity: str
+    summary: str
+    detected_at: dt.datetime
+    old_version_id: int | None = None
+    new_version_id: int | None = None
+    drugs: list[str] = field(default_factory=list)
+    details: list[Any] = field(default_factory=list)
+    diff: list[Any] = field(default_factory=list)
+    evidence: list[Any] = field(default_factory=list)
+    revision_note: str | None = None
+    needs_review: bool = False
+    effective_date: dt.date | None = None
+
+
+@dataclass
+class Subscription:
+    id: int
+    email: str
+    payers: list[str] = field(default_factory=list)
+    drugs: list[str] = field(default_factory=list)
+    min_severity: str = "low"
+    digest: str = "immediate"
+    active: bool = True
+    created_at: dt.datetime | None = None
+    unsubscribed_at: dt.datetime | None = None
+
+
+@dataclass
+class Delivery:
+    id: int
+    change_id: str
+    subscription_id: int
+    status: str = "pending"
+    digest_key: str | None = None
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    last_error: str | None = None
+    sent_at: dt.datetime | None = None
+    message_id: str | None = None
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class SourceStatus:
+    source: Source
+    last_run: CrawlRun | None
+    policies: int
+    versions: int
+    open_errors: int
+    last_error: str | None = None
+
+
+@dataclass
+class IntegrityProblem:
+    what: str  # "blob" | "foreign-key" | "temp-file"
+    where: str
+    problem: str

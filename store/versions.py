@@ -1,0 +1,189 @@
+"""Versions (distinct contents of a policy), their blobs, passages and coverage facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import sqlalchemy as sa
+
+from extractors.model import ExtractedPolicy
+from store import schema as t
+from store.base import ArchiveBase, row_to
+from store.models import Version, utcnow
+
+
+class VersionsMixin(ArchiveBase):
+    def add_version(
+        self,
+        policy_id: str,
+        data: bytes,
+        url: str,
+        media_type: str | None = None,
+        seen_at: dt.datetime | None = None,
+    ) -> tuple[Version, bool]:
+        """Keep ``data`` as a version of the policy; return (version, created).
+
+        Bytes already archived for this policy only refresh ``last_seen``: a site that flips back to an
+        older document does not create a new version (the differ still sees the flip through fetches).
+        The blob is written before the row, so a row never points at bytes we do not have.
+        """
+        seen_at = seen_at or utcnow()
+        sha = self.blobs.put(data)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(t.versions).where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
+            ).first()
+            if row is not None:
+                conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=seen_at))
+                return self._version(conn, row.id), False
+            seq = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(t.versions.c.seq), 0)).where(
+                    t.versions.c.policy_id == policy_id
+                )
+            ).scalar_one()
+            vid = conn.execute(
+                t.versions.insert().values(
+                    policy_id=policy_id,
+                    seq=seq + 1,
+                    sha256=sha,
+                    url=url,
+                    media_type=media_type,
+                    size=len(data),
+                    first_seen=seen_at,
+                    last_seen=seen_at,
+                )
+            ).inserted_primary_key[0]
+            return self._version(conn, vid), True
+
+    def touch_version(self, version_id: int, seen_at: dt.datetime | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.versions.update().where(t.versions.c.id == version_id).values(last_seen=seen_at or utcnow())
+            )
+
+    def set_extraction(self, version_id: int, extracted: ExtractedPolicy | None, error: str | None = None) -> None:
+        """Store what the extractors read from a version, replacing any earlier extraction of it."""
+        with self.engine.begin() as conn:
+            conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
+            conn.execute(t.facts.delete().where(t.facts.c.version_id == version_id))
+            if extracted is None:
+                conn.execute(
+                    t.versions.update()
+                    .where(t.versions.c.id == version_id)
+                    .values(extraction=None, extract_error=error, mentions_topic=False)
+                )
+                return
+            meta = extracted.metadata
+            conn.execute(
+                t.versions.update()
+                .where(t.versions.c.id == version_id)
+                .values(
+                    extraction=extracted.to_dict(),
+                    extractor_version=extracted.extractor_version,
+                    extract_error=None,
+                    title=meta.title,
+                    policy_number=meta.policy_number,
+                    published=meta.published,
+                    effective=meta.effective,
+                    next_review=meta.next_review,
+                    mentions_topic=extracted.mentions_topic,
+                    text_hash=hashlib.sha256(extracted.text.encode()).hexdigest(),
+                )
+            )
+            if extracted.passages:
+                conn.execute(
+                    t.passages.insert(),
+                    [
+                        {
+                            "version_id": version_id,
+                            "ordinal": i,
+                            "heading": p.heading,
+                            "section_path": list(p.section_path),
+                            "text": p.text,
+                            "start": p.start,
+                            "end": p.end,
+                            "page_start": p.page_start,
+                            "page_end": p.page_end,
+                            "drugs": list(p.drugs),
+                            "indications": list(p.indications),
+                            "codes": list(p.codes),
+                        }
+                        for i, p in enumerate(extracted.passages)
+                    ],
+                )
+            if extracted.facts:
+                conn.execute(
+                    t.facts.insert(),
+                    [
+                        {
+                            "version_id": version_id,
+                            "drug": f.drug,
+                            "indication": f.indication,
+                            "field": f.field,
+                            "value": f.value,
+                            "sentence": f.sentence,
+                            "start": f.start,
+                            "end": f.end,
+                            "page": f.page,
+                        }
+                        for f in extracted.facts
+                    ],
+                )
+
+    def set_version_note(self, version_id: int, note: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.versions.update().where(t.versions.c.id == version_id).values(note=note))
+
+    def get_version(self, version_id: int) -> Version | None:
+        with self.engine.connect() as conn:
+            return self._version(conn, version_id)
+
+    def get_extraction(self, version_id: int) -> ExtractedPolicy | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                sa.select(t.versions.c.extraction).where(t.versions.c.id == version_id)
+            ).scalar_one_or_none()
+        return ExtractedPolicy.from_dict(data) if data else None
+
+    def version_bytes(self, version_id: int) -> bytes:
+        version = self.get_version(version_id)
+        if version is None:
+            raise KeyError(version_id)
+        return self.blobs.get(version.sha256)
+
+    def list_versions(self, policy_id: str) -> list[Version]:
+        q = sa.select(*_version_cols()).where(t.versions.c.policy_id == policy_id).order_by(t.versions.c.seq)
+        with self.engine.connect() as conn:
+            return [row_to(Version, r) for r in conn.execute(q)]
+
+    def latest_version(self, policy_id: str) -> Version | None:
+        versions = self.list_versions(policy_id)
+        return versions[-1] if versions else None
+
+    def find_versions(self, sha256_prefix: str, policy_id: str | None = None) -> list[Version]:
+        q = sa.select(*_version_cols()).where(t.versions.c.sha256.startswith(sha256_prefix))
+        if policy_id:
+            q = q.where(t.versions.c.policy_id == policy_id)
+        with self.engine.connect() as conn:
+            return [row_to(Version, r) for r in conn.execute(q.order_by(t.versions.c.id))]
+
+    def list_passages(self, version_id: int) -> list[dict[str, Any]]:
+        q = sa.select(t.passages).where(t.passages.c.version_id == version_id).order_by(t.passages.c.ordinal)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def list_facts(self, version_id: int) -> list[dict[str, Any]]:
+        q = sa.select(t.facts).where(t.facts.c.version_id == version_id).order_by(t.facts.c.id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def _version(self, conn: sa.Connection, version_id: int) -> Version | None:
+        row = conn.execute(sa.select(*_version_cols()).where(t.versions.c.id == version_id)).first()
+        return row_to(Version, row) if row else None
+
+
+def _version_cols() -> list[sa.Column]:
+    """Every version column but the (large) extraction JSON."""
+    return [c for c in t.versions.columns if c.name != "extraction"]

@@ -1,0 +1,3 @@
+from payerwatch.cli import main
+
+main()

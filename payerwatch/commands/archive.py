@@ -1,0 +1,67 @@
+"""``status`` and ``verify``: is each source healthy, and is the archive intact?"""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+
+def _fmt_time(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+@click.command()
+@click.pass_obj
+def status(ctx) -> None:
+    """Per source: last crawl, documents, versions and open errors.
+
+    Example:
+
+        payerwatch status
+    """
+    rows = ctx.archive.source_status()
+    console = Console()
+    if not rows:
+        console.print("No sources yet: run [bold]payerwatch crawl[/bold] first.")
+        return
+    table = Table(title=f"payerwatch archive {ctx.data_dir}")
+    for col in ("source", "payer", "last crawl", "result", "policies", "versions", "errors", "last error"):
+        table.add_column(col)
+    for st in rows:
+        run = st.last_run
+        result = run.status if run else "-"
+        table.add_row(
+            st.source.id,
+            st.source.payer,
+            _fmt_time(run.started_at if run else None),
+            result,
+            str(st.policies),
+            str(st.versions),
+            str(st.open_errors),
+            (st.last_error or "")[:80],
+        )
+    console.print(table)
+
+
+@click.command()
+@click.pass_obj
+def verify(ctx) -> None:
+    """Re-hash every archived blob and check every reference in the database; exit 1 on problems.
+
+    Example:
+
+        payerwatch verify
+    """
+    problems = ctx.archive.verify()
+    for p in problems:
+        click.echo(f"{p.what}: {p.where}: {p.problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        raise SystemExit(1)
+    click.echo("archive OK")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(status)
+    cli.add_command(verify)

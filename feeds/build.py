@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds.render import (
     DRUG_LABELS,
@@ -28,6 +29,7 @@ from store.models import KINDS, SEVERITIES, severity_rank
 from store.outbox import ChangeContext
 
 FORMATS = ("atom", "rss")
+ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 100
 FACETS = ("payer", "drug", "kind", "severity")
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -167,8 +169,21 @@ def build_feed(
     for ctx in entries:
         _add_entry(fg, ctx, base_url)
     if fmt == "atom":
-        return fg.atom_str(pretty=True)
+        return _with_link_rels(fg.atom_str(pretty=True), entries)
     return fg.rss_str(pretty=True)
+
+
+def _with_link_rels(data: bytes, entries: list[ChangeContext]) -> bytes:
+    """Put back the entries' ``rel`` attributes, which feedgen 1.0 drops from Atom entry links.
+
+    (Its ``FeedEntry.atom_entry`` shadows the link dict with the new XML element before reading ``rel``.)
+    Our entries carry at most two links, added in this order: the diff page, then the payer's document.
+    """
+    root = etree.fromstring(data)
+    for element, _ctx in zip(root.iter(f"{{{ATOM_NS}}}entry"), entries, strict=True):
+        for link, rel in zip(element.findall(f"{{{ATOM_NS}}}link"), ("alternate", "related"), strict=False):
+            link.set("rel", rel)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 def _add_entry(fg: FeedGenerator, ctx: ChangeContext, base_url: str) -> None:

@@ -50,7 +50,9 @@ def make_change(archive: Archive, spec: dict, detected_at: dt.datetime | None = 
         details=[dict(d, evidence=None) for d in spec.get("details", [])],
         diff=[list(op) for op in spec.get("diff", [])],
         revision_note=spec.get("revision_note"),
-        effective_date=dt.date.fromisoformat(str(spec["effective_date"])) if spec.get("effective_date") else None,
+        effective_date=dt.date.fromisoformat(str(spec["effective_date"]))
+        if spec.get("effective_date")
+        else None,
     )
     stored, _ = archive.add_change(change)
     return stored

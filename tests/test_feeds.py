@@ -101,7 +101,8 @@ def test_feed_keeps_latest_hundred(archive):
     spec = load_cases()["changes"][0]
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     made = [
-        make_change(archive, dict(spec, key=f"n{i}"), start + dt.timedelta(hours=i)) for i in range(FEED_LIMIT + 5)
+        make_change(archive, dict(spec, key=f"n{i}"), start + dt.timedelta(hours=i))
+        for i in range(FEED_LIMIT + 5)
     ]
     for fmt in ("atom", "rss"):
         _, parsed = _feed(archive, fmt)
@@ -119,7 +120,9 @@ def test_empty_feed_is_valid(archive):
 def test_cli_feed_and_publish(archive, seeded, data_dir, tmp_path):
     env = {"PAYERWATCH_BASE_URL": BASE}
     out = tmp_path / "spravato.rss"
-    res = run_cli("feed", "--format", "rss", "--drug", "esketamine", "--out", str(out), data_dir=data_dir, env=env)
+    res = run_cli(
+        "feed", "--format", "rss", "--drug", "esketamine", "--out", str(out), data_dir=data_dir, env=env
+    )
     assert res.returncode == 0, res.stderr
     parsed = feedparser.parse(out.read_bytes())
     assert not parsed.bozo

@@ -97,3 +97,59 @@ class Served:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts.
+
+    ``reject`` recipients get a permanent 550 at RCPT, ``tempfail`` ones a 451.
+    """
+
+    def __init__(self, port: int | None = None, reject: tuple[str, ...] = (), tempfail: tuple[str, ...] = ()):
+        from aiosmtpd.controller import Controller
+
+        self.port = port or free_port()
+        self.reject, self.tempfail = set(reject), set(tempfail)
+        self.messages: list = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.reject:
+            return "550 5.1.1 No such mailbox here"
+        if address in self.tempfail:
+            return "451 4.3.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), msg))
+        return "250 2.0.0 Accepted"
+
+    def by_recipient(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for rcpts, msg in self.messages:
+            for r in rcpts:
+                out.setdefault(r, []).append(msg)
+        return out
+
+    def __enter__(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+def mail_settings(port: int, base_url: str = "https://watch.example.org", secret: str = "test-secret"):
+    from feeds.config import Settings, SmtpSettings
+
+    return Settings(
+        base_url=base_url,
+        secret=secret,
+        mail_from="payerwatch <alerts@watch.example.org>",
+        smtp=SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=10),
+    )

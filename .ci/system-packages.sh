@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages payerwatch's tests and benchmarks need, only when one is missing.
+# Installs the Debian packages payerwatch's tests and benchmarks need (PostgreSQL: the store's tests
+# run on it too), only when one is missing.
 # CI starts from a clean machine, so this is the one place that knows what the system must provide.
 set -euo pipefail
 
@@ -7,6 +8,7 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
 command -v chromium  >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then

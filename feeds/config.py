@@ -20,7 +20,7 @@ SECRET_FILE = "secret.key"
 class SmtpSettings:
     host: str = "127.0.0.1"
     port: int = 25
-    security: str = "none"  # starttls | tls | none
+    security: str = "starttls"  # starttls | tls | none
     user: str | None = None
     password: str | None = None
     timeout: float = 30.0
@@ -34,7 +34,7 @@ class Settings:
     smtp: SmtpSettings
 
 
-def _secret(data_dir: Path | None) -> str:
+def secret_for(data_dir: Path | None) -> str:
     """``PAYERWATCH_SECRET``, else a random secret kept next to the archive.
 
     Persisting it in the data directory keeps links valid across restarts without asking every user to
@@ -48,9 +48,16 @@ def _secret(data_dir: Path | None) -> str:
     path = Path(data_dir) / SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(32))
+        try:
+            os.link(tmp, path)  # atomic and refuses to overwrite: a concurrent first run keeps one secret
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
@@ -59,10 +66,10 @@ def base_url() -> str:
 
 
 def smtp_settings() -> SmtpSettings:
-    security = (os.environ.get("PAYERWATCH_SMTP_SECURITY") or "none").lower()
+    security = (os.environ.get("PAYERWATCH_SMTP_SECURITY") or "starttls").lower()
     if security not in ("starttls", "tls", "none"):
         raise ValueError(f"PAYERWATCH_SMTP_SECURITY must be starttls, tls or none, not {security!r}")
-    default_port = {"tls": 465, "starttls": 587}.get(security, 25)
+    default_port = 465 if security == "tls" else 25
     return SmtpSettings(
         host=os.environ.get("PAYERWATCH_SMTP_HOST") or "127.0.0.1",
         port=int(os.environ.get("PAYERWATCH_SMTP_PORT") or default_port),
@@ -75,7 +82,7 @@ def smtp_settings() -> SmtpSettings:
 def load_settings(data_dir: Path | None = None) -> Settings:
     return Settings(
         base_url=base_url(),
-        secret=_secret(data_dir),
-        mail_from=os.environ.get("PAYERWATCH_MAIL_FROM") or "payerwatch <payerwatch@localhost>",
+        secret=secret_for(data_dir),
+        mail_from=os.environ.get("PAYERWATCH_MAIL_FROM") or "payerwatch@localhost",
         smtp=smtp_settings(),
     )

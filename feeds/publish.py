@@ -62,3 +62,10 @@ def publish(archive: Archive, out_dir: Path, base_url: str) -> list[Path]:
     _write(index, index_html(specs, contexts).encode())
     written.append(index)
     return written
+
+
+def publish_all(archive: Archive, out_dir: Path, base_url: str | None = None) -> list[Path]:
+    """What the scheduler and the demo call after each crawl: ``publish`` with the configured base URL."""
+    from feeds.config import base_url as env_base_url
+
+    return publish(archive, out_dir, (base_url or env_base_url()).rstrip("/"))

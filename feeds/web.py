@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from feeds.build import FORMATS, build_feed, feed_from_path
 from feeds.config import base_url as env_base_url
-from feeds.config import load_settings
+from feeds.config import secret_for
 from feeds.publish import feed_specs, index_html
 from feeds.render import esc
 from feeds.tokens import read_token
@@ -36,7 +36,7 @@ def _base_url() -> str:
 def _secret() -> str:
     secret = current_app.config.get("SECRET")
     if not secret:
-        secret = load_settings(_archive().data_dir).secret
+        secret = secret_for(_archive().data_dir)
         current_app.config["SECRET"] = secret
     return secret
 

@@ -8,7 +8,6 @@ import feedparser
 import pytest
 
 from feeds.build import FEED_LIMIT, FeedFilter, build_feed
-from feeds.publish import publish
 from feeds.render import entry_id
 from tests.feeds_helpers import load_cases, make_change, seed, seed_sources
 from tests.support import run_cli

@@ -104,3 +104,41 @@ def test_alert_commands(data_dir):
     res = run_cli("subscriptions", data_dir=data_dir)
     assert "clinic@example.org" not in res.stdout and "other@example.org" in res.stdout
     assert "clinic@example.org" in run_cli("subscriptions", "--all", data_dir=data_dir).stdout
+
+
+def test_scheduler_entry_points_and_serve_app_agree_on_the_secret(archive, monkeypatch, tmp_path):
+    """``send_pending`` (scheduler, demo) signs with the archive's own secret; ``serve``'s app honours it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from feeds.mailer import send_pending
+    from feeds.publish import publish_all
+    from payerwatch.webapp import build_app
+
+    monkeypatch.delenv("PAYERWATCH_SECRET", raising=False)
+    sub = archive.add_subscription("clinic@clinic.test", min_severity="critical")
+    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    app = build_app(archive)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with SmtpSink() as sink:
+            monkeypatch.setenv("PAYERWATCH_BASE_URL", url)
+            monkeypatch.setenv("PAYERWATCH_SMTP_PORT", str(sink.port))
+            monkeypatch.setenv("PAYERWATCH_SMTP_SECURITY", "none")
+            assert send_pending(archive) == 1
+            assert send_pending(archive) == 0
+            link = re.fullmatch(r"<(.+)>", sink.messages[0][1]["List-Unsubscribe"]).group(1)
+        assert _request(link, b"List-Unsubscribe=One-Click")[0] == 200
+        assert not archive.get_subscription(sub.id).active
+        assert _request(f"{url}/feeds/all.rss")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    written = publish_all(archive, tmp_path / "feeds")
+    assert (tmp_path / "feeds" / "all.atom").exists() and len(written) > 20
+    assert url.encode() in (tmp_path / "feeds" / "all.atom").read_bytes()  # links use PAYERWATCH_BASE_URL

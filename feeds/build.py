@@ -159,9 +159,10 @@ def build_feed(
     fg.id(f"tag:payerwatch,2026:feed/{path}")
     fg.title(clean(title or feed_title(flt, contexts)))
     fg.subtitle("Changes payers made to what they say about IV ketamine and esketamine (Spravato).")
-    fg.link(href=f"{base_url}/", rel="alternate")
     fg.link(href=self_url, rel="self")
+    fg.link(href=f"{base_url}/", rel="alternate")  # after "self": feedgen's RSS <link> takes the last one
     fg.language("en")
+    fg.author(name="payerwatch")  # Atom requires an author at feed level when entries carry none
     fg.generator("payerwatch")
     fg.updated(newest)
     fg.lastBuildDate(newest)

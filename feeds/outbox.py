@@ -10,9 +10,11 @@ Why the states look the way they do (see ``store/outbox.py`` for the table):
   committed, the row stays ``sending``; once its lease (10 minutes) is over the next run sends it again
   *with the same Message-ID*, so the duplicate is recognisable. We prefer that rare duplicate to a silently
   lost alert; SMTP offers no way to ask a server whether it already has a message.
-* 4xx replies and connection failures put the row back to ``pending`` with exponential backoff; after
-  ``MAX_ATTEMPTS`` it is ``failed``. A 5xx reply fails that recipient only; the run continues. A lost
-  connection ends the run (the other rows keep their place in the queue without spending an attempt).
+* 4xx replies and connection failures put the row back to ``pending`` with exponential backoff (capped
+  at ``BACKOFF_MAX``). A message the server keeps answering with 4xx is ``failed`` after ``MAX_ATTEMPTS``;
+  an unreachable server (or a refused login) never fails mail, because that is an outage or a
+  configuration error, not a fact about the message. A 5xx reply fails that recipient only; the run
+  continues. A lost connection ends the run (the other rows keep their place without spending an attempt).
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ def _deliver(
         if exc.permanent:
             archive.mark_deliveries_failed(ids, str(exc))
             report.failed.append((sub.email, str(exc)))
-        elif attempts >= MAX_ATTEMPTS:
+        elif attempts >= MAX_ATTEMPTS and not exc.connection_lost:
             archive.mark_deliveries_failed(ids, f"gave up after {attempts} attempts: {exc}")
             report.failed.append((sub.email, f"gave up after {attempts} attempts: {exc}"))
         else:

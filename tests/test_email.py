@@ -207,3 +207,47 @@ def test_message_shape(archive, world):
     assert "<del style=" in html and "<ins style=" in html and "<style" not in html
     change = changes["eh-ketamine-position"]
     assert f"/policy/example-health/PH-0107/diff/{change.old_version_id}/{change.new_version_id}" in html
+
+
+def test_backoff_grows_and_only_repeated_4xx_gives_up(archive):
+    from feeds.outbox import BACKOFF_MAX, MAX_ATTEMPTS
+
+    archive.add_subscription("busy@clinic.test", min_severity="critical")
+    archive.add_subscription("later@clinic.test", min_severity="critical")
+    queue_changes(archive, seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1)).values())
+    busy, later = archive.list_deliveries()
+    now = utcnow()
+    gaps = []
+    with SmtpSink(tempfail=("busy@clinic.test",)) as sink:
+        settings = mail_settings(sink.port)
+        for _ in range(MAX_ATTEMPTS):
+            send_outbox(archive, settings, now=now)
+            row = next(d for d in archive.list_deliveries() if d.id == busy.id)
+            if row.status != "pending":
+                break
+            gaps.append(row.next_attempt_at - now)
+            now = row.next_attempt_at
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS and "451" in row.last_error
+    assert gaps[:3] == [dt.timedelta(minutes=1), dt.timedelta(minutes=2), dt.timedelta(minutes=4)]
+    assert max(gaps) == BACKOFF_MAX
+    assert len(sink.by_recipient()["later@clinic.test"]) == 1
+
+    # an outage outlasting MAX_ATTEMPTS never turns mail into a failure
+    archive.deactivate_subscriptions("busy@clinic.test")
+    archive.deactivate_subscriptions("later@clinic.test")
+    archive.add_subscription("patient@clinic.test", min_severity="critical")
+    patient = archive.list_subscriptions(email="patient@clinic.test")[0]
+    outage = make_change(
+        archive, dict(load_cases()["changes"][1], key="outage"), utcnow() + dt.timedelta(seconds=2)
+    )
+    archive.add_delivery(outage.id, patient.id)
+    settings = mail_settings(free_port())
+    for _ in range(MAX_ATTEMPTS + 2):
+        now += BACKOFF_MAX
+        assert send_outbox(archive, settings, now=now).stopped
+    waiting = archive.list_deliveries(subscription_id=patient.id)
+    assert {d.status for d in waiting} == {"pending"}
+    assert (
+        sum(d.attempts for d in waiting) == MAX_ATTEMPTS + 2
+        and max(d.attempts for d in waiting) > MAX_ATTEMPTS
+    )

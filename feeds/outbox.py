@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
+from sqlalchemy.exc import IntegrityError
+
 from feeds.build import payer_matches
 from feeds.config import Settings
 from feeds.mail import compose, message_id
@@ -70,7 +72,10 @@ def queue_changes(archive: Archive, changes: Iterable[Change | str]) -> int:
             if not subscription_matches(sub, ctx):
                 continue
             key = digest_key_for(ctx.change) if sub.digest == "daily" else None
-            queued += archive.add_delivery(ctx.change.id, sub.id, digest_key=key)
+            try:
+                queued += archive.add_delivery(ctx.change.id, sub.id, digest_key=key)
+            except IntegrityError:  # a concurrent sender queued the same pair first: that is the point
+                pass
     return queued
 
 

@@ -251,3 +251,27 @@ def test_backoff_grows_and_only_repeated_4xx_gives_up(archive):
         sum(d.attempts for d in waiting) == MAX_ATTEMPTS + 2
         and max(d.attempts for d in waiting) > MAX_ATTEMPTS
     )
+
+
+def test_concurrent_senders_never_send_twice(archive, world, data_dir):
+    import threading
+
+    from store import Archive
+
+    subs, changes = world
+    with SmtpSink() as sink:
+        settings = mail_settings(sink.port)
+        reports = []
+
+        def run():
+            with Archive(data_dir) as own:
+                reports.append(send_outbox(own, settings, flush_digests=True))
+
+        threads = [threading.Thread(target=run) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    ids = [m["Message-ID"] for _, m in sink.messages]
+    assert len(ids) == len(set(ids)) == 12  # 11 immediate mails and one digest, each once
+    assert sum(len(r.sent) for r in reports) == 12

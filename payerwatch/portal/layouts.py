@@ -1,0 +1,58 @@
+"""Per-payer page builders: each turns one payer's content at an epoch into ``{path: (bytes, type)}``.
+
+Each builder reproduces the structure a real site of that family has (see domain.md and the
+portal README): where the index is, what the link markup looks like, how versions show in URLs.
+Spiders are written against these structures, so change them only together with the README.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from .content import documents, load_payer, site_vars
+from .render_pdf import layout_from, render_pdf
+
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
+JSON = "application/json"
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False,
+)
+
+
+def render_html(template: str, **context) -> bytes:
+    return _env.get_template(template).render(**context).encode("utf-8")
+
+
+def uhc(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """UHC: two HTML listing pages (commercial, Community Plan TX) of PDF policies, link text = title."""
+    data = load_payer("uhc")
+    site = site_vars("uhc", epoch)
+    out = {}
+    docs = [d for d in documents("uhc", epoch) if d.present]
+    for d in docs:
+        v = d.vars
+        front = [f"Policy Number: {v['number']}", f"Effective Date: {v['effective']}"]
+        footer = [f"{v['title']}  |  Effective {v['effective']}",
+                  f"Proprietary Information of UnitedHealthcare. Copyright {v['footer_year']} United HealthCare "
+                  f"Services, Inc. (sample)", v.get("printed_on", "")]
+        out[d.extra["path"]] = (render_pdf(v["title"], front, d.blocks(), v["plan_label"], footer,
+                                           layout_from(v)), PDF)
+    for index in data["indexes"]:
+        listed = sorted((d for d in docs if d.extra["plan"] == index["plan"]), key=lambda d: d.vars["title"])
+        rows = [{"path": d.extra["path"], "title": d.vars["title"], "number": d.vars["number"],
+                 "effective": d.vars["effective"]} for d in listed]
+        out[index["path"]] = (render_html("uhc_index.html.j2", title=index["title"], docs=rows, **site), HTML)
+    out["/uhc/"] = (render_html("landing.html.j2", title=data["payer"],
+                                links=[(i["path"], i["title"]) for i in data["indexes"]]), HTML)
+    return out
+
+
+BUILDERS = {
+    "uhc": uhc,
+}

@@ -53,6 +53,26 @@ def uhc(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+
+def aetna(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """Aetna CPBs: one HTML index table linking ``/aetna/cpb/medical/data/900_999/NNNN.html`` bulletins."""
+    data = load_payer("aetna")
+    site = site_vars("aetna", epoch)
+    docs = [d for d in documents("aetna", epoch) if d.present]
+    out = {}
+    for d in docs:
+        out[d.extra["path"]] = (render_html("aetna_cpb.html.j2", blocks=d.blocks(), number=d.extra["number"],
+                                            **d.vars), HTML)
+    rows = [{"number": d.extra["number"], "path": d.extra["path"], **d.vars} for d in docs]
+    rows.sort(key=lambda r: r["number"], reverse=site["index_order"] == "reverse")
+    out[data["index"]] = (render_html("aetna_index.html.j2", docs=rows, **site), HTML)
+    out["/aetna/"] = (render_html("landing.html.j2", title=data["payer"],
+                                  links=[(data["index"], "Medical Clinical Policy Bulletins")]), HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
+    "aetna": aetna,
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from .content import documents, load_payer, site_vars
+from .content import DocSpec, documents, load_payer, merge_epochs, site_vars
 from .render_pdf import layout_from, render_pdf
 
 HTML = "text/html; charset=utf-8"
@@ -72,7 +72,44 @@ def aetna(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+def bcbsmn_path(doc: dict, version: int) -> str:
+    pid = doc["policy_id"]
+    return f"/bcbsmn/policies/{doc['section']}/{pid}/{pid}-{version:03d}.html"
+
+
+def bcbsmn(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """Blue Cross MN: versioned URLs; the index links the current version, replaced ones keep a banner."""
+    data = load_payer("bcbsmn")
+    site = site_vars("bcbsmn", epoch)
+    out, rows = {}, []
+    for spec in documents("bcbsmn", epoch):
+        raw = next(d for d in data["documents"] if d["key"] == spec.key)
+        # the variables each version had on the last epoch it was current
+        by_version: dict[int, dict] = {}
+        for n in range(0, epoch + 1):
+            values = {**site, **merge_epochs(raw["epochs"], n)}
+            by_version[values["version"]] = values
+        current = spec.vars["version"]
+        for version, values in by_version.items():
+            page = DocSpec(spec.key, "bcbsmn", values, spec.template)
+            newer = by_version.get(version + 1)
+            banner = {"replaced_on": newer["effective"], "replaced_by": bcbsmn_path(raw, version + 1)} \
+                if version < current else {"replaced_on": None, "replaced_by": None}
+            ctx = {**values, "footer_year": site["footer_year"], **banner}
+            out[bcbsmn_path(raw, version)] = (render_html(
+                "bcbsmn_policy.html.j2", blocks=page.blocks(), policy_id=raw["policy_id"],
+                section=raw["section"], **ctx), HTML)
+        rows.append({"policy_id": raw["policy_id"], "section": raw["section"], "path": bcbsmn_path(raw, current),
+                     "title": spec.vars["title"], "effective": spec.vars["effective"]})
+    out[data["index"]] = (render_html("bcbsmn_index.html.j2", docs=rows, **site), HTML)
+    out["/bcbsmn/"] = (render_html("landing.html.j2", title=data["payer"],
+                                   links=[(data["index"], "Medical and Behavioral Health Policies")]), HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
     "aetna": aetna,
+    "bcbsmn": bcbsmn,
 }

@@ -108,8 +108,36 @@ def bcbsmn(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """BCBS ND: an HTML search shell (JS app) whose data comes from ``/bcbsnd/api/policies?page=N``."""
+    data = load_payer("bcbsnd")
+    site = site_vars("bcbsnd", epoch)
+    docs = [d for d in documents("bcbsnd", epoch) if d.present]
+    out = {}
+    for d in docs:
+        out[d.extra["path"]] = (render_html("bcbsnd_policy.html.j2", blocks=d.blocks(), number=d.extra["number"],
+                                            **d.vars), HTML)
+    results = sorted(({"title": d.vars["title"], "policyNumber": d.extra["number"], "url": d.extra["path"],
+                       "lastUpdated": str(d.vars["last_updated"]), "type": "Medical Policy"} for d in docs),
+                     key=lambda r: r["title"])
+    size = data["page_size"]
+    pages = max(1, -(-len(results) // size))
+    for page in range(1, pages + 1):
+        body = {"page": page, "pageSize": size, "totalPages": pages, "totalResults": len(results),
+                "results": results[(page - 1) * size: page * size]}
+        out[f"{data['api']}?page={page}"] = (json.dumps(body, indent=2).encode(), JSON)
+    out[data["api"]] = out[f"{data['api']}?page=1"]
+    out[data["search_page"]] = (render_html("bcbsnd_search.html.j2", api=data["api"], page_size=size, **site),
+                                HTML)
+    out["/bcbsnd/"] = (render_html("landing.html.j2", title=data["payer"],
+                                   links=[(data["search_page"], "Medical Policy")]), HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
     "aetna": aetna,
     "bcbsmn": bcbsmn,
+    "bcbsnd": bcbsnd,
 }

@@ -135,9 +135,31 @@ def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """Texas Medicaid: a news index (newest first) linking dated notices ``/txmedicaid/news/<date>-<slug>``."""
+    data = load_payer("txmedicaid")
+    site = site_vars("txmedicaid", epoch)
+    out, rows = {}, []
+    for d in documents("txmedicaid", epoch):
+        if not d.present:
+            continue
+        date = d.vars["date"]
+        row = {**d.vars, "date": date.isoformat(), "date_text": f"{date:%B} {date.day}, {date.year}",
+               "path": "/txmedicaid/news/" + d.key.split("/", 1)[1]}
+        out[row["path"]] = (render_html("tx_notice.html.j2", blocks=d.blocks(), **{**site, **row}), HTML)
+        rows.append(row)
+    rows.sort(key=lambda r: r["date"], reverse=True)
+    out[data["index"]] = (render_html("tx_news.html.j2", notices=rows, **site), HTML)
+    out["/txmedicaid/"] = (render_html("landing.html.j2", title=data["payer"], links=[(data["index"], "News")]),
+                           HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
     "aetna": aetna,
     "bcbsmn": bcbsmn,
     "bcbsnd": bcbsnd,
+    "txmedicaid": tx_medicaid,
 }

@@ -156,10 +156,31 @@ def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+def masshealth(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """MassHealth: an index of therapeutic class tables, each at ``pubtheradetail.do?id=<n>&drugId=<n>``."""
+    data = load_payer("masshealth")
+    site = site_vars("masshealth", epoch)
+    out, tables = {}, []
+    for d in documents("masshealth", epoch):
+        if not d.present:
+            continue
+        path = f"/masshealth/MHDL/pubtheradetail.do?id={d.extra['table']}&drugId={d.extra['drug_id']}"
+        (table,) = [b for b in d.blocks() if b.kind == "table"]
+        out[path] = (render_html("masshealth_table.html.j2", rows=table.items, drug_id=d.extra["drug_id"],
+                                 **d.vars), HTML)
+        tables.append({"path": path, "title": d.vars["title"]})
+    out[data["index"]] = (render_html("masshealth_index.html.j2", tables=tables, **site), HTML)
+    out["/masshealth/"] = (render_html("landing.html.j2", title=data["payer"],
+                                       links=[(data["index"], "Therapeutic Class Tables")]), HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
     "aetna": aetna,
     "bcbsmn": bcbsmn,
     "bcbsnd": bcbsnd,
     "txmedicaid": tx_medicaid,
+    "masshealth": masshealth,
 }

@@ -176,6 +176,29 @@ def masshealth(epoch: int) -> dict[str, tuple[bytes, str]]:
     return out
 
 
+
+def cigna(epoch: int) -> dict[str, tuple[bytes, str]]:
+    """Cigna: an HTML table of drug coverage policy PDFs (link text = title, number in the next cell)."""
+    data = load_payer("cigna")
+    site = site_vars("cigna", epoch)
+    docs = [d for d in documents("cigna", epoch) if d.present]
+    out = {}
+    for d in docs:
+        v = d.vars
+        front = [f"Effective Date: {v['effective']}", f"Next Review Date: {v['next_review']}",
+                 f"Coverage Policy Number: {d.extra['number']}"]
+        footer = [f"Drug Coverage Policy: {v['title']}    Coverage Policy Number: {d.extra['number']}",
+                  f"© {v['footer_year']} Cigna Healthcare (sample content written for testing)"]
+        out[d.extra["path"]] = (render_pdf(v["title"], front, d.blocks(), "Drug Coverage Policy", footer,
+                                           layout_from(v)), PDF)
+    rows = sorted(({"path": d.extra["path"], "number": d.extra["number"], **d.vars} for d in docs),
+                  key=lambda r: r["title"])
+    out[data["index"]] = (render_html("cigna_index.html.j2", docs=rows, **site), HTML)
+    out["/cigna/"] = (render_html("landing.html.j2", title=data["payer"],
+                                  links=[(data["index"], "Drug Coverage Policies")]), HTML)
+    return out
+
+
 BUILDERS = {
     "uhc": uhc,
     "aetna": aetna,
@@ -183,4 +206,5 @@ BUILDERS = {
     "bcbsnd": bcbsnd,
     "txmedicaid": tx_medicaid,
     "masshealth": masshealth,
+    "cigna": cigna,
 }

@@ -23,15 +23,14 @@ import yaml
 
 CONTENT_DIR = Path(__file__).parent / "content"
 PAYERS = ("uhc", "aetna", "bcbsmn", "bcbsnd", "txmedicaid", "masshealth", "cigna")
-FIRST_EPOCH_DATE = dt.date(2025, 12, 1)
-EPOCH_DAYS = 14
 
 _env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
 
 def epoch_date(epoch: int) -> dt.date:
-    """The calendar day the portal pretends it is in ``epoch`` (drives Last-Modified headers)."""
-    return FIRST_EPOCH_DATE + dt.timedelta(days=EPOCH_DAYS * (epoch - 1))
+    """The calendar day the portal pretends it is in ``epoch`` (drives Last-Modified headers).
+    The manifest holds the dates, so the timeline is written down in exactly one place."""
+    return load_expected()["epochs"][epoch]["date"]
 
 
 def max_epoch() -> int:

@@ -76,7 +76,7 @@ def document_text(key: str, body: bytes) -> str:
 
 def test_same_epoch_builds_identical_bytes():
     first = {p: d.body for p, d in build_site(2).items()}
-    build_module._raw_site.cache_clear()
+    build_module.clear_cache()
     second = {p: d.body for p, d in build_site(2).items()}
     assert first == second
 

@@ -357,7 +357,26 @@ def test_fault_mode(portal):
     portal.set_epoch(1)
 
 
-def test_main_module_serves(tmp_path):
+def test_concurrent_requests_and_epoch_switches(portal):
+    """A crawler fetches in parallel while a test may advance the epoch: every answer must be whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    portal.set_epoch(1)
+    urls = [portal.url + DOCS[k]["url"] for k in ("uhc/spravato", "cigna/IP-0412", "aetna/0938", "bcbsnd/api")]
+
+    def get(i: int) -> int:
+        if i == 10:
+            portal.set_epoch(2)
+        status, headers, body = fetch(urls[i % len(urls)])
+        assert int(headers["Content-Length"]) == len(body)
+        return status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(get, range(40))) == {200}
+    portal.set_epoch(1)
+
+
+def test_main_module_serves():
     proc = subprocess.Popen([sys.executable, "-m", "payerwatch.portal", "--epoch", "2", "--port", "0"],
                             stdout=subprocess.PIPE, text=True)
     try:

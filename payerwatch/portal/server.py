@@ -57,7 +57,7 @@ class RequestRecord:
 class _QuietHandler(WSGIRequestHandler):
     """The request log is kept in memory; don't also print every request to stderr."""
 
-    def log(self, type: str, message: str, *args) -> None:  # noqa: A002 - werkzeug's signature
+    def log(self, type: str, message: str, *args) -> None:
         pass
 
 

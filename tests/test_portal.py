@@ -270,6 +270,13 @@ def test_bcbsnd_api_pages_list_every_policy():
         assert all(r["url"] in site for r in results)
 
 
+def test_dates_only_revision_changes_nothing_but_dates():
+    url = DOCS["bcbsnd/MED-451"]["url"]
+    old, new = (html_main_text(build_site(e)[url].body) for e in (2, 3))
+    undated = [re.sub(r"\d{4}-\d{2}-\d{2}", "DATE", text) for text in (old, new)]
+    assert old != new and undated[0] == undated[1]
+
+
 def test_masshealth_table_has_the_nmda_row():
     body = build_site(1)[DOCS["masshealth/table-16-esketamine"]["url"]].body.decode()
     assert "NMDA Receptor Antagonist" in body and "Spravato" in body and "Initial approval for 3 months" in body

@@ -12,7 +12,7 @@ import hashlib
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from feeds.build import FORMATS, build_feed, feed_from_path
+from feeds.build import FEED_LIMIT, FORMATS, FeedFilter, build_feed, feed_from_path
 from feeds.config import base_url as env_base_url
 from feeds.config import secret_for
 from feeds.publish import feed_specs, index_html
@@ -57,7 +57,8 @@ def _feed(facet: str | None, value: str | None, fmt: str) -> Response:
     flt = feed_from_path(facet, value)
     if flt is None:
         abort(404)
-    contexts = _archive().list_change_contexts()
+    # the unfiltered feed only ever needs the newest FEED_LIMIT rows; filtered ones filter in Python
+    contexts = _archive().list_change_contexts(limit=FEED_LIMIT if flt == FeedFilter() else None)
     body = build_feed(contexts, flt, fmt, _base_url())
     newest = next((c.change.detected_at for c in contexts if flt.matches(c)), None)
     return _conditional(body, MEDIA_TYPES[fmt], newest)

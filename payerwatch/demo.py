@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,12 @@ class EmlSaver:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         (self.folder / f"{stamp}-{self.count:03d}.eml").write_bytes(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _prepare(data_dir: Path, keep: bool, console: Console) -> None:
@@ -70,9 +77,9 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
     _prepare(data_dir, keep, console)
     last = min(epochs or max_epoch(), max_epoch())
     saver = EmlSaver(data_dir / "mail")
-    smtp = Controller(saver, hostname="127.0.0.1", port=0)
+    smtp_port = _free_port()  # aiosmtpd 1.4's readiness check cannot cope with port 0
+    smtp = Controller(saver, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    smtp_port = smtp.server.sockets[0].getsockname()[1]
     env = dict(os.environ) | {
         "PAYERWATCH_SMTP_HOST": "127.0.0.1",
         "PAYERWATCH_SMTP_PORT": str(smtp_port),

@@ -85,7 +85,7 @@ def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: 
     pages = None
     if kind == detect.PDF:
         read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
-        blocks, pages = read.blocks, read.pages
+        blocks, pages, status_text = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
         hread = read_html(data)

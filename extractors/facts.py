@@ -57,6 +57,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def position_of(sentence: str) -> str | None:
     s = sentence.lower()
+    if re.search(r"not addressed|is addressed in|addressed separately|refer to the|see the (?:\w+ )?policy", s):
+        return None  # a pointer to another policy states no position of its own
     if re.search(r"experimental|investigational|investigative", s):
         return "experimental_investigational"
     if re.search(r"unproven|not proven", s):

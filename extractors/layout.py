@@ -73,6 +73,8 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
         return None
 
     kinds = [heading_kind(ln) for ln in lines]
+    body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
+    full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
     sizes = sorted({ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
                    reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(sizes)}
@@ -123,8 +125,9 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
                 if cur_block.kind == "item" and ln.x <= cur_x + 1:
                     new = True
-            else:  # across a page break: continue unless the last line closed a sentence
-                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower()
+            else:  # across a page break: continue unless the last line closed a sentence and was short
+                wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
+                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
                 if cur_block.kind == "item" and ln.x <= cur_x + 1:
                     new = new or not ln.text[:1].islower()
         if new:

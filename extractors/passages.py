@@ -28,8 +28,8 @@ MAX_SECTION = 4000
 def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...]) -> tuple[Passage, ...]:
     spans: list[tuple[int, int]] = []
     for i, b in enumerate(blocks):
-        if not is_topic(b.text):
-            continue
+        if b.kind == "title" or not is_topic(b.text):
+            continue  # the title is metadata; a renamed title is not a passage change
         chosen = None
         for s in enclosing(sections, b.start, b.end):
             if is_topic(s.heading) and s.end - s.start <= MAX_SECTION:
@@ -40,15 +40,19 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...])
                 continue  # a long drug section: its paragraphs are passages of their own
             end = b.end
             if b.text.endswith(":"):
+                here = enclosing(sections, b.start, b.end)
+                level = here[0].level if here else 0
                 for nxt in blocks[i + 1:]:
-                    if nxt.kind not in ("item", "row"):
-                        break
-                    end = nxt.end
+                    if nxt.kind in ("item", "row") or (nxt.kind == "heading" and nxt.level > level):
+                        end = nxt.end if nxt.kind != "heading" else end
+                        continue
+                    break
             chosen = (b.start, end)
         spans.append(chosen)
     merged: list[list[int]] = []
     for start, end in sorted(set(spans)):
-        if merged and start <= merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start):
+        if merged and (start <= merged[-1][1] or (
+                start == merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start))):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

@@ -49,7 +49,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for slug, pattern in (
         ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
         ("mdsi", r"suicidal (?:ideation|thoughts)|\bMDSI\b|acute suicidal"),
-        ("bipolar_depression", r"bipolar"),
+        ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
         ("anxiety", r"anxiety"),

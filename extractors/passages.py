@@ -20,13 +20,26 @@ from __future__ import annotations
 
 from .model import Passage, Section
 from .sections import Block, assemble, build_sections, enclosing
-from .terms import codes_in, drugs_in, indications_in, is_topic
+from .terms import COVERAGE_HEADINGS, codes_in, drugs_in, indications_in, is_topic
 
 MAX_SECTION = 4000
+MAX_COVERAGE_SECTION = 12000
 
 
-def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...]) -> tuple[Passage, ...]:
+def document_drugs(blocks: list[Block], title: str | None = None) -> tuple[str, ...]:
+    """Drugs named by the document title: the drugs the whole policy is about."""
+    titles = [b.text for b in blocks if b.kind == "title"] + ([title] if title else [])
+    return drugs_in(" ".join(titles))
+
+
+def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
+                  title: str | None = None) -> tuple[Passage, ...]:
     spans: list[tuple[int, int]] = []
+    if document_drugs(blocks, title):
+        for s in sections:
+            if s.level == min(x.level for x in sections) and COVERAGE_HEADINGS.match(s.heading.rstrip(":")) \
+                    and s.end - s.start <= MAX_COVERAGE_SECTION:
+                spans.append((s.start, s.end))
     for i, b in enumerate(blocks):
         if b.kind == "title" or not is_topic(b.text):
             continue  # the title is metadata; a renamed title is not a passage change

@@ -40,6 +40,7 @@ class HtmlRead:
         self.title = title
         self.status_text = status_text
         self.raw_text = raw_text
+        self.head_title = ""
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -111,12 +112,13 @@ class _Walker:
                     if self.list_stack[-1][0]:
                         marker = f"{self.list_stack[-1][1]}. "
                 start = len(self.blocks)
-                self.buf.append(marker)
                 self.walk(child)
                 self.flush("item")
-                for b in self.blocks[start:]:
-                    if b.kind == "para":
-                        b.kind = "item"
+                first = self.blocks[start] if len(self.blocks) > start else None
+                if first is not None and first.kind in ("para", "item"):
+                    if first.kind == "para" or not first.text.startswith("- "):
+                        first.text = marker + first.text
+                    first.kind = "item"
             elif name == "p" and _bold_only(child):
                 self.blocks.append(Block("heading", _inline_text(child), level=7))
             else:
@@ -149,6 +151,7 @@ def read_html(data: bytes) -> HtmlRead:
     _reject(soup, raw_text)
     status = " ".join(clean(str(s.parent.get_text(" ")) if s.parent else str(s)) for s in soup.find_all(string=_STATUS))
     title = clean(soup.title.get_text()) if soup.title else None
+    head_title = title or ""
     root = _main(soup)
     w = _Walker()
     w.walk(root)
@@ -160,7 +163,9 @@ def read_html(data: bytes) -> HtmlRead:
         title = h1.text
     if not blocks:
         raise EmptyDocument("HTML page has no content outside the site chrome")
-    return HtmlRead(blocks, title, status, raw_text)
+    read = HtmlRead(blocks, title, status, raw_text)
+    read.head_title = head_title
+    return read
 
 
 def _reject(soup: BeautifulSoup, text: str) -> None:

@@ -21,9 +21,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .layout import Line, lines_to_blocks
+from .layout import Line, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
-from .normalize import clean, mask, running_lines
+from .normalize import clean, mask
 from .pdfscan import Unreadable, is_bold, scan_page
 from .sections import Block
 from .terms import SCAN_NEEDLES
@@ -135,7 +135,7 @@ def read_pdf(
                     wanted.add(i)
                 except Exception as exc:
                     raise CorruptDocument(f"page {i + 1} cannot be read: {exc}") from exc
-            running = running_lines([[ln.text for ln in cheap[i][0]] for i in sorted(cheap)])
+            running = running_shapes([cheap[i][0] for i in sorted(cheap)])
             for i, (lines, _) in cheap.items():
                 flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)
                 flat_b = flat.lower().replace(" ", "").encode("utf-8", "replace")
@@ -163,7 +163,7 @@ def read_pdf(
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
         result = PdfRead(n, set(plumbed))
         result.blocks = blocks
-        shapes = running_lines([[ln.text for ln in page] for page in pages])
+        shapes = running_shapes(pages)
         seen: dict[str, str] = {}
         for page in pages:
             for ln in page:

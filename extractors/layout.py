@@ -71,8 +71,9 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     running = running_shapes(pages)
     lines: list[Line] = []
     for page in pages:
-        for ln in page:
-            if running and N.mask(ln.text) in running:
+        edge = N.EDGE
+        for k, ln in enumerate(page):
+            if running and (k < edge or k >= len(page) - edge) and N.mask(ln.text) in running:
                 continue
             text = N.clean(ln.text)
             if not ln.row:

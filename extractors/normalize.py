@@ -64,12 +64,17 @@ _COPYRIGHT = re.compile(
 )
 
 
+_MAYBE_NOISE = re.compile(r"\d|©|\(c\)|copyright|rights reserved|proprietary", re.I)
+
+
 def strip_noise(line: str) -> str:
     """Remove page numbers, printed-on stamps and copyright/proprietary boilerplate from one line.
 
     Copyright and proprietary lines go entirely: their year changes every January without the policy
     changing. Page markers and printed-on stamps are cut out of the line, keeping what else it says.
     """
+    if not _MAYBE_NOISE.search(line):
+        return line
     if _COPYRIGHT.search(line):
         return ""
     line = _PRINTED.sub(" ", line)
@@ -82,7 +87,10 @@ def mask(line: str) -> str:
     return re.sub(r"\d+", "#", clean(line).lower())
 
 
-def running_lines(pages: Sequence[Sequence[str]], edge: int = 5) -> set[str]:
+EDGE = 5
+
+
+def running_lines(pages: Sequence[Sequence[str]], edge: int = EDGE) -> set[str]:
     """Masked lines that recur among the first/last ``edge`` lines of most pages: headers and footers.
 
     Needs two pages; a line must be on every page of a document of up to three pages and on half the

@@ -45,13 +45,14 @@ class PdfRead:
 def _open(data: bytes) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
 
     if b"%%EOF" not in data[-2048:]:
         raise CorruptDocument("PDF is truncated: no %%EOF marker at the end of the file")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # forces the page tree
-        return pdf
+        # pdfminer's page objects, without pdfplumber's per-page set-up for pages we never lay out
+        return pdf, list(PDFPage.create_pages(pdf.doc))
     except Exception as exc:  # pdfminer raises a zoo of exception types
         inner = exc.__cause__ or exc.__context__ or exc
         names = {type(exc).__name__, type(inner).__name__}
@@ -116,21 +117,23 @@ def read_pdf(
 ) -> PdfRead:
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
     ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle)."""
-    pdf = _open(data)
+    from pdfplumber.page import Page
+
+    pdf, page_objs = _open(data)
     try:
-        n = len(pdf.pages)
+        n = len(page_objs)
         if n == 0:
             raise EmptyDocument("PDF has no pages")
         if n > max_pages:
             raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
         cheap: dict[int, tuple[list[Line], bytes]] = {}
         plumbed: dict[int, list[Line]] = {}
-        wanted: set[int] = set(range(n)) if full else {0}
+        wanted: set[int] = set(range(n)) if full else set()
         if not full:
-            for i, page in enumerate(pdf.pages):
+            for i, page_obj in enumerate(page_objs):
                 check()
                 try:
-                    cheap[i] = scan_page(page.page_obj, i)
+                    cheap[i] = scan_page(page_obj, i)
                 except Unreadable:
                     wanted.add(i)
                 except Exception as exc:
@@ -144,12 +147,13 @@ def read_pdf(
         for _ in range(n + 1):
             for i in sorted(wanted - plumbed.keys()):
                 check()
+                page = Page(pdf, page_objs[i], page_number=i + 1)
                 try:
-                    plumbed[i] = plumb_page(pdf.pages[i], i)
+                    plumbed[i] = plumb_page(page, i)
                 except Exception as exc:
                     raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
                 finally:
-                    pdf.pages[i].close()
+                    page.close()
             pages = [plumbed[i] if i in plumbed else cheap[i][0] for i in range(n)]
             pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)

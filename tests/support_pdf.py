@@ -176,10 +176,25 @@ def image_only_pdf(pages: int = 2) -> bytes:
 
 
 _FILLER = (
-    "Published studies of the comparator therapies enrolled adults with recurrent episodes and measured "
-    "change in symptom scores over several weeks of follow up. Dropout was common in both arms, and the "
-    "authors noted that the effect size narrowed once open-label extension data were added to the analysis."
+    "Published studies of the comparator therapies enrolled adults with recurrent episodes.",
+    "Symptom scores were measured over several weeks of follow up in each arm.",
+    "Dropout was common in both arms and was higher among older participants.",
+    "The authors noted that the effect size narrowed once extension data were added.",
+    "Most trials were funded by the manufacturer of the studied product.",
+    "Blinding was hard to keep because the treatments had noticeable side effects.",
+    "Observational registries reported similar response rates with wider intervals.",
+    "No trial compared the therapy with electroconvulsive treatment directly.",
+    "Quality of life outcomes were reported in fewer than half of the studies.",
+    "Relapse after stopping treatment was common within the first two months.",
+    "Subgroup analyses by sex and age did not show consistent differences.",
+    "Costs were not assessed in any of the randomized studies reviewed here.",
+    "Guideline panels rated the certainty of the evidence as low.",
 )
+
+
+def _filler(page: int, k: int) -> str:
+    n = len(_FILLER)
+    return " ".join(_FILLER[(page * 5 + k * 3 + j) % n] for j in range(3))
 
 
 def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[str, Any]:
@@ -195,7 +210,7 @@ def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[st
         if page in topic_pages:
             content.append({"p": "Esketamine nasal spray (Spravato) is proven and medically necessary for "
                                  "treatment-resistant depression when the member has failed two antidepressants."})
-        for _ in range(4):
-            content.append({"p": _FILLER})
+        for k in range(4):
+            content.append({"p": _filler(page, k)})
     return {"header": "Synthetic Health Plan Medical Policy", "footer": ["Page {page} of {pages}"],
             "content": content}

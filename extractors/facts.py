@@ -171,6 +171,8 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
     """Facts from the blocks; ``doc_drugs`` (named by the title) stand in where a sentence names none."""
     spans = [(p.start, p.end) for p in passages]
     facts: list[CoverageFact] = []
+    if not passages:
+        return ()  # every fact needs a drug, and every drug mention is in a passage
     leadin: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
     target: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None  # drugs, inds, path
     last_target = target  # survives section changes: "Approval Duration" sections name no indication

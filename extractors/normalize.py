@@ -28,7 +28,8 @@ _WS = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     return _WS.sub(" ", text).strip()
 
 

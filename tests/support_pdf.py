@@ -155,7 +155,14 @@ def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = Non
     c.setCreator("re-export tool" if reexport else "fixture renderer")
     _run(src, variant, total, c)
     c.showPage()
-    c.save()
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 1 if reexport else 0  # the re-export also changes the stream encoding
+    try:
+        c.save()
+    finally:
+        rl_config.useA85 = saved
     return buf.getvalue()
 
 

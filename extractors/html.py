@@ -29,7 +29,7 @@ _STATUS = re.compile(r"version was replaced|superseded|retired|archived|no longe
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 _BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
           "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "center", "figure",
-          "figcaption", "caption", "tbody", "thead", "tfoot", "details", "summary", "address", "body", "html"}
+          "figcaption", "caption", "tbody", "thead", "tfoot", "td", "th", "details", "summary", "address", "body", "html"}
 _MAIN = ("main", "[role=main]", "article", "#main-content", "#maincontent", "#content", ".main-content",
          "#main", ".content")
 
@@ -67,6 +67,18 @@ def _bold_only(tag: Tag) -> bool:
         len(_inline_text(tag)) <= 120 and not _inline_text(tag).endswith(".")
 
 
+def _layout_table(table: Tag) -> bool:
+    """A table used for page layout (headings or nested tables in its cells), not a data table."""
+    return table.find(re.compile(r"^(h[1-6]|table)$")) is not None
+
+
+def _heading_class(tag: Tag) -> bool:
+    """WebHelp/Word exports mark headings with a class ("Heading2") rather than a tag."""
+    classes = " ".join(tag.get("class", []) or [])
+    text = _inline_text(tag)
+    return bool(re.search(r"\bheading\s*\d?\b|\btitle\b", classes, re.I)) and 0 < len(text) <= 120
+
+
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -99,8 +111,8 @@ class _Walker:
                 text = _inline_text(child)
                 if text:
                     self.blocks.append(Block("heading", text, level=int(name[1])))
-            elif name == "table":
-                self.table(child)
+            elif name == "table" and _layout_table(child):
+                self.walk(child)  # old CMSs lay whole pages out in tables: read the cells as content
             elif name in ("ul", "ol"):
                 self.list_stack.append([name == "ol", 0])
                 self.walk(child)
@@ -119,7 +131,9 @@ class _Walker:
                     if first.kind == "para" or not first.text.startswith("- "):
                         first.text = marker + first.text
                     first.kind = "item"
-            elif name == "p" and _bold_only(child):
+            elif name == "table":
+                self.table(child)
+            elif name == "p" and (_bold_only(child) or _heading_class(child)):
                 self.blocks.append(Block("heading", _inline_text(child), level=7))
             else:
                 self.walk(child)

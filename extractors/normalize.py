@@ -7,6 +7,7 @@ blocks of text and knows nothing about PDF or HTML.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -83,6 +84,7 @@ def strip_noise(line: str) -> str:
     return _WS.sub(" ", line).strip(" |")
 
 
+@functools.lru_cache(maxsize=4096)
 def mask(line: str) -> str:
     """The shape of a running header/footer line: digits masked, so "Page 3" and "Page 4" are one line."""
     return re.sub(r"\d+", "#", clean(line).lower())

@@ -176,6 +176,7 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
     leadin: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
     target: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None  # drugs, inds, path
     last_target = target  # survives section changes: "Approval Duration" sections name no indication
+    path_drugs: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def emit(drugs, inds, field, value, block, a, b):
         for d in drugs:
@@ -191,16 +192,20 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
         inner = enclosing(sections, block.start, block.end)
         path = inner[0].path if inner else ()
         in_passage = any(a <= block.start and block.end <= b for a, b in spans)
-        head_drugs = drugs_in(" ".join(path)) or (doc_drugs if in_passage else ())
+        if block.kind not in ("item", "row"):
+            leadin = None
+        if target and path[: len(target[2])] != target[2]:
+            target = None
+        if path not in path_drugs:
+            path_drugs[path] = drugs_in(" ".join(path))
+        if not (in_passage or path_drugs[path] or target or leadin):
+            continue  # no drug in reach: nothing here can become a fact
+        head_drugs = path_drugs[path] or (doc_drugs if in_passage else ())
         head_inds: tuple[str, ...] = ()
         for h in reversed(path):
             head_inds = tuple(i for i in indications_in(h) if i != "other")
             if head_inds:
                 break
-        if block.kind not in ("item", "row"):
-            leadin = None
-        if target and path[: len(target[2])] != target[2]:
-            target = None
         for a, b in sentences(block.text):
             sent = block.text[a:b]
             own_drugs = drugs_in(sent)

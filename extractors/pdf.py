@@ -157,8 +157,8 @@ def read_pdf(
             pages = [plumbed[i] if i in plumbed else cheap[i][0] for i in range(n)]
             pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
-            if full or passage_pages is None:
-                break
+            if full or passage_pages is None or not wanted:
+                break  # no page names a topic term: there can be no passage to close over
             more = passage_pages(blocks) - plumbed.keys()
             if not more:
                 break

@@ -20,10 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from support_pdf import render, synthetic_policy  # noqa: E402
+
 import extractors  # noqa: E402
 from extractors.passages import passage_pages  # noqa: E402
 from extractors.pdf import read_pdf  # noqa: E402
-from support_pdf import render, synthetic_policy  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:

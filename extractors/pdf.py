@@ -24,7 +24,7 @@ from typing import Any
 from .layout import Line, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
-from .pdfscan import Unreadable, is_bold, scan_page
+from .pdfscan import is_bold, scan_page
 from .sections import Block
 from .terms import SCAN_NEEDLES
 
@@ -47,7 +47,7 @@ def _open(data: bytes) -> Any:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
 
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-4096:]:
         raise CorruptDocument("PDF is truncated: no %%EOF marker at the end of the file")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -134,10 +134,8 @@ def read_pdf(
                 check()
                 try:
                     cheap[i] = scan_page(page_obj, i)
-                except Unreadable:
+                except Exception:  # Unreadable, or a stream the cheap pass chokes on: pdfplumber decides
                     wanted.add(i)
-                except Exception as exc:
-                    raise CorruptDocument(f"page {i + 1} cannot be read: {exc}") from exc
             running = running_shapes([cheap[i][0] for i in sorted(cheap)])
             for i, (lines, _) in cheap.items():
                 flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)

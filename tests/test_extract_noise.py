@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support_pdf import FILES, load, render, render_file, synthetic_policy, ttf_available
 
 import extractors
+from tests.support_pdf import FILES, load, render, render_file, synthetic_policy, ttf_available
 
 PDF_SOURCES = sorted(p.name for p in FILES.glob("*.yaml") if p.name != "cases.yaml")
 PAIRS = yaml.safe_load((FILES / "cases.yaml").read_text(encoding="utf-8"))["noise_pairs"]

@@ -10,6 +10,8 @@ from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
 from store.db import open_engine
 from store.integrity import IntegrityMixin
+from store.queries import QueriesMixin
+from store.search import SearchMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -18,7 +20,9 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("PAYERWATCH_DATA") or "data")
 
 
-class Archive(CrawlsMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
+class Archive(
+    CrawlsMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin, QueriesMixin, SearchMixin
+):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 
     Opening applies pending migrations, so every command works on a fresh directory.

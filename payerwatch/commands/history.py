@@ -38,7 +38,7 @@ def _policy(ctx, ref: str):
 
 def _console() -> Console:
     # wide and plain when piped, so output is greppable and tests see whole lines
-    return Console(width=200 if not sys.stdout.isatty() else None, highlight=False, soft_wrap=True)
+    return Console(width=1000 if not sys.stdout.isatty() else None, highlight=False, soft_wrap=True)
 
 
 @click.command()

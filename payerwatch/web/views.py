@@ -42,6 +42,11 @@ def label(value) -> str:
     return str(value or "—").replace("_", " ")
 
 
+@views.app_template_filter("diffhtml")
+def diffhtml(ops):
+    return diff_html(ops)
+
+
 @views.app_template_filter("day")
 def day(value) -> str:
     if value is None:

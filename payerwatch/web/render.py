@@ -65,7 +65,7 @@ class Chart:
     left: int
     series: list[Series]
     y_labels: list[tuple[float, str]]
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor
 
 
 COLORS = ("#0550ae", "#bc4c00", "#1a7f37", "#8250df", "#cf222e", "#6e7781")
@@ -112,5 +112,5 @@ def position_chart(timeline, by_date, width: int = 760, height: int = 240) -> Ch
             )
         )
     y_labels = [(y(p), p.replace("_", " ")) for p in POSITIONS]
-    x_labels = [(x(start), start.isoformat()), (x(end), end.isoformat())]
+    x_labels = [(x(start), start.isoformat(), "start"), (x(end), end.isoformat(), "end")]
     return Chart(width, height, left, series, y_labels, x_labels)

@@ -45,9 +45,13 @@ class SearchHit:
     score: float = 0.0
 
 
-def fts_query(text: str) -> str:
-    """User text → an FTS5 query of quoted terms (all must match); quoting disarms FTS5 operators."""
-    return " ".join(f'"{w}"' for w in _WORD.findall(text))
+def fts_query(text: str, drug: str | None = None) -> str:
+    """User text → an FTS5 query of quoted terms (all must match in heading or text); quoting disarms
+    FTS5 operators. A drug filter becomes a match on the indexed ``drugs`` column."""
+    query = "{heading text} : (" + " ".join(f'"{w}"' for w in _WORD.findall(text)) + ")"
+    if drug:
+        query += ' AND drugs : "' + "".join(_WORD.findall(drug)) + '"'
+    return query
 
 
 class SearchMixin(ArchiveBase):
@@ -66,45 +70,133 @@ class SearchMixin(ArchiveBase):
         if not _WORD.search(text or ""):
             return []
         dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset)
         where, params = _scope_sql(payer, drug, as_of, by, all_versions, dialect)
         params.update(limit=limit, offset=offset)
-        if dialect == "sqlite":
-            # --- dialect-specific (SQLite FTS5) ---------------------------------------------------
-            params["q"] = fts_query(text)
-            sql = f"""
-                SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
-                       coalesce(v.title, pol.title) AS title, p.heading, p.drugs, v.effective, v.first_seen,
-                       snippet(passages_fts, 1, char(2), char(3), '…', 24) AS snippet,
-                       bm25(passages_fts) AS score
-                FROM passages_fts
-                JOIN passages p ON p.id = passages_fts.rowid
-                JOIN versions v ON v.id = p.version_id
-                JOIN policies pol ON pol.id = v.policy_id
-                JOIN sources s ON s.id = pol.source_id
-                WHERE passages_fts MATCH :q {where}
-                ORDER BY score, v.policy_id, p.ordinal
-                LIMIT :limit OFFSET :offset"""
-        else:
-            # --- dialect-specific (PostgreSQL) ----------------------------------------------------
-            params["q"] = " ".join(_WORD.findall(text))
-            doc = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
-            sql = f"""
-                SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
-                       coalesce(v.title, pol.title) AS title, p.heading, p.drugs, v.effective, v.first_seen,
-                       ts_headline('english', p.text, plainto_tsquery('english', :q),
-                                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30')
-                           AS snippet,
-                       -ts_rank({doc}, plainto_tsquery('english', :q)) AS score
-                FROM passages p
-                JOIN versions v ON v.id = p.version_id
-                JOIN policies pol ON pol.id = v.policy_id
-                JOIN sources s ON s.id = pol.source_id
-                WHERE {doc} @@ plainto_tsquery('english', :q) {where}
-                ORDER BY score, v.policy_id, p.ordinal
-                LIMIT :limit OFFSET :offset"""
+        # --- dialect-specific (PostgreSQL) ----------------------------------------------------
+        params["q"] = " ".join(_WORD.findall(text))
+        doc = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
+        sql = f"""
+            SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
+                   coalesce(v.title, pol.title) AS title, p.heading, p.drugs, v.effective, v.first_seen,
+                   ts_headline('english', p.text, plainto_tsquery('english', :q),
+                               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30')
+                       AS snippet,
+                   -ts_rank({doc}, plainto_tsquery('english', :q)) AS score
+            FROM passages p
+            JOIN versions v ON v.id = p.version_id
+            JOIN policies pol ON pol.id = v.policy_id
+            JOIN sources s ON s.id = pol.source_id
+            WHERE {doc} @@ plainto_tsquery('english', :q) {where}
+            ORDER BY score, v.policy_id, p.ordinal
+            LIMIT :limit OFFSET :offset"""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text(sql), params).mappings().all()
         return [_hit(r) for r in rows]
+
+
+    # --- dialect-specific (SQLite FTS5) -------------------------------------------------------------
+    def _search_sqlite(self, text, payer, drug, as_of, by, all_versions, limit, offset) -> list[SearchHit]:
+        """Rank on the FTS table alone, then look rows up lazily, so the cost per match stays tiny.
+
+        bm25 over the bare FTS5 table is the only work done for every match. The ranked rowids are then
+        walked in batches: one query per batch joins passages/versions/sources and applies the filters,
+        one more finds each new policy's in-scope version; the walk stops as soon as the page is full.
+        Snippets are cut in Python for the page's rows only (FTS5 ``snippet()`` would re-run the match).
+        """
+        q = fts_query(text, drug)
+        wanted = offset + limit
+        picked: list[dict] = []
+        in_scope: dict[str, int | None] = {}
+        with self.engine.connect() as conn:
+            ranked = conn.exec_driver_sql(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, 1, 1, 0)", (q,)
+            )
+            while len(picked) < wanted:
+                ids = [r[0] for r in ranked.fetchmany(256)]
+                if not ids:
+                    break
+                rows = _lookup(conn, ids, payer, drug, as_of, by)
+                if not all_versions:
+                    todo = {r["policy_id"] for r in rows.values() if r["policy_id"] not in in_scope}
+                    if todo:
+                        in_scope.update(_scope_versions(conn, todo, as_of, by))
+                for rank, pid in enumerate(ids):
+                    row = rows.get(pid)
+                    if row is None or (not all_versions and in_scope.get(row["policy_id"]) != row["version_id"]):
+                        continue
+                    picked.append(dict(row, score=float(len(picked) + rank)))
+                    if len(picked) >= wanted:
+                        break
+            ranked.close()
+        terms = [w.lower() for w in _WORD.findall(text)]
+        return [_hit(dict(r, snippet=make_snippet(r["text"], terms))) for r in picked[offset:wanted]]
+
+
+def _lookup(conn, ids: list[int], payer, drug, as_of, by) -> dict[int, dict]:
+    """Display columns of the given passages that pass the cheap filters, keyed by passage id."""
+    where, params = _scope_sql(payer, drug, None, by, True, "sqlite")
+    if as_of is not None:
+        where += f" AND {_key_sql(by, 'v')} <= :as_of"
+        params["as_of"] = as_of.isoformat()
+    marks = ", ".join(f":r{i}" for i in range(len(ids)))
+    params.update({f"r{i}": pid for i, pid in enumerate(ids)})
+    rows = conn.execute(
+        sa.text(f"""
+            SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
+                   coalesce(v.title, pol.title) AS title, p.heading, p.text, p.drugs, v.effective, v.first_seen
+            FROM passages p
+            JOIN versions v ON v.id = p.version_id
+            JOIN policies pol ON pol.id = v.policy_id
+            JOIN sources s ON s.id = pol.source_id
+            WHERE p.id IN ({marks}) {where}"""),
+        params,
+    ).mappings()
+    return {r["passage_id"]: dict(r) for r in rows}
+
+
+def make_snippet(text: str, terms: list[str], width: int = 24) -> str:
+    """About ``width`` words around the first match, matched words wrapped in MARK_START/MARK_END.
+
+    Matching is by prefix of each query word (minus a short suffix), which approximates the porter
+    stemming the index used well enough for highlighting.
+    """
+    stems = tuple(t[: max(3, len(t) - 2)] if len(t) > 4 else t for t in terms)
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text[:200]
+    first = next((i for i, m in enumerate(words) if m.group().lower().startswith(stems)), 0)
+    lo = max(0, first - width // 3)
+    hi = min(len(words), lo + width)
+    start = 0 if lo == 0 else words[lo].start()
+    end = len(text) if hi == len(words) else words[hi - 1].end()
+    part = _WORD.sub(
+        lambda m: f"{MARK_START}{m.group()}{MARK_END}" if m.group().lower().startswith(stems) else m.group(),
+        text[start:end],
+    )
+    return ("…" if start > 0 else "") + part + ("…" if end < len(text) else "")
+
+
+def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) -> dict[str, int | None]:
+    """For each policy: the id of its latest version, or of the version in force on ``as_of``."""
+    marks = ", ".join(f":i{i}" for i in range(len(policy_ids)))
+    params = {f"i{i}": pid for i, pid in enumerate(policy_ids)}
+    key = _key_sql(by, "v")
+    cond = ""
+    if as_of is not None:
+        cond = f"AND {key} <= :as_of"
+        params["as_of"] = as_of.isoformat()
+    rows = conn.execute(
+        sa.text(f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) {cond}"),
+        params,
+    ).all()
+    best: dict[str, tuple] = {}
+    for r in rows:
+        rank = (r.k, r.seq) if as_of is not None else (r.seq,)
+        if r.policy_id not in best or rank > best[r.policy_id][0]:
+            best[r.policy_id] = (rank, r.id)
+    return {pid: best[pid][1] if pid in best else None for pid in policy_ids}
 
 
 def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict]:

@@ -1,7 +1,7 @@
 """Full-text search over passages.
 
-SQLite: an FTS5 external-content table ``passages_fts`` over ``passages(heading, text)`` kept in step by
-triggers, so every writer (``set_extraction``, bulk loads) indexes without knowing search exists.
+SQLite: an FTS5 external-content table ``passages_fts`` over ``passages(heading, text, drugs)`` kept in
+step by triggers (``drugs`` is indexed so a drug filter narrows the match instead of post-filtering it), so every writer (``set_extraction``, bulk loads) indexes without knowing search exists.
 PostgreSQL: a GIN index on ``to_tsvector('english', ...)`` (the expression ``store/search.py`` queries).
 
 Revision ID: 0002
@@ -18,18 +18,20 @@ depends_on = None
 # --- dialect-specific (SQLite FTS5) ---------------------------------------------------------------
 SQLITE_UP = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-        heading, text, content='passages', content_rowid='id', tokenize='porter unicode61')""",
+        heading, text, drugs, content='passages', content_rowid='id', tokenize='porter unicode61')""",
     """CREATE TRIGGER IF NOT EXISTS passages_fts_ai AFTER INSERT ON passages BEGIN
-        INSERT INTO passages_fts(rowid, heading, text) VALUES (new.id, coalesce(new.heading, ''), new.text);
+        INSERT INTO passages_fts(rowid, heading, text, drugs)
+        VALUES (new.id, coalesce(new.heading, ''), new.text, new.drugs);
     END""",
     """CREATE TRIGGER IF NOT EXISTS passages_fts_ad AFTER DELETE ON passages BEGIN
-        INSERT INTO passages_fts(passages_fts, rowid, heading, text)
-        VALUES ('delete', old.id, coalesce(old.heading, ''), old.text);
+        INSERT INTO passages_fts(passages_fts, rowid, heading, text, drugs)
+        VALUES ('delete', old.id, coalesce(old.heading, ''), old.text, old.drugs);
     END""",
     """CREATE TRIGGER IF NOT EXISTS passages_fts_au AFTER UPDATE ON passages BEGIN
-        INSERT INTO passages_fts(passages_fts, rowid, heading, text)
-        VALUES ('delete', old.id, coalesce(old.heading, ''), old.text);
-        INSERT INTO passages_fts(rowid, heading, text) VALUES (new.id, coalesce(new.heading, ''), new.text);
+        INSERT INTO passages_fts(passages_fts, rowid, heading, text, drugs)
+        VALUES ('delete', old.id, coalesce(old.heading, ''), old.text, old.drugs);
+        INSERT INTO passages_fts(rowid, heading, text, drugs)
+        VALUES (new.id, coalesce(new.heading, ''), new.text, new.drugs);
     END""",
     # index passages archived before this migration
     "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')",

@@ -22,15 +22,41 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from store import Archive  # noqa: E402
-from store.models import Policy, Source  # noqa: E402
+from store.models import Source  # noqa: E402
 
 VERSIONS_PER_POLICY = 10
 POLICIES_PER_SOURCE = 200
 PROGRAMS = ("commercial", "medicare", "medicaid", "federal")
-TOPIC = ["ketamine", "esketamine", "Spravato", "intravenous", "infusion", "nasal", "spray", "depression",
-         "treatment-resistant", "investigational", "experimental", "medically", "necessary", "covered",
-         "criteria", "antidepressant", "trials", "psychiatrist", "REMS", "monitoring", "suicidal", "ideation"]
-POSITIONS = ("covered_with_criteria", "not_covered", "experimental_investigational", "not_medically_necessary")
+TOPIC = [
+    "ketamine",
+    "esketamine",
+    "Spravato",
+    "intravenous",
+    "infusion",
+    "nasal",
+    "spray",
+    "depression",
+    "treatment-resistant",
+    "investigational",
+    "experimental",
+    "medically",
+    "necessary",
+    "covered",
+    "criteria",
+    "antidepressant",
+    "trials",
+    "psychiatrist",
+    "REMS",
+    "monitoring",
+    "suicidal",
+    "ideation",
+]
+POSITIONS = (
+    "covered_with_criteria",
+    "not_covered",
+    "experimental_investigational",
+    "not_medically_necessary",
+)
 
 
 def vocabulary(rng: random.Random, n: int = 4000) -> list[str]:
@@ -41,7 +67,9 @@ def vocabulary(rng: random.Random, n: int = 4000) -> list[str]:
 def sentence(rng: random.Random, vocab: list[str], words: int = 45) -> str:
     out = []
     for _ in range(words):
-        out.append(rng.choice(TOPIC) if rng.random() < 0.2 else vocab[int(rng.paretovariate(1.1)) % len(vocab)])
+        out.append(
+            rng.choice(TOPIC) if rng.random() < 0.2 else vocab[int(rng.paretovariate(1.1)) % len(vocab)]
+        )
     return " ".join(out).capitalize() + "."
 
 
@@ -53,13 +81,32 @@ def generate(archive: Archive, n_versions: int, seed: int = 7) -> list[str]:
     n_sources = max(1, n_policies // POLICIES_PER_SOURCE)
     base = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
     for s in range(n_sources):
-        archive.upsert_source(Source(id=f"bench-{s}", payer=f"Bench Payer {s}", program=PROGRAMS[s % 4],
-                                     state="TX" if s % 4 == 2 else None))
+        archive.upsert_source(
+            Source(
+                id=f"bench-{s}",
+                payer=f"Bench Payer {s}",
+                program=PROGRAMS[s % 4],
+                state="TX" if s % 4 == 2 else None,
+            )
+        )
     policy_ids = [f"bench-{p % n_sources}/P{p:06d}" for p in range(n_policies)]
-    archive.bulk_load("policies", ({"id": pid, "source_id": pid.split("/")[0], "url": f"https://bench/{pid}",
-                                    "policy_number": pid.split("/")[1], "title": f"Policy {pid}", "status": "active",
-                                    "missing_count": 0, "first_seen": base, "last_seen": base}
-                                   for pid in policy_ids))
+    archive.bulk_load(
+        "policies",
+        (
+            {
+                "id": pid,
+                "source_id": pid.split("/")[0],
+                "url": f"https://bench/{pid}",
+                "policy_number": pid.split("/")[1],
+                "title": f"Policy {pid}",
+                "status": "active",
+                "missing_count": 0,
+                "first_seen": base,
+                "last_seen": base,
+            }
+            for pid in policy_ids
+        ),
+    )
 
     def versions():
         vid = 0
@@ -69,32 +116,89 @@ def generate(archive: Archive, n_versions: int, seed: int = 7) -> list[str]:
                 if vid > n_versions:
                     return
                 seen = base + dt.timedelta(days=seq * 70 + rng.randint(0, 30))
-                yield {"id": vid, "policy_id": pid, "seq": seq, "sha256": hashlib.sha256(f"{pid}{seq}".encode()).hexdigest(),
-                       "url": f"https://bench/{pid}.pdf", "media_type": "application/pdf", "size": 50_000,
-                       "first_seen": seen, "last_seen": seen + dt.timedelta(days=60), "mentions_topic": True,
-                       "effective": (seen + dt.timedelta(days=rng.randint(-20, 40))).date(),
-                       "title": f"Policy {pid}", "policy_number": pid.split("/")[1]}
+                yield {
+                    "id": vid,
+                    "policy_id": pid,
+                    "seq": seq,
+                    "sha256": hashlib.sha256(f"{pid}{seq}".encode()).hexdigest(),
+                    "url": f"https://bench/{pid}.pdf",
+                    "media_type": "application/pdf",
+                    "size": 50_000,
+                    "first_seen": seen,
+                    "last_seen": seen + dt.timedelta(days=60),
+                    "mentions_topic": True,
+                    "effective": (seen + dt.timedelta(days=rng.randint(-20, 40))).date(),
+                    "title": f"Policy {pid}",
+                    "policy_number": pid.split("/")[1],
+                }
 
     rows = list(versions())
     archive.bulk_load("versions", rows)
-    archive.bulk_load("passages", (
-        {"version_id": v["id"], "ordinal": o, "heading": "Esketamine" if o else "Ketamine", "text": sentence(rng, vocab),
-         "section_path": [], "start": 0, "end": 300, "page_start": 1, "page_end": 1,
-         "drugs": ["esketamine"] if o else ["ketamine"], "indications": ["trd"], "codes": []}
-        for v in rows for o in (0, 1)))
-    archive.bulk_load("facts", (
-        {"version_id": v["id"], "drug": d, "indication": "trd" if d == "esketamine" else "depression", "field": f,
-         "value": rng.choice(POSITIONS) if f == "position" else str(rng.randint(1, 4)), "sentence": "...",
-         "start": 0, "end": 3, "page": 1}
-        for v in rows for d, f in (("esketamine", "position"), ("esketamine", "failed_antidepressants"),
-                                   ("ketamine", "position"))))
-    archive.bulk_load("changes", (
-        {"id": hashlib.sha256(f"c{v['id']}".encode()).hexdigest()[:32], "policy_id": v["policy_id"],
-         "old_version_id": v["id"] - 1 if v["seq"] > 1 else None, "new_version_id": v["id"],
-         "kind": "criteria" if v["seq"] > 1 else "new_policy", "severity": "high", "drugs": ["esketamine"],
-         "summary": f"{v['policy_id']}: synthetic change", "details": [], "diff": [], "evidence": [],
-         "needs_review": False, "detected_at": v["first_seen"], "effective_date": v["effective"]}
-        for v in rows))
+    archive.bulk_load(
+        "passages",
+        (
+            {
+                "version_id": v["id"],
+                "ordinal": o,
+                "heading": "Esketamine" if o else "Ketamine",
+                "text": sentence(rng, vocab),
+                "section_path": [],
+                "start": 0,
+                "end": 300,
+                "page_start": 1,
+                "page_end": 1,
+                "drugs": ["esketamine"] if o else ["ketamine"],
+                "indications": ["trd"],
+                "codes": [],
+            }
+            for v in rows
+            for o in (0, 1)
+        ),
+    )
+    archive.bulk_load(
+        "facts",
+        (
+            {
+                "version_id": v["id"],
+                "drug": d,
+                "indication": "trd" if d == "esketamine" else "depression",
+                "field": f,
+                "value": rng.choice(POSITIONS) if f == "position" else str(rng.randint(1, 4)),
+                "sentence": "...",
+                "start": 0,
+                "end": 3,
+                "page": 1,
+            }
+            for v in rows
+            for d, f in (
+                ("esketamine", "position"),
+                ("esketamine", "failed_antidepressants"),
+                ("ketamine", "position"),
+            )
+        ),
+    )
+    archive.bulk_load(
+        "changes",
+        (
+            {
+                "id": hashlib.sha256(f"c{v['id']}".encode()).hexdigest()[:32],
+                "policy_id": v["policy_id"],
+                "old_version_id": v["id"] - 1 if v["seq"] > 1 else None,
+                "new_version_id": v["id"],
+                "kind": "criteria" if v["seq"] > 1 else "new_policy",
+                "severity": "high",
+                "drugs": ["esketamine"],
+                "summary": f"{v['policy_id']}: synthetic change",
+                "details": [],
+                "diff": [],
+                "evidence": [],
+                "needs_review": False,
+                "detected_at": v["first_seen"],
+                "effective_date": v["effective"],
+            }
+            for v in rows
+        ),
+    )
     return sorted({v["policy_id"] for v in rows})
 
 
@@ -129,18 +233,27 @@ def main(argv: list[str] | None = None) -> int:
         else:
             policies = generate(archive, args.versions)
             build_s = time.perf_counter() - t0
-            print(f"archive: {args.versions:,} versions, {len(policies):,} policies, built in {build_s:.1f}s at {data}")
+            print(
+                f"archive: {args.versions:,} versions, {len(policies):,} policies, built in {build_s:.1f}s at {data}"
+            )
         words = [w.lower() for w in TOPIC]
         queries = [(f"{rng.choice(words)} {rng.choice(words)}",) for _ in range(args.queries)]
         rows = []
         archive.search("warm up")
         for label, fn, arglist in [
             ("search (latest versions)", lambda q: archive.search(q, limit=20), queries),
-            ("search --as-of 2020-06-01", lambda q: archive.search(q, as_of=dt.date(2020, 6, 1), limit=20), queries),
+            (
+                "search --as-of 2020-06-01",
+                lambda q: archive.search(q, as_of=dt.date(2020, 6, 1), limit=20),
+                queries,
+            ),
             ("search --drug esketamine", lambda q: archive.search(q, drug="esketamine", limit=20), queries),
             ("history POLICY", archive.history, [(rng.choice(policies),) for _ in range(args.queries)]),
-            ("show --as-of (effective)", lambda p: archive.version_as_of(p, dt.date(2020, 6, 1)),
-             [(rng.choice(policies),) for _ in range(args.queries)]),
+            (
+                "show --as-of (effective)",
+                lambda p: archive.version_as_of(p, dt.date(2020, 6, 1)),
+                [(rng.choice(policies),) for _ in range(args.queries)],
+            ),
         ]:
             rows.append((label, *summary(timed(fn, arglist))))
         print(f"\n{'operation':<28}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")

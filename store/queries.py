@@ -78,7 +78,9 @@ class QueriesMixin(ArchiveBase):
                 )
             ]
             rows = conn.execute(
-                sa.select(t.changes).where(t.changes.c.policy_id == policy_id).order_by(t.changes.c.detected_at)
+                sa.select(t.changes)
+                .where(t.changes.c.policy_id == policy_id)
+                .order_by(t.changes.c.detected_at)
             ).all()
         by_new: dict[int | None, list[Change]] = {}
         for r in rows:
@@ -133,20 +135,24 @@ class QueriesMixin(ArchiveBase):
                 t.facts.c.value,
             )
             .select_from(t.versions)
-            .join(latest, sa.and_(latest.c.policy_id == t.versions.c.policy_id, latest.c.seq == t.versions.c.seq))
+            .join(
+                latest,
+                sa.and_(latest.c.policy_id == t.versions.c.policy_id, latest.c.seq == t.versions.c.seq),
+            )
             .join(t.policies, t.policies.c.id == t.versions.c.policy_id)
             .join(t.sources, t.sources.c.id == t.policies.c.source_id)
             .join(t.facts, t.facts.c.version_id == t.versions.c.id)
-            .order_by(t.sources.c.payer, t.versions.c.policy_id, t.facts.c.drug, t.facts.c.indication, t.facts.c.id)
+            .order_by(
+                t.sources.c.payer, t.versions.c.policy_id, t.facts.c.drug, t.facts.c.indication, t.facts.c.id
+            )
         )
         if program:
             q = q.where(t.sources.c.program == program)
         if state:
             q = q.where(t.sources.c.state == state.upper())
-        last_change = (
-            sa.select(t.changes.c.policy_id, sa.func.max(t.changes.c.detected_at).label("at"))
-            .group_by(t.changes.c.policy_id)
-        )
+        last_change = sa.select(
+            t.changes.c.policy_id, sa.func.max(t.changes.c.detected_at).label("at")
+        ).group_by(t.changes.c.policy_id)
         cells: dict[tuple[str, str, str], MatrixCell] = {}
         with self.engine.connect() as conn:
             for r in conn.execute(q):
@@ -190,7 +196,9 @@ class QueriesMixin(ArchiveBase):
         return [(v, positions.get(v.id, {})) for v in versions]
 
     # -- paged lists (web + JSON API) ---------------------------------------------------------------
-    def policies_page(self, limit: int = 50, offset: int = 0, payer: str | None = None) -> list[dict[str, Any]]:
+    def policies_page(
+        self, limit: int = 50, offset: int = 0, payer: str | None = None
+    ) -> list[dict[str, Any]]:
         q = (
             sa.select(t.policies, t.sources.c.payer, t.sources.c.program, t.sources.c.state)
             .join(t.sources, t.sources.c.id == t.policies.c.source_id)
@@ -278,8 +286,10 @@ class QueriesMixin(ArchiveBase):
                 .order_by(tbl.c.id)
             )
         else:
-            q = sa.select(s.c.payer, p.c.source_id, t.changes).select_from(t.changes).order_by(
-                t.changes.c.detected_at, t.changes.c.id
+            q = (
+                sa.select(s.c.payer, p.c.source_id, t.changes)
+                .select_from(t.changes)
+                .order_by(t.changes.c.detected_at, t.changes.c.id)
             )
         anchor = v.c.policy_id if what != "changes" else t.changes.c.policy_id
         q = q.join(p, p.c.id == anchor).join(s, s.c.id == p.c.source_id)
@@ -301,14 +311,21 @@ class QueriesMixin(ArchiveBase):
         q = (
             sa.select(*cols, f.c.etag, f.c.last_modified, f.c.content_type.label("fetch_content_type"))
             .select_from(t.versions)
-            .outerjoin(first, sa.and_(first.c.policy_id == t.versions.c.policy_id, first.c.sha256 == t.versions.c.sha256))
+            .outerjoin(
+                first,
+                sa.and_(first.c.policy_id == t.versions.c.policy_id, first.c.sha256 == t.versions.c.sha256),
+            )
             .outerjoin(f, f.c.id == first.c.fid)
             .order_by(t.versions.c.id)
         )
         with self.engine.connect() as conn:
             for row in conn.execution_options(stream_results=True, yield_per=200).execute(q):
                 m = row._mapping
-                headers = {"etag": m["etag"], "last_modified": m["last_modified"], "content_type": m["fetch_content_type"]}
+                headers = {
+                    "etag": m["etag"],
+                    "last_modified": m["last_modified"],
+                    "content_type": m["fetch_content_type"],
+                }
                 yield row_to(Version, row), {k: v for k, v in headers.items() if v}
 
     # -- bulk loading (benchmarks, imports) ---------------------------------------------------------

@@ -95,7 +95,6 @@ class SearchMixin(ArchiveBase):
             rows = conn.execute(sa.text(sql), params).mappings().all()
         return [_hit(r) for r in rows]
 
-
     # --- dialect-specific (SQLite FTS5) -------------------------------------------------------------
     def _search_sqlite(self, text, payer, drug, as_of, by, all_versions, limit, offset) -> list[SearchHit]:
         """Rank on the FTS table alone, then look rows up lazily, so the cost per match stays tiny.
@@ -111,7 +110,8 @@ class SearchMixin(ArchiveBase):
         in_scope: dict[str, int | None] = {}
         with self.engine.connect() as conn:
             ranked = conn.exec_driver_sql(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, 1, 1, 0)", (q,)
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, 1, 1, 0)",
+                (q,),
             )
             while len(picked) < wanted:
                 ids = [r[0] for r in ranked.fetchmany(256)]
@@ -124,7 +124,9 @@ class SearchMixin(ArchiveBase):
                         in_scope.update(_scope_versions(conn, todo, as_of, by))
                 for rank, pid in enumerate(ids):
                     row = rows.get(pid)
-                    if row is None or (not all_versions and in_scope.get(row["policy_id"]) != row["version_id"]):
+                    if row is None or (
+                        not all_versions and in_scope.get(row["policy_id"]) != row["version_id"]
+                    ):
                         continue
                     picked.append(dict(row, score=float(len(picked) + rank)))
                     if len(picked) >= wanted:
@@ -188,7 +190,9 @@ def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) 
         cond = f"AND {key} <= :as_of"
         params["as_of"] = as_of.isoformat()
     rows = conn.execute(
-        sa.text(f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) {cond}"),
+        sa.text(
+            f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) {cond}"
+        ),
         params,
     ).all()
     best: dict[str, tuple] = {}
@@ -218,7 +222,9 @@ def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict
         )
         params["as_of"] = as_of.isoformat()
     elif not all_versions:
-        where.append("NOT EXISTS (SELECT 1 FROM versions v3 WHERE v3.policy_id = v.policy_id AND v3.seq > v.seq)")
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM versions v3 WHERE v3.policy_id = v.policy_id AND v3.seq > v.seq)"
+        )
     return "".join(f" AND {w}" for w in where), params
 
 

@@ -69,8 +69,10 @@ def add_policy(archive: Archive, source: Source, number: str, specs: list[Versio
     archive.upsert_source(source)
     pid = f"{source.id}/{number}"
     url = f"https://{source.id}.example.test/policies/{number}.pdf"
-    archive.upsert_policy(Policy(id=pid, source_id=source.id, url=url, policy_number=number, title=specs[0].title),
-                          seen_at=specs[0].seen)
+    archive.upsert_policy(
+        Policy(id=pid, source_id=source.id, url=url, policy_number=number, title=specs[0].title),
+        seen_at=specs[0].seen,
+    )
     ids = []
     for i, spec in enumerate(specs):
         ext = extracted(spec, number)
@@ -83,8 +85,19 @@ def add_policy(archive: Archive, source: Source, number: str, specs: list[Versio
     return ids
 
 
-def add_change(archive: Archive, policy_id: str, old: int | None, new: int, kind: str, summary: str,
-               detected: dt.datetime, drugs=("esketamine",), details=(), diff=(), note=None) -> Change:
+def add_change(
+    archive: Archive,
+    policy_id: str,
+    old: int | None,
+    new: int,
+    kind: str,
+    summary: str,
+    detected: dt.datetime,
+    drugs=("esketamine",),
+    details=(),
+    diff=(),
+    note=None,
+) -> Change:
     old_sha = archive.get_version(old).sha256 if old else None
     new_v = archive.get_version(new)
     change = Change(
@@ -118,10 +131,14 @@ class Sample:
 UHC = Source(id="sample-uhc", payer="Sample United Health", program="commercial")
 TXM = Source(id="sample-txmedicaid", payer="Sample Texas Medicaid", program="medicaid", state="TX")
 
-ESK_V1 = ("Spravato is covered for treatment-resistant depression when the member has failed three "
-          "antidepressant trials of adequate dose and duration, and is prescribed by a psychiatrist.")
-ESK_V2 = ("Spravato is covered for treatment-resistant depression when the member has failed two "
-          "antidepressant trials of adequate dose and duration, and is prescribed by a psychiatrist.")
+ESK_V1 = (
+    "Spravato is covered for treatment-resistant depression when the member has failed three "
+    "antidepressant trials of adequate dose and duration, and is prescribed by a psychiatrist."
+)
+ESK_V2 = (
+    "Spravato is covered for treatment-resistant depression when the member has failed two "
+    "antidepressant trials of adequate dose and duration, and is prescribed by a psychiatrist."
+)
 KET = "Intravenous ketamine infusion for depression is considered experimental and investigational."
 KET_V3 = "Intravenous ketamine infusion for depression is not medically necessary."
 
@@ -135,24 +152,45 @@ def build_sample_archive(archive: Archive) -> Sample:
       v3 seen 2025-03-01, effective 2025-01-01  (re-issued with a past effective date: ketamine NMN)
     """
     uhc_specs = [
-        VersionSpec(dt.datetime(2024, 1, 10, 6, tzinfo=UTC), dt.date(2024, 2, 1),
-                    [("Esketamine nasal spray", ESK_V1, ("esketamine",), ("trd",)),
-                     ("Ketamine", KET, ("ketamine",), ("depression",))],
-                    [("esketamine", "trd", "position", "covered_with_criteria"),
-                     ("esketamine", "trd", "failed_antidepressants", "3"),
-                     ("ketamine", "depression", "position", "experimental_investigational")]),
-        VersionSpec(dt.datetime(2024, 6, 5, 6, tzinfo=UTC), dt.date(2024, 7, 1),
-                    [("Esketamine nasal spray", ESK_V2, ("esketamine",), ("trd",)),
-                     ("Ketamine", KET, ("ketamine",), ("depression",))],
-                    [("esketamine", "trd", "position", "covered_with_criteria"),
-                     ("esketamine", "trd", "failed_antidepressants", "2"),
-                     ("ketamine", "depression", "position", "experimental_investigational")]),
-        VersionSpec(dt.datetime(2025, 3, 1, 6, tzinfo=UTC), dt.date(2025, 1, 1),
-                    [("Esketamine nasal spray", ESK_V2, ("esketamine",), ("trd",)),
-                     ("Ketamine", KET_V3, ("ketamine",), ("depression",))],
-                    [("esketamine", "trd", "position", "covered_with_criteria"),
-                     ("esketamine", "trd", "failed_antidepressants", "2"),
-                     ("ketamine", "depression", "position", "not_medically_necessary")]),
+        VersionSpec(
+            dt.datetime(2024, 1, 10, 6, tzinfo=UTC),
+            dt.date(2024, 2, 1),
+            [
+                ("Esketamine nasal spray", ESK_V1, ("esketamine",), ("trd",)),
+                ("Ketamine", KET, ("ketamine",), ("depression",)),
+            ],
+            [
+                ("esketamine", "trd", "position", "covered_with_criteria"),
+                ("esketamine", "trd", "failed_antidepressants", "3"),
+                ("ketamine", "depression", "position", "experimental_investigational"),
+            ],
+        ),
+        VersionSpec(
+            dt.datetime(2024, 6, 5, 6, tzinfo=UTC),
+            dt.date(2024, 7, 1),
+            [
+                ("Esketamine nasal spray", ESK_V2, ("esketamine",), ("trd",)),
+                ("Ketamine", KET, ("ketamine",), ("depression",)),
+            ],
+            [
+                ("esketamine", "trd", "position", "covered_with_criteria"),
+                ("esketamine", "trd", "failed_antidepressants", "2"),
+                ("ketamine", "depression", "position", "experimental_investigational"),
+            ],
+        ),
+        VersionSpec(
+            dt.datetime(2025, 3, 1, 6, tzinfo=UTC),
+            dt.date(2025, 1, 1),
+            [
+                ("Esketamine nasal spray", ESK_V2, ("esketamine",), ("trd",)),
+                ("Ketamine", KET_V3, ("ketamine",), ("depression",)),
+            ],
+            [
+                ("esketamine", "trd", "position", "covered_with_criteria"),
+                ("esketamine", "trd", "failed_antidepressants", "2"),
+                ("ketamine", "depression", "position", "not_medically_necessary"),
+            ],
+        ),
     ]
     uhc_ids = add_policy(archive, UHC, "2026D0069P", uhc_specs)
     uhc = f"{UHC.id}/2026D0069P"
@@ -162,38 +200,95 @@ def build_sample_archive(archive: Archive) -> Sample:
     e2 = archive.get_extraction(uhc_ids[1])
     o = e1.text.find("three")
     n = e2.text.find("two")
-    add_change(archive, uhc, None, uhc_ids[0], "new_policy", "Sample United Health: new policy mentions esketamine",
-               dt.datetime(2024, 1, 10, 7, tzinfo=UTC), drugs=("esketamine", "ketamine"))
     add_change(
-        archive, uhc, uhc_ids[0], uhc_ids[1], "criteria",
+        archive,
+        uhc,
+        None,
+        uhc_ids[0],
+        "new_policy",
+        "Sample United Health: new policy mentions esketamine",
+        dt.datetime(2024, 1, 10, 7, tzinfo=UTC),
+        drugs=("esketamine", "ketamine"),
+    )
+    add_change(
+        archive,
+        uhc,
+        uhc_ids[0],
+        uhc_ids[1],
+        "criteria",
         "Sample United Health: trials of failed antidepressants required for Spravato lowered from 3 to 2",
         dt.datetime(2024, 6, 5, 7, tzinfo=UTC),
-        details=[{"text": "Esketamine · TRD: failed antidepressants required 3 → 2", "drug": "esketamine",
-                  "indication": "trd", "field": "failed_antidepressants", "old": "3", "new": "2",
-                  "evidence": {"old": {"version_id": uhc_ids[0], "start": o, "end": o + 5, "page": 1, "text": "three"},
-                               "new": {"version_id": uhc_ids[1], "start": n, "end": n + 3, "page": 1, "text": "two"}}}],
+        details=[
+            {
+                "text": "Esketamine · TRD: failed antidepressants required 3 → 2",
+                "drug": "esketamine",
+                "indication": "trd",
+                "field": "failed_antidepressants",
+                "old": "3",
+                "new": "2",
+                "evidence": {
+                    "old": {"version_id": uhc_ids[0], "start": o, "end": o + 5, "page": 1, "text": "three"},
+                    "new": {"version_id": uhc_ids[1], "start": n, "end": n + 3, "page": 1, "text": "two"},
+                },
+            }
+        ],
         diff=word_diff(ESK_V1, ESK_V2),
     )
     add_change(
-        archive, uhc, uhc_ids[1], uhc_ids[2], "coverage_position",
+        archive,
+        uhc,
+        uhc_ids[1],
+        uhc_ids[2],
+        "coverage_position",
         "Sample United Health: IV ketamine for depression moved from investigational to not medically necessary",
-        dt.datetime(2025, 3, 1, 7, tzinfo=UTC), drugs=("ketamine",),
-        details=[{"text": "Ketamine · depression: experimental_investigational → not_medically_necessary",
-                  "drug": "ketamine", "indication": "depression", "field": "position",
-                  "old": "experimental_investigational", "new": "not_medically_necessary", "evidence": None}],
-        diff=word_diff(KET, KET_V3), note="2025-01: ketamine section revised",
+        dt.datetime(2025, 3, 1, 7, tzinfo=UTC),
+        drugs=("ketamine",),
+        details=[
+            {
+                "text": "Ketamine · depression: experimental_investigational → not_medically_necessary",
+                "drug": "ketamine",
+                "indication": "depression",
+                "field": "position",
+                "old": "experimental_investigational",
+                "new": "not_medically_necessary",
+                "evidence": None,
+            }
+        ],
+        diff=word_diff(KET, KET_V3),
+        note="2025-01: ketamine section revised",
     )
     tx_specs = [
-        VersionSpec(dt.datetime(2024, 3, 2, 6, tzinfo=UTC), dt.date(2024, 3, 1),
-                    [(f"Ketamine {HOSTILE}", KET + " " + HOSTILE, ("ketamine",), ("depression",))],
-                    [("ketamine", "depression", "position", "experimental_investigational")],
-                    title=f"Ketamine Infusion {HOSTILE}", media_type="text/html"),
+        VersionSpec(
+            dt.datetime(2024, 3, 2, 6, tzinfo=UTC),
+            dt.date(2024, 3, 1),
+            [(f"Ketamine {HOSTILE}", KET + " " + HOSTILE, ("ketamine",), ("depression",))],
+            [("ketamine", "depression", "position", "experimental_investigational")],
+            title=f"Ketamine Infusion {HOSTILE}",
+            media_type="text/html",
+        ),
     ]
     tx_ids = add_policy(archive, TXM, "KET-01", tx_specs)
     tx = f"{TXM.id}/KET-01"
-    add_change(archive, tx, None, tx_ids[0], "new_policy", f"Sample Texas Medicaid: new ketamine policy {HOSTILE}",
-               dt.datetime(2024, 3, 2, 7, tzinfo=UTC), drugs=("ketamine",),
-               details=[{"text": f"Ketamine {HOSTILE}", "drug": "ketamine", "indication": None, "field": "wording",
-                         "old": None, "new": None, "evidence": None}],
-               diff=[(1, HOSTILE)])
+    add_change(
+        archive,
+        tx,
+        None,
+        tx_ids[0],
+        "new_policy",
+        f"Sample Texas Medicaid: new ketamine policy {HOSTILE}",
+        dt.datetime(2024, 3, 2, 7, tzinfo=UTC),
+        drugs=("ketamine",),
+        details=[
+            {
+                "text": f"Ketamine {HOSTILE}",
+                "drug": "ketamine",
+                "indication": None,
+                "field": "wording",
+                "old": None,
+                "new": None,
+                "evidence": None,
+            }
+        ],
+        diff=[(1, HOSTILE)],
+    )
     return Sample(uhc=uhc, uhc_versions=uhc_ids, tx=tx, tx_versions=tx_ids)

@@ -74,8 +74,18 @@ def test_show_text_output_and_errors(data):
 def test_search_current_and_as_of(data):
     now = lines(run_cli("search", "investigational", "--json", data_dir=data))
     assert [h["policy"] for h in now] == ["sample-txmedicaid/KET-01"]
-    then = lines(run_cli("search", "investigational", "--as-of", "2024-12-31", "--payer", "sample-uhc", "--json",
-                         data_dir=data))
+    then = lines(
+        run_cli(
+            "search",
+            "investigational",
+            "--as-of",
+            "2024-12-31",
+            "--payer",
+            "sample-uhc",
+            "--json",
+            data_dir=data,
+        )
+    )
     assert [(h["policy"], h["seq"]) for h in then] == [(UHC, 2)]
     text = run_cli("search", "psychiatrist", "--drug", "esketamine", data_dir=data)
     assert "»psychiatrist«" in text.stdout
@@ -83,11 +93,18 @@ def test_search_current_and_as_of(data):
 
 def test_export_csv_and_jsonl(data, tmp_path):
     out = tmp_path / "facts.csv"
-    assert run_cli("export", "--format", "csv", "--what", "facts", "--out", str(out), data_dir=data).returncode == 0
+    assert (
+        run_cli("export", "--format", "csv", "--what", "facts", "--out", str(out), data_dir=data).returncode
+        == 0
+    )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 10 and rows[0]["policy_id"] == UHC and rows[0]["field"] == "position"
     changes = lines(run_cli("export", "--format", "jsonl", "--what", "changes", data_dir=data))
-    assert len(changes) == 4 and {c["kind"] for c in changes} == {"new_policy", "criteria", "coverage_position"}
+    assert len(changes) == 4 and {c["kind"] for c in changes} == {
+        "new_policy",
+        "criteria",
+        "coverage_position",
+    }
     crit = next(c for c in changes if c["kind"] == "criteria")
     assert crit["details"][0]["evidence"]["new"]["text"] == "two"
 
@@ -98,7 +115,9 @@ def test_export_warc_replays_the_original_bytes(data, tmp_path):
     assert result.returncode == 0, result.stderr
     assert gzip.open(out).read(4) == b"WARC"
     with Archive(data) as arc:
-        expected = {(v.url, arc.version_bytes(v.id)) for p in arc.list_policies() for v in arc.list_versions(p.id)}
+        expected = {
+            (v.url, arc.version_bytes(v.id)) for p in arc.list_policies() for v in arc.list_versions(p.id)
+        }
     got, types = set(), []
     with out.open("rb") as fh:
         for record in ArchiveIterator(fh):

@@ -18,7 +18,11 @@ def sample(archive):
 def test_history_lists_versions_with_the_change_that_introduced_each(archive, sample):
     entries = archive.history(sample.uhc)
     assert [e.version.seq for e in entries] == [1, 2, 3]
-    assert [[c.kind for c in e.changes] for e in entries] == [["new_policy"], ["criteria"], ["coverage_position"]]
+    assert [[c.kind for c in e.changes] for e in entries] == [
+        ["new_policy"],
+        ["criteria"],
+        ["coverage_position"],
+    ]
     assert entries[0].version.last_seen.date() == dt.date(2024, 6, 4)
 
 
@@ -45,8 +49,12 @@ def test_version_as_of(archive, sample, day, by, seq):
 def test_as_of_ties_go_to_the_later_version(archive):
     src = Source(id="tie", payer="Tie Health")
     seen = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    spec = lambda s, body: VersionSpec(seen + dt.timedelta(days=s), dt.date(2024, 2, 1),  # noqa: E731
-                                       [("K", body, ("ketamine",), ())])
+
+    def spec(days: int, body: str) -> VersionSpec:
+        return VersionSpec(
+            seen + dt.timedelta(days=days), dt.date(2024, 2, 1), [("K", body, ("ketamine",), ())]
+        )
+
     add_policy(archive, src, "P1", [spec(0, KET), spec(10, KET + " Revised.")])
     assert archive.version_as_of("tie/P1", dt.date(2024, 2, 1)).seq == 2
 
@@ -72,7 +80,11 @@ def test_search_defaults_to_each_policys_latest_version(archive, sample):
     assert [h.policy_id for h in hits] == [sample.tx]  # UHC dropped "investigational" in v3
     assert "\x02investigational\x03" in hits[0].snippet
     everywhere = archive.search("investigational", all_versions=True)
-    assert sorted((h.policy_id, h.seq) for h in everywhere) == [(sample.tx, 1), (sample.uhc, 1), (sample.uhc, 2)]
+    assert sorted((h.policy_id, h.seq) for h in everywhere) == [
+        (sample.tx, 1),
+        (sample.uhc, 1),
+        (sample.uhc, 2),
+    ]
 
 
 def test_search_as_of_and_filters(archive, sample):
@@ -96,7 +108,11 @@ def test_search_never_passes_user_syntax_to_fts(archive, sample, query):
 
 def test_reextraction_keeps_the_search_index_in_step(archive, sample):
     vid = sample.tx_versions[0]
-    spec = VersionSpec(dt.datetime(2024, 3, 2, tzinfo=dt.UTC), None, [("Ketamine", "Zygomorphic wording.", ("ketamine",), ())])
+    spec = VersionSpec(
+        dt.datetime(2024, 3, 2, tzinfo=dt.UTC),
+        None,
+        [("Ketamine", "Zygomorphic wording.", ("ketamine",), ())],
+    )
     archive.set_extraction(vid, extracted(spec, "KET-01"))
     assert [h.version_id for h in archive.search("zygomorphic")] == [vid]
     assert archive.search("onerror") == []  # the old passage left the index with its row
@@ -125,12 +141,40 @@ def test_bulk_load_inserts_rows_and_indexes_them(archive):
     now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     archive.upsert_source(Source(id="bulk", payer="Bulk"))
     archive.upsert_policy(Policy(id="bulk/1", source_id="bulk", url="https://b/1"), seen_at=now)
-    n = archive.bulk_load("versions", ({"id": 100 + i, "policy_id": "bulk/1", "seq": i + 1, "sha256": f"{i:064x}",
-                                        "url": "https://b/1", "size": 1, "first_seen": now, "last_seen": now}
-                                       for i in range(7)), chunk=3)
+    n = archive.bulk_load(
+        "versions",
+        (
+            {
+                "id": 100 + i,
+                "policy_id": "bulk/1",
+                "seq": i + 1,
+                "sha256": f"{i:064x}",
+                "url": "https://b/1",
+                "size": 1,
+                "first_seen": now,
+                "last_seen": now,
+            }
+            for i in range(7)
+        ),
+        chunk=3,
+    )
     assert n == 7
-    archive.bulk_load("passages", [{"version_id": 106, "ordinal": 0, "text": "quixotic ketamine", "start": 0, "end": 17,
-                                    "section_path": [], "drugs": ["ketamine"], "indications": [], "codes": []}])
+    archive.bulk_load(
+        "passages",
+        [
+            {
+                "version_id": 106,
+                "ordinal": 0,
+                "text": "quixotic ketamine",
+                "start": 0,
+                "end": 17,
+                "section_path": [],
+                "drugs": ["ketamine"],
+                "indications": [],
+                "codes": [],
+            }
+        ],
+    )
     assert [h.seq for h in archive.search("quixotic")] == [7]
     with pytest.raises(ValueError):
         archive.bulk_load("deliveries", [])

@@ -122,7 +122,9 @@ def test_diff_html_escapes_before_marking_up():
     from payerwatch.web.render import diff_html, snippet_html
 
     out = str(diff_html([[0, "a<b"], [-1, "<i>x</i>"], [1, "&y"]]))
-    assert out.startswith("a&lt;b<del style=") and "&lt;i&gt;x&lt;/i&gt;</del>" in out and "&amp;y</ins>" in out
+    assert (
+        out.startswith("a&lt;b<del style=") and "&lt;i&gt;x&lt;/i&gt;</del>" in out and "&amp;y</ins>" in out
+    )
     assert str(snippet_html("<b>\x02hit\x03</b>")) == "&lt;b&gt;<mark>hit</mark>&lt;/b&gt;"
 
 
@@ -147,14 +149,26 @@ def test_api_policies_versions_as_of_search_matrix(client, sample):
     assert [p["id"] for p in pols["items"]] == [TX, UHC]
     versions = client.get(f"/api/policies/{UHC}/versions").get_json()["items"]
     assert [v["seq"] for v in versions] == [1, 2, 3]
-    assert {"drug": "ketamine", "indication": "depression", "position": "not_medically_necessary"} in versions[2]["positions"]
-    assert versions[1]["changes"][0]["kind"] == "criteria" and versions[0]["first_seen"] == "2024-01-10T06:00:00Z"
+    assert {
+        "drug": "ketamine",
+        "indication": "depression",
+        "position": "not_medically_necessary",
+    } in versions[2]["positions"]
+    assert (
+        versions[1]["changes"][0]["kind"] == "criteria"
+        and versions[0]["first_seen"] == "2024-01-10T06:00:00Z"
+    )
     shown = client.get(f"/api/policies/{UHC}/as-of?date=2024-06-20&by=observed").get_json()
-    assert shown["version"]["seq"] == 2 and shown["version"]["passages"][0]["heading"] == "Esketamine nasal spray"
+    assert (
+        shown["version"]["seq"] == 2
+        and shown["version"]["passages"][0]["heading"] == "Esketamine nasal spray"
+    )
     assert client.get(f"/api/policies/{UHC}/as-of?date=2024-06-20").get_json()["version"]["seq"] == 1
     assert client.get(f"/api/policies/{UHC}/as-of?date=2020-01-01").status_code == 404
     hits = client.get("/api/search?q=investigational&all_versions=1&limit=2").get_json()
-    assert len(hits["items"]) == 2 and hits["next_cursor"] == "2" and "\x02" not in hits["items"][0]["snippet"]
+    assert (
+        len(hits["items"]) == 2 and hits["next_cursor"] == "2" and "\x02" not in hits["items"][0]["snippet"]
+    )
     cells = client.get("/api/matrix?program=medicaid").get_json()["items"]
     assert [(c["policy_id"], c["position"]) for c in cells] == [(TX, "experimental_investigational")]
     assert client.get("/api/policies/nobody/none/versions").get_json()["error"].startswith("no such policy")

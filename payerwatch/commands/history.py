@@ -58,30 +58,64 @@ def history(ctx, policy: str, as_json: bool) -> None:
     if as_json:
         for e in entries:
             v = e.version
-            click.echo(json.dumps({
-                "policy": pol.id, "version": v.id, "seq": v.seq, "sha256": v.sha256,
-                "first_seen": _date(v.first_seen), "last_seen": _date(v.last_seen),
-                "published": _date(v.published), "effective": _date(v.effective),
-                "changes": [{"id": c.id, "kind": c.kind, "severity": c.severity, "summary": c.summary}
-                            for c in e.changes],
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "policy": pol.id,
+                        "version": v.id,
+                        "seq": v.seq,
+                        "sha256": v.sha256,
+                        "first_seen": _date(v.first_seen),
+                        "last_seen": _date(v.last_seen),
+                        "published": _date(v.published),
+                        "effective": _date(v.effective),
+                        "changes": [
+                            {"id": c.id, "kind": c.kind, "severity": c.severity, "summary": c.summary}
+                            for c in e.changes
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     table = Table(title=escape(f"{pol.id} — {pol.title or ''}"))
-    for col in ("#", "version", "sha256", "first seen", "last seen", "published", "effective", "introduced by"):
+    for col in (
+        "#",
+        "version",
+        "sha256",
+        "first seen",
+        "last seen",
+        "published",
+        "effective",
+        "introduced by",
+    ):
         table.add_column(col)
     for e in entries:
         v = e.version
         intro = "; ".join(f"[{c.kind}] {c.summary}" for c in e.changes) or (v.note or "-")
-        table.add_row(str(v.seq), str(v.id), v.sha256[:12], _date(v.first_seen), _date(v.last_seen),
-                      _date(v.published), _date(v.effective), escape(intro))
+        table.add_row(
+            str(v.seq),
+            str(v.id),
+            v.sha256[:12],
+            _date(v.first_seen),
+            _date(v.last_seen),
+            _date(v.published),
+            _date(v.effective),
+            escape(intro),
+        )
     _console().print(table)
 
 
 @click.command()
 @click.argument("policy")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Day to look at (default: today).")
-@click.option("--by", type=click.Choice(BY), default="effective", show_default=True,
-              help="effective: the version in force by its effective date; observed: the one being served.")
+@click.option(
+    "--by",
+    type=click.Choice(BY),
+    default="effective",
+    show_default=True,
+    help="effective: the version in force by its effective date; observed: the one being served.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the version, passages and facts as JSON.")
 @click.pass_obj
 def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
@@ -99,20 +133,44 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
     passages = ctx.archive.list_passages(version.id)
     facts = ctx.archive.list_facts(version.id)
     if as_json:
-        click.echo(json.dumps({
-            "policy": pol.id, "as_of": day.isoformat(), "by": by, "version": version.id, "seq": version.seq,
-            "sha256": version.sha256, "effective": _date(version.effective),
-            "first_seen": _date(version.first_seen), "last_seen": _date(version.last_seen),
-            "passages": [{"heading": p["heading"], "text": p["text"], "page_start": p["page_start"],
-                          "drugs": p["drugs"], "indications": p["indications"]} for p in passages],
-            "facts": [{k: f[k] for k in ("drug", "indication", "field", "value")} for f in facts],
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "policy": pol.id,
+                    "as_of": day.isoformat(),
+                    "by": by,
+                    "version": version.id,
+                    "seq": version.seq,
+                    "sha256": version.sha256,
+                    "effective": _date(version.effective),
+                    "first_seen": _date(version.first_seen),
+                    "last_seen": _date(version.last_seen),
+                    "passages": [
+                        {
+                            "heading": p["heading"],
+                            "text": p["text"],
+                            "page_start": p["page_start"],
+                            "drugs": p["drugs"],
+                            "indications": p["indications"],
+                        }
+                        for p in passages
+                    ],
+                    "facts": [{k: f[k] for k in ("drug", "indication", "field", "value")} for f in facts],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     out = _console()
-    out.print(f"[bold]{escape(pol.id)}[/bold] version {version.seq} (id {version.id}, sha256 {version.sha256[:12]})",
-              markup=True)
-    out.print(f"in force on {day} by {by}: effective {_date(version.effective)}, "
-              f"first seen {_date(version.first_seen)}, last seen {_date(version.last_seen)}", markup=False)
+    out.print(
+        f"[bold]{escape(pol.id)}[/bold] version {version.seq} (id {version.id}, sha256 {version.sha256[:12]})",
+        markup=True,
+    )
+    out.print(
+        f"in force on {day} by {by}: effective {_date(version.effective)}, "
+        f"first seen {_date(version.first_seen)}, last seen {_date(version.last_seen)}",
+        markup=False,
+    )
     if facts:
         table = Table(title="coverage facts")
         for col in ("drug", "indication", "field", "value"):
@@ -130,8 +188,12 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
 @click.argument("text")
 @click.option("--payer", help="Source id or payer name.")
 @click.option("--drug", type=click.Choice(["ketamine", "esketamine"]))
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
-              help="Search the version of each policy in force on this day (default: the latest).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Search the version of each policy in force on this day (default: the latest).",
+)
 @click.option("--by", type=click.Choice(BY), default="effective", show_default=True)
 @click.option("--all-versions", is_flag=True, help="Search every archived version, not one per policy.")
 @click.option("--limit", default=20, show_default=True)
@@ -144,15 +206,32 @@ def search(ctx, text, payer, drug, as_of, by, all_versions, limit, as_json) -> N
 
         payerwatch search "ketamine investigational" --drug ketamine
     """
-    hits = ctx.archive.search(text, payer=payer, drug=drug, as_of=as_of.date() if as_of else None, by=by,
-                              all_versions=all_versions, limit=limit)
+    hits = ctx.archive.search(
+        text,
+        payer=payer,
+        drug=drug,
+        as_of=as_of.date() if as_of else None,
+        by=by,
+        all_versions=all_versions,
+        limit=limit,
+    )
     for h in hits:
         if as_json:
-            click.echo(json.dumps({
-                "policy": h.policy_id, "version": h.version_id, "seq": h.seq, "payer": h.payer,
-                "heading": h.heading, "snippet": h.snippet.replace(MARK_START, "").replace(MARK_END, ""),
-                "drugs": h.drugs, "effective": _date(h.effective),
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "policy": h.policy_id,
+                        "version": h.version_id,
+                        "seq": h.seq,
+                        "payer": h.payer,
+                        "heading": h.heading,
+                        "snippet": h.snippet.replace(MARK_START, "").replace(MARK_END, ""),
+                        "drugs": h.drugs,
+                        "effective": _date(h.effective),
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             snippet = h.snippet.replace(MARK_START, "»").replace(MARK_END, "«")
             click.echo(f"{h.policy_id} v{h.seq} [{h.payer}] {h.heading or ''}\n    {snippet}")
@@ -162,8 +241,13 @@ def search(ctx, text, payer, drug, as_of, by, all_versions, limit, as_json) -> N
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "warc"]), required=True)
-@click.option("--what", type=click.Choice(EXPORTS), default="versions", show_default=True,
-              help="Rows to export (csv/jsonl).")
+@click.option(
+    "--what",
+    type=click.Choice(EXPORTS),
+    default="versions",
+    show_default=True,
+    help="Rows to export (csv/jsonl).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True)
 @click.pass_obj
 def export(ctx, fmt: str, what: str, out: str) -> None:

@@ -21,7 +21,9 @@ CSP = (
 )
 
 
-def create_app(archive: Archive, base_url: str | None = None, extra_blueprints: Iterable[Blueprint] = ()) -> Flask:
+def create_app(
+    archive: Archive, base_url: str | None = None, extra_blueprints: Iterable[Blueprint] = ()
+) -> Flask:
     """A Flask app over ``archive``. ``extra_blueprints`` is the hook for the service (e.g. /healthz)."""
     from payerwatch.web.api import api
     from payerwatch.web.views import views

@@ -46,8 +46,14 @@ def _paging() -> tuple[int, int]:
 def _page(items: list, limit: int, offset: int, **extra) -> Any:
     """Fetch ``limit + 1`` rows upstream; the extra row only tells us whether there is a next page."""
     more = len(items) > limit
-    return jsonify({"items": _json(items[:limit]), "next_cursor": str(offset + limit) if more else None,
-                    "limit": limit, **extra})
+    return jsonify(
+        {
+            "items": _json(items[:limit]),
+            "next_cursor": str(offset + limit) if more else None,
+            "limit": limit,
+            **extra,
+        }
+    )
 
 
 def _day(name: str) -> dt.date | None:
@@ -90,8 +96,12 @@ def policy_versions(policy_id: str):
     items = []
     for e in arc.history(policy_id):
         item = _json(e.version)
-        item["positions"] = [{"drug": d, "indication": i, "position": p} for (d, i), p in positions[e.version.id].items()]
-        item["changes"] = [{"id": c.id, "kind": c.kind, "severity": c.severity, "summary": c.summary} for c in e.changes]
+        item["positions"] = [
+            {"drug": d, "indication": i, "position": p} for (d, i), p in positions[e.version.id].items()
+        ]
+        item["changes"] = [
+            {"id": c.id, "kind": c.kind, "severity": c.severity, "summary": c.summary} for c in e.changes
+        ]
         item["raw_url"] = url_for("views.raw", version_id=e.version.id)
         items.append(item)
     limit, offset = _paging()
@@ -108,7 +118,9 @@ def policy_as_of(policy_id: str):
     version = arc.version_as_of(policy_id, day, by)
     if version is None:
         abort(404, f"no version in force on {day}")
-    return jsonify({"policy": policy_id, "date": day.isoformat(), "by": by, "version": _version_body(version.id)})
+    return jsonify(
+        {"policy": policy_id, "date": day.isoformat(), "by": by, "version": _version_body(version.id)}
+    )
 
 
 @api.route("/policies/<path:policy_id>")
@@ -145,8 +157,12 @@ def changes():
     for change, extra in archive().changes_page(limit=limit + 1, offset=offset, **filters):
         item = _json(change) | extra
         if change.old_version_id and change.new_version_id:
-            item["diff_url"] = url_for("views.diff", policy_id=change.policy_id,
-                                       old_version_id=change.old_version_id, new_version_id=change.new_version_id)
+            item["diff_url"] = url_for(
+                "views.diff",
+                policy_id=change.policy_id,
+                old_version_id=change.old_version_id,
+                new_version_id=change.new_version_id,
+            )
         items.append(item)
     return _page(items, limit, offset)
 
@@ -156,9 +172,14 @@ def search():
     limit, offset = _paging()
     q = request.args.get("q") or ""
     hits = archive().search(
-        q, payer=request.args.get("payer") or None, drug=request.args.get("drug") or None,
-        as_of=_day("as_of"), by=request.args.get("by", "effective"),
-        all_versions=request.args.get("all_versions") in ("1", "true"), limit=limit + 1, offset=offset,
+        q,
+        payer=request.args.get("payer") or None,
+        drug=request.args.get("drug") or None,
+        as_of=_day("as_of"),
+        by=request.args.get("by", "effective"),
+        all_versions=request.args.get("all_versions") in ("1", "true"),
+        limit=limit + 1,
+        offset=offset,
     )
     items = []
     for h in hits:
@@ -171,7 +192,9 @@ def search():
 
 @api.route("/matrix")
 def matrix():
-    cells = archive().matrix(program=request.args.get("program") or None, state=request.args.get("state") or None)
+    cells = archive().matrix(
+        program=request.args.get("program") or None, state=request.args.get("state") or None
+    )
     items = []
     for c in cells:
         item = _json(c)

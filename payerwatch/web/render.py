@@ -47,7 +47,9 @@ def evidence_html(text: str | None, start: int, end: int, context: int = 90) -> 
     lo, hi = max(0, start - context), min(len(text), end + context)
     before = ("…" if lo > 0 else "") + text[lo:start]
     after = text[end:hi] + ("…" if hi < len(text) else "")
-    return Markup(f'{escape(before)}<mark style="{MARK_STYLE}">{escape(text[start:end])}</mark>{escape(after)}')
+    return Markup(
+        f'{escape(before)}<mark style="{MARK_STYLE}">{escape(text[start:end])}</mark>{escape(after)}'
+    )
 
 
 @dataclass

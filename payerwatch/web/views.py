@@ -68,8 +68,13 @@ def matrix():
         row["by"][(c.drug, c.indication)] = c
     states = sorted({s.state for s in archive().list_sources() if s.state})
     return render_template(
-        "matrix.html", rows=sorted(rows.values(), key=lambda r: (r["cell"].payer, r["cell"].policy_id)),
-        columns=columns, programs=PROGRAMS, program=program, state=state, states=states,
+        "matrix.html",
+        rows=sorted(rows.values(), key=lambda r: (r["cell"].payer, r["cell"].policy_id)),
+        columns=columns,
+        programs=PROGRAMS,
+        program=program,
+        state=state,
+        states=states,
     )
 
 
@@ -87,8 +92,14 @@ def policy(policy_id: str):
     current = next((e.version for e in history if e.version.id == chosen), history[-1].version)
     chart = position_chart(arc.position_timeline(policy_id), lambda v: in_force_date(v, "effective"))
     return render_template(
-        "policy.html", policy=pol, source=source, history=history, current=current,
-        passages=arc.list_passages(current.id), facts=arc.list_facts(current.id), chart=chart,
+        "policy.html",
+        policy=pol,
+        source=source,
+        history=history,
+        current=current,
+        passages=arc.list_passages(current.id),
+        facts=arc.list_facts(current.id),
+        chart=chart,
     )
 
 
@@ -117,12 +128,24 @@ def diff(policy_id: str, old_version_id: int, new_version_id: int):
                     extraction = arc.get_extraction(vid) if vid else None
                     texts[vid] = extraction.text if extraction else None
                 html = evidence_html(texts[vid], span.get("start"), span.get("end"))
-                shown[side] = {"html": html, "page": span.get("page"), "version_id": vid,
-                               "text": span.get("text")}
-            bullets.append({"change": change, "detail": d, "evidence": shown, "anchor": f"b-{change.id[:8]}-{i}"})
+                shown[side] = {
+                    "html": html,
+                    "page": span.get("page"),
+                    "version_id": vid,
+                    "text": span.get("text"),
+                }
+            bullets.append(
+                {"change": change, "detail": d, "evidence": shown, "anchor": f"b-{change.id[:8]}-{i}"}
+            )
     return render_template(
-        "diff.html", policy=pol, old=old, new=new, changes=changes, bullets=bullets,
-        diff=diff_html(word_diff(old_text, new_text)), identical=old_text == new_text,
+        "diff.html",
+        policy=pol,
+        old=old,
+        new=new,
+        changes=changes,
+        bullets=bullets,
+        diff=diff_html(word_diff(old_text, new_text)),
+        identical=old_text == new_text,
         versions=arc.list_versions(policy_id),
     )
 
@@ -144,7 +167,9 @@ def raw(version_id: int):
     if "." not in name:
         name += mimetypes.guess_extension(media_type.split(";")[0].strip()) or ""
     stem, _, ext = name.rpartition(".")
-    filename = f"{stem or name}-v{version.seq}-{version.sha256[:8]}.{ext}" if stem else f"{name}-v{version.seq}"
+    filename = (
+        f"{stem or name}-v{version.seq}-{version.sha256[:8]}.{ext}" if stem else f"{name}-v{version.seq}"
+    )
     response = Response(data, mimetype=media_type.split(";")[0].strip())
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["ETag"] = f'"{version.sha256}"'
@@ -159,8 +184,15 @@ def changes():
     page = _page()
     items = archive().changes_page(limit=PAGE + 1, offset=(page - 1) * PAGE, **filters)
     return render_template(
-        "changes.html", items=items[:PAGE], has_next=len(items) > PAGE, page=page, filters=filters,
-        kinds=KINDS, severities=SEVERITIES, drugs=DRUGS, sources=archive().list_sources(),
+        "changes.html",
+        items=items[:PAGE],
+        has_next=len(items) > PAGE,
+        page=page,
+        filters=filters,
+        kinds=KINDS,
+        severities=SEVERITIES,
+        drugs=DRUGS,
+        sources=archive().list_sources(),
     )
 
 
@@ -173,9 +205,19 @@ def search():
     page = _page()
     hits = []
     if q:
-        hits = archive().search(q, payer=payer, drug=drug, as_of=as_of, limit=PAGE + 1, offset=(page - 1) * PAGE)
+        hits = archive().search(
+            q, payer=payer, drug=drug, as_of=as_of, limit=PAGE + 1, offset=(page - 1) * PAGE
+        )
     rendered = [(h, snippet_html(h.snippet)) for h in hits[:PAGE]]
     return render_template(
-        "search.html", q=q, payer=payer, drug=drug, as_of=as_of, hits=rendered, has_next=len(hits) > PAGE,
-        page=page, drugs=DRUGS, sources=archive().list_sources(),
+        "search.html",
+        q=q,
+        payer=payer,
+        drug=drug,
+        as_of=as_of,
+        hits=rendered,
+        has_next=len(hits) > PAGE,
+        page=page,
+        drugs=DRUGS,
+        sources=archive().list_sources(),
     )

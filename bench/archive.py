@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         words = [w.lower() for w in TOPIC]
         queries = [(f"{rng.choice(words)} {rng.choice(words)}",) for _ in range(args.queries)]
+        vocab = vocabulary(random.Random(7))  # the generator's words; Pareto-distributed, so mostly rare
+        rare = [(f"{rng.choice(words)} {rng.choice(vocab[100:])}",) for _ in range(args.queries)]
         rows = []
         archive.search("warm up")
         for label, fn, arglist in [
@@ -247,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 lambda q: archive.search(q, as_of=dt.date(2020, 6, 1), limit=20),
                 queries,
             ),
+            ("search --order relevance", lambda q: archive.search(q, order="relevance", limit=20), queries),
+            ("search rare word", lambda q: archive.search(q, limit=20), rare),
             ("search --drug esketamine", lambda q: archive.search(q, drug="esketamine", limit=20), queries),
             ("history POLICY", archive.history, [(rng.choice(policies),) for _ in range(args.queries)]),
             (

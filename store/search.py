@@ -25,6 +25,9 @@ from store.base import ArchiveBase
 #: for their own highlighting (so nothing from a payer's document is ever trusted as markup).
 MARK_START, MARK_END = "\x02", "\x03"
 
+#: Above this many matching passages, ``order="auto"`` ranks newest-first instead of by bm25.
+RANK_LIMIT = 5000
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -65,13 +68,20 @@ class SearchMixin(ArchiveBase):
         all_versions: bool = False,
         limit: int = 50,
         offset: int = 0,
+        order: str = "auto",
     ) -> list[SearchHit]:
-        """Passages matching every word of ``text``, best first (see the module docstring for the scope)."""
+        """Passages matching every word of ``text`` (see the module docstring for the scope).
+
+        ``order``: ``relevance`` (bm25), ``newest`` (most recently archived passages first), or ``auto``:
+        relevance unless more than ``RANK_LIMIT`` passages match. When nearly every passage matches
+        (``ketamine`` in an archive of ketamine passages) bm25 mostly measures passage length, and scoring
+        every match would cost far more than the answer is worth; newest-first is then both fast and useful.
+        """
         if not _WORD.search(text or ""):
             return []
         dialect = self.engine.dialect.name
         if dialect == "sqlite":
-            return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset)
+            return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset, order)
         where, params = _scope_sql(payer, drug, as_of, by, all_versions, dialect)
         params.update(limit=limit, offset=offset)
         # --- dialect-specific (PostgreSQL) ----------------------------------------------------
@@ -96,7 +106,9 @@ class SearchMixin(ArchiveBase):
         return [_hit(r) for r in rows]
 
     # --- dialect-specific (SQLite FTS5) -------------------------------------------------------------
-    def _search_sqlite(self, text, payer, drug, as_of, by, all_versions, limit, offset) -> list[SearchHit]:
+    def _search_sqlite(
+        self, text, payer, drug, as_of, by, all_versions, limit, offset, order
+    ) -> list[SearchHit]:
         """Rank on the FTS table alone, then look rows up lazily, so the cost per match stays tiny.
 
         bm25 over the bare FTS5 table is the only work done for every match. The ranked rowids are then
@@ -109,9 +121,15 @@ class SearchMixin(ArchiveBase):
         picked: list[dict] = []
         in_scope: dict[str, int | None] = {}
         with self.engine.connect() as conn:
+            if order == "auto":
+                many = conn.exec_driver_sql(
+                    "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)",
+                    (q, RANK_LIMIT + 1),
+                ).scalar_one()
+                order = "newest" if many > RANK_LIMIT else "relevance"
+            by_sql = "rowid DESC" if order == "newest" else "bm25(passages_fts, 1, 1, 0), rowid DESC"
             ranked = conn.exec_driver_sql(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, 1, 1, 0)",
-                (q,),
+                f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY {by_sql}", (q,)
             )
             while len(picked) < wanted:
                 ids = [r[0] for r in ranked.fetchmany(256)]

@@ -178,3 +178,18 @@ def test_bulk_load_inserts_rows_and_indexes_them(archive):
     assert [h.seq for h in archive.search("quixotic")] == [7]
     with pytest.raises(ValueError):
         archive.bulk_load("deliveries", [])
+
+
+def test_search_order_newest_when_too_many_match(archive, sample, monkeypatch):
+    import store.search
+
+    hits = archive.search("ketamine", all_versions=True, order="newest")
+    assert [h.passage_id for h in hits] == sorted((h.passage_id for h in hits), reverse=True)
+    monkeypatch.setattr(store.search, "RANK_LIMIT", 2)
+    assert [h.passage_id for h in archive.search("ketamine", all_versions=True)] == [
+        h.passage_id for h in hits
+    ]
+    monkeypatch.setattr(store.search, "RANK_LIMIT", 5000)
+    relevant = archive.search("ketamine", all_versions=True)
+    assert relevant[0].passage_id != hits[0].passage_id  # bm25 prefers the short passages
+    assert sorted(h.passage_id for h in relevant) == sorted(h.passage_id for h in hits)

@@ -196,10 +196,17 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
 )
 @click.option("--by", type=click.Choice(BY), default="effective", show_default=True)
 @click.option("--all-versions", is_flag=True, help="Search every archived version, not one per policy.")
+@click.option(
+    "--order",
+    type=click.Choice(["auto", "relevance", "newest"]),
+    default="auto",
+    show_default=True,
+    help="auto: relevance (bm25) unless thousands of passages match, then newest first.",
+)
 @click.option("--limit", default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_obj
-def search(ctx, text, payer, drug, as_of, by, all_versions, limit, as_json) -> None:
+def search(ctx, text, payer, drug, as_of, by, all_versions, order, limit, as_json) -> None:
     """Full-text search over the archived ketamine/esketamine passages (every word must match).
 
     Example:
@@ -214,6 +221,7 @@ def search(ctx, text, payer, drug, as_of, by, all_versions, limit, as_json) -> N
         by=by,
         all_versions=all_versions,
         limit=limit,
+        order=order,
     )
     for h in hits:
         if as_json:

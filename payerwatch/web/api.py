@@ -178,6 +178,7 @@ def search():
         as_of=_day("as_of"),
         by=request.args.get("by", "effective"),
         all_versions=request.args.get("all_versions") in ("1", "true"),
+        order=request.args.get("order", "auto"),
         limit=limit + 1,
         offset=offset,
     )

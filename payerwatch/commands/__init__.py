@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive", "history"]
+MODULES = ["archive", "extract", "service", "history"]
 
 
 def register_all(cli: click.Group) -> None:

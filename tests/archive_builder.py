@@ -292,3 +292,41 @@ def build_sample_archive(archive: Archive) -> Sample:
         diff=[(1, HOSTILE)],
     )
     return Sample(uhc=uhc, uhc_versions=uhc_ids, tx=tx, tx_versions=tx_ids)
+
+
+def build_portal_archive(archive: Archive, epochs: range | None = None) -> dict[str, str]:
+    """Archive the sample portal's on-topic documents epoch by epoch, as a weekly crawl would see them.
+
+    Every epoch's bytes go through ``archive.add_version`` (seen at 06:00 UTC on the epoch's date) and
+    ``payerwatch.processing.process_versions`` (the real extractors). Returns {manifest key: policy id};
+    policy ids are ``<source>/<document>`` so a renumbered policy stays one policy.
+    """
+    from payerwatch.portal.build import build_site
+    from payerwatch.portal.content import epoch_date, load_expected, max_epoch
+    from payerwatch.portal.sources import portal_sources
+    from payerwatch.processing import process_versions
+
+    expected = load_expected()
+    for entry in portal_sources("http://portal.test"):
+        archive.upsert_source(
+            Source(id=entry["id"], payer=entry["payer"], program=entry["program"], state=entry["state"])
+        )
+    docs = {k: d for k, d in expected["documents"].items() if d.get("topic")}
+    ids = {k: f"{d['source']}/{k.split('/', 1)[1]}" for k, d in docs.items()}
+    for epoch in epochs or range(1, max_epoch() + 1):
+        site = build_site(epoch)
+        seen = dt.datetime.combine(epoch_date(epoch), dt.time(6), tzinfo=UTC)
+        new = []
+        for key, doc in docs.items():
+            served = site.get(doc["url"])
+            if served is None:
+                continue
+            url = "http://portal.test" + doc["url"]
+            archive.upsert_policy(Policy(id=ids[key], source_id=doc["source"], url=url), seen_at=seen)
+            version, created = archive.add_version(
+                ids[key], served.body, url, served.content_type, seen_at=seen
+            )
+            if created:
+                new.append(version.id)
+        process_versions(archive, new)
+    return ids

@@ -96,18 +96,20 @@ def position_chart(timeline, by_date, width: int = 760, height: int = 240) -> Ch
 
     series = []
     for i, key in enumerate(keys):
+        # series that share a position would hide each other: nudge each by a pixel or two
+        nudge = round((i - (len(keys) - 1) / 2) * min(2.0, 12 / len(keys)), 1)
         coords: list[tuple[float, float, str]] = []
         for d, pos in sorted(points, key=lambda p: p[0]):
             if key not in pos:
                 continue
             if coords:
                 coords.append((x(d), coords[-1][1], ""))  # hold the previous position until this date
-            coords.append((x(d), y(pos[key]), pos[key]))
+            coords.append((x(d), y(pos[key]) + nudge, pos[key]))
         if coords:
             coords.append((x(end), coords[-1][1], ""))
         series.append(
             Series(
-                label=f"{key[0]} · {key[1]}",
+                label=f"{key[0]} · {key[1].replace('_', ' ')}",
                 points=" ".join(f"{cx},{cy}" for cx, cy, _ in coords),
                 color=COLORS[i % len(COLORS)],
                 dots=[c for c in coords if c[2]],

@@ -172,3 +172,12 @@ def test_api_policies_versions_as_of_search_matrix(client, sample):
     cells = client.get("/api/matrix?program=medicaid").get_json()["items"]
     assert [(c["policy_id"], c["position"]) for c in cells] == [(TX, "experimental_investigational")]
     assert client.get("/api/policies/nobody/none/versions").get_json()["error"].startswith("no such policy")
+
+
+def test_api_diff_between_any_two_versions(client, sample):
+    v1, v2, v3 = sample.uhc_versions
+    body = client.get(f"/api/policies/{UHC}/diff/{v1}/{v3}").get_json()
+    assert [-1, "three"] in body["diff"] and [1, "two"] in body["diff"]
+    assert [c["kind"] for c in body["changes"]] == ["criteria", "coverage_position"]
+    assert body["html_url"] == f"/policy/{UHC}/diff/{v1}/{v3}"
+    assert client.get(f"/api/policies/{TX}/diff/{v1}/{v2}").status_code == 404

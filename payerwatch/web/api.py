@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
-from payerwatch.web.views import archive
+from differ import word_diff
+from payerwatch.web.views import _topic_text, archive
 from store.queries import BY
 from store.search import MARK_END, MARK_START
 
@@ -120,6 +121,28 @@ def policy_as_of(policy_id: str):
         abort(404, f"no version in force on {day}")
     return jsonify(
         {"policy": policy_id, "date": day.isoformat(), "by": by, "version": _version_body(version.id)}
+    )
+
+
+@api.route("/policies/<path:policy_id>/diff/<int:old_version_id>/<int:new_version_id>")
+def policy_diff(policy_id: str, old_version_id: int, new_version_id: int):
+    """Word-level ops between the topic passages of any two versions, and the changes between them."""
+    arc = archive()
+    old, new = arc.get_version(old_version_id), arc.get_version(new_version_id)
+    if old is None or new is None or old.policy_id != policy_id or new.policy_id != policy_id:
+        abort(404, "both versions must belong to the policy")
+    ops = word_diff(_topic_text(arc.list_passages(old.id)), _topic_text(arc.list_passages(new.id)))
+    return jsonify(
+        {
+            "policy": policy_id,
+            "old_version": old.id,
+            "new_version": new.id,
+            "diff": [[op, text] for op, text in ops],
+            "changes": _json(arc.changes_between(policy_id, old.id, new.id)),
+            "html_url": url_for(
+                "views.diff", policy_id=policy_id, old_version_id=old.id, new_version_id=new.id
+            ),
+        }
     )
 
 

@@ -17,17 +17,25 @@ from warcio.warcwriter import WARCWriter
 from store import Archive
 
 
-def write_warc(archive: Archive, out: BinaryIO, gzip: bool = True) -> int:
-    """Write every archived version to ``out``; return the number of response records."""
+def write_warc(archive: Archive, out: BinaryIO, gzip: bool = True) -> tuple[int, list[str]]:
+    """Write every archived version to ``out``; return (response records written, sha256s of missing blobs).
+
+    A missing blob is reported rather than fatal: one lost file should not stop the rest of the archive
+    from being exported (``payerwatch verify`` says what happened to it).
+    """
     writer = WARCWriter(out, gzip=gzip)
     info = writer.create_warcinfo_record(
         "payerwatch-archive.warc.gz" if gzip else "payerwatch-archive.warc",
         {"software": "payerwatch", "format": "WARC File Format 1.1", "description": "payer policy archive"},
     )
     writer.write_record(info)
-    n = 0
+    n, missing = 0, []
     for version, fetch in archive.iter_raw_versions():
-        body = archive.blobs.get(version.sha256)
+        try:
+            body = archive.blobs.get(version.sha256)
+        except FileNotFoundError:
+            missing.append(version.sha256)
+            continue
         headers = [
             ("Content-Type", fetch.get("content_type") or version.media_type or "application/octet-stream"),
             ("Content-Length", str(len(body))),
@@ -51,7 +59,7 @@ def write_warc(archive: Archive, out: BinaryIO, gzip: bool = True) -> int:
         )
         writer.write_record(record)
         n += 1
-    return n
+    return n, missing
 
 
 def _warc_date(value: dt.datetime) -> str:

@@ -128,3 +128,15 @@ def test_export_warc_replays_the_original_bytes(data, tmp_path):
     assert types[0] == "warcinfo" and got == expected and len(got) == 4
     html = [t for t in types if t == "response"]
     assert len(html) == 4
+
+
+def test_export_warc_reports_missing_blobs(tmp_path):
+    data = tmp_path / "data"
+    with Archive(data) as arc:
+        sample = build_sample_archive(arc)
+        arc.blobs.path_for(arc.get_version(sample.uhc_versions[0]).sha256).unlink()
+    out = tmp_path / "partial.warc.gz"
+    result = run_cli("export", "--format", "warc", "--out", str(out), data_dir=data)
+    assert result.returncode == 1 and "1 version(s) skipped: blob missing" in result.stderr
+    with out.open("rb") as fh:
+        assert sum(r.rec_type == "response" for r in ArchiveIterator(fh)) == 3

@@ -271,8 +271,11 @@ def export(ctx, fmt: str, what: str, out: str) -> None:
 
         stream = click.open_file(out, "wb")
         with stream:
-            n = write_warc(ctx.archive, stream)
+            n, missing = write_warc(ctx.archive, stream)
         click.echo(f"{n} response records written", err=True)
+        if missing:
+            click.echo(f"{len(missing)} version(s) skipped: blob missing (run payerwatch verify)", err=True)
+            raise SystemExit(1)
         return
     stream = click.open_file(out, "w", encoding="utf-8")
     with stream:

@@ -106,7 +106,7 @@ class QueriesMixin(ArchiveBase):
         if policy is not None:
             return policy
         q = sa.select(t.policies).where(
-            sa.or_(t.policies.c.policy_number == ref, t.policies.c.id.endswith("/" + ref))
+            sa.or_(t.policies.c.policy_number == ref, t.policies.c.id.endswith("/" + ref, autoescape=True))
         )
         with self.engine.connect() as conn:
             rows = conn.execute(q.limit(2)).all()

@@ -94,6 +94,13 @@ def test_changes_list_filters_and_search(client, sample):
     assert found.count("<mark>investigational</mark>") == 2
     assert "No passages match" in page(client, "/search?q=zzzunknown")
     assert client.get("/search?q=x&as_of=yesterday").status_code == 400
+    observed = page(client, "/search?q=investigational&as_of=2025-02-01&by=observed")
+    assert observed.count("<mark>investigational</mark>") == 2
+    assert (
+        page(client, "/search?q=investigational&as_of=2025-02-01").count("<mark>investigational</mark>") == 1
+    )
+    recent = page(client, "/changes?since=2025-01-01")
+    assert "moved from investigational" in recent and "lowered from 3 to 2" not in recent
 
 
 HOSTILE_RAW = ('<script>alert("pwned")</script>', '<img src=x onerror="alert(2)">')

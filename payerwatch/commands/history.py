@@ -171,6 +171,8 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
         f"first seen {_date(version.first_seen)}, last seen {_date(version.last_seen)}",
         markup=False,
     )
+    if version.extract_error:
+        out.print(f"extraction failed: {version.extract_error}", markup=False)
     if facts:
         table = Table(title="coverage facts")
         for col in ("drug", "indication", "field", "value"):

@@ -15,7 +15,7 @@ from extractors.model import DRUGS
 from payerwatch.web.render import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
 from store.models import KINDS, PROGRAMS, SEVERITIES
-from store.queries import in_force_date
+from store.queries import BY, in_force_date
 
 views = Blueprint("views", __name__)
 PAGE = 50
@@ -181,14 +181,21 @@ def raw(version_id: int):
 @views.route("/changes")
 def changes():
     filters = {k: request.args.get(k) or None for k in ("payer", "drug", "kind", "severity")}
+    since = _day("since")
     page = _page()
-    items = archive().changes_page(limit=PAGE + 1, offset=(page - 1) * PAGE, **filters)
+    items = archive().changes_page(
+        limit=PAGE + 1,
+        offset=(page - 1) * PAGE,
+        since=dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None,
+        **filters,
+    )
     return render_template(
         "changes.html",
         items=items[:PAGE],
         has_next=len(items) > PAGE,
         page=page,
         filters=filters,
+        since=since,
         kinds=KINDS,
         severities=SEVERITIES,
         drugs=DRUGS,
@@ -202,11 +209,12 @@ def search():
     payer = request.args.get("payer") or None
     drug = request.args.get("drug") or None
     as_of = _day("as_of")
+    by = request.args.get("by") if request.args.get("by") in BY else "effective"
     page = _page()
     hits = []
     if q:
         hits = archive().search(
-            q, payer=payer, drug=drug, as_of=as_of, limit=PAGE + 1, offset=(page - 1) * PAGE
+            q, payer=payer, drug=drug, as_of=as_of, by=by, limit=PAGE + 1, offset=(page - 1) * PAGE
         )
     rendered = [(h, snippet_html(h.snippet)) for h in hits[:PAGE]]
     return render_template(
@@ -215,6 +223,7 @@ def search():
         payer=payer,
         drug=drug,
         as_of=as_of,
+        by=by,
         hits=rendered,
         has_next=len(hits) > PAGE,
         page=page,

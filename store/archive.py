@@ -11,6 +11,8 @@ from store.crawls import CrawlsMixin
 from store.db import open_engine
 from store.integrity import IntegrityMixin
 from store.outbox import OutboxMixin
+from store.queries import QueriesMixin
+from store.search import SearchMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -19,7 +21,16 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("PAYERWATCH_DATA") or "data")
 
 
-class Archive(CrawlsMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin, OutboxMixin):
+class Archive(
+    CrawlsMixin,
+    VersionsMixin,
+    ChangesMixin,
+    SubscriptionsMixin,
+    IntegrityMixin,
+    OutboxMixin,
+    QueriesMixin,
+    SearchMixin,
+):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 
     Opening applies pending migrations, so every command works on a fresh directory.

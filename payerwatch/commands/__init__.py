@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive", "extract", "service", "feeds", "alerts"]
+MODULES = ["archive", "extract", "service", "feeds", "alerts", "history"]
 
 
 def register_all(cli: click.Group) -> None:

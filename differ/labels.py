@@ -1,0 +1,103 @@
+"""Words for humans: how drugs, indications, fields and positions read in bullets and summaries.
+
+Bullets and summaries are read in feeds, mail and the archive, and are matched by tests and users'
+scripts, so their wording lives in one place. Unknown slugs fall back to a readable form of the slug
+instead of failing: a new extractor field must never stop detection.
+"""
+
+from __future__ import annotations
+
+DRUG_LABEL = {"ketamine": "IV ketamine", "esketamine": "Esketamine"}
+#: How a drug is named inside a summary sentence ("... required for Spravato lowered from 3 to 2").
+DRUG_NAME = {"ketamine": "ketamine", "esketamine": "Spravato"}
+
+INDICATION_LABEL = {
+    "trd": "TRD",
+    "mdsi": "MDSI",
+    "depression": "depression",
+    "bipolar_depression": "bipolar depression",
+    "ptsd": "PTSD",
+    "ocd": "OCD",
+    "anxiety": "anxiety",
+    "substance_use": "substance use disorder",
+    "chronic_pain": "chronic pain",
+    "neuropathic_pain": "neuropathic pain",
+    "crps": "CRPS",
+    "sickle_cell": "sickle-cell crisis",
+    "post_concussion": "post-concussion syndrome",
+    "anesthesia": "anesthesia",
+    "other": "other indications",
+    "all": "all indications",
+}
+
+POSITION_LABEL = {
+    "covered": "covered",
+    "covered_with_criteria": "covered with criteria",
+    "not_covered": "not covered",
+    "not_medically_necessary": "not medically necessary",
+    "experimental_investigational": "experimental/investigational",
+    "unproven": "unproven",
+}
+
+#: Criterion fields: label used in bullets, and the noun phrase used in summaries.
+FIELD_LABEL = {
+    "failed_antidepressants": ("failed antidepressants required", "trials of failed antidepressants required"),
+    "trial_weeks": ("antidepressant trial length (weeks)", "length of each antidepressant trial (weeks)"),
+    "age_min": ("minimum age", "minimum age"),
+    "age_max": ("maximum age", "maximum age"),
+    "approval_initial": ("initial approval", "initial approval period"),
+    "approval_continuation": ("continuation approval", "continuation approval period"),
+    "concomitant_antidepressant": ("concomitant oral antidepressant", "concomitant oral antidepressant requirement"),
+    "rems": ("REMS-certified setting", "REMS-certified setting requirement"),
+    "prescriber": ("prescriber", "prescriber requirement"),
+    "dose_max_mg": ("maximum dose (mg)", "maximum dose (mg)"),
+    "madrs_min": ("minimum MADRS score", "minimum MADRS score"),
+    "phq9_min": ("minimum PHQ-9 score", "minimum PHQ-9 score"),
+    "hamd_min": ("minimum HAM-D score", "minimum HAM-D score"),
+    "qids_min": ("minimum QIDS score", "minimum QIDS score"),
+    "psychotherapy": ("psychotherapy trial", "psychotherapy requirement"),
+    "augmentation": ("augmentation trial", "augmentation trial requirement"),
+    "documentation": ("documentation", "documentation requirement"),
+}
+
+ABSENT = "not addressed"
+
+
+def drug_label(drug: str | None) -> str:
+    return DRUG_LABEL.get(drug or "", (drug or "").capitalize())
+
+
+def drug_name(drug: str | None) -> str:
+    return DRUG_NAME.get(drug or "", drug or "")
+
+
+def indication_label(indication: str | None) -> str:
+    if not indication:
+        return ""
+    return INDICATION_LABEL.get(indication, indication.replace("_", " "))
+
+
+def position_label(value: str | None) -> str:
+    if value is None:
+        return ABSENT
+    return POSITION_LABEL.get(value, value.replace("_", " "))
+
+
+def field_label(field: str, *, summary: bool = False) -> str:
+    pair = FIELD_LABEL.get(field)
+    if pair is None:
+        return field.replace("_", " ")
+    return pair[1] if summary else pair[0]
+
+
+def subject(drug: str | None, indication: str | None) -> str:
+    """``Esketamine · TRD`` — the head of a fact bullet."""
+    parts = [p for p in (drug_label(drug), indication_label(indication)) if p]
+    return " · ".join(parts)
+
+
+def as_number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

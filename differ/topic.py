@@ -1,0 +1,217 @@
+"""The parts of a version the differ looks at: topic passages, facts, codes, dates, revision entries.
+
+Only ketamine / esketamine passages can raise a change, so an omnibus policy's unrelated edits stay
+silent. The document's own revision history is excluded from the topic text (a new history row would
+otherwise count as a wording change of the very passage it describes); it is read separately and
+attached to the change as ``revision_note``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extractors.model import CoverageFact, ExtractedPolicy, Passage, RevisionEntry
+
+_REVISION_HEADING = re.compile(
+    r"(revision|history|review history|document history|revision details|policy history)", re.I
+)
+TOPIC_WORDS = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|S0013|J0013|G2082|G2083)\b", re.I)
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATEISH = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2})\b",
+    re.I,
+)
+_PAGE_NO = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b", re.I)
+
+
+def is_revision_path(path: tuple[str, ...] | list[str], heading: str | None = None) -> bool:
+    """True for the document's revision-history section (by any of its usual headings)."""
+    names = [*path, heading or ""]
+    return any(_REVISION_HEADING.search(n or "") for n in names if n)
+
+
+def revision_spans(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading)]
+
+
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
+    """Topic passages in document order, without the revision history and without duplicates."""
+    spans = revision_spans(ep)
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for p in sorted(ep.passages, key=lambda p: (p.start, p.end)):
+        if is_revision_path(p.section_path, p.heading) or _inside(p.start, spans) or (p.start, p.end) in seen:
+            continue
+        seen.add((p.start, p.end))
+        out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """The topic passages joined into one string, with a map back to document offsets and pages."""
+
+    text: str
+    segments: tuple[tuple[int, int, Passage], ...]  # (start in text, end in text, passage)
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int | None] | None:
+        """Document (start, end, page) for a [start, end) range of the topic text."""
+        for seg_start, seg_end, p in self.segments:
+            if seg_start <= start <= seg_end:
+                local_end = min(max(end, start), seg_end)
+                return p.start + (start - seg_start), p.start + (local_end - seg_start), p.page_start
+        return None
+
+    def passage_at(self, pos: int) -> Passage | None:
+        for seg_start, seg_end, p in self.segments:
+            if seg_start <= pos <= seg_end:
+                return p
+        return None
+
+
+def topic_text(ep: ExtractedPolicy) -> TopicText:
+    parts: list[str] = []
+    segments = []
+    pos = 0
+    for p in topic_passages(ep):
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(p.text)
+        segments.append((pos, pos + len(p.text), p))
+        pos += len(p.text)
+    return TopicText("".join(parts), tuple(segments))
+
+
+def squash(text: str) -> str:
+    """Whitespace- and case-insensitive form: formatting never counts as wording."""
+    return " ".join(text.split()).lower()
+
+
+def units(text: str) -> Counter[str]:
+    """Sentences / lines as a multiset: equal multisets mean paragraphs only moved."""
+    parts = re.split(r"(?<=[.;:])\s+|\n+", text)
+    return Counter(s for s in (squash(p) for p in parts) if s)
+
+
+def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[CoverageFact]]:
+    """Facts keyed by (drug, indication, field), ignoring any read from the revision history."""
+    spans = revision_spans(ep)
+    out: dict[tuple[str, str, str], list[CoverageFact]] = {}
+    for f in ep.facts:
+        if _inside(f.start, spans):
+            continue
+        out.setdefault((f.drug, f.indication, f.field), []).append(f)
+    return out
+
+
+def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
+    """Billing codes named in topic passages, each with the first passage naming it."""
+    out: dict[str, Passage] = {}
+    for p in topic_passages(ep):
+        for code in p.codes:
+            out.setdefault(code, p)
+    return out
+
+
+def find_code(ep: ExtractedPolicy, code: str, passage: Passage | None) -> dict | None:
+    """Evidence span of ``code`` (inside its passage when we know it)."""
+    lo, hi = (passage.start, passage.end) if passage else (0, len(ep.text))
+    m = re.compile(rf"\b{re.escape(code)}\b").search(ep.text, lo, hi) or re.compile(
+        rf"\b{re.escape(code)}\b"
+    ).search(ep.text)
+    if not m:
+        return None
+    return span(ep, m.start(), m.end(), passage.page_start if passage else None)
+
+
+def date_forms(d: dt.date) -> list[str]:
+    return [
+        d.isoformat(),
+        f"{d.month:02d}/{d.day:02d}/{d.year}",
+        f"{d.month}/{d.day}/{d.year}",
+        f"{d.strftime('%B')} {d.day}, {d.year}",
+        f"{d.strftime('%B')} {d.day:02d}, {d.year}",
+        f"{d.strftime('%b')}. {d.day}, {d.year}",
+        f"{d.strftime('%B')} {d.year}",
+    ]
+
+
+def find_date(ep: ExtractedPolicy, d: dt.date | None) -> dict | None:
+    """Evidence span of the first place the text prints ``d``, outside the revision history."""
+    if d is None:
+        return None
+    spans = revision_spans(ep)
+    best = None
+    low = ep.text.lower()
+    for form in date_forms(d):
+        i = low.find(form.lower())
+        while i != -1 and _inside(i, spans):
+            i = low.find(form.lower(), i + 1)
+        if i != -1 and (best is None or i < best[0]):
+            best = (i, i + len(form))
+    return span(ep, *best) if best else None
+
+
+def page_at(ep: ExtractedPolicy, pos: int) -> int | None:
+    """The page of a document offset, from the innermost section holding it."""
+    found = None
+    for s in ep.sections:
+        if s.start <= pos < s.end and s.page_start is not None:
+            if found is None or s.start >= found.start:
+                found = s
+    return found.page_start if found else None
+
+
+def span(ep: ExtractedPolicy, start: int, end: int, page: int | None = None) -> dict:
+    """An evidence dict (the caller adds ``version_id``)."""
+    return {
+        "start": start,
+        "end": end,
+        "page": page if page is not None else page_at(ep, start),
+        "text": ep.text[start:end],
+    }
+
+
+def fact_span(f: CoverageFact) -> dict:
+    return {"start": f.start, "end": f.end, "page": f.page, "text": f.sentence}
+
+
+def without_noise(ep: ExtractedPolicy) -> str:
+    """The text minus revision history, dates, years, page numbers and policy numbers.
+
+    Equal results for two versions mean that only dates (or printed-on stamps, footer years) moved.
+    """
+    text = ep.text
+    for a, b in sorted(revision_spans(ep), reverse=True):
+        text = text[:a] + text[b:]
+    text = _DATEISH.sub(" ", text)
+    text = _PAGE_NO.sub(" ", text)
+    if ep.metadata.policy_number:
+        text = text.replace(ep.metadata.policy_number, " ")
+    return squash(text)
+
+
+def strip_number(text: str, number: str | None) -> str:
+    return squash(text.replace(number, " ")) if number else text
+
+
+def new_entries(old: ExtractedPolicy, new: ExtractedPolicy) -> list[RevisionEntry]:
+    """Revision-history rows present in ``new`` but not in ``old``."""
+    seen = {(e.date, squash(e.text)) for e in old.revision_history}
+    return [e for e in new.revision_history if (e.date, squash(e.text)) not in seen]
+
+
+def entry_note(entries: list[RevisionEntry]) -> str | None:
+    if not entries:
+        return None
+    return "; ".join(f"{e.date.isoformat()}: {e.text}" if e.date else e.text for e in entries)

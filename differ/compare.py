@@ -101,6 +101,8 @@ def compare(
             topic_moved = False
         else:
             bullets += _wording_bullets(ops, old, new, old_t, new_t, bullets, moved_codes)
+    if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
+        ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
     date_bullets = _date_bullets(old, new)
     entries = T.new_entries(old, new)
     history_on_topic = any(T.TOPIC_WORDS.search(e.text) for e in entries)
@@ -294,6 +296,10 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
     return [h for h in hunks if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)]
 
 
+def _evidence_text(bullets: list[dict], side: str) -> str:
+    return "\n".join(b["evidence"][side]["text"] for b in bullets if b["evidence"][side])
+
+
 def _overlaps(ev: dict | None, loc) -> bool:
     return bool(ev and loc and ev["start"] < max(loc[1], loc[0] + 1) and loc[0] < ev["end"])
 
@@ -314,7 +320,7 @@ def _wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expl
         if moved_codes and any(c in h.deleted + h.inserted for c in moved_codes):
             continue
         passage = new_t.passage_at(h.new_start) or old_t.passage_at(h.old_start)
-        drugs = passage.drugs if passage else ()
+        drugs = T.drugs_named(h.deleted + h.inserted) or (passage.drugs if passage else ())
         drug = drugs[0] if len(drugs) == 1 else None
         where = f" ({passage.heading})" if passage and passage.heading else ""
         head = L.drug_label(drug) if drug else "Wording"

@@ -20,6 +20,15 @@ _REVISION_HEADING = re.compile(
 )
 TOPIC_WORDS = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|S0013|J0013|G2082|G2083)\b", re.I)
 
+_ESK = re.compile(r"\b(?:es-?ketamine|spravato|S0013|J0013|G2082|G2083)\b", re.I)
+_KET = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
+
+
+def drugs_named(text: str) -> tuple[str, ...]:
+    """Drugs a stretch of text names itself, in model.DRUGS order."""
+    return tuple(d for d, rx in (("ketamine", _KET), ("esketamine", _ESK)) if rx.search(text))
+
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATEISH = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"

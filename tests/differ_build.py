@@ -31,13 +31,14 @@ def policy(
     for heading, paragraphs in sections:
         start = len(text)
         text += heading + "\n"
-        for para in paragraphs:
-            p_start = len(text)
-            text += para + "\n"
-            drugs = tuple(d for d, rx in _DRUGS if rx.search(para))
-            if drugs:
-                passages.append(Passage((heading,), heading, para, p_start, p_start + len(para), 1, 1,
-                                        drugs, (), tuple(sorted(set(_CODES.findall(para))))))
+        body_start = len(text)
+        text += "\n".join(paragraphs)
+        body = text[body_start:]
+        text += "\n"
+        drugs = tuple(d for d, rx in _DRUGS if rx.search(body))
+        if drugs:  # like the extractors: the whole block under a heading that names a drug
+            passages.append(Passage((heading,), heading, body, body_start, body_start + len(body), 1, 1,
+                                    drugs, (), tuple(sorted(set(_CODES.findall(body))))))
         secs.append(Section(heading, (heading,), 1, start, len(text), 1, 1))
     if history:
         start = len(text)

@@ -88,6 +88,10 @@ def compare(
         return Comparison(changes=(_new_policy(new, payer, title),))
     if old.text == new.text:
         return Comparison(formatting_only=True, note="same normalized text (formatting only)")
+    if new.metadata.status == "retired" and old.metadata.status != "retired":
+        return Comparison(changes=(_marked_retired(old, new, payer, title),))
+    if new.metadata.status in ("superseded", "replaced"):
+        return Comparison(unrelated_revision=True, note=f"this version is marked {new.metadata.status}")
 
     old_t, new_t = T.topic_text(old), T.topic_text(new)
     bullets = _position_bullets(old, new) + _criteria_bullets(old, new)
@@ -199,7 +203,7 @@ def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
     out = []
     for key in _sorted_keys(fo, fn):
         drug, ind, field = key
-        if field == "position":
+        if field in ("position", "codes"):  # codes: one "Codes" bullet from the passages instead
             continue
         a, b = _value(fo.get(key)), _value(fn.get(key))
         if a == b:
@@ -383,6 +387,18 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
     )
 
 
+def _marked_retired(old: ExtractedPolicy, new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
+    ev = T.find_word(new, "retired")
+    bullet = _bullet("Policy marked retired / archived by the payer", "status", None, None, "active", "retired",
+                     None, ev)
+    return DetectedChange(
+        kind="retired", severity=SEVERITY["retired"], drugs=old.drugs or new.drugs,
+        summary=f"{payer}: policy marked retired: {title}", bullets=(bullet,),
+        diff=tuple(word_diff(T.topic_text(old).text, T.topic_text(new).text)),
+        revision_note=T.entry_note(T.new_entries(old, new)), effective_date=new.metadata.effective,
+    )
+
+
 def _drug_names(drugs) -> str:
     names = [L.drug_name(d) for d in drugs] or ["ketamine"]
     return " and ".join(names)
@@ -416,7 +432,7 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
             line = f"{target} changed from {L.position_label(old)} to {L.position_label(new)}"
     elif kind == "criteria":
         what = f"{L.field_label(b['field'], summary=True)} for {_for(b['drug'], b['indication'])}"
-        a, z = L.as_number(old), L.as_number(new)
+        a, z = L.numbers(old, new)
         if old is None:
             line = f"{what} added: {new}"
         elif new is None:

@@ -7,6 +7,8 @@ instead of failing: a new extractor field must never stop detection.
 
 from __future__ import annotations
 
+import re
+
 DRUG_LABEL = {"ketamine": "IV ketamine", "esketamine": "Esketamine"}
 #: How a drug is named inside a summary sentence ("... required for Spravato lowered from 3 to 2").
 DRUG_NAME = {"ketamine": "ketamine", "esketamine": "Spravato"}
@@ -96,8 +98,14 @@ def subject(drug: str | None, indication: str | None) -> str:
     return " · ".join(parts)
 
 
-def as_number(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+def _split_number(value: str | None) -> tuple[float | None, str]:
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(.*)$", value or "")
+    return (float(m.group(1)), m.group(2).strip().lower()) if m else (None, "")
+
+
+def numbers(old: str | None, new: str | None) -> tuple[float | None, float | None]:
+    """Both values as numbers when they share a unit ("6 months" vs "12 months"), else (None, None)."""
+    (a, ua), (b, ub) = _split_number(old), _split_number(new)
+    if a is None or b is None or ua != ub:
+        return None, None
+    return a, b

@@ -224,3 +224,8 @@ def entry_note(entries: list[RevisionEntry]) -> str | None:
     if not entries:
         return None
     return "; ".join(f"{e.date.isoformat()}: {e.text}" if e.date else e.text for e in entries)
+
+
+def find_word(ep: ExtractedPolicy, word: str) -> dict | None:
+    m = re.search(rf"\b{re.escape(word)}\b", ep.text, re.I)
+    return span(ep, m.start(), m.end()) if m else None

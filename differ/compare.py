@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from differ import labels as L
 from differ import topic as T
+from differ.infer import infer
 from differ.words import DELETE, EQUAL, INSERT, changed_words, word_diff
 from extractors.model import DRUGS, ExtractedPolicy
 
@@ -88,7 +89,7 @@ def compare(
         return Comparison(changes=(_new_policy(new, payer, title),))
     if old.text == new.text:
         return Comparison(formatting_only=True, note="same normalized text (formatting only)")
-    if new.metadata.status == "retired" and old.metadata.status != "retired":
+    if new.metadata.status in ("retired", "archived") and old.metadata.status not in ("retired", "archived"):
         return Comparison(changes=(_marked_retired(old, new, payer, title),))
     if new.metadata.status in ("superseded", "replaced"):
         return Comparison(unrelated_revision=True, note=f"this version is marked {new.metadata.status}")
@@ -115,6 +116,8 @@ def compare(
         rest_same = T.strip_number(T.without_noise(old), new.metadata.policy_number) == T.strip_number(
             T.without_noise(new), old.metadata.policy_number
         )
+        if not rest_same and T.units(old.text) == T.units(new.text):
+            return Comparison(formatting_only=True, note="paragraphs moved; words unchanged")
         if not rest_same:
             note = "unrelated revision outside the ketamine/esketamine passages"
             if history_on_topic:
@@ -126,7 +129,8 @@ def compare(
         bullets = date_bullets
         needs_review = history_on_topic
     else:
-        kind = min((_FIELD_KIND.get(b["field"], "criteria") for b in bullets), key=KIND_ORDER.index)
+        bullets.sort(key=lambda b: KIND_ORDER.index(_FIELD_KIND.get(b["field"], "criteria")))
+        kind = _FIELD_KIND.get(bullets[0]["field"], "criteria")
         bullets = bullets + date_bullets
         needs_review = not entries
     drugs = _drugs(bullets, new, old)
@@ -323,10 +327,14 @@ def _wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expl
             continue
         if moved_codes and any(c in h.deleted + h.inserted for c in moved_codes):
             continue
-        passage = new_t.passage_at(h.new_start) or old_t.passage_at(h.old_start)
-        drugs = T.drugs_named(h.deleted + h.inserted) or (passage.drugs if passage else ())
+        seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
+        drugs = T.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
         drug = drugs[0] if len(drugs) == 1 else None
-        where = f" ({passage.heading})" if passage and passage.heading else ""
+        inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
+        if inferred:
+            out.extend(inferred)
+            continue
+        where = f" ({seg.heading})" if seg and seg.heading else ""
         head = L.drug_label(drug) if drug else "Wording"
         deleted, inserted = T.squash(h.deleted) and _short(h.deleted), T.squash(h.inserted) and _short(h.inserted)
         if deleted and inserted:
@@ -342,11 +350,13 @@ def _wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expl
                 T.span(new, *ln[:2], ln[2]) if ln and inserted else None,
             )
         )
-    if len(out) > MAX_WORDING_BULLETS:
-        rest = len(out) - MAX_WORDING_BULLETS
-        out = out[:MAX_WORDING_BULLETS]
-        out.append(_bullet(f"… and {rest} more wording changes (see the diff)", "wording"))
-    return out
+    facts = [b for b in out if b["field"] != "wording"]
+    wording = [b for b in out if b["field"] == "wording"]
+    if len(wording) > MAX_WORDING_BULLETS:
+        rest = len(wording) - MAX_WORDING_BULLETS
+        wording = wording[:MAX_WORDING_BULLETS]
+        wording.append(_bullet(f"… and {rest} more wording changes (see the diff)", "wording"))
+    return facts + wording
 
 
 # -- new policy, drugs, summary ----------------------------------------------------------------------

@@ -52,13 +52,31 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start < b for a, b in spans)
 
 
+#: Sections that describe or cite but never state coverage: edits there are not coverage changes.
+INFORMATIONAL = re.compile(
+    r"^(?:background|general background|clinical evidence|summary of evidence|rationale|references|bibliography"
+    r"|description|overview|u\.s\. food and drug administration.*|centers for medicare and medicaid services.*"
+    r"|regulatory status|definitions)$",
+    re.I,
+)
+
+
+def is_informational(path: tuple[str, ...] | list[str]) -> bool:
+    return any(INFORMATIONAL.match((name or "").strip()) for name in path)
+
+
+def _excluded(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading) or is_informational(s.path)]
+
+
 def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
-    """Topic passages in document order, without the revision history and without duplicates."""
-    spans = revision_spans(ep)
+    """Topic passages in document order, without revision history, informational sections or duplicates."""
+    spans = _excluded(ep)
     seen: set[tuple[int, int]] = set()
     out = []
     for p in sorted(ep.passages, key=lambda p: (p.start, p.end)):
-        if is_revision_path(p.section_path, p.heading) or _inside(p.start, spans) or (p.start, p.end) in seen:
+        if (is_revision_path(p.section_path, p.heading) or is_informational(p.section_path)
+                or _inside(p.start, spans) or (p.start, p.end) in seen):
             continue
         seen.add((p.start, p.end))
         out.append(p)
@@ -66,38 +84,90 @@ def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
 
 
 @dataclass(frozen=True)
+class Segment:
+    tstart: int  # in the topic text
+    tend: int
+    start: int  # in the document text
+    heading: str
+    page: int | None
+    drugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TopicText:
-    """The topic passages joined into one string, with a map back to document offsets and pages."""
+    """The topic scope joined into one string, with a map back to document offsets and pages."""
 
     text: str
-    segments: tuple[tuple[int, int, Passage], ...]  # (start in text, end in text, passage)
+    segments: tuple[Segment, ...]
 
     def locate(self, start: int, end: int) -> tuple[int, int, int | None] | None:
         """Document (start, end, page) for a [start, end) range of the topic text."""
-        for seg_start, seg_end, p in self.segments:
-            if seg_start <= start <= seg_end:
-                local_end = min(max(end, start), seg_end)
-                return p.start + (start - seg_start), p.start + (local_end - seg_start), p.page_start
+        for seg in self.segments:
+            if seg.tstart <= start <= seg.tend:
+                local_end = min(max(end, start), seg.tend)
+                return seg.start + (start - seg.tstart), seg.start + (local_end - seg.tstart), seg.page
         return None
 
-    def passage_at(self, pos: int) -> Passage | None:
-        for seg_start, seg_end, p in self.segments:
-            if seg_start <= pos <= seg_end:
-                return p
+    def segment_at(self, pos: int) -> Segment | None:
+        for seg in self.segments:
+            if seg.tstart <= pos <= seg.tend:
+                return seg
         return None
+
+
+def _deepest(ep: ExtractedPolicy, pos: int):
+    found = None
+    for s in ep.sections:
+        if s.start <= pos < s.end and (found is None or len(s.path) > len(found.path)):
+            found = s
+    return found
+
+
+def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
+    """Document spans the differ reads: each topic passage, widened to the criteria blocks it governs.
+
+    A drug named in a section's lead-in ("Spravato is medically necessary when all of the following are
+    met:") governs the subsections under it ("Initial Therapy", "Continuation of Therapy") even though
+    their list items never repeat the drug's name, so those subsections are in scope too.
+    """
+    spans: list[tuple[int, int, Passage]] = []
+    excluded = _excluded(ep)
+    for p in topic_passages(ep):
+        spans.append((p.start, p.end, p))
+        sec = _deepest(ep, p.start)
+        if sec is None:
+            continue
+        children = [s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path]
+        if children and p.start < min(c.start for c in children):
+            for c in children:
+                if not _inside(c.start, excluded):
+                    spans.append((c.start, c.end, p))
+    spans.sort(key=lambda x: (x[0], x[1]))
+    merged: list[tuple[int, int, Passage]] = []
+    for a, b, p in spans:
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b, merged[-1][2])
+            continue
+        merged.append((a, b, p))
+    return merged
 
 
 def topic_text(ep: ExtractedPolicy) -> TopicText:
     parts: list[str] = []
     segments = []
     pos = 0
-    for p in topic_passages(ep):
+    for a, b, p in topic_scope(ep):
         if parts:
             parts.append("\n\n")
             pos += 2
-        parts.append(p.text)
-        segments.append((pos, pos + len(p.text), p))
-        pos += len(p.text)
+        chunk = ep.text[a:b]
+        parts.append(chunk)
+        sec = _deepest(ep, a)
+        heading = (sec.heading if sec else None) or p.heading
+        page = page_at(ep, a) if p.page_start is None or a != p.start else p.page_start
+        segments.append(Segment(pos, pos + len(chunk), a, heading, page, p.drugs))
+        pos += len(chunk)
     return TopicText("".join(parts), tuple(segments))
 
 
@@ -112,12 +182,23 @@ def units(text: str) -> Counter[str]:
     return Counter(s for s in (squash(p) for p in parts) if s)
 
 
+_SPECIFIC = {"trd", "mdsi", "bipolar_depression"}
+
+
 def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[CoverageFact]]:
-    """Facts keyed by (drug, indication, field), ignoring any read from the revision history."""
-    spans = revision_spans(ep)
+    """Facts keyed by (drug, indication, field), outside the revision history and informational sections.
+
+    A sentence about "major depressive disorder with acute suicidal ideation" names both ``depression``
+    and ``mdsi``; the generic fact is dropped when the same sentence gave a specific one, so a single
+    edit yields a single bullet.
+    """
+    spans = _excluded(ep)
+    specific = {(f.drug, f.field, f.start) for f in ep.facts if f.indication in _SPECIFIC}
     out: dict[tuple[str, str, str], list[CoverageFact]] = {}
     for f in ep.facts:
         if _inside(f.start, spans):
+            continue
+        if f.indication == "depression" and (f.drug, f.field, f.start) in specific:
             continue
         out.setdefault((f.drug, f.indication, f.field), []).append(f)
     return out

@@ -23,7 +23,7 @@ from .model import (
     ExtractionError,
     ExtractionTimeout,
 )
-from .passages import find_passages, passage_pages
+from .passages import document_drugs, find_passages, passage_pages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
 from .terms import codes_in
@@ -85,7 +85,7 @@ def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: 
     pages = None
     if kind == detect.PDF:
         read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
-        blocks, pages = read.blocks, read.pages
+        blocks, pages, status_text = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
         hread = read_html(data)
@@ -93,8 +93,8 @@ def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: 
     check()
     text, blocks = assemble(blocks)
     sections = build_sections(blocks, len(text))
-    passages = find_passages(text, blocks, sections)
-    facts = find_facts(blocks, sections, passages)
+    passages = find_passages(text, blocks, sections, title)
+    facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
     meta = read_metadata(text, blocks, title, url, status_text)
     return ExtractedPolicy(

@@ -57,6 +57,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def position_of(sentence: str) -> str | None:
     s = sentence.lower()
+    if re.search(r"not addressed|is addressed in|addressed separately|refer to the|see the (?:\w+ )?policy", s):
+        return None  # a pointer to another policy states no position of its own
     if re.search(r"experimental|investigational|investigative", s):
         return "experimental_investigational"
     if re.search(r"unproven|not proven", s):
@@ -68,7 +70,8 @@ def position_of(sentence: str) -> str | None:
         return "not_covered"
     if re.search(r"medically necessary|\bproven\b|covered benefit|\b(?:is|are|be|remains?) covered\b|limited benefit|"
                  r"\bis a benefit\b|\bbenefit of\b|eligible for (?:coverage|reimbursement)|reasonable and necessary|"
-                 r"may be approved|will be approved|approved when|prior authori[sz]ation is required|"
+                 r"may be approved|will be approved|approved when|prior authori[sz]ation is required|approval is "
+                 r"provided|\bapprove for\b|may be granted|is approved for|"
                  r"requires? prior authori[sz]ation", s):
         if re.search(r"criteria|following|\bwhen\b|\bif\b|\bmust\b|require|prior authori|limited|meets?\b", s):
             return "covered_with_criteria"
@@ -161,8 +164,9 @@ def _phase(path: tuple[str, ...]) -> str:
     return "initial"
 
 
-def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tuple[Passage, ...]) -> tuple[
-        CoverageFact, ...]:
+def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tuple[Passage, ...],
+               doc_drugs: tuple[str, ...] = ()) -> tuple[CoverageFact, ...]:
+    """Facts from the blocks; ``doc_drugs`` (named by the title) stand in where a sentence names none."""
     spans = [(p.start, p.end) for p in passages]
     facts: list[CoverageFact] = []
     leadin: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
@@ -182,7 +186,7 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
         inner = enclosing(sections, block.start, block.end)
         path = inner[0].path if inner else ()
         in_passage = any(a <= block.start and block.end <= b for a, b in spans)
-        head_drugs = drugs_in(" ".join(path))
+        head_drugs = drugs_in(" ".join(path)) or (doc_drugs if in_passage else ())
         head_inds: tuple[str, ...] = ()
         for h in reversed(path):
             head_inds = tuple(i for i in indications_in(h) if i != "other")
@@ -204,9 +208,9 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
                 inds = own_inds or head_inds
             if pos is not None and drugs:
                 covered = pos.startswith("covered")
-                if sent.rstrip().endswith(":") and block.kind not in ("item", "row") and not own_inds:
-                    leadin = (pos, drugs, head_inds)  # the list that follows names the indications
-                    if not (covered or head_inds):
+                if sent.rstrip().endswith(":") and block.kind not in ("item", "row"):
+                    leadin = (pos, drugs, own_inds or head_inds)  # the list that follows names indications
+                    if not (covered or own_inds or head_inds):
                         continue
                 inds = inds or _default(drugs, pos)
                 emit(drugs, inds, "position", pos, block, a, b)

@@ -41,6 +41,24 @@ def _body_size(lines: list[Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
+def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
+    """Footers and headers are set in small type at the page edges; on a one-page document this is the
+    only way to tell them from the policy's own words."""
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    drop: set[int] = set()
+    for page in by_page.values():
+        body_lines = [ln for ln in page if ln.size > body * 0.85]
+        if not body_lines:
+            continue
+        top, bottom = max(ln.baseline for ln in body_lines), min(ln.baseline for ln in body_lines)
+        for ln in page:
+            if ln.size <= body * 0.85 and not ln.row and (ln.baseline > top or ln.baseline < bottom):
+                drop.add(id(ln))
+    return [ln for ln in lines if id(ln) not in drop]
+
+
 def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     """Turn the lines of every page (reading order) into blocks."""
     running = N.running_lines([[ln.text for ln in page] for page in pages])
@@ -58,6 +76,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     if not lines:
         return []
     body = _body_size(lines)
+    lines = _drop_small_print(lines, body)
     title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
     is_title = title_size >= body + 3
 
@@ -73,6 +92,8 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
         return None
 
     kinds = [heading_kind(ln) for ln in lines]
+    body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
+    full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
     sizes = sorted({ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
                    reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(sizes)}
@@ -123,8 +144,9 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
                 if cur_block.kind == "item" and ln.x <= cur_x + 1:
                     new = True
-            else:  # across a page break: continue unless the last line closed a sentence
-                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower()
+            else:  # across a page break: continue unless the last line closed a sentence and was short
+                wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
+                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
                 if cur_block.kind == "item" and ln.x <= cur_x + 1:
                     new = new or not ln.text[:1].islower()
         if new:

@@ -112,7 +112,7 @@ def _status(text: str) -> str | None:
 def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | None = None,
                   status_text: str = "") -> PolicyMetadata:
     head = "\n".join(b.text for b in blocks[:40])
-    number = policy_number(head, url)
+    number = policy_number(head, url) or policy_number(status_text, None)
     effective = (_labelled(head, r"revision effective|effective|policy effective|date effective")
                  or _labelled(head, r"original effective"))
     published = _labelled(
@@ -120,10 +120,13 @@ def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | 
         r"posted|date of last review|issued|release",
     ) or _labelled(head, r"original effective")
     next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review")
+    if published is None:
+        dates = [e.date for e in revision_history(blocks, _sections_of(blocks)) if e.date]
+        published = max(dates) if dates else None
     if effective is None:
         m = _DATE_RE.search(head)
         effective = parse_date(m.group(0)) if m else None
-    number_lob = _line_of_business(f"{title or ''}\n{head}", url)
+    number_lob = _line_of_business(f"{title or ''}\n{head}\n{status_text}", url)
     return PolicyMetadata(
         policy_number=number,
         title=title,
@@ -131,9 +134,15 @@ def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | 
         effective=effective,
         next_review=next_review,
         line_of_business=number_lob,
-        state=_state(f"{title or ''}\n{head}", number, url),
+        state=_state(f"{title or ''}\n{head}\n{status_text}", number, url),
         status=_status(status_text),
     )
+
+
+def _sections_of(blocks: list[Block]) -> tuple[Section, ...]:
+    from .sections import build_sections
+
+    return build_sections(blocks, blocks[-1].end) if blocks else ()
 
 
 def revision_history(blocks: list[Block], sections: tuple[Section, ...]) -> tuple[RevisionEntry, ...]:

@@ -82,19 +82,19 @@ def mask(line: str) -> str:
     return re.sub(r"\d+", "#", clean(line).lower())
 
 
-def running_lines(pages: Sequence[Sequence[str]], edge: int = 3) -> set[str]:
+def running_lines(pages: Sequence[Sequence[str]], edge: int = 5) -> set[str]:
     """Masked lines that recur among the first/last ``edge`` lines of most pages: headers and footers.
 
-    Needs at least three pages; on shorter documents only the pattern-based ``strip_noise`` applies,
-    because a line seen twice on a two-page document is as likely a repeated heading as a footer.
+    Needs two pages; a line must be on every page of a document of up to three pages and on half the
+    pages of a longer one. Single-page documents rely on the pattern-based ``strip_noise`` only.
     """
-    if len(pages) < 3:
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
         seen = {mask(line) for line in list(lines[:edge]) + list(lines[-edge:]) if line.strip()}
         counts.update(seen)
-    threshold = max(3, (len(pages) + 1) // 2)
+    threshold = len(pages) if len(pages) <= 3 else max(3, (len(pages) + 1) // 2)
     return {m for m, n in counts.items() if n >= threshold and m.strip("# ")}
 
 

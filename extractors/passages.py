@@ -20,16 +20,29 @@ from __future__ import annotations
 
 from .model import Passage, Section
 from .sections import Block, assemble, build_sections, enclosing
-from .terms import codes_in, drugs_in, indications_in, is_topic
+from .terms import COVERAGE_HEADINGS, codes_in, drugs_in, indications_in, is_topic
 
 MAX_SECTION = 4000
+MAX_COVERAGE_SECTION = 12000
 
 
-def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...]) -> tuple[Passage, ...]:
+def document_drugs(blocks: list[Block], title: str | None = None) -> tuple[str, ...]:
+    """Drugs named by the document title: the drugs the whole policy is about."""
+    titles = [b.text for b in blocks if b.kind == "title"] + ([title] if title else [])
+    return drugs_in(" ".join(titles))
+
+
+def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
+                  title: str | None = None) -> tuple[Passage, ...]:
     spans: list[tuple[int, int]] = []
+    if document_drugs(blocks, title):
+        for s in sections:
+            if s.level == min(x.level for x in sections) and COVERAGE_HEADINGS.match(s.heading.rstrip(":")) \
+                    and s.end - s.start <= MAX_COVERAGE_SECTION:
+                spans.append((s.start, s.end))
     for i, b in enumerate(blocks):
-        if not is_topic(b.text):
-            continue
+        if b.kind == "title" or not is_topic(b.text):
+            continue  # the title is metadata; a renamed title is not a passage change
         chosen = None
         for s in enclosing(sections, b.start, b.end):
             if is_topic(s.heading) and s.end - s.start <= MAX_SECTION:
@@ -40,15 +53,19 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...])
                 continue  # a long drug section: its paragraphs are passages of their own
             end = b.end
             if b.text.endswith(":"):
+                here = enclosing(sections, b.start, b.end)
+                level = here[0].level if here else 0
                 for nxt in blocks[i + 1:]:
-                    if nxt.kind not in ("item", "row"):
-                        break
-                    end = nxt.end
+                    if nxt.kind in ("item", "row") or (nxt.kind == "heading" and nxt.level > level):
+                        end = nxt.end if nxt.kind != "heading" else end
+                        continue
+                    break
             chosen = (b.start, end)
         spans.append(chosen)
     merged: list[list[int]] = []
     for start, end in sorted(set(spans)):
-        if merged and start <= merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start):
+        if merged and (start <= merged[-1][1] or (
+                start == merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start))):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

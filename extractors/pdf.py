@@ -38,6 +38,8 @@ class PdfRead:
         self.pages = pages
         self.plumbed = plumbed
         self.blocks: list[Block] = []
+        #: running header/footer text: not policy text, but it names the plan and line of business
+        self.furniture = ""
 
 
 def _open(data: bytes) -> Any:
@@ -161,6 +163,13 @@ def read_pdf(
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
         result = PdfRead(n, set(plumbed))
         result.blocks = blocks
+        shapes = running_lines([[ln.text for ln in page] for page in pages])
+        seen: dict[str, str] = {}
+        for page in pages:
+            for ln in page:
+                if mask(ln.text) in shapes:
+                    seen.setdefault(mask(ln.text), clean(ln.text))
+        result.furniture = " ".join(seen.values())
         return result
     finally:
         pdf.close()

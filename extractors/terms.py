@@ -48,8 +48,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(pattern, re.I))
     for slug, pattern in (
         ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
-        ("mdsi", r"suicidal (?:ideation|thoughts)|\bMDSI\b|acute suicidal"),
-        ("bipolar_depression", r"bipolar"),
+        ("mdsi", r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
+                 r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b"),
+        ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
         ("anxiety", r"anxiety"),
@@ -60,7 +61,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("post_concussion", r"concussion"),
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
         ("anesthesia", r"an(?:a)?esthe(?:sia|tic)|sedation"),
-        ("depression", r"major depressive disorder|\bMDD\b|depress\w*"),
+        ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
         ("other", r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"
          r"|other (?:psychiatric|indications)|all other|not listed above"),
     )
@@ -109,6 +110,16 @@ SECTION_VOCABULARY = (
     "article text", "article guidance", "cpt/hcpcs codes", "icd-10-cm codes that support medical necessity",
     "bill type codes", "revenue codes", "coverage indications, limitations, and/or medical necessity",
     "regulatory status", "summary", "exclusions", "limitations",
+)
+
+#: Sections that state coverage. In a policy whose *title* names a drug these are passages in full,
+#: because their paragraphs rarely repeat the drug's name ("Initial approval is for 3 months when …").
+COVERAGE_HEADINGS = re.compile(
+    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy criteria|"
+    r"criteria(?: for .*)?|.*approval.*|denial criteria|conditions not covered|reauthorization criteria|"
+    r"continuation of therapy|initial therapy|exclusions|limitations|article guidance|"
+    r"dosage and administration|policy guidelines|benefit application|coverage indications.*)$",
+    re.I,
 )
 
 REVISION_HEADINGS = re.compile(

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive"]
+MODULES = ["archive", "crawl"]
 
 
 def register_all(cli: click.Group) -> None:

@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def portal_sources(base_url: str) -> list[dict]:
+    return []

@@ -27,7 +27,7 @@ from crawler.middlewares import LOGIN_PATH
 from crawler.sources import SourceConfig, SourceError, get_source
 
 ERROR_TITLE = re.compile(
-    r"page not found|\b404\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
+    r"page not found|we'?re sorry|we are sorry|\b404\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
     r"site (is )?(down for|under) maintenance|access denied|something went wrong|server error",
     re.I,
 )
@@ -86,14 +86,45 @@ class PolicySpider(scrapy.Spider):
         meta = response.meta
         if response.status == 304:
             yield self.item(response, not_modified=True)
+            yield from self.next_in_chain(response.request)
             return
         fault = self.fault(response, expect_html=not _looks_pdf_url(response.request.url)) or \
             self.check_document(response)
         if fault:
-            yield self.error_item(response.request, *fault, status=response.status, final_url=response.url)
+            if not (meta.get("probe") and response.status in (404, 410)):
+                yield self.error_item(response.request, *fault, status=response.status, final_url=response.url)
+            yield from self.next_in_chain(response.request)
             return
         number = meta.get("number") or self._parse_number(response)
-        yield self.item(response, body=response.body, number=number)
+        yield self.item(response, body=response.body, number=number, replaced_on=self._parse_replaced(response))
+        yield from self.next_in_chain(response.request)
+
+    def chain(self, requests: list[scrapy.Request]) -> Iterator[scrapy.Request]:
+        """Fetch ``requests`` one after another, in order: versions of one policy must be archived oldest
+        first so that version numbers (``seq``) follow the payer's own order."""
+        if requests:
+            first, rest = requests[0], requests[1:]
+            first.meta["chain"] = rest
+            yield first
+
+    def next_in_chain(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
+        rest = request.meta.get("chain")
+        if rest:
+            yield from self.chain(list(rest))
+
+    def follow_links(self, response: Response) -> Iterator[scrapy.Request]:
+        """Index pages named by the source's ``follow`` regexes (pagination, letter pages)."""
+        patterns = [re.compile(p) for p in self.config.follow]
+        if not patterns:
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href).split("#")[0]
+            if any(p.search(url) for p in patterns):
+                yield self.index_request(url)
+
+    def _parse_replaced(self, response: Response) -> str | None:
+        """Family hook: the date a newer version replaced this one, when the page says so."""
+        return None
 
     def check_document(self, response: Response) -> tuple[str, str] | None:
         """Family hook: a site-specific reason this 200 response is not the document."""
@@ -113,7 +144,6 @@ class PolicySpider(scrapy.Spider):
             policy_number=fields.pop("number", None) or meta.get("number"),
             status=response.status,
             headers={k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v},
-            replaced_on=meta.get("replaced_on"),
             **fields,
         )
 
@@ -129,7 +159,10 @@ class PolicySpider(scrapy.Spider):
         request = failure.request
         kind, text = classify_failure(failure)
         self.logger.warning("%s: %s (%s)", request.url, text, kind)
+        if request.meta.get("probe") and kind.startswith("http-4"):
+            return
         yield self.error_item(request, kind, text)
+        yield from self.next_in_chain(request)
 
     # -- fault classification ------------------------------------------------------------------------
     def fault(self, response: Response, expect_html: bool) -> tuple[str, str] | None:

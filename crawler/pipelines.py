@@ -102,6 +102,7 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         media_type=item.media_type,
         body=item.body if item.error_kind is None else None,
         not_modified=item.not_modified,
+        superseded=bool(item.replaced_on),
         error_kind=item.error_kind,
         error=item.error,
     )

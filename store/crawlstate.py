@@ -16,7 +16,7 @@ from store import schema as t
 from store.base import ArchiveBase
 from store.models import utcnow
 
-GOOD = ("new_version", "unchanged", "not_modified")
+GOOD = ("new_version", "unchanged", "not_modified", "superseded")
 
 
 @dataclass
@@ -36,6 +36,9 @@ class DocumentFetch:
     media_type: str | None = None
     body: bytes | None = None
     not_modified: bool = False
+    # the page says a newer version replaced it (versioned URLs): keep the bytes, record the fetch, but
+    # make no version — the archive's versions are what was current when we saw it
+    superseded: bool = False
     error_kind: str | None = None
     error: str | None = None
     fetched_at: dt.datetime | None = None
@@ -96,8 +99,9 @@ class CrawlStateMixin(ArchiveBase):
                 elif doc.not_modified:
                     policy_id = doc.policy_id
                     prev = conn.execute(
-                        sa.select(t.fetches.c.sha256, t.fetches.c.size, t.fetches.c.policy_id)
+                        sa.select(t.fetches.c.sha256, t.fetches.c.size, t.fetches.c.policy_id, t.fetches.c.outcome)
                         .where(t.fetches.c.url == doc.url, t.fetches.c.sha256.is_not(None))
+                        .where(t.fetches.c.outcome.in_(("new_version", "unchanged", "superseded")))
                         .order_by(t.fetches.c.id.desc())
                         .limit(1)
                     ).first()
@@ -106,37 +110,28 @@ class CrawlStateMixin(ArchiveBase):
                     else:
                         sha, size = prev.sha256, prev.size
                         policy_id = policy_id or prev.policy_id
+                        outcome = "not_modified"
+                        if prev.outcome == "superseded":
+                            policy_id = policy_id if _policy_exists(conn, policy_id) else None
+                            results.append((outcome, None))
+                            fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
+                            continue
                         _upsert_policy(conn, doc, policy_id, now)
                         conn.execute(
                             t.versions.update()
                             .where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
                             .values(last_seen=now)
                         )
-                        outcome = "not_modified"
+                elif doc.superseded:
+                    size = len(doc.body or b"")
+                    policy_id = doc.policy_id if _policy_exists(conn, doc.policy_id) else None
+                    outcome = "superseded"
                 else:
                     policy_id, size = doc.policy_id, len(doc.body or b"")
                     _upsert_policy(conn, doc, policy_id, now)
                     version_id, created = _add_version(conn, policy_id, sha, doc, size, now)
                     outcome = "new_version" if created else "unchanged"
-                fetch_rows.append(
-                    {
-                        "run_id": run_id,
-                        "source_id": doc.source_id,
-                        "policy_id": policy_id,
-                        "url": doc.url,
-                        "final_url": doc.final_url,
-                        "fetched_at": now,
-                        "http_status": doc.http_status,
-                        "etag": doc.etag,
-                        "last_modified": doc.last_modified,
-                        "content_type": doc.content_type,
-                        "sha256": sha if outcome != "error" else None,
-                        "size": size if outcome != "error" else None,
-                        "outcome": outcome,
-                        "error_kind": doc.error_kind,
-                        "error": doc.error,
-                    }
-                )
+                fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
                 results.append((outcome, version_id if outcome == "new_version" else None))
             if fetch_rows:
                 conn.execute(t.fetches.insert(), fetch_rows)
@@ -159,7 +154,8 @@ class CrawlStateMixin(ArchiveBase):
                         facts.documents += 1
                     continue
                 facts.documents += 1
-                facts.seen.add(row.policy_id)
+                if row.policy_id:
+                    facts.seen.add(row.policy_id)
                 if row.outcome == "not_modified":
                     facts.not_modified += 1
                 elif row.outcome == "new_version":
@@ -172,6 +168,26 @@ class CrawlStateMixin(ArchiveBase):
                 if vid is not None:
                     facts.new_version_ids.append(vid)
         return facts
+
+
+def _fetch_row(run_id, doc: DocumentFetch, policy_id, now, sha, size, outcome: str) -> dict:
+    return {
+        "run_id": run_id,
+        "source_id": doc.source_id,
+        "policy_id": policy_id,
+        "url": doc.url,
+        "final_url": doc.final_url,
+        "fetched_at": now,
+        "http_status": doc.http_status,
+        "etag": doc.etag,
+        "last_modified": doc.last_modified,
+        "content_type": doc.content_type,
+        "sha256": sha if outcome != "error" else None,
+        "size": size if outcome != "error" else None,
+        "outcome": outcome,
+        "error_kind": doc.error_kind,
+        "error": doc.error,
+    }
 
 
 def _policy_exists(conn: sa.Connection, policy_id: str) -> bool:

@@ -176,6 +176,8 @@ class PolicySpider(scrapy.Spider):
             return f"http-{response.status}", f"unfollowed redirect ({response.status}) from {response.url}"
         if LOGIN_PATH.search(urlsplit(response.url).path):
             return "login-redirect", f"landed on a login page: {response.url}"
+        if not expect_html and response.body.startswith(b"%PDF"):
+            return None
         if not isinstance(response, TextResponse):
             if not expect_html and not response.body.startswith(b"%PDF"):
                 return "error-page", f"expected a PDF, got {len(response.body)} bytes that are not one"

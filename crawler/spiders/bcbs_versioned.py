@@ -3,8 +3,10 @@ own URL (``…/<Section>/<ID>/<ID>-<NNN>.html``) and old versions stay online wi
 "This policy version was replaced <date>".
 
 The index links the current version; we walk ``-001`` … ``-NNN`` in order (conditional requests make the
-old ones cheap) so the archive holds the payer's whole history in the payer's order. If the linked page
-itself says it was replaced, we probe the next numbers until one is not there.
+old ones cheap). Old versions that were taken down (404) are skipped quietly; pages with the banner are
+kept as blobs and fetches but make no version (the archive's versions are what was current when we saw
+it, so the first crawl announces one policy, not its whole history). If the linked page itself says it
+was replaced, we probe the next numbers until one is not there.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class BcbsVersionedSpider(PolicySpider):
             first = max(1, current - max_versions + 1)
             title = link_text(link) or None
             requests = [self.document_request(version_url(url, n), title=title, number=m["id"],
-                                              callback=self.parse_version, current=current)
+                                              callback=self.parse_version, current=current, probe=n < current)
                         for n in range(first, current + 1)]
             yield from self.chain(requests)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from store.blobs import BlobStore
 from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
+from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
 from store.integrity import IntegrityMixin
 from store.subscriptions import SubscriptionsMixin
@@ -18,7 +19,7 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("PAYERWATCH_DATA") or "data")
 
 
-class Archive(CrawlsMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
+class Archive(CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 
     Opening applies pending migrations, so every command works on a fresh directory.

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive", "changes"]
+MODULES = ["archive", "crawl", "changes"]
 
 
 def register_all(cli: click.Group) -> None:

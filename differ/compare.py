@@ -108,6 +108,7 @@ def compare(
             bullets += _wording_bullets(ops, old, new, old_t, new_t, bullets, moved_codes)
     if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
         ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
+    bullets += _title_bullets(old, new)
     date_bullets = _date_bullets(old, new)
     entries = T.new_entries(old, new)
     history_on_topic = any(T.TOPIC_WORDS.search(e.text) for e in entries)
@@ -212,17 +213,22 @@ def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         a, b = _value(fo.get(key)), _value(fn.get(key))
         if a == b:
             continue
+        fa, fb = fo.get(key, []), fn.get(key, [])
+        only_a = [f for f in fa if f.value not in {g.value for g in fb}]
+        only_b = [f for f in fb if f.value not in {g.value for g in fa}]
+        if only_a and only_b:  # several values (one per sentence): name only the ones that changed
+            fa, fb = only_a, only_b
+            a, b = _value(fa), _value(fb)
         name = L.field_label(field)
+        pa, pb = L.value_label(a), L.value_label(b)
         if a is None:
-            text = f"{L.subject(drug, ind)}: {name} added: {b}"
+            text = f"{L.subject(drug, ind)}: {name} added: {pb}"
         elif b is None:
-            text = f"{L.subject(drug, ind)}: {name} removed (was {a})"
+            text = f"{L.subject(drug, ind)}: {name} removed (was {pa})"
         else:
-            text = f"{L.subject(drug, ind)}: {name} {a} → {b}"
-        out.append(
-            _bullet(text, field, drug, ind, a, b,
-                    T.fact_span(fo[key][0]) if a else None, T.fact_span(fn[key][0]) if b else None)
-        )
+            text = f"{L.subject(drug, ind)}: {name} {pa} → {pb}"
+        out.append(_bullet(text, field, drug, ind, a, b, T.fact_span(fa[0]) if a else None,
+                           T.fact_span(fb[0]) if b else None))
     return out
 
 
@@ -245,6 +251,14 @@ def _code_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> tuple[list[dict
         T.find_code(new, added[0], cn[added[0]]) if added else None,
     )
     return [bullet], set(added) | set(removed)
+
+
+def _title_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
+    """A renamed on-topic policy ("Esketamine" → "Psychiatry – Spravato") is a wording change."""
+    a, b = old.metadata.title, new.metadata.title
+    if not a or not b or T.squash(a) == T.squash(b):
+        return []
+    return [_bullet(f"Title: {a} → {b}", "wording", None, None, a, b, T.find_text(old, a), T.find_text(new, b))]
 
 
 def _date_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
@@ -304,6 +318,13 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
     return [h for h in hunks if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)]
 
 
+def _renumbered(h: _Hunk, new: ExtractedPolicy, ln) -> bool:
+    """A list renumbered after an item moved ("3." → "2." at the start of a line) is not wording."""
+    if not ln or not re.fullmatch(r"\d+", h.deleted.strip()) or not re.fullmatch(r"\d+", h.inserted.strip()):
+        return False
+    return (ln[0] == 0 or new.text[ln[0] - 1] == "\n") and new.text[ln[1]:ln[1] + 1] in (".", ")")
+
+
 def _evidence_text(bullets: list[dict], side: str) -> str:
     return "\n".join(b["evidence"][side]["text"] for b in bullets if b["evidence"][side])
 
@@ -330,11 +351,15 @@ def _wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expl
         seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
         drugs = T.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
         drug = drugs[0] if len(drugs) == 1 else None
+        if _renumbered(h, new, ln):
+            continue
         inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
         if inferred:
             out.extend(inferred)
             continue
-        where = f" ({seg.heading})" if seg and seg.heading else ""
+        sec = T.section_at(new, ln[0]) if ln else T.section_at(old, lo[0]) if lo else None
+        heading = sec.heading if sec else seg.heading if seg else None
+        where = f" ({heading})" if heading else ""
         head = L.drug_label(drug) if drug else "Wording"
         deleted, inserted = T.squash(h.deleted) and _short(h.deleted), T.squash(h.inserted) and _short(h.inserted)
         if deleted and inserted:

@@ -109,3 +109,8 @@ def numbers(old: str | None, new: str | None) -> tuple[float | None, float | Non
     if a is None or b is None or ua != ub:
         return None, None
     return a, b
+
+
+def value_label(value: str | None) -> str | None:
+    """A criterion value for people: "monotherapy_allowed" reads "monotherapy allowed"."""
+    return value.replace("_", " ") if value else value

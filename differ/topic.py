@@ -204,11 +204,19 @@ def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[Coverage
     return out
 
 
+#: ICD-10-CM codes with a decimal part ("F42.2"): code tables list diagnoses far beyond the extractors'
+#: depression codes, and a diagnosis added to a ketamine code table is a real codes change.
+_ICD10 = re.compile(r"\b[A-TV-Z]\d{2}\.[0-9A-Z]{1,4}\b")
+
+
 def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
-    """Billing codes named in topic passages, each with the first passage naming it."""
+    """Billing codes named in the topic scope, each with the first passage naming it."""
     out: dict[str, Passage] = {}
     for p in topic_passages(ep):
         for code in p.codes:
+            out.setdefault(code, p)
+    for a, b, p in topic_scope(ep):
+        for code in _ICD10.findall(ep.text, a, b):
             out.setdefault(code, p)
     return out
 
@@ -310,3 +318,13 @@ def entry_note(entries: list[RevisionEntry]) -> str | None:
 def find_word(ep: ExtractedPolicy, word: str) -> dict | None:
     m = re.search(rf"\b{re.escape(word)}\b", ep.text, re.I)
     return span(ep, m.start(), m.end()) if m else None
+
+
+def find_text(ep: ExtractedPolicy, needle: str) -> dict | None:
+    i = ep.text.find(needle)
+    return span(ep, i, i + len(needle)) if i != -1 else None
+
+
+def section_at(ep: ExtractedPolicy, pos: int):
+    """The innermost section holding a document offset (None before the first heading)."""
+    return _deepest(ep, pos)

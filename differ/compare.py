@@ -133,7 +133,8 @@ def compare(
         bullets.sort(key=lambda b: KIND_ORDER.index(_FIELD_KIND.get(b["field"], "criteria")))
         kind = _FIELD_KIND.get(bullets[0]["field"], "criteria")
         bullets = bullets + date_bullets
-        needs_review = not entries
+        # a document without any revision history cannot be cross-checked: no flag
+        needs_review = not entries and bool(old.revision_history or new.revision_history)
     drugs = _drugs(bullets, new, old)
     change = DetectedChange(
         kind=kind,

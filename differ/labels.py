@@ -82,7 +82,7 @@ def indication_label(indication: str | None) -> str:
 def position_label(value: str | None) -> str:
     if value is None:
         return ABSENT
-    return POSITION_LABEL.get(value, value.replace("_", " "))
+    return " / ".join(POSITION_LABEL.get(v, v.replace("_", " ")) for v in value.split(" / "))
 
 
 def field_label(field: str, *, summary: bool = False) -> str:

@@ -218,6 +218,31 @@ def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
     for a, b, p in topic_scope(ep):
         for code in _ICD10.findall(ep.text, a, b):
             out.setdefault(code, p)
+    if ep.metadata.title and drugs_named(ep.metadata.title):
+        for sec, p in code_sections(ep):
+            for code in _ANY_CODE.findall(ep.text, sec.start, sec.end):
+                out.setdefault(code, p)
+    return out
+
+
+_CODE_HEADING = re.compile(r"\bcod(?:e|es|ing)\b", re.I)
+_ANY_CODE = re.compile(r"\b(?:[A-V]\d{4}|\d{5}|[A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
+
+
+def code_sections(ep: ExtractedPolicy) -> list[tuple]:
+    """Code-table sections holding a topic passage.
+
+    In a policy about the drugs (its title names one) every row of such a table is about the drugs,
+    even the rows that only say "96366 | each additional hour"; the extractors keep only the rows that
+    name a drug, so the differ reads the whole table for codes (never for wording).
+    """
+    out = []
+    seen = set()
+    for p in topic_passages(ep):
+        sec = _deepest(ep, p.start)
+        if sec is not None and _CODE_HEADING.search(sec.heading or "") and sec.start not in seen:
+            seen.add(sec.start)
+            out.append((sec, p))
     return out
 
 

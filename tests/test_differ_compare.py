@@ -56,8 +56,16 @@ def test_criteria_count_lowered():
 
 
 def test_silent_history_needs_review():
-    (change,) = compare(base(), base(failed=FAILED2)).changes
+    history = [("10/01/2025", "Annual review.")]
+    (change,) = compare(base(history=history), base(failed=FAILED2, history=history)).changes
     assert change.needs_review
+    # without any revision history there is nothing to cross-check
+    (change,) = compare(base(), base(failed=FAILED2)).changes
+    assert not change.needs_review
+    # the reverse: history says the drug's coverage changed, but only the dates moved
+    new = base(effective="2026-01-01", history=[("01/01/2026", "Updated Spravato criteria."), *history])
+    (change,) = compare(base(history=history), new).changes
+    assert change.kind == "dates" and change.needs_review
 
 
 def test_position_change_is_critical_and_wins():

@@ -1,7 +1,8 @@
 """Every ``tests/files/diff/<case>.before.* / .after.*`` pair through the real extractors and the differ.
 
 Case names say the expected outcome (``falsepos-…`` must announce nothing, ``truepos-…`` one change);
-``expected.yaml`` holds the exact kind and bullets. ``test_precision_recall`` scores all cases together so
+``expected.yaml`` holds the exact kind and bullets. ``.yaml`` sides are PDF sources rendered with
+``tests/support_pdf.py`` at test time (PDFs are never committed). ``test_precision_recall`` scores all cases together so
 a regression shows up as a number too.
 """
 
@@ -26,12 +27,22 @@ def _pair(name: str) -> tuple[Path, Path]:
     return before, after
 
 
+def document(path: Path) -> bytes:
+    """The bytes a crawler would fetch: HTML as is; a ``.yaml`` source rendered to PDF (``variant`` key)."""
+    if path.suffix != ".yaml":
+        return path.read_bytes()
+    from tests.support_pdf import render
+
+    src = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return render(src, src.pop("variant", "base"))
+
+
 def detect(name: str):
     """The change announced for a case (None when nothing is), as the archive would see it."""
     before, after = _pair(name)
-    old = extractors.extract(before.read_bytes(), None, URL)
+    old = extractors.extract(document(before), None, URL)
     try:
-        new = extractors.extract(after.read_bytes(), None, URL)
+        new = extractors.extract(document(after), None, URL)
     except extractors.ExtractionError:
         return None  # an unreadable fetch is a fact about the fetch, never a change
     result = compare(old, new, payer="Sample Payer")
@@ -68,7 +79,7 @@ def test_case(name):
             ev = bullet["evidence"][side]
             if ev:
                 path = _pair(name)[0 if side == "old" else 1]
-                text = extractors.extract(path.read_bytes(), None, URL).text
+                text = extractors.extract(document(path), None, URL).text
                 assert text[ev["start"]:ev["end"]] == ev["text"]
 
 

@@ -382,3 +382,43 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- PDF cases: YAML sources rendered with tests/support_pdf.py at test time (no committed PDFs) ----------
+PDF_BASE = HERE.parent / "extract" / "uhc-spravato.yaml"
+
+
+def pdf_cases() -> dict[str, tuple[str, str]]:
+    base = PDF_BASE.read_text(encoding="utf-8")
+
+    def variant(name: str) -> str:
+        return base + f"variant: {name}\n"
+
+    return {
+        "falsepos-pdf-reexport": (base, variant("reexport")),
+        "falsepos-pdf-rewrap": (base, variant("rewrap")),
+        "falsepos-pdf-reprint": (base, variant("reprint")),
+        "truepos-pdf-criteria-count": (base, base.replace("at least two (2) oral antidepressants",
+                                                          "at least three (3) oral antidepressants")),
+        "truepos-pdf-codes-swap": (base, base.replace('["J0013", "Injection, esketamine, 1 mg"]',
+                                                      '["S0013", "Esketamine, nasal spray, 1 mg"]')),
+        "truepos-pdf-position": (base, base.replace(
+            "Spravato is unproven and not medically necessary for all other indications, including bipolar\n"
+            "      depression and anxiety disorders.",
+            "Spravato is unproven and not medically necessary for all other indications, including bipolar\n"
+            "      depression, post-traumatic stress disorder and anxiety disorders.")),
+    }
+
+
+def write_pdf_cases() -> None:
+    for old in HERE.glob("*pdf*.yaml"):
+        old.unlink()
+    for name, (before, after) in pdf_cases().items():
+        assert before != after or name.startswith("falsepos"), name
+        (HERE / f"{name}.before.yaml").write_text(before, encoding="utf-8")
+        (HERE / f"{name}.after.yaml").write_text(after, encoding="utf-8")
+    print(f"wrote {len(pdf_cases())} PDF cases")
+
+
+if __name__ == "__main__":
+    write_pdf_cases()

@@ -82,11 +82,17 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     result = differ.compare(old, new, payer=payer, title=new.metadata.title or title)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)
     created = []
+    keep = set()
     for found in result.changes:
         change = _to_change(found, version, prev)
+        keep.add(change.id)
         stored, is_new = archive.add_change(change)
         if is_new:
             created.append(stored)
+    for stale in archive.changes_for_version(version_id):
+        if stale.id not in keep and stale.kind not in ("retired", "reinstated"):
+            if not archive.retract_change(stale.id):
+                log.warning("change %s no longer detected but already delivered; kept", stale.id)
     _queue(archive, created)
     return created
 

@@ -10,6 +10,7 @@ from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
 from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
+from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
@@ -19,7 +20,9 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("PAYERWATCH_DATA") or "data")
 
 
-class Archive(CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
+class Archive(
+    CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, DetectionMixin, SubscriptionsMixin, IntegrityMixin
+):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 
     Opening applies pending migrations, so every command works on a fresh directory.

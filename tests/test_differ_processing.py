@@ -110,3 +110,29 @@ def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):
     assert res.returncode == 0, res.stderr
     html = page.read_text()
     assert "<del" in html and ">three</del>" in html and ">two</ins>" in html
+
+
+def test_reclassified_version_replaces_its_undelivered_change(archive):
+    """An improved extraction of the same bytes moves the change id (the kind is part of it): the stale
+    record is retracted instead of standing next to the new one."""
+    _setup(archive)
+    _add(archive, base(), 1)
+    v2, (first,) = _add(archive, base(failed=FAILED2), 2)
+    archive.set_extraction(v2.id, base(failed=FAILED2, ket=KET_NEW))  # "re-extracted" more precisely
+    (second,) = processing.detect_changes(archive, v2.id)
+    assert (first.kind, second.kind) == ("criteria", "coverage_position")
+    assert [c.id for c in archive.changes_for_version(v2.id)] == [second.id]
+    archive.set_extraction(v2.id, base())  # and a version that turns out to hold no change at all
+    assert processing.detect_changes(archive, v2.id) == []
+    assert archive.changes_for_version(v2.id) == []
+
+
+def test_delivered_change_is_never_retracted(archive):
+    _setup(archive)
+    _add(archive, base(), 1)
+    v2, (first,) = _add(archive, base(failed=FAILED2), 2)
+    sub = archive.add_subscription("clinic@example.test")
+    assert archive.add_delivery(first.id, sub.id)
+    archive.set_extraction(v2.id, base())
+    processing.detect_changes(archive, v2.id)
+    assert [c.id for c in archive.changes_for_version(v2.id)] == [first.id]

@@ -92,7 +92,7 @@ def infer(hunk_deleted: str, hunk_inserted: str, old: ExtractedPolicy, new: Extr
             unit = re.match(r"\W*(\w+)", new.text[ln[1]:line_end]).group(1).lower().rstrip("s")
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
         text = f"{L.subject(drug, indication)}: {L.field_label(field)} {va} → {vb}"
-        return [_bullet(text, field, drug, indication, va, vb,
+        return [bullet(text, field, drug, indication, va, vb,
                         T.span(old, *old_line, lo[2]) if lo else None, sentence)]
     added, removed = T.squash(hunk_inserted), T.squash(hunk_deleted)
     if bool(added) == bool(removed):
@@ -121,11 +121,12 @@ def infer(hunk_deleted: str, hunk_inserted: str, old: ExtractedPolicy, new: Extr
     for ind in indications:
         old_v, new_v = (None, value) if added else (value, None)
         ev = T.span(ep, loc[0], loc[1], loc[2])
-        out.append(_bullet(f"{L.subject(drug, ind)}: {L.position_label(old_v)} → {L.position_label(new_v)}",
+        out.append(bullet(f"{L.subject(drug, ind)}: {L.position_label(old_v)} → {L.position_label(new_v)}",
                            "position", drug, ind, old_v, new_v, None if added else ev, ev if added else None))
     return out
 
 
-def _bullet(text, field, drug, indication, old, new, ev_old, ev_new) -> dict:
+def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=None, ev_new=None) -> dict:
+    """A bullet dict of the change record (evidence without version ids: the caller adds them)."""
     return {"text": text, "drug": drug, "indication": indication, "field": field, "old": old, "new": new,
             "evidence": {"old": ev_old, "new": ev_new}}

@@ -81,22 +81,22 @@ def extract(
 
 
 def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check) -> ExtractedPolicy:
-    status_text = ""
+    status_text = context = ""
     pages = None
     if kind == detect.PDF:
         read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
-        blocks, pages, status_text = read.blocks, read.pages, read.furniture
+        blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
         hread = read_html(data)
-        blocks, title, status_text = hread.blocks, hread.title, hread.status_text
+        blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
     check()
     text, blocks = assemble(blocks)
     sections = build_sections(blocks, len(text))
     passages = find_passages(text, blocks, sections, title)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
-    meta = read_metadata(text, blocks, title, url, status_text)
+    meta = read_metadata(text, blocks, title, url, status_text, context)
     return ExtractedPolicy(
         media_type=kind,
         text=text,

@@ -35,7 +35,7 @@ _NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight":
         "single": 1}
 _N = r"(\d+|one|two|three|four|five|six|eight|twelve)"
 _SENT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"])")
-_ABBR = re.compile(r"(?:\b(?:e\.g|i\.e|U\.S|vs|Dr|No|etc|approx|St|Inc|Ph\.D|M\.D)\.|\b[A-Z]\.)$")
+_ABBR = re.compile(r"(?:\b(?:e\.g|i\.e|U\.S|vs|Dr|No|etc|approx|St|Inc|Ph\.D|M\.D)\.|\b[A-Z]\.|^\W*(?:\d+|[a-z])\.)$")
 _FACT_CODES = re.compile(r"\b(S0013|J0013|G2082|G2083|J3490|T1503|9636[5-8]|96372)\b")
 
 
@@ -66,14 +66,16 @@ def position_of(sentence: str) -> str | None:
     if re.search(r"not (?:be )?(?:considered )?medically necessary|not reasonable and necessary", s):
         return "not_medically_necessary"
     if re.search(r"not (?:a )?covered|not a (?:covered )?benefit|\bexcluded\b|non-?covered|will not be covered|"
-                 r"does not cover|is not payable|not eligible for (?:coverage|reimbursement)", s):
+                 r"does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
+                 r"does not meet [\w ]*criteria", s):
         return "not_covered"
     if re.search(r"medically necessary|\bproven\b|covered benefit|\b(?:is|are|be|remains?) covered\b|limited benefit|"
                  r"\bis a benefit\b|\bbenefit of\b|eligible for (?:coverage|reimbursement)|reasonable and necessary|"
                  r"may be approved|will be approved|approved when|prior authori[sz]ation is required|approval is "
-                 r"provided|\bapprove for\b|may be granted|is approved for|"
+                 r"provided|\bapprove for\b|may be granted|is approved for|meets? [\w ]*criteria for coverage|"
                  r"requires? prior authori[sz]ation", s):
-        if re.search(r"criteria|following|\bwhen\b|\bif\b|\bmust\b|require|prior authori|limited|meets?\b", s):
+        if re.search(r"criteria|following|\bwhen\b|\bif\b|\bmust\b|require|prior authori|limited|meets?\b|"
+                     r"may be granted|who (?:are|have|meet|show)", s):
             return "covered_with_criteria"
         return "covered"
     return None
@@ -94,7 +96,7 @@ def criteria_of(sentence: str, phase: str) -> list[tuple[str, str]]:
     s = sentence
     low = s.lower()
     out: list[tuple[str, str]] = []
-    m = re.search(r"(?:between|aged?|ages)\s*(\d{1,2})\s*(?:and|to|-)\s*(\d{2})\s*years", low)
+    m = re.search(r"(?:between|aged?|ages)?\s*\b(\d{2})\s*(?:and|to|-|through)\s*(\d{2})\s*years", low)
     if m:
         out += [("age_min", m.group(1)), ("age_max", m.group(2))]
     else:
@@ -169,8 +171,12 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
     """Facts from the blocks; ``doc_drugs`` (named by the title) stand in where a sentence names none."""
     spans = [(p.start, p.end) for p in passages]
     facts: list[CoverageFact] = []
+    if not passages:
+        return ()  # every fact needs a drug, and every drug mention is in a passage
     leadin: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
     target: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None  # drugs, inds, path
+    last_target = target  # survives section changes: "Approval Duration" sections name no indication
+    path_drugs: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def emit(drugs, inds, field, value, block, a, b):
         for d in drugs:
@@ -186,26 +192,34 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
         inner = enclosing(sections, block.start, block.end)
         path = inner[0].path if inner else ()
         in_passage = any(a <= block.start and block.end <= b for a, b in spans)
-        head_drugs = drugs_in(" ".join(path)) or (doc_drugs if in_passage else ())
+        if block.kind not in ("item", "row"):
+            leadin = None
+        if target and path[: len(target[2])] != target[2]:
+            target = None
+        if path not in path_drugs:
+            path_drugs[path] = drugs_in(" ".join(path))
+        if not (in_passage or path_drugs[path] or target or leadin):
+            continue  # no drug in reach: nothing here can become a fact
+        head_drugs = path_drugs[path] or (doc_drugs if in_passage else ())
         head_inds: tuple[str, ...] = ()
         for h in reversed(path):
             head_inds = tuple(i for i in indications_in(h) if i != "other")
             if head_inds:
                 break
-        if block.kind not in ("item", "row"):
-            leadin = None
-        if target and path[: len(target[2])] != target[2]:
-            target = None
         for a, b in sentences(block.text):
             sent = block.text[a:b]
             own_drugs = drugs_in(sent)
             own_inds = indications_in(sent)
             pos = position_of(sent)
+            if block.kind == "row" and not own_drugs:
+                pos = None  # a table heading such as "CPT codes not covered for …" is not a statement
             if pos is None and leadin and block.kind in ("item", "row") and not leadin[0].startswith("covered"):
                 pos, drugs, inds = leadin[0], own_drugs or leadin[1], own_inds or leadin[2]
+                if not inds:
+                    continue
             else:
                 drugs = own_drugs or head_drugs or (target[0] if target else ())
-                inds = own_inds or head_inds
+                inds = own_inds or head_inds or (target[1] if target and not own_drugs else ())
             if pos is not None and drugs:
                 covered = pos.startswith("covered")
                 if sent.rstrip().endswith(":") and block.kind not in ("item", "row"):
@@ -215,19 +229,23 @@ def find_facts(blocks: list[Block], sections: tuple[Section, ...], passages: tup
                 inds = inds or _default(drugs, pos)
                 emit(drugs, inds, "position", pos, block, a, b)
                 if covered:
-                    target = (drugs, inds, path)
+                    target = last_target = (drugs, inds, path)
             if not in_passage:
                 continue
-            crit = criteria_of(sent, _phase(path))
+            crit = [] if block.kind == "row" and _FACT_CODES.search(sent) else criteria_of(sent, _phase(path))
             if crit:
                 c_drugs = own_drugs or head_drugs or (target[0] if target else ())
-                c_inds = head_inds or (target[1] if target else ()) or own_inds
+                c_inds = head_inds or (target[1] if target else ()) or own_inds or (
+                    last_target[1] if last_target and set(c_drugs) <= set(last_target[0]) else ()) or _default(
+                    c_drugs, "covered")
                 if c_drugs and c_inds:
                     for field, value in crit:
                         emit(c_drugs, c_inds, field, value, block, a, b)
             for code in dict.fromkeys(_FACT_CODES.findall(sent)):
                 code_drugs = ("esketamine",) if code in ("S0013", "J0013", "G2082", "G2083") else (
                     own_drugs or head_drugs or (target[0] if target else ()))
+                if code.startswith("963") and "ketamine" in code_drugs:
+                    code_drugs = ("ketamine",)  # infusion / injection codes bill ketamine, never the nasal spray
                 emit(code_drugs, ("any",), "codes", code, block, a, b)
     return _dedupe(facts)
 

@@ -29,7 +29,7 @@ _STATUS = re.compile(r"version was replaced|superseded|retired|archived|no longe
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 _BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
           "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "center", "figure",
-          "figcaption", "caption", "tbody", "thead", "tfoot", "details", "summary", "address", "body", "html"}
+          "figcaption", "caption", "tbody", "thead", "tfoot", "td", "th", "details", "summary", "address", "body", "html"}
 _MAIN = ("main", "[role=main]", "article", "#main-content", "#maincontent", "#content", ".main-content",
          "#main", ".content")
 
@@ -40,6 +40,7 @@ class HtmlRead:
         self.title = title
         self.status_text = status_text
         self.raw_text = raw_text
+        self.head_title = ""
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -64,6 +65,18 @@ def _bold_only(tag: Tag) -> bool:
     kids = [k for k in tag.children if not (isinstance(k, NavigableString) and not k.strip())]
     return len(kids) == 1 and isinstance(kids[0], Tag) and kids[0].name in ("strong", "b") and \
         len(_inline_text(tag)) <= 120 and not _inline_text(tag).endswith(".")
+
+
+def _layout_table(table: Tag) -> bool:
+    """A table used for page layout (headings or nested tables in its cells), not a data table."""
+    return table.find(re.compile(r"^(h[1-6]|table)$")) is not None
+
+
+def _heading_class(tag: Tag) -> bool:
+    """WebHelp/Word exports mark headings with a class ("Heading2") rather than a tag."""
+    classes = " ".join(tag.get("class", []) or [])
+    text = _inline_text(tag)
+    return bool(re.search(r"\bheading\s*\d?\b|\btitle\b", classes, re.I)) and 0 < len(text) <= 120
 
 
 class _Walker:
@@ -98,8 +111,8 @@ class _Walker:
                 text = _inline_text(child)
                 if text:
                     self.blocks.append(Block("heading", text, level=int(name[1])))
-            elif name == "table":
-                self.table(child)
+            elif name == "table" and _layout_table(child):
+                self.walk(child)  # old CMSs lay whole pages out in tables: read the cells as content
             elif name in ("ul", "ol"):
                 self.list_stack.append([name == "ol", 0])
                 self.walk(child)
@@ -111,13 +124,16 @@ class _Walker:
                     if self.list_stack[-1][0]:
                         marker = f"{self.list_stack[-1][1]}. "
                 start = len(self.blocks)
-                self.buf.append(marker)
                 self.walk(child)
                 self.flush("item")
-                for b in self.blocks[start:]:
-                    if b.kind == "para":
-                        b.kind = "item"
-            elif name == "p" and _bold_only(child):
+                first = self.blocks[start] if len(self.blocks) > start else None
+                if first is not None and first.kind in ("para", "item"):
+                    if first.kind == "para" or not first.text.startswith("- "):
+                        first.text = marker + first.text
+                    first.kind = "item"
+            elif name == "table":
+                self.table(child)
+            elif name == "p" and (_bold_only(child) or _heading_class(child)):
                 self.blocks.append(Block("heading", _inline_text(child), level=7))
             else:
                 self.walk(child)
@@ -149,6 +165,7 @@ def read_html(data: bytes) -> HtmlRead:
     _reject(soup, raw_text)
     status = " ".join(clean(str(s.parent.get_text(" ")) if s.parent else str(s)) for s in soup.find_all(string=_STATUS))
     title = clean(soup.title.get_text()) if soup.title else None
+    head_title = title or ""
     root = _main(soup)
     w = _Walker()
     w.walk(root)
@@ -160,7 +177,9 @@ def read_html(data: bytes) -> HtmlRead:
         title = h1.text
     if not blocks:
         raise EmptyDocument("HTML page has no content outside the site chrome")
-    return HtmlRead(blocks, title, status, raw_text)
+    read = HtmlRead(blocks, title, status, raw_text)
+    read.head_title = head_title
+    return read
 
 
 def _reject(soup: BeautifulSoup, text: str) -> None:

@@ -59,13 +59,21 @@ def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
     return [ln for ln in lines if id(ln) not in drop]
 
 
+def running_shapes(pages: list[list[Line]]) -> set[str]:
+    """Masked running header/footer lines. Lines set larger than the body text are never running: a
+    numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture."""
+    body = _body_size([ln for page in pages for ln in page])
+    return N.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
+
+
 def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     """Turn the lines of every page (reading order) into blocks."""
-    running = N.running_lines([[ln.text for ln in page] for page in pages])
+    running = running_shapes(pages)
     lines: list[Line] = []
     for page in pages:
-        for ln in page:
-            if running and N.mask(ln.text) in running:
+        edge = N.EDGE
+        for k, ln in enumerate(page):
+            if running and (k < edge or k >= len(page) - edge) and N.mask(ln.text) in running:
                 continue
             text = N.clean(ln.text)
             if not ln.row:

@@ -42,7 +42,8 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:number|no\.|#|id)\s*[:#]?\s*((?:IP\s?)?[A-Z]{0,4}[0-9][A-Z0-9.\-]{2,20})\b",
+    r"reference)?\s*(?:number|no\.|#|id)\s*[:#|]?\s*((?:IP\s?)?[A-Z]{0,5}-?[0-9][A-Z0-9.\-]{2,20})\b"
+    r"|^policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b",
     re.I,
 )
 
@@ -52,9 +53,14 @@ def policy_number(head: str, url: str | None) -> str | None:
         m = pattern.search(head)
         if m:
             return re.sub(r"\s+", " ", m.group(1))
-    m = re.search(r"(?:^|\n)[^\n]{0,40}?" + _NUMBER_LABEL.pattern, head, re.I)
-    if m and re.search(r"\d", m.group(1)):
-        return m.group(1).rstrip(".")
+    lines = head.split("\n")
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"(?i)[\w ]*(?:number|no\.|#|id)\s*:?", line.strip()) and i + 1 < len(lines):
+            line = f"{line} {lines[i + 1]}"  # a label and its value in separate cells (<dt>/<dd>)
+        m = _NUMBER_LABEL.search(line)
+        value = m and (m.group(1) or m.group(2))
+        if value and re.search(r"\d", value) and not _DATE_RE.match(value):
+            return value.rstrip(".")
     for pattern in _NUMBER_PATTERNS[3:]:
         m = pattern.search(head)
         if m:
@@ -110,10 +116,13 @@ def _status(text: str) -> str | None:
 
 
 def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | None = None,
-                  status_text: str = "") -> PolicyMetadata:
+                  status_text: str = "", context: str = "") -> PolicyMetadata:
+    """``status_text``: banners that say whether this version is current; ``context``: text around the
+    policy (running headers, the HTML <title>) that names the plan, state or line of business."""
     head = "\n".join(b.text for b in blocks[:40])
-    number = policy_number(head, url) or policy_number(status_text, None)
-    effective = (_labelled(head, r"revision effective|effective|policy effective|date effective")
+    number = policy_number(head, url) or policy_number(context, None)
+    effective = (_labelled(head, r"revision effective")
+                 or _labelled(head, r"(?<!original )(?<!ending )effective|date effective")
                  or _labelled(head, r"original effective"))
     published = _labelled(
         head, r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
@@ -126,7 +135,7 @@ def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | 
     if effective is None:
         m = _DATE_RE.search(head)
         effective = parse_date(m.group(0)) if m else None
-    number_lob = _line_of_business(f"{title or ''}\n{head}\n{status_text}", url)
+    number_lob = _line_of_business(f"{title or ''}\n{head}\n{context}", url)
     return PolicyMetadata(
         policy_number=number,
         title=title,
@@ -134,7 +143,7 @@ def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | 
         effective=effective,
         next_review=next_review,
         line_of_business=number_lob,
-        state=_state(f"{title or ''}\n{head}\n{status_text}", number, url),
+        state=_state(f"{title or ''}\n{head}\n{context}", number, url),
         status=_status(status_text),
     )
 

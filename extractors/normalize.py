@@ -7,6 +7,7 @@ blocks of text and knows nothing about PDF or HTML.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -28,7 +29,8 @@ _WS = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     return _WS.sub(" ", text).strip()
 
 
@@ -64,12 +66,17 @@ _COPYRIGHT = re.compile(
 )
 
 
+_MAYBE_NOISE = re.compile(r"\d|©|\(c\)|copyright|rights reserved|proprietary", re.I)
+
+
 def strip_noise(line: str) -> str:
     """Remove page numbers, printed-on stamps and copyright/proprietary boilerplate from one line.
 
     Copyright and proprietary lines go entirely: their year changes every January without the policy
     changing. Page markers and printed-on stamps are cut out of the line, keeping what else it says.
     """
+    if not _MAYBE_NOISE.search(line):
+        return line
     if _COPYRIGHT.search(line):
         return ""
     line = _PRINTED.sub(" ", line)
@@ -77,12 +84,16 @@ def strip_noise(line: str) -> str:
     return _WS.sub(" ", line).strip(" |")
 
 
+@functools.lru_cache(maxsize=4096)
 def mask(line: str) -> str:
     """The shape of a running header/footer line: digits masked, so "Page 3" and "Page 4" are one line."""
     return re.sub(r"\d+", "#", clean(line).lower())
 
 
-def running_lines(pages: Sequence[Sequence[str]], edge: int = 5) -> set[str]:
+EDGE = 5
+
+
+def running_lines(pages: Sequence[Sequence[str]], edge: int = EDGE) -> set[str]:
     """Masked lines that recur among the first/last ``edge`` lines of most pages: headers and footers.
 
     Needs two pages; a line must be on every page of a document of up to three pages and on half the

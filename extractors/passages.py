@@ -18,6 +18,8 @@ An omnibus policy where ketamine is one paragraph therefore yields that paragrap
 
 from __future__ import annotations
 
+import re
+
 from .model import Passage, Section
 from .sections import Block, assemble, build_sections, enclosing
 from .terms import COVERAGE_HEADINGS, codes_in, drugs_in, indications_in, is_topic
@@ -35,9 +37,14 @@ def document_drugs(blocks: list[Block], title: str | None = None) -> tuple[str, 
 def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
                   title: str | None = None) -> tuple[Passage, ...]:
     spans: list[tuple[int, int]] = []
-    if document_drugs(blocks, title):
+    doc_drugs = document_drugs(blocks, title)
+    if doc_drugs:
+        body = [b for b in blocks if b.kind != "title"]
+        if not sections and body and body[-1].end - body[0].start <= MAX_COVERAGE_SECTION:
+            spans.append((body[0].start, body[-1].end))  # a short notice about the drug: all of it
         for s in sections:
-            if s.level == min(x.level for x in sections) and COVERAGE_HEADINGS.match(s.heading.rstrip(":")) \
+            if s.level == min(x.level for x in sections) and COVERAGE_HEADINGS.match(
+                    re.sub(r"^[\d.]+\s+", "", s.heading.rstrip(":"))) \
                     and s.end - s.start <= MAX_COVERAGE_SECTION:
                 spans.append((s.start, s.end))
     for i, b in enumerate(blocks):
@@ -84,7 +91,7 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
                 end=end,
                 page_start=min((b.page for b in covered if b.page is not None), default=None),
                 page_end=max((b.pages[1] for b in covered if b.pages[1] is not None), default=None),
-                drugs=drugs_in(ptext),
+                drugs=drugs_in(ptext) or doc_drugs,
                 indications=indications_in(ptext),
                 codes=codes_in(ptext),
             )

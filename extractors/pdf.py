@@ -21,10 +21,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .layout import Line, lines_to_blocks
+from .layout import Line, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
-from .normalize import clean, mask, running_lines
-from .pdfscan import Unreadable, is_bold, scan_page
+from .normalize import clean, mask
+from .pdfscan import is_bold, scan_page
 from .sections import Block
 from .terms import SCAN_NEEDLES
 
@@ -45,13 +45,14 @@ class PdfRead:
 def _open(data: bytes) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
 
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-4096:]:
         raise CorruptDocument("PDF is truncated: no %%EOF marker at the end of the file")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # forces the page tree
-        return pdf
+        # pdfminer's page objects, without pdfplumber's per-page set-up for pages we never lay out
+        return pdf, list(PDFPage.create_pages(pdf.doc))
     except Exception as exc:  # pdfminer raises a zoo of exception types
         inner = exc.__cause__ or exc.__context__ or exc
         names = {type(exc).__name__, type(inner).__name__}
@@ -116,26 +117,26 @@ def read_pdf(
 ) -> PdfRead:
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
     ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle)."""
-    pdf = _open(data)
+    from pdfplumber.page import Page
+
+    pdf, page_objs = _open(data)
     try:
-        n = len(pdf.pages)
+        n = len(page_objs)
         if n == 0:
             raise EmptyDocument("PDF has no pages")
         if n > max_pages:
             raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
         cheap: dict[int, tuple[list[Line], bytes]] = {}
         plumbed: dict[int, list[Line]] = {}
-        wanted: set[int] = set(range(n)) if full else {0}
+        wanted: set[int] = set(range(n)) if full else set()
         if not full:
-            for i, page in enumerate(pdf.pages):
+            for i, page_obj in enumerate(page_objs):
                 check()
                 try:
-                    cheap[i] = scan_page(page.page_obj, i)
-                except Unreadable:
+                    cheap[i] = scan_page(page_obj, i)
+                except Exception:  # Unreadable, or a stream the cheap pass chokes on: pdfplumber decides
                     wanted.add(i)
-                except Exception as exc:
-                    raise CorruptDocument(f"page {i + 1} cannot be read: {exc}") from exc
-            running = running_lines([[ln.text for ln in cheap[i][0]] for i in sorted(cheap)])
+            running = running_shapes([cheap[i][0] for i in sorted(cheap)])
             for i, (lines, _) in cheap.items():
                 flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)
                 flat_b = flat.lower().replace(" ", "").encode("utf-8", "replace")
@@ -144,17 +145,18 @@ def read_pdf(
         for _ in range(n + 1):
             for i in sorted(wanted - plumbed.keys()):
                 check()
+                page = Page(pdf, page_objs[i], page_number=i + 1)
                 try:
-                    plumbed[i] = plumb_page(pdf.pages[i], i)
+                    plumbed[i] = plumb_page(page, i)
                 except Exception as exc:
                     raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
                 finally:
-                    pdf.pages[i].close()
+                    page.close()
             pages = [plumbed[i] if i in plumbed else cheap[i][0] for i in range(n)]
             pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
-            if full or passage_pages is None:
-                break
+            if full or passage_pages is None or not wanted:
+                break  # no page names a topic term: there can be no passage to close over
             more = passage_pages(blocks) - plumbed.keys()
             if not more:
                 break
@@ -163,7 +165,7 @@ def read_pdf(
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
         result = PdfRead(n, set(plumbed))
         result.blocks = blocks
-        shapes = running_lines([[ln.text for ln in page] for page in pages])
+        shapes = running_shapes(pages)
         seen: dict[str, str] = {}
         for page in pages:
             for ln in page:

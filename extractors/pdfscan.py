@@ -63,6 +63,17 @@ def _name(v: Any) -> str:
     return v.name if isinstance(v, PSLiteral) else str(v)
 
 
+def _table(enc_name: str) -> dict[int, str]:
+    """A ``str.translate`` table from latin-1 code points to Unicode, pdfminer's "(cid:N)" for gaps."""
+    if enc_name not in _TABLES:
+        enc = EncodingDB.get_encoding(enc_name)
+        _TABLES[enc_name] = {i: enc.get(i) or f"(cid:{i})" for i in range(256)}
+    return _TABLES[enc_name]
+
+
+_TABLES: dict[str, dict[int, str]] = {}
+
+
 def _fonts(resources: dict[str, Any]) -> dict[str, tuple[dict[int, str], bool]]:
     """Font resource name → (code→unicode table, bold) for the simple fonts the cheap pass can decode."""
     out: dict[str, tuple[dict[int, str], bool]] = {}
@@ -83,7 +94,7 @@ def _fonts(resources: dict[str, Any]) -> dict[str, tuple[dict[int, str], bool]]:
             enc_name = enc.name
         else:
             continue  # /Differences or an unknown encoding: leave it to pdfminer
-        out[key] = (EncodingDB.get_encoding(enc_name), is_bold(base))
+        out[key] = (_table(enc_name), is_bold(base))
     return out
 
 
@@ -136,7 +147,7 @@ def scan_page(page_obj: Any, index: int) -> tuple[list[Line], bytes]:
         text = []
         for item in raw_items:
             if isinstance(item, bytes):
-                text.append("".join(table.get(b) or f"(cid:{b})" for b in item))
+                text.append(item.decode("latin-1").translate(table))
             elif item < -250:
                 text.append(" ")
         s = "".join(text)

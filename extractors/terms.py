@@ -60,7 +60,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sickle_cell", r"sickle[- ]cell"),
         ("post_concussion", r"concussion"),
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
-        ("anesthesia", r"an(?:a)?esthe(?:sia|tic)|sedation"),
+        ("anesthesia", r"\ban(?:a)?esthesia\b|procedural sedation|general an(?:a)?esthetic"),
         ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
         ("other", r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"
          r"|other (?:psychiatric|indications)|all other|not listed above"),
@@ -118,7 +118,8 @@ COVERAGE_HEADINGS = re.compile(
     r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy criteria|"
     r"criteria(?: for .*)?|.*approval.*|denial criteria|conditions not covered|reauthorization criteria|"
     r"continuation of therapy|initial therapy|exclusions|limitations|article guidance|"
-    r"dosage and administration|policy guidelines|benefit application|coverage indications.*)$",
+    r"dosage and administration|policy guidelines|benefit application|coverage indications.*|"
+    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: information)?)$",
     re.I,
 )
 

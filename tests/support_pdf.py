@@ -33,6 +33,7 @@ def load(name: str) -> dict[str, Any]:
 class _Layout:
     def __init__(self, src: dict[str, Any], variant: str, total: int | str = "?", canv: Any = None):
         self.src, self.variant, self.total, self.c = src, variant, total, canv
+        self.fonts: dict[str, str] = {}
         rewrap = variant == "rewrap"
         self.fs = float(src.get("font_size", 10)) + (1.5 if rewrap else 0)
         self.width, self.height = (560.0, 760.0) if rewrap else letter
@@ -51,7 +52,7 @@ class _Layout:
 
     def _text(self, x: float, y: float, s: str, font: str = "Helvetica", size: float | None = None) -> None:
         if self.c is not None:
-            self.c.setFont(font, size or self.fs)
+            self.c.setFont(self.fonts.get(font, font), size or self.fs)
             self.c.drawString(x, y, s)
 
     def new_page(self) -> None:
@@ -72,7 +73,7 @@ class _Layout:
     def lines(self, text: str, font: str, size: float, x: float, width: float, gap_after: float,
               prefix: str | None = None) -> None:
         leading = size * 1.2
-        for i, line in enumerate(simpleSplit(str(text), font, size, width)):
+        for i, line in enumerate(simpleSplit(str(text), self.fonts.get(font, font), size, width)):
             self.need(leading)
             self.y -= leading
             if i == 0 and prefix:
@@ -118,7 +119,7 @@ class _Layout:
         if ncol == 2:
             widths = [(self.right - self.left) * 0.28, (self.right - self.left) * 0.72]
         for r, row in enumerate(rows):
-            wrapped = [simpleSplit(str(cell), "Helvetica-Bold" if r == 0 else "Helvetica", fs, wd - 6)
+            wrapped = [simpleSplit(str(cell), self.fonts.get(f := "Helvetica-Bold" if r == 0 else "Helvetica", f), fs, wd - 6)
                        for cell, wd in zip(row, widths, strict=False)]
             h = max(len(c) for c in wrapped) * fs * 1.2 + 6
             self.need(h)
@@ -135,16 +136,36 @@ class _Layout:
         self.y -= self.fs
 
 
-def _run(src: dict[str, Any], variant: str, total: int | str, canv: Any) -> int:
+def _run(src: dict[str, Any], variant: str, total: int | str, canv: Any, fonts: dict[str, str]) -> int:
     lay = _Layout(src, variant, total, canv)
+    lay.fonts = fonts
     for item in src["content"]:
         lay.block(item)
     return lay.page
 
 
-def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = None) -> bytes:
-    """Render a fixture source to PDF bytes (same input, same bytes)."""
-    total = _run(src, variant, "?", None)
+TTF_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def ttf_available() -> bool:
+    return (TTF_DIR / "DejaVuSans.ttf").exists() and (TTF_DIR / "DejaVuSans-Bold.ttf").exists()
+
+
+def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = None, ttf: bool = False) -> bytes:
+    """Render a fixture source to PDF bytes (same input, same bytes).
+
+    ``ttf=True`` embeds subset TrueType fonts (DejaVu), as most real policy PDFs do: the text then needs
+    ToUnicode maps, which the cheap scan declines, so every page goes through pdfplumber.
+    """
+    fonts = {}
+    if ttf:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("DejaVu", str(TTF_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(TTF_DIR / "DejaVuSans-Bold.ttf")))
+        fonts = {"Helvetica": "DejaVu", "Helvetica-Bold": "DejaVu-Bold"}
+    total = _run(src, variant, "?", None, fonts)
     buf = io.BytesIO()
     reexport = variant == "reexport"
     c = canvas.Canvas(buf, pagesize=(560.0, 760.0) if variant == "rewrap" else letter, invariant=1,
@@ -153,9 +174,16 @@ def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = Non
     c.setAuthor("Web Publishing" if reexport else "Policy Office")
     c.setTitle(src.get("doc_title", "policy") + (" (re-exported)" if reexport else ""))
     c.setCreator("re-export tool" if reexport else "fixture renderer")
-    _run(src, variant, total, c)
+    _run(src, variant, total, c, fonts)
     c.showPage()
-    c.save()
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 1 if reexport else 0  # the re-export also changes the stream encoding
+    try:
+        c.save()
+    finally:
+        rl_config.useA85 = saved
     return buf.getvalue()
 
 
@@ -176,10 +204,25 @@ def image_only_pdf(pages: int = 2) -> bytes:
 
 
 _FILLER = (
-    "Published studies of the comparator therapies enrolled adults with recurrent episodes and measured "
-    "change in symptom scores over several weeks of follow up. Dropout was common in both arms, and the "
-    "authors noted that the effect size narrowed once open-label extension data were added to the analysis."
+    "Published studies of the comparator therapies enrolled adults with recurrent episodes.",
+    "Symptom scores were measured over several weeks of follow up in each arm.",
+    "Dropout was common in both arms and was higher among older participants.",
+    "The authors noted that the effect size narrowed once extension data were added.",
+    "Most trials were funded by the manufacturer of the studied product.",
+    "Blinding was hard to keep because the treatments had noticeable side effects.",
+    "Observational registries reported similar response rates with wider intervals.",
+    "No trial compared the therapy with electroconvulsive treatment directly.",
+    "Quality of life outcomes were reported in fewer than half of the studies.",
+    "Relapse after stopping treatment was common within the first two months.",
+    "Subgroup analyses by sex and age did not show consistent differences.",
+    "Costs were not assessed in any of the randomized studies reviewed here.",
+    "Guideline panels rated the certainty of the evidence as low.",
 )
+
+
+def _filler(page: int, k: int) -> str:
+    n = len(_FILLER)
+    return " ".join(_FILLER[(page * 5 + k * 3 + j) % n] for j in range(3))
 
 
 def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[str, Any]:
@@ -195,7 +238,7 @@ def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[st
         if page in topic_pages:
             content.append({"p": "Esketamine nasal spray (Spravato) is proven and medically necessary for "
                                  "treatment-resistant depression when the member has failed two antidepressants."})
-        for _ in range(4):
-            content.append({"p": _FILLER})
+        for k in range(4):
+            content.append({"p": _filler(page, k)})
     return {"header": "Synthetic Health Plan Medical Policy", "footer": ["Page {page} of {pages}"],
             "content": content}

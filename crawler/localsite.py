@@ -20,6 +20,7 @@ class Page:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)  # e.g. {"Location": ...} for redirects
     etag: bool = True
+    hang: bool = False  # never answer (until the site stops): a deterministic timeout
 
 
 @dataclass
@@ -30,7 +31,9 @@ class LoggedRequest:
 
 
 class LocalSite:
-    def __init__(self, pages: dict[str, Page] | None = None, log: bool = True):
+    def __init__(self, pages: dict[str, Page] | None = None, log: bool = True, tls: tuple[str, str] | None = None):
+        self.tls = tls  # (certfile, keyfile): serve HTTPS with this certificate
+        self._stop = threading.Event()
         self.pages: dict[str, Page] = dict(pages or {})
         self.requests: list[LoggedRequest] = []
         self.log = log
@@ -40,7 +43,7 @@ class LocalSite:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def set_pages(self, pages: dict[str, Page]) -> None:
         with self._lock:
@@ -64,6 +67,9 @@ class LocalSite:
                 if page is None:
                     page = Page(b"<html><head><title>Not found</title></head><body>404</body></html>", status=404,
                                 etag=False)
+                if page.hang:
+                    site._stop.wait()
+                    return
                 status, body = page.status, page.body
                 headers = {"Content-Type": page.content_type, **page.headers}
                 if page.etag and status == 200:
@@ -81,12 +87,22 @@ class LocalSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # a crawler opens many connections at once; do not refuse them
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if self.tls:
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*self.tls)
+            self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stop.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -84,55 +84,69 @@ class CrawlStateMixin(ArchiveBase):
         """Archive a batch of document fetches in one transaction; return (outcome, version_id) per doc.
 
         Blobs are written first (content-addressed, idempotent), so no row ever points at missing bytes.
-        A 304 or identical bytes refreshes ``last_seen`` and creates no version.
+        A 304 or identical bytes refreshes ``last_seen`` and creates no version. The common case (an
+        unchanged re-crawl) costs two SELECTs and three executemany statements per batch, not per document.
         """
         shas = [self.blobs.put(d.body) if d.body is not None and not d.error_kind else None for d in docs]
         results: list[tuple[str, int | None]] = []
-        fetch_rows = []
+        fetch_rows, policy_updates, version_touches = [], {}, []
         with self.engine.begin() as conn:
+            prev = _previous_bytes(conn, {d.url for d in docs if d.not_modified})
+            existing = _existing_policies(conn, {d.policy_id for d in docs if d.policy_id})
+
+            def ensure_policy(doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
+                if policy_id in existing:
+                    policy_updates[policy_id] = {
+                        "pid": policy_id, "seen": now, "purl": doc.final_url or doc.url, "ptitle": doc.title,
+                        "pnumber": doc.policy_number}
+                else:
+                    _insert_policy(conn, doc, policy_id, now)
+                    existing.add(policy_id)
+
             for doc, sha in zip(docs, shas, strict=True):
                 now = doc.fetched_at or utcnow()
                 outcome, version_id, policy_id, size = "error", None, None, None
                 if doc.error_kind:
-                    if doc.policy_id and _policy_exists(conn, doc.policy_id):
-                        policy_id = doc.policy_id
+                    policy_id = doc.policy_id if doc.policy_id in existing else None
                 elif doc.not_modified:
-                    policy_id = doc.policy_id
-                    prev = conn.execute(
-                        sa.select(t.fetches.c.sha256, t.fetches.c.size, t.fetches.c.policy_id, t.fetches.c.outcome)
-                        .where(t.fetches.c.url == doc.url, t.fetches.c.sha256.is_not(None))
-                        .where(t.fetches.c.outcome.in_(("new_version", "unchanged", "superseded")))
-                        .order_by(t.fetches.c.id.desc())
-                        .limit(1)
-                    ).first()
-                    if prev is None:
+                    before = prev.get(doc.url)
+                    if before is None:
                         doc.error_kind, doc.error = "not-modified-unknown", "304 for a URL we hold no bytes for"
                     else:
-                        sha, size = prev.sha256, prev.size
-                        policy_id = policy_id or prev.policy_id
-                        outcome = "not_modified"
-                        if prev.outcome == "superseded":
-                            policy_id = policy_id if _policy_exists(conn, policy_id) else None
-                            results.append((outcome, None))
-                            fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
-                            continue
-                        _upsert_policy(conn, doc, policy_id, now)
-                        conn.execute(
-                            t.versions.update()
-                            .where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
-                            .values(last_seen=now)
-                        )
+                        sha, size, outcome = before.sha256, before.size, "not_modified"
+                        policy_id = doc.policy_id or before.policy_id
+                        if before.outcome == "superseded":
+                            policy_id = policy_id if policy_id in existing else None
+                        else:
+                            ensure_policy(doc, policy_id, now)
+                            version_touches.append({"vpid": policy_id, "vsha": sha, "seen": now})
                 elif doc.superseded:
                     size = len(doc.body or b"")
-                    policy_id = doc.policy_id if _policy_exists(conn, doc.policy_id) else None
+                    policy_id = doc.policy_id if doc.policy_id in existing else None
                     outcome = "superseded"
                 else:
                     policy_id, size = doc.policy_id, len(doc.body or b"")
-                    _upsert_policy(conn, doc, policy_id, now)
+                    ensure_policy(doc, policy_id, now)
                     version_id, created = _add_version(conn, policy_id, sha, doc, size, now)
                     outcome = "new_version" if created else "unchanged"
                 fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
                 results.append((outcome, version_id if outcome == "new_version" else None))
+            if policy_updates:
+                p = t.policies
+                conn.execute(
+                    p.update().where(p.c.id == sa.bindparam("pid")).values(
+                        last_seen=sa.bindparam("seen"), url=sa.bindparam("purl"),
+                        title=sa.func.coalesce(sa.bindparam("ptitle", type_=sa.Text), p.c.title),
+                        policy_number=sa.func.coalesce(sa.bindparam("pnumber", type_=sa.String), p.c.policy_number)),
+                    list(policy_updates.values()),
+                )
+            if version_touches:
+                v = t.versions
+                conn.execute(
+                    v.update().where(v.c.policy_id == sa.bindparam("vpid"), v.c.sha256 == sa.bindparam("vsha"))
+                    .values(last_seen=sa.bindparam("seen")),
+                    version_touches,
+                )
             if fetch_rows:
                 conn.execute(t.fetches.insert(), fetch_rows)
         return results
@@ -190,32 +204,37 @@ def _fetch_row(run_id, doc: DocumentFetch, policy_id, now, sha, size, outcome: s
     }
 
 
-def _policy_exists(conn: sa.Connection, policy_id: str) -> bool:
-    return conn.execute(sa.select(t.policies.c.id).where(t.policies.c.id == policy_id)).first() is not None
+def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
+    """url → newest fetch that brought bytes (what a 304 confirms)."""
+    if not urls:
+        return {}
+    f = t.fetches
+    q = (
+        sa.select(f.c.url, f.c.sha256, f.c.size, f.c.policy_id, f.c.outcome)
+        .where(f.c.url.in_(urls), f.c.sha256.is_not(None), f.c.outcome.in_(("new_version", "unchanged", "superseded")))
+        .order_by(f.c.id)
+    )
+    return {row.url: row for row in conn.execute(q)}
 
 
-def _upsert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
-    url = doc.final_url or doc.url
-    row = conn.execute(sa.select(t.policies.c.id).where(t.policies.c.id == policy_id)).first()
-    if row is None:
-        conn.execute(
-            t.policies.insert().values(
-                id=policy_id,
-                source_id=doc.source_id,
-                policy_number=doc.policy_number,
-                title=doc.title,
-                url=url,
-                first_seen=now,
-                last_seen=now,
-            )
+def _existing_policies(conn: sa.Connection, ids: set[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(conn.execute(sa.select(t.policies.c.id).where(t.policies.c.id.in_(ids))).scalars())
+
+
+def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
+    conn.execute(
+        t.policies.insert().values(
+            id=policy_id,
+            source_id=doc.source_id,
+            policy_number=doc.policy_number,
+            title=doc.title,
+            url=doc.final_url or doc.url,
+            first_seen=now,
+            last_seen=now,
         )
-        return
-    update = {"last_seen": now, "url": url}
-    if doc.title:
-        update["title"] = doc.title
-    if doc.policy_number:
-        update["policy_number"] = doc.policy_number
-    conn.execute(t.policies.update().where(t.policies.c.id == policy_id).values(**update))
+    )
 
 
 def _add_version(

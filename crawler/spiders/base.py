@@ -75,7 +75,9 @@ class PolicySpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs) -> Iterator:
         fault = self.fault(response, expect_html=True)
         if fault:
-            yield self.error_item(response.request, *fault, status=response.status, final_url=response.url)
+            item = self.error_item(response.request, *fault, status=response.status, final_url=response.url)
+            item.is_index = True
+            yield item
             return
         yield from self.parse_index(response)
 

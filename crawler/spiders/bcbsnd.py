@@ -24,8 +24,10 @@ class BcbsndSpider(PolicySpider):
         try:
             data = json.loads(response.body)
         except ValueError:
-            yield self.error_item(response.request, "error-page", f"search API did not return JSON: {response.url}",
-                                  status=response.status, final_url=response.url)
+            item = self.error_item(response.request, "error-page", f"search API did not return JSON: {response.url}",
+                                   status=response.status, final_url=response.url)
+            item.is_index = True
+            yield item
             return
         yield from self.parse_api(response, data)
 
@@ -44,6 +46,6 @@ class BcbsndSpider(PolicySpider):
     def _page_url(self, url: str, page: int) -> str:
         """The same API URL with ``page`` replaced."""
         parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query))
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         query["page"] = str(page)
         return urlunsplit(parts._replace(query=urlencode(query)))

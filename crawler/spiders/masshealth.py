@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from crawler.identity import PATH_SESSION
 from crawler.spiders.base import PolicySpider, link_text
 
-DETAIL = re.compile(r"pubtheradetail\.do\?", re.I)
+DETAIL = re.compile(r"pubtheradetail\.do(;[^?]*)?\?", re.I)
 
 
 class MassHealthSpider(PolicySpider):
@@ -21,7 +22,7 @@ class MassHealthSpider(PolicySpider):
         yield from self.follow_links(response)
         tables = {str(t) for t in self.config.extra.get("tables") or []}
         for link in response.xpath("//a[@href]"):
-            url = response.urljoin(link.attrib["href"])
+            url = PATH_SESSION.sub("", response.urljoin(link.attrib["href"]))
             table = self._parse_table_id(url)
             if not DETAIL.search(url) or table is None or (tables and table not in tables):
                 continue

@@ -11,7 +11,7 @@ import re
 
 from crawler.spiders.base import PolicySpider, link_text
 
-NUMBER = re.compile(r"\b(?P<plan>CS[A-Z]{2})?(?P<year>20\d\d)(?P<num>[A-Z]\d{4})(?P<letter>[A-Z])?\b")
+NUMBER = re.compile(r"\b(?P<plan>CS[A-Z]{2})?(?P<year>20\d\d)(?P<num>[A-Z]\d{4})(?P<letter>[A-Z]{1,2})?\b")
 
 
 def stable_number(raw: str | None) -> str | None:
@@ -29,7 +29,7 @@ class UhcSpider(PolicySpider):
         yield from self.follow_links(response)
         for link in response.xpath("//main//a[@href] | //div[contains(@class,'content')]//a[@href]") or \
                 response.xpath("//a[@href]"):
-            url = response.urljoin(link.attrib["href"])
+            url = response.urljoin(link.attrib["href"]).split("#")[0]
             if not url.lower().split("?")[0].endswith(".pdf"):
                 continue
             yield self.document_request(url, title=link_text(link) or None, number=self._parse_number_near(link))

@@ -363,6 +363,8 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
         line = "billing codes " + b["text"].removeprefix("Codes: ")
         if b["drug"]:
             line = f"billing codes for {L.drug_name(b['drug'])} " + b["text"].removeprefix("Codes: ")
+    elif kind == "wording" and b["text"].startswith("Title: "):
+        line = f"policy renamed from “{old}” to “{new}”"
     elif kind == "wording":
         line = f"wording changed in the {_drug_names(drugs)} passages of {title}"
     else:

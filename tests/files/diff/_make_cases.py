@@ -366,6 +366,10 @@ CASES: dict[str, tuple[str, str]] = {
     "truepos-retired-marked": (aetna(), aetna(banner="<p>This policy has been retired and is archived for "
                                                      "reference only.</p>")),
     "truepos-cigna-approval": (cigna(), cigna(trd_months="12")),
+    "truepos-wording-title-rename": (
+        cigna().replace("Psychiatry &ndash; Spravato (esketamine nasal spray)</h1>", "Esketamine</h1>")
+        .replace("<title>Psychiatry - Spravato (esketamine nasal spray)</title>", "<title>Esketamine</title>"),
+        cigna()),
     "truepos-cigna-not-covered-added": (cigna(), cigna(not_covered=[*CIGNA["not_covered"],
                                                                     "Esketamine for bipolar depression"])),
 }

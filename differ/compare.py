@@ -97,6 +97,7 @@ def compare(
     bullets = _position_bullets(old, new) + _criteria_bullets(old, new)
     code_bullets, moved_codes = _code_bullets(old, new)
     bullets += code_bullets
+    date_bullets = _date_bullets(old, new)
     ops: list[tuple[int, str]] = []
     topic_moved = T.squash(old_t.text) != T.squash(new_t.text) and T.units(old_t.text) != T.units(new_t.text)
     if topic_moved:
@@ -104,11 +105,11 @@ def compare(
         if changed_words(ops) == 0:
             topic_moved = False
         else:
-            bullets += wording_bullets(ops, old, new, old_t, new_t, bullets, moved_codes)
+            bullets += wording_bullets(ops, old, new, old_t, new_t, bullets, moved_codes,
+                                       dates_moved=bool(date_bullets))
     if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
         ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
     bullets += _title_bullets(old, new)
-    date_bullets = _date_bullets(old, new)
     entries = T.new_entries(old, new)
     history_on_topic = any(T.TOPIC_WORDS.search(e.text) for e in entries)
 

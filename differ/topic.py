@@ -353,3 +353,8 @@ def find_text(ep: ExtractedPolicy, needle: str) -> dict | None:
 def section_at(ep: ExtractedPolicy, pos: int):
     """The innermost section holding a document offset (None before the first heading)."""
     return _deepest(ep, pos)
+
+
+def only_dates(text: str) -> bool:
+    """True when ``text`` holds nothing but dates, years and punctuation."""
+    return not re.search(r"\w", _DATEISH.sub(" ", text).replace("effective", ""))

@@ -79,7 +79,8 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes) -> list[dict]:
+def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes,
+                    dates_moved: bool = False) -> list[dict]:
     """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
     out = []
     for h in _hunks(ops):
@@ -92,8 +93,8 @@ def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expla
         seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
         drugs = T.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
         drug = drugs[0] if len(drugs) == 1 else None
-        if _renumbered(h, new, ln):
-            continue
+        if _renumbered(h, new, ln) or (dates_moved and T.only_dates(h.deleted + " " + h.inserted)):
+            continue  # a renumbered list, or a date the date bullets already report
         inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
         if inferred:
             out.extend(inferred)

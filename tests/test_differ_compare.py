@@ -144,3 +144,12 @@ def test_long_document_with_many_changes_stays_exact():
     assert changed_words(list(change.diff)) == 2 * len(lines)
     assert "".join(t for op, t in change.diff if op != 1).count("item") == len(lines)
     assert change.bullets[-1]["text"] == f"… and {len(lines) - 6} more wording changes (see the diff)"
+
+
+def test_date_inside_topic_passage_is_reported_as_dates():
+    lead = "Effective {}, Spravato claims follow these criteria."
+    old = policy([HEAD, ("Coverage Rationale", [lead.format("January 1, 2025"), TRD])], effective="2025-01-01")
+    new = policy([HEAD, ("Coverage Rationale", [lead.format("January 1, 2026"), TRD])], effective="2026-01-01")
+    (change,) = compare(old, new).changes
+    assert change.kind == "dates"
+    assert [b["text"] for b in change.bullets] == ["Effective date 2025-01-01 → 2026-01-01"]

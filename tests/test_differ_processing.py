@@ -89,8 +89,8 @@ def test_non_topic_policy_never_announced(archive):
 
 def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):
     _setup(archive)
-    _add(archive, base(), 1)
-    _add(archive, base(failed=FAILED2), 2)
+    v1, _ = _add(archive, base(), 1)
+    v2, _ = _add(archive, base(failed=FAILED2), 2)
     archive.close()
     res = run_cli("changes", "--json", data_dir=data_dir)
     assert res.returncode == 0, res.stderr
@@ -110,6 +110,11 @@ def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):
     assert res.returncode == 0, res.stderr
     html = page.read_text()
     assert "<del" in html and ">three</del>" in html and ">two</ins>" in html
+    assert "Esketamine · TRD: failed antidepressants required 3 → 2" in html
+    res = run_cli("diff", "2025D0069", v1.sha256[:10], v2.sha256[:10], "--full", data_dir=data_dir)
+    assert res.returncode == 0 and "three" in res.stdout and "Instructions for Use" in res.stdout
+    assert run_cli("diff", PID, "1", data_dir=data_dir).returncode == 2
+    assert run_cli("diff", "nope", data_dir=data_dir).returncode == 1
 
 
 def test_reclassified_version_replaces_its_undelivered_change(archive):
@@ -136,3 +141,16 @@ def test_delivered_change_is_never_retracted(archive):
     archive.set_extraction(v2.id, base())
     processing.detect_changes(archive, v2.id)
     assert [c.id for c in archive.changes_for_version(v2.id)] == [first.id]
+
+
+def test_return_after_the_flip_flop_window_is_announced(archive):
+    """A text last seen long ago is a real reversal, not a flapping site."""
+    _setup(archive)
+    _add(archive, base(), 1)
+    steps = [base(failed=FAILED2), base(failed=FAILED2, codes=CODES_NEW), base(codes=CODES_NEW),
+             base(ket=KET_NEW, codes=CODES_NEW)]
+    for day, extracted in enumerate(steps, start=2):
+        _, found = _add(archive, extracted, day)
+        assert len(found) == 1
+    _, back = _add(archive, base(), 9)  # the day-1 text, 5 versions later (window: 4)
+    assert [c.kind for c in back] == ["coverage_position"]

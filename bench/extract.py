@@ -18,13 +18,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from support_pdf import render, synthetic_policy  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 import extractors  # noqa: E402
 from extractors.passages import passage_pages  # noqa: E402
 from extractors.pdf import read_pdf  # noqa: E402
+from tests.support_pdf import render, synthetic_policy  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:

@@ -35,12 +35,13 @@ _MAIN = ("main", "[role=main]", "article", "#main-content", "#maincontent", "#co
 
 
 class HtmlRead:
-    def __init__(self, blocks: list[Block], title: str | None, status_text: str, raw_text: str):
+    """Blocks plus what the page says around the policy: its <title> and any status banner."""
+
+    def __init__(self, blocks: list[Block], title: str | None, status_text: str, head_title: str):
         self.blocks = blocks
         self.title = title
         self.status_text = status_text
-        self.raw_text = raw_text
-        self.head_title = ""
+        self.head_title = head_title
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -177,9 +178,7 @@ def read_html(data: bytes) -> HtmlRead:
         title = h1.text
     if not blocks:
         raise EmptyDocument("HTML page has no content outside the site chrome")
-    read = HtmlRead(blocks, title, status, raw_text)
-    read.head_title = head_title
-    return read
+    return HtmlRead(blocks, title, status, head_title)
 
 
 def _reject(soup: BeautifulSoup, text: str) -> None:

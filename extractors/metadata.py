@@ -29,7 +29,7 @@ def parse_date(s: str) -> dt.date | None:
 
 
 def _labelled(text: str, labels: str) -> dt.date | None:
-    m = re.search(rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?\s*[:\-|]?\s*(?:on\s+)?{_D}", text, re.I | re.M)
+    m = re.search(rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{_D}", text, re.I | re.M)
     return parse_date(m.group(1)) if m else None
 
 

@@ -126,7 +126,7 @@ def read_pdf(
             raise EmptyDocument("PDF has no pages")
         if n > max_pages:
             raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
-        cheap: dict[int, tuple[list[Line], bytes]] = {}
+        cheap: dict[int, list[Line]] = {}
         plumbed: dict[int, list[Line]] = {}
         wanted: set[int] = set(range(n)) if full else set()
         if not full:
@@ -136,8 +136,8 @@ def read_pdf(
                     cheap[i] = scan_page(page_obj, i)
                 except Exception:  # Unreadable, or a stream the cheap pass chokes on: pdfplumber decides
                     wanted.add(i)
-            running = running_shapes([cheap[i][0] for i in sorted(cheap)])
-            for i, (lines, _) in cheap.items():
+            running = running_shapes([cheap[i] for i in sorted(cheap)])
+            for i, lines in cheap.items():
                 flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)
                 flat_b = flat.lower().replace(" ", "").encode("utf-8", "replace")
                 if any(needle in flat_b for needle in SCAN_NEEDLES):
@@ -152,7 +152,7 @@ def read_pdf(
                     raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
                 finally:
                     page.close()
-            pages = [plumbed[i] if i in plumbed else cheap[i][0] for i in range(n)]
+            pages = [plumbed[i] if i in plumbed else cheap[i] for i in range(n)]
             pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
             if full or passage_pages is None or not wanted:

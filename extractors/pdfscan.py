@@ -121,8 +121,8 @@ def content_bytes(page_obj: Any) -> bytes:
     return b"\n".join(parts)
 
 
-def scan_page(page_obj: Any, index: int) -> tuple[list[Line], bytes]:
-    """Lines of one page (reading order) and its lower-cased, space-free text for term scanning.
+def scan_page(page_obj: Any, index: int) -> list[Line]:
+    """Lines of one page in reading order (same baseline = same line, sorted by x).
 
     Raises ``Unreadable`` when the page needs pdfplumber.
     """
@@ -231,7 +231,7 @@ def scan_page(page_obj: Any, index: int) -> tuple[list[Line], bytes]:
     return _lines(pieces, index)
 
 
-def _lines(pieces: list[tuple[float, float, float, bool, str]], index: int) -> tuple[list[Line], bytes]:
+def _lines(pieces: list[tuple[float, float, float, bool, str]], index: int) -> list[Line]:
     rows: dict[float, list[tuple[float, float, bool, str]]] = {}
     for y, x, size, bold, s in pieces:
         rows.setdefault(round(y, 1), []).append((x, size, bold, s))
@@ -243,5 +243,4 @@ def _lines(pieces: list[tuple[float, float, float, bool, str]], index: int) -> t
             continue
         lines.append(Line(page=index, text=text, baseline=y, x=items[0][0], size=max(t[1] for t in items),
                           bold=all(t[2] for t in items if t[3].strip())))
-    flat = "".join(ln.text for ln in lines).lower().replace(" ", "").encode("utf-8", "replace")
-    return lines, flat
+    return lines

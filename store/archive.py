@@ -12,6 +12,7 @@ from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
 from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
+from store.outbox import OutboxMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -21,7 +22,14 @@ def default_data_dir() -> Path:
 
 
 class Archive(
-    CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, DetectionMixin, SubscriptionsMixin, IntegrityMixin
+    CrawlsMixin,
+    CrawlStateMixin,
+    VersionsMixin,
+    ChangesMixin,
+    DetectionMixin,
+    SubscriptionsMixin,
+    IntegrityMixin,
+    OutboxMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

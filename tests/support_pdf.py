@@ -225,8 +225,18 @@ def _filler(page: int, k: int) -> str:
     return " ".join(_FILLER[(page * 5 + k * 3 + j) % n] for j in range(3))
 
 
-def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[str, Any]:
-    """A long policy source: ``n_pages`` pages of evidence text, topic paragraphs on ``topic_pages``."""
+_CRITERIA = (
+    "The member is 18 years of age or older and the diagnosis was made by a psychiatrist.",
+    "The member has failed at least two antidepressants, each tried for at least 6 weeks.",
+    "Treatment is given in a certified setting with observation for two hours after each dose.",
+    "Initial authorization is for 6 months; reauthorization is for 12 months with response.",
+)
+
+
+def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = (),
+                     drug_section_at: int | None = None) -> dict[str, Any]:
+    """A long policy source: ``n_pages`` pages of evidence text, topic paragraphs on ``topic_pages``;
+    ``drug_section_at`` adds a drug-named section whose criteria list runs over onto the next page."""
     content: list[dict[str, Any]] = [
         {"title": "Synthetic Medical Benefit Drug Policy"},
         {"meta": ["Policy Number: 2026D0999A", "Effective Date: January 1, 2026"]},
@@ -240,5 +250,9 @@ def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = ()) -> dict[st
                                  "treatment-resistant depression when the member has failed two antidepressants."})
         for k in range(4):
             content.append({"p": _filler(page, k)})
+        if page == drug_section_at:
+            content.extend({"p": _filler(page + 7, k)} for k in range(9))
+            content.append({"h2": "Esketamine (Spravato) Criteria"})
+            content.append({"ul": list(_CRITERIA) * 4})
     return {"header": "Synthetic Health Plan Medical Policy", "footer": ["Page {page} of {pages}"],
             "content": content}

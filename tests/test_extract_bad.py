@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support_pdf import FILES, image_only_pdf, load, render, render_file, synthetic_policy
 
 import extractors
 from extractors import model
+from tests.support_pdf import FILES, image_only_pdf, load, render, render_file, synthetic_policy
 
 
 def _raises(exc_type: type[model.ExtractionError], data: bytes, **kw) -> model.ExtractionError:

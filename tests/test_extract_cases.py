@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support_pdf import FILES, render_file
 
 import extractors
 from extractors.model import ExtractedPolicy
+from tests.support_pdf import FILES, render_file
 
 CASES = yaml.safe_load((FILES / "cases.yaml").read_text(encoding="utf-8"))
 

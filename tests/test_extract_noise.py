@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support_pdf import FILES, load, render, render_file, synthetic_policy, ttf_available
 
 import extractors
+from tests.support_pdf import FILES, load, render, render_file, synthetic_policy, ttf_available
 
 PDF_SOURCES = sorted(p.name for p in FILES.glob("*.yaml") if p.name != "cases.yaml")
 PAIRS = yaml.safe_load((FILES / "cases.yaml").read_text(encoding="utf-8"))["noise_pairs"]
@@ -84,3 +84,20 @@ def test_embedded_truetype_fonts(source: str) -> None:
     assert ttf.text == type1.text
     assert _passages(ttf) == _passages(type1)
     assert _facts(ttf) == _facts(type1)
+
+
+def test_fast_path_follows_a_drug_section_onto_the_next_page() -> None:
+    """The criteria list under a drug heading spills onto a page that never names the drug: the closure
+    step must lay that page out with pdfplumber too, or the passage would differ from the full path."""
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    data = render(synthetic_policy(8, drug_section_at=3))
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    (passage,) = fast.passages
+    assert passage.heading == "Esketamine (Spravato) Criteria"
+    assert passage.page_end > passage.page_start
+    assert fast.passages == full.passages and fast.facts == full.facts
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert set(range(passage.page_start, passage.page_end + 1)) <= read.plumbed
+    assert len(read.plumbed) < read.pages

@@ -117,3 +117,29 @@ def test_html_ligature_and_soft_hyphen_do_not_change_text() -> None:
     a = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is e\xef\xac\x80ective for no indi\xc2\xadcation.</p></main></body></html>"
     b = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is effective for no indication.</p></main></body></html>"
     assert extractors.extract(a).text == extractors.extract(b).text
+
+
+@pytest.mark.parametrize(
+    "head, want",
+    [
+        ("Policy Number: 2026D0069P", "2026D0069P"),
+        ("Community Plan policy CSTX2026D0069B", "CSTX2026D0069B"),
+        ("Number: 0938", "0938"),
+        ("Medical Policy 5.01.16", "5.01.16"),
+        ("Coverage Policy Number: IP 0123", "IP 0123"),
+        ("Article ID\nA59250", "A59250"),
+    ],
+)
+def test_policy_numbers(head: str, want: str) -> None:
+    from extractors.metadata import policy_number
+
+    assert policy_number(head, None) == want
+
+
+def test_labelled_dates_with_leaders_and_month_year() -> None:
+    import datetime as dt
+
+    from extractors.metadata import _labelled
+
+    assert _labelled("Effective Date ........ 1/1/2026", "effective") == dt.date(2026, 1, 1)
+    assert _labelled("Last Review Date: 11/2025", "last review") == dt.date(2025, 11, 1)

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive", "crawl", "changes"]
+MODULES = ["archive", "extract", "service", "feeds", "alerts", "crawl", "changes"]
 
 
 def register_all(cli: click.Group) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from payerwatch import processing
 from store import change_id
 from store.models import Policy, Source
@@ -154,3 +156,15 @@ def test_return_after_the_flip_flop_window_is_announced(archive):
         assert len(found) == 1
     _, back = _add(archive, base(), 9)  # the day-1 text, 5 versions later (window: 4)
     assert [c.kind for c in back] == ["coverage_position"]
+
+
+def test_new_changes_are_queued_for_subscribers(archive):
+    pytest.importorskip("feeds.outbox")
+    _setup(archive)
+    _add(archive, base(), 1)
+    sub = archive.add_subscription("clinic@example.test")
+    # detected_at is the version's first_seen: a crawl after the subscription, so it is queued
+    version, _ = archive.add_version(PID, b"v2 bytes", "u", "text/html")
+    archive.set_extraction(version.id, base(failed=FAILED2))
+    (change,) = processing.detect_changes(archive, version.id)
+    assert [d.change_id for d in archive.list_deliveries(subscription_id=sub.id)] == [change.id]

@@ -106,6 +106,11 @@ class TopicText:
             if seg.tstart <= start <= seg.tend:
                 local_end = min(max(end, start), seg.tend)
                 return seg.start + (start - seg.tstart), seg.start + (local_end - seg.tstart), seg.page
+        before = [seg for seg in self.segments if seg.tstart <= start]
+        if before:  # in the separator between two segments: the end of the one before
+            seg = before[-1]
+            pos = seg.start + (seg.tend - seg.tstart)
+            return pos, pos, seg.page
         return None
 
     def segment_at(self, pos: int) -> Segment | None:

@@ -113,8 +113,9 @@ def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expla
         out.append(
             _bullet(
                 f"{head}{where}: {what}", "wording", drug, None, deleted or None, inserted or None,
-                T.span(old, *lo[:2], lo[2]) if lo and deleted else None,
-                T.span(new, *ln[:2], ln[2]) if ln and inserted else None,
+                # a pure insertion (deletion) still points at where it happened in the other version
+                T.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
+                T.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
             )
         )
     facts = [b for b in out if b["field"] != "wording"]

@@ -112,6 +112,8 @@ def test_wording_change_outside_facts():
     assert change.kind == "wording"
     assert change.bullets[0]["text"] == f"Esketamine (Coverage Rationale): added “{extra}”"
     assert change.bullets[0]["evidence"]["new"]["text"] == extra
+    where = change.bullets[0]["evidence"]["old"]  # the insertion point in the old version
+    assert where["text"] == "" and where["start"] == where["end"] == old.text.index(KET) + len(KET)
 
 
 def test_new_policy_and_non_topic_first_version():

@@ -1,0 +1,8 @@
+"""Announcing changes: Atom/RSS feeds for advocates and email alerts for clinics.
+
+- ``render``: the one escaped, inline-styled rendering of a change (feeds, mails, pages).
+- ``build`` / ``publish``: feeds by payer, drug, kind, minimum severity; static files + index page.
+- ``outbox`` / ``mail`` / ``smtp`` / ``mailer``: queueing deliveries, composing and sending them exactly once.
+- ``tokens`` / ``web``: signed one-click unsubscribe and the Flask blueprint serving feeds and unsubscribe.
+- ``config``: settings from ``PAYERWATCH_*`` environment variables.
+"""

@@ -40,7 +40,7 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=None,
     help="Archive directory (default ./data, or $PAYERWATCH_DATA).",
 )

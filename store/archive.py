@@ -11,6 +11,7 @@ from store.crawls import CrawlsMixin
 from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
 from store.integrity import IntegrityMixin
+from store.outbox import OutboxMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -19,7 +20,9 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("PAYERWATCH_DATA") or "data")
 
 
-class Archive(CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin):
+class Archive(
+    CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin, OutboxMixin
+):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 
     Opening applies pending migrations, so every command works on a fresh directory.

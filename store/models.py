@@ -6,6 +6,7 @@ Other folders never write SQL; they pass and receive these dataclasses through `
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,12 @@ def severity_rank(severity: str) -> int:
 
 
 def utcnow() -> dt.datetime:
+    """Now, in UTC. ``PAYERWATCH_CLOCK`` (an ISO timestamp) pins it, so the demo and the tests can crawl
+    a portal "as if weeks passed" across several processes."""
+    pinned = os.environ.get("PAYERWATCH_CLOCK")
+    if pinned:
+        value = dt.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     return dt.datetime.now(dt.UTC)
 
 

@@ -197,7 +197,7 @@ deliveries = sa.Table(
     sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id"), nullable=False, index=True),
     # the digest a delivery belongs to (e.g. "2026-11-22"); null for immediate mail
     sa.Column("digest_key", sa.String(40)),
-    # pending | sent | failed | cancelled
+    # pending | sending (claimed, SMTP in progress) | sent | failed | cancelled
     sa.Column("status", sa.String(20), nullable=False, server_default="pending", index=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", TS),

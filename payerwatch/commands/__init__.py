@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["archive", "crawl"]
+MODULES = ["archive", "extract", "service", "feeds", "alerts", "crawl"]
 
 
 def register_all(cli: click.Group) -> None:

@@ -5,7 +5,8 @@ in this folder for the URL layout and ``content/expected.yaml`` for what each ep
 """
 
 from .build import Document, build_site
+from .content import load_expected, max_epoch
 from .server import PortalServer
 from .sources import portal_sources
 
-__all__ = ["Document", "PortalServer", "build_site", "portal_sources"]
+__all__ = ["Document", "PortalServer", "build_site", "load_expected", "max_epoch", "portal_sources"]

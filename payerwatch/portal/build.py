@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import threading
 from dataclasses import dataclass
 
 from . import layouts
@@ -33,6 +34,9 @@ class Document:
 
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
+
+#: reportlab keeps module-level state; a server thread and a test may both ask for a new epoch.
+_BUILD_LOCK = threading.Lock()
 
 
 def check_epoch(epoch: int) -> int:
@@ -59,14 +63,27 @@ def _stamp(epoch: int) -> dt.datetime:
     return dt.datetime.combine(epoch_date(epoch), dt.time(6, 0), tzinfo=dt.UTC)
 
 
-def build_site(epoch: int) -> dict[str, Document]:
-    """Every resource the portal serves at ``epoch`` (paths absent here answer 404)."""
-    check_epoch(epoch)
-    site = _raw_site(epoch)
+@functools.lru_cache(maxsize=16)
+def _site(epoch: int) -> dict[str, Document]:
     out = {}
-    for path, (body, ctype) in site.items():
+    for path, (body, ctype) in _raw_site(epoch).items():
         since = epoch
         while since > 1 and _raw_site(since - 1).get(path, (None,))[0] == body:
             since -= 1
         out[path] = Document(path, body, ctype, _stamp(since))
     return out
+
+
+def build_site(epoch: int) -> dict[str, Document]:
+    """Every resource the portal serves at ``epoch`` (paths absent here answer 404).
+    Built once per epoch and process; the returned dict is a copy, the Documents are immutable."""
+    check_epoch(epoch)
+    with _BUILD_LOCK:
+        return dict(_site(epoch))
+
+
+def clear_cache() -> None:
+    """Forget built epochs (tests use it to prove a rebuild gives the same bytes)."""
+    with _BUILD_LOCK:
+        _site.cache_clear()
+        _raw_site.cache_clear()

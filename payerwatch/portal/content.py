@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,15 +24,16 @@ import yaml
 
 CONTENT_DIR = Path(__file__).parent / "content"
 PAYERS = ("uhc", "aetna", "bcbsmn", "bcbsnd", "txmedicaid", "masshealth", "cigna")
-FIRST_EPOCH_DATE = dt.date(2025, 12, 1)
-EPOCH_DAYS = 14
+
+SUB_ITEM = re.compile(r"^(?:[A-Za-z]\)|- )")
 
 _env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
 
 def epoch_date(epoch: int) -> dt.date:
-    """The calendar day the portal pretends it is in ``epoch`` (drives Last-Modified headers)."""
-    return FIRST_EPOCH_DATE + dt.timedelta(days=EPOCH_DAYS * (epoch - 1))
+    """The calendar day the portal pretends it is in ``epoch`` (drives Last-Modified headers).
+    The manifest holds the dates, so the timeline is written down in exactly one place."""
+    return load_expected()["epochs"][epoch]["date"]
 
 
 def max_epoch() -> int:
@@ -122,10 +124,12 @@ def documents(payer: str, epoch: int) -> list[DocSpec]:
 def parse_markup(text: str) -> list[Block]:
     """Parse the line markup: ``#``/``##``/``###`` headings, ``- `` bullets, ``1. `` numbered items,
     ``|``-separated table rows (first row is the header) and blank-line separated paragraphs.
-    Continuation lines (indented) join the previous item so content files can stay readable."""
+    Indented lines under a list item that start with ``A)`` or ``- `` are its sub-items (criteria
+    lists nest in real policies); other indented lines continue the previous line, so content files
+    can stay readable. List items are ``(text, (sub-item, ...))`` pairs."""
     blocks: list[Block] = []
     para: list[str] = []
-    items: list[str] = []
+    items: list[tuple[str, list[str]]] = []
     rows: list[tuple[str, ...]] = []
     list_kind = ""
 
@@ -134,7 +138,7 @@ def parse_markup(text: str) -> list[Block]:
         if para:
             blocks.append(Block("p", " ".join(para)))
         if items:
-            blocks.append(Block(list_kind, items=tuple(items)))
+            blocks.append(Block(list_kind, items=tuple((text, tuple(subs)) for text, subs in items)))
         if rows:
             blocks.append(Block("table", items=tuple(rows)))
         para, items, rows, list_kind = [], [], [], ""
@@ -144,8 +148,17 @@ def parse_markup(text: str) -> list[Block]:
         if not line:
             flush()
             continue
-        if raw.startswith((" ", "\t")) and (items or para):
-            (items or para)[-1] += " " + line
+        if raw.startswith((" ", "\t")) and items:
+            text, subs = items[-1]
+            if SUB_ITEM.match(line):
+                subs.append(line[2:] if line.startswith("- ") else line)
+            elif subs:
+                subs[-1] += " " + line
+            else:
+                items[-1] = (text + " " + line, subs)
+            continue
+        if raw.startswith((" ", "\t")) and para:
+            para[-1] += " " + line
             continue
         if line.startswith("#"):
             flush()
@@ -160,7 +173,7 @@ def parse_markup(text: str) -> list[Block]:
             if para or rows or (items and kind != list_kind):
                 flush()
             list_kind = kind
-            items.append(line.split(" ", 1)[1])
+            items.append((line.split(" ", 1)[1], []))
         else:
             if items or rows:
                 flush()

@@ -29,6 +29,11 @@ def render_html(template: str, **context) -> bytes:
     return _env.get_template(template).render(**context).encode("utf-8")
 
 
+def landing(payer: str, links: list[tuple[str, str]]) -> tuple[bytes, str]:
+    """The payer's home page at its prefix: a few links into the policy area, as real sites have."""
+    return render_html("landing.html.j2", title=load_payer(payer)["payer"], links=links), HTML
+
+
 def uhc(epoch: int) -> dict[str, tuple[bytes, str]]:
     """UHC: two HTML listing pages (commercial, Community Plan TX) of PDF policies, link text = title."""
     data = load_payer("uhc")
@@ -48,11 +53,8 @@ def uhc(epoch: int) -> dict[str, tuple[bytes, str]]:
         rows = [{"path": d.extra["path"], "title": d.vars["title"], "number": d.vars["number"],
                  "effective": d.vars["effective"]} for d in listed]
         out[index["path"]] = (render_html("uhc_index.html.j2", title=index["title"], docs=rows, **site), HTML)
-    out["/uhc/"] = (render_html("landing.html.j2", title=data["payer"],
-                                links=[(i["path"], i["title"]) for i in data["indexes"]]), HTML)
+    out["/uhc/"] = landing("uhc", [(i["path"], i["title"]) for i in data["indexes"]])
     return out
-
-
 
 
 def aetna(epoch: int) -> dict[str, tuple[bytes, str]]:
@@ -67,10 +69,8 @@ def aetna(epoch: int) -> dict[str, tuple[bytes, str]]:
     rows = [{"number": d.extra["number"], "path": d.extra["path"], **d.vars} for d in docs]
     rows.sort(key=lambda r: r["number"], reverse=site["index_order"] == "reverse")
     out[data["index"]] = (render_html("aetna_index.html.j2", docs=rows, **site), HTML)
-    out["/aetna/"] = (render_html("landing.html.j2", title=data["payer"],
-                                  links=[(data["index"], "Medical Clinical Policy Bulletins")]), HTML)
+    out["/aetna/"] = landing("aetna", [(data["index"], "Medical Clinical Policy Bulletins")])
     return out
-
 
 
 def bcbsmn_path(doc: dict, version: int) -> str:
@@ -103,10 +103,8 @@ def bcbsmn(epoch: int) -> dict[str, tuple[bytes, str]]:
         rows.append({"policy_id": raw["policy_id"], "section": raw["section"], "path": bcbsmn_path(raw, current),
                      "title": spec.vars["title"], "effective": spec.vars["effective"]})
     out[data["index"]] = (render_html("bcbsmn_index.html.j2", docs=rows, **site), HTML)
-    out["/bcbsmn/"] = (render_html("landing.html.j2", title=data["payer"],
-                                   links=[(data["index"], "Medical and Behavioral Health Policies")]), HTML)
+    out["/bcbsmn/"] = landing("bcbsmn", [(data["index"], "Medical and Behavioral Health Policies")])
     return out
-
 
 
 def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
@@ -130,10 +128,8 @@ def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
     out[data["api"]] = out[f"{data['api']}?page=1"]
     out[data["search_page"]] = (render_html("bcbsnd_search.html.j2", api=data["api"], page_size=size, **site),
                                 HTML)
-    out["/bcbsnd/"] = (render_html("landing.html.j2", title=data["payer"],
-                                   links=[(data["search_page"], "Medical Policy")]), HTML)
+    out["/bcbsnd/"] = landing("bcbsnd", [(data["search_page"], "Medical Policy")])
     return out
-
 
 
 def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
@@ -151,10 +147,8 @@ def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
         rows.append(row)
     rows.sort(key=lambda r: r["date"], reverse=True)
     out[data["index"]] = (render_html("tx_news.html.j2", notices=rows, **site), HTML)
-    out["/txmedicaid/"] = (render_html("landing.html.j2", title=data["payer"], links=[(data["index"], "News")]),
-                           HTML)
+    out["/txmedicaid/"] = landing("txmedicaid", [(data["index"], "News")])
     return out
-
 
 
 def masshealth(epoch: int) -> dict[str, tuple[bytes, str]]:
@@ -171,10 +165,8 @@ def masshealth(epoch: int) -> dict[str, tuple[bytes, str]]:
                                  **d.vars), HTML)
         tables.append({"path": path, "title": d.vars["title"]})
     out[data["index"]] = (render_html("masshealth_index.html.j2", tables=tables, **site), HTML)
-    out["/masshealth/"] = (render_html("landing.html.j2", title=data["payer"],
-                                       links=[(data["index"], "Therapeutic Class Tables")]), HTML)
+    out["/masshealth/"] = landing("masshealth", [(data["index"], "Therapeutic Class Tables")])
     return out
-
 
 
 def cigna(epoch: int) -> dict[str, tuple[bytes, str]]:
@@ -194,8 +186,7 @@ def cigna(epoch: int) -> dict[str, tuple[bytes, str]]:
     rows = sorted(({"path": d.extra["path"], "number": d.extra["number"], **d.vars} for d in docs),
                   key=lambda r: r["title"])
     out[data["index"]] = (render_html("cigna_index.html.j2", docs=rows, **site), HTML)
-    out["/cigna/"] = (render_html("landing.html.j2", title=data["payer"],
-                                  links=[(data["index"], "Drug Coverage Policies")]), HTML)
+    out["/cigna/"] = landing("cigna", [(data["index"], "Drug Coverage Policies")])
     return out
 
 

@@ -51,6 +51,7 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
                              spaceBefore=4),
         "h4": ParagraphStyle("h4", parent=base, fontName="Helvetica-Oblique", spaceBefore=2),
         "item": ParagraphStyle("item", parent=base, leftIndent=18, bulletIndent=6, spaceAfter=2),
+        "sub": ParagraphStyle("sub", parent=base, leftIndent=36, spaceAfter=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=size - 1, leading=(size - 1) * 1.25, spaceAfter=0),
     }
 
@@ -63,9 +64,10 @@ def _flowables(blocks: list[Block], st: dict[str, ParagraphStyle], width: float)
         elif block.kind == "p":
             out.append(Paragraph(escape(block.text), st["body"]))
         elif block.kind in ("ul", "ol"):
-            for n, item in enumerate(block.items, 1):
+            for n, (text, subs) in enumerate(block.items, 1):
                 bullet = "\u2022" if block.kind == "ul" else f"{n}."
-                out.append(Paragraph(escape(item), st["item"], bulletText=bullet))
+                out.append(Paragraph(escape(text), st["item"], bulletText=bullet))
+                out += [Paragraph(escape(sub), st["sub"]) for sub in subs]
         elif block.kind == "table":
             ncols = max(len(r) for r in block.items)
             data = [[Paragraph(escape(c), st["cell"]) for c in row] + [""] * (ncols - len(row))

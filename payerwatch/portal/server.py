@@ -57,7 +57,7 @@ class RequestRecord:
 class _QuietHandler(WSGIRequestHandler):
     """The request log is kept in memory; don't also print every request to stderr."""
 
-    def log(self, type: str, message: str, *args) -> None:  # noqa: A002 - werkzeug's signature
+    def log(self, type: str, message: str, *args) -> None:
         pass
 
 
@@ -78,6 +78,8 @@ class PortalServer:
         self._failed_once: set[str] = set()
         self._requests: list[RequestRecord] = []
         self._fault_rules = {rule["path"]: rule for rule in load_expected()["faults"]}
+        self._holds: dict[str, threading.Event] = {}
+        self._arrived: dict[str, threading.Event] = {}
         build_site(epoch)  # fail early on broken content, not in the server thread
         self._server = make_server(host, port, self._app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None
@@ -137,10 +139,34 @@ class PortalServer:
         with self._lock:
             self._requests.clear()
 
+    def hold(self, path: str) -> None:
+        """Make requests for ``path`` wait until ``release(path)``: a crawl caught mid-way, on purpose.
+
+        Tests of interruption (SIGTERM during a crawl) use this instead of sleeping and hoping.
+        """
+        with self._lock:
+            self._holds[path] = threading.Event()
+            self._arrived[path] = threading.Event()
+
+    def wait_arrived(self, path: str, timeout: float = 60) -> bool:
+        """Block until a request for a held ``path`` has arrived (and is being held)."""
+        return self._arrived[path].wait(timeout)
+
+    def release(self, path: str) -> None:
+        with self._lock:
+            gate = self._holds.pop(path, None)
+        if gate:
+            gate.set()
+
     # -- the WSGI app -----------------------------------------------------------------------------
     def _app(self, environ, start_response):
         request = Request(environ)
         path = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
+        with self._lock:
+            gate = self._holds.get(path)
+        if gate is not None:
+            self._arrived[path].set()
+            gate.wait(120)
         with self._lock:
             epoch, faults = self._epoch, self._faults
             rule = self._fault_rules.get(path) if faults else None

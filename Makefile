@@ -1,0 +1,39 @@
+# payerwatch — `make demo` and `make test` are the two set-up commands; both install first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install system demo test test-fast lint bench clean
+
+install: system $(STAMP)
+
+# System packages the tests and benchmarks use (poppler's pdftotext, newsboat, Chromium).
+system:
+	@bash .ci/system-packages.sh
+
+# Re-installs only when the dependency list changed, so `make install` is fast when nothing did.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/payerwatch --data data/demo demo
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/extract.py
+	$(PY) bench/crawl.py
+	$(PY) bench/archive.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -1,0 +1,226 @@
+"""One rendering of a change, shared by the feeds, the emails and (if it wants) the web page.
+
+Everything that came from a payer's document — summary, bullets, diff text, revision note, titles, URLs —
+is untrusted: it is HTML-escaped here, once, and characters XML cannot carry are dropped, so a policy that
+contains ``<script>`` or ``]]>`` comes out as inert text in every channel. Styles are inline because Gmail
+and Outlook ignore ``<style>`` blocks and external CSS.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit
+
+from store.outbox import ChangeContext
+
+DRUG_LABELS = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
+KIND_LABELS = {
+    "new_policy": "new policy",
+    "coverage_position": "coverage position",
+    "criteria": "criteria",
+    "codes": "billing codes",
+    "wording": "wording",
+    "dates": "dates",
+    "retired": "retired",
+    "reinstated": "reinstated",
+}
+SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
+
+# XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_EQUAL_KEEP = 120  # characters of unchanged text kept on each side of a change in the rendered diff
+
+DEL_STYLE = "background:#ffe3e3;color:#8b0000;text-decoration:line-through"
+INS_STYLE = "background:#dcf5dc;color:#05600a;text-decoration:none;font-weight:bold"
+BOX_STYLE = (
+    "font-family:Georgia,serif;font-size:14px;line-height:1.5;border-left:3px solid #ccc;"
+    "padding:6px 10px;margin:8px 0;white-space:pre-wrap"
+)
+
+
+def clean(text: object) -> str:
+    """Text safe to put into XML: ``None`` becomes empty, forbidden control characters go."""
+    return _XML_INVALID.sub("", "" if text is None else str(text))
+
+
+def one_line(text: object) -> str:
+    """Collapse whitespace (and line breaks, which would forge mail headers) into single spaces."""
+    return " ".join(clean(text).split())
+
+
+def esc(text: object) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def slugify(text: str) -> str:
+    """``UnitedHealthcare Community Plan`` → ``unitedhealthcare-community-plan`` (URL part for a payer)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "payer"
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http(s) links leave the system; a ``javascript:`` URL from a hostile page does not."""
+    if not url:
+        return None
+    url = one_line(url)
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+def drugs_label(drugs: list[str]) -> str:
+    names = [DRUG_LABELS.get(d, one_line(d).capitalize()) for d in drugs]
+    return " & ".join(names) if names else "Ketamine/Esketamine"
+
+
+def what_changed(ctx: ChangeContext) -> str:
+    """The summary without its ``Payer:`` prefix (the title names the payer already)."""
+    summary = one_line(ctx.change.summary)
+    prefix = f"{one_line(ctx.payer)}:"
+    if summary.lower().startswith(prefix.lower()):
+        summary = summary[len(prefix) :].strip()
+    return summary or KIND_LABELS.get(ctx.change.kind, ctx.change.kind)
+
+
+def change_title(ctx: ChangeContext) -> str:
+    """``<Payer> · <Drug>: <what changed>`` — the entry title and the mail subject's core."""
+    return f"{one_line(ctx.payer)} · {drugs_label(ctx.change.drugs)}: {what_changed(ctx)}"
+
+
+def diff_url(base_url: str, ctx: ChangeContext) -> str:
+    """The archive's diff page (path agreed with the web area); a first version links to its policy page."""
+    change = ctx.change
+    policy = quote(change.policy_id, safe="/")
+    if change.old_version_id is None or change.new_version_id is None:
+        return f"{base_url}/policy/{policy}"
+    return f"{base_url}/policy/{policy}/diff/{change.old_version_id}/{change.new_version_id}"
+
+
+def entry_id(change_id: str) -> str:
+    """A ``tag:`` URI that depends on the change id only, so regenerating a feed never changes it."""
+    return f"tag:payerwatch,2026:change/{change_id}"
+
+
+def _trim_equal(text: str, first: bool, last: bool) -> str:
+    limit = 2 * _EQUAL_KEEP + 20
+    if len(text) <= limit:
+        return text
+    if first:
+        return "… " + text[-_EQUAL_KEEP:]
+    if last:
+        return text[:_EQUAL_KEEP] + " …"
+    return text[:_EQUAL_KEEP] + " … " + text[-_EQUAL_KEEP:]
+
+
+def _ops(diff: list) -> list[tuple[int, str]]:
+    out = []
+    for item in diff or []:
+        try:
+            op, text = int(item[0]), str(item[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        out.append((op, text))
+    return out
+
+
+def diff_html(diff: list) -> str:
+    """Word-level ops as inline-styled ``<del>``/``<ins>``, long unchanged stretches shortened."""
+    ops = _ops(diff)
+    parts = []
+    for i, (op, text) in enumerate(ops):
+        if op < 0:
+            parts.append(f'<del style="{DEL_STYLE}">{esc(text)}</del>')
+        elif op > 0:
+            parts.append(f'<ins style="{INS_STYLE}">{esc(text)}</ins>')
+        else:
+            parts.append(esc(_trim_equal(text, i == 0, i == len(ops) - 1)))
+    return "".join(parts)
+
+
+def diff_text(diff: list) -> str:
+    """The same diff for the plain-text mail part: ``[-old-]`` and ``{+new+}`` like ``git diff --word-diff``."""
+    ops = _ops(diff)
+    parts = []
+    for i, (op, text) in enumerate(ops):
+        text = clean(text)
+        if op < 0:
+            parts.append(f"[-{text}-]")
+        elif op > 0:
+            parts.append(f"{{+{text}+}}")
+        else:
+            parts.append(_trim_equal(text, i == 0, i == len(ops) - 1))
+    return "".join(parts)
+
+
+def bullet_texts(ctx: ChangeContext) -> list[str]:
+    out = []
+    for bullet in ctx.change.details or []:
+        text = bullet.get("text") if isinstance(bullet, dict) else bullet
+        if text:
+            out.append(one_line(text))
+    return out
+
+
+def meta_items(ctx: ChangeContext) -> list[tuple[str, str]]:
+    change = ctx.change
+    items = [
+        ("Payer", one_line(ctx.payer)),
+        ("Policy", one_line(ctx.policy_title or ctx.policy_number or change.policy_id)),
+        ("Change", f"{KIND_LABELS.get(change.kind, change.kind)} ({change.severity})"),
+    ]
+    if change.effective_date:
+        items.append(("Effective", change.effective_date.isoformat()))
+    if change.revision_note:
+        items.append(("Revision note", one_line(change.revision_note)))
+    if change.needs_review:
+        items.append(("Note", "the document's revision history and its text disagree; review by hand"))
+    return items
+
+
+def change_html(ctx: ChangeContext, base_url: str) -> str:
+    """The HTML body of one change (a feed entry's content, a section of a mail)."""
+    change = ctx.change
+    color = SEVERITY_COLORS.get(change.severity, "#555555")
+    out = [
+        f'<p style="margin:0 0 6px 0;font-size:15px"><span style="color:{color};font-weight:bold;'
+        f'text-transform:uppercase;font-size:12px">{esc(change.severity)}</span> {esc(change.summary)}</p>',
+        '<table style="border-collapse:collapse;font-size:13px;color:#333" role="presentation">',
+    ]
+    for label, value in meta_items(ctx):
+        out.append(
+            f'<tr><td style="padding:1px 8px 1px 0;color:#777">{esc(label)}</td><td style="padding:1px 0">'
+            f"{esc(value)}</td></tr>"
+        )
+    out.append("</table>")
+    bullets = bullet_texts(ctx)
+    if bullets:
+        out.append('<ul style="margin:8px 0;padding-left:20px">')
+        out.extend(f'<li style="margin:2px 0">{esc(b)}</li>' for b in bullets)
+        out.append("</ul>")
+    if change.diff:
+        out.append(f'<div style="{BOX_STYLE}">{diff_html(change.diff)}</div>')
+    links = [
+        f'<a href="{esc(diff_url(base_url, ctx))}" style="color:#1a57a8">See the change in the archive</a>'
+    ]
+    doc = safe_href(ctx.policy_url)
+    if doc:
+        links.append(f'<a href="{esc(doc)}" style="color:#1a57a8">the payer\'s document</a>')
+    out.append(f'<p style="margin:6px 0;font-size:13px">{" · ".join(links)}</p>')
+    return "\n".join(out)
+
+
+def change_text(ctx: ChangeContext, base_url: str) -> str:
+    """The plain-text twin of :func:`change_html` for the text/plain part of a mail."""
+    lines = [change_title(ctx), ""]
+    lines += [f"{label}: {value}" for label, value in meta_items(ctx)]
+    bullets = bullet_texts(ctx)
+    if bullets:
+        lines.append("")
+        lines += [f"  * {b}" for b in bullets]
+    if ctx.change.diff:
+        lines += ["", "Changed wording:", diff_text(ctx.change.diff)]
+    lines += ["", f"Archive: {diff_url(base_url, ctx)}"]
+    doc = safe_href(ctx.policy_url)
+    if doc:
+        lines.append(f"Document: {doc}")
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""SMTP delivery with the one distinction the outbox needs: may this message be retried or not?
+
+Connection trouble and 4xx replies are temporary (retry later, with backoff); 5xx replies are permanent for
+that recipient. One connection is reused for a whole ``send`` run and reopened after an error.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from feeds.config import SmtpSettings
+
+
+class DeliveryError(Exception):
+    def __init__(self, message: str, permanent: bool, connection_lost: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+        self.connection_lost = connection_lost
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+class Mailer:
+    """A lazily opened SMTP session; ``send`` raises :class:`DeliveryError` with the classification."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        context = ssl.create_default_context()
+        if s.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            smtp.ehlo()
+            if s.security == "starttls":
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if s.user:
+                smtp.login(s.user, s.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            refused = self._smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise DeliveryError(_reply(code, text), permanent=code >= 500) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            self.close()
+            # a wrong password is the operator's to fix; the message itself is fine, so keep it queued
+            raise DeliveryError(
+                _reply(exc.smtp_code, exc.smtp_error), permanent=False, connection_lost=True
+            ) from exc
+        except smtplib.SMTPResponseException as exc:  # sender refused, data refused, other replies
+            if exc.smtp_code >= 500:
+                raise DeliveryError(_reply(exc.smtp_code, exc.smtp_error), permanent=True) from exc
+            self.close()
+            raise DeliveryError(_reply(exc.smtp_code, exc.smtp_error), permanent=False) from exc
+        except (OSError, smtplib.SMTPException) as exc:  # refused, reset, timeout, disconnected, TLS
+            self.close()
+            raise DeliveryError(
+                f"{type(exc).__name__}: {exc}", permanent=False, connection_lost=True
+            ) from exc
+        if refused:  # only possible with several recipients; kept for completeness
+            code, text = next(iter(refused.values()))
+            raise DeliveryError(_reply(code, text), permanent=code >= 500)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None

@@ -1,0 +1,66 @@
+"""The one WSGI app ``payerwatch serve`` runs: archive web view and API, feeds, unsubscribe, ``/healthz``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import flask
+
+from store import Archive
+
+health = flask.Blueprint("health", __name__)
+
+
+@health.get("/healthz")
+def healthz():
+    """Last run and status per source; failing sources are named (HTTP 200 while the service is up)."""
+    archive: Archive = flask.current_app.config["ARCHIVE"]
+    configured = flask.current_app.config.get("SOURCES") or []
+    statuses = {st.source.id: st for st in archive.source_status()}
+    sources, failing = [], []
+    ids = [s.id for s in configured] or sorted(statuses)
+    for sid in ids:
+        st = statuses.get(sid)
+        run = st.last_run if st else None
+        entry = {
+            "source": sid,
+            "last_run": run.started_at.isoformat() if run else None,
+            "finished": run.finished_at.isoformat() if run and run.finished_at else None,
+            "status": run.status if run else "never-run",
+            "documents": run.documents if run else 0,
+            "new_versions": run.new_versions if run else 0,
+            "errors": st.open_errors if st else 0,
+        }
+        if run and run.status in ("failed", "interrupted"):
+            failing.append(sid)
+            entry["message"] = run.message or (st.last_error if st else None)
+        sources.append(entry)
+    runs = sum(1 for s in sources if s["last_run"])
+    body = {
+        "status": "degraded" if failing else "ok",
+        "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "runs": runs,
+        "failing": failing,
+        "sources": sources,
+    }
+    return flask.jsonify(body)
+
+
+def build_app(archive: Archive, base_url: str | None = None, sources=None) -> flask.Flask:
+    try:
+        from payerwatch.web import create_app
+    except ImportError:
+        app = flask.Flask("payerwatch")
+        app.config["ARCHIVE"] = archive
+        app.config["BASE_URL"] = base_url
+        try:
+            from feeds.web import blueprint as feeds_blueprint
+
+            app.register_blueprint(feeds_blueprint)
+        except ImportError:
+            pass
+    else:
+        app = create_app(archive, base_url=base_url)
+    app.config["SOURCES"] = sources or []
+    app.register_blueprint(health)
+    return app

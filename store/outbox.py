@@ -1,0 +1,198 @@
+"""Queries behind feeds and the email outbox: changes with their payer and document, and delivery states.
+
+Delivery states (``deliveries.status``)::
+
+    pending ──claim──► sending ──250──► sent
+       ▲                  │  4xx / connection error: back to pending with ``next_attempt_at`` (backoff)
+       └──────────────────┘  5xx: failed (``last_error`` keeps the reply)
+    pending ──unsubscribe──► cancelled
+
+``claim_deliveries`` is a conditional update, so two ``send`` processes never both own a row. While a row is
+``sending``, ``next_attempt_at`` is its lease: a ``send`` that died mid-message leaves the row ``sending``
+and a later run reclaims it only after the lease has run out (see ``feeds/outbox.py`` for the residual
+duplicate window this implies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from store import schema as t
+from store.base import ArchiveBase, row_to
+from store.models import Change, Delivery
+
+
+class _LostClaim(Exception):
+    pass
+
+
+@dataclass
+class ChangeContext:
+    """A change with what every announcement needs: who the payer is and where the document lives."""
+
+    change: Change
+    source_id: str
+    payer: str
+    program: str
+    policy_title: str | None
+    policy_url: str
+    policy_number: str | None
+
+
+class OutboxMixin(ArchiveBase):
+    # -- changes with context -----------------------------------------------------------------------
+    def list_change_contexts(
+        self,
+        change_ids: list[str] | None = None,
+        since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[ChangeContext]:
+        """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
+        q = (
+            sa.select(
+                t.changes,
+                t.sources.c.id.label("ctx_source_id"),
+                t.sources.c.payer.label("ctx_payer"),
+                t.sources.c.program.label("ctx_program"),
+                t.policies.c.title.label("ctx_title"),
+                t.policies.c.url.label("ctx_url"),
+                t.policies.c.policy_number.label("ctx_number"),
+            )
+            .join(t.policies, t.policies.c.id == t.changes.c.policy_id)
+            .join(t.sources, t.sources.c.id == t.policies.c.source_id)
+            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id)
+        )
+        if change_ids is not None:
+            if not change_ids:
+                return []
+            q = q.where(t.changes.c.id.in_(change_ids))
+        if since is not None:
+            q = q.where(t.changes.c.detected_at >= since)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [
+            ChangeContext(
+                change=row_to(Change, r),
+                source_id=r.ctx_source_id,
+                payer=r.ctx_payer,
+                program=r.ctx_program,
+                policy_title=r.ctx_title,
+                policy_url=r.ctx_url,
+                policy_number=r.ctx_number,
+            )
+            for r in rows
+        ]
+
+    # -- deliveries ---------------------------------------------------------------------------------
+    def due_deliveries(self, now: dt.datetime) -> list[Delivery]:
+        """Pending rows whose backoff is over, plus ``sending`` rows whose lease ran out."""
+        c = t.deliveries.c
+        ready = sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
+        q = (
+            sa.select(t.deliveries)
+            .where(
+                sa.or_(
+                    sa.and_(c.status == "pending", ready),
+                    sa.and_(c.status == "sending", c.next_attempt_at <= now),
+                )
+            )
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row_to(Delivery, r) for r in conn.execute(q)]
+
+    def claim_deliveries(
+        self, delivery_ids: list[int], message_id: str, now: dt.datetime, lease_until: dt.datetime
+    ) -> bool:
+        """Move all of ``delivery_ids`` to ``sending`` (attempts + 1) or none of them.
+
+        Returns False when another sender got there first or a row was cancelled meanwhile.
+        """
+        c = t.deliveries.c
+        claimable = sa.or_(
+            sa.and_(c.status == "pending", sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
+            sa.and_(c.status == "sending", c.next_attempt_at <= now),
+        )
+        try:
+            with self.engine.begin() as conn:
+                result = conn.execute(
+                    t.deliveries.update()
+                    .where(c.id.in_(delivery_ids), claimable)
+                    .values(
+                        status="sending",
+                        attempts=c.attempts + 1,
+                        message_id=message_id,
+                        next_attempt_at=lease_until,
+                    )
+                )
+                if result.rowcount != len(delivery_ids):
+                    raise _LostClaim  # leaving the block by an exception rolls the partial claim back
+        except _LostClaim:
+            return False
+        return True
+
+    def mark_deliveries_sent(self, delivery_ids: list[int], message_id: str, sent_at: dt.datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.deliveries.update()
+                .where(t.deliveries.c.id.in_(delivery_ids))
+                .values(
+                    status="sent",
+                    message_id=message_id,
+                    sent_at=sent_at,
+                    next_attempt_at=None,
+                    last_error=None,
+                )
+            )
+
+    def mark_deliveries_retry(
+        self, delivery_ids: list[int], error: str, next_attempt_at: dt.datetime
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.deliveries.update()
+                .where(t.deliveries.c.id.in_(delivery_ids), t.deliveries.c.status == "sending")
+                .values(status="pending", last_error=error[:2000], next_attempt_at=next_attempt_at)
+            )
+
+    def mark_deliveries_failed(self, delivery_ids: list[int], error: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.deliveries.update()
+                .where(t.deliveries.c.id.in_(delivery_ids))
+                .values(status="failed", last_error=error[:2000], next_attempt_at=None)
+            )
+
+    def delivery_counts(self) -> dict[str, int]:
+        c = t.deliveries.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).all()
+        return {status: n for status, n in rows}
+
+    def cancel_deliveries(self, delivery_ids: list[int], reason: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.deliveries.update()
+                .where(t.deliveries.c.id.in_(delivery_ids), t.deliveries.c.status.in_(("pending", "sending")))
+                .values(status="cancelled", last_error=reason, next_attempt_at=None)
+            )
+
+    def open_deliveries(self, subscription_id: int, digest_key: str) -> list[Delivery]:
+        """The digest's rows not yet settled (pending or sending), whatever their backoff."""
+        c = t.deliveries.c
+        q = (
+            sa.select(t.deliveries)
+            .where(
+                c.subscription_id == subscription_id,
+                c.digest_key == digest_key,
+                c.status.in_(("pending", "sending")),
+            )
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            return [row_to(Delivery, r) for r in conn.execute(q)]

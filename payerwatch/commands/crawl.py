@@ -55,15 +55,16 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
     console = Console(stderr=True)
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    TextColumn("{task.completed} docs"), console=console, disable=not progress, transient=True)
-    extensions = []
+    extensions, handlers = [], []
     from crawler.extensions import CrawlRunExtension
 
     for c in configs:
         crawler = process.create_crawler(loader.load(c.spider))
         task = bar.add_task(c.id, total=None)
-        crawler.signals.connect(lambda *a, _t=task, **k: bar.advance(_t), signal=signals.item_scraped)
-        crawler.signals.connect(lambda *a, _t=task, **k: bar.update(_t, total=1, completed=bar.tasks[_t].completed),
-                                signal=signals.spider_closed)
+        # Scrapy holds signal receivers weakly: keep the closures alive for the whole crawl
+        handlers.append(_ProgressHandlers(bar, task))
+        crawler.signals.connect(handlers[-1].scraped, signal=signals.item_scraped)
+        crawler.signals.connect(handlers[-1].closed, signal=signals.spider_closed)
         process.crawl(crawler, config=c)
         extensions.append(crawler)
     with bar:
@@ -75,6 +76,20 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
         if ext is not None and ext.run is not None:
             runs.append(archive.get_run(ext.run.id))
     return runs
+
+
+class _ProgressHandlers:
+    """Advances one source's progress line as documents are archived."""
+
+    def __init__(self, bar: Progress, task):
+        self.bar, self.task = bar, task
+
+    def scraped(self, *args, **kwargs) -> None:
+        self.bar.advance(self.task)
+
+    def closed(self, *args, **kwargs) -> None:
+        done = self.bar.tasks[self.task].completed
+        self.bar.update(self.task, total=max(done, 1), completed=done)
 
 
 def _loopback(domains: list[str]) -> bool:

@@ -22,14 +22,8 @@ def default_data_dir() -> Path:
 
 
 class Archive(
-    CrawlsMixin,
-    CrawlStateMixin,
-    VersionsMixin,
-    ChangesMixin,
-    DetectionMixin,
-    SubscriptionsMixin,
-    IntegrityMixin,
-    OutboxMixin,
+    CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, DetectionMixin, SubscriptionsMixin, IntegrityMixin,
+    OutboxMixin
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

@@ -92,3 +92,13 @@ def test_classify_failure(exc, kind):
     failure = Failure(exc)
     failure.request = Req()
     assert classify_failure(failure)[0] == kind
+
+
+@pytest.mark.parametrize("title,is_error", [
+    ("Policy 404: Ketamine", False), ("404 Not Found", True), ("Error 503", True), ("We're sorry", True),
+    ("Page Not Found | Example", True), ("Medication Errors in Infusion Centers", False),
+])
+def test_error_page_titles(title, is_error):
+    from crawler.spiders.base import ERROR_TITLE
+
+    assert bool(ERROR_TITLE.search(title)) is is_error

@@ -90,3 +90,24 @@ def test_portal_epoch_recrawl_and_faults(tmp_path, data_dir):
             assert not [p.id for p in arc.list_policies() if p.status == "retired"]
             kinds = {f.error_kind for f in arc.list_fetches(limit=10_000) if f.outcome == "error"}
             assert {"http-503", "login-redirect", "error-page"} <= kinds, (kinds, result.stdout)
+
+
+def test_portal_all_epochs_retire_after_two_misses_and_reinstate(tmp_path, data_dir):
+    """MED-402 leaves the BCBS ND API and answers 404 in epochs 4 and 5, and is back in epoch 6."""
+    from payerwatch.portal.content import load_expected
+
+    epochs = load_expected()["epochs"]
+    statuses = {}
+    with portal.PortalServer(epoch=1) as srv:
+        for epoch in sorted(epochs):
+            srv.set_epoch(epoch)
+            _crawl(tmp_path, data_dir, srv)
+            with Archive(data_dir) as arc:
+                policy = next(p for p in arc.list_policies("sample-bcbsnd") if p.policy_number == "MED-402")
+                statuses[epoch] = (policy.status, policy.missing_count)
+    wanted = {e: epochs[e]["documents"]["bcbsnd/MED-402"]["status"] for e in epochs}
+    misses = 0
+    for epoch in sorted(epochs):
+        misses = misses + 1 if wanted[epoch] == 404 else 0
+        expected = "active" if misses == 0 else ("retired" if misses >= 2 else "missing")
+        assert statuses[epoch][0] == expected, (epoch, statuses)

@@ -27,7 +27,8 @@ from crawler.middlewares import LOGIN_PATH
 from crawler.sources import SourceConfig, SourceError, get_source
 
 ERROR_TITLE = re.compile(
-    r"page not found|we'?re sorry|we are sorry|\b404\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
+    r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not found|error|page|server|service)|"
+    r"\b(error|http)\s*(404|500|502|503)\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
     r"site (is )?(down for|under) maintenance|access denied|something went wrong|server error",
     re.I,
 )

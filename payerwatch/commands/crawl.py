@@ -39,6 +39,10 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
     s.setmodule(base_settings, priority="project")
     s.set("PAYERWATCH_DATA", str(data_dir), priority="cmdline")
     s.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    if configs and all(_loopback(c.allowed_domains) for c in configs):
+        # politeness protects other people's servers; a portal on 127.0.0.1 is ours (demo, tests)
+        s.set("DOWNLOAD_DELAY", 0, priority="cmdline")
+        s.set("AUTOTHROTTLE_START_DELAY", 0.01, priority="cmdline")
     for k, v in (settings or {}).items():
         s.set(k, v, priority="cmdline")
     loader = SpiderLoader.from_settings(s)
@@ -51,15 +55,16 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
     console = Console(stderr=True)
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    TextColumn("{task.completed} docs"), console=console, disable=not progress, transient=True)
-    extensions = []
+    extensions, handlers = [], []
     from crawler.extensions import CrawlRunExtension
 
     for c in configs:
         crawler = process.create_crawler(loader.load(c.spider))
         task = bar.add_task(c.id, total=None)
-        crawler.signals.connect(lambda *a, _t=task, **k: bar.advance(_t), signal=signals.item_scraped)
-        crawler.signals.connect(lambda *a, _t=task, **k: bar.update(_t, total=1, completed=bar.tasks[_t].completed),
-                                signal=signals.spider_closed)
+        # Scrapy holds signal receivers weakly: keep the closures alive for the whole crawl
+        handlers.append(_ProgressHandlers(bar, task))
+        crawler.signals.connect(handlers[-1].scraped, signal=signals.item_scraped)
+        crawler.signals.connect(handlers[-1].closed, signal=signals.spider_closed)
         process.crawl(crawler, config=c)
         extensions.append(crawler)
     with bar:
@@ -71,6 +76,24 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
         if ext is not None and ext.run is not None:
             runs.append(archive.get_run(ext.run.id))
     return runs
+
+
+class _ProgressHandlers:
+    """Advances one source's progress line as documents are archived."""
+
+    def __init__(self, bar: Progress, task):
+        self.bar, self.task = bar, task
+
+    def scraped(self, *args, **kwargs) -> None:
+        self.bar.advance(self.task)
+
+    def closed(self, *args, **kwargs) -> None:
+        done = self.bar.tasks[self.task].completed
+        self.bar.update(self.task, total=max(done, 1), completed=done)
+
+
+def _loopback(domains: list[str]) -> bool:
+    return all(d.split(":")[0] in ("127.0.0.1", "localhost", "::1") for d in domains)
 
 
 def summary_table(runs) -> Table:
@@ -91,8 +114,9 @@ def register(cli: click.Group) -> None:
                   help="Sources file (default: crawler/sources.yaml).")
     @click.option("--source", "source_ids", multiple=True, help="Crawl only this source id (repeatable).")
     @click.option("--no-progress", is_flag=True, help="No progress display on stderr.")
+    @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table (for schedulers).")
     @pass_ctx
-    def crawl(ctx, sources_file: Path | None, source_ids: tuple[str, ...], no_progress: bool) -> None:
+    def crawl(ctx, sources_file: Path | None, source_ids: tuple[str, ...], no_progress: bool, quiet: bool) -> None:
         """Crawl payers' policy libraries, archive new versions, detect changes; print a summary.
 
         Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit code).
@@ -104,7 +128,8 @@ def register(cli: click.Group) -> None:
         from crawler.sources import SourceError
 
         try:
-            runs = run_crawl(ctx.data_dir, sources_file, source_ids, progress=not no_progress)
+            runs = run_crawl(ctx.data_dir, sources_file, source_ids, progress=not (no_progress or quiet))
         except SourceError as exc:
             raise click.ClickException(str(exc)) from None
-        Console(width=160).print(summary_table(runs))
+        if not quiet:
+            Console(width=160).print(summary_table(runs))

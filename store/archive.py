@@ -8,7 +8,9 @@ from pathlib import Path
 from store.blobs import BlobStore
 from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
+from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
+from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
 from store.outbox import OutboxMixin
 from store.queries import QueriesMixin
@@ -23,8 +25,10 @@ def default_data_dir() -> Path:
 
 class Archive(
     CrawlsMixin,
+    CrawlStateMixin,
     VersionsMixin,
     ChangesMixin,
+    DetectionMixin,
     SubscriptionsMixin,
     IntegrityMixin,
     OutboxMixin,

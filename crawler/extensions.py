@@ -1,0 +1,86 @@
+"""One ``crawl_runs`` row per spider run, and the bookkeeping that needs the whole run to be over.
+
+Missing/retired: a policy that is absent from a run that otherwise worked (documents found, no faults
+other than 404/410), or answered 404/410, gains one ``missing_count``; at 2 consecutive such runs it is
+retired. A run with any fault (5xx, timeout, login page…) never counts: faults are facts about fetches.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from crawler.archive import archive_for
+from store.models import utcnow
+
+log = logging.getLogger(__name__)
+RETIRE_AFTER = 2
+
+
+class CrawlRunExtension:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.archive = archive_for(crawler.settings)
+        self.process = crawler.settings.getbool("PAYERWATCH_PROCESS", True)
+        self.run = None
+        self.changes = 0
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        config = spider.config
+        self.archive.upsert_source(config.to_source())
+        self.run = self.archive.start_run(config.id)
+
+    def spider_closed(self, spider, reason):
+        run = self.run
+        if run is None:
+            return
+        facts = self.archive.run_facts(run.id)
+        run.documents, run.not_modified = facts.documents, facts.not_modified
+        run.new_versions, run.errors = facts.new_versions, facts.errors
+        if facts.documents == 0:
+            run.status = "failed"
+            run.message = "found no documents: the site or its markup may have changed (check start_urls and patterns)"
+        elif reason not in ("finished", "shutdown"):
+            run.status, run.message = "failed", f"crawl ended early: {reason}"
+        else:
+            run.status = "ok"
+            if facts.errors:
+                run.message = f"{facts.errors} fetch error(s)"
+        counts = facts.faults == 0 and run.status == "ok"
+        status_changes = self._bookkeep(spider.config.id, facts, counts)
+        if self.process:
+            from payerwatch import processing
+
+            changes = processing.process_versions(self.archive, facts.new_version_ids)
+            for policy_id, old, new in status_changes:
+                changes += processing.on_policy_status(self.archive, policy_id, old, new)
+            run.changes = len(changes)
+        run.finished_at = utcnow()
+        self.archive.finish_run(run)
+
+    def _bookkeep(self, source_id: str, facts, counts: bool) -> list[tuple[str, str, str]]:
+        """Update policies' status; return (policy, old, new) for confirmed retirements and returns."""
+        out = []
+        for policy in self.archive.list_policies(source_id):
+            if policy.id in facts.seen:
+                if policy.status != "active" or policy.missing_count:
+                    self.archive.set_policy_status(policy.id, "active", 0, None)
+                    if policy.status == "retired":
+                        out.append((policy.id, "retired", "active"))
+                continue
+            if not counts or policy.status == "retired":
+                continue
+            missing = policy.missing_count + 1
+            if missing >= RETIRE_AFTER:
+                self.archive.set_policy_status(policy.id, "retired", missing, utcnow())
+                out.append((policy.id, policy.status, "retired"))
+            else:
+                self.archive.set_policy_status(policy.id, "missing", missing, None)
+        return out

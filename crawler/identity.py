@@ -1,0 +1,55 @@
+"""Policy identity: one policy across renames, URL moves, version suffixes and tracking query strings.
+
+``payer-slug/policy-number`` when the number is known (family spiders strip version letters and years
+from it), else ``payer-slug/<canonical url>``. Link text never takes part: titles get renamed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# query parameters that name a session or a campaign, never a document
+TRACKING = re.compile(
+    r"^(utm_[a-z]+|gclid|fbclid|msclkid|mc_[a-z]+|_ga|_gl|sessionid|session|sid|jsessionid|phpsessid|"
+    r"aspsessionid\w*|cfid|cftoken|ts|timestamp|cachebust|_)$",
+    re.I,
+)
+PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
+
+
+def canonical_url(url: str, drop_params: tuple[str, ...] = ()) -> str:
+    """Lower-case scheme/host, no fragment, no session/tracking params, remaining params sorted."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    path = PATH_SESSION.sub("", parts.path) or "/"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING.match(k) and k.lower() not in {p.lower() for p in drop_params}
+    ]
+    return urlunsplit((parts.scheme.lower(), host, path, urlencode(sorted(query)), ""))
+
+
+def url_key(url: str, drop_params: tuple[str, ...] = ()) -> str:
+    """The canonical URL without the scheme and port, so http/https and host:port moves keep identity."""
+    parts = urlsplit(canonical_url(url, drop_params))
+    host = parts.netloc.split(":")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    key = host + parts.path
+    return key + (f"?{parts.query}" if parts.query else "")
+
+
+def normalize_number(number: str) -> str:
+    return re.sub(r"\s+", "", number.strip()).upper()
+
+
+def policy_id(payer_slug: str, number: str | None, url: str, drop_params: tuple[str, ...] = ()) -> str:
+    if number:
+        return f"{payer_slug}/{normalize_number(number)}"
+    return f"{payer_slug}/{url_key(url, drop_params)}"

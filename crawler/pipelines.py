@@ -1,0 +1,108 @@
+"""Item pipelines, one job each: validate the item → give it its policy identity → archive it.
+
+Extraction and change detection run after the spider closes (``CrawlRunExtension``) on the run's new
+versions, through ``payerwatch.processing`` — the same seam ``payerwatch reprocess`` uses.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from crawler.archive import archive_for
+from crawler.identity import policy_id
+from crawler.items import PolicyDocument
+from store.crawlstate import DocumentFetch
+
+
+def _header(headers: dict, name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+class ValidatePipeline:
+    """An item must carry exactly one of: a body, a 304, an error; and a media type when it has a body."""
+
+    def process_item(self, item: PolicyDocument):
+        has = [item.body is not None and item.error_kind is None, item.not_modified, item.error_kind is not None]
+        if sum(has) != 1:
+            raise DropItem(f"{item.url}: item must carry exactly one of body / not_modified / error")
+        if item.body is not None and item.error_kind is None and not item.media_type:
+            ctype = (_header(item.headers, "Content-Type") or "").split(";")[0].strip().lower()
+            item.media_type = ctype or ("application/pdf" if item.body[:5] == b"%PDF-" else "text/html")
+        return item
+
+
+class IdentityPipeline:
+    """``payer/number`` or ``payer/<canonical url>``: stable across renames, moves and tracking params."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: PolicyDocument):
+        spider = self.crawler.spider
+        drop = tuple(getattr(spider, "drop_params", ()))
+        item.policy_id = policy_id(spider.config.payer_slug, item.policy_number, item.url, drop)
+        return item
+
+
+class ArchivePipeline:
+    """Records every fetch and keeps new bytes, in batches of ``PAYERWATCH_BATCH`` per transaction."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.archive = archive_for(crawler.settings)
+        self.batch_size = crawler.settings.getint("PAYERWATCH_BATCH", 100)
+        self.pending: list[tuple[PolicyDocument, DocumentFetch]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: PolicyDocument):
+        self.pending.append((item, _to_fetch(item)))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self, spider=None):
+        self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        from crawler.extensions import CrawlRunExtension
+
+        ext = self.crawler.get_extension(CrawlRunExtension)
+        run_id = ext.run.id if ext and ext.run else None
+        batch, self.pending = self.pending, []
+        results = self.archive.record_documents(run_id, [f for _, f in batch])
+        for (item, _), (outcome, vid) in zip(batch, results, strict=True):
+            item.outcome, item.version_id = outcome, vid
+        self.crawler.stats.inc_value("payerwatch/archived", len(batch))
+
+
+def _to_fetch(item: PolicyDocument) -> DocumentFetch:
+    return DocumentFetch(
+        source_id=item.source,
+        url=item.url,
+        policy_id=item.policy_id,
+        final_url=item.final_url,
+        title=item.title,
+        policy_number=item.policy_number,
+        http_status=item.status,
+        etag=_header(item.headers, "ETag"),
+        last_modified=_header(item.headers, "Last-Modified"),
+        content_type=_header(item.headers, "Content-Type"),
+        media_type=item.media_type,
+        body=item.body if item.error_kind is None else None,
+        not_modified=item.not_modified,
+        superseded=bool(item.replaced_on),
+        error_kind=item.error_kind,
+        error=item.error,
+    )

@@ -1,0 +1,264 @@
+"""What the crawler needs from the store beyond single rows: batched document records, validators for
+conditional requests, and the per-run facts that drive missing/retired bookkeeping.
+
+Batched because an unchanged re-crawl is dominated by bookkeeping: one transaction per 100 documents
+keeps payerwatch's re-crawl close to a bare Scrapy crawl of the same URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from store import schema as t
+from store.base import ArchiveBase
+from store.models import utcnow
+
+GOOD = ("new_version", "unchanged", "not_modified", "superseded")
+
+
+@dataclass
+class DocumentFetch:
+    """One fetch of one document as the crawler saw it (body or error, or a 304)."""
+
+    source_id: str
+    url: str
+    policy_id: str | None
+    final_url: str | None = None
+    title: str | None = None
+    policy_number: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    media_type: str | None = None
+    body: bytes | None = None
+    not_modified: bool = False
+    # the page says a newer version replaced it (versioned URLs): keep the bytes, record the fetch, but
+    # make no version — the archive's versions are what was current when we saw it
+    superseded: bool = False
+    error_kind: str | None = None
+    error: str | None = None
+    fetched_at: dt.datetime | None = None
+
+
+@dataclass
+class RunFacts:
+    """Counts and policy sets of one crawl run, read back from its fetches."""
+
+    documents: int
+    not_modified: int
+    new_versions: int
+    errors: int
+    faults: int  # errors other than 404/410 on a document: a run with faults never counts as 'missing'
+    seen: set[str]
+    gone: set[str]
+    new_version_ids: list[int]
+
+
+class CrawlStateMixin(ArchiveBase):
+    def validators_for_source(self, source_id: str) -> dict[str, dict[str, str]]:
+        """url → conditional headers from the newest good fetch of each URL of the source (one query)."""
+        q = (
+            sa.select(t.fetches.c.url, t.fetches.c.etag, t.fetches.c.last_modified, t.fetches.c.sha256)
+            .where(t.fetches.c.source_id == source_id, t.fetches.c.outcome.in_(GOOD))
+            .order_by(t.fetches.c.id)
+        )
+        out: dict[str, dict[str, str]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                headers = {}
+                if row.etag:
+                    headers["If-None-Match"] = row.etag
+                if row.last_modified:
+                    headers["If-Modified-Since"] = row.last_modified
+                if headers and row.sha256 and self.blobs.has(row.sha256):
+                    out[row.url] = headers
+                else:
+                    out.pop(row.url, None)
+        return out
+
+    def record_documents(self, run_id: int | None, docs: list[DocumentFetch]) -> list[tuple[str, int | None]]:
+        """Archive a batch of document fetches in one transaction; return (outcome, version_id) per doc.
+
+        Blobs are written first (content-addressed, idempotent), so no row ever points at missing bytes.
+        A 304 or identical bytes refreshes ``last_seen`` and creates no version. The common case (an
+        unchanged re-crawl) costs two SELECTs and three executemany statements per batch, not per document.
+        """
+        shas = [self.blobs.put(d.body) if d.body is not None and not d.error_kind else None for d in docs]
+        results: list[tuple[str, int | None]] = []
+        fetch_rows, policy_updates, version_touches = [], {}, []
+        with self.engine.begin() as conn:
+            prev = _previous_bytes(conn, {d.url for d in docs if d.not_modified})
+            existing = _existing_policies(conn, {d.policy_id for d in docs if d.policy_id})
+
+            def ensure_policy(doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
+                if policy_id in existing:
+                    policy_updates[policy_id] = {
+                        "pid": policy_id, "seen": now, "purl": doc.final_url or doc.url, "ptitle": doc.title,
+                        "pnumber": doc.policy_number}
+                else:
+                    _insert_policy(conn, doc, policy_id, now)
+                    existing.add(policy_id)
+
+            for doc, sha in zip(docs, shas, strict=True):
+                now = doc.fetched_at or utcnow()
+                outcome, version_id, policy_id, size = "error", None, None, None
+                if doc.error_kind:
+                    policy_id = doc.policy_id if doc.policy_id in existing else None
+                elif doc.not_modified:
+                    before = prev.get(doc.url)
+                    if before is None:
+                        doc.error_kind, doc.error = "not-modified-unknown", "304 for a URL we hold no bytes for"
+                    else:
+                        sha, size, outcome = before.sha256, before.size, "not_modified"
+                        policy_id = doc.policy_id or before.policy_id
+                        if before.outcome == "superseded":
+                            policy_id = policy_id if policy_id in existing else None
+                        else:
+                            ensure_policy(doc, policy_id, now)
+                            version_touches.append({"vpid": policy_id, "vsha": sha, "seen": now})
+                elif doc.superseded:
+                    size = len(doc.body or b"")
+                    policy_id = doc.policy_id if doc.policy_id in existing else None
+                    outcome = "superseded"
+                else:
+                    policy_id, size = doc.policy_id, len(doc.body or b"")
+                    ensure_policy(doc, policy_id, now)
+                    version_id, created = _add_version(conn, policy_id, sha, doc, size, now)
+                    outcome = "new_version" if created else "unchanged"
+                fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
+                results.append((outcome, version_id if outcome == "new_version" else None))
+            if policy_updates:
+                p = t.policies
+                conn.execute(
+                    p.update().where(p.c.id == sa.bindparam("pid")).values(
+                        last_seen=sa.bindparam("seen"), url=sa.bindparam("purl"),
+                        title=sa.func.coalesce(sa.bindparam("ptitle", type_=sa.Text), p.c.title),
+                        policy_number=sa.func.coalesce(sa.bindparam("pnumber", type_=sa.String), p.c.policy_number)),
+                    list(policy_updates.values()),
+                )
+            if version_touches:
+                v = t.versions
+                conn.execute(
+                    v.update().where(v.c.policy_id == sa.bindparam("vpid"), v.c.sha256 == sa.bindparam("vsha"))
+                    .values(last_seen=sa.bindparam("seen")),
+                    version_touches,
+                )
+            if fetch_rows:
+                conn.execute(t.fetches.insert(), fetch_rows)
+        return results
+
+    def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = ("http-404", "http-410")) -> RunFacts:
+        f = t.fetches
+        q = sa.select(f.c.outcome, f.c.policy_id, f.c.error_kind, f.c.url, f.c.sha256).where(f.c.run_id == run_id)
+        facts = RunFacts(0, 0, 0, 0, 0, set(), set(), [])
+        new_shas: list[tuple[str, str]] = []
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                if row.outcome == "error":
+                    facts.errors += 1
+                    if row.error_kind in gone_kinds and row.policy_id:
+                        facts.gone.add(row.policy_id)
+                    elif row.error_kind not in gone_kinds:
+                        facts.faults += 1
+                    if row.error_kind in gone_kinds:
+                        facts.documents += 1
+                    continue
+                facts.documents += 1
+                if row.policy_id:
+                    facts.seen.add(row.policy_id)
+                if row.outcome == "not_modified":
+                    facts.not_modified += 1
+                elif row.outcome == "new_version":
+                    facts.new_versions += 1
+                    new_shas.append((row.policy_id, row.sha256))
+            for policy_id, sha in new_shas:
+                vid = conn.execute(
+                    sa.select(t.versions.c.id).where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
+                ).scalar_one_or_none()
+                if vid is not None:
+                    facts.new_version_ids.append(vid)
+        return facts
+
+
+def _fetch_row(run_id, doc: DocumentFetch, policy_id, now, sha, size, outcome: str) -> dict:
+    return {
+        "run_id": run_id,
+        "source_id": doc.source_id,
+        "policy_id": policy_id,
+        "url": doc.url,
+        "final_url": doc.final_url,
+        "fetched_at": now,
+        "http_status": doc.http_status,
+        "etag": doc.etag,
+        "last_modified": doc.last_modified,
+        "content_type": doc.content_type,
+        "sha256": sha if outcome != "error" else None,
+        "size": size if outcome != "error" else None,
+        "outcome": outcome,
+        "error_kind": doc.error_kind,
+        "error": doc.error,
+    }
+
+
+def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
+    """url → newest fetch that brought bytes (what a 304 confirms)."""
+    if not urls:
+        return {}
+    f = t.fetches
+    q = (
+        sa.select(f.c.url, f.c.sha256, f.c.size, f.c.policy_id, f.c.outcome)
+        .where(f.c.url.in_(urls), f.c.sha256.is_not(None), f.c.outcome.in_(("new_version", "unchanged", "superseded")))
+        .order_by(f.c.id)
+    )
+    return {row.url: row for row in conn.execute(q)}
+
+
+def _existing_policies(conn: sa.Connection, ids: set[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(conn.execute(sa.select(t.policies.c.id).where(t.policies.c.id.in_(ids))).scalars())
+
+
+def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
+    conn.execute(
+        t.policies.insert().values(
+            id=policy_id,
+            source_id=doc.source_id,
+            policy_number=doc.policy_number,
+            title=doc.title,
+            url=doc.final_url or doc.url,
+            first_seen=now,
+            last_seen=now,
+        )
+    )
+
+
+def _add_version(
+    conn: sa.Connection, policy_id: str, sha: str, doc: DocumentFetch, size: int, now: dt.datetime
+) -> tuple[int, bool]:
+    row = conn.execute(
+        sa.select(t.versions.c.id).where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
+    ).first()
+    if row is not None:
+        conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=now))
+        return row.id, False
+    seq = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.max(t.versions.c.seq), 0)).where(t.versions.c.policy_id == policy_id)
+    ).scalar_one()
+    vid = conn.execute(
+        t.versions.insert().values(
+            policy_id=policy_id,
+            seq=seq + 1,
+            sha256=sha,
+            url=doc.final_url or doc.url,
+            media_type=doc.media_type,
+            size=size,
+            first_seen=now,
+            last_seen=now,
+        )
+    ).inserted_primary_key[0]
+    return vid, True

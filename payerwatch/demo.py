@@ -71,7 +71,7 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
     from payerwatch.portal.sources import portal_sources
     from store import Archive
 
-    console = Console()
+    console = Console(width=None if Console().is_terminal else 150)
     started = time.monotonic()
     data_dir = Path(data_dir)
     _prepare(data_dir, keep, console)
@@ -92,7 +92,7 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
             sources_file.write_text(yaml.safe_dump({"sources": portal_sources(portal.url)}, sort_keys=False))
             console.print(f"Sample payer portal: [bold]{portal.url}[/bold]  SMTP: 127.0.0.1:{smtp_port}")
             with Archive(data_dir) as archive:
-                _subscribe(archive, epoch_date(1))
+                _subscribe(archive, dt.datetime.combine(epoch_date(1), dt.time(0, 0), tzinfo=dt.UTC))
             for epoch in range(1, last + 1):
                 portal.set_epoch(epoch)
                 clock = dt.datetime.combine(epoch_date(epoch), dt.time(6, 0), tzinfo=dt.UTC)
@@ -120,7 +120,16 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
                   "   then open http://127.0.0.1:8000/")
 
 
-def _subscribe(archive, when: dt.date) -> None:
+def _subscribe(archive, when: dt.datetime) -> None:
+    """Subscriptions dated before the first epoch: a subscription only gets changes found after it."""
+    os.environ["PAYERWATCH_CLOCK"] = when.isoformat()
+    try:
+        _add_subscriptions(archive)
+    finally:
+        os.environ.pop("PAYERWATCH_CLOCK", None)
+
+
+def _add_subscriptions(archive) -> None:
     if not archive.list_subscriptions(email=DEMO_SUBSCRIBER):
         archive.add_subscription(DEMO_SUBSCRIBER, drugs=["esketamine"], min_severity="medium")
     if not archive.list_subscriptions(email=DIGEST_SUBSCRIBER):
@@ -160,8 +169,11 @@ def _publish(archive, out: Path) -> Path | None:
 def _summary(console: Console, archive) -> None:
     changes = sorted(archive.list_changes(), key=lambda c: (c.detected_at, c.policy_id))
     table = Table(title=f"{len(changes)} changes found")
-    for col in ("detected", "policy", "kind", "severity", "summary"):
-        table.add_column(col, overflow="fold")
+    table.add_column("detected", no_wrap=True)
+    table.add_column("policy", overflow="fold", max_width=40)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("summary", overflow="fold", ratio=1)
     for c in changes:
         table.add_row(c.detected_at.strftime("%Y-%m-%d"), c.policy_id, c.kind, c.severity, c.summary)
     console.print(table)

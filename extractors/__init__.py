@@ -1,13 +1,111 @@
-"""Pure functions from a document's bytes to an ``ExtractedPolicy`` (never imports Scrapy)."""
+"""Bytes → ``ExtractedPolicy``: pure functions, no network, no Scrapy.
 
-from extractors.model import ExtractedPolicy, ExtractionError, UnsupportedMediaType
+``extract`` is the only entry point other packages need. It sniffs the real type, reads the document
+into blocks (``pdf`` / ``html``), builds the normalized text and section tree (``sections``), finds the
+topic passages (``passages``), metadata (``metadata``) and coverage facts (``facts``). Every failure is an
+``ExtractionError`` subclass with a ``reason`` slug; nothing else escapes.
+"""
 
-EXTRACTOR_VERSION = "0"
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from . import detect
+from .facts import find_facts
+from .html import read_html
+from .metadata import read_metadata, revision_history
+from .model import (
+    CorruptDocument,
+    DocumentTooLarge,
+    ExtractedPolicy,
+    ExtractionError,
+    ExtractionTimeout,
+)
+from .passages import document_drugs, find_passages, passage_pages
+from .pdf import MAX_PAGES, read_pdf
+from .sections import assemble, build_sections
+from .terms import codes_in
+
+#: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
+EXTRACTOR_VERSION = "2026.11.1"
+MAX_BYTES = 80 * 1024 * 1024
+
+__all__ = ["EXTRACTOR_VERSION", "extract"]
 
 
-def extract(data: bytes, media_type: str | None = None, url: str | None = None, *, timeout: float = 60):
-    """Placeholder until the extractors land: refuses every document with a typed error."""
-    raise UnsupportedMediaType("extractors not implemented yet")
+def extract(
+    data: bytes,
+    media_type: str | None = None,
+    url: str | None = None,
+    *,
+    timeout: float = 60,
+    full: bool = False,
+    max_pages: int = MAX_PAGES,
+    max_bytes: int = MAX_BYTES,
+) -> ExtractedPolicy:
+    """Extract one document. ``full=True`` runs pdfplumber on every PDF page (the reference path the
+    fast path is tested against). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
+    ``timeout`` seconds."""
+    if len(data) > max_bytes:
+        raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
+    kind = detect.sniff(data, media_type)
+    result: dict[str, Any] = {}
+    deadline = time.monotonic() + timeout
+    cancelled = threading.Event()
+
+    def check() -> None:
+        if cancelled.is_set() or time.monotonic() > deadline:
+            raise ExtractionTimeout(f"extraction took longer than {timeout:g} s")
+
+    def work() -> None:
+        try:
+            result["value"] = _extract(data, kind, url, full=full, max_pages=max_pages, check=check)
+        except ExtractionError as exc:
+            result["error"] = exc
+        except RecursionError as exc:
+            result["error"] = CorruptDocument(f"document nests too deeply: {exc}")
+        except Exception as exc:  # pdfminer / lxml internals: never let them reach the caller untyped
+            result["error"] = CorruptDocument(f"{type(exc).__name__}: {exc}")
+
+    worker = threading.Thread(target=work, name="payerwatch-extract", daemon=True)
+    worker.start()
+    worker.join(max(timeout, 0))
+    if worker.is_alive():
+        cancelled.set()  # the worker stops at its next check()
+        raise ExtractionTimeout(f"extraction took longer than {timeout:g} s")
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractedPolicy", "ExtractionError", "extract"]
+def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check) -> ExtractedPolicy:
+    status_text = context = ""
+    pages = None
+    if kind == detect.PDF:
+        read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
+        blocks, pages, context = read.blocks, read.pages, read.furniture
+        title = next((b.text for b in blocks if b.kind == "title"), None)
+    else:
+        hread = read_html(data)
+        blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
+    check()
+    text, blocks = assemble(blocks)
+    sections = build_sections(blocks, len(text))
+    passages = find_passages(text, blocks, sections, title)
+    facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
+    check()
+    meta = read_metadata(text, blocks, title, url, status_text, context)
+    return ExtractedPolicy(
+        media_type=kind,
+        text=text,
+        metadata=meta,
+        sections=sections,
+        passages=passages,
+        facts=facts,
+        codes=tuple(sorted({c for p in passages for c in codes_in(p.text)})),
+        revision_history=revision_history(blocks, sections),
+        pages=pages,
+        extractor_version=EXTRACTOR_VERSION,
+    )

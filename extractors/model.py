@@ -92,6 +92,8 @@ class PolicyMetadata:
     next_review: dt.date | None = None
     line_of_business: str | None = None
     state: str | None = None
+    #: "superseded" / "replaced" / "retired" when the page says this version is no longer current
+    status: str | None = None
 
 
 @dataclass(frozen=True)

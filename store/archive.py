@@ -10,8 +10,11 @@ from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
 from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
+from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
 from store.outbox import OutboxMixin
+from store.queries import QueriesMixin
+from store.search import SearchMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -21,7 +24,16 @@ def default_data_dir() -> Path:
 
 
 class Archive(
-    CrawlsMixin, CrawlStateMixin, VersionsMixin, ChangesMixin, SubscriptionsMixin, IntegrityMixin, OutboxMixin
+    CrawlsMixin,
+    CrawlStateMixin,
+    VersionsMixin,
+    ChangesMixin,
+    DetectionMixin,
+    SubscriptionsMixin,
+    IntegrityMixin,
+    OutboxMixin,
+    QueriesMixin,
+    SearchMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

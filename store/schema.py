@@ -137,6 +137,8 @@ passages = sa.Table(
     sa.Column("indications", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("codes", sa.JSON, nullable=False, server_default="[]"),
 )
+# Full-text index over passages(heading, text, drugs): SQLite FTS5 table ``passages_fts`` + triggers, or a
+# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in store/search.py.
 
 facts = sa.Table(
     "facts",

@@ -1,0 +1,116 @@
+"""Words for humans: how drugs, indications, fields and positions read in bullets and summaries.
+
+Bullets and summaries are read in feeds, mail and the archive, and are matched by tests and users'
+scripts, so their wording lives in one place. Unknown slugs fall back to a readable form of the slug
+instead of failing: a new extractor field must never stop detection.
+"""
+
+from __future__ import annotations
+
+import re
+
+DRUG_LABEL = {"ketamine": "IV ketamine", "esketamine": "Esketamine"}
+#: How a drug is named inside a summary sentence ("... required for Spravato lowered from 3 to 2").
+DRUG_NAME = {"ketamine": "ketamine", "esketamine": "Spravato"}
+
+INDICATION_LABEL = {
+    "trd": "TRD",
+    "mdsi": "MDSI",
+    "depression": "depression",
+    "bipolar_depression": "bipolar depression",
+    "ptsd": "PTSD",
+    "ocd": "OCD",
+    "anxiety": "anxiety",
+    "substance_use": "substance use disorder",
+    "chronic_pain": "chronic pain",
+    "neuropathic_pain": "neuropathic pain",
+    "crps": "CRPS",
+    "sickle_cell": "sickle-cell crisis",
+    "post_concussion": "post-concussion syndrome",
+    "anesthesia": "anesthesia",
+    "other": "other indications",
+    "all": "all indications",
+}
+
+POSITION_LABEL = {
+    "covered": "covered",
+    "covered_with_criteria": "covered with criteria",
+    "not_covered": "not covered",
+    "not_medically_necessary": "not medically necessary",
+    "experimental_investigational": "experimental/investigational",
+    "unproven": "unproven",
+}
+
+#: Criterion fields: label used in bullets, and the noun phrase used in summaries.
+FIELD_LABEL = {
+    "failed_antidepressants": ("failed antidepressants required", "trials of failed antidepressants required"),
+    "trial_weeks": ("antidepressant trial length (weeks)", "length of each antidepressant trial (weeks)"),
+    "age_min": ("minimum age", "minimum age"),
+    "age_max": ("maximum age", "maximum age"),
+    "approval_initial": ("initial approval", "initial approval period"),
+    "approval_continuation": ("continuation approval", "continuation approval period"),
+    "concomitant_antidepressant": ("concomitant oral antidepressant", "concomitant oral antidepressant requirement"),
+    "rems": ("REMS-certified setting", "REMS-certified setting requirement"),
+    "prescriber": ("prescriber", "prescriber requirement"),
+    "dose_max_mg": ("maximum dose (mg)", "maximum dose (mg)"),
+    "madrs_min": ("minimum MADRS score", "minimum MADRS score"),
+    "phq9_min": ("minimum PHQ-9 score", "minimum PHQ-9 score"),
+    "hamd_min": ("minimum HAM-D score", "minimum HAM-D score"),
+    "qids_min": ("minimum QIDS score", "minimum QIDS score"),
+    "psychotherapy": ("psychotherapy trial", "psychotherapy requirement"),
+    "augmentation": ("augmentation trial", "augmentation trial requirement"),
+    "documentation": ("documentation", "documentation requirement"),
+}
+
+ABSENT = "not addressed"
+
+
+def drug_label(drug: str | None) -> str:
+    return DRUG_LABEL.get(drug or "", (drug or "").capitalize())
+
+
+def drug_name(drug: str | None) -> str:
+    return DRUG_NAME.get(drug or "", drug or "")
+
+
+def indication_label(indication: str | None) -> str:
+    if not indication:
+        return ""
+    return INDICATION_LABEL.get(indication, indication.replace("_", " "))
+
+
+def position_label(value: str | None) -> str:
+    if value is None:
+        return ABSENT
+    return " / ".join(POSITION_LABEL.get(v, v.replace("_", " ")) for v in value.split(" / "))
+
+
+def field_label(field: str, *, summary: bool = False) -> str:
+    pair = FIELD_LABEL.get(field)
+    if pair is None:
+        return field.replace("_", " ")
+    return pair[1] if summary else pair[0]
+
+
+def subject(drug: str | None, indication: str | None) -> str:
+    """``Esketamine · TRD`` — the head of a fact bullet."""
+    parts = [p for p in (drug_label(drug), indication_label(indication)) if p]
+    return " · ".join(parts)
+
+
+def _split_number(value: str | None) -> tuple[float | None, str]:
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(.*)$", value or "")
+    return (float(m.group(1)), m.group(2).strip().lower()) if m else (None, "")
+
+
+def numbers(old: str | None, new: str | None) -> tuple[float | None, float | None]:
+    """Both values as numbers when they share a unit ("6 months" vs "12 months"), else (None, None)."""
+    (a, ua), (b, ub) = _split_number(old), _split_number(new)
+    if a is None or b is None or ua != ub:
+        return None, None
+    return a, b
+
+
+def value_label(value: str | None) -> str | None:
+    """A criterion value for people: "monotherapy_allowed" reads "monotherapy allowed"."""
+    return value.replace("_", " ") if value else value

@@ -1,0 +1,365 @@
+"""The parts of a version the differ looks at: topic passages, facts, codes, dates, revision entries.
+
+Only ketamine / esketamine passages can raise a change, so an omnibus policy's unrelated edits stay
+silent. The document's own revision history is excluded from the topic text (a new history row would
+otherwise count as a wording change of the very passage it describes); it is read separately and
+attached to the change as ``revision_note``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extractors.model import CoverageFact, ExtractedPolicy, Passage, RevisionEntry
+
+_REVISION_HEADING = re.compile(
+    r"(revision|history|review history|document history|revision details|policy history)", re.I
+)
+TOPIC_WORDS = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|S0013|J0013|G2082|G2083)\b", re.I)
+
+_ESK = re.compile(r"\b(?:es-?ketamine|spravato|S0013|J0013|G2082|G2083)\b", re.I)
+_KET = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
+
+
+def drugs_named(text: str) -> tuple[str, ...]:
+    """Drugs a stretch of text names itself, in model.DRUGS order."""
+    return tuple(d for d, rx in (("ketamine", _KET), ("esketamine", _ESK)) if rx.search(text))
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATEISH = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2})\b",
+    re.I,
+)
+_PAGE_NO = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b", re.I)
+
+
+def is_revision_path(path: tuple[str, ...] | list[str], heading: str | None = None) -> bool:
+    """True for the document's revision-history section (by any of its usual headings)."""
+    names = [*path, heading or ""]
+    return any(_REVISION_HEADING.search(n or "") for n in names if n)
+
+
+def revision_spans(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading)]
+
+
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+#: Sections that describe or cite but never state coverage: edits there are not coverage changes.
+INFORMATIONAL = re.compile(
+    r"^(?:background|general background|clinical evidence|summary of evidence|rationale|references|bibliography"
+    r"|description|overview|u\.s\. food and drug administration.*|centers for medicare and medicaid services.*"
+    r"|regulatory status|definitions)$",
+    re.I,
+)
+
+
+def is_informational(path: tuple[str, ...] | list[str]) -> bool:
+    return any(INFORMATIONAL.match((name or "").strip()) for name in path)
+
+
+def _excluded(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading) or is_informational(s.path)]
+
+
+def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
+    """Topic passages in document order, without revision history, informational sections or duplicates."""
+    spans = _excluded(ep)
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for p in sorted(ep.passages, key=lambda p: (p.start, p.end)):
+        if (is_revision_path(p.section_path, p.heading) or is_informational(p.section_path)
+                or _inside(p.start, spans) or (p.start, p.end) in seen):
+            continue
+        seen.add((p.start, p.end))
+        out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class Segment:
+    tstart: int  # in the topic text
+    tend: int
+    start: int  # in the document text
+    heading: str
+    page: int | None
+    drugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """The topic scope joined into one string, with a map back to document offsets and pages."""
+
+    text: str
+    segments: tuple[Segment, ...]
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int | None] | None:
+        """Document (start, end, page) for a [start, end) range of the topic text."""
+        for seg in self.segments:
+            if seg.tstart <= start <= seg.tend:
+                local_end = min(max(end, start), seg.tend)
+                return seg.start + (start - seg.tstart), seg.start + (local_end - seg.tstart), seg.page
+        before = [seg for seg in self.segments if seg.tstart <= start]
+        if before:  # in the separator between two segments: the end of the one before
+            seg = before[-1]
+            pos = seg.start + (seg.tend - seg.tstart)
+            return pos, pos, seg.page
+        return None
+
+    def segment_at(self, pos: int) -> Segment | None:
+        for seg in self.segments:
+            if seg.tstart <= pos <= seg.tend:
+                return seg
+        return None
+
+
+def _deepest(ep: ExtractedPolicy, pos: int):
+    found = None
+    for s in ep.sections:
+        if s.start <= pos < s.end and (found is None or len(s.path) > len(found.path)):
+            found = s
+    return found
+
+
+def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
+    """Document spans the differ reads: each topic passage, widened to the criteria blocks it governs.
+
+    A drug named in a section's lead-in ("Spravato is medically necessary when all of the following are
+    met:") governs the subsections under it ("Initial Therapy", "Continuation of Therapy") even though
+    their list items never repeat the drug's name, so those subsections are in scope too.
+    """
+    spans: list[tuple[int, int, Passage]] = []
+    excluded = _excluded(ep)
+    for p in topic_passages(ep):
+        spans.append((p.start, p.end, p))
+        sec = _deepest(ep, p.start)
+        if sec is None:
+            continue
+        children = [s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path]
+        if children and p.start < min(c.start for c in children):
+            for c in children:
+                if not _inside(c.start, excluded):
+                    spans.append((c.start, c.end, p))
+    spans.sort(key=lambda x: (x[0], x[1]))
+    merged: list[tuple[int, int, Passage]] = []
+    for a, b, p in spans:
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b, merged[-1][2])
+            continue
+        merged.append((a, b, p))
+    return merged
+
+
+def topic_text(ep: ExtractedPolicy) -> TopicText:
+    parts: list[str] = []
+    segments = []
+    pos = 0
+    for a, b, p in topic_scope(ep):
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        chunk = ep.text[a:b]
+        parts.append(chunk)
+        sec = _deepest(ep, a)
+        heading = (sec.heading if sec else None) or p.heading
+        page = page_at(ep, a) if p.page_start is None or a != p.start else p.page_start
+        segments.append(Segment(pos, pos + len(chunk), a, heading, page, p.drugs))
+        pos += len(chunk)
+    return TopicText("".join(parts), tuple(segments))
+
+
+def squash(text: str) -> str:
+    """Whitespace- and case-insensitive form: formatting never counts as wording."""
+    return " ".join(text.split()).lower()
+
+
+def units(text: str) -> Counter[str]:
+    """Sentences / lines as a multiset: equal multisets mean paragraphs only moved."""
+    parts = re.split(r"(?<=[.;:])\s+|\n+", text)
+    return Counter(s for s in (squash(p) for p in parts) if s)
+
+
+_SPECIFIC = {"trd", "mdsi", "bipolar_depression"}
+
+
+def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[CoverageFact]]:
+    """Facts keyed by (drug, indication, field), outside the revision history and informational sections.
+
+    A sentence about "major depressive disorder with acute suicidal ideation" names both ``depression``
+    and ``mdsi``; the generic fact is dropped when the same sentence gave a specific one, so a single
+    edit yields a single bullet.
+    """
+    spans = _excluded(ep)
+    specific = {(f.drug, f.field, f.start) for f in ep.facts if f.indication in _SPECIFIC}
+    out: dict[tuple[str, str, str], list[CoverageFact]] = {}
+    for f in ep.facts:
+        if _inside(f.start, spans):
+            continue
+        if f.indication == "depression" and (f.drug, f.field, f.start) in specific:
+            continue
+        out.setdefault((f.drug, f.indication, f.field), []).append(f)
+    return out
+
+
+#: ICD-10-CM codes with a decimal part ("F42.2"): code tables list diagnoses far beyond the extractors'
+#: depression codes, and a diagnosis added to a ketamine code table is a real codes change.
+_ICD10 = re.compile(r"\b[A-TV-Z]\d{2}\.[0-9A-Z]{1,4}\b")
+
+
+def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
+    """Billing codes named in the topic scope, each with the first passage naming it."""
+    out: dict[str, Passage] = {}
+    for p in topic_passages(ep):
+        for code in p.codes:
+            out.setdefault(code, p)
+    for a, b, p in topic_scope(ep):
+        for code in _ICD10.findall(ep.text, a, b):
+            out.setdefault(code, p)
+    if ep.metadata.title and drugs_named(ep.metadata.title):
+        for sec, p in code_sections(ep):
+            for code in _ANY_CODE.findall(ep.text, sec.start, sec.end):
+                out.setdefault(code, p)
+    return out
+
+
+_CODE_HEADING = re.compile(r"\bcod(?:e|es|ing)\b", re.I)
+_ANY_CODE = re.compile(r"\b(?:[A-V]\d{4}|\d{5}|[A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
+
+
+def code_sections(ep: ExtractedPolicy) -> list[tuple]:
+    """Code-table sections holding a topic passage.
+
+    In a policy about the drugs (its title names one) every row of such a table is about the drugs,
+    even the rows that only say "96366 | each additional hour"; the extractors keep only the rows that
+    name a drug, so the differ reads the whole table for codes (never for wording).
+    """
+    out = []
+    seen = set()
+    for p in topic_passages(ep):
+        sec = _deepest(ep, p.start)
+        if sec is not None and _CODE_HEADING.search(sec.heading or "") and sec.start not in seen:
+            seen.add(sec.start)
+            out.append((sec, p))
+    return out
+
+
+def find_code(ep: ExtractedPolicy, code: str, passage: Passage | None) -> dict | None:
+    """Evidence span of ``code`` (inside its passage when we know it)."""
+    lo, hi = (passage.start, passage.end) if passage else (0, len(ep.text))
+    m = re.compile(rf"\b{re.escape(code)}\b").search(ep.text, lo, hi) or re.compile(
+        rf"\b{re.escape(code)}\b"
+    ).search(ep.text)
+    if not m:
+        return None
+    return span(ep, m.start(), m.end(), passage.page_start if passage else None)
+
+
+def date_forms(d: dt.date) -> list[str]:
+    return [
+        d.isoformat(),
+        f"{d.month:02d}/{d.day:02d}/{d.year}",
+        f"{d.month}/{d.day}/{d.year}",
+        f"{d.strftime('%B')} {d.day}, {d.year}",
+        f"{d.strftime('%B')} {d.day:02d}, {d.year}",
+        f"{d.strftime('%b')}. {d.day}, {d.year}",
+        f"{d.strftime('%B')} {d.year}",
+    ]
+
+
+def find_date(ep: ExtractedPolicy, d: dt.date | None) -> dict | None:
+    """Evidence span of the first place the text prints ``d``, outside the revision history."""
+    if d is None:
+        return None
+    spans = revision_spans(ep)
+    best = None
+    low = ep.text.lower()
+    for form in date_forms(d):
+        i = low.find(form.lower())
+        while i != -1 and _inside(i, spans):
+            i = low.find(form.lower(), i + 1)
+        if i != -1 and (best is None or i < best[0]):
+            best = (i, i + len(form))
+    return span(ep, *best) if best else None
+
+
+def page_at(ep: ExtractedPolicy, pos: int) -> int | None:
+    """The page of a document offset, from the innermost section holding it."""
+    found = None
+    for s in ep.sections:
+        if s.start <= pos < s.end and s.page_start is not None:
+            if found is None or s.start >= found.start:
+                found = s
+    return found.page_start if found else None
+
+
+def span(ep: ExtractedPolicy, start: int, end: int, page: int | None = None) -> dict:
+    """An evidence dict (the caller adds ``version_id``)."""
+    return {
+        "start": start,
+        "end": end,
+        "page": page if page is not None else page_at(ep, start),
+        "text": ep.text[start:end],
+    }
+
+
+def fact_span(f: CoverageFact) -> dict:
+    return {"start": f.start, "end": f.end, "page": f.page, "text": f.sentence}
+
+
+def without_noise(ep: ExtractedPolicy) -> str:
+    """The text minus revision history, dates, years, page numbers and policy numbers.
+
+    Equal results for two versions mean that only dates (or printed-on stamps, footer years) moved.
+    """
+    text = ep.text
+    for a, b in sorted(revision_spans(ep), reverse=True):
+        text = text[:a] + text[b:]
+    text = _DATEISH.sub(" ", text)
+    text = _PAGE_NO.sub(" ", text)
+    if ep.metadata.policy_number:
+        text = text.replace(ep.metadata.policy_number, " ")
+    return squash(text)
+
+
+def strip_number(text: str, number: str | None) -> str:
+    return squash(text.replace(number, " ")) if number else text
+
+
+def new_entries(old: ExtractedPolicy, new: ExtractedPolicy) -> list[RevisionEntry]:
+    """Revision-history rows present in ``new`` but not in ``old``."""
+    seen = {(e.date, squash(e.text)) for e in old.revision_history}
+    return [e for e in new.revision_history if (e.date, squash(e.text)) not in seen]
+
+
+def entry_note(entries: list[RevisionEntry]) -> str | None:
+    if not entries:
+        return None
+    return "; ".join(f"{e.date.isoformat()}: {e.text}" if e.date else e.text for e in entries)
+
+
+def find_word(ep: ExtractedPolicy, word: str) -> dict | None:
+    m = re.search(rf"\b{re.escape(word)}\b", ep.text, re.I)
+    return span(ep, m.start(), m.end()) if m else None
+
+
+def find_text(ep: ExtractedPolicy, needle: str) -> dict | None:
+    i = ep.text.find(needle)
+    return span(ep, i, i + len(needle)) if i != -1 else None
+
+
+def section_at(ep: ExtractedPolicy, pos: int):
+    """The innermost section holding a document offset (None before the first heading)."""
+    return _deepest(ep, pos)
+
+
+def only_dates(text: str) -> bool:
+    """True when ``text`` holds nothing but dates, years and punctuation."""
+    return not re.search(r"\w", _DATEISH.sub(" ", text).replace("effective", ""))

@@ -1,0 +1,127 @@
+"""Wording bullets: the changed stretches of topic text that no fact, code or date bullet explains.
+
+diff-match-patch ops are grouped into hunks (runs of deletions and insertions, joined across equal
+stretches shorter than two words); each hunk becomes a bullet with its before/after evidence, unless a
+fact bullet already covers it, it only renumbers a list, or ``differ.infer`` can read a fact out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from differ import labels as L
+from differ import topic as T
+from differ.infer import bullet as _bullet
+from differ.infer import infer
+from differ.words import DELETE, EQUAL, INSERT
+from extractors.model import ExtractedPolicy
+
+MAX_WORDING_BULLETS = 6
+
+
+@dataclass
+class _Hunk:
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+    deleted: str = ""
+    inserted: str = ""
+
+
+def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
+    """Runs of deletions/insertions, joined across equal stretches of fewer than two words."""
+    hunks: list[_Hunk] = []
+    op_pos = np_pos = 0
+    current: _Hunk | None = None
+    for op, text in ops:
+        if op == EQUAL:
+            if current is not None and len(re.findall(r"\w+", text)) >= 2:
+                hunks.append(current)
+                current = None
+            elif current is not None:
+                current.deleted += text
+                current.inserted += text
+                current.old_end += len(text)
+                current.new_end += len(text)
+            op_pos += len(text)
+            np_pos += len(text)
+            continue
+        if current is None:
+            current = _Hunk(op_pos, op_pos, np_pos, np_pos)
+        if op == DELETE:
+            current.deleted += text
+            op_pos += len(text)
+            current.old_end = op_pos
+        elif op == INSERT:
+            current.inserted += text
+            np_pos += len(text)
+            current.new_end = np_pos
+    if current is not None:
+        hunks.append(current)
+    return [h for h in hunks if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)]
+
+
+def _renumbered(h: _Hunk, new: ExtractedPolicy, ln) -> bool:
+    """A list renumbered after an item moved ("3." → "2." at the start of a line) is not wording."""
+    if not ln or not re.fullmatch(r"\d+", h.deleted.strip()) or not re.fullmatch(r"\d+", h.inserted.strip()):
+        return False
+    return (ln[0] == 0 or new.text[ln[0] - 1] == "\n") and new.text[ln[1]:ln[1] + 1] in (".", ")")
+
+
+def _overlaps(ev: dict | None, loc) -> bool:
+    return bool(ev and loc and ev["start"] < max(loc[1], loc[0] + 1) and loc[0] < ev["end"])
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes,
+                    dates_moved: bool = False) -> list[dict]:
+    """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
+    out = []
+    for h in _hunks(ops):
+        lo = old_t.locate(h.old_start, h.old_end)
+        ln = new_t.locate(h.new_start, h.new_end)
+        if any(_overlaps(b["evidence"]["old"], lo) or _overlaps(b["evidence"]["new"], ln) for b in explained):
+            continue
+        if moved_codes and any(c in h.deleted + h.inserted for c in moved_codes):
+            continue
+        seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
+        drugs = T.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
+        drug = drugs[0] if len(drugs) == 1 else None
+        if _renumbered(h, new, ln) or (dates_moved and T.only_dates(h.deleted + " " + h.inserted)):
+            continue  # a renumbered list, or a date the date bullets already report
+        inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
+        if inferred:
+            out.extend(inferred)
+            continue
+        sec = T.section_at(new, ln[0]) if ln else T.section_at(old, lo[0]) if lo else None
+        heading = sec.heading if sec else seg.heading if seg else None
+        where = f" ({heading})" if heading else ""
+        head = L.drug_label(drug) if drug else "Wording"
+        deleted, inserted = T.squash(h.deleted) and _short(h.deleted), T.squash(h.inserted) and _short(h.inserted)
+        if deleted and inserted:
+            what = f"“{deleted}” → “{inserted}”"
+        elif inserted:
+            what = f"added “{inserted}”"
+        else:
+            what = f"removed “{deleted}”"
+        out.append(
+            _bullet(
+                f"{head}{where}: {what}", "wording", drug, None, deleted or None, inserted or None,
+                # a pure insertion (deletion) still points at where it happened in the other version
+                T.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
+                T.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
+            )
+        )
+    facts = [b for b in out if b["field"] != "wording"]
+    wording = [b for b in out if b["field"] == "wording"]
+    if len(wording) > MAX_WORDING_BULLETS:
+        rest = len(wording) - MAX_WORDING_BULLETS
+        wording = wording[:MAX_WORDING_BULLETS]
+        wording.append(_bullet(f"… and {rest} more wording changes (see the diff)", "wording"))
+    return facts + wording

@@ -1,0 +1,61 @@
+"""Sniff what the bytes really are; servers mislabel policies (PDFs as text/html, error pages as PDFs).
+
+The declared media type is only a tie-breaker for text that could be either HTML or plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import EmptyDocument, UnsupportedMediaType
+
+PDF = "application/pdf"
+HTML = "text/html"
+
+_MAGIC = (
+    (b"PK\x03\x04", "application/zip (or an Office document)"),
+    (b"\x89PNG", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"\xd0\xcf\x11\xe0", "application/msword (OLE)"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"{\\rtf", "application/rtf"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|main|article|section)\b", re.I | re.S)
+
+
+def sniff(data: bytes, declared: str | None = None) -> str:
+    """Return ``application/pdf`` or ``text/html`` or raise a typed error."""
+    if not data or not data.strip():
+        raise EmptyDocument("document is empty (0 bytes of content)")
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return PDF
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise UnsupportedMediaType(f"document is {kind}, declared as {declared or 'unknown'}")
+    body = data.lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(body[:4096]) or re.search(rb"<html\b|<body\b", body[:8192], re.I):
+        if _binary(body[:4096]):
+            raise UnsupportedMediaType(f"binary data that starts like HTML (declared {declared or 'unknown'})")
+        return HTML
+    if _binary(head):
+        raise UnsupportedMediaType(f"binary data of unknown type (declared {declared or 'unknown'})")
+    if declared and "html" in declared.lower():
+        return HTML
+    raise UnsupportedMediaType(f"text that is neither HTML nor PDF (declared {declared or 'unknown'})")
+
+
+def _binary(chunk: bytes) -> bool:
+    if b"\x00" in chunk:
+        return True
+    try:
+        chunk.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.start > len(chunk) - 4:  # a multi-byte character cut by the slice
+            return False
+    controls = sum(1 for b in chunk if b < 9 or 13 < b < 32)
+    return controls > len(chunk) * 0.05

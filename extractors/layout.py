@@ -1,0 +1,168 @@
+"""PDF lines → blocks: running headers, page noise, headings, paragraphs re-joined across wraps and pages.
+
+Both PDF readers (the cheap content-stream scan in ``pdfscan`` and pdfplumber in ``pdf``) emit the same
+``Line`` records — baseline, x, font size, boldness — so one set of layout rules turns either into
+blocks. That is what lets the fast path mix cheap pages with pdfplumber pages and still produce the
+same passages as the all-pdfplumber path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import normalize as N
+from .sections import Block
+from .terms import SECTION_VOCABULARY
+
+_VOCAB = set(SECTION_VOCABULARY)
+
+
+@dataclass
+class Line:
+    page: int
+    text: str
+    baseline: float  # PDF user space, y grows upwards
+    x: float
+    size: float
+    bold: bool
+    row: bool = False  # a table row, cells joined with " | "
+
+
+def _is_vocab(text: str) -> bool:
+    return text.lower().rstrip(":").strip() in _VOCAB
+
+
+def _body_size(lines: list[Line]) -> float:
+    weights: Counter[float] = Counter()
+    for ln in lines:
+        weights[ln.size] += len(ln.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
+    """Footers and headers are set in small type at the page edges; on a one-page document this is the
+    only way to tell them from the policy's own words."""
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    drop: set[int] = set()
+    for page in by_page.values():
+        body_lines = [ln for ln in page if ln.size > body * 0.85]
+        if not body_lines:
+            continue
+        top, bottom = max(ln.baseline for ln in body_lines), min(ln.baseline for ln in body_lines)
+        for ln in page:
+            if ln.size <= body * 0.85 and not ln.row and (ln.baseline > top or ln.baseline < bottom):
+                drop.add(id(ln))
+    return [ln for ln in lines if id(ln) not in drop]
+
+
+def running_shapes(pages: list[list[Line]]) -> set[str]:
+    """Masked running header/footer lines. Lines set larger than the body text are never running: a
+    numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture."""
+    body = _body_size([ln for page in pages for ln in page])
+    return N.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
+
+
+def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
+    """Turn the lines of every page (reading order) into blocks."""
+    running = running_shapes(pages)
+    lines: list[Line] = []
+    for page in pages:
+        edge = N.EDGE
+        for k, ln in enumerate(page):
+            if running and (k < edge or k >= len(page) - edge) and N.mask(ln.text) in running:
+                continue
+            text = N.clean(ln.text)
+            if not ln.row:
+                text = N.strip_noise(text)
+            if text:
+                ln.text = text
+                lines.append(ln)
+    if not lines:
+        return []
+    body = _body_size(lines)
+    lines = _drop_small_print(lines, body)
+    title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
+    is_title = title_size >= body + 3
+
+    def heading_kind(ln: Line) -> str | None:
+        if ln.row or len(ln.text) > 150:
+            return None
+        if is_title and ln.page == 0 and ln.size == title_size:
+            return "title"
+        if N.bullet(ln.text)[0] or N.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
+            return None
+        if ln.size >= body + 1 or (ln.bold and re.search(r"[A-Za-z]", ln.text)) or _is_vocab(ln.text):
+            return "heading"
+        return None
+
+    kinds = [heading_kind(ln) for ln in lines]
+    body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
+    full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
+    sizes = sorted({ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
+                   reverse=True)
+    level_of = {s: i + 1 for i, s in enumerate(sizes)}
+
+    def level(ln: Line) -> int:
+        if ln.size in level_of:
+            return level_of[ln.size]
+        if _is_vocab(ln.text) and not ln.bold:
+            return 1
+        return len(sizes) + 1
+
+    blocks: list[Block] = []
+    cur: list[str] = []
+    cur_block: Block | None = None
+    prev: Line | None = None
+    cur_x = 0.0
+
+    def flush() -> None:
+        nonlocal cur, cur_block
+        if cur_block is not None and cur:
+            cur_block.text = N.join_lines(cur)
+            blocks.append(cur_block)
+        cur, cur_block = [], None
+
+    for ln, kind in zip(lines, kinds, strict=True):
+        if kind in ("title", "heading"):
+            lvl = 0 if kind == "title" else level(ln)
+            same = (cur_block is not None and cur_block.kind == kind and cur_block.level == lvl
+                    and prev is not None and prev.page == ln.page and prev.size == ln.size
+                    and prev.baseline - ln.baseline <= ln.size * 1.45)
+            if not same:
+                flush()
+                cur_block = Block(kind, "", level=lvl, page=ln.page)
+            cur.append(ln.text)
+            cur_block.page_last = ln.page
+            prev = ln
+            continue
+        if ln.row:
+            flush()
+            blocks.append(Block("row", ln.text, page=ln.page))
+            prev = ln
+            continue
+        is_item, text = N.bullet(ln.text)
+        is_item = is_item or bool(N.NUMBERED.match(text))
+        new = cur_block is None or cur_block.kind not in ("para", "item") or is_item
+        if not new and prev is not None:
+            if prev.page == ln.page:
+                new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                    new = True
+            else:  # across a page break: continue unless the last line closed a sentence and was short
+                wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
+                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                    new = new or not ln.text[:1].islower()
+        if new:
+            flush()
+            cur_block = Block("item" if is_item else "para", "", page=ln.page)
+            cur_x = ln.x
+        cur.append(text)
+        cur_block.page_last = ln.page
+        prev = ln
+    flush()
+    return blocks

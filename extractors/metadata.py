@@ -1,0 +1,184 @@
+"""Policy metadata read from the normalized text: number, title, dates, line of business, state, history.
+
+Labels are tried before bare patterns because policies quote other policies' numbers ("see 5.01.16")
+and dates ("FDA approval March 2019"); a labelled value ("Effective Date: …") is what the payer asserts
+about this document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateutil import parser as dateparser
+
+from .model import PolicyMetadata, RevisionEntry, Section
+from .normalize import DATE_PATTERN
+from .sections import Block
+from .terms import REVISION_HEADINGS, STATES
+
+_DATE_RE = re.compile(DATE_PATTERN, re.I)
+_D = rf"({DATE_PATTERN})"
+
+
+def parse_date(s: str) -> dt.date | None:
+    try:
+        return dateparser.parse(s, default=dt.datetime(2000, 1, 1), fuzzy=False).date()
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _labelled(text: str, labels: str) -> dt.date | None:
+    m = re.search(rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{_D}", text, re.I | re.M)
+    return parse_date(m.group(1)) if m else None
+
+
+_NUMBER_PATTERNS = (
+    re.compile(r"\b((?:CS[A-Z]{2})?20\d{2}[A-Z]\d{4}[A-Z])\b"),  # UnitedHealthcare
+    re.compile(r"\b(A5\d{4}|L3\d{4})\b"),  # Medicare articles / LCDs
+    re.compile(r"\b(IP\s?\d{3,4})\b"),  # Cigna
+    re.compile(r"\bCPB\s*(?:#|No\.?|Number)?\s*(\d{4})\b", re.I),  # Aetna
+    re.compile(r"\b(\d\.\d{2}\.\d{2,3})\b"),  # BCBSA-style numbering
+)
+_NUMBER_LABEL = re.compile(
+    r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
+    r"reference)?\s*(?:number|no\.|#|id)\s*[:#|]?\s*((?:IP\s?)?[A-Z]{0,5}-?[0-9][A-Z0-9.\-]{2,20})\b"
+    r"|^policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b",
+    re.I,
+)
+
+
+def policy_number(head: str, url: str | None) -> str | None:
+    for pattern in _NUMBER_PATTERNS[:3]:
+        m = pattern.search(head)
+        if m:
+            return re.sub(r"\s+", " ", m.group(1))
+    lines = head.split("\n")
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"(?i)[\w ]*(?:number|no\.|#|id)\s*:?", line.strip()) and i + 1 < len(lines):
+            line = f"{line} {lines[i + 1]}"  # a label and its value in separate cells (<dt>/<dd>)
+        m = _NUMBER_LABEL.search(line)
+        value = m and (m.group(1) or m.group(2))
+        if value and re.search(r"\d", value) and not _DATE_RE.match(value):
+            return value.rstrip(".")
+    for pattern in _NUMBER_PATTERNS[3:]:
+        m = pattern.search(head)
+        if m:
+            return m.group(1)
+    if url:
+        m = re.search(r"/(\d{4})\.html?$|articleid=(\d+)|/([A-Z]{2,}-?\d[\w.]*?)(?:-\d{3})?\.html?$", url, re.I)
+        if m:
+            return next(g for g in m.groups() if g)
+    return None
+
+
+def _line_of_business(head: str, url: str | None) -> str | None:
+    low = head.lower() + " " + (url or "").lower()
+    if re.search(r"community plan|medicaid|masshealth|tmhp|\bchip\b|medi-cal", low):
+        return "medicaid"
+    if re.search(r"tricare|federal employee|\bfep\b", low):
+        return "federal"
+    if re.search(r"medicare", low):
+        return "medicare"
+    if re.search(r"commercial", low):
+        return "commercial"
+    return None
+
+
+_STATE_NAMES = "|".join(sorted(STATES, key=len, reverse=True))
+
+
+def _state(head: str, number: str | None, url: str | None) -> str | None:
+    if number and re.match(r"CS[A-Z]{2}\d", number):
+        return number[2:4]
+    for pattern in (
+        rf"applies to (?:the state of |members in )?({_STATE_NAMES})\b",
+        rf"\b({_STATE_NAMES}) (?:Medicaid|Community Plan|Health Care Programs)",
+        rf"Community Plan of ({_STATE_NAMES})",
+        rf"Blue ?Cross[^\n]{{0,40}}? of ({_STATE_NAMES})\b",
+        r"\b(MassHealth)\b",
+    ):
+        m = re.search(pattern, head)
+        if m:
+            return "MA" if m.group(1) == "MassHealth" else STATES[m.group(1)]
+    if url and "tmhp.com" in url:
+        return "TX"
+    return None
+
+
+def _status(text: str) -> str | None:
+    low = text.lower()
+    for word, status in (("version was replaced", "replaced"), ("superseded", "superseded"),
+                         ("retired", "retired"), ("archived", "archived")):
+        if word in low:
+            return status
+    return None
+
+
+def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | None = None,
+                  status_text: str = "", context: str = "") -> PolicyMetadata:
+    """``status_text``: banners that say whether this version is current; ``context``: text around the
+    policy (running headers, the HTML <title>) that names the plan, state or line of business."""
+    head = "\n".join(b.text for b in blocks[:40])
+    number = policy_number(head, url) or policy_number(context, None)
+    effective = (_labelled(head, r"revision effective")
+                 or _labelled(head, r"(?<!original )(?<!ending )effective|date effective")
+                 or _labelled(head, r"original effective"))
+    published = _labelled(
+        head, r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
+        r"posted|date of last review|issued|release",
+    ) or _labelled(head, r"original effective")
+    next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review")
+    if published is None:
+        dates = [e.date for e in revision_history(blocks, _sections_of(blocks)) if e.date]
+        published = max(dates) if dates else None
+    if effective is None:
+        m = _DATE_RE.search(head)
+        effective = parse_date(m.group(0)) if m else None
+    number_lob = _line_of_business(f"{title or ''}\n{head}\n{context}", url)
+    return PolicyMetadata(
+        policy_number=number,
+        title=title,
+        published=published,
+        effective=effective,
+        next_review=next_review,
+        line_of_business=number_lob,
+        state=_state(f"{title or ''}\n{head}\n{context}", number, url),
+        status=_status(status_text),
+    )
+
+
+def _sections_of(blocks: list[Block]) -> tuple[Section, ...]:
+    from .sections import build_sections
+
+    return build_sections(blocks, blocks[-1].end) if blocks else ()
+
+
+def revision_history(blocks: list[Block], sections: tuple[Section, ...]) -> tuple[RevisionEntry, ...]:
+    """Rows of the revision-history section: a date and what the payer says changed."""
+    spans = [(s.start, s.end) for s in sections if REVISION_HEADINGS.match(s.heading.strip().rstrip(":"))]
+    entries: list[RevisionEntry] = []
+    for start, end in spans:
+        for b in blocks:
+            if not (start <= b.start and b.end <= end) or b.kind in ("heading", "title"):
+                continue
+            cells = [c.strip() for c in b.text.split(" | ")] if b.kind == "row" else [b.text]
+            date = None
+            rest = []
+            for cell in cells:
+                m = _DATE_RE.match(cell.lstrip("- ")) if date is None else None
+                if m:
+                    date = parse_date(m.group(0))
+                    tail = cell.lstrip("- ")[m.end():].strip(" :-|")
+                    if tail:
+                        rest.append(tail)
+                elif cell:
+                    rest.append(cell)
+            body = " | ".join(rest)
+            if date is not None:
+                entries.append(RevisionEntry(date=date, text=body))
+            elif entries and body and not re.fullmatch(r"(?i)(date|summary of changes|action|type of revision"
+                                                      r"|[ |]|description)+", body):
+                last = entries[-1]
+                entries[-1] = RevisionEntry(date=last.date, text=f"{last.text} {body}".strip())
+    return tuple(entries)

@@ -1,0 +1,138 @@
+"""Pure text normalization: make formatting noise vanish before anything is compared.
+
+The differ announces every difference in ``ExtractedPolicy.text``; a PDF that is merely re-exported,
+re-wrapped or re-printed must therefore produce the same string. Everything here works on lines or
+blocks of text and knows nothing about PDF or HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u00ad": "",  # soft hyphen: only a line-break hint
+        "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2060": "",
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2264": "<=", "\u2265": ">=",
+    }
+)
+_WS = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _WS.sub(" ", text).strip()
+
+
+_BULLET = re.compile(r"^(?:[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*\-\u2013\u2014>§]|\u27a2)\s+")
+
+
+def bullet(line: str) -> tuple[bool, str]:
+    """Split a leading bullet glyph off; every glyph becomes ``- `` (numbered items keep their number)."""
+    m = _BULLET.match(line)
+    if m and line[m.end():]:
+        return True, "- " + line[m.end():]
+    return False, line
+
+
+NUMBERED = re.compile(r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-hj-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+\S")
+
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE_PATTERN = (
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|\d{{1,2}}/\d{{4}})"
+)
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_PRINTED = re.compile(
+    rf"\b(?:printed|generated|downloaded|retrieved|accessed|created|exported|viewed|print date|report date)"
+    rf"(?:\s+(?:on|at|from))?\s*:?\s*{DATE_PATTERN}{_TIME}",
+    re.I,
+)
+_PAGE_OF = re.compile(r"\bpage\s+\d+\s*(?:of|/)\s*\d+\b|\bpage\s*:?\s*\d+\b|^\s*-?\s*\d{1,4}\s*-?\s*$|^\s*\d+\s*/\s*\d+\s*$", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b).{0,160}?(?:\d{4}|inc\.?|llc|rights reserved)|\ball rights reserved\b"
+    r"|\bproprietary information of\b|\bconfidential and proprietary\b",
+    re.I,
+)
+
+
+_MAYBE_NOISE = re.compile(r"\d|©|\(c\)|copyright|rights reserved|proprietary", re.I)
+
+
+def strip_noise(line: str) -> str:
+    """Remove page numbers, printed-on stamps and copyright/proprietary boilerplate from one line.
+
+    Copyright and proprietary lines go entirely: their year changes every January without the policy
+    changing. Page markers and printed-on stamps are cut out of the line, keeping what else it says.
+    """
+    if not _MAYBE_NOISE.search(line):
+        return line
+    if _COPYRIGHT.search(line):
+        return ""
+    line = _PRINTED.sub(" ", line)
+    line = _PAGE_OF.sub(" ", line)
+    return _WS.sub(" ", line).strip(" |")
+
+
+@functools.lru_cache(maxsize=4096)
+def mask(line: str) -> str:
+    """The shape of a running header/footer line: digits masked, so "Page 3" and "Page 4" are one line."""
+    return re.sub(r"\d+", "#", clean(line).lower())
+
+
+EDGE = 5
+
+
+def running_lines(pages: Sequence[Sequence[str]], edge: int = EDGE) -> set[str]:
+    """Masked lines that recur among the first/last ``edge`` lines of most pages: headers and footers.
+
+    Needs two pages; a line must be on every page of a document of up to three pages and on half the
+    pages of a longer one. Single-page documents rely on the pattern-based ``strip_noise`` only.
+    """
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        seen = {mask(line) for line in list(lines[:edge]) + list(lines[-edge:]) if line.strip()}
+        counts.update(seen)
+    threshold = len(pages) if len(pages) <= 3 else max(3, (len(pages) + 1) // 2)
+    return {m for m, n in counts.items() if n >= threshold and m.strip("# ")}
+
+
+_HYPHEN_KEEP = {
+    "treatment", "non", "self", "well", "long", "short", "first", "second", "third", "multi", "co", "post",
+    "pre", "anti", "evidence", "placebo", "double", "open", "follow", "real", "re", "semi", "sub", "all",
+    "in", "out", "over", "under", "end", "high", "low", "dose", "fda", "rems",
+}
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Re-join the wrapped lines of one paragraph: a hyphen at a line end is a break, not a dash,
+    unless the word before it is a common compound head ("treatment-resistant")."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        m = re.search(r"([A-Za-z]+)-$", out)
+        if m and line[:1].islower():
+            if m.group(1).lower() in _HYPHEN_KEEP:
+                out += line
+            else:
+                out = out[:-1] + line
+        else:
+            out += " " + line
+    return _WS.sub(" ", out).strip()

@@ -1,0 +1,178 @@
+"""PDF bytes → blocks, with pdfplumber doing the careful work only where it matters.
+
+The fast path (default):
+
+1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
+   (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
+2. pages naming a topic term (outside running headers) and the first page (metadata) are marked too;
+3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
+   passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
+   no passage touches a cheap page (usually one round).
+
+Because cheap lines are only ever produced when they equal what pdfplumber would read, and every
+passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
+by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
+the cheap pass refuses anyway.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from .layout import Line, lines_to_blocks, running_shapes
+from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
+from .normalize import clean, mask
+from .pdfscan import is_bold, scan_page
+from .sections import Block
+from .terms import SCAN_NEEDLES
+
+MAX_PAGES = 1500
+
+
+class PdfRead:
+    """What ``read_pdf`` hands back: blocks plus how they were obtained (for the benchmark)."""
+
+    def __init__(self, pages: int, plumbed: set[int]):
+        self.pages = pages
+        self.plumbed = plumbed
+        self.blocks: list[Block] = []
+        #: running header/footer text: not policy text, but it names the plan and line of business
+        self.furniture = ""
+
+
+def _open(data: bytes) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+
+    if b"%%EOF" not in data[-4096:]:
+        raise CorruptDocument("PDF is truncated: no %%EOF marker at the end of the file")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        # pdfminer's page objects, without pdfplumber's per-page set-up for pages we never lay out
+        return pdf, list(PDFPage.create_pages(pdf.doc))
+    except Exception as exc:  # pdfminer raises a zoo of exception types
+        inner = exc.__cause__ or exc.__context__ or exc
+        names = {type(exc).__name__, type(inner).__name__}
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or names & {
+            "PDFPasswordIncorrect", "PDFEncryptionError"
+        } or "password" in str(exc).lower():
+            raise EncryptedDocument("PDF is encrypted with a password") from exc
+        raise CorruptDocument(f"PDF cannot be parsed: {type(inner).__name__}: {inner}") from exc
+
+
+def plumb_page(page: Any, index: int) -> list[Line]:
+    """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def in_table(c: dict[str, Any]) -> bool:
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    rows: dict[float, list[dict[str, Any]]] = {}
+    for c in page.chars:
+        if boxes and in_table(c):
+            continue
+        rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+    lines: list[Line] = []
+    for y, chars in rows.items():
+        chars.sort(key=lambda c: c["matrix"][4])
+        out: list[str] = []
+        prev = None
+        for c in chars:
+            if prev is not None and c["text"] != " " and prev["text"] != " ":
+                if c["matrix"][4] - prev["x1"] > 0.15 * c["size"]:
+                    out.append(" ")
+            out.append(c["text"])
+            prev = c
+        text = "".join(out)
+        if not text.strip():
+            continue
+        ink = [c for c in chars if c["text"].strip()]
+        lines.append(Line(page=index, text=text, baseline=y, x=ink[0]["matrix"][4],
+                          size=max(round(c["size"], 2) for c in chars),
+                          bold=all(is_bold(c["fontname"]) for c in ink)))
+    for t in tables:
+        for row, cells in zip(t.rows, t.extract(), strict=False):
+            text = " | ".join(clean(cell or "") for cell in cells)
+            if text.strip(" |"):
+                size = max((round(c["size"], 2) for c in page.chars
+                            if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= row.bbox[3]), default=10.0)
+                lines.append(Line(page=index, text=text, baseline=round(page.height - row.bbox[1], 1),
+                                  x=row.bbox[0], size=size, bold=False, row=True))
+    lines.sort(key=lambda ln: (-ln.baseline, ln.x))
+    return lines
+
+
+def read_pdf(
+    data: bytes,
+    *,
+    full: bool = False,
+    check: Callable[[], None] = lambda: None,
+    max_pages: int = MAX_PAGES,
+    passage_pages: Callable[[list[Block]], set[int]] | None = None,
+) -> PdfRead:
+    """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
+    ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle)."""
+    from pdfplumber.page import Page
+
+    pdf, page_objs = _open(data)
+    try:
+        n = len(page_objs)
+        if n == 0:
+            raise EmptyDocument("PDF has no pages")
+        if n > max_pages:
+            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
+        cheap: dict[int, list[Line]] = {}
+        plumbed: dict[int, list[Line]] = {}
+        wanted: set[int] = set(range(n)) if full else set()
+        if not full:
+            for i, page_obj in enumerate(page_objs):
+                check()
+                try:
+                    cheap[i] = scan_page(page_obj, i)
+                except Exception:  # Unreadable, or a stream the cheap pass chokes on: pdfplumber decides
+                    wanted.add(i)
+            running = running_shapes([cheap[i] for i in sorted(cheap)])
+            for i, lines in cheap.items():
+                flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)
+                flat_b = flat.lower().replace(" ", "").encode("utf-8", "replace")
+                if any(needle in flat_b for needle in SCAN_NEEDLES):
+                    wanted.add(i)
+        for _ in range(n + 1):
+            for i in sorted(wanted - plumbed.keys()):
+                check()
+                page = Page(pdf, page_objs[i], page_number=i + 1)
+                try:
+                    plumbed[i] = plumb_page(page, i)
+                except Exception as exc:
+                    raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
+                finally:
+                    page.close()
+            pages = [plumbed[i] if i in plumbed else cheap[i] for i in range(n)]
+            pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
+            blocks = lines_to_blocks(pages)
+            if full or passage_pages is None or not wanted:
+                break  # no page names a topic term: there can be no passage to close over
+            more = passage_pages(blocks) - plumbed.keys()
+            if not more:
+                break
+            wanted |= more
+        if not blocks:
+            raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
+        result = PdfRead(n, set(plumbed))
+        result.blocks = blocks
+        shapes = running_shapes(pages)
+        seen: dict[str, str] = {}
+        for page in pages:
+            for ln in page:
+                if mask(ln.text) in shapes:
+                    seen.setdefault(mask(ln.text), clean(ln.text))
+        result.furniture = " ".join(seen.values())
+        return result
+    finally:
+        pdf.close()
+

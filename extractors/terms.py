@@ -1,0 +1,144 @@
+"""Vocabulary shared by every stage: topic terms, billing codes, indications, section headings.
+
+Kept in one place so that the cheap PDF pre-scan, passage selection and fact extraction agree on what
+"mentions ketamine" means; if they disagreed, the fast PDF path could skip a page that the full path
+would have turned into a passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words that put a block on topic. ``esketamine`` must be tested before ``ketamine``.
+ESKETAMINE_RE = re.compile(r"\b(?:es-?ketamine|spravato)\b", re.I)
+KETAMINE_RE = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
+#: Codes that name esketamine by themselves.
+DRUG_CODES = {"S0013": "esketamine", "J0013": "esketamine", "G2082": "esketamine", "G2083": "esketamine"}
+#: J3490 (unclassified drug) is everywhere; it only counts next to a drug name.
+CONTEXT_CODES = ("J3490",)
+CODE_RE = re.compile(r"\b(S0013|J0013|G2082|G2083|J3490|T1503|9636[5-8]|96372|F3[23]\.[0-9A-Z.]+|R45\.851)\b")
+TOPIC_CODE_RE = re.compile(r"\b(?:S0013|J0013|G2082|G2083)\b")
+
+#: Lower-cased, space-free needles for the cheap PDF pre-scan (robust to kerning splits).
+SCAN_NEEDLES = (b"ketamine", b"ketalar", b"spravato", b"s0013", b"j0013", b"g2082", b"g2083")
+
+
+def drugs_in(text: str) -> tuple[str, ...]:
+    """Drugs named in ``text`` by name or by a drug-specific code, in model.DRUGS order."""
+    found = set()
+    if ESKETAMINE_RE.search(text) or TOPIC_CODE_RE.search(text):
+        found.add("esketamine")
+    if KETAMINE_RE.search(text):
+        found.add("ketamine")
+    return tuple(d for d in ("ketamine", "esketamine") if d in found)
+
+
+def is_topic(text: str) -> bool:
+    """True when ``text`` names a drug (J3490 alone never does: it is the generic unlisted-drug code)."""
+    return bool(drugs_in(text))
+
+
+def codes_in(text: str) -> tuple[str, ...]:
+    return tuple(sorted(set(CODE_RE.findall(text))))
+
+
+#: Indication slugs and the phrases that name them. Order matters: the first, more specific patterns win
+#: for overlapping phrases ("treatment-resistant depression" is ``trd``, not ``depression``).
+INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (slug, re.compile(pattern, re.I))
+    for slug, pattern in (
+        ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
+        ("mdsi", r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
+                 r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b"),
+        ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
+        ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
+        ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
+        ("anxiety", r"anxiety"),
+        ("substance_use", r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse"),
+        ("crps", r"complex regional pain|\bCRPS\b|reflex sympathetic"),
+        ("neuropathic_pain", r"neuropathic pain|neuropathy"),
+        ("sickle_cell", r"sickle[- ]cell"),
+        ("post_concussion", r"concussion"),
+        ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
+        ("anesthesia", r"\ban(?:a)?esthesia\b|procedural sedation|general an(?:a)?esthetic"),
+        ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
+        ("other", r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"
+         r"|other (?:psychiatric|indications)|all other|not listed above"),
+    )
+)
+
+
+def indications_in(text: str) -> tuple[str, ...]:
+    """Indication slugs named in ``text``.
+
+    A generic slug (``depression``, ``chronic_pain``) is dropped when its only mentions are inside a more
+    specific phrase ("treatment-resistant depression", "neuropathic pain"), so that a TRD sentence does not
+    also produce a fact about depression in general.
+    """
+    found = [slug for slug, pattern in INDICATIONS if pattern.search(text)]
+    for generic, specifics in (("depression", ("trd", "mdsi", "bipolar_depression")),
+                               ("chronic_pain", ("neuropathic_pain", "crps"))):
+        if generic in found and any(s in found for s in specifics):
+            stripped = text
+            for s in specifics:
+                stripped = _PATTERNS[s].sub(" ", stripped)
+            if not _PATTERNS[generic].search(stripped):
+                found.remove(generic)
+    return tuple(found)
+
+
+_PATTERNS = dict(INDICATIONS)
+
+
+#: Headings the payers use, matched case-insensitively against a whole line. A line equal to one of
+#: these is a heading even when the PDF gives no font hint (some exports flatten every font).
+SECTION_VOCABULARY = (
+    # UnitedHealthcare
+    "instructions for use", "application", "coverage rationale", "applicable codes", "background",
+    "benefit considerations", "clinical evidence", "u.s. food and drug administration",
+    "u.s. food and drug administration (fda)",
+    "centers for medicare and medicaid services", "centers for medicare and medicaid services (cms)",
+    "references", "policy history/revision information", "initial therapy", "continuation of therapy",
+    "definitions",
+    # Cigna
+    "overview", "coverage policy", "conditions not covered", "revision details", "coding information",
+    "general background",
+    # Aetna / BCBS / others
+    "policy", "scope of policy", "related policies", "description", "policy/criteria", "criteria",
+    "reauthorization criteria", "procedure codes", "policy guidelines", "rationale", "coding",
+    "summary of evidence", "revision history", "policy history", "document history", "table of contents",
+    "article text", "article guidance", "cpt/hcpcs codes", "icd-10-cm codes that support medical necessity",
+    "bill type codes", "revenue codes", "coverage indications, limitations, and/or medical necessity",
+    "regulatory status", "summary", "exclusions", "limitations",
+)
+
+#: Sections that state coverage. In a policy whose *title* names a drug these are passages in full,
+#: because their paragraphs rarely repeat the drug's name ("Initial approval is for 3 months when …").
+COVERAGE_HEADINGS = re.compile(
+    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy criteria|"
+    r"criteria(?: for .*)?|.*approval.*|denial criteria|conditions not covered|reauthorization criteria|"
+    r"continuation of therapy|initial therapy|exclusions|limitations|article guidance|"
+    r"dosage and administration|policy guidelines|benefit application|coverage indications.*|"
+    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: information)?)$",
+    re.I,
+)
+
+REVISION_HEADINGS = re.compile(
+    r"^(policy history/revision information|revision details|revision history|policy history|"
+    r"document history|review history|revision information|history)$",
+    re.I,
+)
+
+#: US states for Community Plan / Medicaid documents.
+STATES = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA", "Colorado": "CO",
+    "Connecticut": "CT", "Delaware": "DE", "District of Columbia": "DC", "Florida": "FL", "Georgia": "GA",
+    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kansas": "KS",
+    "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD", "Massachusetts": "MA",
+    "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS", "Missouri": "MO", "Montana": "MT",
+    "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
+    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
+    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC", "South Dakota": "SD",
+    "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
+    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+}

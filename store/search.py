@@ -1,0 +1,287 @@
+"""Full-text search over archived passages.
+
+This is the ONE place with dialect-specific SQL (marked ``# --- dialect-specific``): SQLite uses the FTS5
+table created by migration 0002, PostgreSQL its own ``to_tsvector`` / ``websearch``-style query over the
+GIN expression index. Callers only see ``Archive.search`` and ``SearchHit``, so a deployment can switch
+databases without touching the CLI or the web app.
+
+Scope matters more than ranking here: a researcher asking "who *still* calls IV ketamine investigational"
+wants the version of each policy in force today, not every historical copy of the same sentence. So the
+default scope is each policy's latest version; ``as_of`` picks the version in force on a date (same rule
+as ``show --as-of``) and ``all_versions`` searches the whole history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from store.base import ArchiveBase
+
+#: Markers around matched words in ``SearchHit.snippet``; renderers escape the text first, then swap these
+#: for their own highlighting (so nothing from a payer's document is ever trusted as markup).
+MARK_START, MARK_END = "\x02", "\x03"
+
+#: Above this many matching passages, ``order="auto"`` ranks newest-first instead of by bm25.
+RANK_LIMIT = 5000
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class SearchHit:
+    passage_id: int
+    version_id: int
+    policy_id: str
+    seq: int
+    source_id: str
+    payer: str
+    title: str | None
+    heading: str | None
+    snippet: str
+    drugs: list[str] = field(default_factory=list)
+    effective: dt.date | None = None
+    first_seen: dt.datetime | None = None
+    score: float = 0.0
+
+
+def fts_query(text: str, drug: str | None = None) -> str:
+    """User text → an FTS5 query of quoted terms (all must match in heading or text); quoting disarms
+    FTS5 operators. A drug filter becomes a match on the indexed ``drugs`` column."""
+    query = "{heading text} : (" + " ".join(f'"{w}"' for w in _WORD.findall(text)) + ")"
+    if drug:
+        query += ' AND drugs : "' + "".join(_WORD.findall(drug)) + '"'
+    return query
+
+
+class SearchMixin(ArchiveBase):
+    def search(
+        self,
+        text: str,
+        payer: str | None = None,
+        drug: str | None = None,
+        as_of: dt.date | None = None,
+        by: str = "effective",
+        all_versions: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        order: str = "auto",
+    ) -> list[SearchHit]:
+        """Passages matching every word of ``text`` (see the module docstring for the scope).
+
+        ``order``: ``relevance`` (bm25), ``newest`` (most recently archived passages first), or ``auto``:
+        relevance unless more than ``RANK_LIMIT`` passages match. When nearly every passage matches
+        (``ketamine`` in an archive of ketamine passages) bm25 mostly measures passage length, and scoring
+        every match would cost far more than the answer is worth; newest-first is then both fast and useful.
+        """
+        if not _WORD.search(text or ""):
+            return []
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset, order)
+        where, params = _scope_sql(payer, drug, as_of, by, all_versions, dialect)
+        params.update(limit=limit, offset=offset)
+        # --- dialect-specific (PostgreSQL) ----------------------------------------------------
+        params["q"] = " ".join(_WORD.findall(text))
+        doc = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
+        sql = f"""
+            SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
+                   coalesce(v.title, pol.title) AS title, p.heading, p.drugs, v.effective, v.first_seen,
+                   ts_headline('english', p.text, plainto_tsquery('english', :q),
+                               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30')
+                       AS snippet,
+                   -ts_rank({doc}, plainto_tsquery('english', :q)) AS score
+            FROM passages p
+            JOIN versions v ON v.id = p.version_id
+            JOIN policies pol ON pol.id = v.policy_id
+            JOIN sources s ON s.id = pol.source_id
+            WHERE {doc} @@ plainto_tsquery('english', :q) {where}
+            ORDER BY score, v.policy_id, p.ordinal
+            LIMIT :limit OFFSET :offset"""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.text(sql), params).mappings().all()
+        return [_hit(r) for r in rows]
+
+    # --- dialect-specific (SQLite FTS5) -------------------------------------------------------------
+    def _search_sqlite(
+        self, text, payer, drug, as_of, by, all_versions, limit, offset, order
+    ) -> list[SearchHit]:
+        """Rank on the FTS table alone, then look rows up lazily, so the cost per match stays tiny.
+
+        bm25 over the bare FTS5 table is the only work done for every match. The ranked rowids are then
+        walked in batches: one query per batch joins passages/versions/sources and applies the filters,
+        one more finds each new policy's in-scope version; the walk stops as soon as the page is full.
+        Snippets are cut in Python for the page's rows only (FTS5 ``snippet()`` would re-run the match).
+        """
+        q = fts_query(text, drug)
+        wanted = offset + limit
+        picked: list[dict] = []
+        in_scope: dict[str, int | None] = {}
+        with self.engine.connect() as conn:
+            if order == "auto":
+                many = conn.exec_driver_sql(
+                    "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)",
+                    (q, RANK_LIMIT + 1),
+                ).scalar_one()
+                order = "newest" if many > RANK_LIMIT else "relevance"
+            by_sql = "rowid DESC" if order == "newest" else "bm25(passages_fts, 1, 1, 0), rowid DESC"
+            ranked = conn.exec_driver_sql(
+                f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY {by_sql}", (q,)
+            )
+            while len(picked) < wanted:
+                ids = [r[0] for r in ranked.fetchmany(256)]
+                if not ids:
+                    break
+                rows = _lookup(conn, ids, payer, drug, as_of, by)
+                if not all_versions:
+                    todo = {r["policy_id"] for r in rows.values() if r["policy_id"] not in in_scope}
+                    if todo:
+                        in_scope.update(_scope_versions(conn, todo, as_of, by))
+                for rank, pid in enumerate(ids):
+                    row = rows.get(pid)
+                    if row is None or (
+                        not all_versions and in_scope.get(row["policy_id"]) != row["version_id"]
+                    ):
+                        continue
+                    picked.append(dict(row, score=float(len(picked) + rank)))
+                    if len(picked) >= wanted:
+                        break
+            ranked.close()
+        terms = [w.lower() for w in _WORD.findall(text)]
+        return [_hit(dict(r, snippet=make_snippet(r["text"], terms))) for r in picked[offset:wanted]]
+
+
+def _lookup(conn, ids: list[int], payer, drug, as_of, by) -> dict[int, dict]:
+    """Display columns of the given passages that pass the cheap filters, keyed by passage id."""
+    where, params = _scope_sql(payer, drug, None, by, True, "sqlite")
+    if as_of is not None:
+        where += f" AND {_key_sql(by, 'v')} <= :as_of"
+        params["as_of"] = as_of.isoformat()
+    marks = ", ".join(f":r{i}" for i in range(len(ids)))
+    params.update({f"r{i}": pid for i, pid in enumerate(ids)})
+    rows = conn.execute(
+        sa.text(f"""
+            SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
+                   coalesce(v.title, pol.title) AS title, p.heading, p.text, p.drugs, v.effective, v.first_seen
+            FROM passages p
+            JOIN versions v ON v.id = p.version_id
+            JOIN policies pol ON pol.id = v.policy_id
+            JOIN sources s ON s.id = pol.source_id
+            WHERE p.id IN ({marks}) {where}"""),
+        params,
+    ).mappings()
+    return {r["passage_id"]: dict(r) for r in rows}
+
+
+def make_snippet(text: str, terms: list[str], width: int = 24) -> str:
+    """About ``width`` words around the first match, matched words wrapped in MARK_START/MARK_END.
+
+    Matching is by prefix of each query word (minus a short suffix), which approximates the porter
+    stemming the index used well enough for highlighting.
+    """
+    stems = tuple(t[: max(3, len(t) - 2)] if len(t) > 4 else t for t in terms)
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text[:200]
+    first = next((i for i, m in enumerate(words) if m.group().lower().startswith(stems)), 0)
+    lo = max(0, first - width // 3)
+    hi = min(len(words), lo + width)
+    start = 0 if lo == 0 else words[lo].start()
+    end = len(text) if hi == len(words) else words[hi - 1].end()
+    part = _WORD.sub(
+        lambda m: f"{MARK_START}{m.group()}{MARK_END}" if m.group().lower().startswith(stems) else m.group(),
+        text[start:end],
+    )
+    return ("…" if start > 0 else "") + part + ("…" if end < len(text) else "")
+
+
+def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) -> dict[str, int | None]:
+    """For each policy: the id of its latest version, or of the version in force on ``as_of``."""
+    marks = ", ".join(f":i{i}" for i in range(len(policy_ids)))
+    params = {f"i{i}": pid for i, pid in enumerate(policy_ids)}
+    key = _key_sql(by, "v")
+    cond = ""
+    if as_of is not None:
+        cond = f"AND {key} <= :as_of"
+        params["as_of"] = as_of.isoformat()
+    rows = conn.execute(
+        sa.text(
+            f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) {cond}"
+        ),
+        params,
+    ).all()
+    best: dict[str, tuple] = {}
+    for r in rows:
+        rank = (r.k, r.seq) if as_of is not None else (r.seq,)
+        if r.policy_id not in best or rank > best[r.policy_id][0]:
+            best[r.policy_id] = (rank, r.id)
+    return {pid: best[pid][1] if pid in best else None for pid in policy_ids}
+
+
+def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict]:
+    """Portable filters on the joined row (``v`` version, ``s`` source, ``p`` passage)."""
+    where, params = [], {}
+    if payer:
+        where.append("(s.id = :payer OR lower(s.payer) = :payer_lower)")
+        params.update(payer=payer, payer_lower=payer.lower())
+    if drug:
+        # JSON list stored as text on both dialects; the quotes keep "ketamine" from matching "esketamine"
+        drugs_text = "CAST(p.drugs AS TEXT)" if dialect != "sqlite" else "p.drugs"
+        where.append(f"{drugs_text} LIKE :drug")
+        params["drug"] = f'%"{drug}"%'
+    if as_of is not None:
+        key = _key_sql(by, "v2")
+        where.append(
+            f"""v.id = (SELECT v2.id FROM versions v2 WHERE v2.policy_id = v.policy_id AND {key} <= :as_of
+                        ORDER BY {key} DESC, v2.seq DESC LIMIT 1)"""
+        )
+        params["as_of"] = as_of.isoformat()
+    elif not all_versions:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM versions v3 WHERE v3.policy_id = v.policy_id AND v3.seq > v.seq)"
+        )
+    return "".join(f" AND {w}" for w in where), params
+
+
+def _key_sql(by: str, alias: str) -> str:
+    """The date a version counts from: its effective date (or the day first seen, when the document has none)
+    by ``effective``; the day first seen by ``observed``. ISO dates compare correctly as text.
+    ``store.queries.in_force_date`` is the Python twin, so search and ``show --as-of`` agree."""
+    seen = f"substr(CAST({alias}.first_seen AS TEXT), 1, 10)"
+    if by == "observed":
+        return seen
+    return f"coalesce(CAST({alias}.effective AS TEXT), {seen})"
+
+
+def _hit(r) -> SearchHit:
+    drugs = r["drugs"]
+    if isinstance(drugs, str):
+        import json
+
+        drugs = json.loads(drugs)
+    eff = r["effective"]
+    if isinstance(eff, str):
+        eff = dt.date.fromisoformat(eff)
+    seen = r["first_seen"]
+    if isinstance(seen, str):
+        seen = dt.datetime.fromisoformat(seen)
+    if seen is not None and seen.tzinfo is None:
+        seen = seen.replace(tzinfo=dt.UTC)
+    return SearchHit(
+        passage_id=r["passage_id"],
+        version_id=r["version_id"],
+        policy_id=r["policy_id"],
+        seq=r["seq"],
+        source_id=r["source_id"],
+        payer=r["payer"],
+        title=r["title"],
+        heading=r["heading"],
+        snippet=r["snippet"] or "",
+        drugs=list(drugs or []),
+        effective=eff,
+        first_seen=seen,
+        score=float(r["score"] or 0.0),
+    )

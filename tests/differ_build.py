@@ -1,0 +1,69 @@
+"""Hand-built ``ExtractedPolicy`` objects for the differ's unit tests (no extractor needed).
+
+``policy()`` lays out sections of paragraphs the way the extractors do: normalized text, one passage per
+paragraph that names a drug or its codes, and facts located by a phrase of their sentence, so offsets in
+the evidence are real offsets into the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from extractors.model import CoverageFact, ExtractedPolicy, Passage, PolicyMetadata, RevisionEntry, Section
+
+_DRUGS = (("esketamine", re.compile(r"esketamine|spravato|S0013|J0013|G208[23]", re.I)),
+          ("ketamine", re.compile(r"(?<!es)ketamine|ketalar", re.I)))
+_CODES = re.compile(r"\b(S0013|J0013|G2082|G2083|J3490|9636[5-8])\b")
+
+
+def policy(
+    sections: list[tuple[str, list[str]]],
+    facts: list[tuple[str, str, str, str, str]] = (),
+    effective: str | None = "2025-01-01",
+    number: str = "2025D0069O",
+    title: str = "Spravato (Esketamine)",
+    history: list[tuple[str, str]] = (),
+) -> ExtractedPolicy:
+    """``facts``: (drug, indication, field, value, phrase) — the phrase locates the fact's sentence."""
+    text = f"{title}\nPolicy Number: {number}\nEffective Date: {effective or 'TBD'}\n"
+    secs, passages = [], []
+    for heading, paragraphs in sections:
+        start = len(text)
+        text += heading + "\n"
+        body_start = len(text)
+        text += "\n".join(paragraphs)
+        body = text[body_start:]
+        text += "\n"
+        drugs = tuple(d for d, rx in _DRUGS if rx.search(body))
+        if drugs:  # like the extractors: the whole block under a heading that names a drug
+            passages.append(Passage((heading,), heading, body, body_start, body_start + len(body), 1, 1,
+                                    drugs, (), tuple(sorted(set(_CODES.findall(body))))))
+        secs.append(Section(heading, (heading,), 1, start, len(text), 1, 1))
+    if history:
+        start = len(text)
+        text += "Policy History/Revision Information\n"
+        for date, entry in history:
+            text += f"{date} {entry}\n"
+        secs.append(Section("Policy History/Revision Information", ("Policy History/Revision Information",), 1,
+                            start, len(text), 2, 2))
+    out_facts = []
+    for drug, ind, field, value, phrase in facts:
+        i = text.index(phrase)
+        out_facts.append(CoverageFact(drug, ind, field, value, phrase, i, i + len(phrase), 1))
+    return ExtractedPolicy(
+        media_type="text/html",
+        text=text,
+        metadata=PolicyMetadata(policy_number=number, title=title,
+                                effective=dt.date.fromisoformat(effective) if effective else None),
+        sections=tuple(secs),
+        passages=tuple(passages),
+        facts=tuple(out_facts),
+        codes=tuple(sorted(set(_CODES.findall(text)))),
+        revision_history=tuple(RevisionEntry(_us_date(d), e) for d, e in history),
+    )
+
+
+def _us_date(value: str) -> dt.date:
+    m, d, y = value.split("/")
+    return dt.date(int(y), int(m), int(d))

@@ -1,0 +1,145 @@
+"""Unit tests for the pure normalization helpers and the small vocabularies."""
+
+from __future__ import annotations
+
+import pytest
+
+import extractors
+from extractors import normalize as N
+from extractors.facts import criteria_of, position_of, sentences
+from extractors.terms import codes_in, drugs_in, indications_in
+
+
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        ("e\ufb00ective \ufb01rst", "effective first"),  # ligatures
+        ("medi\u00adcally", "medically"),  # soft hyphen
+        ("a\u00a0b \t c\u200b", "a b c"),
+        ("\u201cquoted\u201d \u2018x\u2019", "\"quoted\" 'x'"),
+        ("MADRS \u2265 28", "MADRS >= 28"),
+        ("\uff33\uff50\uff52\uff41\uff56\uff41\uff54\uff4f", "Spravato"),  # full-width
+    ],
+)
+def test_clean(raw: str, want: str) -> None:
+    assert N.clean(raw) == want
+
+
+@pytest.mark.parametrize("glyph", ["\u2022", "\u25aa", "\u25e6", "-", "*", "\u25cf", "\uf0b7", "o"])
+def test_bullets_become_one_form(glyph: str) -> None:
+    assert N.bullet(f"{glyph} Patient is 18 years of age") == (True, "- Patient is 18 years of age")
+
+
+def test_numbered_items_keep_their_number() -> None:
+    assert N.bullet("1. Patient is an adult") == (False, "1. Patient is an adult")
+    assert N.NUMBERED.match("1. Patient is an adult")
+    assert N.NUMBERED.match("b) second criterion")
+
+
+@pytest.mark.parametrize(
+    "line, want",
+    [
+        ("Page 3 of 12", ""),
+        ("12", ""),
+        ("Spravato (Esketamine) Page 3 of 12", "Spravato (Esketamine)"),
+        ("Printed on 11/02/2026", ""),
+        ("Generated: March 3, 2026 10:41 AM", ""),
+        ("Policy text Printed on 11/02/2026 at 10:41", "Policy text"),
+        ("\u00a9 2026 United HealthCare Services, Inc.", ""),
+        ("Proprietary Information of UnitedHealthcare. Copyright 2026 United HealthCare Services, Inc.", ""),
+        ("Esketamine is covered for adults.", "Esketamine is covered for adults."),
+    ],
+)
+def test_strip_noise(line: str, want: str) -> None:
+    assert N.strip_noise(line) == want
+
+
+def test_running_lines_need_most_pages() -> None:
+    pages = [["Header Policy", f"Body {i}", "more body", f"Page {i} of 4"] for i in range(1, 5)]
+    pages[2].insert(1, "Unique heading")
+    running = N.running_lines(pages)
+    assert N.mask("Page 1 of 4") in running and N.mask("Header Policy") in running
+    assert N.mask("Unique heading") not in running
+
+
+def test_join_lines_rejoins_wraps_and_hyphenation() -> None:
+    assert N.join_lines(["This is medi-", "cally necessary"]) == "This is medically necessary"
+    assert N.join_lines(["for treatment-", "resistant depression"]) == "for treatment-resistant depression"
+    assert N.join_lines(["one", "two  ", "", "three"]) == "one two three"
+
+
+def test_terms() -> None:
+    assert drugs_in("Spravato nasal spray") == ("esketamine",)
+    assert drugs_in("IV ketamine (Ketalar)") == ("ketamine",)
+    assert drugs_in("billed with J0013") == ("esketamine",)
+    assert drugs_in("J3490 unclassified drug") == ()  # J3490 needs a drug name next to it
+    assert codes_in("S0013 then J0013; G2082") == ("G2082", "J0013", "S0013")
+    assert indications_in("treatment-resistant depression") == ("trd",)
+    assert set(indications_in("major depressive disorder with acute suicidal ideation or behavior")) == {"mdsi"}
+    assert indications_in("all other indications") == ("other",)
+
+
+@pytest.mark.parametrize(
+    "sentence, want",
+    [
+        ("Spravato is proven and medically necessary when ALL of the following criteria are met:",
+         "covered_with_criteria"),
+        ("Ketamine is experimental and investigational for the following indications:",
+         "experimental_investigational"),
+        ("IV ketamine is INVESTIGATIVE and, therefore, NOT COVERED.", "experimental_investigational"),
+        ("Esketamine is unproven and not medically necessary for bipolar depression.", "unproven"),
+        ("Ketamine is not medically necessary for chronic pain.", "not_medically_necessary"),
+        ("Esketamine is not a covered benefit for PTSD.", "not_covered"),
+        ("Esketamine is a covered benefit.", "covered"),
+        ("Ketamine is addressed in a separate policy; refer to the policy on infusions.", None),
+    ],
+)
+def test_positions(sentence: str, want: str | None) -> None:
+    assert position_of(sentence) == want
+
+
+def test_criteria_phrasings() -> None:
+    got = dict(criteria_of("Failure of at least three (3) antidepressants from two different classes, each for "
+                           "at least 6 weeks", "initial"))
+    assert got["failed_antidepressants"] == "3" and got["trial_weeks"] == "6" and got["antidepressant_classes"] == "2"
+    assert dict(criteria_of("Reauthorization is approved for 1 year", "initial")) == {
+        "approval_continuation": "12 months"}
+    assert dict(criteria_of("Baseline HAM-D17 score of 17 or more and PHQ-9 >= 15", "initial")) == {
+        "hamd_min": "17", "phq9_min": "15"}
+
+
+def test_sentences_skip_abbreviations() -> None:
+    text = "2. Approved by the U.S. FDA in 2019. See e.g. the label."
+    assert [text[a:b] for a, b in sentences(text)] == ["2. Approved by the U.S. FDA in 2019.", "See e.g. the label."]
+
+
+def test_html_ligature_and_soft_hyphen_do_not_change_text() -> None:
+    a = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is e\xef\xac\x80ective for no indi\xc2\xadcation.</p></main></body></html>"
+    b = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is effective for no indication.</p></main></body></html>"
+    assert extractors.extract(a).text == extractors.extract(b).text
+
+
+@pytest.mark.parametrize(
+    "head, want",
+    [
+        ("Policy Number: 2026D0069P", "2026D0069P"),
+        ("Community Plan policy CSTX2026D0069B", "CSTX2026D0069B"),
+        ("Number: 0938", "0938"),
+        ("Medical Policy 5.01.16", "5.01.16"),
+        ("Coverage Policy Number: IP 0123", "IP 0123"),
+        ("Article ID\nA59250", "A59250"),
+    ],
+)
+def test_policy_numbers(head: str, want: str) -> None:
+    from extractors.metadata import policy_number
+
+    assert policy_number(head, None) == want
+
+
+def test_labelled_dates_with_leaders_and_month_year() -> None:
+    import datetime as dt
+
+    from extractors.metadata import _labelled
+
+    assert _labelled("Effective Date ........ 1/1/2026", "effective") == dt.date(2026, 1, 1)
+    assert _labelled("Last Review Date: 11/2025", "last review") == dt.date(2025, 11, 1)

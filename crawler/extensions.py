@@ -24,7 +24,8 @@ class CrawlRunExtension:
         self.archive = archive_for(crawler.settings)
         self.process = crawler.settings.getbool("PAYERWATCH_PROCESS", True)
         self.run = None
-        self.changes = 0
+        self.new_version_ids: list[int] = []
+        self.status_changes: list[tuple[str, str, str]] = []
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -44,26 +45,41 @@ class CrawlRunExtension:
         facts = self.archive.run_facts(run.id)
         run.documents, run.not_modified = facts.documents, facts.not_modified
         run.new_versions, run.errors = facts.new_versions, facts.errors
-        if facts.documents == 0:
+        if reason == "shutdown":
+            run.status, run.message = "interrupted", "crawl interrupted; nothing counted as missing"
+        elif facts.documents == 0:
             run.status = "failed"
             run.message = "found no documents: the site or its markup may have changed (check start_urls and patterns)"
-        elif reason not in ("finished", "shutdown"):
+        elif reason != "finished":
             run.status, run.message = "failed", f"crawl ended early: {reason}"
         else:
             run.status = "ok"
             if facts.errors:
                 run.message = f"{facts.errors} fetch error(s)"
         counts = facts.faults == 0 and run.status == "ok"
-        status_changes = self._bookkeep(spider.config.id, facts, counts)
-        if self.process:
-            from payerwatch import processing
-
-            changes = processing.process_versions(self.archive, facts.new_version_ids)
-            for policy_id, old, new in status_changes:
-                changes += processing.on_policy_status(self.archive, policy_id, old, new)
-            run.changes = len(changes)
+        self.status_changes = self._bookkeep(spider.config.id, facts, counts)
+        self.new_version_ids = facts.new_version_ids
         run.finished_at = utcnow()
         self.archive.finish_run(run)
+        if self.process:
+            self.process_changes()
+
+    def process_changes(self) -> int:
+        """Extract and diff the run's new versions, announce retirements/returns; store the change count.
+
+        ``payerwatch crawl`` calls this after the reactor stops (``PAYERWATCH_PROCESS=False``), so that
+        extracting one source's PDFs never stalls the other sources' downloads in the same process.
+        """
+        from payerwatch import processing
+
+        if self.run is None:
+            return 0
+        changes = processing.process_versions(self.archive, self.new_version_ids)
+        for policy_id, old, new in self.status_changes:
+            changes += processing.on_policy_status(self.archive, policy_id, old, new)
+        self.run.changes = len(changes)
+        self.archive.finish_run(self.run)
+        return len(changes)
 
     def _bookkeep(self, source_id: str, facts, counts: bool) -> list[tuple[str, str, str]]:
         """Update policies' status; return (policy, old, new) for confirmed retirements and returns."""

@@ -15,7 +15,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, DownloadTimeoutError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from twisted.python.failure import Failure
 
 from crawler.localsite import LocalSite, Page
@@ -85,6 +90,7 @@ def test_every_fault_is_recorded_with_its_kind(tmp_path, data_dir):
     (DownloadCancelledError("Cancelling download: expected response size (9000000) larger than 100"), "too-large"),
     (CannotResolveHostError("DNS lookup failed: no results for hostname lookup: nowhere.invalid"), "dns"),
     (ConnectionRefusedError("Connection was refused by other side"), "connection"),
+    (IgnoreRequest("Forbidden by robots.txt"), "robots"),
 ])
 def test_classify_failure(exc, kind):
     class Req:

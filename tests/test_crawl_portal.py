@@ -84,7 +84,8 @@ def test_portal_epoch_recrawl_and_faults(tmp_path, data_dir):
         assert len(conditional) >= len(expected) and all(r.status == 304 for r in conditional)
 
         srv.set_faults(True)
-        result = _crawl(tmp_path, data_dir, srv)
+        for _ in range(2):  # two consecutive fault crawls: still nothing retired
+            result = _crawl(tmp_path, data_dir, srv)
         with Archive(data_dir) as arc:
             assert _version_count(arc) == versions
             assert not [p.id for p in arc.list_policies() if p.status == "retired"]
@@ -105,9 +106,12 @@ def test_portal_all_epochs_retire_after_two_misses_and_reinstate(tmp_path, data_
             with Archive(data_dir) as arc:
                 policy = next(p for p in arc.list_policies("sample-bcbsnd") if p.policy_number == "MED-402")
                 statuses[epoch] = (policy.status, policy.missing_count)
+            kinds = {c.kind for c in arc.list_changes() if c.policy_id == policy.id}
     wanted = {e: epochs[e]["documents"]["bcbsnd/MED-402"]["status"] for e in epochs}
     misses = 0
     for epoch in sorted(epochs):
         misses = misses + 1 if wanted[epoch] == 404 else 0
         expected = "active" if misses == 0 else ("retired" if misses >= 2 else "missing")
         assert statuses[epoch][0] == expected, (epoch, statuses)
+    # the crawler handed the confirmed retirement and the return to payerwatch.processing.on_policy_status
+    assert {"retired", "reinstated"} <= kinds

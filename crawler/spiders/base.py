@@ -19,6 +19,7 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
 )
 from scrapy.http import Response, TextResponse
 
@@ -203,6 +204,8 @@ def classify_failure(failure) -> tuple[str, str]:
     exc = failure.value
     name = f"{type(exc).__module__}.{type(exc).__name__}"
     text = str(exc) or type(exc).__name__
+    if failure.check(IgnoreRequest) and "robots" in text.lower():
+        return "robots", f"disallowed by robots.txt: {text}"
     if failure.check(DownloadTimeoutError) or "Timeout" in name:
         return "timeout", f"timed out: {text}"
     if failure.check(DownloadCancelledError) or "maxsize" in text.lower() or "larger than" in text.lower():

@@ -8,6 +8,7 @@ archive recorded rather than what the spiders believed.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -39,6 +40,7 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
     s.setmodule(base_settings, priority="project")
     s.set("PAYERWATCH_DATA", str(data_dir), priority="cmdline")
     s.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    s.set("PAYERWATCH_PROCESS", False, priority="cmdline")  # extraction runs after the reactor stops
     if configs and all(_loopback(c.allowed_domains) for c in configs):
         # politeness protects other people's servers; a portal on 127.0.0.1 is ours (demo, tests)
         s.set("DOWNLOAD_DELAY", 0, priority="cmdline")
@@ -71,10 +73,16 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
         process.start()
     runs = []
     archive = archive_for(s)
+    analyse = (settings or {}).get("PAYERWATCH_PROCESS", True)
     for crawler in extensions:
         ext = crawler.get_extension(CrawlRunExtension)
-        if ext is not None and ext.run is not None:
-            runs.append(archive.get_run(ext.run.id))
+        if ext is None or ext.run is None:
+            continue
+        if analyse and (ext.new_version_ids or ext.status_changes):
+            with console.status(f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
+                                f"version(s)…") if progress else nullcontext():
+                ext.process_changes()
+        runs.append(archive.get_run(ext.run.id))
     return runs
 
 

@@ -63,9 +63,44 @@ def _open(data: bytes) -> Any:
         raise CorruptDocument(f"PDF cannot be parsed: {type(inner).__name__}: {inner}") from exc
 
 
+def _lean_chars(page: Any) -> list[dict[str, Any]] | None:
+    """The fields ``plumb_page`` reads from ``page.chars``, straight from pdfplumber's own layout objects,
+    or ``None`` when the page draws any line, rectangle or curve (a table is then possible).
+
+    ``page.chars`` turns every glyph into a dict of ~20 resolved attributes (two thirds of pdfplumber's
+    time on a text page); without ruled graphics ``find_tables`` finds nothing, so only text, matrix,
+    x1, size and fontname are ever read. The values are the ones ``Page.process_object`` stores
+    (x offset by a non-zero MediaBox origin, byte font names fixed); tests compare them page by page.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTCurve
+    from pdfplumber.page import fix_fontname_bytes
+
+    mb_x0 = page.mediabox[0]
+    chars: list[dict[str, Any]] = []
+    stack = [iter(page.layout._objs)]
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTChar):
+                font = obj.fontname
+                chars.append({"text": obj.get_text(), "matrix": obj.matrix, "x1": obj.x1 + mb_x0,
+                              "size": obj.size,
+                              "fontname": fix_fontname_bytes(font) if isinstance(font, bytes) else font})
+            elif isinstance(obj, LTCurve):  # LTRect and LTLine too: edges, so maybe a table
+                return None
+            elif isinstance(obj, LTContainer):
+                stack.append(iter(obj._objs))
+                break
+        else:
+            stack.pop()
+    return chars
+
+
 def plumb_page(page: Any, index: int) -> list[Line]:
     """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row."""
-    tables = page.find_tables()
+    if page.pdf.unicode_norm is None and (lean := _lean_chars(page)) is not None:
+        chars, tables = lean, []
+    else:
+        chars, tables = page.chars, page.find_tables()
     boxes = [t.bbox for t in tables]
 
     def in_table(c: dict[str, Any]) -> bool:
@@ -73,7 +108,7 @@ def plumb_page(page: Any, index: int) -> list[Line]:
         return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     rows: dict[float, list[dict[str, Any]]] = {}
-    for c in page.chars:
+    for c in chars:
         if boxes and in_table(c):
             continue
         rows.setdefault(round(c["matrix"][5], 1), []).append(c)

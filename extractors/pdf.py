@@ -63,20 +63,21 @@ def _open(data: bytes) -> Any:
         raise CorruptDocument(f"PDF cannot be parsed: {type(inner).__name__}: {inner}") from exc
 
 
-def _lean_chars(page: Any) -> list[dict[str, Any]] | None:
+def _lean_layout(page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
     """The fields ``plumb_page`` reads from ``page.chars``, straight from pdfplumber's own layout objects,
-    or ``None`` when the page draws any line, rectangle or curve (a table is then possible).
+    plus the page's lines, rectangles and curves (still pdfminer objects).
 
-    ``page.chars`` turns every glyph into a dict of ~20 resolved attributes (two thirds of pdfplumber's
-    time on a text page); without ruled graphics ``find_tables`` finds nothing, so only text, matrix,
-    x1, size and fontname are ever read. The values are the ones ``Page.process_object`` stores
-    (x offset by a non-zero MediaBox origin, byte font names fixed); tests compare them page by page.
+    ``page.chars`` turns every glyph into a dict of ~20 resolved attributes: two thirds of pdfplumber's
+    time on a text page, for fields nobody reads. Here each glyph keeps only text, matrix, x1, size and
+    fontname, with the values ``Page.process_object`` would store (x offset by a non-zero MediaBox
+    origin, byte font names fixed); tests compare them page by page with ``page.chars``.
     """
     from pdfminer.layout import LTChar, LTContainer, LTCurve
     from pdfplumber.page import fix_fontname_bytes
 
     mb_x0 = page.mediabox[0]
     chars: list[dict[str, Any]] = []
+    curves: list[Any] = []
     stack = [iter(page.layout._objs)]
     while stack:
         for obj in stack[-1]:
@@ -85,22 +86,49 @@ def _lean_chars(page: Any) -> list[dict[str, Any]] | None:
                 chars.append({"text": obj.get_text(), "matrix": obj.matrix, "x1": obj.x1 + mb_x0,
                               "size": obj.size,
                               "fontname": fix_fontname_bytes(font) if isinstance(font, bytes) else font})
-            elif isinstance(obj, LTCurve):  # LTRect and LTLine too: edges, so maybe a table
-                return None
+            elif isinstance(obj, LTCurve):  # LTRect and LTLine too: the edges tables are found from
+                curves.append(obj)
             elif isinstance(obj, LTContainer):
                 stack.append(iter(obj._objs))
                 break
         else:
             stack.pop()
-    return chars
+    return chars, curves
 
 
-def plumb_page(page: Any, index: int) -> list[Line]:
-    """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row."""
-    if page.pdf.unicode_norm is None and (lean := _lean_chars(page)) is not None:
-        chars, tables = lean, []
-    else:
-        chars, tables = page.chars, page.find_tables()
+def _chars_and_tables(page: Any, lean: bool) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Glyphs and ruled tables of a page, paying for pdfplumber's full glyph dicts only on pages that
+    have a table (whose cells pdfplumber extracts from them).
+
+    With the default "lines" strategy ``find_tables`` reads nothing but the edges of lines, rectangles
+    and curves, so it runs on a page whose object cache holds only those, built by pdfplumber's own
+    ``process_object``; a page without any has no table at all. A header rule or a box around a note
+    finds no table and keeps the lean glyphs.
+    """
+    if not lean or page.pdf.unicode_norm is not None:
+        return page.chars, page.find_tables()
+    chars, curves = _lean_layout(page)
+    if not curves:
+        return chars, []
+    objects: dict[str, list[dict[str, Any]]] = {}
+    for obj in curves:
+        d = page.process_object(obj)
+        objects.setdefault(d["object_type"], []).append(d)
+    page._objects = objects  # pdfplumber's cache of Page.objects
+    try:
+        tables = page.find_tables()
+    finally:
+        del page._objects
+        page.__dict__.pop("_edges", None)
+    if tables:
+        return page.chars, page.find_tables()
+    return chars, []
+
+
+def plumb_page(page: Any, index: int, *, lean: bool = True) -> list[Line]:
+    """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row.
+    ``lean=False`` reads pdfplumber's full glyph dicts everywhere (for the tests' comparison)."""
+    chars, tables = _chars_and_tables(page, lean)
     boxes = [t.bbox for t in tables]
 
     def in_table(c: dict[str, Any]) -> bool:

@@ -4,7 +4,9 @@ The fast path (default):
 
 1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
    (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
-2. pages naming a topic term (outside running headers) and the first page (metadata) are marked too;
+2. pages naming a topic term (outside running headers) are marked too. The first page is not: its
+   cheap lines already equal pdfplumber's, so metadata comes out the same without it, and a policy
+   that never names the drugs is decided without laying out a single page;
 3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
    passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
    no passage touches a cheap page (usually one round).
@@ -13,6 +15,17 @@ Because cheap lines are only ever produced when they equal what pdfplumber would
 passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
 by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
 the cheap pass refuses anyway.
+
+On the pages it lays out, the fast path reads glyphs from pdfplumber's layout objects without building
+pdfplumber's full per-glyph dicts, except on pages where ``find_tables`` finds a table (``_lean_layout``;
+half the cost of a text page). ``full=True`` keeps stock ``page.chars`` everywhere, so every fast==full
+comparison also checks the lean reading against pdfplumber's own.
+
+There is no second cheap reader (PDFium, say): the text of every page must be pdfplumber's, character
+for character, or ``text`` (and its hash, the formatting-only test) would change with the set of pages
+laid out. Measured on a 60-page policy: PDFium's text of every page costs about as much as the whole
+``pdftotext`` run, and reading the sizes, baselines and fonts the layout rules need through its
+per-object API (float32 coordinates) costs more than the whole cheap scan.
 """
 
 from __future__ import annotations
@@ -210,7 +223,7 @@ def read_pdf(
                 check()
                 page = Page(pdf, page_objs[i], page_number=i + 1)
                 try:
-                    plumbed[i] = plumb_page(page, i)
+                    plumbed[i] = plumb_page(page, i, lean=not full)  # full: the stock reference
                 except Exception as exc:
                     raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
                 finally:
@@ -237,5 +250,5 @@ def read_pdf(
         result.furniture = " ".join(seen.values())
         return result
     finally:
-        pdf.close()
+        pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
 

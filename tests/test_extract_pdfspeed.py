@@ -84,3 +84,16 @@ def test_ruled_pages_keep_their_table_and_lose_nothing() -> None:
     assert rows == ["cell 00 G2082 | cell 01 G2082", "cell 10 G2082 | cell 11 G2082"]
     fast, full = extractors.extract(data), extractors.extract(data, full=True)
     assert fast.text == full.text and fast.passages == full.passages and fast.facts == full.facts
+
+
+def test_policy_without_the_drugs_lays_out_no_page() -> None:
+    """Decided from the cheap scan alone, with the same text and metadata as pdfplumber on every page."""
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    data = render(synthetic_policy(12))
+    assert read_pdf(data, passage_pages=passage_pages).plumbed == set()
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert not fast.passages and not fast.facts
+    assert fast.metadata.policy_number == "2026D0999A" and fast.metadata.effective is not None
+    assert (fast.text, fast.metadata, fast.sections) == (full.text, full.metadata, full.sections)

@@ -116,6 +116,9 @@ _HYPHEN_KEEP = {
 }
 
 
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+
+
 def join_lines(lines: Sequence[str]) -> str:
     """Re-join the wrapped lines of one paragraph: a hyphen at a line end is a break, not a dash,
     unless the word before it is a common compound head ("treatment-resistant")."""
@@ -127,7 +130,7 @@ def join_lines(lines: Sequence[str]) -> str:
         if not out:
             out = line
             continue
-        m = re.search(r"([A-Za-z]+)-$", out)
+        m = _HYPHEN_END.search(out) if out.endswith("-") else None  # search alone rescans all of out
         if m and line[:1].islower():
             if m.group(1).lower() in _HYPHEN_KEEP:
                 out += line

@@ -4,7 +4,9 @@ The fast path (default):
 
 1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
    (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
-2. pages naming a topic term (outside running headers) and the first page (metadata) are marked too;
+2. pages naming a topic term (outside running headers) are marked too. The first page is not: its
+   cheap lines already equal pdfplumber's, so metadata comes out the same without it, and a policy
+   that never names the drugs is decided without laying out a single page;
 3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
    passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
    no passage touches a cheap page (usually one round).
@@ -13,6 +15,17 @@ Because cheap lines are only ever produced when they equal what pdfplumber would
 passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
 by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
 the cheap pass refuses anyway.
+
+On the pages it lays out, the fast path reads glyphs from pdfplumber's layout objects without building
+pdfplumber's full per-glyph dicts, except on pages where ``find_tables`` finds a table (``_lean_layout``;
+half the cost of a text page). ``full=True`` keeps stock ``page.chars`` everywhere, so every fast==full
+comparison also checks the lean reading against pdfplumber's own.
+
+There is no second cheap reader (PDFium, say): the text of every page must be pdfplumber's, character
+for character, or ``text`` (and its hash, the formatting-only test) would change with the set of pages
+laid out. Measured on a 60-page policy: PDFium's text of every page costs about as much as the whole
+``pdftotext`` run, and reading the sizes, baselines and fonts the layout rules need through its
+per-object API (float32 coordinates) costs more than the whole cheap scan.
 """
 
 from __future__ import annotations
@@ -63,9 +76,72 @@ def _open(data: bytes) -> Any:
         raise CorruptDocument(f"PDF cannot be parsed: {type(inner).__name__}: {inner}") from exc
 
 
-def plumb_page(page: Any, index: int) -> list[Line]:
-    """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row."""
-    tables = page.find_tables()
+def _lean_layout(page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The fields ``plumb_page`` reads from ``page.chars``, straight from pdfplumber's own layout objects,
+    plus the page's lines, rectangles and curves (still pdfminer objects).
+
+    ``page.chars`` turns every glyph into a dict of ~20 resolved attributes: two thirds of pdfplumber's
+    time on a text page, for fields nobody reads. Here each glyph keeps only text, matrix, x1, size and
+    fontname, with the values ``Page.process_object`` would store (x offset by a non-zero MediaBox
+    origin, byte font names fixed); tests compare them page by page with ``page.chars``.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTCurve
+    from pdfplumber.page import fix_fontname_bytes
+
+    mb_x0 = page.mediabox[0]
+    chars: list[dict[str, Any]] = []
+    curves: list[Any] = []
+    stack = [iter(page.layout._objs)]
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTChar):
+                font = obj.fontname
+                chars.append({"text": obj.get_text(), "matrix": obj.matrix, "x1": obj.x1 + mb_x0,
+                              "size": obj.size,
+                              "fontname": fix_fontname_bytes(font) if isinstance(font, bytes) else font})
+            elif isinstance(obj, LTCurve):  # LTRect and LTLine too: the edges tables are found from
+                curves.append(obj)
+            elif isinstance(obj, LTContainer):
+                stack.append(iter(obj._objs))
+                break
+        else:
+            stack.pop()
+    return chars, curves
+
+
+def _chars_and_tables(page: Any, lean: bool) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Glyphs and ruled tables of a page, paying for pdfplumber's full glyph dicts only on pages that
+    have a table (whose cells pdfplumber extracts from them).
+
+    With the default "lines" strategy ``find_tables`` reads nothing but the edges of lines, rectangles
+    and curves, so it runs on a page whose object cache holds only those, built by pdfplumber's own
+    ``process_object``; a page without any has no table at all. A header rule or a box around a note
+    finds no table and keeps the lean glyphs.
+    """
+    if not lean or page.pdf.unicode_norm is not None:
+        return page.chars, page.find_tables()
+    chars, curves = _lean_layout(page)
+    if not curves:
+        return chars, []
+    objects: dict[str, list[dict[str, Any]]] = {}
+    for obj in curves:
+        d = page.process_object(obj)
+        objects.setdefault(d["object_type"], []).append(d)
+    page._objects = objects  # pdfplumber's cache of Page.objects
+    try:
+        tables = page.find_tables()
+    finally:
+        del page._objects
+        page.__dict__.pop("_edges", None)
+    if tables:
+        return page.chars, page.find_tables()
+    return chars, []
+
+
+def plumb_page(page: Any, index: int, *, lean: bool = True) -> list[Line]:
+    """pdfplumber's reading of one page as ``Line`` s: glyph lines outside tables, one row per table row.
+    ``lean=False`` reads pdfplumber's full glyph dicts everywhere (for the tests' comparison)."""
+    chars, tables = _chars_and_tables(page, lean)
     boxes = [t.bbox for t in tables]
 
     def in_table(c: dict[str, Any]) -> bool:
@@ -73,7 +149,7 @@ def plumb_page(page: Any, index: int) -> list[Line]:
         return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     rows: dict[float, list[dict[str, Any]]] = {}
-    for c in page.chars:
+    for c in chars:
         if boxes and in_table(c):
             continue
         rows.setdefault(round(c["matrix"][5], 1), []).append(c)
@@ -147,7 +223,7 @@ def read_pdf(
                 check()
                 page = Page(pdf, page_objs[i], page_number=i + 1)
                 try:
-                    plumbed[i] = plumb_page(page, i)
+                    plumbed[i] = plumb_page(page, i, lean=not full)  # full: the stock reference
                 except Exception as exc:
                     raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
                 finally:
@@ -174,5 +250,5 @@ def read_pdf(
         result.furniture = " ".join(seen.values())
         return result
     finally:
-        pdf.close()
+        pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
 

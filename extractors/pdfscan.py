@@ -121,10 +121,22 @@ def content_bytes(page_obj: Any) -> bytes:
     return b"\n".join(parts)
 
 
+_OPERAND = frozenset(b"(<+-.0123456789/")
+_OPS: dict[bytes, int] = {op: k for k, op in enumerate(
+    (b"q", b"Q", b"cm", b"BT", b"Tf", b"TL", b"Tm", b"Td", b"TD", b"T*", b"Tj", b"TJ", b"'", b'"',
+     b"re", b"l", b"Do", b"d0", b"d1", b"BI"))}
+
+
+def _num(tok: Any) -> float:
+    return float(tok)  # bytes; a string, name or array operand raises, and the page is Unreadable
+
+
 def scan_page(page_obj: Any, index: int) -> list[Line]:
     """Lines of one page in reading order (same baseline = same line, sorted by x).
 
-    Raises ``Unreadable`` when the page needs pdfplumber.
+    Raises ``Unreadable`` when the page needs pdfplumber. Operands stay raw tokens until an operator
+    that matters reads them: most numbers in a content stream belong to paths and colours, and
+    converting each one costs more than the whole tokenizer pass.
     """
     data = content_bytes(page_obj)
     resources = page_obj.resources or {}
@@ -146,9 +158,11 @@ def scan_page(page_obj: Any, index: int) -> list[Line]:
         table, bold = font
         text = []
         for item in raw_items:
-            if isinstance(item, bytes):
-                text.append(item.decode("latin-1").translate(table))
-            elif item < -250:
+            if isinstance(item, list):
+                raise TypeError("array inside a shown array")
+            if item[:1] in (b"(", b"<"):
+                text.append(_string(item).decode("latin-1").translate(table))
+            elif float(item) < -250:
                 text.append(" ")
         s = "".join(text)
         if not s.strip():
@@ -157,77 +171,83 @@ def scan_page(page_obj: Any, index: int) -> list[Line]:
         scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
         pieces.append((m[5], m[4], round(fsize * scale, 2), bold, s))
 
-    for mt in _TOKEN.finditer(data):
-        tok = mt.group(0)
-        c0 = tok[:1]
-        if c0 == b"%":
+    ops = _OPS
+    for tok in _TOKEN.findall(data):
+        c0 = tok[0]
+        if c0 in _OPERAND:
+            if tok == b"<<":
+                raise Unreadable("dictionary in content stream")
+            if array is not None:
+                array.append(tok)
+            else:
+                operands.append(tok)
             continue
-        if c0 == b"[":
+        if c0 == 0x25:  # % comment
+            continue
+        if c0 == 0x3E:  # >>
+            raise Unreadable("dictionary in content stream")
+        if c0 == 0x5B:  # [
             array = []
             continue
-        if c0 == b"]":
+        if c0 == 0x5D:  # ]
             operands.append(array or [])
             array = None
             continue
-        if c0 in b"(<" and tok not in (b"<<", b">>"):
-            val: Any = _string(tok)
-        elif c0 == b"/":
-            val = tok[1:].decode("latin-1")
-        elif c0 in b"+-.0123456789":
-            val = float(tok)
-        elif tok in (b"<<", b">>"):
-            raise Unreadable("dictionary in content stream")
-        else:
-            op = tok
-            try:
-                if op == b"q":
-                    stack.append(ctm)
-                elif op == b"Q":
-                    ctm = stack.pop() if stack else _ID
-                elif op == b"cm":
-                    ctm = _mult(tuple(operands[-6:]), ctm)
-                elif op == b"BT":
-                    tm = tlm = _ID
-                elif op == b"Tf":
-                    key, fsize = operands[-2], operands[-1]
-                    font = fonts.get(key)
-                    font_ok = font is not None
-                elif op == b"TL":
-                    leading = operands[-1]
-                elif op == b"Tm":
-                    tm = tlm = tuple(operands[-6:])
-                elif op in (b"Td", b"TD"):
-                    tx, ty = operands[-2], operands[-1]
-                    if op == b"TD":
-                        leading = -ty
-                    tm = tlm = _mult((1, 0, 0, 1, tx, ty), tlm)
-                elif op == b"T*":
-                    tm = tlm = _mult((1, 0, 0, 1, 0, -leading), tlm)
-                elif op == b"Tj":
-                    show([operands[-1]])
-                elif op == b"TJ":
-                    show(operands[-1])
-                elif op in (b"'", b'"'):
-                    tm = tlm = _mult((1, 0, 0, 1, 0, -leading), tlm)
-                    show([operands[-1]])
-                elif op in (b"re", b"l"):
-                    paths += 1
-                    if paths > 3:  # ruled lines: probably a table, which only pdfplumber reads as rows
-                        raise Unreadable("ruled graphics")
-                elif op == b"Do":
-                    xobj = resolve1((resolve1(resources.get("XObject")) or {}).get(operands[-1]))
-                    if not isinstance(xobj, PDFStream) or _name(xobj.get("Subtype")) != "Image":
-                        raise Unreadable("form xobject")
-                elif op in (b"d0", b"d1", b"BI"):
-                    raise Unreadable("type3 font or inline image")
-            except (IndexError, TypeError, ValueError) as exc:
-                raise Unreadable(f"operator {op!r}") from exc
+        op = ops.get(tok)
+        if op is None:  # an operator that moves no text: drop its operands
             operands = []
             continue
-        if array is not None:
-            array.append(val)
-        else:
-            operands.append(val)
+        try:
+            if op == 0:  # q
+                stack.append(ctm)
+            elif op == 1:  # Q
+                ctm = stack.pop() if stack else _ID
+            elif op == 2:  # cm
+                ctm = _mult(tuple(map(_num, operands[-6:])), ctm)
+            elif op == 3:  # BT
+                tm = tlm = _ID
+            elif op == 4:  # Tf
+                key, fsize = operands[-2], _num(operands[-1])
+                if isinstance(key, list):
+                    raise TypeError("array as a font name")
+                font = fonts.get(key[1:].decode("latin-1")) if key[:1] == b"/" else None
+                font_ok = font is not None
+            elif op == 5:  # TL
+                leading = _num(operands[-1])
+            elif op == 6:  # Tm
+                tm = tlm = tuple(map(_num, operands[-6:]))
+            elif op in (7, 8):  # Td TD
+                tx, ty = _num(operands[-2]), _num(operands[-1])
+                if op == 8:
+                    leading = -ty
+                tm = tlm = _mult((1, 0, 0, 1, tx, ty), tlm)
+            elif op == 9:  # T*
+                tm = tlm = _mult((1, 0, 0, 1, 0, -leading), tlm)
+            elif op == 10:  # Tj
+                show([operands[-1]])
+            elif op == 11:  # TJ
+                items = operands[-1]
+                if not isinstance(items, list):
+                    raise TypeError("TJ without an array")
+                show(items)
+            elif op in (12, 13):  # ' "
+                tm = tlm = _mult((1, 0, 0, 1, 0, -leading), tlm)
+                show([operands[-1]])
+            elif op in (14, 15):  # re l
+                paths += 1
+                if paths > 3:  # ruled lines: probably a table, which only pdfplumber reads as rows
+                    raise Unreadable("ruled graphics")
+            elif op == 16:  # Do
+                name = operands[-1]
+                xobj = resolve1((resolve1(resources.get("XObject")) or {}).get(
+                    name[1:].decode("latin-1") if isinstance(name, bytes) and name[:1] == b"/" else name))
+                if not isinstance(xobj, PDFStream) or _name(xobj.get("Subtype")) != "Image":
+                    raise Unreadable("form xobject")
+            else:  # d0 d1 BI
+                raise Unreadable("type3 font or inline image")
+        except (IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise Unreadable(f"operator {tok!r}") from exc
+        operands = []
     return _lines(pieces, index)
 
 

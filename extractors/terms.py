@@ -23,8 +23,15 @@ TOPIC_CODE_RE = re.compile(r"\b(?:S0013|J0013|G2082|G2083)\b")
 SCAN_NEEDLES = (b"ketamine", b"ketalar", b"spravato", b"s0013", b"j0013", b"g2082", b"g2083")
 
 
+_ASCII_NEEDLES = ("ketamine", "ketalar", "spravato")
+
+
 def drugs_in(text: str) -> tuple[str, ...]:
     """Drugs named in ``text`` by name or by a drug-specific code, in model.DRUGS order."""
+    if text.isascii():  # almost every block names neither: skip three regex scans (exact for ASCII,
+        low = text.lower()  # where re.I folds case as str.lower does; non-ASCII text takes the regexes)
+        if not any(n in low for n in _ASCII_NEEDLES) and not any(c in text for c in DRUG_CODES):
+            return ()
     found = set()
     if ESKETAMINE_RE.search(text) or TOPIC_CODE_RE.search(text):
         found.add("esketamine")

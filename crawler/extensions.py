@@ -74,7 +74,11 @@ class CrawlRunExtension:
 
         if self.run is None:
             return 0
-        changes = processing.process_versions(self.archive, self.new_version_ids)
+        # Versions archived by an earlier run that was killed before its analysis are picked up here,
+        # so an interrupted crawl never leaves a version unannounced.
+        pending = self.archive.unprocessed_version_ids(self.run.source_id)
+        ids = sorted(set(self.new_version_ids) | set(pending))
+        changes = processing.process_versions(self.archive, ids)
         for policy_id, old, new in self.status_changes:
             changes += processing.on_policy_status(self.archive, policy_id, old, new)
         self.run.changes = len(changes)

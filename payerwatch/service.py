@@ -25,8 +25,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from crawler.sources import SourceConfig
 from payerwatch.logs import event
-from payerwatch.sources import SourceConfig
 
 log = logging.getLogger("payerwatch.service")
 
@@ -189,7 +189,7 @@ def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeou
     """Run until SIGTERM/SIGINT: stop scheduling, stop the running crawl cleanly, close the server."""
     import waitress
 
-    from payerwatch.sources import load_sources
+    from crawler.sources import load_sources
     from payerwatch.webapp import build_app
     from store import Archive
 
@@ -202,25 +202,35 @@ def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeou
     url = f"http://{host}:{server.effective_port}"
     app.config["BASE_URL"] = base_url or url
 
+    stopping = threading.Event()
+
     def _signal(signum, _frame):
-        raise _Stop(signal.Signals(signum).name)
+        # Only the first signal interrupts the server loop; a second one during the orderly shutdown
+        # must not abort it half-way (that is how half-written state would happen).
+        if not stopping.is_set():
+            stopping.set()
+            raise _Stop(signal.Signals(signum).name)
+        event(log, "already stopping", signal=signal.Signals(signum).name)
 
     old = {s: signal.signal(s, _signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    start_scheduler(scheduler)
-    event(log, "serving", url=url, sources=len(sources), data=str(data_dir))
-    if ready:
-        ready(url)
     reason = "stopped"
     try:
+        start_scheduler(scheduler)
+        event(log, "serving", url=url, sources=len(sources), data=str(data_dir))
+        if ready:
+            ready(url)
         server.run()
     except _Stop as exc:
         reason = str(exc)
     finally:
+        stopping.set()
         _stopping.set()
         event(log, "shutting down", reason=reason)
-        scheduler.pause()
+        if scheduler.running:
+            scheduler.pause()
         stop_children()
-        scheduler.shutdown(wait=True)
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
         server.close()
         archive.close()
         for s, handler in old.items():

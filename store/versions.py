@@ -132,6 +132,20 @@ class VersionsMixin(ArchiveBase):
                     ],
                 )
 
+    def unprocessed_version_ids(self, source_id: str | None = None) -> list[int]:
+        """Versions never extracted (no result and no recorded error), oldest first."""
+        q = (
+            sa.select(t.versions.c.id)
+            .where(t.versions.c.extractor_version.is_(None), t.versions.c.extract_error.is_(None))
+            .order_by(t.versions.c.id)
+        )
+        if source_id:
+            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
+                t.policies.c.source_id == source_id
+            )
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(q)]
+
     def set_version_note(self, version_id: int, note: str | None) -> None:
         with self.engine.begin() as conn:
             conn.execute(t.versions.update().where(t.versions.c.id == version_id).values(note=note))

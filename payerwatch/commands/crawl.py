@@ -7,6 +7,7 @@ archive recorded rather than what the spiders believed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from contextlib import nullcontext
 from pathlib import Path
@@ -20,13 +21,6 @@ from rich.table import Table
 def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, ...], settings: dict | None = None,
               progress: bool = True):
     """Crawl the selected sources into ``data_dir``; return the finished ``CrawlRun`` rows in order."""
-    from scrapy import signals
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-    from scrapy.spiderloader import SpiderLoader
-
-    from crawler import settings as base_settings
-    from crawler.archive import archive_for
     from crawler.sources import SourceError, load_sources
 
     configs = load_sources(sources_file)
@@ -36,6 +30,44 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
         if unknown:
             raise SourceError(f"unknown source id(s): {', '.join(unknown)}")
         configs = [c for c in configs if c.id in source_ids]
+    locks = contextlib.ExitStack()
+    configs = _lock_sources(locks, data_dir, configs)
+    with locks:
+        return _run_locked(data_dir, configs, settings, progress)
+
+
+class AllSourcesBusy(Exception):
+    """Every selected source is being crawled by another process."""
+
+
+def _lock_sources(stack: contextlib.ExitStack, data_dir: Path, configs):
+    """Take each source's crawl lock; a source another process holds is skipped, loudly."""
+    from payerwatch.locks import SourceBusy, source_lock
+
+    free = []
+    for c in configs:
+        try:
+            stack.enter_context(source_lock(data_dir, c.id))
+        except SourceBusy as exc:
+            logging.getLogger("payerwatch.crawl").warning("%s; skipped", exc)
+            click.echo(f"payerwatch: {exc}; skipped", err=True)
+            continue
+        free.append(c)
+    if configs and not free:
+        raise AllSourcesBusy("every selected source is already being crawled by another process")
+    return free
+
+
+def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawler import settings as base_settings
+    from crawler.archive import archive_for
+    from crawler.sources import SourceError
+
     s = Settings()
     s.setmodule(base_settings, priority="project")
     s.set("PAYERWATCH_DATA", str(data_dir), priority="cmdline")
@@ -78,7 +110,8 @@ def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, 
         ext = crawler.get_extension(CrawlRunExtension)
         if ext is None or ext.run is None:
             continue
-        if analyse and (ext.new_version_ids or ext.status_changes):
+        if analyse and (ext.new_version_ids or ext.status_changes
+                        or archive.unprocessed_version_ids(ext.run.source_id)):
             with console.status(f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
                                 f"version(s)…") if progress else nullcontext():
                 ext.process_changes()
@@ -121,10 +154,13 @@ def register(cli: click.Group) -> None:
     @click.option("--sources", "sources_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
                   help="Sources file (default: crawler/sources.yaml).")
     @click.option("--source", "source_ids", multiple=True, help="Crawl only this source id (repeatable).")
+    @click.option("--now", "now_ids", multiple=True, metavar="SOURCE",
+                  help="Crawl this source immediately, outside its schedule (repeatable; same as --source).")
     @click.option("--no-progress", is_flag=True, help="No progress display on stderr.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table (for schedulers).")
     @pass_ctx
-    def crawl(ctx, sources_file: Path | None, source_ids: tuple[str, ...], no_progress: bool, quiet: bool) -> None:
+    def crawl(ctx, sources_file: Path | None, source_ids: tuple[str, ...], now_ids: tuple[str, ...],
+              no_progress: bool, quiet: bool) -> None:
         """Crawl payers' policy libraries, archive new versions, detect changes; print a summary.
 
         Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit code).
@@ -132,12 +168,18 @@ def register(cli: click.Group) -> None:
         Example:
 
             payerwatch crawl --source uhc-commercial --source aetna-cpb
+
+        A source that another process is crawling right now (the scheduler of `payerwatch serve`, say)
+        is skipped with a message: two crawls of one source never run at once.
         """
         from crawler.sources import SourceError
 
         try:
-            runs = run_crawl(ctx.data_dir, sources_file, source_ids, progress=not (no_progress or quiet))
+            runs = run_crawl(ctx.data_dir, sources_file, source_ids + now_ids, progress=not (no_progress or quiet))
         except SourceError as exc:
             raise click.ClickException(str(exc)) from None
+        except AllSourcesBusy as exc:
+            click.echo(f"payerwatch: {exc}", err=True)
+            raise SystemExit(1) from None
         if not quiet:
             Console(width=160).print(summary_table(runs))

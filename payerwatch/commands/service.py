@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from payerwatch.sources import DEFAULT_SOURCES, SourcesError, load_sources
+from crawler.sources import DEFAULT_SOURCES, SourceError, load_sources
 
 _sources_option = click.option(
     "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -20,7 +20,7 @@ _sources_option = click.option(
 def _load(sources_file: Path | None):
     try:
         return load_sources(sources_file)
-    except SourcesError as exc:
+    except SourceError as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -1,0 +1,61 @@
+"""A crawl carries on where an interrupted one stopped, and two crawls of one source never overlap."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import yaml
+
+from payerwatch.locks import source_lock
+from payerwatch.portal.server import PortalServer
+from payerwatch.portal.sources import portal_sources
+from store import Archive
+from store import schema as t
+from tests.support import run_cli
+
+
+def _sources(tmp_path, url, ids):
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": [s for s in portal_sources(url) if s["id"] in ids]}))
+    return path
+
+
+def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp_path):
+    data = tmp_path / "data"
+    with PortalServer(epoch=1) as portal:
+        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid"})
+        assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
+        with Archive(data) as archive:
+            before = {c.id for c in archive.list_changes()}
+            assert before
+            with archive.engine.connect() as conn:
+                n_versions = conn.execute(sa.select(sa.func.count()).select_from(t.versions)).scalar_one()
+            # What a crawl killed between archiving and analysis leaves behind: versions, no extraction,
+            # no changes.
+            with archive.engine.begin() as conn:
+                conn.execute(t.changes.delete())
+                conn.execute(t.facts.delete())
+                conn.execute(t.passages.delete())
+                conn.execute(t.versions.update().values(extraction=None, extractor_version=None, text_hash=None))
+            assert archive.unprocessed_version_ids("sample-txmedicaid")
+        result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
+        assert result.returncode == 0, result.stderr
+    with Archive(data) as archive:
+        assert archive.unprocessed_version_ids() == []
+        assert {c.id for c in archive.list_changes()} == before  # same changes, same ids, no duplicates
+        with archive.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(t.versions)).scalar_one() == n_versions
+
+
+def test_a_source_being_crawled_elsewhere_is_skipped(tmp_path):
+    data = tmp_path / "data"
+    with PortalServer(epoch=1) as portal:
+        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid", "sample-aetna"})
+        with source_lock(data, "sample-aetna"):
+            result = run_cli("crawl", "--sources", str(sources), "--now", "sample-aetna", data_dir=data)
+            assert result.returncode == 1 and "already being crawled" in result.stderr
+            result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
+            assert result.returncode == 0 and "sample-aetna is already being crawled; skipped" in result.stderr
+        assert not any(r.path.startswith("/aetna/") for r in portal.requests)
+    with Archive(data) as archive:
+        assert archive.list_runs("sample-aetna") == []
+        assert [r.status for r in archive.list_runs("sample-txmedicaid")] == ["ok"]

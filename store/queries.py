@@ -28,11 +28,33 @@ BY = ("effective", "observed")
 _BULK_TABLES = ("sources", "policies", "versions", "passages", "facts", "changes")
 
 
-def in_force_date(version: Version, by: str = "effective") -> dt.date:
-    """The day a version counts from (Python twin of ``store.search._key_sql``)."""
-    if by == "effective" and version.effective is not None:
-        return version.effective
-    return version.first_seen.astimezone(dt.UTC).date()
+def in_force_date(version: Version, by: str = "effective", earlier_effective: dt.date | None = None) -> dt.date:
+    """The day a version counts from (Python twin of ``store.search._key_sql``).
+
+    ``observed``: the day payerwatch first saw the bytes. ``effective``: the document's effective date when
+    it moved forward from every earlier version's (``earlier_effective`` is their latest) — a re-issue
+    with a new, even retroactive, effective date counts from it. Many documents keep their original
+    effective date (Aetna's 2019) on every revision; such a revision cannot count from 2019, so it
+    counts from the later of that date and the day it was issued (published, else first seen).
+    """
+    seen = version.first_seen.astimezone(dt.UTC).date()
+    if by != "effective":
+        return seen
+    eff = version.effective
+    if eff is not None and (earlier_effective is None or eff > earlier_effective):
+        return eff
+    issued = version.published or seen
+    return max(eff, issued) if eff is not None else issued
+
+
+def in_force_dates(versions: list[Version], by: str = "effective") -> dict[int, dt.date]:
+    """``in_force_date`` of each version of one policy, keyed by version id."""
+    out, latest = {}, None
+    for v in sorted(versions, key=lambda v: v.seq):
+        out[v.id] = in_force_date(v, by, latest)
+        if v.effective is not None:
+            latest = max(latest, v.effective) if latest else v.effective
+    return out
 
 
 @dataclass
@@ -95,10 +117,12 @@ class QueriesMixin(ArchiveBase):
         """
         if by not in BY:
             raise ValueError(f"by must be one of {BY}")
-        candidates = [v for v in self.list_versions(policy_id) if in_force_date(v, by) <= day]
+        versions = self.list_versions(policy_id)
+        keys = in_force_dates(versions, by)
+        candidates = [v for v in versions if keys[v.id] <= day]
         if not candidates:
             return None
-        return max(candidates, key=lambda v: (in_force_date(v, by), v.seq))
+        return max(candidates, key=lambda v: (keys[v.id], v.seq))
 
     def resolve_policy(self, ref: str) -> Policy | None:
         """A policy by id, or by a unique policy number / id suffix (what a user types from a letter)."""

@@ -247,13 +247,18 @@ def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict
 
 
 def _key_sql(by: str, alias: str) -> str:
-    """The date a version counts from: its effective date (or the day first seen, when the document has none)
-    by ``effective``; the day first seen by ``observed``. ISO dates compare correctly as text.
-    ``store.queries.in_force_date`` is the Python twin, so search and ``show --as-of`` agree."""
+    """The date a version counts from; ``store.queries.in_force_date`` is the Python twin (read its
+    docstring for the rule), so search and ``show --as-of`` agree. ISO dates compare correctly as text."""
     seen = f"substr(CAST({alias}.first_seen AS TEXT), 1, 10)"
     if by == "observed":
         return seen
-    return f"coalesce(CAST({alias}.effective AS TEXT), {seen})"
+    eff = f"CAST({alias}.effective AS TEXT)"
+    earlier = (f"(SELECT max(CAST(e.effective AS TEXT)) FROM versions e "
+               f"WHERE e.policy_id = {alias}.policy_id AND e.seq < {alias}.seq)")
+    issued = f"coalesce(CAST({alias}.published AS TEXT), {seen})"
+    return (f"(CASE WHEN {eff} IS NULL THEN {issued} "
+            f"WHEN {earlier} IS NULL OR {eff} > {earlier} THEN {eff} "
+            f"WHEN {eff} > {issued} THEN {eff} ELSE {issued} END)")
 
 
 def _hit(r) -> SearchHit:

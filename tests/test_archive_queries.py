@@ -193,3 +193,28 @@ def test_search_order_newest_when_too_many_match(archive, sample, monkeypatch):
     relevant = archive.search("ketamine", all_versions=True)
     assert relevant[0].passage_id != hits[0].passage_id  # bm25 prefers the short passages
     assert sorted(h.passage_id for h in relevant) == sorted(h.passage_id for h in hits)
+
+
+def test_a_revision_keeping_its_original_effective_date_counts_from_when_it_was_issued(archive):
+    """Aetna-style bulletins print the 2019 effective date on every revision; a 2026 revision must not
+    answer for 2025, while a re-issue that moves its effective date (even backwards in time) counts from it."""
+    from extractors.model import ExtractedPolicy, Passage, PolicyMetadata
+    from store.models import Policy, Source
+
+    archive.upsert_source(Source(id="aetna", payer="Aetna"))
+    archive.upsert_policy(Policy(id="aetna/0938", source_id="aetna", url="u"))
+    seen = [dt.datetime(2025, 12, 1, 6, tzinfo=dt.UTC), dt.datetime(2026, 2, 16, 6, tzinfo=dt.UTC)]
+    ids = []
+    for i, when in enumerate(seen):
+        v, _ = archive.add_version("aetna/0938", f"rev {i}".encode(), "u", "text/html", seen_at=when)
+        text = f"Aetna considers ketamine experimental revision {i}"
+        archive.set_extraction(v.id, ExtractedPolicy(
+            media_type="text/html", text=text,
+            metadata=PolicyMetadata(policy_number="0938", effective=dt.date(2019, 4, 18)),
+            passages=(Passage(("Policy",), "Policy", text, 0, len(text), drugs=("ketamine",)),)))
+        ids.append(v.id)
+    assert archive.version_as_of("aetna/0938", dt.date(2020, 1, 1)).id == ids[0]
+    assert archive.version_as_of("aetna/0938", dt.date(2026, 1, 10)).id == ids[0]
+    assert archive.version_as_of("aetna/0938", dt.date(2026, 2, 16)).id == ids[1]
+    hits = archive.search("revision", as_of=dt.date(2026, 1, 10))
+    assert [h.version_id for h in hits] == [ids[0]]

@@ -15,7 +15,7 @@ from extractors.model import DRUGS
 from payerwatch.web.render import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
 from store.models import KINDS, PROGRAMS, SEVERITIES
-from store.queries import BY, in_force_date
+from store.queries import BY, in_force_dates
 
 views = Blueprint("views", __name__)
 PAGE = 50
@@ -90,7 +90,9 @@ def policy(policy_id: str):
         abort(404)
     chosen = request.args.get("version", type=int)
     current = next((e.version for e in history if e.version.id == chosen), history[-1].version)
-    chart = position_chart(arc.position_timeline(policy_id), lambda v: in_force_date(v, "effective"))
+    timeline = arc.position_timeline(policy_id)
+    keys = in_force_dates([v for v, _ in timeline], "effective")
+    chart = position_chart(timeline, lambda v: keys[v.id])
     return render_template(
         "policy.html",
         policy=pol,

@@ -42,7 +42,7 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:number|no\.|#|id)\s*[:#|]?\s*((?:IP\s?)?[A-Z]{0,5}-?[0-9][A-Z0-9.\-]{2,20})\b"
+    r"reference)?\s*(?:number|no\.|#|id)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}-?[0-9][A-Z0-9.\-]{2,20})\b"
     r"|^policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b",
     re.I,
 )

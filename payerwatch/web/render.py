@@ -45,6 +45,11 @@ def evidence_html(text: str | None, start: int, end: int, context: int = 90) -> 
     if not text or start is None or end is None or not (0 <= start <= end <= len(text)):
         return Markup("")
     lo, hi = max(0, start - context), min(len(text), end + context)
+    # widen to whole words so the context never opens or closes mid-word ("…l spray")
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
     before = ("…" if lo > 0 else "") + text[lo:start]
     after = text[end:hi] + ("…" if hi < len(text) else "")
     return Markup(

@@ -56,12 +56,26 @@ def day(value) -> str:
     return value.isoformat()
 
 
+# The indications users ask about first come first; the rest follow in this order.
+INDICATION_ORDER = ("trd", "mdsi", "depression", "bipolar_depression", "ptsd", "anxiety", "ocd", "substance_use",
+                    "chronic_pain", "neuropathic_pain", "crps", "sickle_cell", "post_concussion", "anesthesia",
+                    "other")
+
+
+def _column_order(column: tuple[str, str]) -> tuple[int, int, str]:
+    drug, indication = column
+    rank = INDICATION_ORDER.index(indication) if indication in INDICATION_ORDER else len(INDICATION_ORDER)
+    return (0 if drug == "esketamine" else 1, rank, indication)
+
+
 @views.route("/")
 def matrix():
     program = request.args.get("program") or None
     state = (request.args.get("state") or "").strip().upper() or None
     cells = archive().matrix(program=program, state=state)
-    columns = sorted({(c.drug, c.indication) for c in cells})
+    # "any" holds billing-code facts, which are shown in each cell's criteria, not as a column of their own
+    cells = [c for c in cells if c.indication != "any"]
+    columns = sorted({(c.drug, c.indication) for c in cells}, key=_column_order)
     rows: dict[str, dict] = {}
     for c in cells:
         row = rows.setdefault(c.policy_id, {"cell": c, "by": {}})

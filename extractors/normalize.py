@@ -31,6 +31,8 @@ def clean(text: str) -> str:
     """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    elif text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to
+        return text.strip()  # collapse (most lines; the regex pass costs more than everything else here)
     return _WS.sub(" ", text).strip()
 
 
@@ -138,4 +140,6 @@ def join_lines(lines: Sequence[str]) -> str:
                 out = out[:-1] + line
         else:
             out += " " + line
+    if out.isascii() and out.isprintable() and "  " not in out:
+        return out.strip()  # the common case, as in ``clean``
     return _WS.sub(" ", out).strip()

@@ -37,6 +37,7 @@ from typing import Any
 from .layout import Line, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
+from .pdfium import first_pass
 from .pdfscan import is_bold, scan_page
 from .sections import Block
 from .terms import SCAN_NEEDLES
@@ -47,9 +48,11 @@ MAX_PAGES = 1500
 class PdfRead:
     """What ``read_pdf`` hands back: blocks plus how they were obtained (for the benchmark)."""
 
-    def __init__(self, pages: int, plumbed: set[int]):
+    def __init__(self, pages: int, plumbed: set[int], source: str = "pdfplumber"):
         self.pages = pages
         self.plumbed = plumbed
+        #: "pdfium": an off-topic document read by PDFium alone; "pdfplumber": the cheap scan + pdfplumber
+        self.source = source
         self.blocks: list[Block] = []
         #: running header/footer text: not policy text, but it names the plan and line of business
         self.furniture = ""
@@ -190,9 +193,40 @@ def read_pdf(
     check: Callable[[], None] = lambda: None,
     max_pages: int = MAX_PAGES,
     passage_pages: Callable[[list[Block]], set[int]] | None = None,
+    pdfium: bool = True,
 ) -> PdfRead:
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
-    ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle)."""
+    ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle).
+    ``pdfium=False`` skips the PDFium first pass (``full=True`` always does)."""
+    if pdfium and not full and b"%%EOF" in data[-4096:]:
+        lines = first_pass(data, check=check, max_pages=max_pages)
+        blocks = lines_to_blocks([[Line(**vars(ln)) for ln in page] for page in lines]) if lines else []
+        if blocks:
+            return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
+    return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
+
+
+def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> PdfRead:
+    result.blocks = blocks
+    shapes = running_shapes(pages)
+    seen: dict[str, str] = {}
+    for page in pages:
+        for ln in page:
+            if mask(ln.text) in shapes:
+                seen.setdefault(mask(ln.text), clean(ln.text))
+    result.furniture = " ".join(seen.values())
+    return result
+
+
+def _read_plumbed(
+    data: bytes,
+    *,
+    full: bool,
+    check: Callable[[], None],
+    max_pages: int,
+    passage_pages: Callable[[list[Block]], set[int]] | None,
+) -> PdfRead:
+    """The cheap content-stream scan plus pdfplumber: every document that may mention the drugs."""
     from pdfplumber.page import Page
 
     pdf, page_objs = _open(data)
@@ -239,16 +273,7 @@ def read_pdf(
             wanted |= more
         if not blocks:
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
-        result = PdfRead(n, set(plumbed))
-        result.blocks = blocks
-        shapes = running_shapes(pages)
-        seen: dict[str, str] = {}
-        for page in pages:
-            for ln in page:
-                if mask(ln.text) in shapes:
-                    seen.setdefault(mask(ln.text), clean(ln.text))
-        result.furniture = " ".join(seen.values())
-        return result
+        return _finish(PdfRead(n, set(plumbed)), blocks, pages)
     finally:
         pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
 

@@ -1,0 +1,198 @@
+"""The first PDF pass: PDFium reads every page's text, and decides whether pdfplumber is needed at all.
+
+Most documents a payer publishes never mention ketamine or esketamine, and the crawl extracts every one
+of them. Their text only feeds identity, metadata and the formatting-only comparison (design.md: the
+topic filter decides which documents can raise changes), so for them this pass *is* the reading: PDFium
+(C++, ~0.25 ms a page) gives each page's text in reading lines, plus four cheap per-line look-ups (origin,
+font size, text matrix, font name) for the ``Line`` records the shared layout rules (``layout``) need.
+
+``first_pass`` answers with the pages' lines only when it is sure the document is off topic:
+
+* no page's text, letters only and lower-cased (so kerning, line-end hyphens, soft hyphens and case never
+  hide a term), contains a topic needle (``terms.SCAN_NEEDLES``: a superset of what ``terms.is_topic``
+  accepts), also across page breaks;
+* PDFium read every page cleanly: a page with objects but no text (a scan, a font without a Unicode map),
+  replacement or control characters, code points outside the BMP (offsets would drift), or a document
+  whose words are not words (a font PDFium decodes to a cipher) means "maybe on topic".
+
+Anything else returns ``None`` and the caller takes the pdfplumber path, which also decides every error
+except a password (mapped to ``EncryptedDocument`` here, as pdfminer would). PDFium is not thread-safe
+(not even across documents), so every call runs under one module lock; ``extract`` runs in a worker
+thread and a timed-out worker may still be inside PDFium.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+
+from .layout import Line
+from .model import DocumentTooLarge, EncryptedDocument
+from .pdfscan import _lines, is_bold
+from .terms import SCAN_NEEDLES
+
+_LOCK = threading.Lock()
+_NEEDLES = tuple(n.decode() for n in SCAN_NEEDLES)
+#: every ASCII byte that is not a letter or digit
+_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+
+
+def _flat(text: str) -> str:
+    """Lower-case letters and digits only: "Keta-\\r\\nmine", "K E T A M I N E" and "ketamine" look alike.
+    Other characters are dropped (never turned into letters), which can only add matches."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+#: Characters a clean PDFium reading does not contain: C0 controls (\x02 is PDFium's generated hyphen,
+#: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
+#: marker for a hyphen that ends a line).
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
+#: The commonest words of English policy prose: a page of real text has dozens, a cipher none.
+_COMMON = frozenset("the and of to in for or a is be with by are on as not that this at an if".split())
+
+
+def _pdfium():
+    import pypdfium2  # noqa: F401  (initializes the library)
+    import pypdfium2.raw as raw
+
+    return raw
+
+
+def first_pass(data: bytes, *, check: Callable[[], None], max_pages: int) -> list[list[Line]] | None:
+    """Every page's lines (reading order) when the document certainly never names the drugs and PDFium
+    read it cleanly; ``None`` when pdfplumber must decide. Raises ``EncryptedDocument`` and
+    ``DocumentTooLarge`` like the pdfplumber path."""
+    try:
+        raw = _pdfium()
+    except ImportError:  # an installation without PDFium still extracts, more slowly
+        return None
+    while not _LOCK.acquire(timeout=0.05):
+        check()
+    try:
+        return _read(raw, data, check, max_pages)
+    finally:
+        _LOCK.release()
+
+
+def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[list[Line]] | None:
+    buf = ctypes.create_string_buffer(data, len(data))  # PDFium reads it lazily: keep it alive
+    doc = raw.FPDF_LoadMemDocument64(buf, len(data), None)
+    if not doc:
+        if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedDocument("PDF is encrypted with a password")
+        return None  # corrupt, or a format PDFium declines: pdfminer decides (and names the error)
+    try:
+        n = raw.FPDF_GetPageCount(doc)
+        if n > max_pages:
+            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
+        pages: list[list[Line]] = []
+        tail = ""
+        words = common = 0
+        for i in range(n):
+            check()
+            page_text = _page(raw, doc, i)
+            if page_text is None:
+                return None
+            text, lines = page_text
+            flat = _flat(text)
+            joined = tail + flat
+            if any(needle in joined for needle in _NEEDLES):
+                return None  # maybe on topic: pdfplumber reads it exactly as before
+            tail = flat[-16:]
+            tokens = text.lower().split()
+            words += len(tokens)
+            common += sum(1 for t in tokens if t in _COMMON)
+            pages.append(lines)
+        if not any(pages):
+            return None  # no text anywhere: the pdfplumber path raises the right error
+        if words >= 80 and common < 0.03 * words:
+            return None  # words that are not words: a font PDFium decodes to a cipher
+        return pages
+    finally:
+        raw.FPDF_CloseDocument(doc)
+
+
+def _page(raw, doc, index: int) -> tuple[str, list[Line]] | None:
+    page = raw.FPDF_LoadPage(doc, index)
+    if not page:
+        return None
+    tp = None
+    try:
+        tp = raw.FPDFText_LoadPage(page)
+        if not tp:
+            return None
+        count = raw.FPDFText_CountChars(tp)
+        if count <= 0:
+            # a blank page is fine; objects without text are a scan or an unmapped font
+            return ("", []) if raw.FPDFPage_CountObjects(page) == 0 else None
+        out = ctypes.create_string_buffer((count + 1) * 2)
+        raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
+        text = out.raw[: count * 2].decode("utf-16-le", "replace")
+        if len(text) != count:
+            return None
+        text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
+        if not text.strip() or _SUSPECT.search(text):
+            return None
+        if not text.isascii():
+            if any(unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe"
+                   for c in text):
+                return None  # private-use or unassigned code points: glyphs without a meaning
+        lines = _lines(_pieces(raw, tp, text), index)
+        return (unicodedata.normalize("NFKC", text) if not text.isascii() else text), lines
+    finally:
+        if tp:
+            raw.FPDFText_ClosePage(tp)
+        raw.FPDF_ClosePage(page)
+
+
+def _segments(text: str):
+    """(start, text, ends_in_hyphen) per PDFium line. PDFium ends a line with "\\r\\n" or, when the line
+    ends in a hyphen, joins the next line to it with "\\ufffe": that is "-" and a line break, as
+    pdfplumber reads it."""
+    pos = 0
+    for line in text.split("\r\n"):
+        if "\ufffe" in line:
+            sub = 0
+            for part in line.split("\ufffe")[:-1]:
+                yield pos + sub, part, True
+                sub += len(part) + 1
+            yield pos + sub, line[sub:], False
+        else:
+            yield pos, line, False
+        pos += len(line) + 2
+
+
+def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
+    """One piece per PDFium line: (baseline, x, size, bold, text), read at its first glyph.
+
+    Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
+    size scaled by it) and font name (bold or not, with the rule the other readers use).
+    """
+    x, y = ctypes.c_double(), ctypes.c_double()
+    m = raw.FS_MATRIX()
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    origin, font_size, matrix, font_info = (raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize,
+                                            raw.FPDFText_GetMatrix, raw.FPDFText_GetFontInfo)
+    pieces = []
+    for start, line, hyphen in _segments(text):
+        body = line.lstrip()
+        if not body:
+            continue
+        k = start + len(line) - len(body)
+        origin(tp, k, x, y)
+        matrix(tp, k, m)
+        size = font_size(tp, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+        font_info(tp, k, name, 128, flags)
+        bold = _BOLD.get(name.value)
+        if bold is None:
+            bold = _BOLD[name.value] = is_bold(name.value.decode("latin-1"))
+        pieces.append((y.value, x.value, round(size, 2), bold, body.rstrip() + ("-" if hyphen else "")))
+    return pieces
+
+
+_BOLD: dict[bytes, bool] = {}

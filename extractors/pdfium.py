@@ -55,6 +55,21 @@ _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
 _COMMON = frozenset("the and of to in for or a is be with by are on as not that this at an if".split())
 
 
+def doubtful(text: str) -> bool:
+    """A page reading PDFium may have got wrong: blank despite a call for text, control or replacement
+    characters, private-use or unassigned code points (glyphs without a meaning; the two bullet glyphs
+    of the Symbol and Wingdings fonts excepted)."""
+    if not text.strip() or _SUSPECT.search(text):
+        return True
+    return not text.isascii() and any(
+        unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe" for c in text)
+
+
+def cipher(words: int, common: int) -> bool:
+    """Enough words, hardly any of them English function words: a font decoded to the wrong letters."""
+    return words >= 80 and common < 0.03 * words
+
+
 def _pdfium():
     import pypdfium2  # noqa: F401  (initializes the library)
     import pypdfium2.raw as raw
@@ -109,7 +124,7 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[l
             pages.append(lines)
         if not any(pages):
             return None  # no text anywhere: the pdfplumber path raises the right error
-        if words >= 80 and common < 0.03 * words:
+        if cipher(words, common):
             return None  # words that are not words: a font PDFium decodes to a cipher
         return pages
     finally:
@@ -135,12 +150,8 @@ def _page(raw, doc, index: int) -> tuple[str, list[Line]] | None:
         if len(text) != count:
             return None
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
-        if not text.strip() or _SUSPECT.search(text):
+        if doubtful(text):
             return None
-        if not text.isascii():
-            if any(unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe"
-                   for c in text):
-                return None  # private-use or unassigned code points: glyphs without a meaning
         lines = _lines(_pieces(raw, tp, text), index)
         return (unicodedata.normalize("NFKC", text) if not text.isascii() else text), lines
     finally:

@@ -200,7 +200,7 @@ def read_pdf(
     ``pdfium=False`` skips the PDFium first pass (``full=True`` always does)."""
     if pdfium and not full and b"%%EOF" in data[-4096:]:
         lines = first_pass(data, check=check, max_pages=max_pages)
-        blocks = lines_to_blocks([[Line(**vars(ln)) for ln in page] for page in lines]) if lines else []
+        blocks = lines_to_blocks(lines) if lines else []  # fresh lines: no copy needed
         if blocks:
             return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
     return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)

@@ -41,18 +41,18 @@ _NEEDLES = tuple(n.decode() for n in SCAN_NEEDLES)
 _NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 
 
-def _flat(text: str) -> str:
-    """Lower-case letters and digits only: "Keta-\\r\\nmine", "K E T A M I N E" and "ketamine" look alike.
-    Other characters are dropped (never turned into letters), which can only add matches."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+def _flat(low: str) -> str:
+    """``low`` (lower-cased text) as letters and digits only: "keta-\\r\\nmine", "k e t a m i n e" and
+    "ketamine" look alike. Other characters are dropped (never turned into letters): only more matches."""
+    if not low.isascii():
+        low = unicodedata.normalize("NFKC", low).lower()  # full-width letters, the Kelvin sign, ...
+    return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 #: Characters a clean PDFium reading does not contain: C0 controls (\x02 is PDFium's generated hyphen,
 #: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
 #: marker for a hyphen that ends a line).
 _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
 #: The commonest words of English policy prose: a page of real text has dozens, a cipher none.
-_COMMON = frozenset("the and of to in for or a is be with by are on as not that this at an if".split())
+_COMMON = (" the ", " and ", " of ", " to ", " in ", " for ", " or ", " is ", " be ", " with ", " by ", " not ")
 
 
 def doubtful(text: str) -> bool:
@@ -113,14 +113,14 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[l
             if page_text is None:
                 return None
             text, lines = page_text
-            flat = _flat(text)
+            low = text.lower()
+            flat = _flat(low)
             joined = tail + flat
             if any(needle in joined for needle in _NEEDLES):
                 return None  # maybe on topic: pdfplumber reads it exactly as before
             tail = flat[-16:]
-            tokens = text.lower().split()
-            words += len(tokens)
-            common += sum(1 for t in tokens if t in _COMMON)
+            words += low.count(" ") + 1
+            common += sum(low.count(w) for w in _COMMON)
             pages.append(lines)
         if not any(pages):
             return None  # no text anywhere: the pdfplumber path raises the right error
@@ -152,7 +152,12 @@ def _page(raw, doc, index: int) -> tuple[str, list[Line]] | None:
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
-        lines = _lines(_pieces(raw, tp, text), index)
+        pieces = _pieces(raw, tp, text)
+        if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
+            pieces.sort(key=lambda p: -p[0])
+            lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
+        else:
+            lines = _lines(pieces, index)
         return (unicodedata.normalize("NFKC", text) if not text.isascii() else text), lines
     finally:
         if tp:
@@ -178,7 +183,7 @@ def _segments(text: str):
 
 
 def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
-    """One piece per PDFium line: (baseline, x, size, bold, text), read at its first glyph.
+    """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph.
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
     size scaled by it) and font name (bold or not, with the rule the other readers use).
@@ -186,7 +191,7 @@ def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
     x, y = ctypes.c_double(), ctypes.c_double()
     m = raw.FS_MATRIX()
     name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
+    px, py, pm, pflags = ctypes.byref(x), ctypes.byref(y), ctypes.byref(m), ctypes.byref(ctypes.c_int())
     origin, font_size, matrix, font_info = (raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize,
                                             raw.FPDFText_GetMatrix, raw.FPDFText_GetFontInfo)
     pieces = []
@@ -195,14 +200,14 @@ def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
         if not body:
             continue
         k = start + len(line) - len(body)
-        origin(tp, k, x, y)
-        matrix(tp, k, m)
+        origin(tp, k, px, py)
+        matrix(tp, k, pm)
         size = font_size(tp, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-        font_info(tp, k, name, 128, flags)
+        font_info(tp, k, name, 128, pflags)
         bold = _BOLD.get(name.value)
         if bold is None:
             bold = _BOLD[name.value] = is_bold(name.value.decode("latin-1"))
-        pieces.append((y.value, x.value, round(size, 2), bold, body.rstrip() + ("-" if hyphen else "")))
+        pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body.rstrip() + ("-" if hyphen else "")))
     return pieces
 
 

@@ -182,6 +182,15 @@ def _segments(text: str):
         pos += len(line) + 2
 
 
+def _plain(text: str):
+    """``_segments`` for a page without line-end hyphens (most pages), without the generator's cost."""
+    out, pos = [], 0
+    for line in text.split("\r\n"):
+        out.append((pos, line, False))
+        pos += len(line) + 2
+    return out
+
+
 def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
     """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph.
 
@@ -195,7 +204,7 @@ def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
     origin, font_size, matrix, font_info = (raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize,
                                             raw.FPDFText_GetMatrix, raw.FPDFText_GetFontInfo)
     pieces = []
-    for start, line, hyphen in _segments(text):
+    for start, line, hyphen in (_segments(text) if "\ufffe" in text else _plain(text)):
         body = line.lstrip()
         if not body:
             continue

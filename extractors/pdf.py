@@ -1,12 +1,32 @@
-"""PDF bytes → blocks, with pdfplumber doing the careful work only where it matters.
+"""PDF bytes → blocks: PDFium alone for documents that never name the drugs, pdfplumber where it matters.
 
-The fast path (default):
+Step 0 (default, ``pdfium.first_pass``): PDFium reads every page's text and checks it for the topic
+terms. A document where no page can name them (and that PDFium read cleanly) is turned into lines by
+PDFium and blocks by the shared layout rules, and never reaches pdfminer or pdfplumber. Why that is
+allowed to change its ``text``:
+
+* off-topic documents are most of a payer's library, and the crawl extracts every one of them;
+* their text only feeds identity, metadata and the formatting-only comparison: design.md's topic filter
+  decides which documents can raise changes, and such a document has no passages and no facts;
+* the switch of reader cannot hide a change: a document that starts naming the drugs is a
+  ``new_policy`` event whatever the text before was (``differ.compare`` does not diff against an
+  off-topic predecessor), and one that stops naming them loses all its topic text, which the differ
+  announces whichever reader produced the rest;
+* its metadata comes from the same layout rules and equals the pdfplumber path's (tested, and checked by
+  ``bench/extract.py``); only its text differs where PDFium reads differently (a ruled table is lines,
+  not " | " rows), and PDFium reads re-exported, re-wrapped and re-printed copies alike.
+
+Every document that may name the drugs (PDFium's needles are a superset of ``terms.is_topic``; a
+reading in doubt counts as a mention) takes the path below, unchanged, so its text, passages and facts
+are exactly what they were. ``extract`` also redoes the pdfplumber way any PDFium-read document whose
+blocks turn out to hold a passage (terms split across reordered lines).
+
+The pdfplumber path:
 
 1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
    (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
 2. pages naming a topic term (outside running headers) are marked too. The first page is not: its
-   cheap lines already equal pdfplumber's, so metadata comes out the same without it, and a policy
-   that never names the drugs is decided without laying out a single page;
+   cheap lines already equal pdfplumber's, so metadata comes out the same without it;
 3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
    passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
    no passage touches a cheap page (usually one round).
@@ -14,18 +34,13 @@ The fast path (default):
 Because cheap lines are only ever produced when they equal what pdfplumber would read, and every
 passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
 by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
-the cheap pass refuses anyway.
+the cheap pass refuses anyway. PDFium is not mixed into this path: the text of a topic document must be
+pdfplumber's on every page, or ``text`` (and its hash) would change with the set of pages laid out.
 
 On the pages it lays out, the fast path reads glyphs from pdfplumber's layout objects without building
 pdfplumber's full per-glyph dicts, except on pages where ``find_tables`` finds a table (``_lean_layout``;
-half the cost of a text page). ``full=True`` keeps stock ``page.chars`` everywhere, so every fast==full
-comparison also checks the lean reading against pdfplumber's own.
-
-There is no second cheap reader (PDFium, say): the text of every page must be pdfplumber's, character
-for character, or ``text`` (and its hash, the formatting-only test) would change with the set of pages
-laid out. Measured on a 60-page policy: PDFium's text of every page costs about as much as the whole
-``pdftotext`` run, and reading the sizes, baselines and fonts the layout rules need through its
-per-object API (float32 coordinates) costs more than the whole cheap scan.
+half the cost of a text page). ``full=True`` (no PDFium, every page through stock ``page.chars``) is
+the reference every fast==full comparison is made against.
 """
 
 from __future__ import annotations

@@ -51,8 +51,9 @@ def _flat(low: str) -> str:
 #: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
 #: marker for a hyphen that ends a line).
 _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
-#: The commonest words of English policy prose: a page of real text has dozens, a cipher none.
-_COMMON = (" the ", " and ", " of ", " to ", " in ", " for ", " or ", " is ", " be ", " with ", " by ", " not ")
+#: The four commonest words of English prose, about a tenth of its words (policies: 8-12 %); a cipher has
+#: none. Counted with str.count, which is what keeps this test nearly free.
+_COMMON = (" the ", " and ", " of ", " to ")
 
 
 def doubtful(text: str) -> bool:
@@ -67,7 +68,7 @@ def doubtful(text: str) -> bool:
 
 def cipher(words: int, common: int) -> bool:
     """Enough words, hardly any of them English function words: a font decoded to the wrong letters."""
-    return words >= 80 and common < 0.03 * words
+    return words >= 80 and common < 0.02 * words
 
 
 def _pdfium():

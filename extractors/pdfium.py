@@ -47,6 +47,8 @@ def _flat(low: str) -> str:
     if not low.isascii():
         low = unicodedata.normalize("NFKC", low).lower()  # full-width letters, the Kelvin sign, ...
     return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+
+
 #: Characters a clean PDFium reading does not contain: C0 controls (\x02 is PDFium's generated hyphen,
 #: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
 #: marker for a hyphen that ends a line).
@@ -106,11 +108,12 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[l
         if n > max_pages:
             raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
         pages: list[list[Line]] = []
+        fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
         tail = ""
         words = common = 0
         for i in range(n):
             check()
-            page_text = _page(raw, doc, i)
+            page_text = _page(raw, doc, i, fonts)
             if page_text is None:
                 return None
             text, lines = page_text
@@ -132,7 +135,8 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[l
         raw.FPDF_CloseDocument(doc)
 
 
-def _page(raw, doc, index: int) -> tuple[str, list[Line]] | None:
+def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Line]] | None:
+    """(PDFium's text of the page, its lines), or ``None`` when the reading is in doubt."""
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
         return None
@@ -153,13 +157,13 @@ def _page(raw, doc, index: int) -> tuple[str, list[Line]] | None:
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
-        pieces = _pieces(raw, tp, text)
+        pieces = _pieces(raw, tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
             pieces.sort(key=lambda p: -p[0])
             lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
         else:
             lines = _lines(pieces, index)
-        return (unicodedata.normalize("NFKC", text) if not text.isascii() else text), lines
+        return text, lines
     finally:
         if tp:
             raw.FPDFText_ClosePage(tp)
@@ -192,11 +196,13 @@ def _plain(text: str):
     return out
 
 
-def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
+def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float, float, bool, str]]:
     """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph.
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
-    size scaled by it) and font name (bold or not, with the rule the other readers use).
+    size scaled by it) and font name (bold or not, with the rule the other readers use). A line whose
+    first glyph is bold is bold only if its last glyph is too ("Effective Date: May 1" with a bold label
+    is not a heading), as pdfplumber's reading requires every glyph to be bold.
     """
     x, y = ctypes.c_double(), ctypes.c_double()
     m = raw.FS_MATRIX()
@@ -214,11 +220,16 @@ def _pieces(raw, tp, text: str) -> list[tuple[float, float, float, bool, str]]:
         matrix(tp, k, pm)
         size = font_size(tp, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
         font_info(tp, k, name, 128, pflags)
-        bold = _BOLD.get(name.value)
-        if bold is None:
-            bold = _BOLD[name.value] = is_bold(name.value.decode("latin-1"))
-        pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body.rstrip() + ("-" if hyphen else "")))
+        bold = _bold(fonts, name.value)
+        body = body.rstrip()
+        if bold and len(body) > 1:
+            font_info(tp, k + len(body) - 1, name, 128, pflags)
+            bold = _bold(fonts, name.value)
+        pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
     return pieces
 
 
-_BOLD: dict[bytes, bool] = {}
+def _bold(fonts: dict[bytes, bool], name: bytes) -> bool:
+    if name not in fonts:
+        fonts[name] = is_bold(name.decode("latin-1"))
+    return fonts[name]

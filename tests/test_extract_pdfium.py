@@ -265,3 +265,30 @@ def test_concurrent_extractions_agree() -> None:
     for t in threads:
         t.join()
     assert len(results) == 12 and all(r == expected for r in results)
+
+
+def test_bold_label_with_a_plain_value_is_not_a_heading() -> None:
+    """pdfplumber calls a line bold only if every glyph is; PDFium's reading checks both ends."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=1)
+    c.setFont("Helvetica-Bold", 18)
+    c.drawString(54, 720, "Botulinum Toxin Injections")
+    for k, (label, value) in enumerate((("Policy Number:", "MP-1234"), ("Effective Date:", "May 1, 2026"))):
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(54, 690 - 14 * k, label)
+        c.setFont("Helvetica", 10)
+        c.drawString(130, 690 - 14 * k, value)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(54, 640, "Coverage Rationale")
+    c.setFont("Helvetica", 10)
+    for k in range(4):
+        c.drawString(54, 624 - 14 * k, _PROSE)
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    assert _source(data) == "pdfium"
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert fast.metadata == full.metadata
+    assert fast.metadata.policy_number == "MP-1234"
+    assert [s.heading for s in fast.sections] == [s.heading for s in full.sections] == ["Coverage Rationale"]
+    assert fast.text == full.text

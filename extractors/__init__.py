@@ -46,8 +46,9 @@ def extract(
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_BYTES,
 ) -> ExtractedPolicy:
-    """Extract one document. ``full=True`` runs pdfplumber on every PDF page (the reference path the
-    fast path is tested against). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
+    """Extract one document. ``full=True`` runs pdfplumber on every PDF page and never PDFium (the
+    reference path the fast path is tested against; a PDF that never names the drugs is otherwise read
+    by PDFium alone: see pdf.py). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
     ``timeout`` seconds."""
     if len(data) > max_bytes:
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")

@@ -292,3 +292,26 @@ def test_bold_label_with_a_plain_value_is_not_a_heading() -> None:
     assert fast.metadata.policy_number == "MP-1234"
     assert [s.heading for s in fast.sections] == [s.heading for s in full.sections] == ["Coverage Rationale"]
     assert fast.text == full.text
+
+
+def test_a_passage_found_in_pdfium_lines_redoes_the_document_the_old_way(monkeypatch) -> None:
+    """The needles see PDFium's stream order; the layout rules sort lines by baseline and re-join words
+    hyphenated over a line break. Drawn out of order, "keta-" / "mine" only meet in the blocks: the
+    guard in ``extract`` must then take the pdfplumber path, so the passage is the reference one."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=1)
+    c.setFont("Helvetica", 10)
+    c.drawString(54, 686, "mine infusions are not covered for any indication.")
+    for k in range(3):
+        c.drawString(54, 600 - 14 * k, _PROSE)
+    c.drawString(54, 700, "The plan reviews requests for keta-")
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    assert first_pass(data, check=lambda: None, max_pages=1500) is not None  # PDFium's text: no term
+    calls = []
+    original = extractors._extract_plumbed
+    monkeypatch.setattr(extractors, "_extract_plumbed", lambda *a, **k: calls.append(1) or original(*a, **k))
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert calls == [1]
+    assert fast.passages and fast.passages == full.passages and fast.text == full.text

@@ -1,10 +1,13 @@
 """Benchmark: extractors.extract (fast path and full=True) against poppler's pdftotext.
 
-Generates synthetic policies with reportlab (10 / 30 / 60 pages; topic paragraphs on 4 pages, or none),
+Generates synthetic policies with reportlab (10 / 30 / 60 pages; topic paragraphs on 4 pages, or none;
+at 60 pages also on the last page only, where the PDFium first pass costs most),
 times each reader (median of N runs, interleaved so background load hits all readers alike), reports
-seconds per page, the share of pages pdfplumber laid out, and checks that the fast path's passages and
-facts (and text and metadata) equal the full path's. The machine is shared: compare medians of
-several invocations, not one.
+seconds per page, which reader the fast path used (``pdfium``: the PDFium first pass alone, for a
+document that never names the drugs; else the share of pages pdfplumber laid out), and checks that the
+fast path's passages, facts and metadata equal the full path's — and its text too where pdfplumber read
+the document (an off-topic document's text is PDFium's by design: extractors/README.md). The machine is
+shared: compare medians of several invocations, not one.
 
 Run: /work/main/.venv/bin/python bench/extract.py [--repeat N]
 """
@@ -47,7 +50,10 @@ def main() -> int:
     rows = []
     ok = True
     for n in (10, 30, 60):
-        for label, topic in (("topic on 4 pages", tuple(sorted({1, n // 3, n // 2, n - 2}))), ("no topic", ())):
+        docs = [("topic on 4 pages", tuple(sorted({1, n // 3, n // 2, n - 2}))), ("no topic", ())]
+        if n == 60:  # the PDFium pass's worst case: it reads every page before it finds the topic
+            docs.append(("topic last page", (n - 1,)))
+        for label, topic in docs:
             data = render(synthetic_policy(n, topic))
             with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
                 fh.write(data)
@@ -63,19 +69,26 @@ def main() -> int:
             finally:
                 os.unlink(path)
             a, b = extractors.extract(data), extractors.extract(data, full=True)
-            same = a.passages == b.passages and a.facts == b.facts
-            same_text = a.text == b.text and a.metadata == b.metadata
-            ok &= same
-            rows.append((pages.pages, label, median(fast), median(full), median(ptt),
-                         len(pages.plumbed) / pages.pages, len(a.passages), same, same_text))
+            same = a.passages == b.passages and a.facts == b.facts and a.metadata == b.metadata
+            same_text = "n/a" if pages.source == "pdfium" else str(a.text == b.text)
+            ok &= same and same_text != "False"
+            path = "pdfium" if pages.source == "pdfium" else f"{len(pages.plumbed) / pages.pages:.0%} plumbed"
+            rows.append((pages.pages, label, median(fast), median(full), median(ptt), path, len(a.passages),
+                         same, same_text))
     print(f"{'pages':>5} {'document':<17} {'fast s/pg':>9} {'full s/pg':>9} {'pdftotext':>9} "
-          f"{'fast/ptt':>8} {'plumbed':>7} {'passages':>8} {'fast==full':>10} {'text+meta':>9}")
-    for n, label, fast, full, ptt, share, npass, same, same_text in rows:
+          f"{'fast/ptt':>8} {'fast path':>12} {'passages':>8} {'fast==full':>10} {'text':>5}")
+    ratios = {}
+    for n, label, fast, full, ptt, path, npass, same, same_text in rows:
+        ratios[n, label] = fast / ptt
         print(f"{n:>5} {label:<17} {fast / n:>9.4f} {full / n:>9.4f} {ptt / n:>9.4f} {fast / ptt:>7.2f}x "
-              f"{share:>7.0%} {npass:>8} {str(same):>10} {str(same_text):>9}")
-    print(f"\nmedians of {args.repeat} runs (full path: {max(1, args.repeat - 2)}). targets: 60 pages / topic on "
-          "4 pages <= 6x pdftotext; no topic <= 1.5x pdftotext (pdftotext timed as a subprocess, start-up "
-          "included). fast==full: passages and facts; text+meta: text and metadata as well")
+              f"{path:>12} {npass:>8} {str(same):>10} {same_text:>5}")
+    print(f"\nmedians of {args.repeat} runs (full path: {max(1, args.repeat - 2)}); pdftotext timed as a "
+          "subprocess, start-up included. fast==full: passages, facts and metadata; text: also the text "
+          "(n/a: an off-topic PDF read by PDFium, whose text is not pdfplumber's by design)")
+    for (n, label), limit, name in (((60, "topic on 4 pages"), 6.0, "(a)"), ((60, "no topic"), 1.5, "(b)")):
+        r = ratios[n, label]
+        print(f"target {name} {n} pages, {label}: {r:.2f}x pdftotext, limit {limit:g}x: "
+              f"{'met' if r <= limit else 'NOT met'}")
     return 0 if ok else 1
 
 

@@ -29,7 +29,8 @@ from .sections import assemble, build_sections
 from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
-EXTRACTOR_VERSION = "2026.11.1"
+#: 2026.11.2: PDFs that never name the drugs are read by PDFium alone (their ``text`` changed; see pdf.py).
+EXTRACTOR_VERSION = "2026.11.2"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -45,8 +46,9 @@ def extract(
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_BYTES,
 ) -> ExtractedPolicy:
-    """Extract one document. ``full=True`` runs pdfplumber on every PDF page (the reference path the
-    fast path is tested against). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
+    """Extract one document. ``full=True`` runs pdfplumber on every PDF page and never PDFium (the
+    reference path the fast path is tested against; a PDF that never names the drugs is otherwise read
+    by PDFium alone: see pdf.py). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
     ``timeout`` seconds."""
     if len(data) > max_bytes:
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
@@ -80,11 +82,17 @@ def extract(
     return result["value"]
 
 
-def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check) -> ExtractedPolicy:
+def _extract_plumbed(data: bytes, url: str | None, *, max_pages: int, check) -> ExtractedPolicy:
+    return _extract(data, detect.PDF, url, full=False, max_pages=max_pages, check=check, pdfium=False)
+
+
+def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check,
+             pdfium: bool = True) -> ExtractedPolicy:
     status_text = context = ""
     pages = None
     if kind == detect.PDF:
-        read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
+        read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages,
+                        pdfium=pdfium)
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
@@ -94,6 +102,10 @@ def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: 
     text, blocks = assemble(blocks)
     sections = build_sections(blocks, len(text))
     passages = find_passages(text, blocks, sections, title)
+    if passages and kind == detect.PDF and read.source == "pdfium":
+        # cannot happen (the first pass's needles are a superset of is_topic), but if it ever did, the
+        # passages must come from the reference reading: redo the document the pdfplumber way
+        return _extract_plumbed(data, url, max_pages=max_pages, check=check)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
     meta = read_metadata(text, blocks, title, url, status_text, context)

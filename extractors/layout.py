@@ -88,18 +88,20 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
     is_title = title_size >= body + 3
 
-    def heading_kind(ln: Line) -> str | None:
+    bullets = [N.bullet(ln.text) for ln in lines]  # (is an item, text): read twice below
+
+    def heading_kind(ln: Line, bullet: tuple[bool, str]) -> str | None:
         if ln.row or len(ln.text) > 150:
             return None
         if is_title and ln.page == 0 and ln.size == title_size:
             return "title"
-        if N.bullet(ln.text)[0] or N.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
+        if bullet[0] or N.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
             return None
         if ln.size >= body + 1 or (ln.bold and re.search(r"[A-Za-z]", ln.text)) or _is_vocab(ln.text):
             return "heading"
         return None
 
-    kinds = [heading_kind(ln) for ln in lines]
+    kinds = [heading_kind(ln, b) for ln, b in zip(lines, bullets, strict=True)]
     body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
     full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
     sizes = sorted({ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
@@ -126,7 +128,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             blocks.append(cur_block)
         cur, cur_block = [], None
 
-    for ln, kind in zip(lines, kinds, strict=True):
+    for ln, kind, bullet in zip(lines, kinds, bullets, strict=True):
         if kind in ("title", "heading"):
             lvl = 0 if kind == "title" else level(ln)
             same = (cur_block is not None and cur_block.kind == kind and cur_block.level == lvl
@@ -144,7 +146,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             blocks.append(Block("row", ln.text, page=ln.page))
             prev = ln
             continue
-        is_item, text = N.bullet(ln.text)
+        is_item, text = bullet
         is_item = is_item or bool(N.NUMBERED.match(text))
         new = cur_block is None or cur_block.kind not in ("para", "item") or is_item
         if not new and prev is not None:

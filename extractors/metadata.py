@@ -28,7 +28,13 @@ def parse_date(s: str) -> dt.date | None:
         return None
 
 
-def _labelled(text: str, labels: str) -> dt.date | None:
+def _labelled(text: str, labels: str, needles: tuple[str, ...] = ()) -> dt.date | None:
+    """The date after one of ``labels``. ``needles``: lower-case words every label contains, so that
+    text without any of them skips the regex (exact for ASCII text, where re.I folds case as lower())."""
+    if needles and text.isascii():
+        low = text.lower()
+        if not any(n in low for n in needles):
+            return None
     m = re.search(rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{_D}", text, re.I | re.M)
     return parse_date(m.group(1)) if m else None
 
@@ -74,9 +80,12 @@ def policy_number(head: str, url: str | None) -> str | None:
 
 def _line_of_business(head: str, url: str | None) -> str | None:
     low = head.lower() + " " + (url or "").lower()
-    if re.search(r"community plan|medicaid|masshealth|tmhp|\bchip\b|medi-cal", low):
+    # the substring tests only skip regexes that cannot match (each alternative contains one of them)
+    if any(n in low for n in ("community plan", "medicaid", "masshealth", "tmhp", "chip", "medi-cal")) \
+            and re.search(r"community plan|medicaid|masshealth|tmhp|\bchip\b|medi-cal", low):
         return "medicaid"
-    if re.search(r"tricare|federal employee|\bfep\b", low):
+    if any(n in low for n in ("tricare", "federal employee", "fep")) \
+            and re.search(r"tricare|federal employee|\bfep\b", low):
         return "federal"
     if re.search(r"medicare", low):
         return "medicare"
@@ -91,13 +100,16 @@ _STATE_NAMES = "|".join(sorted(STATES, key=len, reverse=True))
 def _state(head: str, number: str | None, url: str | None) -> str | None:
     if number and re.match(r"CS[A-Z]{2}\d", number):
         return number[2:4]
-    for pattern in (
-        rf"applies to (?:the state of |members in )?({_STATE_NAMES})\b",
-        rf"\b({_STATE_NAMES}) (?:Medicaid|Community Plan|Health Care Programs)",
-        rf"Community Plan of ({_STATE_NAMES})",
-        rf"Blue ?Cross[^\n]{{0,40}}? of ({_STATE_NAMES})\b",
-        r"\b(MassHealth)\b",
+    for needles, pattern in (  # needles: one of them is in every match (skips hopeless searches)
+        (("applies to ",), rf"applies to (?:the state of |members in )?({_STATE_NAMES})\b"),
+        ((" Medicaid", " Community Plan", " Health Care Programs"),
+         rf"\b({_STATE_NAMES}) (?:Medicaid|Community Plan|Health Care Programs)"),
+        (("Community Plan of ",), rf"Community Plan of ({_STATE_NAMES})"),
+        (("Cross",), rf"Blue ?Cross[^\n]{{0,40}}? of ({_STATE_NAMES})\b"),
+        (("MassHealth",), r"\b(MassHealth)\b"),
     ):
+        if not any(n in head for n in needles):
+            continue
         m = re.search(pattern, head)
         if m:
             return "MA" if m.group(1) == "MassHealth" else STATES[m.group(1)]
@@ -121,14 +133,15 @@ def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | 
     policy (running headers, the HTML <title>) that names the plan, state or line of business."""
     head = "\n".join(b.text for b in blocks[:40])
     number = policy_number(head, url) or policy_number(context, None)
-    effective = (_labelled(head, r"revision effective")
-                 or _labelled(head, r"(?<!original )(?<!ending )effective|date effective")
-                 or _labelled(head, r"original effective"))
+    effective = (_labelled(head, r"revision effective", ("revision effective",))
+                 or _labelled(head, r"(?<!original )(?<!ending )effective|date effective", ("effective",))
+                 or _labelled(head, r"original effective", ("original effective",)))
     published = _labelled(
         head, r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
         r"posted|date of last review|issued|release",
-    ) or _labelled(head, r"original effective")
-    next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review")
+        ("review", "revised", "revision", "updated", "publication", "published", "posted", "issued", "release"),
+    ) or _labelled(head, r"original effective", ("original effective",))
+    next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review", ("review",))
     if published is None:
         dates = [e.date for e in revision_history(blocks, _sections_of(blocks)) if e.date]
         published = max(dates) if dates else None

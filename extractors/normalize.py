@@ -31,6 +31,8 @@ def clean(text: str) -> str:
     """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    elif text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to
+        return text.strip()  # collapse (most lines; the regex pass costs more than everything else here)
     return _WS.sub(" ", text).strip()
 
 
@@ -67,6 +69,7 @@ _COPYRIGHT = re.compile(
 
 
 _MAYBE_NOISE = re.compile(r"\d|©|\(c\)|copyright|rights reserved|proprietary", re.I)
+_MAYBE_NOISE_ASCII = re.compile(r"[\d(]")  # ASCII lines: digits or "(c)"; the words are tested as substrings
 
 
 def strip_noise(line: str) -> str:
@@ -75,7 +78,12 @@ def strip_noise(line: str) -> str:
     Copyright and proprietary lines go entirely: their year changes every January without the policy
     changing. Page markers and printed-on stamps are cut out of the line, keeping what else it says.
     """
-    if not _MAYBE_NOISE.search(line):
+    if line.isascii():  # the same gate without re.I (which defeats the regex engine's literal search)
+        if not _MAYBE_NOISE_ASCII.search(line):
+            low = line.lower()
+            if "copyright" not in low and "rights reserved" not in low and "proprietary" not in low:
+                return line
+    elif not _MAYBE_NOISE.search(line):
         return line
     if _COPYRIGHT.search(line):
         return ""
@@ -138,4 +146,6 @@ def join_lines(lines: Sequence[str]) -> str:
                 out = out[:-1] + line
         else:
             out += " " + line
+    if out.isascii() and out.isprintable() and "  " not in out:
+        return out.strip()  # the common case, as in ``clean``
     return _WS.sub(" ", out).strip()

@@ -1,12 +1,32 @@
-"""PDF bytes → blocks, with pdfplumber doing the careful work only where it matters.
+"""PDF bytes → blocks: PDFium alone for documents that never name the drugs, pdfplumber where it matters.
 
-The fast path (default):
+Step 0 (default, ``pdfium.first_pass``): PDFium reads every page's text and checks it for the topic
+terms. A document where no page can name them (and that PDFium read cleanly) is turned into lines by
+PDFium and blocks by the shared layout rules, and never reaches pdfminer or pdfplumber. Why that is
+allowed to change its ``text``:
+
+* off-topic documents are most of a payer's library, and the crawl extracts every one of them;
+* their text only feeds identity, metadata and the formatting-only comparison: design.md's topic filter
+  decides which documents can raise changes, and such a document has no passages and no facts;
+* the switch of reader cannot hide a change: a document that starts naming the drugs is a
+  ``new_policy`` event whatever the text before was (``differ.compare`` does not diff against an
+  off-topic predecessor), and one that stops naming them loses all its topic text, which the differ
+  announces whichever reader produced the rest;
+* its metadata comes from the same layout rules and equals the pdfplumber path's (tested, and checked by
+  ``bench/extract.py``); only its text differs where PDFium reads differently (a ruled table is lines,
+  not " | " rows), and PDFium reads re-exported, re-wrapped and re-printed copies alike.
+
+Every document that may name the drugs (PDFium's needles are a superset of ``terms.is_topic``; a
+reading in doubt counts as a mention) takes the path below, unchanged, so its text, passages and facts
+are exactly what they were. ``extract`` also redoes the pdfplumber way any PDFium-read document whose
+blocks turn out to hold a passage (terms split across reordered lines).
+
+The pdfplumber path:
 
 1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
    (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
 2. pages naming a topic term (outside running headers) are marked too. The first page is not: its
-   cheap lines already equal pdfplumber's, so metadata comes out the same without it, and a policy
-   that never names the drugs is decided without laying out a single page;
+   cheap lines already equal pdfplumber's, so metadata comes out the same without it;
 3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
    passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
    no passage touches a cheap page (usually one round).
@@ -14,18 +34,13 @@ The fast path (default):
 Because cheap lines are only ever produced when they equal what pdfplumber would read, and every
 passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
 by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
-the cheap pass refuses anyway.
+the cheap pass refuses anyway. PDFium is not mixed into this path: the text of a topic document must be
+pdfplumber's on every page, or ``text`` (and its hash) would change with the set of pages laid out.
 
 On the pages it lays out, the fast path reads glyphs from pdfplumber's layout objects without building
 pdfplumber's full per-glyph dicts, except on pages where ``find_tables`` finds a table (``_lean_layout``;
-half the cost of a text page). ``full=True`` keeps stock ``page.chars`` everywhere, so every fast==full
-comparison also checks the lean reading against pdfplumber's own.
-
-There is no second cheap reader (PDFium, say): the text of every page must be pdfplumber's, character
-for character, or ``text`` (and its hash, the formatting-only test) would change with the set of pages
-laid out. Measured on a 60-page policy: PDFium's text of every page costs about as much as the whole
-``pdftotext`` run, and reading the sizes, baselines and fonts the layout rules need through its
-per-object API (float32 coordinates) costs more than the whole cheap scan.
+half the cost of a text page). ``full=True`` (no PDFium, every page through stock ``page.chars``) is
+the reference every fast==full comparison is made against.
 """
 
 from __future__ import annotations
@@ -37,6 +52,7 @@ from typing import Any
 from .layout import Line, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
+from .pdfium import first_pass
 from .pdfscan import is_bold, scan_page
 from .sections import Block
 from .terms import SCAN_NEEDLES
@@ -47,9 +63,11 @@ MAX_PAGES = 1500
 class PdfRead:
     """What ``read_pdf`` hands back: blocks plus how they were obtained (for the benchmark)."""
 
-    def __init__(self, pages: int, plumbed: set[int]):
+    def __init__(self, pages: int, plumbed: set[int], source: str = "pdfplumber"):
         self.pages = pages
         self.plumbed = plumbed
+        #: "pdfium": an off-topic document read by PDFium alone; "pdfplumber": the cheap scan + pdfplumber
+        self.source = source
         self.blocks: list[Block] = []
         #: running header/footer text: not policy text, but it names the plan and line of business
         self.furniture = ""
@@ -190,9 +208,40 @@ def read_pdf(
     check: Callable[[], None] = lambda: None,
     max_pages: int = MAX_PAGES,
     passage_pages: Callable[[list[Block]], set[int]] | None = None,
+    pdfium: bool = True,
 ) -> PdfRead:
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
-    ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle)."""
+    ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle).
+    ``pdfium=False`` skips the PDFium first pass (``full=True`` always does)."""
+    if pdfium and not full and b"%%EOF" in data[-4096:]:
+        lines = first_pass(data, check=check, max_pages=max_pages)
+        blocks = lines_to_blocks(lines) if lines else []  # fresh lines: no copy needed
+        if blocks:
+            return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
+    return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
+
+
+def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> PdfRead:
+    result.blocks = blocks
+    shapes = running_shapes(pages)
+    seen: dict[str, str] = {}
+    for page in pages:
+        for ln in page:
+            if mask(ln.text) in shapes:
+                seen.setdefault(mask(ln.text), clean(ln.text))
+    result.furniture = " ".join(seen.values())
+    return result
+
+
+def _read_plumbed(
+    data: bytes,
+    *,
+    full: bool,
+    check: Callable[[], None],
+    max_pages: int,
+    passage_pages: Callable[[list[Block]], set[int]] | None,
+) -> PdfRead:
+    """The cheap content-stream scan plus pdfplumber: every document that may mention the drugs."""
     from pdfplumber.page import Page
 
     pdf, page_objs = _open(data)
@@ -239,16 +288,7 @@ def read_pdf(
             wanted |= more
         if not blocks:
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
-        result = PdfRead(n, set(plumbed))
-        result.blocks = blocks
-        shapes = running_shapes(pages)
-        seen: dict[str, str] = {}
-        for page in pages:
-            for ln in page:
-                if mask(ln.text) in shapes:
-                    seen.setdefault(mask(ln.text), clean(ln.text))
-        result.furniture = " ".join(seen.values())
-        return result
+        return _finish(PdfRead(n, set(plumbed)), blocks, pages)
     finally:
         pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
 

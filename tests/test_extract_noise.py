@@ -39,9 +39,11 @@ def test_pdf_variant_same_text(source: str, variant: str) -> None:
 def test_fast_path_equals_full_path(source: str) -> None:
     data = render_file(source)
     fast, full = extractors.extract(data), extractors.extract(data, full=True)
-    assert fast.passages == full.passages  # offsets included: the text is the same too
-    assert fast.text == full.text
+    assert fast.passages == full.passages  # offsets included
     assert fast.facts == full.facts
+    assert fast.metadata == full.metadata
+    if full.passages:  # an off-topic PDF is read by PDFium: its text is not pdfplumber's (README)
+        assert fast.text == full.text
 
 
 def test_fast_path_on_long_policy_plumbs_few_pages() -> None:

@@ -88,6 +88,11 @@ def compare(
         return Comparison(changes=(_new_policy(new, payer, title),))
     if old.text == new.text:
         return Comparison(formatting_only=True, note="same normalized text (formatting only)")
+    if not old.mentions_topic and not new.mentions_topic:
+        # the topic filter decides which documents can raise changes (design.md): an off-topic policy's
+        # new dates or wording are archived, never announced
+        return Comparison(unrelated_revision=True, note="revision of a policy that does not mention ketamine "
+                                                         "or esketamine")
     if new.metadata.status in ("retired", "archived") and old.metadata.status not in ("retired", "archived"):
         return Comparison(changes=(_marked_retired(old, new, payer, title),))
     if new.metadata.status in ("superseded", "replaced"):

@@ -21,12 +21,16 @@ def healthz():
     ids = [s.id for s in configured] or sorted(statuses)
     for sid in ids:
         st = statuses.get(sid)
-        run = st.last_run if st else None
+        recent = archive.list_runs(sid, limit=5)
+        running = bool(recent) and recent[0].status == "running"
+        # health is judged on the last run that finished; one in progress is reported alongside
+        run = next((r for r in recent if r.status != "running"), None)
         entry = {
             "source": sid,
             "last_run": run.started_at.isoformat() if run else None,
             "finished": run.finished_at.isoformat() if run and run.finished_at else None,
             "status": run.status if run else "never-run",
+            "running": running,
             "documents": run.documents if run else 0,
             "new_versions": run.new_versions if run else 0,
             "errors": st.open_errors if st else 0,

@@ -155,3 +155,12 @@ def test_date_inside_topic_passage_is_reported_as_dates():
     (change,) = compare(old, new).changes
     assert change.kind == "dates"
     assert [b["text"] for b in change.bullets] == ["Effective date 2025-01-01 → 2026-01-01"]
+
+
+def test_an_off_topic_policy_never_raises_a_change_even_when_its_dates_move():
+    tms = [("Coverage Rationale", ["Transcranial magnetic stimulation is proven for major depression."])]
+    old = policy(tms, effective="2025-01-01", title="Transcranial Magnetic Stimulation")
+    new = policy(tms, effective="2026-01-01", title="Transcranial Magnetic Stimulation")
+    assert not old.mentions_topic and not new.mentions_topic
+    cmp = compare(old, new)
+    assert cmp.changes == () and cmp.unrelated_revision

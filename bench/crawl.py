@@ -42,6 +42,8 @@ CHILD_TIMEOUT = 600  # seconds: a crawl that takes longer is broken, not slow
 COMMON = {
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    # payerwatch's own setting (crawler/settings.py); Scrapy's default 100 costs both sides ~0.6 ms/response
+    "CONCURRENT_ITEMS": 16,
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "ROBOTSTXT_OBEY": False,
@@ -103,12 +105,21 @@ def _cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def child(mode: str, url: str, data: str) -> None:
-    # import before the clock starts, so both sides pay their imports outside the measurement
+def child(mode: str, url: str, data: str, items: int) -> None:
+    # import before the clock starts, so both sides pay their imports outside the measurement (the
+    # ``proc CPU s`` column still shows them: payerwatch's are ~0.6 s more than bare Scrapy's)
     import scrapy.crawler  # noqa: F401
 
+    COMMON["CONCURRENT_ITEMS"] = items
     if mode != "bare":
+        from scrapy.utils.misc import walk_modules_iter
+
+        import crawler.archive  # noqa: F401
+        import crawler.sources  # noqa: F401
         import payerwatch.commands.crawl  # noqa: F401
+
+        for _ in walk_modules_iter("crawler.spiders"):  # what SpiderLoader imports
+            pass
     out = bare_crawl(url) if mode == "bare" else pw_crawl(url, data)
     ru = resource.getrusage(resource.RUSAGE_SELF)
     out["proc_cpu"] = ru.ru_utime + ru.ru_stime
@@ -159,32 +170,33 @@ class Portal:
         self.stop()
 
 
-def run_child(mode: str, portal: Portal, data: str, cpus: set[int] | None) -> dict:
+def run_child(mode: str, portal: Portal, data: str, cpus: set[int] | None, items: int) -> dict:
     before = portal.stats()
     preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, portal.url, data], capture_output=True,
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, portal.url, data, str(items)],
+                          capture_output=True,
                           text=True, cwd=ROOT, timeout=CHILD_TIMEOUT, check=False, preexec_fn=preexec)
     after = portal.stats()
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if line is None:
         raise SystemExit(f"{mode} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-    out = {"mode": mode, **json.loads(line[6:])}
+    out = {"mode": mode, "items": items, **json.loads(line[6:])}
     out["server_cpu"] = after["cpu"] - before["cpu"]
     out["requests"] = after["requests"] - before["requests"]
     out["served_304"] = after["not_modified"] - before["not_modified"]
     return out
 
 
-def bench(docs: int, rounds: int) -> list[dict]:
+def bench(docs: int, rounds: int, items: int) -> list[dict]:
     server_cpus, crawler_cpus = _cpus()
     results = []
     with Portal(docs, server_cpus) as portal, tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
-        results.append(run_child("bare", portal, data, crawler_cpus))
-        results.append(run_child("pw-first", portal, data, crawler_cpus))
+        results.append(run_child("bare", portal, data, crawler_cpus, items))
+        results.append(run_child("pw-first", portal, data, crawler_cpus, items))
         for _ in range(rounds):
-            results.append(run_child("bare", portal, data, crawler_cpus))
-            results.append(run_child("pw-recrawl", portal, data, crawler_cpus))
+            results.append(run_child("bare", portal, data, crawler_cpus, items))
+            results.append(run_child("pw-recrawl", portal, data, crawler_cpus, items))
     return results
 
 
@@ -210,7 +222,7 @@ def _etag(url: str) -> str:
 
 
 def print_table(docs: int, results: list[dict]) -> float:
-    print(f"\n{docs} documents")
+    print(f"\n{docs} documents (16 concurrent requests, CONCURRENT_ITEMS={results[0]['items']})")
     print(f"{'mode':<11} {'docs':>5} {'wall s':>7} {'docs/s':>7} {'CPU ms/doc':>10} {'proc CPU s':>10} "
           f"{'peak MB':>8} {'server %':>8} {'304s':>5}  notes")
     for r in results:
@@ -231,17 +243,20 @@ def main() -> None:
     ap.add_argument("--docs", type=int, nargs="+", default=[2000], help="portal size(s); several show memory growth")
     ap.add_argument("--rounds", type=int, default=2, help="bare / pw-recrawl pairs per size (best of each counts)")
     ap.add_argument("--load-check", action="store_true", help="first, a 3 s wrk run against the portal")
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--concurrent-items", type=int, default=COMMON["CONCURRENT_ITEMS"],
+                    help="CONCURRENT_ITEMS for both sides (Scrapy's default is 100; payerwatch sets 16)")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
-        child(*args.child)
+        mode, url, data, items = args.child
+        child(mode, url, data, int(items))
         return
     if args.load_check:
         load_check(args.docs[0])
     peaks = {}
     for docs in args.docs:
-        results = bench(docs, args.rounds)
+        results = bench(docs, args.rounds, args.concurrent_items)
         print_table(docs, results)
         peaks[docs] = {m: max(r["peak_rss_mb"] for r in results if r["mode"] == m)
                        for m in ("bare", "pw-first", "pw-recrawl")}

@@ -3,8 +3,8 @@
     python bench/crawl.py [--docs 2000 [8000 ...]] [--rounds 2] [--load-check]
 
 The portal (``bench/portal.py``: N small HTML documents behind N/100 index pages, ETag/Last-Modified/304)
-is a ``twisted.web`` server in its own process, serving from memory; it answers ~15,000 requests/s on one
-core, so the crawlers — not the server — are what is measured. On a machine with 2+ CPUs the server is
+is a ``twisted.web`` server in its own process, serving from memory; it answers over 10,000 requests/s on
+one core (``--load-check`` runs wrk against it), so the crawlers — not the server — are what is measured. On a machine with 2+ CPUs the server is
 pinned to the last CPU and every crawl to the others, so server CPU is never charged to a crawler. The
 ``server %`` column shows how busy the server's core was during each crawl: far below 100% means the
 server was not the bottleneck.
@@ -19,7 +19,9 @@ before the clock starts), CPU of the whole process, and peak RSS:
 
 Both sides use the same concurrency (16, no delay, no AutoThrottle): politeness is a production setting,
 not what is measured here. Extraction/diff is off (``PAYERWATCH_PROCESS=False``): this measures the crawl.
-Target: best pw-recrawl wall time <= 1.3x best bare wall time, and peak RSS flat in N.
+Target: best pw-recrawl wall time <= 1.3x best bare wall time, and peak RSS flat in N. With several
+``--docs`` sizes, the last lines give each mode's peak-RSS growth per 1,000 documents: bare Scrapy's own
+(dupefilter fingerprints, scheduler backlog) is the floor payerwatch is compared with.
 """
 
 from __future__ import annotations

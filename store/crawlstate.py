@@ -66,18 +66,20 @@ class CrawlStateMixin(ArchiveBase):
         URL (about 300 bytes with the URL and both strings), not a dict of headers (about 450) — some 3 MB
         for a 10,000-document source. A URL whose bytes are no longer in the blob store gets no validators.
         """
-        q = (
-            sa.select(t.fetches.c.url, t.fetches.c.etag, t.fetches.c.last_modified, t.fetches.c.sha256)
-            .where(t.fetches.c.source_id == source_id, t.fetches.c.outcome.in_(GOOD))
-            .order_by(t.fetches.c.id)
+        f = t.fetches
+        # the newest good fetch per URL is picked in SQL: every re-crawl adds a row per URL, and reading
+        # all of a source's history into Python on every crawl would grow with the number of crawls
+        newest = (
+            sa.select(sa.func.max(f.c.id))
+            .where(f.c.source_id == source_id, f.c.outcome.in_(GOOD))
+            .group_by(f.c.url)
         )
+        q = sa.select(f.c.url, f.c.etag, f.c.last_modified, f.c.sha256).where(f.c.id.in_(newest))
         out: dict[str, tuple[str | None, str | None]] = {}
         with self.engine.connect() as conn:
             for url, etag, modified, sha in conn.execute(q):
                 if (etag or modified) and sha and self.blobs.has(sha):
                     out[url] = (etag or None, modified or None)
-                else:
-                    out.pop(url, None)
         return out
 
     def record_documents(self, run_id: int | None, docs: list[DocumentFetch]) -> list[tuple[str, int | None]]:

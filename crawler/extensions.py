@@ -57,7 +57,7 @@ class CrawlRunExtension:
             if facts.errors:
                 run.message = f"{facts.errors} fetch error(s)"
         counts = facts.faults == 0 and run.status == "ok"
-        self.status_changes = self._bookkeep(spider.config.id, facts, counts)
+        self.status_changes = self._bookkeep(spider.config.id, run.id, facts, counts)
         self.new_version_ids = facts.new_version_ids
         run.finished_at = utcnow()
         self.archive.finish_run(run)
@@ -85,10 +85,14 @@ class CrawlRunExtension:
         self.archive.finish_run(self.run)
         return len(changes)
 
-    def _bookkeep(self, source_id: str, facts, counts: bool) -> list[tuple[str, str, str]]:
-        """Update policies' status; return (policy, old, new) for confirmed retirements and returns."""
+    def _bookkeep(self, source_id: str, run_id: int, facts, counts: bool) -> list[tuple[str, str, str]]:
+        """Update policies' status; return (policy, old, new) for confirmed retirements and returns.
+
+        Only the policies whose status can change are loaded (``policies_to_bookkeep``), not every
+        policy of the source: an unchanged re-crawl of 10,000 documents touches none of them.
+        """
         out = []
-        for policy in self.archive.list_policies(source_id):
+        for policy in self.archive.policies_to_bookkeep(source_id, run_id):
             if policy.id in facts.seen:
                 if policy.status != "active" or policy.missing_count:
                     self.archive.set_policy_status(policy.id, "active", 0, None)

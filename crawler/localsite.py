@@ -1,5 +1,6 @@
-"""A loopback HTTP site for integration tests and the benchmark: a ``{path: Page}`` map, ETag/304
-support, a request log (with each request's headers), and redirects/errors on demand.
+"""A loopback HTTP site for integration tests: a ``{path: Page}`` map, ETag/304 support, a request log
+(with each request's headers), and redirects/errors on demand. (The crawl benchmark uses
+``bench/portal.py`` instead: this threaded ``http.server`` tops out near 300 requests/s.)
 
 Real sockets on 127.0.0.1 and a free port, so the crawl under test goes through Scrapy's real
 downloader; ``with LocalSite(pages) as site:`` stops the server when the test ends.

@@ -32,7 +32,7 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.archive = archive_for(crawler.settings)
-        self.validators: dict[str, dict[str, str]] = {}
+        self.validators: dict[str, tuple[str | None, str | None]] = {}  # url → (ETag, Last-Modified)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -47,8 +47,11 @@ class ConditionalRequestMiddleware:
     def process_request(self, request, spider=None):
         if not request.meta.get("conditional"):
             return None
-        for name, value in self.validators.get(request.url, {}).items():
-            request.headers.setdefault(name, value)
+        etag, modified = self.validators.get(request.url, (None, None))
+        if etag:
+            request.headers.setdefault("If-None-Match", etag)
+        if modified:
+            request.headers.setdefault("If-Modified-Since", modified)
         return None
 
 

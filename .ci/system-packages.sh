@@ -9,6 +9,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
 command -v chromium  >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v wrk       >/dev/null 2>&1 || need+=(wrk)  # bench/crawl.py load check
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -13,6 +13,8 @@ from crawler.identity import policy_id
 from crawler.items import PolicyDocument
 from store.crawlstate import DocumentFetch
 
+GONE_KINDS = ("http-404", "http-410")
+
 
 def _header(headers: dict, name: str) -> str | None:
     for key, value in headers.items():
@@ -103,6 +105,8 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         body=item.body if item.error_kind is None else None,
         not_modified=item.not_modified,
         superseded=bool(item.replaced_on),
-        error_kind=item.error_kind,
+        # an index page answering 404/410 says nothing about the policies it listed: record it as a
+        # fault of the crawl ("index-http-404"), so the run never counts those policies as missing
+        error_kind=f"index-{item.error_kind}" if item.is_index and item.error_kind in GONE_KINDS else item.error_kind,
         error=item.error,
     )

@@ -90,3 +90,17 @@ def test_zero_documents_is_a_failing_source(tmp_path, data_dir):
     with LocalSite({"/medical/": Page(b"<html><head><title>Moved</title></head><body>nothing</body></html>")}) as site:
         result = _crawl(tmp_path, data_dir, site)
         assert "failed" in result.stdout
+
+
+def test_an_index_page_answering_404_never_counts_its_policies_as_missing(tmp_path, data_dir):
+    """The start URL moving (or briefly 404ing) is a fault of the crawl, not evidence that policies are gone."""
+    with LocalSite(_site()) as site:
+        _crawl(tmp_path, data_dir, site)
+        site.set_pages({})
+        for _ in range(3):
+            result = _crawl(tmp_path, data_dir, site)
+            assert "failed" in result.stdout
+    with Archive(data_dir) as arc:
+        assert {p.status for p in arc.list_policies("local")} == {"active"}
+        assert [c.kind for c in arc.list_changes()].count("retired") == 0
+        assert [r.status for r in arc.list_runs("local")][:3] == ["failed"] * 3

@@ -60,6 +60,13 @@ class Mailer:
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise DeliveryError(_reply(code, text), permanent=code >= 500) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            self.close()
+            # our From address is refused: the operator's configuration, not this message, is at fault,
+            # so every queued alert stays queued (like a refused login) instead of failing for good
+            raise DeliveryError(
+                _reply(exc.smtp_code, exc.smtp_error), permanent=False, connection_lost=True
+            ) from exc
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             # a wrong password is the operator's to fix; the message itself is fine, so keep it queued

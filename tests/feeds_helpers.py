@@ -105,13 +105,22 @@ class SmtpSink:
     ``reject`` recipients get a permanent 550 at RCPT, ``tempfail`` ones a 451.
     """
 
-    def __init__(self, port: int | None = None, reject: tuple[str, ...] = (), tempfail: tuple[str, ...] = ()):
+    def __init__(self, port: int | None = None, reject: tuple[str, ...] = (), tempfail: tuple[str, ...] = (),
+                 refuse_sender: bool = False):
         from aiosmtpd.controller import Controller
 
         self.port = port or free_port()
         self.reject, self.tempfail = set(reject), set(tempfail)
+        self.refuse_sender = refuse_sender
         self.messages: list = []
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return "553 5.7.1 Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.reject:

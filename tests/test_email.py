@@ -275,3 +275,19 @@ def test_concurrent_senders_never_send_twice(archive, world, data_dir):
     ids = [m["Message-ID"] for _, m in sink.messages]
     assert len(ids) == len(set(ids)) == 12  # 11 immediate mails and one digest, each once
     assert sum(len(r.sent) for r in reports) == 12
+
+
+def test_a_refused_sender_address_keeps_every_alert_queued_until_fixed(archive, world):
+    """A 5xx to MAIL FROM is the operator's misconfiguration: nothing may be failed for good because of it."""
+    port = free_port()
+    settings = mail_settings(port)
+    now = utcnow()
+    with SmtpSink(port=port, refuse_sender=True) as sink:
+        report = send_outbox(archive, settings, now=now)
+        assert report.sent == [] and report.stopped and sink.messages == []
+    assert {d.status for d in archive.list_deliveries()} == {"pending"}
+    with SmtpSink(port=port) as sink:
+        send_outbox(archive, settings, now=now + dt.timedelta(days=2))
+    delivered = archive.list_deliveries()
+    assert {d.status for d in delivered} == {"sent"}
+    assert len(sink.messages) == len({d.message_id for d in delivered})

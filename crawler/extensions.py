@@ -79,6 +79,7 @@ class CrawlRunExtension:
         pending = self.archive.unprocessed_version_ids(self.run.source_id)
         ids = sorted(set(self.new_version_ids) | set(pending))
         changes = processing.process_versions(self.archive, ids)
+        changes += processing.confirm_topic_losses(self.archive, self.run.source_id)
         for policy_id, old, new in self.status_changes:
             changes += processing.on_policy_status(self.archive, policy_id, old, new)
         self.run.changes = len(changes)

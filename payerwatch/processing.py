@@ -16,8 +16,16 @@ from store.models import KIND_SEVERITY, Change, Version, utcnow
 
 log = logging.getLogger(__name__)
 
-#: How many versions back a returning text counts as flip-flopping (announced once, not again).
+#: How many versions back a returning text counts as flip-flopping (announced once, not again) ...
 FLIP_FLOP_WINDOW = 4
+#: ... provided that text was still being served this recently; an older text coming back is a payer
+#: undoing a change, which subscribers must hear about.
+FLIP_FLOP_DAYS = 21
+#: A version that suddenly says nothing about the drugs (a maintenance page served with 200, a truncated
+#: file) is announced only once a later crawl sees it again; if the real document comes back first, the
+#: blip is skipped and never announced.
+PENDING_LOSS = "no longer mentions ketamine or esketamine: announced if a later crawl confirms it"
+UNCONFIRMED_LOSS = "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
 
 
 def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
@@ -54,7 +62,7 @@ def _flip_flop(version: Version, earlier: list[Version]) -> Version | None:
     if not earlier or earlier[-1].text_hash == version.text_hash:
         return None
     for v in earlier[-FLIP_FLOP_WINDOW:-1]:
-        if v.text_hash == version.text_hash:
+        if v.text_hash == version.text_hash and (version.first_seen - v.last_seen).days <= FLIP_FLOP_DAYS:
             return v
     return None
 
@@ -70,7 +78,14 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     if version is None or new is None:
         return []
     earlier = [v for v in archive.list_versions(version.policy_id) if v.seq < version.seq and v.text_hash]
+    while earlier and earlier[-1].note in (PENDING_LOSS, UNCONFIRMED_LOSS):
+        archive.set_version_note(earlier.pop().id, UNCONFIRMED_LOSS)
     prev = earlier[-1] if earlier else None
+    if prev is not None and not new.mentions_topic and version.last_seen <= version.first_seen:
+        old_ext = archive.get_extraction(prev.id)
+        if old_ext is not None and old_ext.mentions_topic:
+            archive.set_version_note(version_id, PENDING_LOSS)
+            return []
     returning = _flip_flop(version, earlier)
     if returning is not None:
         archive.set_version_note(
@@ -94,6 +109,15 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
             if not archive.retract_change(stale.id):
                 log.warning("change %s no longer detected but already delivered; kept", stale.id)
     _queue(archive, created)
+    return created
+
+
+def confirm_topic_losses(archive: Archive, source_id: str) -> list[Change]:
+    """Announce the topic losses that a later crawl has now seen again (see ``PENDING_LOSS``)."""
+    created: list[Change] = []
+    for pending in archive.versions_with_note(PENDING_LOSS, source_id):
+        if pending.last_seen > pending.first_seen and archive.latest_version(pending.policy_id).id == pending.id:
+            created += detect_changes(archive, pending.id)
     return created
 
 

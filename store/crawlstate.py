@@ -144,8 +144,12 @@ class CrawlStateMixin(ArchiveBase):
                 )
             if version_touches:
                 v = t.versions
+                latest = sa.select(sa.func.max(t.versions.c.seq)).where(
+                    t.versions.c.policy_id == sa.bindparam("vpid")).scalar_subquery()
                 conn.execute(
-                    v.update().where(v.c.policy_id == sa.bindparam("vpid"), v.c.sha256 == sa.bindparam("vsha"))
+                    # only the current version: older bytes that recur (A → B → A) keep their own dates
+                    v.update().where(v.c.policy_id == sa.bindparam("vpid"), v.c.sha256 == sa.bindparam("vsha"),
+                                     v.c.seq == latest)
                     .values(last_seen=sa.bindparam("seen")),
                     version_touches,
                 )
@@ -176,10 +180,12 @@ class CrawlStateMixin(ArchiveBase):
                 elif outcome == "new_version":
                     facts.new_versions += 1
             # one join, not one SELECT per new version (8,000 of them on a first crawl of 8,000 documents)
+            # bytes can recur in one policy's history (A → B → A): the run created the newest such version
             new = (
-                sa.select(v.c.id)
+                sa.select(sa.func.max(v.c.id))
                 .join(f, sa.and_(v.c.policy_id == f.c.policy_id, v.c.sha256 == f.c.sha256))
                 .where(f.c.run_id == run_id, f.c.outcome == "new_version")
+                .group_by(f.c.id)
                 .order_by(f.c.id)
             )
             facts.new_version_ids = list(conn.execute(new).scalars())
@@ -262,10 +268,14 @@ def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now:
 def _add_version(
     conn: sa.Connection, policy_id: str, sha: str, doc: DocumentFetch, size: int, now: dt.datetime
 ) -> tuple[int, bool]:
+    # compared with the latest version only: a return to older bytes is a new version (see add_version)
     row = conn.execute(
-        sa.select(t.versions.c.id).where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
+        sa.select(t.versions.c.id, t.versions.c.sha256)
+        .where(t.versions.c.policy_id == policy_id)
+        .order_by(t.versions.c.seq.desc())
+        .limit(1)
     ).first()
-    if row is not None:
+    if row is not None and row.sha256 == sha:
         conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=now))
         return row.id, False
     seq = conn.execute(

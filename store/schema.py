@@ -114,9 +114,8 @@ versions = sa.Table(
     sa.Column("extraction", sa.JSON),
     sa.Column("extractor_version", sa.String(20)),
     sa.Column("extract_error", sa.Text),
-    # a revision outside the topic passages: archived, never announced
-    sa.Column("note", sa.Text),
-    sa.UniqueConstraint("policy_id", "sha256", name="uq_versions_policy_sha"),
+    # why a version announced nothing (a revision outside the topic passages...), or that it awaits confirmation
+    sa.Column("note", sa.Text, index=True),
     sa.UniqueConstraint("policy_id", "seq", name="uq_versions_policy_seq"),
 )
 

@@ -25,17 +25,21 @@ class VersionsMixin(ArchiveBase):
     ) -> tuple[Version, bool]:
         """Keep ``data`` as a version of the policy; return (version, created).
 
-        Bytes already archived for this policy only refresh ``last_seen``: a site that flips back to an
-        older document does not create a new version (the differ still sees the flip through fetches).
+        Bytes equal to the policy's latest version only refresh its ``last_seen``. Bytes equal to an older
+        version (a payer undoing a change, A → B → A) make a new version, so the archive's current state
+        is what the payer serves; the differ decides whether such a return is announced.
         The blob is written before the row, so a row never points at bytes we do not have.
         """
         seen_at = seen_at or utcnow()
         sha = self.blobs.put(data)
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(t.versions).where(t.versions.c.policy_id == policy_id, t.versions.c.sha256 == sha)
+                sa.select(t.versions.c.id, t.versions.c.sha256)
+                .where(t.versions.c.policy_id == policy_id)
+                .order_by(t.versions.c.seq.desc())
+                .limit(1)
             ).first()
-            if row is not None:
+            if row is not None and row.sha256 == sha:
                 conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=seen_at))
                 return self._version(conn, row.id), False
             seq = conn.execute(
@@ -145,6 +149,16 @@ class VersionsMixin(ArchiveBase):
             )
         with self.engine.connect() as conn:
             return [r.id for r in conn.execute(q)]
+
+    def versions_with_note(self, note: str, source_id: str | None = None) -> list[Version]:
+        """Versions carrying exactly ``note`` (one indexed query, so a re-crawl can afford to ask each run)."""
+        q = sa.select(*_version_cols()).where(t.versions.c.note == note).order_by(t.versions.c.id)
+        if source_id:
+            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
+                t.policies.c.source_id == source_id
+            )
+        with self.engine.connect() as conn:
+            return [row_to(Version, r) for r in conn.execute(q)]
 
     def set_version_note(self, version_id: int, note: str | None) -> None:
         with self.engine.begin() as conn:

@@ -168,3 +168,40 @@ def test_new_changes_are_queued_for_subscribers(archive):
     archive.set_extraction(version.id, base(failed=FAILED2))
     (change,) = processing.detect_changes(archive, version.id)
     assert [d.change_id for d in archive.list_deliveries(subscription_id=sub.id)] == [change.id]
+
+
+def _blank():
+    """What a maintenance page served with HTTP 200 extracts to: a document about nothing."""
+    return policy([("Notice", ["This site is being updated. Please come back later."])], title="Notice")
+
+
+def test_a_payer_undoing_a_change_weeks_later_is_announced_and_becomes_current(archive):
+    _setup(archive)
+    v1, _ = _add(archive, base(), 1, data=b"A")
+    _, c2 = _add(archive, base(ket=KET_NEW), 2, data=b"B")
+    v3, c3 = _add(archive, base(), 30, data=b"A")  # the same bytes as v1, four weeks later
+    assert [c.kind for c in c2] == ["coverage_position"]
+    assert [c.kind for c in c3] == ["coverage_position"] and c3[0].id != c2[0].id
+    assert v3.seq == 3 and v3.sha256 == v1.sha256 and archive.latest_version(PID).id == v3.id
+
+
+def test_a_maintenance_page_seen_once_is_never_announced(archive):
+    _setup(archive)
+    _add(archive, base(), 1, data=b"A")
+    blip, c2 = _add(archive, _blank(), 2, data=b"maintenance")
+    assert c2 == [] and "confirms" in archive.get_version(blip.id).note
+    back, c3 = _add(archive, base(), 3, data=b"A")  # the real document is back, byte for byte
+    assert c3 == [] and archive.latest_version(PID).id == back.id
+    assert "not confirmed" in archive.get_version(blip.id).note
+    assert [c.kind for c in archive.list_changes(policy_id=PID)] == ["new_policy"]
+
+
+def test_a_topic_loss_seen_again_by_a_later_crawl_is_announced_once(archive):
+    _setup(archive)
+    _add(archive, base(), 1, data=b"A")
+    gone, c2 = _add(archive, _blank(), 2, data=b"rewritten without the drugs")
+    assert c2 == [] and processing.confirm_topic_losses(archive, "uhc") == []  # seen once: wait
+    archive.add_version(PID, b"rewritten without the drugs", "u", "text/html", dt.datetime(2026, 1, 3, 6, tzinfo=dt.UTC))
+    confirmed = processing.confirm_topic_losses(archive, "uhc")
+    assert len(confirmed) == 1 and confirmed[0].new_version_id == gone.id
+    assert processing.confirm_topic_losses(archive, "uhc") == []

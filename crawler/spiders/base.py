@@ -30,7 +30,9 @@ from crawler.sources import SourceConfig, SourceError, get_source
 ERROR_TITLE = re.compile(
     r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not found|error|page|server|service)|"
     r"\b(error|http)\s*(404|500|502|503)\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
-    r"site (is )?(down for|under) maintenance|access denied|something went wrong|server error",
+    r"site (is )?(down for|under) maintenance|access denied|something went wrong|server error|"
+    r"(we'?ll|we will) be (right )?back|back (up )?shortly|scheduled maintenance|temporarily (down|offline)|"
+    r"please try again later",
     re.I,
 )
 INTERSTITIAL = re.compile(r"\b(accept|agree|i agree|continue)\b.{0,300}\b(statement|terms|license|disclaimer)\b|"

@@ -67,6 +67,7 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     from crawler import settings as base_settings
     from crawler.archive import archive_for
     from crawler.sources import SourceError
+    from payerwatch import processing
 
     s = Settings()
     s.setmodule(base_settings, priority="project")
@@ -111,7 +112,8 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
         if ext is None or ext.run is None:
             continue
         if analyse and (ext.new_version_ids or ext.status_changes
-                        or archive.unprocessed_version_ids(ext.run.source_id)):
+                        or archive.unprocessed_version_ids(ext.run.source_id)
+                        or archive.versions_with_note(processing.PENDING_LOSS, ext.run.source_id)):
             with console.status(f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
                                 f"version(s)…") if progress else nullcontext():
                 ext.process_changes()

@@ -33,18 +33,11 @@ from differ.infer import bullet as _bullet
 from differ.wording import wording_bullets
 from differ.words import INSERT, changed_words, word_diff
 from extractors.model import DRUGS, ExtractedPolicy
+from store.models import KIND_SEVERITY
 
 KIND_ORDER = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates")
-SEVERITY = {
-    "new_policy": "high",
-    "coverage_position": "critical",
-    "criteria": "high",
-    "codes": "medium",
-    "wording": "medium",
-    "dates": "low",
-    "retired": "high",
-    "reinstated": "high",
-}
+# the taxonomy is a contract (design.md); it lives once, with the store's typed records
+SEVERITY = KIND_SEVERITY
 _FIELD_KIND = {"position": "coverage_position", "codes": "codes", "wording": "wording", "effective": "dates",
                "next_review": "dates"}
 #: The indication a drug's summary may leave unsaid ("... required for Spravato lowered from 3 to 2").

@@ -128,39 +128,3 @@ class CrawlsMixin(ArchiveBase):
             q = q.where(t.fetches.c.url == url)
         with self.engine.connect() as conn:
             return [row_to(Fetch, r) for r in conn.execute(q.limit(limit))]
-
-    def conditional_headers(self, url: str) -> dict[str, str]:
-        """Validators from the last successful fetch of ``url`` for If-None-Match / If-Modified-Since.
-
-        Only used when we still hold the bytes that fetch returned, so a 304 can never hide a version
-        that the archive lost.
-        """
-        q = (
-            sa.select(t.fetches.c.etag, t.fetches.c.last_modified, t.fetches.c.sha256)
-            .where(t.fetches.c.url == url, t.fetches.c.outcome.in_(("new_version", "unchanged", "not_modified")))
-            .where(sa.or_(t.fetches.c.etag.is_not(None), t.fetches.c.last_modified.is_not(None)))
-            .order_by(t.fetches.c.id.desc())
-            .limit(1)
-        )
-        with self.engine.connect() as conn:
-            row = conn.execute(q).first()
-        if row is None:
-            return {}
-        headers = {}
-        if row.etag:
-            headers["If-None-Match"] = row.etag
-        if row.last_modified:
-            headers["If-Modified-Since"] = row.last_modified
-        return headers
-
-    def last_good_fetch(self, url: str) -> Fetch | None:
-        """The newest fetch of ``url`` that yielded (or confirmed) bytes we hold."""
-        q = (
-            sa.select(t.fetches)
-            .where(t.fetches.c.url == url, t.fetches.c.sha256.is_not(None))
-            .order_by(t.fetches.c.id.desc())
-            .limit(1)
-        )
-        with self.engine.connect() as conn:
-            row = conn.execute(q).first()
-        return row_to(Fetch, row) if row else None

@@ -59,16 +59,19 @@ def test_runs_policies_and_fetches_round_trip(archive):
     archive.set_policy_status("acme/MP-1", "missing", 1)
     assert archive.get_policy("acme/MP-1").missing_count == 1
 
+    sha = archive.blobs.put(b"%PDF-1.7 ten bytes")
     f = archive.record_fetch(Fetch(source_id="acme", url="https://acme.example/2.pdf", outcome="new_version",
                                    run_id=run.id, policy_id="acme/MP-1", http_status=200, etag='"abc"',
-                                   last_modified="Sun, 01 Nov 2026 00:00:00 GMT", sha256="0" * 64, size=10))
+                                   last_modified="Sun, 01 Nov 2026 00:00:00 GMT", sha256=sha, size=18))
     archive.record_fetch(Fetch(source_id="acme", url="https://acme.example/2.pdf", outcome="error",
                                run_id=run.id, http_status=503, error_kind="http-503", error="Service Unavailable"))
     fetches = archive.list_fetches(run_id=run.id)
     assert [x.outcome for x in fetches] == ["new_version", "error"] and fetches[0].id == f.id
-    assert archive.conditional_headers("https://acme.example/2.pdf") == {
-        "If-None-Match": '"abc"', "If-Modified-Since": "Sun, 01 Nov 2026 00:00:00 GMT"}
-    assert archive.conditional_headers("https://acme.example/other.pdf") == {}
+    # validators come from the last good fetch (the 503 after it does not erase them)
+    assert archive.validators_for_source("acme") == {
+        "https://acme.example/2.pdf": ('"abc"', "Sun, 01 Nov 2026 00:00:00 GMT")}
+    archive.blobs.path_for(sha).unlink()  # bytes we no longer hold: never ask for a 304 on them
+    assert archive.validators_for_source("acme") == {}
 
 
 def _extracted() -> ExtractedPolicy:

@@ -59,3 +59,15 @@ def test_a_source_being_crawled_elsewhere_is_skipped(tmp_path):
     with Archive(data) as archive:
         assert archive.list_runs("sample-aetna") == []
         assert [r.status for r in archive.list_runs("sample-txmedicaid")] == ["ok"]
+
+
+def test_reprocess_waits_for_no_running_crawl_of_its_sources(tmp_path):
+    data = tmp_path / "data"
+    with PortalServer(epoch=1) as portal:
+        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid"})
+        assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
+    with source_lock(data, "sample-txmedicaid"):
+        busy = run_cli("reprocess", data_dir=data)
+        assert busy.returncode == 1 and "already being crawled" in busy.stderr
+    done = run_cli("reprocess", data_dir=data)
+    assert done.returncode == 0 and "0 new change(s)" in done.stdout

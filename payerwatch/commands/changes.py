@@ -179,13 +179,31 @@ def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
 def reprocess(ctx, policy_id) -> None:
     """Re-extract and re-diff every archived version from its stored bytes (no fetching); idempotent.
 
+    If a crawl of an affected source is running, it exits 1 instead of racing it: both would write the
+    same versions' analysis.
+
     Example:
 
         payerwatch reprocess
     """
+    import contextlib
+
+    from payerwatch.locks import SourceBusy, source_lock
     from payerwatch.processing import reprocess as run
 
-    done, errors, created = run(ctx.archive, policy_id)
+    if policy_id:
+        policy = ctx.archive.get_policy(policy_id)
+        sources = [policy.source_id] if policy else []
+    else:
+        sources = [s.id for s in ctx.archive.list_sources()]
+    with contextlib.ExitStack() as locks:
+        try:
+            for source_id in sources:
+                locks.enter_context(source_lock(ctx.data_dir, source_id))
+        except SourceBusy as exc:
+            click.echo(f"payerwatch: {exc}; try reprocess again when it has finished", err=True)
+            raise SystemExit(1) from None
+        done, errors, created = run(ctx.archive, policy_id)
     click.echo(f"reprocessed {done} version(s): {errors} extraction error(s), {len(created)} new change(s)")
 
 

@@ -71,10 +71,14 @@ def run_source_job(data_dir: str, sources_file: str, source_id: str, timeout: fl
     cmd = [sys.executable, "-m", "payerwatch", "--data", data_dir, "crawl", "--sources", sources_file,
            "--source", source_id, "--quiet"]
     started = time.monotonic()
-    event(log, "crawl started", source=source_id)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    # starting the child and registering it happen under the lock stop_children takes, so a shutdown
+    # either sees this child or stops it from being started at all
     with _children_lock:
+        if _stopping.is_set():
+            return CrawlOutcome(source_id, None, 0.0)
+        event(log, "crawl started", source=source_id)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
         _children.add(proc)
     timed_out = False
     try:
@@ -180,10 +184,6 @@ def start_scheduler(scheduler: BackgroundScheduler) -> None:
             job.remove()
 
 
-class _Stop(Exception):
-    pass
-
-
 def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeout: float = CRAWL_TIMEOUT,
           base_url: str | None = None, ready=None) -> None:
     """Run until SIGTERM/SIGINT: stop scheduling, stop the running crawl cleanly, close the server."""
@@ -202,36 +202,43 @@ def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeou
     url = f"http://{host}:{server.effective_port}"
     app.config["BASE_URL"] = base_url or url
 
-    stopping = threading.Event()
+    stop = threading.Event()
+    reason = ["stopped"]
 
     def _signal(signum, _frame):
-        # Only the first signal interrupts the server loop; a second one during the orderly shutdown
-        # must not abort it half-way (that is how half-written state would happen).
-        if not stopping.is_set():
-            stopping.set()
-            raise _Stop(signal.Signals(signum).name)
-        event(log, "already stopping", signal=signal.Signals(signum).name)
+        # The handler only records the request: raising from it could unwind the web server's loop while
+        # it holds a lock. The orderly shutdown below runs in the main thread.
+        name = signal.Signals(signum).name
+        if stop.is_set():
+            event(log, "already stopping", signal=name)
+            return
+        reason[0] = name
+        stop.set()
 
     old = {s: signal.signal(s, _signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    reason = "stopped"
+    web = threading.Thread(target=server.run, name="web", daemon=True)
     try:
         start_scheduler(scheduler)
+        web.start()
         event(log, "serving", url=url, sources=len(sources), data=str(data_dir))
         if ready:
             ready(url)
-        server.run()
-    except _Stop as exc:
-        reason = str(exc)
+        while not stop.wait(0.5):
+            if not web.is_alive():
+                reason[0] = "web server stopped"
+                break
     finally:
-        stopping.set()
         _stopping.set()
-        event(log, "shutting down", reason=reason)
+        event(log, "shutting down", reason=reason[0])
         if scheduler.running:
             scheduler.pause()
         stop_children()
         if scheduler.running:
             scheduler.shutdown(wait=True)
-        server.close()
+        try:
+            server.close()  # the web thread is a daemon: it cannot keep the process alive
+        except Exception:  # noqa: BLE001 - closing a server that already failed
+            pass
         archive.close()
         for s, handler in old.items():
             signal.signal(s, handler)

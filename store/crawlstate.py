@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from store import schema as t
 from store.base import ArchiveBase
 from store.models import utcnow
+from store.versions import keep_version
 
 GOOD = ("new_version", "unchanged", "not_modified", "superseded")
 
@@ -129,7 +130,9 @@ class CrawlStateMixin(ArchiveBase):
                 else:
                     policy_id, size = doc.policy_id, len(doc.body or b"")
                     ensure_policy(doc, policy_id, now)
-                    version_id, created = _add_version(conn, policy_id, sha, doc, size, now)
+                    version_id, created = keep_version(
+                        conn, policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now
+                    )
                     outcome = "new_version" if created else "unchanged"
                 fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
                 results.append((outcome, version_id if outcome == "new_version" else None))
@@ -263,34 +266,3 @@ def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now:
             last_seen=now,
         )
     )
-
-
-def _add_version(
-    conn: sa.Connection, policy_id: str, sha: str, doc: DocumentFetch, size: int, now: dt.datetime
-) -> tuple[int, bool]:
-    # compared with the latest version only: a return to older bytes is a new version (see add_version)
-    row = conn.execute(
-        sa.select(t.versions.c.id, t.versions.c.sha256)
-        .where(t.versions.c.policy_id == policy_id)
-        .order_by(t.versions.c.seq.desc())
-        .limit(1)
-    ).first()
-    if row is not None and row.sha256 == sha:
-        conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=now))
-        return row.id, False
-    seq = conn.execute(
-        sa.select(sa.func.coalesce(sa.func.max(t.versions.c.seq), 0)).where(t.versions.c.policy_id == policy_id)
-    ).scalar_one()
-    vid = conn.execute(
-        t.versions.insert().values(
-            policy_id=policy_id,
-            seq=seq + 1,
-            sha256=sha,
-            url=doc.final_url or doc.url,
-            media_type=doc.media_type,
-            size=size,
-            first_seen=now,
-            last_seen=now,
-        )
-    ).inserted_primary_key[0]
-    return vid, True

@@ -33,33 +33,8 @@ class VersionsMixin(ArchiveBase):
         seen_at = seen_at or utcnow()
         sha = self.blobs.put(data)
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(t.versions.c.id, t.versions.c.sha256)
-                .where(t.versions.c.policy_id == policy_id)
-                .order_by(t.versions.c.seq.desc())
-                .limit(1)
-            ).first()
-            if row is not None and row.sha256 == sha:
-                conn.execute(t.versions.update().where(t.versions.c.id == row.id).values(last_seen=seen_at))
-                return self._version(conn, row.id), False
-            seq = conn.execute(
-                sa.select(sa.func.coalesce(sa.func.max(t.versions.c.seq), 0)).where(
-                    t.versions.c.policy_id == policy_id
-                )
-            ).scalar_one()
-            vid = conn.execute(
-                t.versions.insert().values(
-                    policy_id=policy_id,
-                    seq=seq + 1,
-                    sha256=sha,
-                    url=url,
-                    media_type=media_type,
-                    size=len(data),
-                    first_seen=seen_at,
-                    last_seen=seen_at,
-                )
-            ).inserted_primary_key[0]
-            return self._version(conn, vid), True
+            vid, created = keep_version(conn, policy_id, sha, url, media_type, len(data), seen_at)
+            return self._version(conn, vid), created
 
     def touch_version(self, version_id: int, seen_at: dt.datetime | None = None) -> None:
         with self.engine.begin() as conn:
@@ -210,6 +185,38 @@ class VersionsMixin(ArchiveBase):
     def _version(self, conn: sa.Connection, version_id: int) -> Version | None:
         row = conn.execute(sa.select(*_version_cols()).where(t.versions.c.id == version_id)).first()
         return row_to(Version, row) if row else None
+
+
+def keep_version(
+    conn: sa.Connection, policy_id: str, sha: str, url: str, media_type: str | None, size: int, now: dt.datetime
+) -> tuple[int, bool]:
+    """The one rule for archiving bytes as a version (used by ``add_version`` and the crawler's batches).
+
+    Bytes equal to the policy's latest version refresh its ``last_seen``; any other bytes, including
+    bytes of an older version coming back (A → B → A), become the next version. Returns (id, created).
+    """
+    latest = conn.execute(
+        sa.select(t.versions.c.id, t.versions.c.sha256, t.versions.c.seq)
+        .where(t.versions.c.policy_id == policy_id)
+        .order_by(t.versions.c.seq.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and latest.sha256 == sha:
+        conn.execute(t.versions.update().where(t.versions.c.id == latest.id).values(last_seen=now))
+        return latest.id, False
+    vid = conn.execute(
+        t.versions.insert().values(
+            policy_id=policy_id,
+            seq=(latest.seq if latest is not None else 0) + 1,
+            sha256=sha,
+            url=url,
+            media_type=media_type,
+            size=size,
+            first_seen=now,
+            last_seen=now,
+        )
+    ).inserted_primary_key[0]
+    return vid, True
 
 
 def _version_cols() -> list[sa.Column]:

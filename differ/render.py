@@ -30,11 +30,14 @@ def collapse(ops, context: int = 200) -> list[tuple[int, str]]:
     return out
 
 
-def html_fragment(ops) -> str:
-    """``<del>``/``<ins>`` with inline styles, newlines kept as ``<br>``."""
+def html_fragment(ops, newlines: bool = True) -> str:
+    """``<del>``/``<ins>`` with inline styles; newlines kept as ``<br>`` unless the page preserves them
+    itself (``newlines=False``: the web view's ``white-space:pre-wrap``)."""
     parts = []
     for op, text in ops:
-        body = html.escape(text).replace("\n", "<br>\n")
+        body = html.escape(text)
+        if newlines:
+            body = body.replace("\n", "<br>\n")
         if op == DELETE:
             parts.append(f'<del style="{DEL_STYLE}">{body}</del>')
         elif op == INSERT:

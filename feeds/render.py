@@ -13,6 +13,7 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
+from differ.render import html_fragment
 from store.outbox import ChangeContext
 
 DRUG_LABELS = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
@@ -32,8 +33,6 @@ SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EQUAL_KEEP = 120  # characters of unchanged text kept on each side of a change in the rendered diff
 
-DEL_STYLE = "background:#ffe3e3;color:#8b0000;text-decoration:line-through"
-INS_STYLE = "background:#dcf5dc;color:#05600a;text-decoration:none;font-weight:bold"
 BOX_STYLE = (
     "font-family:Georgia,serif;font-size:14px;line-height:1.5;border-left:3px solid #ccc;"
     "padding:6px 10px;margin:8px 0;white-space:pre-wrap"
@@ -126,15 +125,11 @@ def _ops(diff: list) -> list[tuple[int, str]]:
 def diff_html(diff: list) -> str:
     """Word-level ops as inline-styled ``<del>``/``<ins>``, long unchanged stretches shortened."""
     ops = _ops(diff)
-    parts = []
-    for i, (op, text) in enumerate(ops):
-        if op < 0:
-            parts.append(f'<del style="{DEL_STYLE}">{esc(text)}</del>')
-        elif op > 0:
-            parts.append(f'<ins style="{INS_STYLE}">{esc(text)}</ins>')
-        else:
-            parts.append(esc(_trim_equal(text, i == 0, i == len(ops) - 1)))
-    return "".join(parts)
+    last = len(ops) - 1
+    return html_fragment(
+        [(op, clean(text if op else _trim_equal(text, i == 0, i == last))) for i, (op, text) in enumerate(ops)],
+        newlines=False,
+    )
 
 
 def diff_text(diff: list) -> str:

@@ -12,26 +12,17 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from differ.render import html_fragment
 from extractors.model import POSITIONS
 from store.search import MARK_END, MARK_START
 
-DEL_STYLE = "background:#ffd7d5;color:#82071e;text-decoration:line-through"
-INS_STYLE = "background:#d1f8d9;color:#055d20;text-decoration:none"
 MARK_STYLE = "background:#fff3a3;outline:1px solid #d4a72c"
 
 
 def diff_html(ops) -> Markup:
-    """Word-diff ops ``[[op, text], ...]`` (op -1 delete, 0 equal, 1 insert) as escaped inline HTML."""
-    parts = []
-    for op, text in ops or ():
-        safe = escape(text)
-        if op < 0:
-            parts.append(f'<del style="{DEL_STYLE}">{safe}</del>')
-        elif op > 0:
-            parts.append(f'<ins style="{INS_STYLE}">{safe}</ins>')
-        else:
-            parts.append(str(safe))
-    return Markup("".join(parts))
+    """Word-diff ops ``[[op, text], ...]`` as escaped inline HTML: the differ's one renderer, so the web,
+    the feeds, the mail and ``payerwatch diff --html`` show a diff the same way."""
+    return Markup(html_fragment([(op, text) for op, text in ops or ()], newlines=False))
 
 
 def snippet_html(snippet: str) -> Markup:

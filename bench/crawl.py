@@ -90,16 +90,36 @@ def pw_crawl(url: str, data: str) -> dict:
 
     src = Path(data) / "bench-sources.yaml"
     src.parent.mkdir(parents=True, exist_ok=True)
-    src.write_text(yaml.safe_dump({"sources": [{
-        "id": "bench", "payer": "Bench Health", "program": "commercial", "spider": "generic",
-        "start_urls": [url + "/"], "allowed_domains": ["127.0.0.1"], "follow": ["/index/\\d+\\.html$"],
-        "documents": ["/doc/\\d+\\.html$"]}]}))
+    src.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {
+                        "id": "bench",
+                        "payer": "Bench Health",
+                        "program": "commercial",
+                        "spider": "generic",
+                        "start_urls": [url + "/"],
+                        "allowed_domains": ["127.0.0.1"],
+                        "follow": ["/index/\\d+\\.html$"],
+                        "documents": ["/doc/\\d+\\.html$"],
+                    }
+                ]
+            }
+        )
+    )
     t0, cpu0 = time.perf_counter(), _cpu()
     runs = run_crawl(Path(data), src, (), settings={**COMMON, "PAYERWATCH_PROCESS": False}, progress=False)
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     r = runs[0]
-    return {"wall": wall, "cpu": cpu, "docs": r.documents, "not_modified": r.not_modified,
-            "new_versions": r.new_versions, "errors": r.errors}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "docs": r.documents,
+        "not_modified": r.not_modified,
+        "new_versions": r.new_versions,
+        "errors": r.errors,
+    }
 
 
 def _cpu() -> float:
@@ -144,8 +164,12 @@ class Portal:
     """The portal server process: started with N documents, stopped on exit (and by itself, see portal.py)."""
 
     def __init__(self, docs: int, cpus: set[int] | None):
-        self.proc = subprocess.Popen([sys.executable, str(PORTAL), "--docs", str(docs), "--lifetime", "1800"],
-                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(PORTAL), "--docs", str(docs), "--lifetime", "1800"],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         if cpus:
             os.sched_setaffinity(self.proc.pid, cpus)
         self.url = self.proc.stdout.readline().strip()
@@ -175,9 +199,15 @@ class Portal:
 def run_child(mode: str, portal: Portal, data: str, cpus: set[int] | None, items: int) -> dict:
     before = portal.stats()
     preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, portal.url, data, str(items)],
-                          capture_output=True,
-                          text=True, cwd=ROOT, timeout=CHILD_TIMEOUT, check=False, preexec_fn=preexec)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", mode, portal.url, data, str(items)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=CHILD_TIMEOUT,
+        check=False,
+        preexec_fn=preexec,
+    )
     after = portal.stats()
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if line is None:
@@ -211,10 +241,21 @@ def load_check(docs: int) -> None:
     server_cpus, client_cpus = _cpus()
     with Portal(docs, server_cpus) as portal:
         preexec = (lambda: os.sched_setaffinity(0, client_cpus)) if client_cpus else None
-        for name, extra in (("200", []), ("304", ["-H", 'If-None-Match: "' + _etag(portal.url + "/doc/1.html") + '"'])):
-            proc = subprocess.run([wrk, "-t1", "-c16", "-d3s", *extra, portal.url + "/doc/1.html"],
-                                  capture_output=True, text=True, timeout=30, check=False, preexec_fn=preexec)
-            rps = next((ln.split()[-1] for ln in proc.stdout.splitlines() if ln.startswith("Requests/sec")), "?")
+        for name, extra in (
+            ("200", []),
+            ("304", ["-H", 'If-None-Match: "' + _etag(portal.url + "/doc/1.html") + '"']),
+        ):
+            proc = subprocess.run(
+                [wrk, "-t1", "-c16", "-d3s", *extra, portal.url + "/doc/1.html"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+                preexec_fn=preexec,
+            )
+            rps = next(
+                (ln.split()[-1] for ln in proc.stdout.splitlines() if ln.startswith("Requests/sec")), "?"
+            )
             print(f"load check ({name} answers, wrk -t1 -c16 -d3s): {rps} requests/s")
 
 
@@ -225,14 +266,21 @@ def _etag(url: str) -> str:
 
 def print_table(docs: int, results: list[dict]) -> float:
     print(f"\n{docs} documents (16 concurrent requests, CONCURRENT_ITEMS={results[0]['items']})")
-    print(f"{'mode':<11} {'docs':>5} {'wall s':>7} {'docs/s':>7} {'CPU ms/doc':>10} {'proc CPU s':>10} "
-          f"{'peak MB':>8} {'server %':>8} {'304s':>5}  notes")
+    print(
+        f"{'mode':<11} {'docs':>5} {'wall s':>7} {'docs/s':>7} {'CPU ms/doc':>10} {'proc CPU s':>10} "
+        f"{'peak MB':>8} {'server %':>8} {'304s':>5}  notes"
+    )
     for r in results:
-        note = "" if r["mode"] == "bare" else \
-            f"not_modified={r['not_modified']} new={r['new_versions']} errors={r['errors']}"
-        print(f"{r['mode']:<11} {r['docs']:>5} {r['wall']:>7.2f} {r['docs'] / r['wall']:>7.0f} "
-              f"{1000 * r['cpu'] / max(r['docs'], 1):>10.2f} {r['proc_cpu']:>10.2f} {r['peak_rss_mb']:>8.1f} "
-              f"{100 * r['server_cpu'] / r['wall']:>7.0f}% {r['served_304']:>5}  {note}")
+        note = (
+            ""
+            if r["mode"] == "bare"
+            else f"not_modified={r['not_modified']} new={r['new_versions']} errors={r['errors']}"
+        )
+        print(
+            f"{r['mode']:<11} {r['docs']:>5} {r['wall']:>7.2f} {r['docs'] / r['wall']:>7.0f} "
+            f"{1000 * r['cpu'] / max(r['docs'], 1):>10.2f} {r['proc_cpu']:>10.2f} {r['peak_rss_mb']:>8.1f} "
+            f"{100 * r['server_cpu'] / r['wall']:>7.0f}% {r['served_304']:>5}  {note}"
+        )
     bare = min(r["wall"] for r in results if r["mode"] == "bare")
     recrawl = min(r["wall"] for r in results if r["mode"] == "pw-recrawl")
     ratio = recrawl / bare
@@ -242,11 +290,19 @@ def print_table(docs: int, results: list[dict]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, nargs="+", default=[2000], help="portal size(s); several show memory growth")
-    ap.add_argument("--rounds", type=int, default=2, help="bare / pw-recrawl pairs per size (best of each counts)")
+    ap.add_argument(
+        "--docs", type=int, nargs="+", default=[2000], help="portal size(s); several show memory growth"
+    )
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="bare / pw-recrawl pairs per size (best of each counts)"
+    )
     ap.add_argument("--load-check", action="store_true", help="first, a 3 s wrk run against the portal")
-    ap.add_argument("--concurrent-items", type=int, default=COMMON["CONCURRENT_ITEMS"],
-                    help="CONCURRENT_ITEMS for both sides (Scrapy's default is 100; payerwatch sets 16)")
+    ap.add_argument(
+        "--concurrent-items",
+        type=int,
+        default=COMMON["CONCURRENT_ITEMS"],
+        help="CONCURRENT_ITEMS for both sides (Scrapy's default is 100; payerwatch sets 16)",
+    )
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -260,14 +316,18 @@ def main() -> None:
     for docs in args.docs:
         results = bench(docs, args.rounds, args.concurrent_items)
         print_table(docs, results)
-        peaks[docs] = {m: max(r["peak_rss_mb"] for r in results if r["mode"] == m)
-                       for m in ("bare", "pw-first", "pw-recrawl")}
+        peaks[docs] = {
+            m: max(r["peak_rss_mb"] for r in results if r["mode"] == m)
+            for m in ("bare", "pw-first", "pw-recrawl")
+        }
     if len(peaks) > 1:
         lo, hi = min(peaks), max(peaks)
         print(f"\npeak RSS growth from {lo} to {hi} documents (KB per 1,000 documents):")
         for mode in ("bare", "pw-first", "pw-recrawl"):
             kb = 1024 * (peaks[hi][mode] - peaks[lo][mode]) / ((hi - lo) / 1000)
-            print(f"  {mode:<11} {peaks[lo][mode]:7.1f} MB -> {peaks[hi][mode]:7.1f} MB  {kb:+7.0f} KB/1k docs")
+            print(
+                f"  {mode:<11} {peaks[lo][mode]:7.1f} MB -> {peaks[hi][mode]:7.1f} MB  {kb:+7.0f} KB/1k docs"
+            )
 
 
 if __name__ == "__main__":

@@ -73,22 +73,41 @@ def main() -> int:
             same_text = "n/a" if pages.source == "pdfium" else str(a.text == b.text)
             ok &= same and same_text != "False"
             path = "pdfium" if pages.source == "pdfium" else f"{len(pages.plumbed) / pages.pages:.0%} plumbed"
-            rows.append((pages.pages, label, median(fast), median(full), median(ptt), path, len(a.passages),
-                         same, same_text))
-    print(f"{'pages':>5} {'document':<17} {'fast s/pg':>9} {'full s/pg':>9} {'pdftotext':>9} "
-          f"{'fast/ptt':>8} {'fast path':>12} {'passages':>8} {'fast==full':>10} {'text':>5}")
+            rows.append(
+                (
+                    pages.pages,
+                    label,
+                    median(fast),
+                    median(full),
+                    median(ptt),
+                    path,
+                    len(a.passages),
+                    same,
+                    same_text,
+                )
+            )
+    print(
+        f"{'pages':>5} {'document':<17} {'fast s/pg':>9} {'full s/pg':>9} {'pdftotext':>9} "
+        f"{'fast/ptt':>8} {'fast path':>12} {'passages':>8} {'fast==full':>10} {'text':>5}"
+    )
     ratios = {}
     for n, label, fast, full, ptt, path, npass, same, same_text in rows:
         ratios[n, label] = fast / ptt
-        print(f"{n:>5} {label:<17} {fast / n:>9.4f} {full / n:>9.4f} {ptt / n:>9.4f} {fast / ptt:>7.2f}x "
-              f"{path:>12} {npass:>8} {str(same):>10} {same_text:>5}")
-    print(f"\nmedians of {args.repeat} runs (full path: {max(1, args.repeat - 2)}); pdftotext timed as a "
-          "subprocess, start-up included. fast==full: passages, facts and metadata; text: also the text "
-          "(n/a: an off-topic PDF read by PDFium, whose text is not pdfplumber's by design)")
+        print(
+            f"{n:>5} {label:<17} {fast / n:>9.4f} {full / n:>9.4f} {ptt / n:>9.4f} {fast / ptt:>7.2f}x "
+            f"{path:>12} {npass:>8} {str(same):>10} {same_text:>5}"
+        )
+    print(
+        f"\nmedians of {args.repeat} runs (full path: {max(1, args.repeat - 2)}); pdftotext timed as a "
+        "subprocess, start-up included. fast==full: passages, facts and metadata; text: also the text "
+        "(n/a: an off-topic PDF read by PDFium, whose text is not pdfplumber's by design)"
+    )
     for (n, label), limit, name in (((60, "topic on 4 pages"), 6.0, "(a)"), ((60, "no topic"), 1.5, "(b)")):
         r = ratios[n, label]
-        print(f"target {name} {n} pages, {label}: {r:.2f}x pdftotext, limit {limit:g}x: "
-              f"{'met' if r <= limit else 'NOT met'}")
+        print(
+            f"target {name} {n} pages, {label}: {r:.2f}x pdftotext, limit {limit:g}x: "
+            f"{'met' if r <= limit else 'NOT met'}"
+        )
     return 0 if ok else 1
 
 

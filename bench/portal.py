@@ -33,12 +33,18 @@ def build_pages(n: int) -> dict[str, bytes]:
     """``/`` → ``/index/<k>.html`` (100 links each) → ``/doc/<i>.html`` (~1.2 KB of HTML each)."""
     pages = {}
     for i in range(n):
-        pages[f"/doc/{i}.html"] = (f"<html><head><title>Policy {i}</title></head><body><h1>Sample policy {i}</h1>"
-                                   f"{POLICY_TEXT}</body></html>").encode()
+        pages[f"/doc/{i}.html"] = (
+            f"<html><head><title>Policy {i}</title></head><body><h1>Sample policy {i}</h1>"
+            f"{POLICY_TEXT}</body></html>"
+        ).encode()
     for k in range(0, n, PER_INDEX):
-        links = "".join(f'<li><a href="/doc/{i}.html">Policy {i}</a></li>' for i in range(k, min(n, k + PER_INDEX)))
+        links = "".join(
+            f'<li><a href="/doc/{i}.html">Policy {i}</a></li>' for i in range(k, min(n, k + PER_INDEX))
+        )
         pages[f"/index/{k // PER_INDEX}.html"] = f"<html><body><ul>{links}</ul></body></html>".encode()
-    indexes = "".join(f'<a href="/index/{j}.html">page {j}</a>' for j in range((n + PER_INDEX - 1) // PER_INDEX))
+    indexes = "".join(
+        f'<a href="/index/{j}.html">page {j}</a>' for j in range((n + PER_INDEX - 1) // PER_INDEX)
+    )
     pages["/"] = f"<html><body>{indexes}</body></html>".encode()
     return pages
 
@@ -48,8 +54,10 @@ def make_site(pages: dict[str, bytes]):
     from twisted.web import http, server
     from twisted.web import resource as web_resource
 
-    table = {path.encode(): (body, b'"' + hashlib.sha1(body).hexdigest()[:16].encode() + b'"')
-             for path, body in pages.items()}
+    table = {
+        path.encode(): (body, b'"' + hashlib.sha1(body).hexdigest()[:16].encode() + b'"')
+        for path, body in pages.items()
+    }
     counts = {"requests": 0, "not_modified": 0}
 
     class Portal(web_resource.Resource):

@@ -49,7 +49,9 @@ class CrawlRunExtension:
             run.status, run.message = "interrupted", "crawl interrupted; nothing counted as missing"
         elif facts.documents == 0:
             run.status = "failed"
-            run.message = "found no documents: the site or its markup may have changed (check start_urls and patterns)"
+            run.message = (
+                "found no documents: the site or its markup may have changed (check start_urls and patterns)"
+            )
         elif reason != "finished":
             run.status, run.message = "failed", f"crawl ended early: {reason}"
         else:

@@ -32,7 +32,9 @@ class LoggedRequest:
 
 
 class LocalSite:
-    def __init__(self, pages: dict[str, Page] | None = None, log: bool = True, tls: tuple[str, str] | None = None):
+    def __init__(
+        self, pages: dict[str, Page] | None = None, log: bool = True, tls: tuple[str, str] | None = None
+    ):
         self.tls = tls  # (certfile, keyfile): serve HTTPS with this certificate
         self._stop = threading.Event()
         self.pages: dict[str, Page] = dict(pages or {})
@@ -66,8 +68,11 @@ class LocalSite:
                 with site._lock:
                     page = site.pages.get(self.path)
                 if page is None:
-                    page = Page(b"<html><head><title>Not found</title></head><body>404</body></html>", status=404,
-                                etag=False)
+                    page = Page(
+                        b"<html><head><title>Not found</title></head><body>404</body></html>",
+                        status=404,
+                        etag=False,
+                    )
                 if page.hang:
                     site._stop.wait()
                     return

@@ -19,7 +19,10 @@ LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|logon|sso|saml|oauth2?|a
 
 def host_allowed(url: str, allowed_domains: list[str]) -> bool:
     host = (urlsplit(url).hostname or "").lower()
-    return any(host == d.lower().split(":")[0] or host.endswith("." + d.lower().split(":")[0]) for d in allowed_domains)
+    return any(
+        host == d.lower().split(":")[0] or host.endswith("." + d.lower().split(":")[0])
+        for d in allowed_domains
+    )
 
 
 class ConditionalRequestMiddleware:

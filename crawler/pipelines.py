@@ -27,7 +27,11 @@ class ValidatePipeline:
     """An item must carry exactly one of: a body, a 304, an error; and a media type when it has a body."""
 
     def process_item(self, item: PolicyDocument):
-        has = [item.body is not None and item.error_kind is None, item.not_modified, item.error_kind is not None]
+        has = [
+            item.body is not None and item.error_kind is None,
+            item.not_modified,
+            item.error_kind is not None,
+        ]
         if sum(has) != 1:
             raise DropItem(f"{item.url}: item must carry exactly one of body / not_modified / error")
         if item.body is not None and item.error_kind is None and not item.media_type:
@@ -107,6 +111,8 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         superseded=bool(item.replaced_on),
         # an index page answering 404/410 says nothing about the policies it listed: record it as a
         # fault of the crawl ("index-http-404"), so the run never counts those policies as missing
-        error_kind=f"index-{item.error_kind}" if item.is_index and item.error_kind in GONE_KINDS else item.error_kind,
+        error_kind=f"index-{item.error_kind}"
+        if item.is_index and item.error_kind in GONE_KINDS
+        else item.error_kind,
         error=item.error,
     )

@@ -75,7 +75,9 @@ def parse_source(raw: dict[str, Any], where: str = "sources") -> SourceConfig:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise SourceError(f"{where}: source {sid!r}: bad regex in {key}: {pattern!r} ({exc})") from None
+                raise SourceError(
+                    f"{where}: source {sid!r}: bad regex in {key}: {pattern!r} ({exc})"
+                ) from None
     known = set(REQUIRED) | {"state", "follow", "documents", "schedule"}
     return SourceConfig(
         id=str(raw["id"]),

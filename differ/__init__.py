@@ -3,4 +3,13 @@
 from differ.compare import Comparison, DetectedChange, compare
 from differ.words import DELETE, EQUAL, INSERT, changed_words, word_diff
 
-__all__ = ["DELETE", "EQUAL", "INSERT", "Comparison", "DetectedChange", "changed_words", "compare", "word_diff"]
+__all__ = [
+    "DELETE",
+    "EQUAL",
+    "INSERT",
+    "Comparison",
+    "DetectedChange",
+    "changed_words",
+    "compare",
+    "word_diff",
+]

@@ -38,8 +38,13 @@ from store.models import KIND_SEVERITY
 KIND_ORDER = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates")
 # the taxonomy is a contract (design.md); it lives once, with the store's typed records
 SEVERITY = KIND_SEVERITY
-_FIELD_KIND = {"position": "coverage_position", "codes": "codes", "wording": "wording", "effective": "dates",
-               "next_review": "dates"}
+_FIELD_KIND = {
+    "position": "coverage_position",
+    "codes": "codes",
+    "wording": "wording",
+    "effective": "dates",
+    "next_review": "dates",
+}
 #: The indication a drug's summary may leave unsaid ("... required for Spravato lowered from 3 to 2").
 _PRIMARY = {"esketamine": "trd"}
 
@@ -84,8 +89,9 @@ def compare(
     if not old.mentions_topic and not new.mentions_topic:
         # the topic filter decides which documents can raise changes (design.md): an off-topic policy's
         # new dates or wording are archived, never announced
-        return Comparison(unrelated_revision=True, note="revision of a policy that does not mention ketamine "
-                                                         "or esketamine")
+        return Comparison(
+            unrelated_revision=True, note="revision of a policy that does not mention ketamine or esketamine"
+        )
     if new.metadata.status in ("retired", "archived") and old.metadata.status not in ("retired", "archived"):
         return Comparison(changes=(_marked_retired(old, new, payer, title),))
     if new.metadata.status in ("superseded", "replaced"):
@@ -103,8 +109,9 @@ def compare(
         if changed_words(ops) == 0:
             topic_moved = False
         else:
-            bullets += wording_bullets(ops, old, new, old_t, new_t, bullets, moved_codes,
-                                       dates_moved=bool(date_bullets))
+            bullets += wording_bullets(
+                ops, old, new, old_t, new_t, bullets, moved_codes, dates_moved=bool(date_bullets)
+            )
     if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
         ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
     bullets += _title_bullets(old, new)
@@ -123,7 +130,9 @@ def compare(
                 note += "; review: revision history mentions the topic but its passages did not change"
             return Comparison(unrelated_revision=True, note=note)
         if not date_bullets:
-            return Comparison(formatting_only=True, note="only footers, printed-on dates or page numbers differ")
+            return Comparison(
+                formatting_only=True, note="only footers, printed-on dates or page numbers differ"
+            )
         kind = "dates"
         bullets = date_bullets
         needs_review = history_on_topic
@@ -183,8 +192,14 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         was = " / ".join(L.position_label(v) for v in a.split(" / ")) if a else L.ABSENT
         out.append(
             _bullet(
-                f"{L.subject(drug, ind)}: {was} → {label}", "position", drug, ind, a, b,
-                T.fact_span(fo[key][0]) if a else None, T.fact_span(fn[key][0]) if b else None,
+                f"{L.subject(drug, ind)}: {was} → {label}",
+                "position",
+                drug,
+                ind,
+                a,
+                b,
+                T.fact_span(fo[key][0]) if a else None,
+                T.fact_span(fn[key][0]) if b else None,
             )
         )
     return out
@@ -214,8 +229,18 @@ def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
             text = f"{L.subject(drug, ind)}: {name} removed (was {pa})"
         else:
             text = f"{L.subject(drug, ind)}: {name} {pa} → {pb}"
-        out.append(_bullet(text, field, drug, ind, a, b, T.fact_span(fa[0]) if a else None,
-                           T.fact_span(fb[0]) if b else None))
+        out.append(
+            _bullet(
+                text,
+                field,
+                drug,
+                ind,
+                a,
+                b,
+                T.fact_span(fa[0]) if a else None,
+                T.fact_span(fb[0]) if b else None,
+            )
+        )
     return out
 
 
@@ -232,8 +257,12 @@ def _code_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> tuple[list[dict
     drugs = {d for c in added for d in cn[c].drugs} | {d for c in removed for d in co[c].drugs}
     drug = next(iter(drugs)) if len(drugs) == 1 else None
     bullet = _bullet(
-        "Codes: " + ", ".join(parts), "codes", drug, None,
-        ", ".join(removed) or None, ", ".join(added) or None,
+        "Codes: " + ", ".join(parts),
+        "codes",
+        drug,
+        None,
+        ", ".join(removed) or None,
+        ", ".join(added) or None,
         T.find_code(old, removed[0], co[removed[0]]) if removed else None,
         T.find_code(new, added[0], cn[added[0]]) if added else None,
     )
@@ -245,7 +274,9 @@ def _title_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
     a, b = old.metadata.title, new.metadata.title
     if not a or not b or T.squash(a) == T.squash(b):
         return []
-    return [_bullet(f"Title: {a} → {b}", "wording", None, None, a, b, T.find_text(old, a), T.find_text(new, b))]
+    return [
+        _bullet(f"Title: {a} → {b}", "wording", None, None, a, b, T.find_text(old, a), T.find_text(new, b))
+    ]
 
 
 def _date_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
@@ -256,8 +287,16 @@ def _date_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
             continue
         was = a.isoformat() if a else L.ABSENT
         out.append(
-            _bullet(f"{name} {was} → {b.isoformat()}", field, None, None,
-                    a.isoformat() if a else None, b.isoformat(), T.find_date(old, a), T.find_date(new, b))
+            _bullet(
+                f"{name} {was} → {b.isoformat()}",
+                field,
+                None,
+                None,
+                a.isoformat() if a else None,
+                b.isoformat(),
+                T.find_date(old, a),
+                T.find_date(new, b),
+            )
         )
     return out
 
@@ -278,17 +317,47 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
             continue
         value = _value(facts[key])
         label = " / ".join(L.position_label(v) for v in value.split(" / "))
-        bullets.append(_bullet(f"{L.subject(drug, ind)}: {label}", "position", drug, ind, None, value,
-                               None, T.fact_span(facts[key][0])))
+        bullets.append(
+            _bullet(
+                f"{L.subject(drug, ind)}: {label}",
+                "position",
+                drug,
+                ind,
+                None,
+                value,
+                None,
+                T.fact_span(facts[key][0]),
+            )
+        )
     codes = T.topic_codes(new)
     if codes:
         first = sorted(codes)[0]
-        bullets.append(_bullet("Codes: " + ", ".join(sorted(codes)), "codes", None, None, None,
-                               ", ".join(sorted(codes)), None, T.find_code(new, first, codes[first])))
+        bullets.append(
+            _bullet(
+                "Codes: " + ", ".join(sorted(codes)),
+                "codes",
+                None,
+                None,
+                None,
+                ", ".join(sorted(codes)),
+                None,
+                T.find_code(new, first, codes[first]),
+            )
+        )
     if not bullets:
         p = T.topic_passages(new)[0] if T.topic_passages(new) else new.passages[0]
-        bullets.append(_bullet("Mentions " + _drug_names(new.drugs), "wording", None, None, None, None, None,
-                               T.span(new, p.start, p.end, p.page_start)))
+        bullets.append(
+            _bullet(
+                "Mentions " + _drug_names(new.drugs),
+                "wording",
+                None,
+                None,
+                None,
+                None,
+                None,
+                T.span(new, p.start, p.end, p.page_start),
+            )
+        )
     text = T.topic_text(new).text
     drugs = new.drugs
     return DetectedChange(
@@ -306,13 +375,18 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
 
 def _marked_retired(old: ExtractedPolicy, new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
     ev = T.find_word(new, "retired")
-    bullet = _bullet("Policy marked retired / archived by the payer", "status", None, None, "active", "retired",
-                     None, ev)
+    bullet = _bullet(
+        "Policy marked retired / archived by the payer", "status", None, None, "active", "retired", None, ev
+    )
     return DetectedChange(
-        kind="retired", severity=SEVERITY["retired"], drugs=old.drugs or new.drugs,
-        summary=f"{payer}: policy marked retired: {title}", bullets=(bullet,),
+        kind="retired",
+        severity=SEVERITY["retired"],
+        drugs=old.drugs or new.drugs,
+        summary=f"{payer}: policy marked retired: {title}",
+        bullets=(bullet,),
         diff=tuple(word_diff(T.topic_text(old).text, T.topic_text(new).text)),
-        revision_note=T.entry_note(T.new_entries(old, new)), effective_date=new.metadata.effective,
+        revision_note=T.entry_note(T.new_entries(old, new)),
+        effective_date=new.metadata.effective,
     )
 
 

@@ -20,8 +20,9 @@ from differ import labels as L
 from differ import topic as T
 from extractors.model import ExtractedPolicy
 
-WORD_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+WORD_NUMBERS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
 _NUMBER = re.compile(r"^\s*(\d+|" + "|".join(WORD_NUMBERS) + r")\s*$", re.I)
 
 
@@ -43,14 +44,23 @@ def _field(before: str, after: str, heading: str) -> str | None:
             return "approval_continuation"
         return "approval_initial"
     if re.match(r"\W*(?:years? of age|years? old|years?\b)", after):
-        return "age_max" if re.search(r"younger|under|no older|or less|up to", before + after[:30]) else "age_min"
+        return (
+            "age_max"
+            if re.search(r"younger|under|no older|or less|up to", before + after[:30])
+            else "age_min"
+        )
     if re.match(r"\W*(?:\w+\s+){0,3}?(?:antidepressants?|medications?|agents?|drugs?|trials?)\b", after):
         return "failed_antidepressants"
     if re.match(r"\W*mg\b", after):
         return "dose_max_mg"
     if re.match(r"\W*hours?\b", after):
         return "observation_hours"
-    for name, field in (("madrs", "madrs_min"), ("phq-9", "phq9_min"), ("ham-d", "hamd_min"), ("qids", "qids_min")):
+    for name, field in (
+        ("madrs", "madrs_min"),
+        ("phq-9", "phq9_min"),
+        ("ham-d", "hamd_min"),
+        ("qids", "qids_min"),
+    ):
         if name in before[-40:]:
             return field
     return None
@@ -73,27 +83,41 @@ def _indication_of(ep: ExtractedPolicy, drug: str | None, pos: int) -> str | Non
     return fact.indication if fact else None
 
 
-def infer(hunk_deleted: str, hunk_inserted: str, old: ExtractedPolicy, new: ExtractedPolicy,
-          lo, ln, seg: T.Segment | None, drug: str | None) -> list[dict]:
+def infer(
+    hunk_deleted: str,
+    hunk_inserted: str,
+    old: ExtractedPolicy,
+    new: ExtractedPolicy,
+    lo,
+    ln,
+    seg: T.Segment | None,
+    drug: str | None,
+) -> list[dict]:
     """Fact bullets for one wording hunk, or [] when it is plain wording."""
     a, b = _number(hunk_deleted), _number(hunk_inserted)
     if a is not None and b is not None and a != b and ln:
         line_start = new.text.rfind("\n", 0, ln[0]) + 1
         line_end = new.text.find("\n", ln[1])
         line_end = len(new.text) if line_end == -1 else line_end
-        field = _field(new.text[line_start:ln[0]], new.text[ln[1]:line_end], seg.heading if seg else "")
+        field = _field(new.text[line_start : ln[0]], new.text[ln[1] : line_end], seg.heading if seg else "")
         if field is None:
             return []
         indication = _indication_of(new, drug, ln[0])
         sentence = T.span(new, line_start, line_end, ln[2])
-        old_line = (old.text.rfind("\n", 0, lo[0]) + 1, (old.text.find("\n", lo[1]) + 1 or len(old.text) + 1) - 1)
+        old_line = (
+            old.text.rfind("\n", 0, lo[0]) + 1,
+            (old.text.find("\n", lo[1]) + 1 or len(old.text) + 1) - 1,
+        )
         va, vb = str(a), str(b)
         if field.startswith("approval_"):  # same form as the extractors' values: "6 months"
-            unit = re.match(r"\W*(\w+)", new.text[ln[1]:line_end]).group(1).lower().rstrip("s")
+            unit = re.match(r"\W*(\w+)", new.text[ln[1] : line_end]).group(1).lower().rstrip("s")
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
         text = f"{L.subject(drug, indication)}: {L.field_label(field)} {va} → {vb}"
-        return [bullet(text, field, drug, indication, va, vb,
-                        T.span(old, *old_line, lo[2]) if lo else None, sentence)]
+        return [
+            bullet(
+                text, field, drug, indication, va, vb, T.span(old, *old_line, lo[2]) if lo else None, sentence
+            )
+        ]
     added, removed = T.squash(hunk_inserted), T.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
@@ -102,8 +126,10 @@ def infer(hunk_deleted: str, hunk_inserted: str, old: ExtractedPolicy, new: Extr
     text = hunk_inserted if added else hunk_deleted
     ep, loc = (new, ln) if added else (old, lo)
     indications = [i for i in indications_in(text) if i != "other"]
-    for generic, specific in (("depression", {"trd", "mdsi", "bipolar_depression"}),
-                              ("chronic_pain", {"neuropathic_pain", "crps"})):
+    for generic, specific in (
+        ("depression", {"trd", "mdsi", "bipolar_depression"}),
+        ("chronic_pain", {"neuropathic_pain", "crps"}),
+    ):
         if generic in indications and specific & set(indications):
             indications.remove(generic)
     if not indications or not loc or not re.match(r"\s*(?:[-•*]|\d+[.)])\s", text):
@@ -121,12 +147,29 @@ def infer(hunk_deleted: str, hunk_inserted: str, old: ExtractedPolicy, new: Extr
     for ind in indications:
         old_v, new_v = (None, value) if added else (value, None)
         ev = T.span(ep, loc[0], loc[1], loc[2])
-        out.append(bullet(f"{L.subject(drug, ind)}: {L.position_label(old_v)} → {L.position_label(new_v)}",
-                           "position", drug, ind, old_v, new_v, None if added else ev, ev if added else None))
+        out.append(
+            bullet(
+                f"{L.subject(drug, ind)}: {L.position_label(old_v)} → {L.position_label(new_v)}",
+                "position",
+                drug,
+                ind,
+                old_v,
+                new_v,
+                None if added else ev,
+                ev if added else None,
+            )
+        )
     return out
 
 
 def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=None, ev_new=None) -> dict:
     """A bullet dict of the change record (evidence without version ids: the caller adds them)."""
-    return {"text": text, "drug": drug, "indication": indication, "field": field, "old": old, "new": new,
-            "evidence": {"old": ev_old, "new": ev_new}}
+    return {
+        "text": text,
+        "drug": drug,
+        "indication": indication,
+        "field": field,
+        "old": old,
+        "new": new,
+        "evidence": {"old": ev_old, "new": ev_new},
+    }

@@ -43,13 +43,19 @@ POSITION_LABEL = {
 
 #: Criterion fields: label used in bullets, and the noun phrase used in summaries.
 FIELD_LABEL = {
-    "failed_antidepressants": ("failed antidepressants required", "trials of failed antidepressants required"),
+    "failed_antidepressants": (
+        "failed antidepressants required",
+        "trials of failed antidepressants required",
+    ),
     "trial_weeks": ("antidepressant trial length (weeks)", "length of each antidepressant trial (weeks)"),
     "age_min": ("minimum age", "minimum age"),
     "age_max": ("maximum age", "maximum age"),
     "approval_initial": ("initial approval", "initial approval period"),
     "approval_continuation": ("continuation approval", "continuation approval period"),
-    "concomitant_antidepressant": ("concomitant oral antidepressant", "concomitant oral antidepressant requirement"),
+    "concomitant_antidepressant": (
+        "concomitant oral antidepressant",
+        "concomitant oral antidepressant requirement",
+    ),
     "rems": ("REMS-certified setting", "REMS-certified setting requirement"),
     "prescriber": ("prescriber", "prescriber requirement"),
     "dose_max_mg": ("maximum dose (mg)", "maximum dose (mg)"),

@@ -49,14 +49,14 @@ def html_fragment(ops, newlines: bool = True) -> str:
 
 def html_page(title: str, ops, header_lines: list[str] = (), bullets: list[str] = ()) -> str:
     """A standalone HTML page (no external assets) showing a diff with its context."""
-    head = "".join(f"<p style=\"margin:2px 0;color:#444\">{html.escape(line)}</p>" for line in header_lines)
+    head = "".join(f'<p style="margin:2px 0;color:#444">{html.escape(line)}</p>' for line in header_lines)
     items = "".join(f"<li>{html.escape(b)}</li>" for b in bullets)
     bullet_html = f"<ul>{items}</ul>" if items else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title></head>\n"
-        "<body style=\"font-family:Georgia,serif;max-width:60em;margin:2em auto;line-height:1.5\">\n"
-        f"<h1 style=\"font-size:1.3em\">{html.escape(title)}</h1>\n{head}\n{bullet_html}\n"
-        f"<div style=\"white-space:normal;border-top:1px solid #ccc;padding-top:1em\">{html_fragment(ops)}</div>\n"
+        '<body style="font-family:Georgia,serif;max-width:60em;margin:2em auto;line-height:1.5">\n'
+        f'<h1 style="font-size:1.3em">{html.escape(title)}</h1>\n{head}\n{bullet_html}\n'
+        f'<div style="white-space:normal;border-top:1px solid #ccc;padding-top:1em">{html_fragment(ops)}</div>\n'
         "</body></html>\n"
     )

@@ -66,7 +66,11 @@ def is_informational(path: tuple[str, ...] | list[str]) -> bool:
 
 
 def _excluded(ep: ExtractedPolicy) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading) or is_informational(s.path)]
+    return [
+        (s.start, s.end)
+        for s in ep.sections
+        if is_revision_path(s.path, s.heading) or is_informational(s.path)
+    ]
 
 
 def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
@@ -75,8 +79,12 @@ def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
     seen: set[tuple[int, int]] = set()
     out = []
     for p in sorted(ep.passages, key=lambda p: (p.start, p.end)):
-        if (is_revision_path(p.section_path, p.heading) or is_informational(p.section_path)
-                or _inside(p.start, spans) or (p.start, p.end) in seen):
+        if (
+            is_revision_path(p.section_path, p.heading)
+            or is_informational(p.section_path)
+            or _inside(p.start, spans)
+            or (p.start, p.end) in seen
+        ):
             continue
         seen.add((p.start, p.end))
         out.append(p)
@@ -142,7 +150,9 @@ def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
         sec = _deepest(ep, p.start)
         if sec is None:
             continue
-        children = [s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path]
+        children = [
+            s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path
+        ]
         if children and p.start < min(c.start for c in children):
             for c in children:
                 if not _inside(c.start, excluded):

@@ -60,14 +60,18 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
             current.new_end = np_pos
     if current is not None:
         hunks.append(current)
-    return [h for h in hunks if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)]
+    return [
+        h
+        for h in hunks
+        if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)
+    ]
 
 
 def _renumbered(h: _Hunk, new: ExtractedPolicy, ln) -> bool:
     """A list renumbered after an item moved ("3." → "2." at the start of a line) is not wording."""
     if not ln or not re.fullmatch(r"\d+", h.deleted.strip()) or not re.fullmatch(r"\d+", h.inserted.strip()):
         return False
-    return (ln[0] == 0 or new.text[ln[0] - 1] == "\n") and new.text[ln[1]:ln[1] + 1] in (".", ")")
+    return (ln[0] == 0 or new.text[ln[0] - 1] == "\n") and new.text[ln[1] : ln[1] + 1] in (".", ")")
 
 
 def _overlaps(ev: dict | None, loc) -> bool:
@@ -79,8 +83,9 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes,
-                    dates_moved: bool = False) -> list[dict]:
+def wording_bullets(
+    ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes, dates_moved: bool = False
+) -> list[dict]:
     """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
     out = []
     for h in _hunks(ops):
@@ -103,7 +108,10 @@ def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expla
         heading = sec.heading if sec else seg.heading if seg else None
         where = f" ({heading})" if heading else ""
         head = L.drug_label(drug) if drug else "Wording"
-        deleted, inserted = T.squash(h.deleted) and _short(h.deleted), T.squash(h.inserted) and _short(h.inserted)
+        deleted, inserted = (
+            T.squash(h.deleted) and _short(h.deleted),
+            T.squash(h.inserted) and _short(h.inserted),
+        )
         if deleted and inserted:
             what = f"“{deleted}” → “{inserted}”"
         elif inserted:
@@ -112,7 +120,12 @@ def wording_bullets(ops, old, new, old_t: T.TopicText, new_t: T.TopicText, expla
             what = f"removed “{deleted}”"
         out.append(
             _bullet(
-                f"{head}{where}: {what}", "wording", drug, None, deleted or None, inserted or None,
+                f"{head}{where}: {what}",
+                "wording",
+                drug,
+                None,
+                deleted or None,
+                inserted or None,
                 # a pure insertion (deletion) still points at where it happened in the other version
                 T.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
                 T.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,

@@ -49,7 +49,9 @@ def _diff_tokens(a: list[str], b: list[str]) -> list[tuple[int, str]]:
     dmp = _dmp()
     diffs = dmp.diff_main(ea, eb, False)
     dmp.diff_cleanupSemantic(diffs)
-    base = {chr(0xF0000 + i) if i < 0xFFFD else chr(0x100000 + i - 0xFFFD): tok for i, tok in enumerate(vocab)}
+    base = {
+        chr(0xF0000 + i) if i < 0xFFFD else chr(0x100000 + i - 0xFFFD): tok for i, tok in enumerate(vocab)
+    }
     return [(op, "".join(base[c] for c in chunk)) for op, chunk in diffs]
 
 
@@ -67,7 +69,9 @@ def word_diff(old: str, new: str) -> list[tuple[int, str]]:
     (ea, eb), vocab = _encode([_lines(old), _lines(new)])
     dmp = _dmp()
     line_ops = dmp.diff_main(ea, eb, False)
-    decode = {chr(0xF0000 + i) if i < 0xFFFD else chr(0x100000 + i - 0xFFFD): tok for i, tok in enumerate(vocab)}
+    decode = {
+        chr(0xF0000 + i) if i < 0xFFFD else chr(0x100000 + i - 0xFFFD): tok for i, tok in enumerate(vocab)
+    }
     out: list[tuple[int, str]] = []
     pending_del: list[str] = []
     pending_ins: list[str] = []

@@ -86,13 +86,15 @@ def _extract_plumbed(data: bytes, url: str | None, *, max_pages: int, check) -> 
     return _extract(data, detect.PDF, url, full=False, max_pages=max_pages, check=check, pdfium=False)
 
 
-def _extract(data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check,
-             pdfium: bool = True) -> ExtractedPolicy:
+def _extract(
+    data: bytes, kind: str, url: str | None, *, full: bool, max_pages: int, check, pdfium: bool = True
+) -> ExtractedPolicy:
     status_text = context = ""
     pages = None
     if kind == detect.PDF:
-        read = read_pdf(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages,
-                        pdfium=pdfium)
+        read = read_pdf(
+            data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages, pdfium=pdfium
+        )
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:

@@ -23,7 +23,10 @@ _MAGIC = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|main|article|section)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|main|article|section)\b",
+    re.I | re.S,
+)
 
 
 def sniff(data: bytes, declared: str | None = None) -> str:
@@ -39,7 +42,9 @@ def sniff(data: bytes, declared: str | None = None) -> str:
     body = data.lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(body[:4096]) or re.search(rb"<html\b|<body\b", body[:8192], re.I):
         if _binary(body[:4096]):
-            raise UnsupportedMediaType(f"binary data that starts like HTML (declared {declared or 'unknown'})")
+            raise UnsupportedMediaType(
+                f"binary data that starts like HTML (declared {declared or 'unknown'})"
+            )
         return HTML
     if _binary(head):
         raise UnsupportedMediaType(f"binary data of unknown type (declared {declared or 'unknown'})")

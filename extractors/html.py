@@ -16,8 +16,27 @@ from .model import EmptyDocument, NotAPolicy
 from .normalize import NUMBERED, bullet, clean, strip_noise
 from .sections import Block
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside", "iframe",
-              "svg", "button", "select", "input", "textarea", "object", "embed", "dialog", "menu")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "aside",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "object",
+    "embed",
+    "dialog",
+    "menu",
+)
 _CHROME = re.compile(
     r"cookie|consent|gdpr|onetrust|\bnav|navbar|menu|breadcrumb|related-?(?:news|content|articles|links|stories)|news-?(?:box|list|feed|ticker)|share|social"
     r"|\bskip|site-?header"
@@ -27,11 +46,56 @@ _CHROME = re.compile(
 )
 _STATUS = re.compile(r"version was replaced|superseded|retired|archived|no longer (?:active|in effect)", re.I)
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
-_BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
-          "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "center", "figure",
-          "figcaption", "caption", "tbody", "thead", "tfoot", "td", "th", "details", "summary", "address", "body", "html"}
-_MAIN = ("main", "[role=main]", "article", "#main-content", "#maincontent", "#content", ".main-content",
-         "#main", ".content")
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "hr",
+    "center",
+    "figure",
+    "figcaption",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+    "td",
+    "th",
+    "details",
+    "summary",
+    "address",
+    "body",
+    "html",
+}
+_MAIN = (
+    "main",
+    "[role=main]",
+    "article",
+    "#main-content",
+    "#maincontent",
+    "#content",
+    ".main-content",
+    "#main",
+    ".content",
+)
 
 
 class HtmlRead:
@@ -64,8 +128,13 @@ def _inline_text(node: Tag) -> str:
 def _bold_only(tag: Tag) -> bool:
     """A paragraph whose whole text sits in <strong>/<b>: a heading in all but name."""
     kids = [k for k in tag.children if not (isinstance(k, NavigableString) and not k.strip())]
-    return len(kids) == 1 and isinstance(kids[0], Tag) and kids[0].name in ("strong", "b") and \
-        len(_inline_text(tag)) <= 120 and not _inline_text(tag).endswith(".")
+    return (
+        len(kids) == 1
+        and isinstance(kids[0], Tag)
+        and kids[0].name in ("strong", "b")
+        and len(_inline_text(tag)) <= 120
+        and not _inline_text(tag).endswith(".")
+    )
 
 
 def _layout_table(table: Tag) -> bool:
@@ -164,7 +233,9 @@ def read_html(data: bytes) -> HtmlRead:
     if not raw_text:
         raise EmptyDocument("HTML page has no text")
     _reject(soup, raw_text)
-    status = " ".join(clean(str(s.parent.get_text(" ")) if s.parent else str(s)) for s in soup.find_all(string=_STATUS))
+    status = " ".join(
+        clean(str(s.parent.get_text(" ")) if s.parent else str(s)) for s in soup.find_all(string=_STATUS)
+    )
     title = clean(soup.title.get_text()) if soup.title else None
     head_title = title or ""
     root = _main(soup)
@@ -188,13 +259,15 @@ def _reject(soup: BeautifulSoup, text: str) -> None:
     if soup.find("input", attrs={"type": "password"}) is not None:
         raise NotAPolicy("login page (password field)")
     forms = soup.find_all("form")
-    if words < 400 and any(re.search(r"sign[ -]?in|log[ -]?in", f.get_text(" ") + str(f.get("action", "")), re.I)
-                           for f in forms):
+    if words < 400 and any(
+        re.search(r"sign[ -]?in|log[ -]?in", f.get_text(" ") + str(f.get("action", "")), re.I) for f in forms
+    ):
         raise NotAPolicy("login page (sign-in form)")
     title = clean(soup.title.get_text()).lower() if soup.title else ""
     if words < 300 and re.search(
         r"page not found|\b404\b|service unavailable|\b50[023]\b|internal server error|bad gateway|access denied"
-        r"|forbidden|temporarily unavailable|under maintenance|an error (?:has )?occurred", title + " " + low
+        r"|forbidden|temporarily unavailable|under maintenance|an error (?:has )?occurred",
+        title + " " + low,
     ):
         raise NotAPolicy(f"error page ({title or low[:60]})")
     if words < 400 and re.search(

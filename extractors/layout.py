@@ -104,8 +104,10 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     kinds = [heading_kind(ln, b) for ln, b in zip(lines, bullets, strict=True)]
     body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
     full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
-    sizes = sorted({ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
-                   reverse=True)
+    sizes = sorted(
+        {ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
+        reverse=True,
+    )
     level_of = {s: i + 1 for i, s in enumerate(sizes)}
 
     def level(ln: Line) -> int:
@@ -131,9 +133,15 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     for ln, kind, bullet in zip(lines, kinds, bullets, strict=True):
         if kind in ("title", "heading"):
             lvl = 0 if kind == "title" else level(ln)
-            same = (cur_block is not None and cur_block.kind == kind and cur_block.level == lvl
-                    and prev is not None and prev.page == ln.page and prev.size == ln.size
-                    and prev.baseline - ln.baseline <= ln.size * 1.45)
+            same = (
+                cur_block is not None
+                and cur_block.kind == kind
+                and cur_block.level == lvl
+                and prev is not None
+                and prev.page == ln.page
+                and prev.size == ln.size
+                and prev.baseline - ln.baseline <= ln.size * 1.45
+            )
             if not same:
                 flush()
                 cur_block = Block(kind, "", level=lvl, page=ln.page)

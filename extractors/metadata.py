@@ -72,7 +72,9 @@ def policy_number(head: str, url: str | None) -> str | None:
         if m:
             return m.group(1)
     if url:
-        m = re.search(r"/(\d{4})\.html?$|articleid=(\d+)|/([A-Z]{2,}-?\d[\w.]*?)(?:-\d{3})?\.html?$", url, re.I)
+        m = re.search(
+            r"/(\d{4})\.html?$|articleid=(\d+)|/([A-Z]{2,}-?\d[\w.]*?)(?:-\d{3})?\.html?$", url, re.I
+        )
         if m:
             return next(g for g in m.groups() if g)
     return None
@@ -81,11 +83,13 @@ def policy_number(head: str, url: str | None) -> str | None:
 def _line_of_business(head: str, url: str | None) -> str | None:
     low = head.lower() + " " + (url or "").lower()
     # the substring tests only skip regexes that cannot match (each alternative contains one of them)
-    if any(n in low for n in ("community plan", "medicaid", "masshealth", "tmhp", "chip", "medi-cal")) \
-            and re.search(r"community plan|medicaid|masshealth|tmhp|\bchip\b|medi-cal", low):
+    if any(
+        n in low for n in ("community plan", "medicaid", "masshealth", "tmhp", "chip", "medi-cal")
+    ) and re.search(r"community plan|medicaid|masshealth|tmhp|\bchip\b|medi-cal", low):
         return "medicaid"
-    if any(n in low for n in ("tricare", "federal employee", "fep")) \
-            and re.search(r"tricare|federal employee|\bfep\b", low):
+    if any(n in low for n in ("tricare", "federal employee", "fep")) and re.search(
+        r"tricare|federal employee|\bfep\b", low
+    ):
         return "federal"
     if re.search(r"medicare", low):
         return "medicare"
@@ -102,8 +106,10 @@ def _state(head: str, number: str | None, url: str | None) -> str | None:
         return number[2:4]
     for needles, pattern in (  # needles: one of them is in every match (skips hopeless searches)
         (("applies to ",), rf"applies to (?:the state of |members in )?({_STATE_NAMES})\b"),
-        ((" Medicaid", " Community Plan", " Health Care Programs"),
-         rf"\b({_STATE_NAMES}) (?:Medicaid|Community Plan|Health Care Programs)"),
+        (
+            (" Medicaid", " Community Plan", " Health Care Programs"),
+            rf"\b({_STATE_NAMES}) (?:Medicaid|Community Plan|Health Care Programs)",
+        ),
         (("Community Plan of ",), rf"Community Plan of ({_STATE_NAMES})"),
         (("Cross",), rf"Blue ?Cross[^\n]{{0,40}}? of ({_STATE_NAMES})\b"),
         (("MassHealth",), r"\b(MassHealth)\b"),
@@ -120,26 +126,49 @@ def _state(head: str, number: str | None, url: str | None) -> str | None:
 
 def _status(text: str) -> str | None:
     low = text.lower()
-    for word, status in (("version was replaced", "replaced"), ("superseded", "superseded"),
-                         ("retired", "retired"), ("archived", "archived")):
+    for word, status in (
+        ("version was replaced", "replaced"),
+        ("superseded", "superseded"),
+        ("retired", "retired"),
+        ("archived", "archived"),
+    ):
         if word in low:
             return status
     return None
 
 
-def read_metadata(text: str, blocks: list[Block], title: str | None, url: str | None = None,
-                  status_text: str = "", context: str = "") -> PolicyMetadata:
+def read_metadata(
+    text: str,
+    blocks: list[Block],
+    title: str | None,
+    url: str | None = None,
+    status_text: str = "",
+    context: str = "",
+) -> PolicyMetadata:
     """``status_text``: banners that say whether this version is current; ``context``: text around the
     policy (running headers, the HTML <title>) that names the plan, state or line of business."""
     head = "\n".join(b.text for b in blocks[:40])
     number = policy_number(head, url) or policy_number(context, None)
-    effective = (_labelled(head, r"revision effective", ("revision effective",))
-                 or _labelled(head, r"(?<!original )(?<!ending )effective|date effective", ("effective",))
-                 or _labelled(head, r"original effective", ("original effective",)))
+    effective = (
+        _labelled(head, r"revision effective", ("revision effective",))
+        or _labelled(head, r"(?<!original )(?<!ending )effective|date effective", ("effective",))
+        or _labelled(head, r"original effective", ("original effective",))
+    )
     published = _labelled(
-        head, r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
+        head,
+        r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
         r"posted|date of last review|issued|release",
-        ("review", "revised", "revision", "updated", "publication", "published", "posted", "issued", "release"),
+        (
+            "review",
+            "revised",
+            "revision",
+            "updated",
+            "publication",
+            "published",
+            "posted",
+            "issued",
+            "release",
+        ),
     ) or _labelled(head, r"original effective", ("original effective",))
     next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review", ("review",))
     if published is None:
@@ -182,7 +211,7 @@ def revision_history(blocks: list[Block], sections: tuple[Section, ...]) -> tupl
                 m = _DATE_RE.match(cell.lstrip("- ")) if date is None else None
                 if m:
                     date = parse_date(m.group(0))
-                    tail = cell.lstrip("- ")[m.end():].strip(" :-|")
+                    tail = cell.lstrip("- ")[m.end() :].strip(" :-|")
                     if tail:
                         rest.append(tail)
                 elif cell:
@@ -190,8 +219,15 @@ def revision_history(blocks: list[Block], sections: tuple[Section, ...]) -> tupl
             body = " | ".join(rest)
             if date is not None:
                 entries.append(RevisionEntry(date=date, text=body))
-            elif entries and body and not re.fullmatch(r"(?i)(date|summary of changes|action|type of revision"
-                                                      r"|[ |]|description)+", body):
+            elif (
+                entries
+                and body
+                and not re.fullmatch(
+                    r"(?i)(date|summary of changes|action|type of revision"
+                    r"|[ |]|description)+",
+                    body,
+                )
+            ):
                 last = entries[-1]
                 entries[-1] = RevisionEntry(date=last.date, text=f"{last.text} {body}".strip())
     return tuple(entries)

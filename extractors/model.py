@@ -139,7 +139,8 @@ class ExtractedPolicy:
             facts=tuple(CoverageFact(**f) for f in data.get("facts", ())),
             codes=tuple(data.get("codes", ())),
             revision_history=tuple(
-                RevisionEntry(date=_date(r.get("date")), text=r["text"]) for r in data.get("revision_history", ())
+                RevisionEntry(date=_date(r.get("date")), text=r["text"])
+                for r in data.get("revision_history", ())
             ),
             pages=data.get("pages"),
             extractor_version=data.get("extractor_version", "1"),

@@ -16,12 +16,30 @@ from collections.abc import Sequence
 _TRANSLATE = str.maketrans(
     {
         "\u00ad": "",  # soft hyphen: only a line-break hint
-        "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2060": "",
-        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2264": "<=", "\u2265": ">=",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u2060": "",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2264": "<=",
+        "\u2265": ">=",
     }
 )
 _WS = re.compile(r"\s+")
@@ -36,18 +54,22 @@ def clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-_BULLET = re.compile(r"^(?:[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*\-\u2013\u2014>§]|\u27a2)\s+")
+_BULLET = re.compile(
+    r"^(?:[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*\-\u2013\u2014>§]|\u27a2)\s+"
+)
 
 
 def bullet(line: str) -> tuple[bool, str]:
     """Split a leading bullet glyph off; every glyph becomes ``- `` (numbered items keep their number)."""
     m = _BULLET.match(line)
-    if m and line[m.end():]:
-        return True, "- " + line[m.end():]
+    if m and line[m.end() :]:
+        return True, "- " + line[m.end() :]
     return False, line
 
 
-NUMBERED = re.compile(r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-hj-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+\S")
+NUMBERED = re.compile(
+    r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-hj-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+\S"
+)
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE_PATTERN = (
@@ -60,7 +82,10 @@ _PRINTED = re.compile(
     rf"(?:\s+(?:on|at|from))?\s*:?\s*{DATE_PATTERN}{_TIME}",
     re.I,
 )
-_PAGE_OF = re.compile(r"\bpage\s+\d+\s*(?:of|/)\s*\d+\b|\bpage\s*:?\s*\d+\b|^\s*-?\s*\d{1,4}\s*-?\s*$|^\s*\d+\s*/\s*\d+\s*$", re.I)
+_PAGE_OF = re.compile(
+    r"\bpage\s+\d+\s*(?:of|/)\s*\d+\b|\bpage\s*:?\s*\d+\b|^\s*-?\s*\d{1,4}\s*-?\s*$|^\s*\d+\s*/\s*\d+\s*$",
+    re.I,
+)
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|\bcopyright\b).{0,160}?(?:\d{4}|inc\.?|llc|rights reserved)|\ball rights reserved\b"
     r"|\bproprietary information of\b|\bconfidential and proprietary\b",
@@ -118,9 +143,40 @@ def running_lines(pages: Sequence[Sequence[str]], edge: int = EDGE) -> set[str]:
 
 
 _HYPHEN_KEEP = {
-    "treatment", "non", "self", "well", "long", "short", "first", "second", "third", "multi", "co", "post",
-    "pre", "anti", "evidence", "placebo", "double", "open", "follow", "real", "re", "semi", "sub", "all",
-    "in", "out", "over", "under", "end", "high", "low", "dose", "fda", "rems",
+    "treatment",
+    "non",
+    "self",
+    "well",
+    "long",
+    "short",
+    "first",
+    "second",
+    "third",
+    "multi",
+    "co",
+    "post",
+    "pre",
+    "anti",
+    "evidence",
+    "placebo",
+    "double",
+    "open",
+    "follow",
+    "real",
+    "re",
+    "semi",
+    "sub",
+    "all",
+    "in",
+    "out",
+    "over",
+    "under",
+    "end",
+    "high",
+    "low",
+    "dose",
+    "fda",
+    "rems",
 }
 
 

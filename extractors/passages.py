@@ -34,8 +34,9 @@ def document_drugs(blocks: list[Block], title: str | None = None) -> tuple[str, 
     return drugs_in(" ".join(titles))
 
 
-def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
-                  title: str | None = None) -> tuple[Passage, ...]:
+def find_passages(
+    text: str, blocks: list[Block], sections: tuple[Section, ...], title: str | None = None
+) -> tuple[Passage, ...]:
     spans: list[tuple[int, int]] = []
     doc_drugs = document_drugs(blocks, title)
     if doc_drugs:
@@ -43,9 +44,11 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
         if not sections and body and body[-1].end - body[0].start <= MAX_COVERAGE_SECTION:
             spans.append((body[0].start, body[-1].end))  # a short notice about the drug: all of it
         for s in sections:
-            if s.level == min(x.level for x in sections) and COVERAGE_HEADINGS.match(
-                    re.sub(r"^[\d.]+\s+", "", s.heading.rstrip(":"))) \
-                    and s.end - s.start <= MAX_COVERAGE_SECTION:
+            if (
+                s.level == min(x.level for x in sections)
+                and COVERAGE_HEADINGS.match(re.sub(r"^[\d.]+\s+", "", s.heading.rstrip(":")))
+                and s.end - s.start <= MAX_COVERAGE_SECTION
+            ):
                 spans.append((s.start, s.end))
     for i, b in enumerate(blocks):
         if b.kind == "title" or not is_topic(b.text):
@@ -62,7 +65,7 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
             if b.text.endswith(":"):
                 here = enclosing(sections, b.start, b.end)
                 level = here[0].level if here else 0
-                for nxt in blocks[i + 1:]:
+                for nxt in blocks[i + 1 :]:
                     if nxt.kind in ("item", "row") or (nxt.kind == "heading" and nxt.level > level):
                         end = nxt.end if nxt.kind != "heading" else end
                         continue
@@ -71,8 +74,10 @@ def find_passages(text: str, blocks: list[Block], sections: tuple[Section, ...],
         spans.append(chosen)
     merged: list[list[int]] = []
     for start, end in sorted(set(spans)):
-        if merged and (start <= merged[-1][1] or (
-                start == merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start))):
+        if merged and (
+            start <= merged[-1][1]
+            or (start == merged[-1][1] + 1 and _same_section(sections, merged[-1][0], start))
+        ):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

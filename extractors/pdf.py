@@ -87,9 +87,11 @@ def _open(data: bytes) -> Any:
     except Exception as exc:  # pdfminer raises a zoo of exception types
         inner = exc.__cause__ or exc.__context__ or exc
         names = {type(exc).__name__, type(inner).__name__}
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or names & {
-            "PDFPasswordIncorrect", "PDFEncryptionError"
-        } or "password" in str(exc).lower():
+        if (
+            isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError))
+            or names & {"PDFPasswordIncorrect", "PDFEncryptionError"}
+            or "password" in str(exc).lower()
+        ):
             raise EncryptedDocument("PDF is encrypted with a password") from exc
         raise CorruptDocument(f"PDF cannot be parsed: {type(inner).__name__}: {inner}") from exc
 
@@ -114,9 +116,15 @@ def _lean_layout(page: Any) -> tuple[list[dict[str, Any]], list[Any]]:
         for obj in stack[-1]:
             if isinstance(obj, LTChar):
                 font = obj.fontname
-                chars.append({"text": obj.get_text(), "matrix": obj.matrix, "x1": obj.x1 + mb_x0,
-                              "size": obj.size,
-                              "fontname": fix_fontname_bytes(font) if isinstance(font, bytes) else font})
+                chars.append(
+                    {
+                        "text": obj.get_text(),
+                        "matrix": obj.matrix,
+                        "x1": obj.x1 + mb_x0,
+                        "size": obj.size,
+                        "fontname": fix_fontname_bytes(font) if isinstance(font, bytes) else font,
+                    }
+                )
             elif isinstance(obj, LTCurve):  # LTRect and LTLine too: the edges tables are found from
                 curves.append(obj)
             elif isinstance(obj, LTContainer):
@@ -186,17 +194,39 @@ def plumb_page(page: Any, index: int, *, lean: bool = True) -> list[Line]:
         if not text.strip():
             continue
         ink = [c for c in chars if c["text"].strip()]
-        lines.append(Line(page=index, text=text, baseline=y, x=ink[0]["matrix"][4],
-                          size=max(round(c["size"], 2) for c in chars),
-                          bold=all(is_bold(c["fontname"]) for c in ink)))
+        lines.append(
+            Line(
+                page=index,
+                text=text,
+                baseline=y,
+                x=ink[0]["matrix"][4],
+                size=max(round(c["size"], 2) for c in chars),
+                bold=all(is_bold(c["fontname"]) for c in ink),
+            )
+        )
     for t in tables:
         for row, cells in zip(t.rows, t.extract(), strict=False):
             text = " | ".join(clean(cell or "") for cell in cells)
             if text.strip(" |"):
-                size = max((round(c["size"], 2) for c in page.chars
-                            if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= row.bbox[3]), default=10.0)
-                lines.append(Line(page=index, text=text, baseline=round(page.height - row.bbox[1], 1),
-                                  x=row.bbox[0], size=size, bold=False, row=True))
+                size = max(
+                    (
+                        round(c["size"], 2)
+                        for c in page.chars
+                        if row.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= row.bbox[3]
+                    ),
+                    default=10.0,
+                )
+                lines.append(
+                    Line(
+                        page=index,
+                        text=text,
+                        baseline=round(page.height - row.bbox[1], 1),
+                        x=row.bbox[0],
+                        size=size,
+                        bold=False,
+                        row=True,
+                    )
+                )
     lines.sort(key=lambda ln: (-ln.baseline, ln.x))
     return lines
 
@@ -291,4 +321,3 @@ def _read_plumbed(
         return _finish(PdfRead(n, set(plumbed)), blocks, pages)
     finally:
         pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
-

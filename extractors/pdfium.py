@@ -65,7 +65,8 @@ def doubtful(text: str) -> bool:
     if not text.strip() or _SUSPECT.search(text):
         return True
     return not text.isascii() and any(
-        unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe" for c in text)
+        unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe" for c in text
+    )
 
 
 def cipher(words: int, common: int) -> bool:
@@ -208,10 +209,14 @@ def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, f
     m = raw.FS_MATRIX()
     name = ctypes.create_string_buffer(128)
     px, py, pm, pflags = ctypes.byref(x), ctypes.byref(y), ctypes.byref(m), ctypes.byref(ctypes.c_int())
-    origin, font_size, matrix, font_info = (raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize,
-                                            raw.FPDFText_GetMatrix, raw.FPDFText_GetFontInfo)
+    origin, font_size, matrix, font_info = (
+        raw.FPDFText_GetCharOrigin,
+        raw.FPDFText_GetFontSize,
+        raw.FPDFText_GetMatrix,
+        raw.FPDFText_GetFontInfo,
+    )
     pieces = []
-    for start, line, hyphen in (_segments(text) if "\ufffe" in text else _plain(text)):
+    for start, line, hyphen in _segments(text) if "\ufffe" in text else _plain(text):
         body = line.lstrip()
         if not body:
             continue

@@ -32,7 +32,16 @@ _TOKEN = re.compile(
     re.S,
 )
 _ESC = re.compile(rb"\\([nrtbf()\\]|[0-7]{1,3}|\r\n|\r|\n)")
-_ESC_MAP = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
+_ESC_MAP = {
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"b": b"\b",
+    b"f": b"\f",
+    b"(": b"(",
+    b")": b")",
+    b"\\": b"\\",
+}
 _SIMPLE = {"Type1", "TrueType", "MMType1"}
 _ENCODINGS = {"WinAnsiEncoding", "StandardEncoding", "MacRomanEncoding", "PDFDocEncoding"}
 
@@ -105,8 +114,14 @@ def is_bold(fontname: str) -> bool:
 def _mult(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 _ID = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -122,9 +137,33 @@ def content_bytes(page_obj: Any) -> bytes:
 
 
 _OPERAND = frozenset(b"(<+-.0123456789/")
-_OPS: dict[bytes, int] = {op: k for k, op in enumerate(
-    (b"q", b"Q", b"cm", b"BT", b"Tf", b"TL", b"Tm", b"Td", b"TD", b"T*", b"Tj", b"TJ", b"'", b'"',
-     b"re", b"l", b"Do", b"d0", b"d1", b"BI"))}
+_OPS: dict[bytes, int] = {
+    op: k
+    for k, op in enumerate(
+        (
+            b"q",
+            b"Q",
+            b"cm",
+            b"BT",
+            b"Tf",
+            b"TL",
+            b"Tm",
+            b"Td",
+            b"TD",
+            b"T*",
+            b"Tj",
+            b"TJ",
+            b"'",
+            b'"',
+            b"re",
+            b"l",
+            b"Do",
+            b"d0",
+            b"d1",
+            b"BI",
+        )
+    )
+}
 
 
 def _num(tok: Any) -> float:
@@ -239,8 +278,11 @@ def scan_page(page_obj: Any, index: int) -> list[Line]:
                     raise Unreadable("ruled graphics")
             elif op == 16:  # Do
                 name = operands[-1]
-                xobj = resolve1((resolve1(resources.get("XObject")) or {}).get(
-                    name[1:].decode("latin-1") if isinstance(name, bytes) and name[:1] == b"/" else name))
+                xobj = resolve1(
+                    (resolve1(resources.get("XObject")) or {}).get(
+                        name[1:].decode("latin-1") if isinstance(name, bytes) and name[:1] == b"/" else name
+                    )
+                )
                 if not isinstance(xobj, PDFStream) or _name(xobj.get("Subtype")) != "Image":
                     raise Unreadable("form xobject")
             else:  # d0 d1 BI
@@ -261,6 +303,14 @@ def _lines(pieces: list[tuple[float, float, float, bool, str]], index: int) -> l
         text = " ".join(s for _, _, _, s in items)
         if not text.strip():
             continue
-        lines.append(Line(page=index, text=text, baseline=y, x=items[0][0], size=max(t[1] for t in items),
-                          bold=all(t[2] for t in items if t[3].strip())))
+        lines.append(
+            Line(
+                page=index,
+                text=text,
+                baseline=y,
+                x=items[0][0],
+                size=max(t[1] for t in items),
+                bold=all(t[2] for t in items if t[3].strip()),
+            )
+        )
     return lines

@@ -57,7 +57,7 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[Section, ...]:
             stack.pop()
         stack.append(b)
         end, last = text_len, blocks[-1]
-        for j, other in heads[n + 1:]:
+        for j, other in heads[n + 1 :]:
             if other.level <= b.level:
                 end, last = other.start - 1, blocks[j - 1]
                 break

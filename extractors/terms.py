@@ -55,13 +55,19 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(pattern, re.I))
     for slug, pattern in (
         ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
-        ("mdsi", r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
-                 r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b"),
+        (
+            "mdsi",
+            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
+            r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
+        ),
         ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
         ("anxiety", r"anxiety"),
-        ("substance_use", r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse"),
+        (
+            "substance_use",
+            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse",
+        ),
         ("crps", r"complex regional pain|\bCRPS\b|reflex sympathetic"),
         ("neuropathic_pain", r"neuropathic pain|neuropathy"),
         ("sickle_cell", r"sickle[- ]cell"),
@@ -69,8 +75,11 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
         ("anesthesia", r"\ban(?:a)?esthesia\b|procedural sedation|general an(?:a)?esthetic"),
         ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
-        ("other", r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"
-         r"|other (?:psychiatric|indications)|all other|not listed above"),
+        (
+            "other",
+            r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"
+            r"|other (?:psychiatric|indications)|all other|not listed above",
+        ),
     )
 )
 
@@ -83,8 +92,10 @@ def indications_in(text: str) -> tuple[str, ...]:
     also produce a fact about depression in general.
     """
     found = [slug for slug, pattern in INDICATIONS if pattern.search(text)]
-    for generic, specifics in (("depression", ("trd", "mdsi", "bipolar_depression")),
-                               ("chronic_pain", ("neuropathic_pain", "crps"))):
+    for generic, specifics in (
+        ("depression", ("trd", "mdsi", "bipolar_depression")),
+        ("chronic_pain", ("neuropathic_pain", "crps")),
+    ):
         if generic in found and any(s in found for s in specifics):
             stripped = text
             for s in specifics:
@@ -101,22 +112,57 @@ _PATTERNS = dict(INDICATIONS)
 #: these is a heading even when the PDF gives no font hint (some exports flatten every font).
 SECTION_VOCABULARY = (
     # UnitedHealthcare
-    "instructions for use", "application", "coverage rationale", "applicable codes", "background",
-    "benefit considerations", "clinical evidence", "u.s. food and drug administration",
+    "instructions for use",
+    "application",
+    "coverage rationale",
+    "applicable codes",
+    "background",
+    "benefit considerations",
+    "clinical evidence",
+    "u.s. food and drug administration",
     "u.s. food and drug administration (fda)",
-    "centers for medicare and medicaid services", "centers for medicare and medicaid services (cms)",
-    "references", "policy history/revision information", "initial therapy", "continuation of therapy",
+    "centers for medicare and medicaid services",
+    "centers for medicare and medicaid services (cms)",
+    "references",
+    "policy history/revision information",
+    "initial therapy",
+    "continuation of therapy",
     "definitions",
     # Cigna
-    "overview", "coverage policy", "conditions not covered", "revision details", "coding information",
+    "overview",
+    "coverage policy",
+    "conditions not covered",
+    "revision details",
+    "coding information",
     "general background",
     # Aetna / BCBS / others
-    "policy", "scope of policy", "related policies", "description", "policy/criteria", "criteria",
-    "reauthorization criteria", "procedure codes", "policy guidelines", "rationale", "coding",
-    "summary of evidence", "revision history", "policy history", "document history", "table of contents",
-    "article text", "article guidance", "cpt/hcpcs codes", "icd-10-cm codes that support medical necessity",
-    "bill type codes", "revenue codes", "coverage indications, limitations, and/or medical necessity",
-    "regulatory status", "summary", "exclusions", "limitations",
+    "policy",
+    "scope of policy",
+    "related policies",
+    "description",
+    "policy/criteria",
+    "criteria",
+    "reauthorization criteria",
+    "procedure codes",
+    "policy guidelines",
+    "rationale",
+    "coding",
+    "summary of evidence",
+    "revision history",
+    "policy history",
+    "document history",
+    "table of contents",
+    "article text",
+    "article guidance",
+    "cpt/hcpcs codes",
+    "icd-10-cm codes that support medical necessity",
+    "bill type codes",
+    "revenue codes",
+    "coverage indications, limitations, and/or medical necessity",
+    "regulatory status",
+    "summary",
+    "exclusions",
+    "limitations",
 )
 
 #: Sections that state coverage. In a policy whose *title* names a drug these are passages in full,
@@ -138,14 +184,55 @@ REVISION_HEADINGS = re.compile(
 
 #: US states for Community Plan / Medicaid documents.
 STATES = {
-    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA", "Colorado": "CO",
-    "Connecticut": "CT", "Delaware": "DE", "District of Columbia": "DC", "Florida": "FL", "Georgia": "GA",
-    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kansas": "KS",
-    "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD", "Massachusetts": "MA",
-    "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS", "Missouri": "MO", "Montana": "MT",
-    "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
-    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
-    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC", "South Dakota": "SD",
-    "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
-    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+    "Alabama": "AL",
+    "Alaska": "AK",
+    "Arizona": "AZ",
+    "Arkansas": "AR",
+    "California": "CA",
+    "Colorado": "CO",
+    "Connecticut": "CT",
+    "Delaware": "DE",
+    "District of Columbia": "DC",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Hawaii": "HI",
+    "Idaho": "ID",
+    "Illinois": "IL",
+    "Indiana": "IN",
+    "Iowa": "IA",
+    "Kansas": "KS",
+    "Kentucky": "KY",
+    "Louisiana": "LA",
+    "Maine": "ME",
+    "Maryland": "MD",
+    "Massachusetts": "MA",
+    "Michigan": "MI",
+    "Minnesota": "MN",
+    "Mississippi": "MS",
+    "Missouri": "MO",
+    "Montana": "MT",
+    "Nebraska": "NE",
+    "Nevada": "NV",
+    "New Hampshire": "NH",
+    "New Jersey": "NJ",
+    "New Mexico": "NM",
+    "New York": "NY",
+    "North Carolina": "NC",
+    "North Dakota": "ND",
+    "Ohio": "OH",
+    "Oklahoma": "OK",
+    "Oregon": "OR",
+    "Pennsylvania": "PA",
+    "Rhode Island": "RI",
+    "South Carolina": "SC",
+    "South Dakota": "SD",
+    "Tennessee": "TN",
+    "Texas": "TX",
+    "Utah": "UT",
+    "Vermont": "VT",
+    "Virginia": "VA",
+    "Washington": "WA",
+    "West Virginia": "WV",
+    "Wisconsin": "WI",
+    "Wyoming": "WY",
 }

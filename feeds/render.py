@@ -127,7 +127,10 @@ def diff_html(diff: list) -> str:
     ops = _ops(diff)
     last = len(ops) - 1
     return html_fragment(
-        [(op, clean(text if op else _trim_equal(text, i == 0, i == last))) for i, (op, text) in enumerate(ops)],
+        [
+            (op, clean(text if op else _trim_equal(text, i == 0, i == last)))
+            for i, (op, text) in enumerate(ops)
+        ],
         newlines=False,
     )
 

@@ -36,7 +36,9 @@ class EmlSaver:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.count += 1
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        (self.folder / f"{stamp}-{self.count:03d}.eml").write_bytes(envelope.original_content or envelope.content)
+        (self.folder / f"{stamp}-{self.count:03d}.eml").write_bytes(
+            envelope.original_content or envelope.content
+        )
         return "250 Message accepted for delivery"
 
 
@@ -49,18 +51,37 @@ def _free_port() -> int:
 def _prepare(data_dir: Path, keep: bool, console: Console) -> None:
     if data_dir.exists() and not keep:
         if any(data_dir.iterdir()) and not (data_dir / MARKER).exists():
-            raise SystemExit(f"payerwatch: {data_dir} holds data that is not a demo archive; use another --data")
+            raise SystemExit(
+                f"payerwatch: {data_dir} holds data that is not a demo archive; use another --data"
+            )
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / MARKER).write_text("created by payerwatch demo; safe to delete\n")
     (data_dir / "mail").mkdir(exist_ok=True)
 
 
-def _crawl(data_dir: Path, sources_file: Path, clock: dt.datetime, env: dict[str, str]) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "payerwatch", "--data", str(data_dir), "crawl", "--sources", str(sources_file),
-           "--quiet"]
-    return subprocess.run(cmd, env=env | {"PAYERWATCH_CLOCK": clock.isoformat()}, capture_output=True, text=True,
-                          timeout=600, check=False)
+def _crawl(
+    data_dir: Path, sources_file: Path, clock: dt.datetime, env: dict[str, str]
+) -> subprocess.CompletedProcess:
+    cmd = [
+        sys.executable,
+        "-m",
+        "payerwatch",
+        "--data",
+        str(data_dir),
+        "crawl",
+        "--sources",
+        str(sources_file),
+        "--quiet",
+    ]
+    return subprocess.run(
+        cmd,
+        env=env | {"PAYERWATCH_CLOCK": clock.isoformat()},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> None:
@@ -104,7 +125,9 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
                 with Archive(data_dir) as archive:
                     found = [c for c in archive.list_changes() if c.detected_at == clock]
                     sent = _deliver(archive, env, clock)
-                console.print(f"epoch {epoch} ({clock:%Y-%m-%d}): {len(found)} change(s), {sent} message(s) sent")
+                console.print(
+                    f"epoch {epoch} ({clock:%Y-%m-%d}): {len(found)} change(s), {sent} message(s) sent"
+                )
         with Archive(data_dir) as archive:
             feeds_dir = _publish(archive, data_dir / "feeds")
             _summary(console, archive)
@@ -112,12 +135,16 @@ def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> N
         smtp.stop()
     took = time.monotonic() - started
     console.print(f"\nDone in {took:.0f} s. Where to look:")
-    console.print(f"  archive       {data_dir}   (payerwatch --data {data_dir} status | changes | history POLICY)")
+    console.print(
+        f"  archive       {data_dir}   (payerwatch --data {data_dir} status | changes | history POLICY)"
+    )
     console.print(f"  alert emails  {data_dir / 'mail'}/*.eml   ({saver.count} messages)")
     if feeds_dir:
         console.print(f"  feeds         {feeds_dir}/index.html, {feeds_dir}/all.atom")
-    console.print(f"  browse        payerwatch --data {data_dir} serve --sources {data_dir / 'sources.yaml'}"
-                  "   then open http://127.0.0.1:8000/")
+    console.print(
+        f"  browse        payerwatch --data {data_dir} serve --sources {data_dir / 'sources.yaml'}"
+        "   then open http://127.0.0.1:8000/"
+    )
 
 
 def _subscribe(archive, when: dt.datetime) -> None:

@@ -25,7 +25,9 @@ FLIP_FLOP_DAYS = 21
 #: file) is announced only once a later crawl sees it again; if the real document comes back first, the
 #: blip is skipped and never announced.
 PENDING_LOSS = "no longer mentions ketamine or esketamine: announced if a later crawl confirms it"
-UNCONFIRMED_LOSS = "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
+UNCONFIRMED_LOSS = (
+    "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
+)
 
 
 def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
@@ -116,7 +118,10 @@ def confirm_topic_losses(archive: Archive, source_id: str) -> list[Change]:
     """Announce the topic losses that a later crawl has now seen again (see ``PENDING_LOSS``)."""
     created: list[Change] = []
     for pending in archive.versions_with_note(PENDING_LOSS, source_id):
-        if pending.last_seen > pending.first_seen and archive.latest_version(pending.policy_id).id == pending.id:
+        if (
+            pending.last_seen > pending.first_seen
+            and archive.latest_version(pending.policy_id).id == pending.id
+        ):
             created += detect_changes(archive, pending.id)
     return created
 
@@ -183,17 +188,31 @@ def on_policy_status(archive: Archive, policy_id: str, old_status: str, new_stat
     if kind == "retired":
         cid, old_id, new_id = change_id(policy_id, latest.sha256, None, kind), latest.id, None
         summary = f"{payer}: policy retired (no longer published): {title}"
-        bullet = {"text": "Policy no longer published (confirmed over several crawls)", "old": "active",
-                  "new": "retired"}
+        bullet = {
+            "text": "Policy no longer published (confirmed over several crawls)",
+            "old": "active",
+            "new": "retired",
+        }
     else:
         cid, old_id, new_id = change_id(policy_id, None, latest.sha256, kind), None, latest.id
         summary = f"{payer}: retired policy published again: {title}"
         bullet = {"text": "Policy published again after being retired", "old": "retired", "new": "active"}
-    bullet.update({"drug": None, "indication": None, "field": "status", "evidence": {"old": None, "new": None}})
+    bullet.update(
+        {"drug": None, "indication": None, "field": "status", "evidence": {"old": None, "new": None}}
+    )
     change = Change(
-        id=cid, policy_id=policy_id, kind=kind, severity=KIND_SEVERITY[kind],
-        summary=summary, detected_at=utcnow(), old_version_id=old_id, new_version_id=new_id, drugs=drugs,
-        details=[bullet], evidence=[bullet["evidence"]], effective_date=latest.effective,
+        id=cid,
+        policy_id=policy_id,
+        kind=kind,
+        severity=KIND_SEVERITY[kind],
+        summary=summary,
+        detected_at=utcnow(),
+        old_version_id=old_id,
+        new_version_id=new_id,
+        drugs=drugs,
+        details=[bullet],
+        evidence=[bullet["evidence"]],
+        effective_date=latest.effective,
     )
     stored, is_new = archive.add_change(change)
     created = [stored] if is_new else []

@@ -62,14 +62,31 @@ class CrawlOutcome:
     timed_out: bool = False
 
 
-def run_source_job(data_dir: str, sources_file: str, source_id: str, timeout: float = CRAWL_TIMEOUT,
-                   base_url: str | None = None, feeds_dir: str | None = None) -> CrawlOutcome:
+def run_source_job(
+    data_dir: str,
+    sources_file: str,
+    source_id: str,
+    timeout: float = CRAWL_TIMEOUT,
+    base_url: str | None = None,
+    feeds_dir: str | None = None,
+) -> CrawlOutcome:
     """One scheduled crawl: a child ``payerwatch crawl``, then the outbox and the static feeds.
 
     Module-level (not a closure) because APScheduler stores jobs in the database by reference.
     """
-    cmd = [sys.executable, "-m", "payerwatch", "--data", data_dir, "crawl", "--sources", sources_file,
-           "--source", source_id, "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "payerwatch",
+        "--data",
+        data_dir,
+        "crawl",
+        "--sources",
+        sources_file,
+        "--source",
+        source_id,
+        "--quiet",
+    ]
     started = time.monotonic()
     # starting the child and registering it happen under the lock stop_children takes, so a shutdown
     # either sees this child or stops it from being started at all
@@ -77,8 +94,9 @@ def run_source_job(data_dir: str, sources_file: str, source_id: str, timeout: fl
         if _stopping.is_set():
             return CrawlOutcome(source_id, None, 0.0)
         event(log, "crawl started", source=source_id)
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         _children.add(proc)
     timed_out = False
     try:
@@ -92,8 +110,15 @@ def run_source_job(data_dir: str, sources_file: str, source_id: str, timeout: fl
         with _children_lock:
             _children.discard(proc)
     outcome = CrawlOutcome(source_id, proc.returncode, round(time.monotonic() - started, 2), timed_out)
-    event(log, "crawl finished", source=source_id, returncode=proc.returncode, seconds=outcome.seconds,
-          timed_out=timed_out, stderr_tail=(stderr or "").strip().splitlines()[-1:] or None)
+    event(
+        log,
+        "crawl finished",
+        source=source_id,
+        returncode=proc.returncode,
+        seconds=outcome.seconds,
+        timed_out=timed_out,
+        stderr_tail=(stderr or "").strip().splitlines()[-1:] or None,
+    )
     if not _stopping.is_set():
         after_crawl(Path(data_dir), base_url=base_url, feeds_dir=feeds_dir)
     return outcome
@@ -150,9 +175,16 @@ def stop_children() -> None:
         _terminate(proc)
 
 
-def build_scheduler(engine, sources: list[SourceConfig], data_dir: Path, sources_file: Path,
-                    crawl_timeout: float = CRAWL_TIMEOUT, base_url: str | None = None,
-                    feeds_dir: str | None = None, max_workers: int = 2) -> BackgroundScheduler:
+def build_scheduler(
+    engine,
+    sources: list[SourceConfig],
+    data_dir: Path,
+    sources_file: Path,
+    crawl_timeout: float = CRAWL_TIMEOUT,
+    base_url: str | None = None,
+    feeds_dir: str | None = None,
+    max_workers: int = 2,
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine)},
         executors={"default": ThreadPoolExecutor(max_workers)},
@@ -184,8 +216,15 @@ def start_scheduler(scheduler: BackgroundScheduler) -> None:
             job.remove()
 
 
-def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeout: float = CRAWL_TIMEOUT,
-          base_url: str | None = None, ready=None) -> None:
+def serve(
+    data_dir: Path,
+    sources_file: Path,
+    host: str,
+    port: int,
+    crawl_timeout: float = CRAWL_TIMEOUT,
+    base_url: str | None = None,
+    ready=None,
+) -> None:
     """Run until SIGTERM/SIGINT: stop scheduling, stop the running crawl cleanly, close the server."""
     import waitress
 
@@ -195,8 +234,9 @@ def serve(data_dir: Path, sources_file: Path, host: str, port: int, crawl_timeou
 
     sources = load_sources(sources_file)
     archive = Archive(data_dir)
-    scheduler = build_scheduler(archive.engine, sources, data_dir, sources_file, crawl_timeout,
-                                base_url=base_url)
+    scheduler = build_scheduler(
+        archive.engine, sources, data_dir, sources_file, crawl_timeout, base_url=base_url
+    )
     app = build_app(archive, base_url=base_url, sources=sources)
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="payerwatch")
     url = f"http://{host}:{server.effective_port}"

@@ -51,7 +51,9 @@ class CrawlsMixin(ArchiveBase):
         run.finished_at = run.finished_at or utcnow()
         with self.engine.begin() as conn:
             conn.execute(
-                t.crawl_runs.update().where(t.crawl_runs.c.id == run.id).values(**values_of(run, t.crawl_runs))
+                t.crawl_runs.update()
+                .where(t.crawl_runs.c.id == run.id)
+                .values(**values_of(run, t.crawl_runs))
             )
         return run
 
@@ -117,7 +119,11 @@ class CrawlsMixin(ArchiveBase):
         return fetch
 
     def list_fetches(
-        self, source_id: str | None = None, run_id: int | None = None, url: str | None = None, limit: int = 1000
+        self,
+        source_id: str | None = None,
+        run_id: int | None = None,
+        url: str | None = None,
+        limit: int = 1000,
     ) -> list[Fetch]:
         q = sa.select(t.fetches).order_by(t.fetches.c.id)
         if source_id:

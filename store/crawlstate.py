@@ -100,8 +100,12 @@ class CrawlStateMixin(ArchiveBase):
             def ensure_policy(doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
                 if policy_id in existing:
                     policy_updates[policy_id] = {
-                        "pid": policy_id, "seen": now, "purl": doc.final_url or doc.url, "ptitle": doc.title,
-                        "pnumber": doc.policy_number}
+                        "pid": policy_id,
+                        "seen": now,
+                        "purl": doc.final_url or doc.url,
+                        "ptitle": doc.title,
+                        "pnumber": doc.policy_number,
+                    }
                 else:
                     _insert_policy(conn, doc, policy_id, now)
                     existing.add(policy_id)
@@ -114,7 +118,10 @@ class CrawlStateMixin(ArchiveBase):
                 elif doc.not_modified:
                     before = prev.get(doc.url)
                     if before is None:
-                        doc.error_kind, doc.error = "not-modified-unknown", "304 for a URL we hold no bytes for"
+                        doc.error_kind, doc.error = (
+                            "not-modified-unknown",
+                            "304 for a URL we hold no bytes for",
+                        )
                     else:
                         sha, size, outcome = before.sha256, before.size, "not_modified"
                         policy_id = doc.policy_id or before.policy_id
@@ -139,20 +146,33 @@ class CrawlStateMixin(ArchiveBase):
             if policy_updates:
                 p = t.policies
                 conn.execute(
-                    p.update().where(p.c.id == sa.bindparam("pid")).values(
-                        last_seen=sa.bindparam("seen"), url=sa.bindparam("purl"),
+                    p.update()
+                    .where(p.c.id == sa.bindparam("pid"))
+                    .values(
+                        last_seen=sa.bindparam("seen"),
+                        url=sa.bindparam("purl"),
                         title=sa.func.coalesce(sa.bindparam("ptitle", type_=sa.Text), p.c.title),
-                        policy_number=sa.func.coalesce(sa.bindparam("pnumber", type_=sa.String), p.c.policy_number)),
+                        policy_number=sa.func.coalesce(
+                            sa.bindparam("pnumber", type_=sa.String), p.c.policy_number
+                        ),
+                    ),
                     list(policy_updates.values()),
                 )
             if version_touches:
                 v = t.versions
-                latest = sa.select(sa.func.max(t.versions.c.seq)).where(
-                    t.versions.c.policy_id == sa.bindparam("vpid")).scalar_subquery()
+                latest = (
+                    sa.select(sa.func.max(t.versions.c.seq))
+                    .where(t.versions.c.policy_id == sa.bindparam("vpid"))
+                    .scalar_subquery()
+                )
                 conn.execute(
                     # only the current version: older bytes that recur (A → B → A) keep their own dates
-                    v.update().where(v.c.policy_id == sa.bindparam("vpid"), v.c.sha256 == sa.bindparam("vsha"),
-                                     v.c.seq == latest)
+                    v.update()
+                    .where(
+                        v.c.policy_id == sa.bindparam("vpid"),
+                        v.c.sha256 == sa.bindparam("vsha"),
+                        v.c.seq == latest,
+                    )
                     .values(last_seen=sa.bindparam("seen")),
                     version_touches,
                 )
@@ -203,12 +223,15 @@ class CrawlStateMixin(ArchiveBase):
         the same rule as ``RunFacts.seen``: a fetch of the run that is not an error and names the policy.
         """
         p, f = t.policies, t.fetches
-        seen = sa.select(f.c.policy_id).where(f.c.run_id == run_id, f.c.outcome != "error",
-                                              f.c.policy_id.is_not(None))
+        seen = sa.select(f.c.policy_id).where(
+            f.c.run_id == run_id, f.c.outcome != "error", f.c.policy_id.is_not(None)
+        )
         q = (
             sa.select(p.c.id, p.c.status, p.c.missing_count)
-            .where(p.c.source_id == source_id,
-                   sa.or_(p.c.status != "active", p.c.missing_count != 0, p.c.id.not_in(seen)))
+            .where(
+                p.c.source_id == source_id,
+                sa.or_(p.c.status != "active", p.c.missing_count != 0, p.c.id.not_in(seen)),
+            )
             .order_by(p.c.id)
         )
         with self.engine.connect() as conn:
@@ -242,7 +265,11 @@ def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
     f = t.fetches
     q = (
         sa.select(f.c.url, f.c.sha256, f.c.size, f.c.policy_id, f.c.outcome)
-        .where(f.c.url.in_(urls), f.c.sha256.is_not(None), f.c.outcome.in_(("new_version", "unchanged", "superseded")))
+        .where(
+            f.c.url.in_(urls),
+            f.c.sha256.is_not(None),
+            f.c.outcome.in_(("new_version", "unchanged", "superseded")),
+        )
         .order_by(f.c.id)
     )
     return {row.url: row for row in conn.execute(q)}

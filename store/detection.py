@@ -25,7 +25,9 @@ class DetectionMixin(ArchiveBase):
         """Delete a change nobody was sent yet; return False (and keep it) once a delivery exists."""
         with self.engine.begin() as conn:
             sent = conn.execute(
-                sa.select(sa.func.count()).select_from(t.deliveries).where(t.deliveries.c.change_id == change_id)
+                sa.select(sa.func.count())
+                .select_from(t.deliveries)
+                .where(t.deliveries.c.change_id == change_id)
             ).scalar_one()
             if sent:
                 return False

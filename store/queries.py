@@ -28,7 +28,9 @@ BY = ("effective", "observed")
 _BULK_TABLES = ("sources", "policies", "versions", "passages", "facts", "changes")
 
 
-def in_force_date(version: Version, by: str = "effective", earlier_effective: dt.date | None = None) -> dt.date:
+def in_force_date(
+    version: Version, by: str = "effective", earlier_effective: dt.date | None = None
+) -> dt.date:
     """The day a version counts from (Python twin of ``store.search._key_sql``).
 
     ``observed``: the day payerwatch first saw the bytes. ``effective``: the document's effective date when

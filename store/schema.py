@@ -123,7 +123,9 @@ passages = sa.Table(
     "passages",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("ordinal", sa.Integer, nullable=False),
     sa.Column("heading", sa.Text),
     sa.Column("section_path", sa.JSON, nullable=False, server_default="[]"),
@@ -143,7 +145,9 @@ facts = sa.Table(
     "facts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("drug", sa.String(20), nullable=False),
     sa.Column("indication", sa.String(50), nullable=False),
     sa.Column("field", sa.String(50), nullable=False),

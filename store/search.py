@@ -253,12 +253,16 @@ def _key_sql(by: str, alias: str) -> str:
     if by == "observed":
         return seen
     eff = f"CAST({alias}.effective AS TEXT)"
-    earlier = (f"(SELECT max(CAST(e.effective AS TEXT)) FROM versions e "
-               f"WHERE e.policy_id = {alias}.policy_id AND e.seq < {alias}.seq)")
+    earlier = (
+        f"(SELECT max(CAST(e.effective AS TEXT)) FROM versions e "
+        f"WHERE e.policy_id = {alias}.policy_id AND e.seq < {alias}.seq)"
+    )
     issued = f"coalesce(CAST({alias}.published AS TEXT), {seen})"
-    return (f"(CASE WHEN {eff} IS NULL THEN {issued} "
-            f"WHEN {earlier} IS NULL OR {eff} > {earlier} THEN {eff} "
-            f"WHEN {eff} > {issued} THEN {eff} ELSE {issued} END)")
+    return (
+        f"(CASE WHEN {eff} IS NULL THEN {issued} "
+        f"WHEN {earlier} IS NULL OR {eff} > {earlier} THEN {eff} "
+        f"WHEN {eff} > {issued} THEN {eff} ELSE {issued} END)"
+    )
 
 
 def _hit(r) -> SearchHit:

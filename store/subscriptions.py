@@ -35,7 +35,9 @@ class SubscriptionsMixin(ArchiveBase):
 
     def get_subscription(self, subscription_id: int) -> Subscription | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.subscriptions).where(t.subscriptions.c.id == subscription_id)).first()
+            row = conn.execute(
+                sa.select(t.subscriptions).where(t.subscriptions.c.id == subscription_id)
+            ).first()
         return row_to(Subscription, row) if row else None
 
     def list_subscriptions(self, active_only: bool = True, email: str | None = None) -> list[Subscription]:
@@ -91,7 +93,9 @@ class SubscriptionsMixin(ArchiveBase):
             )
         return True
 
-    def list_deliveries(self, status: str | None = None, subscription_id: int | None = None) -> list[Delivery]:
+    def list_deliveries(
+        self, status: str | None = None, subscription_id: int | None = None
+    ) -> list[Delivery]:
         q = sa.select(t.deliveries).order_by(t.deliveries.c.id)
         if status:
             q = q.where(t.deliveries.c.status == status)

@@ -42,7 +42,9 @@ class VersionsMixin(ArchiveBase):
                 t.versions.update().where(t.versions.c.id == version_id).values(last_seen=seen_at or utcnow())
             )
 
-    def set_extraction(self, version_id: int, extracted: ExtractedPolicy | None, error: str | None = None) -> None:
+    def set_extraction(
+        self, version_id: int, extracted: ExtractedPolicy | None, error: str | None = None
+    ) -> None:
         """Store what the extractors read from a version, replacing any earlier extraction of it."""
         with self.engine.begin() as conn:
             conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
@@ -188,7 +190,13 @@ class VersionsMixin(ArchiveBase):
 
 
 def keep_version(
-    conn: sa.Connection, policy_id: str, sha: str, url: str, media_type: str | None, size: int, now: dt.datetime
+    conn: sa.Connection,
+    policy_id: str,
+    sha: str,
+    url: str,
+    media_type: str | None,
+    size: int,
+    now: dt.datetime,
 ) -> tuple[int, bool]:
     """The one rule for archiving bytes as a version (used by ``add_version`` and the crawler's batches).
 

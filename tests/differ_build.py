@@ -12,8 +12,10 @@ import re
 
 from extractors.model import CoverageFact, ExtractedPolicy, Passage, PolicyMetadata, RevisionEntry, Section
 
-_DRUGS = (("esketamine", re.compile(r"esketamine|spravato|S0013|J0013|G208[23]", re.I)),
-          ("ketamine", re.compile(r"(?<!es)ketamine|ketalar", re.I)))
+_DRUGS = (
+    ("esketamine", re.compile(r"esketamine|spravato|S0013|J0013|G208[23]", re.I)),
+    ("ketamine", re.compile(r"(?<!es)ketamine|ketalar", re.I)),
+)
 _CODES = re.compile(r"\b(S0013|J0013|G2082|G2083|J3490|9636[5-8])\b")
 
 
@@ -37,16 +39,37 @@ def policy(
         text += "\n"
         drugs = tuple(d for d, rx in _DRUGS if rx.search(body))
         if drugs:  # like the extractors: the whole block under a heading that names a drug
-            passages.append(Passage((heading,), heading, body, body_start, body_start + len(body), 1, 1,
-                                    drugs, (), tuple(sorted(set(_CODES.findall(body))))))
+            passages.append(
+                Passage(
+                    (heading,),
+                    heading,
+                    body,
+                    body_start,
+                    body_start + len(body),
+                    1,
+                    1,
+                    drugs,
+                    (),
+                    tuple(sorted(set(_CODES.findall(body)))),
+                )
+            )
         secs.append(Section(heading, (heading,), 1, start, len(text), 1, 1))
     if history:
         start = len(text)
         text += "Policy History/Revision Information\n"
         for date, entry in history:
             text += f"{date} {entry}\n"
-        secs.append(Section("Policy History/Revision Information", ("Policy History/Revision Information",), 1,
-                            start, len(text), 2, 2))
+        secs.append(
+            Section(
+                "Policy History/Revision Information",
+                ("Policy History/Revision Information",),
+                1,
+                start,
+                len(text),
+                2,
+                2,
+            )
+        )
     out_facts = []
     for drug, ind, field, value, phrase in facts:
         i = text.index(phrase)
@@ -54,8 +77,11 @@ def policy(
     return ExtractedPolicy(
         media_type="text/html",
         text=text,
-        metadata=PolicyMetadata(policy_number=number, title=title,
-                                effective=dt.date.fromisoformat(effective) if effective else None),
+        metadata=PolicyMetadata(
+            policy_number=number,
+            title=title,
+            effective=dt.date.fromisoformat(effective) if effective else None,
+        ),
         sections=tuple(secs),
         passages=tuple(passages),
         facts=tuple(out_facts),

@@ -105,8 +105,13 @@ class SmtpSink:
     ``reject`` recipients get a permanent 550 at RCPT, ``tempfail`` ones a 451.
     """
 
-    def __init__(self, port: int | None = None, reject: tuple[str, ...] = (), tempfail: tuple[str, ...] = (),
-                 refuse_sender: bool = False):
+    def __init__(
+        self,
+        port: int | None = None,
+        reject: tuple[str, ...] = (),
+        tempfail: tuple[str, ...] = (),
+        refuse_sender: bool = False,
+    ):
         from aiosmtpd.controller import Controller
 
         self.port = port or free_port()

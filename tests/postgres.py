@@ -42,15 +42,27 @@ class PostgresServer:
         self.dir.chmod(0o700)
 
     def _run(self, *cmd: str) -> None:
-        prefix = ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}", "--clear-groups"] \
-            if self.user else []
+        prefix = (
+            ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}", "--clear-groups"]
+            if self.user
+            else []
+        )
         subprocess.run(prefix + list(cmd), check=True, capture_output=True, cwd=self.dir, timeout=120)
 
     def start(self) -> PostgresServer:
         data = str(self.dir / "data")
         self._run(_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        self._run(_bin("pg_ctl"), "-D", data, "-w", "-l", str(self.dir / "log"), "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self._run(
+            _bin("pg_ctl"),
+            "-D",
+            data,
+            "-w",
+            "-l",
+            str(self.dir / "log"),
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
         return self
 
     def url(self, database: str = "postgres") -> str:

@@ -15,8 +15,10 @@ def make_spider(cls, source_id: str):
 
 def split(results) -> tuple[list[scrapy.Request], list[PolicyDocument]]:
     results = list(results)
-    return ([r for r in results if isinstance(r, scrapy.Request)],
-            [r for r in results if isinstance(r, PolicyDocument)])
+    return (
+        [r for r in results if isinstance(r, scrapy.Request)],
+        [r for r in results if isinstance(r, PolicyDocument)],
+    )
 
 
 def documents(results) -> list[scrapy.Request]:

@@ -16,10 +16,14 @@ def fixture_path(slug: str, name: str) -> Path:
     return FILES / slug / name
 
 
-def run_cli(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120):
+def run_cli(
+    *args: str, data_dir: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+):
     """Run ``python -m payerwatch`` as a user would (a real process, real exit code)."""
     full_env = dict(os.environ)
-    full_env.pop("PAYERWATCH_DATABASE_URL", None) if env is None or "PAYERWATCH_DATABASE_URL" not in env else None
+    full_env.pop(
+        "PAYERWATCH_DATABASE_URL", None
+    ) if env is None or "PAYERWATCH_DATABASE_URL" not in env else None
     full_env.update(env or {})
     cmd = [sys.executable, "-m", "payerwatch"]
     if data_dir is not None:

@@ -70,8 +70,16 @@ class _Layout:
         if self.y - h < self.bottom:
             self.new_page()
 
-    def lines(self, text: str, font: str, size: float, x: float, width: float, gap_after: float,
-              prefix: str | None = None) -> None:
+    def lines(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        x: float,
+        width: float,
+        gap_after: float,
+        prefix: str | None = None,
+    ) -> None:
         leading = size * 1.2
         for i, line in enumerate(simpleSplit(str(text), self.fonts.get(font, font), size, width)):
             self.need(leading)
@@ -82,7 +90,7 @@ class _Layout:
         self.y -= gap_after
 
     def block(self, item: dict[str, Any]) -> None:
-        (kind, value), = item.items()
+        ((kind, value),) = item.items()
         fs, w = self.fs, self.right - self.left
         if kind == "title":
             self.lines(value, "Helvetica-Bold", fs + 8, self.left, w, fs * 0.8)
@@ -90,8 +98,11 @@ class _Layout:
             for line in value if isinstance(value, list) else [value]:
                 self.lines(line, "Helvetica", fs, self.left, w, fs * 0.6)
         elif kind in ("h1", "h2", "h3"):
-            size, font = {"h1": (fs + 4, "Helvetica-Bold"), "h2": (fs + 2, "Helvetica-Bold"),
-                          "h3": (fs, "Helvetica-Bold")}[kind]
+            size, font = {
+                "h1": (fs + 4, "Helvetica-Bold"),
+                "h2": (fs + 2, "Helvetica-Bold"),
+                "h3": (fs, "Helvetica-Bold"),
+            }[kind]
             self.need(size * 4)
             self.y -= size * 0.5
             self.lines(value, font, size, self.left, w, size * 0.3)
@@ -119,8 +130,12 @@ class _Layout:
         if ncol == 2:
             widths = [(self.right - self.left) * 0.28, (self.right - self.left) * 0.72]
         for r, row in enumerate(rows):
-            wrapped = [simpleSplit(str(cell), self.fonts.get(f := "Helvetica-Bold" if r == 0 else "Helvetica", f), fs, wd - 6)
-                       for cell, wd in zip(row, widths, strict=False)]
+            wrapped = [
+                simpleSplit(
+                    str(cell), self.fonts.get(f := "Helvetica-Bold" if r == 0 else "Helvetica", f), fs, wd - 6
+                )
+                for cell, wd in zip(row, widths, strict=False)
+            ]
             h = max(len(c) for c in wrapped) * fs * 1.2 + 6
             self.need(h)
             x = self.left
@@ -128,8 +143,13 @@ class _Layout:
                 if self.c is not None:
                     self.c.rect(x, self.y - h, wd, h, stroke=1, fill=0)
                 for i, line in enumerate(lines):
-                    self._text(x + 3, self.y - 3 - fs - i * fs * 1.2, line,
-                               "Helvetica-Bold" if r == 0 else "Helvetica", fs)
+                    self._text(
+                        x + 3,
+                        self.y - 3 - fs - i * fs * 1.2,
+                        line,
+                        "Helvetica-Bold" if r == 0 else "Helvetica",
+                        fs,
+                    )
                 x += wd
                 del col
             self.y -= h
@@ -151,7 +171,9 @@ def ttf_available() -> bool:
     return (TTF_DIR / "DejaVuSans.ttf").exists() and (TTF_DIR / "DejaVuSans-Bold.ttf").exists()
 
 
-def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = None, ttf: bool = False) -> bytes:
+def render(
+    src: dict[str, Any], variant: str = "base", encrypt: str | None = None, ttf: bool = False
+) -> bytes:
     """Render a fixture source to PDF bytes (same input, same bytes).
 
     ``ttf=True`` embeds subset TrueType fonts (DejaVu), as most real policy PDFs do: the text then needs
@@ -168,8 +190,13 @@ def render(src: dict[str, Any], variant: str = "base", encrypt: str | None = Non
     total = _run(src, variant, "?", None, fonts)
     buf = io.BytesIO()
     reexport = variant == "reexport"
-    c = canvas.Canvas(buf, pagesize=(560.0, 760.0) if variant == "rewrap" else letter, invariant=1,
-                      pageCompression=0 if reexport else 1, encrypt=encrypt)
+    c = canvas.Canvas(
+        buf,
+        pagesize=(560.0, 760.0) if variant == "rewrap" else letter,
+        invariant=1,
+        pageCompression=0 if reexport else 1,
+        encrypt=encrypt,
+    )
     c.setProducer("OtherPDF Export 9.1" if reexport else "ReportLab PDF Library")
     c.setAuthor("Web Publishing" if reexport else "Policy Office")
     c.setTitle(src.get("doc_title", "policy") + (" (re-exported)" if reexport else ""))
@@ -233,8 +260,9 @@ _CRITERIA = (
 )
 
 
-def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = (),
-                     drug_section_at: int | None = None) -> dict[str, Any]:
+def synthetic_policy(
+    n_pages: int, topic_pages: tuple[int, ...] = (), drug_section_at: int | None = None
+) -> dict[str, Any]:
     """A long policy source: ``n_pages`` pages of evidence text, topic paragraphs on ``topic_pages``;
     ``drug_section_at`` adds a drug-named section whose criteria list runs over onto the next page."""
     content: list[dict[str, Any]] = [
@@ -246,13 +274,20 @@ def synthetic_policy(n_pages: int, topic_pages: tuple[int, ...] = (),
             content.append({"pagebreak": True})
         content.append({"h2": f"Evidence Review Part {page + 1}"})
         if page in topic_pages:
-            content.append({"p": "Esketamine nasal spray (Spravato) is proven and medically necessary for "
-                                 "treatment-resistant depression when the member has failed two antidepressants."})
+            content.append(
+                {
+                    "p": "Esketamine nasal spray (Spravato) is proven and medically necessary for "
+                    "treatment-resistant depression when the member has failed two antidepressants."
+                }
+            )
         for k in range(4):
             content.append({"p": _filler(page, k)})
         if page == drug_section_at:
             content.extend({"p": _filler(page + 7, k)} for k in range(9))
             content.append({"h2": "Esketamine (Spravato) Criteria"})
             content.append({"ul": list(_CRITERIA) * 4})
-    return {"header": "Synthetic Health Plan Medical Policy", "footer": ["Page {page} of {pages}"],
-            "content": content}
+    return {
+        "header": "Synthetic Health Plan Medical Policy",
+        "footer": ["Page {page} of {pages}"],
+        "content": content,
+    }

@@ -208,10 +208,15 @@ def test_a_revision_keeping_its_original_effective_date_counts_from_when_it_was_
     for i, when in enumerate(seen):
         v, _ = archive.add_version("aetna/0938", f"rev {i}".encode(), "u", "text/html", seen_at=when)
         text = f"Aetna considers ketamine experimental revision {i}"
-        archive.set_extraction(v.id, ExtractedPolicy(
-            media_type="text/html", text=text,
-            metadata=PolicyMetadata(policy_number="0938", effective=dt.date(2019, 4, 18)),
-            passages=(Passage(("Policy",), "Policy", text, 0, len(text), drugs=("ketamine",)),)))
+        archive.set_extraction(
+            v.id,
+            ExtractedPolicy(
+                media_type="text/html",
+                text=text,
+                metadata=PolicyMetadata(policy_number="0938", effective=dt.date(2019, 4, 18)),
+                passages=(Passage(("Policy",), "Policy", text, 0, len(text), drugs=("ketamine",)),),
+            ),
+        )
         ids.append(v.id)
     assert archive.version_as_of("aetna/0938", dt.date(2020, 1, 1)).id == ids[0]
     assert archive.version_as_of("aetna/0938", dt.date(2026, 1, 10)).id == ids[0]

@@ -12,14 +12,19 @@ def test_api_results_become_documents_with_numbers():
     spider = make_spider(BcbsndSpider, "bcbsnd")
     reqs = documents(spider.parse(page("bcbsnd", "api-page1.json", API)))
     assert [(r.meta["number"], r.url.rsplit("/", 1)[-1]) for r in reqs] == [
-        ("MED-451", "esketamine-spravato"), ("MED-402", "ketamine-infusion-therapy")]
-    assert reqs[0].url.startswith("https://www.bcbsnd.com/providers/policies-precertification/medical-policy/e/")
+        ("MED-451", "esketamine-spravato"),
+        ("MED-402", "ketamine-infusion-therapy"),
+    ]
+    assert reqs[0].url.startswith(
+        "https://www.bcbsnd.com/providers/policies-precertification/medical-policy/e/"
+    )
 
 
 def test_api_pages_until_the_last():
     spider = make_spider(BcbsndSpider, "bcbsnd")
     assert [r.url for r in indexes(spider.parse(page("bcbsnd", "api-page1.json", API)))] == [
-        "https://www.bcbsnd.com/api/medical-policy/search?q=&page=2"]
+        "https://www.bcbsnd.com/api/medical-policy/search?q=&page=2"
+    ]
     assert indexes(spider.parse(page("bcbsnd", "api-page2.json", API.replace("page=1", "page=2")))) == []
 
 

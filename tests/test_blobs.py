@@ -53,7 +53,9 @@ def test_killed_writer_leaves_no_blob_under_its_final_name(tmp_path):
         BlobStore({str(root)!r}).put(b"y" * 1_000_000)
         """
     )
-    proc = subprocess.Popen([sys.executable, "-c", child], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "writing"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

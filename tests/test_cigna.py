@@ -14,10 +14,16 @@ def _reqs():
 
 def test_every_pdf_row_is_a_document():
     assert len(_reqs()) == 3
-    assert all(r.url.startswith("https://static.cigna.com/assets/chcp/pdf/coveragePolicies/pharmacy/") for r in _reqs())
+    assert all(
+        r.url.startswith("https://static.cigna.com/assets/chcp/pdf/coveragePolicies/pharmacy/")
+        for r in _reqs()
+    )
 
 
 def test_numbers_from_cell_or_file_name():
     numbers = {r.meta["title"]: r.meta["number"] for r in _reqs()}
-    assert numbers == {"Antidepressants – Quantity Limitations": "IP0220", "Psychiatry – Spravato": "PH1706",
-                       "Esketamine": "IP0412"}
+    assert numbers == {
+        "Antidepressants – Quantity Limitations": "IP0220",
+        "Psychiatry – Spravato": "PH1706",
+        "Esketamine": "IP0412",
+    }

@@ -35,7 +35,9 @@ def test_every_command_has_an_example_in_its_help(name):
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_is_documented_in_the_readme(name):
     readme = (ROOT / "README.md").read_text()
-    assert re.search(rf"`payerwatch (\[[^\]]*\] )?{name}\b", readme), f"README does not document `payerwatch {name}`"
+    assert re.search(rf"`payerwatch (\[[^\]]*\] )?{name}\b", readme), (
+        f"README does not document `payerwatch {name}`"
+    )
 
 
 def test_status_and_verify_on_a_fresh_data_dir(tmp_path):

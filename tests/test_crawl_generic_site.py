@@ -12,27 +12,47 @@ FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
 
 def _site(n: int = 3, text: str = "v1") -> dict[str, Page]:
-    links = "".join(f'<li><a href="/policy/{i}.html?utm_source=x">Policy {i}</a></li>' for i in range(1, n + 1))
-    pages = {"/medical/": Page(f"<html><head><title>Policies</title></head><body><ul>{links}</ul></body></html>".encode())}
+    links = "".join(
+        f'<li><a href="/policy/{i}.html?utm_source=x">Policy {i}</a></li>' for i in range(1, n + 1)
+    )
+    pages = {
+        "/medical/": Page(
+            f"<html><head><title>Policies</title></head><body><ul>{links}</ul></body></html>".encode()
+        )
+    }
     for i in range(1, n + 1):
         pages[f"/policy/{i}.html?utm_source=x"] = Page(
-            f"<html><head><title>Policy {i}</title></head><body><h1>Policy {i}</h1><p>{text} ketamine</p></body></html>".encode())
+            f"<html><head><title>Policy {i}</title></head><body><h1>Policy {i}</h1><p>{text} ketamine</p></body></html>".encode()
+        )
     return pages
 
 
 def _sources(tmp_path, url: str):
     path = tmp_path / "sources.yaml"
-    path.write_text(yaml.safe_dump({"sources": [{
-        "id": "local", "payer": "Local Health", "program": "commercial", "spider": "generic",
-        "start_urls": [f"{url}/medical/"], "allowed_domains": ["127.0.0.1"],
-        "documents": [r"/policy/\d+\.html"],
-    }]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {
+                        "id": "local",
+                        "payer": "Local Health",
+                        "program": "commercial",
+                        "spider": "generic",
+                        "start_urls": [f"{url}/medical/"],
+                        "allowed_domains": ["127.0.0.1"],
+                        "documents": [r"/policy/\d+\.html"],
+                    }
+                ]
+            }
+        )
+    )
     return path
 
 
 def _crawl(tmp_path, data_dir, site):
-    result = run_cli("crawl", "--no-progress", "--sources", str(_sources(tmp_path, site.url)), data_dir=data_dir,
-                     env=FAST)
+    result = run_cli(
+        "crawl", "--no-progress", "--sources", str(_sources(tmp_path, site.url)), data_dir=data_dir, env=FAST
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -62,7 +82,9 @@ def test_faults_are_recorded_and_never_retire(tmp_path, data_dir):
         _crawl(tmp_path, data_dir, site)
         faulty = _site(2)  # policy 3 is absent from the index, and the rest fail
         faulty["/policy/1.html?utm_source=x"] = Page(b"busy", status=503)
-        faulty["/policy/2.html?utm_source=x"] = Page(b"", status=302, headers={"Location": "https://evil.example/x"})
+        faulty["/policy/2.html?utm_source=x"] = Page(
+            b"", status=302, headers={"Location": "https://evil.example/x"}
+        )
         site.set_pages(faulty)
         for _ in range(2):
             _crawl(tmp_path, data_dir, site)
@@ -87,7 +109,9 @@ def test_absent_twice_from_a_working_index_retires(tmp_path, data_dir):
 
 
 def test_zero_documents_is_a_failing_source(tmp_path, data_dir):
-    with LocalSite({"/medical/": Page(b"<html><head><title>Moved</title></head><body>nothing</body></html>")}) as site:
+    with LocalSite(
+        {"/medical/": Page(b"<html><head><title>Moved</title></head><body>nothing</body></html>")}
+    ) as site:
         result = _crawl(tmp_path, data_dir, site)
         assert "failed" in result.stdout
 

@@ -7,13 +7,16 @@ import pytest
 from crawler.identity import canonical_url, policy_id, url_key
 
 
-@pytest.mark.parametrize("a,b", [
-    ("https://www.example.com/p/1.html?utm_source=mail&utm_campaign=x", "https://example.com/p/1.html"),
-    ("http://Example.com:80/p/1.html#section-2", "https://example.com/p/1.html"),
-    ("https://example.com/p/1.html;jsessionid=ABC123", "https://example.com/p/1.html"),
-    ("https://example.com/p?b=2&a=1&sessionid=zz", "https://example.com/p?a=1&b=2"),
-    ("https://example.com/p/1.pdf?gclid=1&fbclid=2", "https://example.com/p/1.pdf"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("https://www.example.com/p/1.html?utm_source=mail&utm_campaign=x", "https://example.com/p/1.html"),
+        ("http://Example.com:80/p/1.html#section-2", "https://example.com/p/1.html"),
+        ("https://example.com/p/1.html;jsessionid=ABC123", "https://example.com/p/1.html"),
+        ("https://example.com/p?b=2&a=1&sessionid=zz", "https://example.com/p?a=1&b=2"),
+        ("https://example.com/p/1.pdf?gclid=1&fbclid=2", "https://example.com/p/1.pdf"),
+    ],
+)
 def test_url_variants_share_a_key(a, b):
     assert url_key(a) == url_key(b)
 

@@ -16,20 +16,47 @@ FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
 def fallback_sources(url: str) -> list[dict]:
     """The portal's sources in case ``portal_sources`` is still a placeholder on this branch."""
+
     def src(sid, payer, spider, starts, **extra):
-        return {"id": sid, "payer": payer, "program": extra.pop("program", "commercial"), "spider": spider,
-                "start_urls": [url + s for s in starts], "allowed_domains": ["127.0.0.1"], **extra}
+        return {
+            "id": sid,
+            "payer": payer,
+            "program": extra.pop("program", "commercial"),
+            "spider": spider,
+            "start_urls": [url + s for s in starts],
+            "allowed_domains": ["127.0.0.1"],
+            **extra,
+        }
+
     return [
-        src("sample-uhc", "UnitedHealthcare (sample)", "uhc", [
-            "/uhc/resources/clinical-guidelines/commercial/medical-benefit-drug-policies.html",
-            "/uhc/resources/clinical-guidelines/community-plan/texas/medical-benefit-drug-policies.html"]),
+        src(
+            "sample-uhc",
+            "UnitedHealthcare (sample)",
+            "uhc",
+            [
+                "/uhc/resources/clinical-guidelines/commercial/medical-benefit-drug-policies.html",
+                "/uhc/resources/clinical-guidelines/community-plan/texas/medical-benefit-drug-policies.html",
+            ],
+        ),
         src("sample-aetna", "Aetna (sample)", "aetna_cpb", ["/aetna/cpb/medical/data/900_999/index.html"]),
         src("sample-bcbsmn", "Blue Cross MN (sample)", "bcbs_versioned", ["/bcbsmn/policies/index.html"]),
         src("sample-bcbsnd", "BCBS ND (sample)", "bcbsnd", ["/bcbsnd/api/policies?page=1"]),
-        src("sample-txmedicaid", "Texas Medicaid (sample)", "tx_medicaid", ["/txmedicaid/news"], program="medicaid",
-            state="TX"),
-        src("sample-masshealth", "MassHealth (sample)", "masshealth", ["/masshealth/MHDL/pubtheragroup.do"],
-            program="medicaid", state="MA"),
+        src(
+            "sample-txmedicaid",
+            "Texas Medicaid (sample)",
+            "tx_medicaid",
+            ["/txmedicaid/news"],
+            program="medicaid",
+            state="TX",
+        ),
+        src(
+            "sample-masshealth",
+            "MassHealth (sample)",
+            "masshealth",
+            ["/masshealth/MHDL/pubtheragroup.do"],
+            program="medicaid",
+            state="MA",
+        ),
         src("sample-cigna", "Cigna (sample)", "cigna", ["/cigna/coverage-policies/pharmacy/index.html"]),
     ]
 
@@ -48,13 +75,23 @@ def _expected_documents(epoch: int) -> dict[str, str]:
 
     expected = load_expected()
     docs = expected["documents"]
-    return {key: docs[key]["url"] for key, row in expected["epochs"][epoch]["documents"].items()
-            if row["status"] == 200 and docs[key].get("role") != "index"}
+    return {
+        key: docs[key]["url"]
+        for key, row in expected["epochs"][epoch]["documents"].items()
+        if row["status"] == 200 and docs[key].get("role") != "index"
+    }
 
 
 def _crawl(tmp_path, data_dir, srv):
-    result = run_cli("crawl", "--no-progress", "--sources", str(_sources_file(tmp_path, srv.url)), data_dir=data_dir,
-                     env=FAST, timeout=240)
+    result = run_cli(
+        "crawl",
+        "--no-progress",
+        "--sources",
+        str(_sources_file(tmp_path, srv.url)),
+        data_dir=data_dir,
+        env=FAST,
+        timeout=240,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

@@ -35,7 +35,9 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
                 conn.execute(t.changes.delete())
                 conn.execute(t.facts.delete())
                 conn.execute(t.passages.delete())
-                conn.execute(t.versions.update().values(extraction=None, extractor_version=None, text_hash=None))
+                conn.execute(
+                    t.versions.update().values(extraction=None, extractor_version=None, text_hash=None)
+                )
             assert archive.unprocessed_version_ids("sample-txmedicaid")
         result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
         assert result.returncode == 0, result.stderr
@@ -54,7 +56,9 @@ def test_a_source_being_crawled_elsewhere_is_skipped(tmp_path):
             result = run_cli("crawl", "--sources", str(sources), "--now", "sample-aetna", data_dir=data)
             assert result.returncode == 1 and "already being crawled" in result.stderr
             result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
-            assert result.returncode == 0 and "sample-aetna is already being crawled; skipped" in result.stderr
+            assert (
+                result.returncode == 0 and "sample-aetna is already being crawled; skipped" in result.stderr
+            )
         assert not any(r.path.startswith("/aetna/") for r in portal.requests)
     with Archive(data) as archive:
         assert archive.list_runs("sample-aetna") == []

@@ -35,8 +35,14 @@ def arc(request, tmp_path):
 
 
 def _doc(n: int, **kw) -> DocumentFetch:
-    base = {"source_id": "s", "url": f"https://s.example/p/{n}", "policy_id": f"s/{n}", "title": f"Policy {n}",
-            "etag": f'"e{n}"', "media_type": "text/html"}
+    base = {
+        "source_id": "s",
+        "url": f"https://s.example/p/{n}",
+        "policy_id": f"s/{n}",
+        "title": f"Policy {n}",
+        "etag": f'"e{n}"',
+        "media_type": "text/html",
+    }
     return DocumentFetch(**(base | kw))
 
 
@@ -57,12 +63,15 @@ def test_first_then_unchanged_then_not_modified(arc):
 def test_errors_superseded_and_unknown_304(arc):
     run = arc.start_run("s")
     arc.record_documents(run.id, [_doc(1, body=b"current")])
-    out = arc.record_documents(run.id, [
-        _doc(1, error_kind="http-503", error="HTTP 503"),
-        _doc(2, error_kind="http-404", error="HTTP 404"),
-        _doc(3, url="https://s.example/p/1-old", policy_id="s/1", body=b"old", superseded=True),
-        _doc(4, not_modified=True),
-    ])
+    out = arc.record_documents(
+        run.id,
+        [
+            _doc(1, error_kind="http-503", error="HTTP 503"),
+            _doc(2, error_kind="http-404", error="HTTP 404"),
+            _doc(3, url="https://s.example/p/1-old", policy_id="s/1", body=b"old", superseded=True),
+            _doc(4, not_modified=True),
+        ],
+    )
     assert [o for o, _ in out] == ["error", "error", "superseded", "error"]
     fetches = {f.url.rsplit("/", 1)[1]: f for f in arc.list_fetches("s")}
     assert fetches["1-old"].policy_id == "s/1" and fetches["1-old"].sha256

@@ -37,7 +37,8 @@ def test_demo_crawls_every_epoch_mails_alerts_and_writes_feeds(tmp_path):
     assert len(changes) == _expected_announcements()
     assert all(c["summary"] for c in changes)
     assert {"new_policy", "criteria", "codes", "coverage_position", "retired", "reinstated"} <= {
-        c["kind"] for c in changes}
+        c["kind"] for c in changes
+    }
 
     mails = sorted((data / "mail").glob("*.eml"))
     assert mails, "no alert was delivered to the demo's SMTP server"

@@ -80,7 +80,7 @@ def test_case(name):
             if ev:
                 path = _pair(name)[0 if side == "old" else 1]
                 text = extractors.extract(document(path), None, URL).text
-                assert text[ev["start"]:ev["end"]] == ev["text"]
+                assert text[ev["start"] : ev["end"]] == ev["text"]
 
 
 def score() -> dict[str, float]:

@@ -9,7 +9,9 @@ from differ.words import changed_words
 from tests.differ_build import policy
 
 HEAD = ("Instructions for Use", ["This policy is a guide; benefit plans differ."])
-TRD = "Spravato is proven and medically necessary for treatment-resistant depression when all criteria are met."
+TRD = (
+    "Spravato is proven and medically necessary for treatment-resistant depression when all criteria are met."
+)
 FAILED3 = "The patient has not responded to at least three antidepressants of adequate dose and duration."
 FAILED2 = "The patient has not responded to at least two antidepressants of adequate dose and duration."
 KET = "Intravenous ketamine is unproven and not medically necessary for PTSD."
@@ -38,8 +40,11 @@ def test_identical_text_is_formatting_only():
 
 
 def test_criteria_count_lowered():
-    cmp = compare(base(), base(failed=FAILED2, history=[("12/15/2025", "Reduced trials for Spravato to two.")]),
-                  payer="UnitedHealthcare")
+    cmp = compare(
+        base(),
+        base(failed=FAILED2, history=[("12/15/2025", "Reduced trials for Spravato to two.")]),
+        payer="UnitedHealthcare",
+    )
     (change,) = cmp.changes
     assert change.kind == "criteria" and change.severity == "high"
     assert [b["text"] for b in change.bullets] == ["Esketamine · TRD: failed antidepressants required 3 → 2"]
@@ -49,8 +54,8 @@ def test_criteria_count_lowered():
     assert change.drugs == ("esketamine",)
     ev = change.bullets[0]["evidence"]
     old, new = base(), base(failed=FAILED2)
-    assert old.text[ev["old"]["start"]:ev["old"]["end"]] == FAILED3
-    assert new.text[ev["new"]["start"]:ev["new"]["end"]] == FAILED2
+    assert old.text[ev["old"]["start"] : ev["old"]["end"]] == FAILED3
+    assert new.text[ev["new"]["start"] : ev["new"]["end"]] == FAILED2
     assert change.revision_note == "2025-12-15: Reduced trials for Spravato to two."
     assert not change.needs_review
 
@@ -75,7 +80,9 @@ def test_position_change_is_critical_and_wins():
     assert "IV ketamine · PTSD: unproven → experimental/investigational" in texts
     assert "Esketamine · TRD: failed antidepressants required 3 → 2" in texts
     assert change.drugs == ("ketamine", "esketamine")
-    assert change.summary.startswith("Aetna: ketamine for PTSD changed from unproven to experimental/investigational")
+    assert change.summary.startswith(
+        "Aetna: ketamine for PTSD changed from unproven to experimental/investigational"
+    )
 
 
 def test_codes_swap():
@@ -93,7 +100,9 @@ def test_dates_only():
 
 
 def test_omnibus_unrelated_revision_is_not_announced():
-    cmp = compare(base(), base(background=("Background", ["Depression affects many adults. Few treatments exist."])))
+    cmp = compare(
+        base(), base(background=("Background", ["Depression affects many adults. Few treatments exist."]))
+    )
     assert cmp.changes == () and cmp.unrelated_revision
 
 
@@ -106,8 +115,15 @@ def test_moved_paragraph_is_not_a_change():
 def test_wording_change_outside_facts():
     old = base()
     extra = "Spravato must be given in a certified healthcare setting."
-    new = policy([HEAD, ("Coverage Rationale", [TRD, FAILED3, KET, extra]), ("Applicable Codes", [CODES_OLD]),
-                   BACKGROUND], [dataclasses.astuple(f)[:4] + (f.sentence,) for f in old.facts])
+    new = policy(
+        [
+            HEAD,
+            ("Coverage Rationale", [TRD, FAILED3, KET, extra]),
+            ("Applicable Codes", [CODES_OLD]),
+            BACKGROUND,
+        ],
+        [dataclasses.astuple(f)[:4] + (f.sentence,) for f in old.facts],
+    )
     (change,) = compare(old, new).changes
     assert change.kind == "wording"
     assert change.bullets[0]["text"] == f"Esketamine (Coverage Rationale): added “{extra}”"
@@ -126,7 +142,7 @@ def test_new_policy_and_non_topic_first_version():
 def test_word_diff_long_document_many_changes():
     """Past dmp's 1-second timeout a naive diff turns into a total replace; ours stays exact."""
     words = [f"w{i}" for i in range(16000)]
-    old_lines = [" ".join(words[i:i + 12]) for i in range(0, len(words), 12)]
+    old_lines = [" ".join(words[i : i + 12]) for i in range(0, len(words), 12)]
     new_lines = [line.replace("0 ", "0x ", 1) if n % 10 == 0 else line for n, line in enumerate(old_lines)]
     ops = word_diff("\n".join(old_lines), "\n".join(new_lines))
     changed = sum(1 for a, b in zip(old_lines, new_lines, strict=True) if a != b)
@@ -137,7 +153,10 @@ def test_word_diff_long_document_many_changes():
 
 def test_long_document_with_many_changes_stays_exact():
     """~15k words, one word in every line changed (~8 %): every change is found, none invented."""
-    lines = [f"Spravato criterion line {n} requires item{n} alpha beta gamma delta epsilon zeta." for n in range(1250)]
+    lines = [
+        f"Spravato criterion line {n} requires item{n} alpha beta gamma delta epsilon zeta."
+        for n in range(1250)
+    ]
     changed = [line.replace(f"item{n}", f"thing{n}") for n, line in enumerate(lines)]
     old = policy([HEAD, ("Coverage Rationale", lines)])
     new = policy([HEAD, ("Coverage Rationale", changed)])
@@ -150,8 +169,12 @@ def test_long_document_with_many_changes_stays_exact():
 
 def test_date_inside_topic_passage_is_reported_as_dates():
     lead = "Effective {}, Spravato claims follow these criteria."
-    old = policy([HEAD, ("Coverage Rationale", [lead.format("January 1, 2025"), TRD])], effective="2025-01-01")
-    new = policy([HEAD, ("Coverage Rationale", [lead.format("January 1, 2026"), TRD])], effective="2026-01-01")
+    old = policy(
+        [HEAD, ("Coverage Rationale", [lead.format("January 1, 2025"), TRD])], effective="2025-01-01"
+    )
+    new = policy(
+        [HEAD, ("Coverage Rationale", [lead.format("January 1, 2026"), TRD])], effective="2026-01-01"
+    )
     (change,) = compare(old, new).changes
     assert change.kind == "dates"
     assert [b["text"] for b in change.bullets] == ["Effective date 2025-01-01 → 2026-01-01"]

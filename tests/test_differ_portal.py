@@ -19,20 +19,44 @@ from tests.support import run_cli
 portal = pytest.importorskip("payerwatch.portal.server")
 
 #: Most severe first, matching differ.compare's choice of kind for one version.
-PRIMARY = ("retired", "reinstated", "new_policy", "coverage_position", "criteria", "codes", "wording", "dates")
-CATEGORY = {"position": "coverage_position", "codes": "codes", "wording": "wording", "effective": "dates",
-            "next_review": "dates", "status": "status"}
+PRIMARY = (
+    "retired",
+    "reinstated",
+    "new_policy",
+    "coverage_position",
+    "criteria",
+    "codes",
+    "wording",
+    "dates",
+)
+CATEGORY = {
+    "position": "coverage_position",
+    "codes": "codes",
+    "wording": "wording",
+    "effective": "dates",
+    "next_review": "dates",
+    "status": "status",
+}
 
 BULLETS = {
-    (2, "uhc/spravato"): ["Esketamine · TRD: failed antidepressants required 3 → 2",
-                          "Effective date 2025-10-01 → 2025-12-15"],
-    (3, "uhc/spravato"): ["Codes: added J0013, removed J3490, S0013", "Effective date 2025-12-15 → 2026-01-01"],
-    (3, "bcbsnd/MED-451"): ["Effective date 2025-07-01 → 2026-01-01", "Next review date 2026-06-18 → 2026-12-17"],
+    (2, "uhc/spravato"): [
+        "Esketamine · TRD: failed antidepressants required 3 → 2",
+        "Effective date 2025-10-01 → 2025-12-15",
+    ],
+    (3, "uhc/spravato"): [
+        "Codes: added J0013, removed J3490, S0013",
+        "Effective date 2025-12-15 → 2026-01-01",
+    ],
+    (3, "bcbsnd/MED-451"): [
+        "Effective date 2025-07-01 → 2026-01-01",
+        "Next review date 2026-06-18 → 2026-12-17",
+    ],
     (3, "cigna/IP-0412"): ["Title: Esketamine → Psychiatry – Spravato"],
     (4, "uhc/cstx-spravato"): [
         "Esketamine (Continuation of Therapy): added “For Texas Community Plan members, Spravato is supplied "
         "through the pharmacy benefit; the administration and observation visit is billed under the medical benef…”",
-        "Effective date 2025-09-01 → 2026-02-01"],
+        "Effective date 2025-09-01 → 2026-02-01",
+    ],
     (4, "aetna/0938"): ["IV ketamine · PTSD: experimental/investigational → not medically necessary"],
     (4, "bcbsmn/II-170"): ["Esketamine · MDSI: initial approval 6 months → 3 months"],
     (5, "bcbsnd/MED-402"): ["Policy no longer published (confirmed over several crawls)"],
@@ -41,8 +65,12 @@ BULLETS = {
         "Esketamine · TRD: covered with criteria / experimental/investigational / not covered"
         " → covered with criteria / not covered",
         "Esketamine · TRD: concomitant oral antidepressant monotherapy allowed / required → monotherapy allowed",
-        "Effective date 2025-11-01 → 2026-02-01"],
-    (6, "aetna/0938"): ["IV ketamine · OCD: not addressed → experimental/investigational", "Codes: added F42.2, F42.9"],
+        "Effective date 2025-11-01 → 2026-02-01",
+    ],
+    (6, "aetna/0938"): [
+        "IV ketamine · OCD: not addressed → experimental/investigational",
+        "Codes: added F42.2, F42.9",
+    ],
     (6, "bcbsnd/MED-402"): ["Policy published again after being retired"],
 }
 
@@ -76,8 +104,15 @@ def _crawl_epochs(tmp_path, data_dir, expected) -> tuple[dict, list[str]]:
         sources = _sources_file(tmp_path, srv.url)
         for epoch in sorted(expected["epochs"]):
             srv.set_epoch(epoch)
-            res = run_cli("crawl", "--no-progress", "--sources", str(sources), data_dir=data_dir,
-                          env={"PAYERWATCH_CRAWL_DELAY": "0"}, timeout=240)
+            res = run_cli(
+                "crawl",
+                "--no-progress",
+                "--sources",
+                str(sources),
+                data_dir=data_dir,
+                env={"PAYERWATCH_CRAWL_DELAY": "0"},
+                timeout=240,
+            )
             assert res.returncode == 0, res.stderr[-3000:]
             announced[epoch] = {}
             with Archive(data_dir) as arc:
@@ -115,8 +150,12 @@ def score(expected: dict, announced: dict) -> dict[str, float]:
             elif change is not None:
                 fp += 1
         fp += len(got)  # changes for documents the epoch does not list
-    return {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
-            "expected": tp + fn, "announced": tp + fp}
+    return {
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "expected": tp + fn,
+        "announced": tp + fp,
+    }
 
 
 def test_portal_epochs_exact_changes(tmp_path, data_dir):
@@ -127,7 +166,9 @@ def test_portal_epochs_exact_changes(tmp_path, data_dir):
 
     for epoch, spec in expected["epochs"].items():
         got = {key: change.kind for key, change in announced[epoch].items()}
-        want = {key: _expected_kind(row)[0] for key, row in spec["documents"].items() if _expected_kind(row)[0]}
+        want = {
+            key: _expected_kind(row)[0] for key, row in spec["documents"].items() if _expected_kind(row)[0]
+        }
         assert got == want, f"epoch {epoch}"
         for key, change in announced[epoch].items():
             bullets = [b["text"] for b in change.details]
@@ -138,7 +179,9 @@ def test_portal_epochs_exact_changes(tmp_path, data_dir):
             _, extra = _expected_kind(spec["documents"][key])
             fields = {CATEGORY.get(b["field"], "criteria") for b in change.details}
             assert set(extra) <= fields, f"epoch {epoch} {key}: {extra} not among bullets"
-    assert set(BULLETS) == {(e, k) for e, got in announced.items() for k, c in got.items() if c.kind != "new_policy"}
+    assert set(BULLETS) == {
+        (e, k) for e, got in announced.items() for k, c in got.items() if c.kind != "new_policy"
+    }
 
     s = score(expected, announced)
     print("portal", s)

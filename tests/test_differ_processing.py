@@ -28,7 +28,9 @@ def _setup(archive):
 
 def _add(archive, extracted, day: int, data: bytes | None = None):
     when = dt.datetime(2026, 1, day, 6, tzinfo=dt.UTC)
-    version, created = archive.add_version(PID, data or extracted.text.encode() + bytes([day]), "u", "text/html", when)
+    version, created = archive.add_version(
+        PID, data or extracted.text.encode() + bytes([day]), "u", "text/html", when
+    )
     archive.set_extraction(version.id, extracted)
     return version, processing.detect_changes(archive, version.id)
 
@@ -98,10 +100,26 @@ def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):
     assert res.returncode == 0, res.stderr
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["kind"] for r in rows] == ["criteria", "new_policy"]
-    keys = {"id", "payer", "policy", "title", "url", "kind", "severity", "drugs", "summary", "details",
-            "detected_at", "effective_date", "old_version", "new_version"}
+    keys = {
+        "id",
+        "payer",
+        "policy",
+        "title",
+        "url",
+        "kind",
+        "severity",
+        "drugs",
+        "summary",
+        "details",
+        "detected_at",
+        "effective_date",
+        "old_version",
+        "new_version",
+    }
     assert keys <= set(rows[0])
-    assert rows[0]["payer"] == "UnitedHealthcare" and rows[0]["old_version"] == 1 and rows[0]["new_version"] == 2
+    assert (
+        rows[0]["payer"] == "UnitedHealthcare" and rows[0]["old_version"] == 1 and rows[0]["new_version"] == 2
+    )
     res = run_cli("changes", "--drug", "esketamine", "--since", "2026-01-02", data_dir=data_dir)
     assert "lowered from 3 to 2" in res.stdout and "new policy" not in res.stdout
     res = run_cli("diff", PID, data_dir=data_dir)
@@ -149,8 +167,12 @@ def test_return_after_the_flip_flop_window_is_announced(archive):
     """A text last seen long ago is a real reversal, not a flapping site."""
     _setup(archive)
     _add(archive, base(), 1)
-    steps = [base(failed=FAILED2), base(failed=FAILED2, codes=CODES_NEW), base(codes=CODES_NEW),
-             base(ket=KET_NEW, codes=CODES_NEW)]
+    steps = [
+        base(failed=FAILED2),
+        base(failed=FAILED2, codes=CODES_NEW),
+        base(codes=CODES_NEW),
+        base(ket=KET_NEW, codes=CODES_NEW),
+    ]
     for day, extracted in enumerate(steps, start=2):
         _, found = _add(archive, extracted, day)
         assert len(found) == 1
@@ -201,7 +223,9 @@ def test_a_topic_loss_seen_again_by_a_later_crawl_is_announced_once(archive):
     _add(archive, base(), 1, data=b"A")
     gone, c2 = _add(archive, _blank(), 2, data=b"rewritten without the drugs")
     assert c2 == [] and processing.confirm_topic_losses(archive, "uhc") == []  # seen once: wait
-    archive.add_version(PID, b"rewritten without the drugs", "u", "text/html", dt.datetime(2026, 1, 3, 6, tzinfo=dt.UTC))
+    archive.add_version(
+        PID, b"rewritten without the drugs", "u", "text/html", dt.datetime(2026, 1, 3, 6, tzinfo=dt.UTC)
+    )
     confirmed = processing.confirm_topic_losses(archive, "uhc")
     assert len(confirmed) == 1 and confirmed[0].new_version_id == gone.id
     assert processing.confirm_topic_losses(archive, "uhc") == []

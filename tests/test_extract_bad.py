@@ -61,8 +61,12 @@ def test_timeout() -> None:
 
 @pytest.mark.parametrize(
     "name, reason",
-    [("bad-login.html", "login"), ("bad-notfound.html", "error page"), ("bad-unavailable.html", "error page"),
-     ("bad-interstitial.html", "interstitial")],
+    [
+        ("bad-login.html", "login"),
+        ("bad-notfound.html", "error page"),
+        ("bad-unavailable.html", "error page"),
+        ("bad-interstitial.html", "interstitial"),
+    ],
 )
 def test_not_a_policy(name: str, reason: str) -> None:
     err = _raises(model.NotAPolicy, Path(FILES, name).read_bytes(), media_type="text/html")

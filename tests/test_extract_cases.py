@@ -60,7 +60,8 @@ def test_case(case: dict) -> None:
         assert len(result.facts) == expect["n_facts"]
     for want in expect.get("passages", []):
         matches = [
-            p for p in result.passages
+            p
+            for p in result.passages
             if (not want.get("section") or (p.section_path and p.section_path[-1] == want["section"]))
             and all(s in p.text for s in want.get("contains", []))
             and not any(s in p.text for s in want.get("excludes", []))
@@ -77,18 +78,21 @@ def test_case(case: dict) -> None:
 def test_offsets_point_into_text(case: dict) -> None:
     result = extracted(case["file"], case.get("url"))
     for p in result.passages:
-        assert result.text[p.start:p.end] == p.text
+        assert result.text[p.start : p.end] == p.text
         assert p.drugs
     for f in result.facts:
-        assert result.text[f.start:f.end] == f.sentence
+        assert result.text[f.start : f.end] == f.sentence
         assert f.field != "position" or f.value in extractors.model.POSITIONS
     for s in result.sections:
-        assert result.text[s.start:s.start + len(s.heading)] == s.heading
+        assert result.text[s.start : s.start + len(s.heading)] == s.heading
         assert s.path[-1] == s.heading
 
 
-@pytest.mark.parametrize("case", CASES["cases"][:6] + CASES["cases"][8:10],
-                         ids=[c["name"] for c in CASES["cases"][:6] + CASES["cases"][8:10]])
+@pytest.mark.parametrize(
+    "case",
+    CASES["cases"][:6] + CASES["cases"][8:10],
+    ids=[c["name"] for c in CASES["cases"][:6] + CASES["cases"][8:10]],
+)
 def test_round_trip_and_determinism(case: dict) -> None:
     result = extracted(case["file"], case.get("url"))
     assert ExtractedPolicy.from_dict(result.to_dict()) == result

@@ -11,4 +11,7 @@ def test_a_labelled_number_in_a_table_cell_beats_related_policies_named_earlier(
 
 
 def test_the_number_falls_back_to_the_url():
-    assert policy_number("Ketamine infusion therapy", "https://x.example/cpb/medical/data/900_999/0938.html") == "0938"
+    assert (
+        policy_number("Ketamine infusion therapy", "https://x.example/cpb/medical/data/900_999/0938.html")
+        == "0938"
+    )

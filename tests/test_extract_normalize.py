@@ -75,17 +75,23 @@ def test_terms() -> None:
     assert drugs_in("J3490 unclassified drug") == ()  # J3490 needs a drug name next to it
     assert codes_in("S0013 then J0013; G2082") == ("G2082", "J0013", "S0013")
     assert indications_in("treatment-resistant depression") == ("trd",)
-    assert set(indications_in("major depressive disorder with acute suicidal ideation or behavior")) == {"mdsi"}
+    assert set(indications_in("major depressive disorder with acute suicidal ideation or behavior")) == {
+        "mdsi"
+    }
     assert indications_in("all other indications") == ("other",)
 
 
 @pytest.mark.parametrize(
     "sentence, want",
     [
-        ("Spravato is proven and medically necessary when ALL of the following criteria are met:",
-         "covered_with_criteria"),
-        ("Ketamine is experimental and investigational for the following indications:",
-         "experimental_investigational"),
+        (
+            "Spravato is proven and medically necessary when ALL of the following criteria are met:",
+            "covered_with_criteria",
+        ),
+        (
+            "Ketamine is experimental and investigational for the following indications:",
+            "experimental_investigational",
+        ),
         ("IV ketamine is INVESTIGATIVE and, therefore, NOT COVERED.", "experimental_investigational"),
         ("Esketamine is unproven and not medically necessary for bipolar depression.", "unproven"),
         ("Ketamine is not medically necessary for chronic pain.", "not_medically_necessary"),
@@ -99,18 +105,33 @@ def test_positions(sentence: str, want: str | None) -> None:
 
 
 def test_criteria_phrasings() -> None:
-    got = dict(criteria_of("Failure of at least three (3) antidepressants from two different classes, each for "
-                           "at least 6 weeks", "initial"))
-    assert got["failed_antidepressants"] == "3" and got["trial_weeks"] == "6" and got["antidepressant_classes"] == "2"
+    got = dict(
+        criteria_of(
+            "Failure of at least three (3) antidepressants from two different classes, each for "
+            "at least 6 weeks",
+            "initial",
+        )
+    )
+    assert (
+        got["failed_antidepressants"] == "3"
+        and got["trial_weeks"] == "6"
+        and got["antidepressant_classes"] == "2"
+    )
     assert dict(criteria_of("Reauthorization is approved for 1 year", "initial")) == {
-        "approval_continuation": "12 months"}
+        "approval_continuation": "12 months"
+    }
     assert dict(criteria_of("Baseline HAM-D17 score of 17 or more and PHQ-9 >= 15", "initial")) == {
-        "hamd_min": "17", "phq9_min": "15"}
+        "hamd_min": "17",
+        "phq9_min": "15",
+    }
 
 
 def test_sentences_skip_abbreviations() -> None:
     text = "2. Approved by the U.S. FDA in 2019. See e.g. the label."
-    assert [text[a:b] for a, b in sentences(text)] == ["2. Approved by the U.S. FDA in 2019.", "See e.g. the label."]
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "2. Approved by the U.S. FDA in 2019.",
+        "See e.g. the label.",
+    ]
 
 
 def test_html_ligature_and_soft_hyphen_do_not_change_text() -> None:

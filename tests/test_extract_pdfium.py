@@ -35,8 +35,9 @@ NO_TOPIC = "uhc-botox-no-topic.yaml"
 
 def _old_path(data: bytes) -> model.ExtractedPolicy:
     """Today's result without the first pass: the cheap scan plus pdfplumber."""
-    return extractors._extract(data, detect.PDF, None, full=False, max_pages=1500, check=lambda: None,
-                               pdfium=False)
+    return extractors._extract(
+        data, detect.PDF, None, full=False, max_pages=1500, check=lambda: None, pdfium=False
+    )
 
 
 def _source(data: bytes) -> str:
@@ -56,8 +57,10 @@ def _pages_pdf(pages: list[list[str]], fonts: tuple[str, ...] = ()) -> bytes:
     return buf.getvalue()
 
 
-_PROSE = ("The member has a diagnosis of chronic migraine and the plan reviews the request for this "
-          "drug in the usual way.")
+_PROSE = (
+    "The member has a diagnosis of chronic migraine and the plan reviews the request for this "
+    "drug in the usual way."
+)
 
 
 @pytest.fixture
@@ -77,7 +80,9 @@ def no_plumber(monkeypatch):
     monkeypatch.setattr(PDFPage, "create_pages", boom)
 
 
-@pytest.mark.parametrize("data", [render_file(NO_TOPIC), render(synthetic_policy(12))], ids=["uhc-botox", "synthetic"])
+@pytest.mark.parametrize(
+    "data", [render_file(NO_TOPIC), render(synthetic_policy(12))], ids=["uhc-botox", "synthetic"]
+)
 def test_no_topic_pdf_never_touches_pdfplumber(data: bytes, no_plumber) -> None:
     result = extractors.extract(data)
     assert result.passages == () and result.facts == () and result.codes == ()
@@ -123,7 +128,9 @@ def test_any_spelling_of_a_term_goes_the_old_way(lines: list[str]) -> None:
 
 
 def test_term_split_over_a_page_break_goes_the_old_way() -> None:
-    data = _pages_pdf([[_PROSE, "The plan reviews requests for keta-"], ["mine nasal spray as below.", _PROSE]])
+    data = _pages_pdf(
+        [[_PROSE, "The plan reviews requests for keta-"], ["mine nasal spray as below.", _PROSE]]
+    )
     assert first_pass(data, check=lambda: None, max_pages=1500) is None
 
 
@@ -138,8 +145,14 @@ def test_topic_on_the_last_page_only() -> None:
 @pytest.mark.parametrize("variant", ["reexport", "rewrap", "reprint"])
 @pytest.mark.parametrize("source", ["no-topic-uhc", "no-topic-synthetic"])
 def test_noise_pairs_of_an_off_topic_pdf_give_identical_text(source: str, variant: str) -> None:
-    src = load(NO_TOPIC) if source == "no-topic-uhc" else dict(
-        synthetic_policy(12), footer=["Page {page} of {pages}", "Printed on {printed}", "© {year} Synthetic Health"])
+    src = (
+        load(NO_TOPIC)
+        if source == "no-topic-uhc"
+        else dict(
+            synthetic_policy(12),
+            footer=["Page {page} of {pages}", "Printed on {printed}", "© {year} Synthetic Health"],
+        )
+    )
     base, other = render(src), render(src, variant)
     assert base != other
     assert _source(base) == _source(other) == "pdfium"

@@ -45,8 +45,11 @@ def _documents() -> list[tuple[str, bytes]]:
     docs += [(f"{s}:rewrap", render(load(s), "rewrap")) for s in SOURCES[:2]]
     if ttf_available():
         docs += [(f"{s}:ttf", render(load(s), ttf=True)) for s in SOURCES]
-    docs += [("synthetic", render(synthetic_policy(6, (1, 4), drug_section_at=2))),
-             ("scan", image_only_pdf()), ("ruled", _ruled_note())]
+    docs += [
+        ("synthetic", render(synthetic_policy(6, (1, 4), drug_section_at=2))),
+        ("scan", image_only_pdf()),
+        ("ruled", _ruled_note()),
+    ]
     return docs
 
 
@@ -99,6 +102,7 @@ def test_policy_without_the_drugs_lays_out_no_page() -> None:
     assert not fast.passages and not fast.facts
     assert fast.metadata.policy_number == "2026D0999A" and fast.metadata.effective is not None
     assert fast.metadata == full.metadata
-    cheap = extractors._extract(data, extractors.detect.PDF, None, full=False, max_pages=1500,
-                                check=lambda: None, pdfium=False)
+    cheap = extractors._extract(
+        data, extractors.detect.PDF, None, full=False, max_pages=1500, check=lambda: None, pdfium=False
+    )
     assert (cheap.text, cheap.metadata, cheap.sections) == (full.text, full.metadata, full.sections)

@@ -33,8 +33,14 @@ def test_generic_source_finds_its_documents(source):
 
 
 def test_generic_requires_document_patterns():
-    raw = {"id": "x", "payer": "X", "program": "commercial", "spider": "generic",
-           "start_urls": ["https://x.example/"], "allowed_domains": ["x.example"]}
+    raw = {
+        "id": "x",
+        "payer": "X",
+        "program": "commercial",
+        "spider": "generic",
+        "start_urls": ["https://x.example/"],
+        "allowed_domains": ["x.example"],
+    }
     with pytest.raises(SourceError, match="'x' is missing required key.*documents"):
         parse_source(raw)
 

@@ -10,7 +10,9 @@ GROUP = "https://mhdl.pharmacy.services.conduent.com/MHDL/pubtheragroup.do"
 
 
 def test_only_configured_tables():
-    reqs = documents(make_spider(MassHealthSpider, "masshealth").parse(page("masshealth", "pubtheragroup.html", GROUP)))
+    reqs = documents(
+        make_spider(MassHealthSpider, "masshealth").parse(page("masshealth", "pubtheragroup.html", GROUP))
+    )
     assert [r.meta["number"] for r in reqs] == ["MHDL-T16"]
     assert reqs[0].meta["title"] == "Table 16: Antidepressants"
 
@@ -23,6 +25,8 @@ def test_table_item():
 
 
 def test_session_and_drug_id_do_not_split_identity():
-    a = policy_id("masshealth", None, "https://mhdl.x/MHDL/pubtheradetail.do;jsessionid=AB?id=16&drugId=1", ("drugId",))
+    a = policy_id(
+        "masshealth", None, "https://mhdl.x/MHDL/pubtheradetail.do;jsessionid=AB?id=16&drugId=1", ("drugId",)
+    )
     b = policy_id("masshealth", None, "https://mhdl.x/MHDL/pubtheradetail.do?drugId=9&id=16", ("drugId",))
     assert a == b

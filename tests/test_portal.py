@@ -34,8 +34,10 @@ def url_of(key: str, epoch: int) -> str:
 def pdf_body_text(data: bytes) -> str:
     """Words of a PDF without its running header/footer, whitespace collapsed (what must not change)."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        parts = [page.crop((0, RUNNING_BAND, page.width, page.height - RUNNING_BAND)).extract_text() or ""
-                 for page in pdf.pages]
+        parts = [
+            page.crop((0, RUNNING_BAND, page.width, page.height - RUNNING_BAND)).extract_text() or ""
+            for page in pdf.pages
+        ]
     return " ".join(" ".join(parts).split())
 
 
@@ -74,6 +76,7 @@ def document_text(key: str, body: bytes) -> str:
 
 # -- generation ----------------------------------------------------------------------------------
 
+
 def test_same_epoch_builds_identical_bytes():
     first = {p: d.body for p, d in build_site(2).items()}
     build_module.clear_cache()
@@ -83,9 +86,11 @@ def test_same_epoch_builds_identical_bytes():
 
 def test_builds_are_identical_across_processes():
     """invariant=1 must pin every date and ID reportlab would otherwise take from the clock."""
-    script = ("import hashlib; from payerwatch.portal import build_site; h = hashlib.sha256()\n"
-              "for p, d in sorted(build_site(3).items()): h.update(p.encode() + d.body)\n"
-              "print(h.hexdigest())")
+    script = (
+        "import hashlib; from payerwatch.portal import build_site; h = hashlib.sha256()\n"
+        "for p, d in sorted(build_site(3).items()): h.update(p.encode() + d.body)\n"
+        "print(h.hexdigest())"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     h = hashlib.sha256()
     for path, doc in sorted(build_site(3).items()):
@@ -111,6 +116,7 @@ def test_last_modified_is_the_epoch_the_bytes_last_changed():
 
 # -- manifest consistency ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("epoch", EPOCHS)
 def test_manifest_statuses_match_the_site(epoch):
     site = build_site(epoch)
@@ -126,17 +132,33 @@ def test_manifest_statuses_match_the_site(epoch):
 @pytest.mark.parametrize("epoch", EPOCHS)
 def test_every_served_policy_is_in_the_manifest(epoch):
     site = build_site(epoch)
-    known = {url_of(k, epoch) for k in DOCS} | {u for d in DOCS.values() for u in d.get("superseded_urls", [])}
-    known |= {"/bcbsmn/policies/Medicine/II-170/II-170-002.html", "/bcbsnd/api/policies?page=2",
-              "/bcbsnd/api/policies", "/bcbsnd/providers/policies-precertification/medical-policy/",
-              "/robots.txt", "/"}
+    known = {url_of(k, epoch) for k in DOCS} | {
+        u for d in DOCS.values() for u in d.get("superseded_urls", [])
+    }
+    known |= {
+        "/bcbsmn/policies/Medicine/II-170/II-170-002.html",
+        "/bcbsnd/api/policies?page=2",
+        "/bcbsnd/api/policies",
+        "/bcbsnd/providers/policies-precertification/medical-policy/",
+        "/robots.txt",
+        "/",
+    }
     unknown = {p for p in site if p not in known and not p.endswith("/")}
     assert not unknown
 
 
 def test_manifest_kinds_are_from_the_taxonomy():
-    taxonomy = {"new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired",
-                "reinstated", "none"}
+    taxonomy = {
+        "new_policy",
+        "coverage_position",
+        "criteria",
+        "codes",
+        "wording",
+        "dates",
+        "retired",
+        "reinstated",
+        "none",
+    }
     for epoch in EPOCHS:
         for key, entry in EXPECTED["epochs"][epoch]["documents"].items():
             assert set(entry["kinds"]) <= taxonomy, (epoch, key)
@@ -167,16 +189,27 @@ def test_topic_flag_matches_the_words():
 
 # -- PDFs ------------------------------------------------------------------------------------------
 
-UHC_HEADINGS = ["Instructions for Use", "Coverage Rationale", "Initial Therapy", "Continuation of Therapy",
-                "Applicable Codes", "Background", "Clinical Evidence", "U.S. Food and Drug Administration",
-                "References", "Policy History/Revision Information"]
+UHC_HEADINGS = [
+    "Instructions for Use",
+    "Coverage Rationale",
+    "Initial Therapy",
+    "Continuation of Therapy",
+    "Applicable Codes",
+    "Background",
+    "Clinical Evidence",
+    "U.S. Food and Drug Administration",
+    "References",
+    "Policy History/Revision Information",
+]
 
 
 def test_uhc_pdf_has_the_real_section_structure():
     text = pdf_full_text(build_site(1)[DOCS["uhc/spravato"]["url"]].body)
     positions = [text.index(h) for h in UHC_HEADINGS]
     assert positions == sorted(positions)
-    assert "2025D0069O" in text and "S0013" in text and "at least three different oral antidepressants" in text
+    assert (
+        "2025D0069O" in text and "S0013" in text and "at least three different oral antidepressants" in text
+    )
 
 
 def test_uhc_policy_number_and_codes_move_on():
@@ -199,12 +232,17 @@ def test_cigna_pdf_renamed_with_conditions_not_covered():
     assert "Psychiatry – Spravato" in e3 and "IP 0412" in e3
 
 
-@pytest.mark.parametrize("key, epoch, same_order", [
-    ("uhc/off-label", 2, True), ("uhc/cstx-spravato", 2, True), ("uhc/off-label", 3, True),
-    # re-wrapping moves line breaks inside multi-line table cells, so plain-text reading order of a
-    # table row can interleave differently; the words themselves are the same
-    ("cigna/IP-0412", 2, False),
-])
+@pytest.mark.parametrize(
+    "key, epoch, same_order",
+    [
+        ("uhc/off-label", 2, True),
+        ("uhc/cstx-spravato", 2, True),
+        ("uhc/off-label", 3, True),
+        # re-wrapping moves line breaks inside multi-line table cells, so plain-text reading order of a
+        # table row can interleave differently; the words themselves are the same
+        ("cigna/IP-0412", 2, False),
+    ],
+)
 def test_pdf_noise_revisions_differ_in_bytes_not_in_words(key, epoch, same_order):
     old = build_site(epoch - 1)[DOCS[key]["url"]].body
     new = build_site(epoch)[DOCS[key]["url"]].body
@@ -236,6 +274,7 @@ def test_omnibus_change_is_outside_the_ketamine_paragraph():
 
 # -- HTML layouts ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("key, epoch", [("aetna/0938", 2), ("aetna/0938", 5), ("aetna/index", 2)])
 def test_html_chrome_noise_leaves_main_content_alone(key, epoch):
     old, new = build_site(epoch - 1)[DOCS[key]["url"]].body, build_site(epoch)[DOCS[key]["url"]].body
@@ -244,8 +283,10 @@ def test_html_chrome_noise_leaves_main_content_alone(key, epoch):
 
 
 def test_aetna_index_reorder_keeps_the_same_links():
-    links = [re.findall(rb'class="cpb-link" href="([^"]+)"', build_site(e)[DOCS["aetna/index"]["url"]].body)
-             for e in (2, 3)]
+    links = [
+        re.findall(rb'class="cpb-link" href="([^"]+)"', build_site(e)[DOCS["aetna/index"]["url"]].body)
+        for e in (2, 3)
+    ]
     assert links[0] != links[1] and sorted(links[0]) == sorted(links[1])
 
 
@@ -254,9 +295,15 @@ def test_bcbsmn_old_versions_carry_a_replaced_banner():
     index = site["/bcbsmn/policies/index.html"].body
     assert b"II-170-003.html" in index and b"II-170-002.html" not in index
     old = site["/bcbsmn/policies/Medicine/II-170/II-170-002.html"].body.decode()
-    assert "This policy version was replaced 01/15/2026" in old and 'href="/bcbsmn/policies/Medicine/II-170/II-170-003.html"' in old
+    assert (
+        "This policy version was replaced 01/15/2026" in old
+        and 'href="/bcbsmn/policies/Medicine/II-170/II-170-003.html"' in old
+    )
     assert b"was replaced" not in site["/bcbsmn/policies/Medicine/II-170/II-170-003.html"].body
-    assert b"This policy version was replaced 06/01/2025" in site["/bcbsmn/policies/Medicine/II-170/II-170-001.html"].body
+    assert (
+        b"This policy version was replaced 06/01/2025"
+        in site["/bcbsmn/policies/Medicine/II-170/II-170-001.html"].body
+    )
 
 
 def test_bcbsnd_api_pages_list_every_policy():
@@ -279,10 +326,13 @@ def test_dates_only_revision_changes_nothing_but_dates():
 
 def test_masshealth_table_has_the_nmda_row():
     body = build_site(1)[DOCS["masshealth/table-16-esketamine"]["url"]].body.decode()
-    assert "NMDA Receptor Antagonist" in body and "Spravato" in body and "Initial approval for 3 months" in body
+    assert (
+        "NMDA Receptor Antagonist" in body and "Spravato" in body and "Initial approval for 3 months" in body
+    )
 
 
 # -- the HTTP server ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def portal():
@@ -333,8 +383,10 @@ def test_request_log_records_conditional_headers(portal):
     _, headers, _ = fetch(url)
     fetch(url, {"If-None-Match": headers["ETag"], "If-Modified-Since": headers["Last-Modified"]})
     log = portal.requests
-    assert [(r.method, r.path, r.status) for r in log] == [("GET", DOCS["cigna/index"]["url"], 200),
-                                                          ("GET", DOCS["cigna/index"]["url"], 304)]
+    assert [(r.method, r.path, r.status) for r in log] == [
+        ("GET", DOCS["cigna/index"]["url"], 200),
+        ("GET", DOCS["cigna/index"]["url"], 304),
+    ]
     assert log[0].if_none_match is None and log[1].if_none_match == headers["ETag"]
     assert log[1].if_modified_since == headers["Last-Modified"] and log[1].epoch == 1
 
@@ -369,7 +421,9 @@ def test_concurrent_requests_and_epoch_switches(portal):
     from concurrent.futures import ThreadPoolExecutor
 
     portal.set_epoch(1)
-    urls = [portal.url + DOCS[k]["url"] for k in ("uhc/spravato", "cigna/IP-0412", "aetna/0938", "bcbsnd/api")]
+    urls = [
+        portal.url + DOCS[k]["url"] for k in ("uhc/spravato", "cigna/IP-0412", "aetna/0938", "bcbsnd/api")
+    ]
 
     def get(i: int) -> int:
         if i == 10:
@@ -384,8 +438,11 @@ def test_concurrent_requests_and_epoch_switches(portal):
 
 
 def test_main_module_serves():
-    proc = subprocess.Popen([sys.executable, "-m", "payerwatch.portal", "--epoch", "2", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "payerwatch.portal", "--epoch", "2", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
@@ -397,12 +454,23 @@ def test_main_module_serves():
 
 # -- sources ---------------------------------------------------------------------------------------
 
+
 def test_portal_sources_cover_every_document(portal):
     sources = portal_sources(portal.url)
     ids = [s["id"] for s in sources]
     assert len(ids) == len(set(ids)) >= 7
-    keys = {"id", "payer", "program", "state", "spider", "start_urls", "allowed_domains", "follow",
-            "documents", "schedule"}
+    keys = {
+        "id",
+        "payer",
+        "program",
+        "state",
+        "spider",
+        "start_urls",
+        "allowed_domains",
+        "follow",
+        "documents",
+        "schedule",
+    }
     by_id = {s["id"]: s for s in sources}
     for source in sources:
         assert keys <= set(source) and source["allowed_domains"] == ["127.0.0.1"]

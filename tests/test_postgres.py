@@ -14,8 +14,10 @@ from tests import postgres, test_store
 # foreign keys, so its blob half is repeated below instead.
 SQLITE_ONLY = {"test_verify_reports_a_corrupted_blob_and_a_dangling_reference"}
 CASES = [
-    fn for name, fn in inspect.getmembers(test_store, inspect.isfunction)
-    if name.startswith("test_") and name not in SQLITE_ONLY
+    fn
+    for name, fn in inspect.getmembers(test_store, inspect.isfunction)
+    if name.startswith("test_")
+    and name not in SQLITE_ONLY
     and list(inspect.signature(fn).parameters) == ["archive"]
 ]
 _counter = itertools.count()

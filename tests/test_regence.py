@@ -11,7 +11,9 @@ INDEX = "https://www.regence.com/provider/library/policies/medical-policies?stat
 def test_numbered_links_are_documents():
     reqs = documents(make_spider(RegenceSpider, "regence-ut").parse(page("regence", "index.html", INDEX)))
     assert [(r.meta["number"], r.meta["title"]) for r in reqs] == [
-        ("psych12", "Ketamine and Esketamine for Psychiatric Disorders"), ("dru398", "Esketamine (Spravato)")]
+        ("psych12", "Ketamine and Esketamine for Psychiatric Disorders"),
+        ("dru398", "Esketamine (Spravato)"),
+    ]
 
 
 def test_letter_pages_are_followed():

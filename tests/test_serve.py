@@ -43,8 +43,9 @@ def _wait_for(condition, timeout: float, what: str, proc: subprocess.Popen | Non
         if value:
             return value
         if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"serve exited with {proc.returncode} while waiting for {what}: "
-                                 f"{proc.stderr.read()[-2000:]}")
+            raise AssertionError(
+                f"serve exited with {proc.returncode} while waiting for {what}: {proc.stderr.read()[-2000:]}"
+            )
         time.sleep(0.1)  # polling an observable condition, not hoping for timing
     raise AssertionError(f"timed out waiting for {what}")
 
@@ -54,12 +55,29 @@ class Service:
         self.ready = tmp_path / f"ready-{time.monotonic_ns()}"
         env = dict(os.environ, PAYERWATCH_READY_FILE=str(self.ready))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "payerwatch", "--data", str(data), "serve", "--sources", str(sources),
-             "--port", "0", "--crawl-timeout", "120"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "payerwatch",
+                "--data",
+                str(data),
+                "serve",
+                "--sources",
+                str(sources),
+                "--port",
+                "0",
+                "--crawl-timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        self.url = _wait_for(lambda: self.ready.exists() and self.ready.read_text(), 60, "serve to listen",
-                             self.proc)
+        self.url = _wait_for(
+            lambda: self.ready.exists() and self.ready.read_text(), 60, "serve to listen", self.proc
+        )
 
     def get_json(self, path: str) -> dict:
         with urllib.request.urlopen(self.url + path, timeout=30) as resp:
@@ -85,12 +103,20 @@ def _runs(data: Path, source_id: str):
 def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
-        sources = _sources_file(tmp_path, portal.url, {"sample-txmedicaid", "sample-aetna"}, "every 2 seconds")
+        sources = _sources_file(
+            tmp_path, portal.url, {"sample-txmedicaid", "sample-aetna"}, "every 2 seconds"
+        )
         service = Service(tmp_path, data, sources)
         try:
-            _wait_for(lambda: all(len(_runs(data, s)) >= 2 for s in ("sample-txmedicaid", "sample-aetna")),
-                      120, "two scheduled runs of each source", service.proc)
-            _wait_for(lambda: (data / "feeds" / "all.atom").exists(), 60, "feeds to be published", service.proc)
+            _wait_for(
+                lambda: all(len(_runs(data, s)) >= 2 for s in ("sample-txmedicaid", "sample-aetna")),
+                120,
+                "two scheduled runs of each source",
+                service.proc,
+            )
+            _wait_for(
+                lambda: (data / "feeds" / "all.atom").exists(), 60, "feeds to be published", service.proc
+            )
             health = service.get_json("/healthz")
         finally:
             code, err = service.stop()
@@ -129,7 +155,9 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
         assert code == 0, err[-2000:]
         with Archive(data) as archive:
             interrupted = archive.list_runs("sample-uhc")
-            assert interrupted and all(r.status != "running" for r in interrupted), "a run was left half-written"
+            assert interrupted and all(r.status != "running" for r in interrupted), (
+                "a run was left half-written"
+            )
             assert archive.verify() == []
 
         # The next start carries on: a crawl of the same epoch completes the work.
@@ -149,6 +177,10 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
             kinds = [c.kind for c in archive.list_changes(policy_id=p.id)]
             assert kinds.count("new_policy") <= 1 and set(kinds) <= {"new_policy"}, (p.id, kinds)
         assert any(c.kind == "new_policy" for c in archive.list_changes())
-        pending = [v for p in policies for v in archive.list_versions(p.id)
-                   if v.extractor_version is None and v.extract_error is None]
+        pending = [
+            v
+            for p in policies
+            for v in archive.list_versions(p.id)
+            if v.extractor_version is None and v.extract_error is None
+        ]
         assert pending == [], "archived versions were left unprocessed"

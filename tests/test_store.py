@@ -15,8 +15,15 @@ from store.models import Change, CrawlRun, Fetch, Policy, Source
 
 def _source(archive: Archive) -> Source:
     return archive.upsert_source(
-        Source(id="acme", payer="Acme Health", program="medicaid", state="TX", spider="generic",
-               schedule="0 6 * * *", config={"start_urls": ["https://acme.example/"]})
+        Source(
+            id="acme",
+            payer="Acme Health",
+            program="medicaid",
+            state="TX",
+            spider="generic",
+            schedule="0 6 * * *",
+            config={"start_urls": ["https://acme.example/"]},
+        )
     )
 
 
@@ -25,7 +32,9 @@ def test_migrations_create_every_table_on_an_empty_database(tmp_path):
     insp = sa.inspect(arc.engine)
     assert set(t.metadata.tables) <= set(insp.get_table_names())
     with arc.engine.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == head_revision()
+        assert (
+            conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == head_revision()
+        )
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar_one() == 1
     arc.close()
@@ -49,27 +58,56 @@ def test_runs_policies_and_fetches_round_trip(archive):
     got = archive.get_run(run.id)
     assert isinstance(got, CrawlRun) and got.status == "ok" and got.documents == 3 and got.finished_at
 
-    pol = archive.upsert_policy(Policy(id="acme/MP-1", source_id="acme", url="https://acme.example/1.pdf",
-                                       policy_number="MP-1", title="Ketamine"))
+    pol = archive.upsert_policy(
+        Policy(
+            id="acme/MP-1",
+            source_id="acme",
+            url="https://acme.example/1.pdf",
+            policy_number="MP-1",
+            title="Ketamine",
+        )
+    )
     assert pol.first_seen == pol.last_seen and pol.first_seen.tzinfo is not None
     later = pol.first_seen + dt.timedelta(days=1)
-    pol2 = archive.upsert_policy(Policy(id="acme/MP-1", source_id="acme", url="https://acme.example/2.pdf"),
-                                 seen_at=later)
+    pol2 = archive.upsert_policy(
+        Policy(id="acme/MP-1", source_id="acme", url="https://acme.example/2.pdf"), seen_at=later
+    )
     assert pol2.first_seen == pol.first_seen and pol2.last_seen == later and pol2.title == "Ketamine"
     archive.set_policy_status("acme/MP-1", "missing", 1)
     assert archive.get_policy("acme/MP-1").missing_count == 1
 
     sha = archive.blobs.put(b"%PDF-1.7 ten bytes")
-    f = archive.record_fetch(Fetch(source_id="acme", url="https://acme.example/2.pdf", outcome="new_version",
-                                   run_id=run.id, policy_id="acme/MP-1", http_status=200, etag='"abc"',
-                                   last_modified="Sun, 01 Nov 2026 00:00:00 GMT", sha256=sha, size=18))
-    archive.record_fetch(Fetch(source_id="acme", url="https://acme.example/2.pdf", outcome="error",
-                               run_id=run.id, http_status=503, error_kind="http-503", error="Service Unavailable"))
+    f = archive.record_fetch(
+        Fetch(
+            source_id="acme",
+            url="https://acme.example/2.pdf",
+            outcome="new_version",
+            run_id=run.id,
+            policy_id="acme/MP-1",
+            http_status=200,
+            etag='"abc"',
+            last_modified="Sun, 01 Nov 2026 00:00:00 GMT",
+            sha256=sha,
+            size=18,
+        )
+    )
+    archive.record_fetch(
+        Fetch(
+            source_id="acme",
+            url="https://acme.example/2.pdf",
+            outcome="error",
+            run_id=run.id,
+            http_status=503,
+            error_kind="http-503",
+            error="Service Unavailable",
+        )
+    )
     fetches = archive.list_fetches(run_id=run.id)
     assert [x.outcome for x in fetches] == ["new_version", "error"] and fetches[0].id == f.id
     # validators come from the last good fetch (the 503 after it does not erase them)
     assert archive.validators_for_source("acme") == {
-        "https://acme.example/2.pdf": ('"abc"', "Sun, 01 Nov 2026 00:00:00 GMT")}
+        "https://acme.example/2.pdf": ('"abc"', "Sun, 01 Nov 2026 00:00:00 GMT")
+    }
     archive.blobs.path_for(sha).unlink()  # bytes we no longer hold: never ask for a 304 on them
     assert archive.validators_for_source("acme") == {}
 
@@ -80,10 +118,22 @@ def _extracted() -> ExtractedPolicy:
         media_type="application/pdf",
         text=text,
         metadata=PolicyMetadata(policy_number="MP-1", title="Esketamine", effective=dt.date(2026, 1, 1)),
-        passages=(Passage(section_path=("Coverage Rationale",), heading="Coverage Rationale", text=text[19:],
-                          start=19, end=len(text), page_start=1, page_end=1, drugs=("esketamine",),
-                          indications=("trd",)),),
-        facts=(CoverageFact("esketamine", "trd", "failed_antidepressants", "2", text[19:], 19, len(text), 1),),
+        passages=(
+            Passage(
+                section_path=("Coverage Rationale",),
+                heading="Coverage Rationale",
+                text=text[19:],
+                start=19,
+                end=len(text),
+                page_start=1,
+                page_end=1,
+                drugs=("esketamine",),
+                indications=("trd",),
+            ),
+        ),
+        facts=(
+            CoverageFact("esketamine", "trd", "failed_antidepressants", "2", text[19:], 19, len(text), 1),
+        ),
         revision_history=(RevisionEntry(dt.date(2025, 12, 1), "Updated criteria"),),
         pages=1,
     )
@@ -111,10 +161,20 @@ def test_versions_passages_facts_and_changes_round_trip(archive):
 
     cid = change_id("acme/MP-1", v1.sha256, v2.sha256, "criteria")
     assert cid == change_id("acme/MP-1", v1.sha256, v2.sha256, "criteria")
-    change = Change(id=cid, policy_id="acme/MP-1", kind="criteria", severity="high", summary="Acme: 3 → 2",
-                    detected_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), old_version_id=v1.id,
-                    new_version_id=v2.id, drugs=["esketamine"], details=[{"text": "x"}], diff=[[0, "a"]],
-                    effective_date=dt.date(2026, 1, 1))
+    change = Change(
+        id=cid,
+        policy_id="acme/MP-1",
+        kind="criteria",
+        severity="high",
+        summary="Acme: 3 → 2",
+        detected_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        old_version_id=v1.id,
+        new_version_id=v2.id,
+        drugs=["esketamine"],
+        details=[{"text": "x"}],
+        diff=[[0, "a"]],
+        effective_date=dt.date(2026, 1, 1),
+    )
     stored, created = archive.add_change(change)
     assert created and archive.get_change(cid) == change
     _, created = archive.add_change(change)
@@ -126,10 +186,19 @@ def test_versions_passages_facts_and_changes_round_trip(archive):
 def test_subscriptions_and_deliveries_round_trip(archive):
     _source(archive)
     archive.upsert_policy(Policy(id="acme/MP-1", source_id="acme", url="u"))
-    archive.add_change(Change(id="c1", policy_id="acme/MP-1", kind="codes", severity="medium", summary="s",
-                              detected_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
-    sub = archive.add_subscription("clinic@example.org", payers=["acme"], drugs=["esketamine"],
-                                   min_severity="medium", digest="daily")
+    archive.add_change(
+        Change(
+            id="c1",
+            policy_id="acme/MP-1",
+            kind="codes",
+            severity="medium",
+            summary="s",
+            detected_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )
+    )
+    sub = archive.add_subscription(
+        "clinic@example.org", payers=["acme"], drugs=["esketamine"], min_severity="medium", digest="daily"
+    )
     assert archive.get_subscription(sub.id) == sub and sub.active
     assert archive.add_delivery("c1", sub.id, digest_key="2026-11-01")
     assert not archive.add_delivery("c1", sub.id, digest_key="2026-11-01")
@@ -142,8 +211,16 @@ def test_subscriptions_and_deliveries_round_trip(archive):
 def test_status_reports_each_source(archive):
     _source(archive)
     run = archive.start_run("acme")
-    archive.record_fetch(Fetch(source_id="acme", url="https://acme.example/x", outcome="error", run_id=run.id,
-                               error_kind="timeout", error="timed out after 30 s"))
+    archive.record_fetch(
+        Fetch(
+            source_id="acme",
+            url="https://acme.example/x",
+            outcome="error",
+            run_id=run.id,
+            error_kind="timeout",
+            error="timed out after 30 s",
+        )
+    )
     run.status, run.errors = "ok", 1
     archive.finish_run(run)
     (st,) = archive.source_status()

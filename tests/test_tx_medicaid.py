@@ -9,7 +9,9 @@ NEWS = "https://www.tmhp.com/news"
 
 
 def test_keyword_notices_with_dated_numbers():
-    reqs = documents(make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx_medicaid", "news.html", NEWS)))
+    reqs = documents(
+        make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx_medicaid", "news.html", NEWS))
+    )
     assert [r.meta["number"] for r in reqs] == [
         "2025-10-01-esketamine-procedure-code-and-diagnosis-updates",
         "2025-05-01-esketamine-monotherapy-added",

@@ -25,7 +25,9 @@ def commercial():
 def test_commercial_finds_every_pdf(commercial):
     urls = [r.url for r in commercial]
     assert len(urls) == 4
-    assert f"{BASE}/content/dam/provider/docs/public/policies/comm-medical-drug/spravato-esketamine.pdf" in urls  # fragment dropped
+    assert (
+        f"{BASE}/content/dam/provider/docs/public/policies/comm-medical-drug/spravato-esketamine.pdf" in urls
+    )  # fragment dropped
     assert all(".pdf" in u for u in urls)
 
 
@@ -41,10 +43,16 @@ def test_community_plan_numbers_keep_the_state():
     assert sorted(r.meta["number"] for r in reqs) == ["CSTX-D0069", "CSTX-D0075"]
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("2025D0069O", "D0069"), ("2026D0069P", "D0069"), ("CSTX2025D0069A", "CSTX-D0069"),
-    ("Policy Number: 2025D0047AG", "D0047"), ("no number here", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("2025D0069O", "D0069"),
+        ("2026D0069P", "D0069"),
+        ("CSTX2025D0069A", "CSTX-D0069"),
+        ("Policy Number: 2025D0047AG", "D0047"),
+        ("no number here", None),
+    ],
+)
 def test_stable_number(raw, expected):
     assert stable_number(raw) == expected
 
@@ -68,6 +76,8 @@ def test_pdf_document_becomes_an_item():
 def test_html_error_page_at_a_pdf_url_is_an_error():
     spider = make_spider(UhcSpider, "uhc-commercial")
     req = documents(spider.parse(page("uhc", "commercial-index.html", COMMERCIAL)))[0]
-    resp = page("cms_mcd", "license.html", req.url, request=req).replace(body=b"<html><body><p>hello</p></body></html>")
+    resp = page("cms_mcd", "license.html", req.url, request=req).replace(
+        body=b"<html><body><p>hello</p></body></html>"
+    )
     _, items = split(spider.parse_document(resp))
     assert items[0].error_kind == "error-page"

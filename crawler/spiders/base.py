@@ -35,8 +35,11 @@ ERROR_TITLE = re.compile(
     r"please try again later",
     re.I,
 )
-INTERSTITIAL = re.compile(r"\b(accept|agree|i agree|continue)\b.{0,300}\b(statement|terms|license|disclaimer)\b|"
-                          r"\b(statement|terms|license|disclaimer)\b.{0,300}\b(accept|agree)\b", re.I | re.S)
+INTERSTITIAL = re.compile(
+    r"\b(accept|agree|i agree|continue)\b.{0,300}\b(statement|terms|license|disclaimer)\b|"
+    r"\b(statement|terms|license|disclaimer)\b.{0,300}\b(accept|agree)\b",
+    re.I | re.S,
+)
 
 
 class PolicySpider(scrapy.Spider):
@@ -46,16 +49,25 @@ class PolicySpider(scrapy.Spider):
     required_keys: tuple[str, ...] = ()  # family-specific keys the source must provide
     drop_params: tuple[str, ...] = ()  # query parameters that name a version, not a document
 
-    def __init__(self, source: str | None = None, sources: str | None = None, config: SourceConfig | None = None,
-                 **kwargs):
+    def __init__(
+        self,
+        source: str | None = None,
+        sources: str | None = None,
+        config: SourceConfig | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if config is None:
             if not source:
-                raise SourceError(f"spider {self.name!r} needs -a source=<id> (and optionally -a sources=<file>)")
+                raise SourceError(
+                    f"spider {self.name!r} needs -a source=<id> (and optionally -a sources=<file>)"
+                )
             config = get_source(source, sources or os.environ.get("PAYERWATCH_SOURCES"))
         missing = [k for k in self.required_keys if k not in config.extra]
         if missing:
-            raise SourceError(f"source {config.id!r} (spider {self.name}) is missing key(s): {', '.join(missing)}")
+            raise SourceError(
+                f"source {config.id!r} (spider {self.name}) is missing key(s): {', '.join(missing)}"
+            )
         self.config = config
         self.allowed_domains = list(config.allowed_domains)
         self.start_urls = list(config.start_urls)
@@ -66,14 +78,20 @@ class PolicySpider(scrapy.Spider):
             yield self.index_request(url)
 
     def index_request(self, url: str, callback=None, **meta) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback or self.parse, errback=self.errback,
-                              meta={"index": True, **meta})
+        return scrapy.Request(
+            url, callback=callback or self.parse, errback=self.errback, meta={"index": True, **meta}
+        )
 
-    def document_request(self, url: str, title: str | None = None, number: str | None = None,
-                         callback=None, **meta) -> scrapy.Request:
+    def document_request(
+        self, url: str, title: str | None = None, number: str | None = None, callback=None, **meta
+    ) -> scrapy.Request:
         """A document fetch: conditional (validators from the archive) and carrying its identity hints."""
-        return scrapy.Request(url, callback=callback or self.parse_document, errback=self.errback,
-                              meta={"conditional": True, "title": title, "number": number, **meta})
+        return scrapy.Request(
+            url,
+            callback=callback or self.parse_document,
+            errback=self.errback,
+            meta={"conditional": True, "title": title, "number": number, **meta},
+        )
 
     # -- callbacks -----------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs) -> Iterator:
@@ -94,15 +112,20 @@ class PolicySpider(scrapy.Spider):
             yield self.item(response, not_modified=True)
             yield from self.next_in_chain(response.request)
             return
-        fault = self.fault(response, expect_html=not _looks_pdf_url(response.request.url)) or \
-            self.check_document(response)
+        fault = self.fault(
+            response, expect_html=not _looks_pdf_url(response.request.url)
+        ) or self.check_document(response)
         if fault:
             if not (meta.get("probe") and response.status in (404, 410)):
-                yield self.error_item(response.request, *fault, status=response.status, final_url=response.url)
+                yield self.error_item(
+                    response.request, *fault, status=response.status, final_url=response.url
+                )
             yield from self.next_in_chain(response.request)
             return
         number = meta.get("number") or self._parse_number(response)
-        yield self.item(response, body=response.body, number=number, replaced_on=self._parse_replaced(response))
+        yield self.item(
+            response, body=response.body, number=number, replaced_on=self._parse_replaced(response)
+        )
         yield from self.next_in_chain(response.request)
 
     def chain(self, requests: list[scrapy.Request]) -> Iterator[scrapy.Request]:
@@ -153,11 +176,18 @@ class PolicySpider(scrapy.Spider):
             **fields,
         )
 
-    def error_item(self, request, kind: str, text: str, status: int | None = None,
-                   final_url: str | None = None) -> PolicyDocument:
+    def error_item(
+        self, request, kind: str, text: str, status: int | None = None, final_url: str | None = None
+    ) -> PolicyDocument:
         return PolicyDocument(
-            source=self.config.id, url=request.url, final_url=final_url, title=request.meta.get("title"),
-            policy_number=request.meta.get("number"), status=status, error_kind=kind, error=text,
+            source=self.config.id,
+            url=request.url,
+            final_url=final_url,
+            title=request.meta.get("title"),
+            policy_number=request.meta.get("number"),
+            status=status,
+            error_kind=kind,
+            error=text,
             is_index=bool(request.meta.get("index")),
         )
 
@@ -193,9 +223,13 @@ class PolicySpider(scrapy.Spider):
         heading = " ".join(response.xpath("//title//text() | //h1//text()").getall())
         if ERROR_TITLE.search(heading):
             return "error-page", f"error page served with HTTP {response.status}: {heading.strip()[:120]!r}"
-        if response.xpath("//form") and INTERSTITIAL.search(" ".join(response.xpath("//form//text()").getall()
-                                                                     + response.xpath("//h1//text()").getall())):
-            return "interstitial", f"a click-through statement page stands before the document: {response.url}"
+        if response.xpath("//form") and INTERSTITIAL.search(
+            " ".join(response.xpath("//form//text()").getall() + response.xpath("//h1//text()").getall())
+        ):
+            return (
+                "interstitial",
+                f"a click-through statement page stands before the document: {response.url}",
+            )
         if not expect_html:
             return "error-page", f"expected a PDF, got an HTML page ({heading.strip()[:80]!r})"
         return None

@@ -16,13 +16,15 @@ import re
 from crawler.spiders.base import PolicySpider, link_text
 
 VERSIONED = re.compile(r"/(?P<id>[A-Za-z0-9.]+-[A-Za-z0-9.]+)/(?P=id)-(?P<n>\d{3})\.html$")
-REPLACED = re.compile(r"version was replaced\s*(?:on\s*)?(?P<date>\d{1,2}/\d{1,2}/\d{4}|\w+ \d{1,2}, \d{4})", re.I)
+REPLACED = re.compile(
+    r"version was replaced\s*(?:on\s*)?(?P<date>\d{1,2}/\d{1,2}/\d{4}|\w+ \d{1,2}, \d{4})", re.I
+)
 MAX_PROBES = 5
 
 
 def version_url(url: str, n: int) -> str:
     m = VERSIONED.search(url)
-    return url[: m.start("n")] + f"{n:03d}" + url[m.end("n"):]
+    return url[: m.start("n")] + f"{n:03d}" + url[m.end("n") :]
 
 
 class BcbsVersionedSpider(PolicySpider):
@@ -39,9 +41,17 @@ class BcbsVersionedSpider(PolicySpider):
             current = int(m["n"])
             first = max(1, current - max_versions + 1)
             title = link_text(link) or None
-            requests = [self.document_request(version_url(url, n), title=title, number=m["id"],
-                                              callback=self.parse_version, current=current, probe=n < current)
-                        for n in range(first, current + 1)]
+            requests = [
+                self.document_request(
+                    version_url(url, n),
+                    title=title,
+                    number=m["id"],
+                    callback=self.parse_version,
+                    current=current,
+                    probe=n < current,
+                )
+                for n in range(first, current + 1)
+            ]
             yield from self.chain(requests)
 
     def parse_version(self, response):
@@ -50,8 +60,14 @@ class BcbsVersionedSpider(PolicySpider):
         m = VERSIONED.search(response.request.url)
         n, current = int(m["n"]), response.meta["current"]
         if current <= n < current + MAX_PROBES and self._parse_replaced(response):
-            yield self.document_request(version_url(response.request.url, n + 1), title=response.meta.get("title"),
-                                        number=m["id"], callback=self.parse_version, current=current, probe=True)
+            yield self.document_request(
+                version_url(response.request.url, n + 1),
+                title=response.meta.get("title"),
+                number=m["id"],
+                callback=self.parse_version,
+                current=current,
+                probe=True,
+            )
 
     def _parse_replaced(self, response):
         """The replacement date from the banner of a superseded version."""

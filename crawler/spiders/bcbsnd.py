@@ -24,8 +24,13 @@ class BcbsndSpider(PolicySpider):
         try:
             data = json.loads(response.body)
         except ValueError:
-            item = self.error_item(response.request, "error-page", f"search API did not return JSON: {response.url}",
-                                   status=response.status, final_url=response.url)
+            item = self.error_item(
+                response.request,
+                "error-page",
+                f"search API did not return JSON: {response.url}",
+                status=response.status,
+                final_url=response.url,
+            )
             item.is_index = True
             yield item
             return
@@ -37,8 +42,11 @@ class BcbsndSpider(PolicySpider):
         for row in results:
             href = row.get(cfg.get("url_key", "url"))
             if href:
-                yield self.document_request(response.urljoin(href), title=row.get(cfg.get("title_key", "title")),
-                                            number=row.get(cfg.get("number_key", "policyNumber")))
+                yield self.document_request(
+                    response.urljoin(href),
+                    title=row.get(cfg.get("title_key", "title")),
+                    number=row.get(cfg.get("number_key", "policyNumber")),
+                )
         page, total = data.get("page"), data.get("totalPages")
         if isinstance(page, int) and isinstance(total, int) and page < total:
             yield self.index_request(self._page_url(response.url, page + 1))

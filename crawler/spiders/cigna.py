@@ -23,7 +23,9 @@ class CignaSpider(PolicySpider):
             url = response.urljoin(link.attrib["href"])
             if not url.lower().split("?")[0].endswith(".pdf"):
                 continue
-            yield self.document_request(url, title=link_text(link) or None, number=self._parse_row_number(link, url))
+            yield self.document_request(
+                url, title=link_text(link) or None, number=self._parse_row_number(link, url)
+            )
 
     def _parse_row_number(self, link, url: str) -> str | None:
         """``IP0412`` from the row's number cell, else from the file name."""

@@ -36,7 +36,10 @@ class CmsMcdSpider(PolicySpider):
             if m and article_id(url) == aid:
                 versions[int(m.group(1))] = (url, link_text(link))
         title = self._parse_title(response)
-        requests = [self.document_request(url, title=title, number=f"A{aid}") for _, (url, _) in sorted(versions.items())]
+        requests = [
+            self.document_request(url, title=title, number=f"A{aid}")
+            for _, (url, _) in sorted(versions.items())
+        ]
         yield from self.chain(requests)
 
     def _parse_title(self, response) -> str | None:
@@ -44,8 +47,10 @@ class CmsMcdSpider(PolicySpider):
         return " ".join(" ".join(response.xpath("//h1//text()").getall()).split()) or None
 
     def _parse_replaced(self, response):
-        """"SUPERSEDED" banners carry the revision ending date."""
-        text = " ".join(response.xpath("//*[contains(@class,'superseded') or contains(@class,'banner')]//text()").getall())
+        """ "SUPERSEDED" banners carry the revision ending date."""
+        text = " ".join(
+            response.xpath("//*[contains(@class,'superseded') or contains(@class,'banner')]//text()").getall()
+        )
         if "SUPERSEDED" not in text.upper():
             return None
         m = re.search(r"\d{1,2}/\d{1,2}/\d{4}", text)

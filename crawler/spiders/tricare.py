@@ -9,8 +9,9 @@ import re
 
 from crawler.spiders.base import PolicySpider, link_text
 
-SECTION = re.compile(r"/DisplayManualHtmlFile/(?P<date>\d{4}-\d{2}-\d{2})/AsOf/(?P<manual>\w+)/(?P<file>[\w.-]+)\.html?$",
-                     re.I)
+SECTION = re.compile(
+    r"/DisplayManualHtmlFile/(?P<date>\d{4}-\d{2}-\d{2})/AsOf/(?P<manual>\w+)/(?P<file>[\w.-]+)\.html?$", re.I
+)
 
 
 class TricareSpider(PolicySpider):
@@ -24,4 +25,6 @@ class TricareSpider(PolicySpider):
             m = SECTION.search(url)
             if not m or (sections and not any(p.search(m["file"]) for p in sections)):
                 continue
-            yield self.document_request(url, title=link_text(link) or None, number=f"{m['manual']}/{m['file']}")
+            yield self.document_request(
+                url, title=link_text(link) or None, number=f"{m['manual']}/{m['file']}"
+            )

@@ -27,12 +27,15 @@ class UhcSpider(PolicySpider):
 
     def parse_index(self, response):
         yield from self.follow_links(response)
-        for link in response.xpath("//main//a[@href] | //div[contains(@class,'content')]//a[@href]") or \
-                response.xpath("//a[@href]"):
+        for link in response.xpath(
+            "//main//a[@href] | //div[contains(@class,'content')]//a[@href]"
+        ) or response.xpath("//a[@href]"):
             url = response.urljoin(link.attrib["href"]).split("#")[0]
             if not url.lower().split("?")[0].endswith(".pdf"):
                 continue
-            yield self.document_request(url, title=link_text(link) or None, number=self._parse_number_near(link))
+            yield self.document_request(
+                url, title=link_text(link) or None, number=self._parse_number_near(link)
+            )
 
     def _parse_number_near(self, link) -> str | None:
         """The policy number printed next to the link (same list item or table row), made version-free."""

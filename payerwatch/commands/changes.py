@@ -117,7 +117,9 @@ def _pick_version(versions: list[Version], ref: str) -> Version:
     else:
         found = [v for v in versions if v.sha256.startswith(ref.lower())]
     if len(found) != 1:
-        raise click.ClickException(f"version {ref!r}: {'ambiguous' if found else 'not found'} (use seq or sha256)")
+        raise click.ClickException(
+            f"version {ref!r}: {'ambiguous' if found else 'not found'} (use seq or sha256)"
+        )
     return found[0]
 
 
@@ -125,9 +127,13 @@ def _pick_version(versions: list[Version], ref: str) -> Version:
 @click.argument("policy")
 @click.argument("v1", required=False)
 @click.argument("v2", required=False)
-@click.option("--full", is_flag=True, help="Diff the whole document, not just the ketamine/esketamine passages.")
+@click.option(
+    "--full", is_flag=True, help="Diff the whole document, not just the ketamine/esketamine passages."
+)
 @click.option("--context", default=200, show_default=True, help="Characters of unchanged text kept (0: all).")
-@click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False), help="Write an HTML page.")
+@click.option(
+    "--html", "html_out", type=click.Path(path_type=Path, dir_okay=False), help="Write an HTML page."
+)
 @click.pass_obj
 def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
     """Word diff between two versions of POLICY (default: the last two), by seq number or sha256 prefix.
@@ -157,8 +163,11 @@ def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
     if html_out:
         stored = [c for c in archive.list_changes(policy_id=pol.id) if c.new_version_id == new_v.id]
         bullets = [b["text"] for c in stored for b in c.details]
-        header = [f"{old_v.seq}: {old_v.sha256[:12]} first seen {old_v.first_seen:%Y-%m-%d}",
-                  f"{new_v.seq}: {new_v.sha256[:12]} first seen {new_v.first_seen:%Y-%m-%d}", new_v.url]
+        header = [
+            f"{old_v.seq}: {old_v.sha256[:12]} first seen {old_v.first_seen:%Y-%m-%d}",
+            f"{new_v.seq}: {new_v.sha256[:12]} first seen {new_v.first_seen:%Y-%m-%d}",
+            new_v.url,
+        ]
         html_out.write_text(html_page(title, collapse(ops, context), header, bullets), encoding="utf-8")
         click.echo(f"wrote {html_out}")
         return

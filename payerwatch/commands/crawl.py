@@ -18,8 +18,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 
-def run_crawl(data_dir: Path, sources_file: Path | None, source_ids: tuple[str, ...], settings: dict | None = None,
-              progress: bool = True):
+def run_crawl(
+    data_dir: Path,
+    sources_file: Path | None,
+    source_ids: tuple[str, ...],
+    settings: dict | None = None,
+    progress: bool = True,
+):
     """Crawl the selected sources into ``data_dir``; return the finished ``CrawlRun`` rows in order."""
     from crawler.sources import SourceError, load_sources
 
@@ -84,12 +89,21 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     spiders = set(loader.list())
     for c in configs:
         if c.spider not in spiders:
-            raise SourceError(f"source {c.id!r}: no spider named {c.spider!r} (have: {', '.join(sorted(spiders))})")
+            raise SourceError(
+                f"source {c.id!r}: no spider named {c.spider!r} (have: {', '.join(sorted(spiders))})"
+            )
     process = CrawlerProcess(s)
     logging.getLogger("scrapy").setLevel(logging.WARNING)
     console = Console(stderr=True)
-    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                   TextColumn("{task.completed} docs"), console=console, disable=not progress, transient=True)
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} docs"),
+        console=console,
+        disable=not progress,
+        transient=True,
+    )
     extensions, handlers = [], []
     from crawler.extensions import CrawlRunExtension
 
@@ -111,11 +125,20 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
         ext = crawler.get_extension(CrawlRunExtension)
         if ext is None or ext.run is None:
             continue
-        if analyse and (ext.new_version_ids or ext.status_changes
-                        or archive.unprocessed_version_ids(ext.run.source_id)
-                        or archive.versions_with_note(processing.PENDING_LOSS, ext.run.source_id)):
-            with console.status(f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
-                                f"version(s)…") if progress else nullcontext():
+        if analyse and (
+            ext.new_version_ids
+            or ext.status_changes
+            or archive.unprocessed_version_ids(ext.run.source_id)
+            or archive.versions_with_note(processing.PENDING_LOSS, ext.run.source_id)
+        ):
+            with (
+                console.status(
+                    f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
+                    f"version(s)…"
+                )
+                if progress
+                else nullcontext()
+            ):
                 ext.process_changes()
         runs.append(archive.get_run(ext.run.id))
     return runs
@@ -141,11 +164,28 @@ def _loopback(domains: list[str]) -> bool:
 
 def summary_table(runs) -> Table:
     table = Table(title="payerwatch crawl")
-    for col in ("source", "status", "documents", "not modified", "new versions", "changes", "errors", "message"):
+    for col in (
+        "source",
+        "status",
+        "documents",
+        "not modified",
+        "new versions",
+        "changes",
+        "errors",
+        "message",
+    ):
         table.add_column(col, justify="right" if col not in ("source", "status", "message") else "left")
     for r in runs:
-        table.add_row(r.source_id, r.status, str(r.documents), str(r.not_modified), str(r.new_versions),
-                      str(r.changes), str(r.errors), r.message or "")
+        table.add_row(
+            r.source_id,
+            r.status,
+            str(r.documents),
+            str(r.not_modified),
+            str(r.new_versions),
+            str(r.changes),
+            str(r.errors),
+            r.message or "",
+        )
     return table
 
 
@@ -153,16 +193,34 @@ def register(cli: click.Group) -> None:
     from payerwatch.cli import pass_ctx
 
     @cli.command("crawl")
-    @click.option("--sources", "sources_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                  help="Sources file (default: crawler/sources.yaml).")
+    @click.option(
+        "--sources",
+        "sources_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Sources file (default: crawler/sources.yaml).",
+    )
     @click.option("--source", "source_ids", multiple=True, help="Crawl only this source id (repeatable).")
-    @click.option("--now", "now_ids", multiple=True, metavar="SOURCE",
-                  help="Crawl this source immediately, outside its schedule (repeatable; same as --source).")
+    @click.option(
+        "--now",
+        "now_ids",
+        multiple=True,
+        metavar="SOURCE",
+        help="Crawl this source immediately, outside its schedule (repeatable; same as --source).",
+    )
     @click.option("--no-progress", is_flag=True, help="No progress display on stderr.")
-    @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table (for schedulers).")
+    @click.option(
+        "--quiet", "-q", is_flag=True, help="No progress display and no summary table (for schedulers)."
+    )
     @pass_ctx
-    def crawl(ctx, sources_file: Path | None, source_ids: tuple[str, ...], now_ids: tuple[str, ...],
-              no_progress: bool, quiet: bool) -> None:
+    def crawl(
+        ctx,
+        sources_file: Path | None,
+        source_ids: tuple[str, ...],
+        now_ids: tuple[str, ...],
+        no_progress: bool,
+        quiet: bool,
+    ) -> None:
         """Crawl payers' policy libraries, archive new versions, detect changes; print a summary.
 
         Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit code).
@@ -177,7 +235,9 @@ def register(cli: click.Group) -> None:
         from crawler.sources import SourceError
 
         try:
-            runs = run_crawl(ctx.data_dir, sources_file, source_ids + now_ids, progress=not (no_progress or quiet))
+            runs = run_crawl(
+                ctx.data_dir, sources_file, source_ids + now_ids, progress=not (no_progress or quiet)
+            )
         except SourceError as exc:
             raise click.ClickException(str(exc)) from None
         except AllSourcesBusy as exc:

@@ -57,8 +57,11 @@ def _print(result) -> None:
     if not result.passages:
         console.print("No ketamine or esketamine passages.")
     for p in result.passages:
-        console.print(f"\n[bold]{' › '.join(p.section_path) or p.heading}[/bold] "
-                      f"(pages {p.page_start}-{p.page_end}; {', '.join(p.drugs)})", highlight=False)
+        console.print(
+            f"\n[bold]{' › '.join(p.section_path) or p.heading}[/bold] "
+            f"(pages {p.page_start}-{p.page_end}; {', '.join(p.drugs)})",
+            highlight=False,
+        )
         console.print(p.text, highlight=False, markup=False)
     if result.facts:
         table = Table(title="Coverage facts")

@@ -12,7 +12,10 @@ from rich.table import Table
 from crawler.sources import DEFAULT_SOURCES, SourceError, load_sources
 
 _sources_option = click.option(
-    "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Sources file (default: crawler/sources.yaml).",
 )
 
@@ -54,8 +57,15 @@ def serve(ctx, sources_file: Path | None, host: str, port: int, crawl_timeout: f
         def ready(url: str) -> None:
             ready_file.write_text(url)
 
-    run(ctx.data_dir, (sources_file or DEFAULT_SOURCES).resolve(), host, port, crawl_timeout,
-        base_url=os.environ.get("PAYERWATCH_BASE_URL"), ready=ready)
+    run(
+        ctx.data_dir,
+        (sources_file or DEFAULT_SOURCES).resolve(),
+        host,
+        port,
+        crawl_timeout,
+        base_url=os.environ.get("PAYERWATCH_BASE_URL"),
+        ready=ready,
+    )
 
 
 @click.command()
@@ -90,8 +100,12 @@ def jobs(ctx, sources_file: Path | None) -> None:
             nxt, origin = job.next_run_time, "job store"
         else:
             nxt, origin = parse_schedule(src.schedule).get_next_fire_time(None, now), "sources file"
-        table.add_row(src.id, src.schedule or f"{DEFAULT_SCHEDULE} (default)",
-                      nxt.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if nxt else "-", origin)
+        table.add_row(
+            src.id,
+            src.schedule or f"{DEFAULT_SCHEDULE} (default)",
+            nxt.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if nxt else "-",
+            origin,
+        )
     Console().print(table)
 
 

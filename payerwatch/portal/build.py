@@ -54,8 +54,10 @@ def _raw_site(epoch: int) -> dict[str, tuple[bytes, str]]:
         site.update(layouts.BUILDERS[payer](epoch))
         data = load_payer(payer)
         links.append((data["prefix"] + "/", data["payer"]))
-    site["/"] = (layouts.render_html("landing.html.j2", title="Sample payer portal", links=links),
-                 layouts.HTML)
+    site["/"] = (
+        layouts.render_html("landing.html.j2", title="Sample payer portal", links=links),
+        layouts.HTML,
+    )
     return site
 
 

@@ -21,7 +21,9 @@ JSON = "application/json"
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False,
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
 )
 
 
@@ -43,15 +45,27 @@ def uhc(epoch: int) -> dict[str, tuple[bytes, str]]:
     for d in docs:
         v = d.vars
         front = [f"Policy Number: {v['number']}", f"Effective Date: {v['effective']}"]
-        footer = [f"{v['title']}  |  Effective {v['effective']}",
-                  f"Proprietary Information of UnitedHealthcare. Copyright {v['footer_year']} United HealthCare "
-                  f"Services, Inc. (sample)", v.get("printed_on", "")]
-        out[d.extra["path"]] = (render_pdf(v["title"], front, d.blocks(), v["plan_label"], footer,
-                                           layout_from(v)), PDF)
+        footer = [
+            f"{v['title']}  |  Effective {v['effective']}",
+            f"Proprietary Information of UnitedHealthcare. Copyright {v['footer_year']} United HealthCare "
+            f"Services, Inc. (sample)",
+            v.get("printed_on", ""),
+        ]
+        out[d.extra["path"]] = (
+            render_pdf(v["title"], front, d.blocks(), v["plan_label"], footer, layout_from(v)),
+            PDF,
+        )
     for index in data["indexes"]:
         listed = sorted((d for d in docs if d.extra["plan"] == index["plan"]), key=lambda d: d.vars["title"])
-        rows = [{"path": d.extra["path"], "title": d.vars["title"], "number": d.vars["number"],
-                 "effective": d.vars["effective"]} for d in listed]
+        rows = [
+            {
+                "path": d.extra["path"],
+                "title": d.vars["title"],
+                "number": d.vars["number"],
+                "effective": d.vars["effective"],
+            }
+            for d in listed
+        ]
         out[index["path"]] = (render_html("uhc_index.html.j2", title=index["title"], docs=rows, **site), HTML)
     out["/uhc/"] = landing("uhc", [(i["path"], i["title"]) for i in data["indexes"]])
     return out
@@ -64,8 +78,10 @@ def aetna(epoch: int) -> dict[str, tuple[bytes, str]]:
     docs = [d for d in documents("aetna", epoch) if d.present]
     out = {}
     for d in docs:
-        out[d.extra["path"]] = (render_html("aetna_cpb.html.j2", blocks=d.blocks(), number=d.extra["number"],
-                                            **d.vars), HTML)
+        out[d.extra["path"]] = (
+            render_html("aetna_cpb.html.j2", blocks=d.blocks(), number=d.extra["number"], **d.vars),
+            HTML,
+        )
     rows = [{"number": d.extra["number"], "path": d.extra["path"], **d.vars} for d in docs]
     rows.sort(key=lambda r: r["number"], reverse=site["index_order"] == "reverse")
     out[data["index"]] = (render_html("aetna_index.html.j2", docs=rows, **site), HTML)
@@ -94,14 +110,31 @@ def bcbsmn(epoch: int) -> dict[str, tuple[bytes, str]]:
         for version, values in by_version.items():
             page = DocSpec(spec.key, "bcbsmn", values, spec.template)
             newer = by_version.get(version + 1)
-            banner = {"replaced_on": newer["effective"], "replaced_by": bcbsmn_path(raw, version + 1)} \
-                if version < current else {"replaced_on": None, "replaced_by": None}
+            banner = (
+                {"replaced_on": newer["effective"], "replaced_by": bcbsmn_path(raw, version + 1)}
+                if version < current
+                else {"replaced_on": None, "replaced_by": None}
+            )
             ctx = {**values, "footer_year": site["footer_year"], **banner}
-            out[bcbsmn_path(raw, version)] = (render_html(
-                "bcbsmn_policy.html.j2", blocks=page.blocks(), policy_id=raw["policy_id"],
-                section=raw["section"], **ctx), HTML)
-        rows.append({"policy_id": raw["policy_id"], "section": raw["section"], "path": bcbsmn_path(raw, current),
-                     "title": spec.vars["title"], "effective": spec.vars["effective"]})
+            out[bcbsmn_path(raw, version)] = (
+                render_html(
+                    "bcbsmn_policy.html.j2",
+                    blocks=page.blocks(),
+                    policy_id=raw["policy_id"],
+                    section=raw["section"],
+                    **ctx,
+                ),
+                HTML,
+            )
+        rows.append(
+            {
+                "policy_id": raw["policy_id"],
+                "section": raw["section"],
+                "path": bcbsmn_path(raw, current),
+                "title": spec.vars["title"],
+                "effective": spec.vars["effective"],
+            }
+        )
     out[data["index"]] = (render_html("bcbsmn_index.html.j2", docs=rows, **site), HTML)
     out["/bcbsmn/"] = landing("bcbsmn", [(data["index"], "Medical and Behavioral Health Policies")])
     return out
@@ -114,20 +147,39 @@ def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
     docs = [d for d in documents("bcbsnd", epoch) if d.present]
     out = {}
     for d in docs:
-        out[d.extra["path"]] = (render_html("bcbsnd_policy.html.j2", blocks=d.blocks(), number=d.extra["number"],
-                                            **d.vars), HTML)
-    results = sorted(({"title": d.vars["title"], "policyNumber": d.extra["number"], "url": d.extra["path"],
-                       "lastUpdated": str(d.vars["last_updated"]), "type": "Medical Policy"} for d in docs),
-                     key=lambda r: r["title"])
+        out[d.extra["path"]] = (
+            render_html("bcbsnd_policy.html.j2", blocks=d.blocks(), number=d.extra["number"], **d.vars),
+            HTML,
+        )
+    results = sorted(
+        (
+            {
+                "title": d.vars["title"],
+                "policyNumber": d.extra["number"],
+                "url": d.extra["path"],
+                "lastUpdated": str(d.vars["last_updated"]),
+                "type": "Medical Policy",
+            }
+            for d in docs
+        ),
+        key=lambda r: r["title"],
+    )
     size = data["page_size"]
     pages = max(1, -(-len(results) // size))
     for page in range(1, pages + 1):
-        body = {"page": page, "pageSize": size, "totalPages": pages, "totalResults": len(results),
-                "results": results[(page - 1) * size: page * size]}
+        body = {
+            "page": page,
+            "pageSize": size,
+            "totalPages": pages,
+            "totalResults": len(results),
+            "results": results[(page - 1) * size : page * size],
+        }
         out[f"{data['api']}?page={page}"] = (json.dumps(body, indent=2).encode(), JSON)
     out[data["api"]] = out[f"{data['api']}?page=1"]
-    out[data["search_page"]] = (render_html("bcbsnd_search.html.j2", api=data["api"], page_size=size, **site),
-                                HTML)
+    out[data["search_page"]] = (
+        render_html("bcbsnd_search.html.j2", api=data["api"], page_size=size, **site),
+        HTML,
+    )
     out["/bcbsnd/"] = landing("bcbsnd", [(data["search_page"], "Medical Policy")])
     return out
 
@@ -141,8 +193,12 @@ def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
         if not d.present:
             continue
         date = d.vars["date"]
-        row = {**d.vars, "date": date.isoformat(), "date_text": f"{date:%B} {date.day}, {date.year}",
-               "path": "/txmedicaid/news/" + d.key.split("/", 1)[1]}
+        row = {
+            **d.vars,
+            "date": date.isoformat(),
+            "date_text": f"{date:%B} {date.day}, {date.year}",
+            "path": "/txmedicaid/news/" + d.key.split("/", 1)[1],
+        }
         out[row["path"]] = (render_html("tx_notice.html.j2", blocks=d.blocks(), **{**site, **row}), HTML)
         rows.append(row)
     rows.sort(key=lambda r: r["date"], reverse=True)
@@ -161,8 +217,10 @@ def masshealth(epoch: int) -> dict[str, tuple[bytes, str]]:
             continue
         path = f"/masshealth/MHDL/pubtheradetail.do?id={d.extra['table']}&drugId={d.extra['drug_id']}"
         (table,) = [b for b in d.blocks() if b.kind == "table"]
-        out[path] = (render_html("masshealth_table.html.j2", rows=table.items, drug_id=d.extra["drug_id"],
-                                 **d.vars), HTML)
+        out[path] = (
+            render_html("masshealth_table.html.j2", rows=table.items, drug_id=d.extra["drug_id"], **d.vars),
+            HTML,
+        )
         tables.append({"path": path, "title": d.vars["title"]})
     out[data["index"]] = (render_html("masshealth_index.html.j2", tables=tables, **site), HTML)
     out["/masshealth/"] = landing("masshealth", [(data["index"], "Therapeutic Class Tables")])
@@ -177,14 +235,23 @@ def cigna(epoch: int) -> dict[str, tuple[bytes, str]]:
     out = {}
     for d in docs:
         v = d.vars
-        front = [f"Effective Date: {v['effective']}", f"Next Review Date: {v['next_review']}",
-                 f"Coverage Policy Number: {d.extra['number']}"]
-        footer = [f"Drug Coverage Policy: {v['title']}    Coverage Policy Number: {d.extra['number']}",
-                  f"© {v['footer_year']} Cigna Healthcare (sample content written for testing)"]
-        out[d.extra["path"]] = (render_pdf(v["title"], front, d.blocks(), "Drug Coverage Policy", footer,
-                                           layout_from(v)), PDF)
-    rows = sorted(({"path": d.extra["path"], "number": d.extra["number"], **d.vars} for d in docs),
-                  key=lambda r: r["title"])
+        front = [
+            f"Effective Date: {v['effective']}",
+            f"Next Review Date: {v['next_review']}",
+            f"Coverage Policy Number: {d.extra['number']}",
+        ]
+        footer = [
+            f"Drug Coverage Policy: {v['title']}    Coverage Policy Number: {d.extra['number']}",
+            f"© {v['footer_year']} Cigna Healthcare (sample content written for testing)",
+        ]
+        out[d.extra["path"]] = (
+            render_pdf(v["title"], front, d.blocks(), "Drug Coverage Policy", footer, layout_from(v)),
+            PDF,
+        )
+    rows = sorted(
+        ({"path": d.extra["path"], "number": d.extra["number"], **d.vars} for d in docs),
+        key=lambda r: r["title"],
+    )
     out[data["index"]] = (render_html("cigna_index.html.j2", docs=rows, **site), HTML)
     out["/cigna/"] = landing("cigna", [(data["index"], "Drug Coverage Policies")])
     return out

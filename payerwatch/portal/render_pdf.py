@@ -40,19 +40,41 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName="Helvetica", fontSize=size, leading=size * 1.3, spaceAfter=4)
     return {
         "body": base,
-        "title": ParagraphStyle("title", parent=base, fontName="Helvetica-Bold", fontSize=size + 6,
-                                leading=(size + 6) * 1.25, spaceAfter=6),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=size + 6,
+            leading=(size + 6) * 1.25,
+            spaceAfter=6,
+        ),
         "front": ParagraphStyle("front", parent=base, fontSize=size, spaceAfter=1),
-        "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=size + 3,
-                             leading=(size + 3) * 1.3, spaceBefore=8, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base, fontName="Helvetica-Bold", fontSize=size + 1.5,
-                             leading=(size + 1.5) * 1.3, spaceBefore=6),
-        "h3": ParagraphStyle("h3", parent=base, fontName="Helvetica-BoldOblique", fontSize=size + 0.5,
-                             spaceBefore=4),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=size + 3,
+            leading=(size + 3) * 1.3,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=size + 1.5,
+            leading=(size + 1.5) * 1.3,
+            spaceBefore=6,
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName="Helvetica-BoldOblique", fontSize=size + 0.5, spaceBefore=4
+        ),
         "h4": ParagraphStyle("h4", parent=base, fontName="Helvetica-Oblique", spaceBefore=2),
         "item": ParagraphStyle("item", parent=base, leftIndent=18, bulletIndent=6, spaceAfter=2),
         "sub": ParagraphStyle("sub", parent=base, leftIndent=36, spaceAfter=1),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=size - 1, leading=(size - 1) * 1.25, spaceAfter=0),
+        "cell": ParagraphStyle(
+            "cell", parent=base, fontSize=size - 1, leading=(size - 1) * 1.25, spaceAfter=0
+        ),
     }
 
 
@@ -70,29 +92,50 @@ def _flowables(blocks: list[Block], st: dict[str, ParagraphStyle], width: float)
                 out += [Paragraph(escape(sub), st["sub"]) for sub in subs]
         elif block.kind == "table":
             ncols = max(len(r) for r in block.items)
-            data = [[Paragraph(escape(c), st["cell"]) for c in row] + [""] * (ncols - len(row))
-                    for row in block.items]
+            data = [
+                [Paragraph(escape(c), st["cell"]) for c in row] + [""] * (ncols - len(row))
+                for row in block.items
+            ]
             first = width * (0.22 if ncols == 2 else 1 / ncols)
             widths = [first] + [(width - first) / (ncols - 1)] * (ncols - 1) if ncols > 1 else [width]
             table = Table(data, colWidths=widths, repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             out += [table, Spacer(1, 6)]
     return out
 
 
-def render_pdf(title: str, front: list[str], blocks: list[Block], header: str, footer: list[str],
-               layout: PdfLayout = PdfLayout()) -> bytes:
+def render_pdf(
+    title: str,
+    front: list[str],
+    blocks: list[Block],
+    header: str,
+    footer: list[str],
+    layout: PdfLayout = PdfLayout(),
+) -> bytes:
     """Build one policy PDF: a title block (``front`` lines such as policy number and dates), the body,
     and a running header/footer inside ``RUNNING_BAND``. Returns the file's bytes."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=LETTER, leftMargin=layout.side_margin, rightMargin=layout.side_margin,
-        topMargin=RUNNING_BAND + 18, bottomMargin=RUNNING_BAND + 18, title=title, author=header,
-        subject=title, creator=layout.creator, producer=layout.producer, invariant=1,
+        buf,
+        pagesize=LETTER,
+        leftMargin=layout.side_margin,
+        rightMargin=layout.side_margin,
+        topMargin=RUNNING_BAND + 18,
+        bottomMargin=RUNNING_BAND + 18,
+        title=title,
+        author=header,
+        subject=title,
+        creator=layout.creator,
+        producer=layout.producer,
+        invariant=1,
         pageCompression=layout.compress,
     )
     st = _styles(layout.font_size)

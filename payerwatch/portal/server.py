@@ -174,7 +174,9 @@ class PortalServer:
                 rule = None if path in self._failed_once else rule
                 self._failed_once.add(path)
         response = self._respond(request, path, epoch, faults, rule)
-        record = RequestRecord(request.method, path, response.status_code, dict(request.headers), epoch, faults)
+        record = RequestRecord(
+            request.method, path, response.status_code, dict(request.headers), epoch, faults
+        )
         with self._lock:
             self._requests.append(record)
         return response(environ, start_response)
@@ -188,9 +190,16 @@ class PortalServer:
             return Response(LOGIN_PAGE, 200, content_type="text/html; charset=utf-8")
         doc = build_site(epoch).get(path)
         if doc is None:
-            return Response(b"<!DOCTYPE html><title>Not Found</title><h1>404 Not Found</h1>", 404,
-                            content_type="text/html; charset=utf-8")
-        headers = {"ETag": doc.etag, "Last-Modified": http_date(doc.last_modified), "Cache-Control": "no-cache"}
+            return Response(
+                b"<!DOCTYPE html><title>Not Found</title><h1>404 Not Found</h1>",
+                404,
+                content_type="text/html; charset=utf-8",
+            )
+        headers = {
+            "ETag": doc.etag,
+            "Last-Modified": http_date(doc.last_modified),
+            "Cache-Control": "no-cache",
+        }
         if request.if_none_match:
             if request.if_none_match.contains_weak(doc.etag.strip('"')):
                 return Response(status=304, headers=headers)
@@ -209,8 +218,11 @@ def _fault_response(rule: dict) -> Response:
     if behavior == "login_redirect":
         return Response(b"", 302, {"Location": rule["location"]})
     if behavior == "404_once":
-        return Response(b"<!DOCTYPE html><title>Not Found</title><h1>404 Not Found</h1>", 404,
-                        content_type="text/html; charset=utf-8")
+        return Response(
+            b"<!DOCTYPE html><title>Not Found</title><h1>404 Not Found</h1>",
+            404,
+            content_type="text/html; charset=utf-8",
+        )
     if behavior == "error_page_200":
         return Response(ERROR_PAGE, 200, content_type="text/html; charset=utf-8")
     raise ValueError(f"unknown fault behavior {behavior!r}")
@@ -224,8 +236,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--faults", action="store_true", help="serve the fault-mode misbehaviours")
     args = parser.parse_args(argv)
     with PortalServer(epoch=args.epoch, faults=args.faults, port=args.port) as portal:
-        print(f"sample payer portal, epoch {portal.epoch}{' (faults)' if portal.faults else ''}: {portal.url}/",
-              flush=True)
+        print(
+            f"sample payer portal, epoch {portal.epoch}{' (faults)' if portal.faults else ''}: {portal.url}/",
+            flush=True,
+        )
         try:
             while True:
                 time.sleep(3600)

@@ -57,9 +57,23 @@ def day(value) -> str:
 
 
 # The indications users ask about first come first; the rest follow in this order.
-INDICATION_ORDER = ("trd", "mdsi", "depression", "bipolar_depression", "ptsd", "anxiety", "ocd", "substance_use",
-                    "chronic_pain", "neuropathic_pain", "crps", "sickle_cell", "post_concussion", "anesthesia",
-                    "other")
+INDICATION_ORDER = (
+    "trd",
+    "mdsi",
+    "depression",
+    "bipolar_depression",
+    "ptsd",
+    "anxiety",
+    "ocd",
+    "substance_use",
+    "chronic_pain",
+    "neuropathic_pain",
+    "crps",
+    "sickle_cell",
+    "post_concussion",
+    "anesthesia",
+    "other",
+)
 
 
 def _column_order(column: tuple[str, str]) -> tuple[int, int, str]:

@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT)]
 import extractors  # noqa: E402
 from extractors.passages import passage_pages  # noqa: E402
 from extractors.pdf import read_pdf  # noqa: E402
-from tests.support_pdf import render, synthetic_policy  # noqa: E402
+from tests.support.pdf import render, synthetic_policy  # noqa: E402
 
 
 def timed(fn) -> float:

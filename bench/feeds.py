@@ -20,7 +20,7 @@ from feeds.outbox import send_outbox  # noqa: E402
 from feeds.publish import publish  # noqa: E402
 from store import Archive  # noqa: E402
 from store.models import utcnow  # noqa: E402
-from tests.feeds_helpers import SmtpSink, load_cases, mail_settings, make_change, seed_sources  # noqa: E402
+from tests.support.feeds import SmtpSink, load_cases, mail_settings, make_change, seed_sources  # noqa: E402
 
 
 def main(n_changes: int = 2000, n_subs: int = 5) -> None:

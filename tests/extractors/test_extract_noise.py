@@ -1,0 +1,105 @@
+"""Formatting-only differences must normalize to identical text (EDGI-style before/after pairs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import extractors
+from tests.support.pdf import FILES, load, render, render_file, synthetic_policy, ttf_available
+
+PDF_SOURCES = sorted(p.name for p in FILES.glob("*.yaml") if p.name != "cases.yaml")
+PAIRS = yaml.safe_load((FILES / "cases.yaml").read_text(encoding="utf-8"))["noise_pairs"]
+
+
+def _passages(result):
+    """Passages without offsets: what must agree between two readings of the same words."""
+    return [(p.section_path, p.heading, p.text, p.drugs, p.indications, p.codes) for p in result.passages]
+
+
+def _facts(result):
+    return [(f.drug, f.indication, f.field, f.value, f.sentence) for f in result.facts]
+
+
+@pytest.mark.parametrize("source", PDF_SOURCES)
+@pytest.mark.parametrize("variant", ["reexport", "rewrap", "reprint"])
+def test_pdf_variant_same_text(source: str, variant: str) -> None:
+    base, other = render_file(source), render_file(source, variant)
+    assert base != other  # the bytes really differ
+    a, b = extractors.extract(base), extractors.extract(other)
+    assert a.text == b.text
+    assert _passages(a) == _passages(b)
+    assert _facts(a) == _facts(b)
+    assert a.metadata == b.metadata
+
+
+@pytest.mark.parametrize("source", PDF_SOURCES)
+def test_fast_path_equals_full_path(source: str) -> None:
+    data = render_file(source)
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert fast.passages == full.passages  # offsets included
+    assert fast.facts == full.facts
+    assert fast.metadata == full.metadata
+    if full.passages:  # an off-topic PDF is read by PDFium: its text is not pdfplumber's (README)
+        assert fast.text == full.text
+
+
+def test_fast_path_on_long_policy_plumbs_few_pages() -> None:
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    data = render(synthetic_policy(20, topic_pages=(3, 11)))
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert read.pages >= 20
+    assert len(read.plumbed) <= 6, sorted(read.plumbed)
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert [p.page_start for p in fast.passages] == [p.page_start for p in full.passages]
+    assert fast.passages == full.passages
+    assert fast.text == full.text
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_html_chrome_changes_same_text(pair: list[str]) -> None:
+    a_bytes, b_bytes = (Path(FILES, name).read_bytes() for name in pair)
+    assert a_bytes != b_bytes
+    a, b = extractors.extract(a_bytes), extractors.extract(b_bytes)
+    assert a.text == b.text
+    assert a.passages == b.passages
+    for word in ("cookie", "Privacy", "Related news", "All rights reserved", "Providers"):
+        assert word not in a.text
+
+
+@pytest.mark.skipif(not ttf_available(), reason="DejaVu fonts not installed")
+@pytest.mark.parametrize("source", ["uhc-spravato.yaml", "cigna-spravato.yaml", "uhc-unproven-omnibus.yaml"])
+def test_embedded_truetype_fonts(source: str) -> None:
+    """Subset TrueType fonts (the common case in real PDFs): the cheap scan declines, pdfplumber reads
+    every page, and the result equals the Type 1 rendering of the same source."""
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    data = render(load(source), ttf=True)
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert read.plumbed == set(range(read.pages))
+    ttf, type1 = extractors.extract(data), extractors.extract(render_file(source))
+    assert ttf.text == type1.text
+    assert _passages(ttf) == _passages(type1)
+    assert _facts(ttf) == _facts(type1)
+
+
+def test_fast_path_follows_a_drug_section_onto_the_next_page() -> None:
+    """The criteria list under a drug heading spills onto a page that never names the drug: the closure
+    step must lay that page out with pdfplumber too, or the passage would differ from the full path."""
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    data = render(synthetic_policy(8, drug_section_at=3))
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    (passage,) = fast.passages
+    assert passage.heading == "Esketamine (Spravato) Criteria"
+    assert passage.page_end > passage.page_start
+    assert fast.passages == full.passages and fast.facts == full.facts
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert set(range(passage.page_start, passage.page_end + 1)) <= read.plumbed
+    assert len(read.plumbed) < read.pages

@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 import extractors
+from extractors.model import ExtractionError
 
 ROOT = Path(__file__).resolve().parent.parent / "files" / "eval" / "facts"
 SETS = {"main": ROOT, "holdout": ROOT / "holdout"}
@@ -115,11 +116,15 @@ def _key(key: tuple) -> str:
 
 
 def score_document(folder: Path, entry: dict) -> DocScore:
-    result = extractors.extract(load_document(folder, entry["file"]), url=entry.get("url"))
     score = DocScore(entry["file"])
+    try:
+        facts = extractors.extract(load_document(folder, entry["file"]), url=entry.get("url")).facts
+    except ExtractionError as exc:  # the document yields nothing: every label is a miss
+        facts = ()
+        score.misses.append(f"  not extracted: {exc.reason}: {exc}")
     got_pos: dict[tuple, set[str]] = defaultdict(set)
     got_crit: dict[tuple, set[str]] = defaultdict(set)
-    for f in result.facts:
+    for f in facts:
         if f.field == "position":
             got_pos[f.drug, f.indication, getattr(f, "subpopulation", None)].add(f.value)
         elif f.indication == "trd" and f.field in FIELDS:

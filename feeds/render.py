@@ -14,19 +14,9 @@ import unicodedata
 from urllib.parse import quote, urlsplit
 
 from differ.render import html_fragment
+from differ.taxonomy import drug_title, kind_label
 from store.outbox import ChangeContext
 
-DRUG_LABELS = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
-KIND_LABELS = {
-    "new_policy": "new policy",
-    "coverage_position": "coverage position",
-    "criteria": "criteria",
-    "codes": "billing codes",
-    "wording": "wording",
-    "dates": "dates",
-    "retired": "retired",
-    "reinstated": "reinstated",
-}
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
 # XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
@@ -74,7 +64,7 @@ def safe_href(url: str | None) -> str | None:
 
 
 def drugs_label(drugs: list[str]) -> str:
-    names = [DRUG_LABELS.get(d, one_line(d).capitalize()) for d in drugs]
+    names = [drug_title(one_line(d)) for d in drugs]
     return " & ".join(names) if names else "Ketamine/Esketamine"
 
 
@@ -84,7 +74,7 @@ def what_changed(ctx: ChangeContext) -> str:
     prefix = f"{one_line(ctx.payer)}:"
     if summary.lower().startswith(prefix.lower()):
         summary = summary[len(prefix) :].strip()
-    return summary or KIND_LABELS.get(ctx.change.kind, ctx.change.kind)
+    return summary or kind_label(ctx.change.kind)
 
 
 def change_title(ctx: ChangeContext) -> str:
@@ -185,7 +175,7 @@ def meta_items(ctx: ChangeContext) -> list[tuple[str, str]]:
 def kind_line(ctx: ChangeContext) -> str:
     """``high · new policy``: the severity and the kind, the one line a title does not carry."""
     change = ctx.change
-    return f"{change.severity} · {KIND_LABELS.get(change.kind, change.kind)}"
+    return f"{change.severity} · {kind_label(change.kind)}"
 
 
 def change_html(ctx: ChangeContext, base_url: str) -> str:
@@ -195,7 +185,7 @@ def change_html(ctx: ChangeContext, base_url: str) -> str:
     out = [
         f'<p style="margin:0 0 6px 0;font-size:15px"><span style="color:{color};font-weight:bold;'
         f'text-transform:uppercase;font-size:12px">{esc(change.severity)}</span> '
-        f"{esc(KIND_LABELS.get(change.kind, change.kind))}</p>",
+        f"{esc(kind_label(change.kind))}</p>",
         '<table style="border-collapse:collapse;font-size:13px;color:#333" role="presentation">',
     ]
     for label, value in meta_items(ctx):

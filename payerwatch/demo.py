@@ -87,9 +87,9 @@ def _crawl(
 def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> None:
     from aiosmtpd.controller import Controller
 
-    from payerwatch.portal.content import epoch_date, max_epoch
-    from payerwatch.portal.server import PortalServer
-    from payerwatch.portal.sources import portal_sources
+    from portal.content import epoch_date, max_epoch
+    from portal.server import PortalServer
+    from portal.sources import portal_sources
     from store import Archive
 
     console = Console(width=None if Console().is_terminal else 150)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from store import Archive
 
@@ -38,6 +39,13 @@ def create_app(
     app.register_blueprint(feeds_blueprint)
     for bp in extra_blueprints:
         app.register_blueprint(bp)
+
+    @app.errorhandler(HTTPException)
+    def _error_page(err: HTTPException):
+        """Errors are pages with a way on (JSON under ``/api``): a dead end teaches a reader nothing."""
+        if request.path.startswith("/api/") or request.path == "/api":
+            return jsonify({"error": err.description}), err.code
+        return render_template("error.html", error=err), err.code
 
     @app.after_request
     def _security_headers(response):

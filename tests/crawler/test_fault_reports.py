@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from crawler.faults import explain_empty_run
-from crawler.localsite import LocalSite, Page
+from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
 

@@ -1,4 +1,7 @@
-"""Flask blueprint: the feeds under ``/feeds/`` (with ETag / Last-Modified / 304) and ``/unsubscribe``.
+"""The feeds under ``/feeds/`` (with ETag / Last-Modified / 304) and ``/unsubscribe``.
+
+``feeds/`` builds and renders the feeds and the mail; serving them over HTTP is the web's job, so every
+route of ``payerwatch serve`` lives in ``payerwatch/web/``.
 
 The host app puts an ``Archive`` in ``app.config["ARCHIVE"]``, the base URL in ``app.config["BASE_URL"]``
 and the token secret in ``app.config["SECRET"]`` (else ``PAYERWATCH_SECRET`` / the data dir's secret file,

@@ -199,7 +199,9 @@ def stance_chart(
             x0 = x(starts[i])
             x1 = x(starts[i + 1]) if i + 1 < len(starts) else x(end)
             if previous is not None and stance != previous:
-                marks.append((x0, diff_href(versions[i - 1], version), f"v{version.seq}: {stance_label(stance)}"))
+                marks.append(
+                    (x0, diff_href(versions[i - 1], version), f"v{version.seq}: {stance_label(stance)}")
+                )
             if bands and bands[-1].stance == stance:
                 bands[-1].width = round(x1 - bands[-1].x, 1)
             else:

@@ -40,6 +40,9 @@ class ChangeContext:
     policy_title: str | None
     policy_url: str
     policy_number: str | None
+    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
+    old_seq: int | None = None
+    new_seq: int | None = None
 
 
 class OutboxMixin(ArchiveBase):
@@ -51,9 +54,12 @@ class OutboxMixin(ArchiveBase):
         limit: int | None = None,
     ) -> list[ChangeContext]:
         """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
+        old_v, new_v = t.versions.alias("ctx_old"), t.versions.alias("ctx_new")
         q = (
             sa.select(
                 t.changes,
+                old_v.c.seq.label("ctx_old_seq"),
+                new_v.c.seq.label("ctx_new_seq"),
                 t.sources.c.id.label("ctx_source_id"),
                 t.sources.c.payer.label("ctx_payer"),
                 t.sources.c.program.label("ctx_program"),
@@ -63,6 +69,8 @@ class OutboxMixin(ArchiveBase):
             )
             .join(t.policies, t.policies.c.id == t.changes.c.policy_id)
             .join(t.sources, t.sources.c.id == t.policies.c.source_id)
+            .outerjoin(old_v, old_v.c.id == t.changes.c.old_version_id)
+            .outerjoin(new_v, new_v.c.id == t.changes.c.new_version_id)
             .order_by(t.changes.c.detected_at.desc(), t.changes.c.id)
         )
         if change_ids is not None:
@@ -84,6 +92,8 @@ class OutboxMixin(ArchiveBase):
                 policy_title=r.ctx_title,
                 policy_url=r.ctx_url,
                 policy_number=r.ctx_number,
+                old_seq=r.ctx_old_seq,
+                new_seq=r.ctx_new_seq,
             )
             for r in rows
         ]

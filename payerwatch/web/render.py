@@ -181,7 +181,10 @@ def stance_chart(
     start = starts[0]
     end = max(max(v.last_seen.astimezone(dt.UTC).date() for v in versions), start + dt.timedelta(days=28))
     end = min(max(end, starts[-1] + dt.timedelta(days=7)), max(now, starts[-1] + dt.timedelta(days=7)))
-    left, right, top = 300, 16, 8
+    labels = {key: f"{drug_label(key[0])} · {indication_name(key[1])}" for key in keys}
+    # room for the longest row label (about 6.6 px a character at 12 px), never more than half the chart
+    left = min(int(max(len(text) for text in labels.values()) * 6.6) + 16, width // 2)
+    right, top = 16, 8
     plot = width - left - right
     span = max((end - start).days, 1)
 
@@ -207,7 +210,7 @@ def stance_chart(
             else:
                 bands.append(Band(x0, round(x1 - x0, 1), stance, STANCE_COLORS[stance], stance_label(stance)))
             previous = stance
-        label = f"{drug_label(key[0])} · {indication_name(key[1])}"
+        label = labels[key]
         for band in bands:
             band.title = f"{label}: {band.title}"
         rows.append(Row(label, y, bands, marks))

@@ -74,6 +74,15 @@ def breakable(text: str) -> str:
     return str(text).replace("/", "/\u200b")
 
 
+@views.app_template_filter("doctype")
+def doctype(media_type: str | None) -> str:
+    """``text/html; charset=utf-8`` → ``HTML``: what a reader calls the file they are about to download."""
+    kind = (media_type or "").split(";")[0].strip().lower()
+    return {"application/pdf": "PDF", "text/html": "HTML", "application/xhtml+xml": "HTML"}.get(
+        kind, kind or "bytes"
+    )
+
+
 @views.app_template_filter("diffhtml")
 def diffhtml(ops):
     return diff_html(ops)

@@ -18,8 +18,8 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from feeds.build import FEED_LIMIT, FORMATS, FeedFilter, build_feed, feed_from_path
 from feeds.config import base_url as env_base_url
 from feeds.config import secret_for
+from feeds.present import esc
 from feeds.publish import feed_specs, index_html
-from feeds.render import esc
 from feeds.tokens import read_token
 
 blueprint = Blueprint("feeds", __name__)

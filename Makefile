@@ -53,7 +53,7 @@ bench: install
 	@bash .ci/system-packages.sh bench
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
-	$(PY) bench/archive.py
+	$(PY) bench/archive_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

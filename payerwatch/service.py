@@ -126,7 +126,7 @@ def run_source_job(
 
 def after_crawl(data_dir: Path, base_url: str | None = None, feeds_dir: str | None = None) -> None:
     """Deliver queued alerts and republish the static feeds; failures are logged, never fatal."""
-    from feeds.mailer import send_pending
+    from feeds.outbox import send_pending
     from feeds.publish import publish_all
     from store import Archive
 

@@ -27,9 +27,9 @@ from differ.taxonomy import (
     position_label,
     value_label,
 )
-from feeds.render import slugify
+from feeds.present import slugify
 from payerwatch.processing import load_extraction
-from payerwatch.web.render import (
+from payerwatch.web.fragments import (
     diff_html,
     evidence_html,
     passage_html,

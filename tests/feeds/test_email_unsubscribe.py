@@ -112,7 +112,7 @@ def test_scheduler_entry_points_and_serve_app_agree_on_the_secret(archive, monke
 
     from werkzeug.serving import make_server
 
-    from feeds.mailer import send_pending
+    from feeds.outbox import send_pending
     from feeds.publish import publish_all
     from payerwatch.web import create_app
 

@@ -134,7 +134,7 @@ def test_diff_ops_are_escaped(client, sample):
 
 
 def test_diff_html_escapes_before_marking_up():
-    from payerwatch.web.render import diff_html, snippet_html
+    from payerwatch.web.fragments import diff_html, snippet_html
 
     out = str(diff_html([[0, "a<b"], [-1, "<i>x</i>"], [1, "&y"]]))
     assert (

@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from payerwatch.web import create_app
-from payerwatch.web.render import STANCE_COLORS, stance_of
+from payerwatch.web.fragments import STANCE_COLORS, stance_of
 from store import Archive
 from tests.support.archive_builder import build_portal_archive
 from tests.web.test_web_browser import ARGS, ARTIFACTS, CHROMIUM

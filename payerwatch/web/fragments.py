@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from differ.render import html_fragment
+from differ.diffhtml import html_fragment
 from differ.taxonomy import position_label
 from store.search import MARK_END, MARK_START
 

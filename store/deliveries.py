@@ -71,7 +71,7 @@ class DeliveriesMixin(ArchiveBase):
             .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
             .outerjoin(old_v, old_v.c.id == schema.changes.c.old_version_id)
             .outerjoin(new_v, new_v.c.id == schema.changes.c.new_version_id)
-            .order_by(schema.changes.c.detected_aschema.desc(), schema.changes.c.id)
+            .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
         )
         if change_ids is not None:
             if not change_ids:

@@ -126,6 +126,22 @@ class Change:
 
 
 @dataclass
+class ChangeContext:
+    """A change with what every announcement needs: who the payer is and where the document lives."""
+
+    change: Change
+    source_id: str
+    payer: str
+    program: str
+    policy_title: str | None
+    policy_url: str
+    policy_number: str | None
+    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
+    old_seq: int | None = None
+    new_seq: int | None = None
+
+
+@dataclass
 class Subscription:
     id: int
     email: str

@@ -42,7 +42,21 @@ class IntegrityMixin(ArchiveBase):
                         last_error = f"{err_rows[0].url}: {err_rows[0].error}"
                     elif run.status == "failed":
                         last_error = run.message
-                out.append(SourceStatus(src, run, n_policies, n_versions, errors, last_error))
+                gave_up = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(t.versions.join(t.policies, t.policies.c.id == t.versions.c.policy_id))
+                    .where(
+                        t.policies.c.source_id == src.id,
+                        t.versions.c.extract_attempts > 0,
+                        t.versions.c.extract_retry_at.is_(None),
+                        t.versions.c.extractor_version.is_(None),
+                    )
+                ).scalar_one()
+                out.append(
+                    SourceStatus(
+                        src, run, n_policies, n_versions, errors, last_error, extract_given_up=gave_up
+                    )
+                )
         return out
 
     def verify(self) -> list[IntegrityProblem]:

@@ -53,7 +53,7 @@ class VersionsMixin(ArchiveBase):
                 conn.execute(
                     t.versions.update()
                     .where(t.versions.c.id == version_id)
-                    .values(extraction=None, extract_error=error, mentions_topic=False)
+                    .values(extraction=None, extract_error=error, mentions_topic=False, extract_retry_at=None)
                 )
                 return
             meta = extracted.metadata
@@ -64,6 +64,7 @@ class VersionsMixin(ArchiveBase):
                     extraction=extracted.to_dict(),
                     extractor_version=extracted.extractor_version,
                     extract_error=None,
+                    extract_retry_at=None,
                     title=meta.title,
                     policy_number=meta.policy_number,
                     published=meta.published,
@@ -113,11 +114,39 @@ class VersionsMixin(ArchiveBase):
                     ],
                 )
 
-    def unprocessed_version_ids(self, source_id: str | None = None) -> list[int]:
-        """Versions never extracted (no result and no recorded error), oldest first."""
+    def record_extract_failure(self, version_id: int, error: str, retry_at: dt.datetime | None) -> int:
+        """An attempt worth repeating failed (its worker was killed): count it, keep the error, and
+        schedule the next attempt at ``retry_at`` (None: give up). Returns the attempts so far."""
+        with self.engine.begin() as conn:
+            conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
+            conn.execute(t.facts.delete().where(t.facts.c.version_id == version_id))
+            conn.execute(
+                t.versions.update()
+                .where(t.versions.c.id == version_id)
+                .values(
+                    extraction=None,
+                    extract_error=error,
+                    mentions_topic=False,
+                    extract_attempts=t.versions.c.extract_attempts + 1,
+                    extract_retry_at=retry_at,
+                )
+            )
+            return conn.execute(
+                sa.select(t.versions.c.extract_attempts).where(t.versions.c.id == version_id)
+            ).scalar_one()
+
+    def unprocessed_version_ids(
+        self, source_id: str | None = None, now: dt.datetime | None = None
+    ) -> list[int]:
+        """Versions never extracted (no result and no recorded error), and those whose retry is due
+        (``record_extract_failure``), oldest first."""
+        now = now or utcnow()
         q = (
             sa.select(t.versions.c.id)
-            .where(t.versions.c.extractor_version.is_(None), t.versions.c.extract_error.is_(None))
+            .where(
+                t.versions.c.extractor_version.is_(None),
+                sa.or_(t.versions.c.extract_error.is_(None), t.versions.c.extract_retry_at <= now),
+            )
             .order_by(t.versions.c.id)
         )
         if source_id:

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 import yaml
 
 from payerwatch.locks import source_lock
-from payerwatch.portal.server import PortalServer
-from payerwatch.portal.sources import portal_sources
+from portal.server import PortalServer
+from portal.sources import portal_sources
 from store import Archive
 from store import schema as t
 from tests.support import run_cli

@@ -18,9 +18,9 @@ import sys
 import pytest
 import yaml
 
-from crawler.localsite import LocalSite, Page
 from payerwatch import processing
 from payerwatch.extraction import Job, Limits, extract_many
+from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import ROOT, bombs
 from tests.support.pdf import render_file

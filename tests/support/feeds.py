@@ -7,8 +7,9 @@ import socket
 
 import yaml
 
+from differ.taxonomy import KIND_SEVERITY
 from store import Archive, change_id
-from store.models import KIND_SEVERITY, Change, Policy, Source
+from store.models import Change, Policy, Source
 from tests.support import fixture_path
 
 SLUG = "feeds"
@@ -118,6 +119,7 @@ class SmtpSink:
         self.reject, self.tempfail = set(reject), set(tempfail)
         self.refuse_sender = refuse_sender
         self.messages: list = []
+        self.raw: list[bytes] = []  # the DATA exactly as it came over the wire
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -139,6 +141,7 @@ class SmtpSink:
         import email
         import email.policy
 
+        self.raw.append(envelope.original_content)
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), msg))
         return "250 2.0.0 Accepted"

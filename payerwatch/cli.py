@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from payerwatch.commands import register_all
+from payerwatch.config import ConfigError, check_environment
 from store import Archive, ArchiveError, default_data_dir
 
 
@@ -53,6 +54,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
         payerwatch --data ./data status
     """
+    check_environment()
     obj = Context(data_dir if data_dir is not None else default_data_dir())
     ctx.obj = obj
     ctx.call_on_close(obj.close)
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except ArchiveError as exc:
+    except (ArchiveError, ConfigError) as exc:
         click.echo(f"payerwatch: error: {exc}", err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:

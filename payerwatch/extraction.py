@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
+from payerwatch.config import ConfigError
 
 MiB = 1024 * 1024
 #: A version whose worker is killed is tried this many times in all ...
@@ -58,10 +59,6 @@ def workers_from_env(env: dict[str, str] | None = None) -> int:
     if not 1 <= value <= 64:
         raise ConfigError(f"PAYERWATCH_EXTRACT_WORKERS={raw!r} must be between 1 and 64")
     return value
-
-
-class ConfigError(ValueError):
-    """A limit in the environment is not a usable value; the message names the variable."""
 
 
 @dataclass(frozen=True)

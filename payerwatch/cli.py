@@ -14,6 +14,7 @@ import click
 from payerwatch.commands import register_all
 from payerwatch.config import ConfigError, check_environment
 from store import Archive, ArchiveError, default_data_dir
+from store.search import SearchQueryError, SearchTimeout
 
 
 class Context:
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (ArchiveError, ConfigError) as exc:
+    except (ArchiveError, ConfigError, SearchQueryError, SearchTimeout) as exc:
         click.echo(f"payerwatch: error: {exc}", err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:

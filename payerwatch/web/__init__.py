@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from flask import Blueprint, Flask
 
 from store import Archive
+from store.search import SearchQueryError, SearchTimeout
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -27,9 +28,11 @@ def create_app(
     """A Flask app over ``archive``. ``extra_blueprints`` is the hook for the service (e.g. /healthz)."""
     from feeds.web import blueprint as feeds_blueprint
     from payerwatch.web.api import api
+    from payerwatch.web.bounds import BoundedInt
     from payerwatch.web.views import views
 
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route is registered
     app.config["ARCHIVE"] = archive
     app.config["BASE_URL"] = (base_url or os.environ.get("PAYERWATCH_BASE_URL") or "").rstrip("/") or None
     app.config["JSON_SORT_KEYS"] = False
@@ -39,6 +42,18 @@ def create_app(
     for bp in extra_blueprints:
         app.register_blueprint(bp)
 
+    @app.errorhandler(SearchQueryError)
+    def _bad_search(err):
+        return _plain_error(400, str(err))
+
+    @app.errorhandler(SearchTimeout)
+    def _slow_search(err):
+        return _plain_error(503, str(err), {"Retry-After": "30"})
+
+    @app.errorhandler(OverflowError)
+    def _overflow(err):  # the net under arg_int / BoundedInt: a number SQLite cannot bind
+        return _plain_error(400, "a number in the request is out of range")
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -47,3 +62,18 @@ def create_app(
         return response
 
     return app
+
+
+def _plain_error(code: int, message: str, headers: dict | None = None):
+    """JSON under /api (like the API's other errors), plain text elsewhere."""
+    from flask import jsonify, request
+
+    if request.path.startswith("/api"):
+        response = jsonify({"error": message})
+    else:
+        from flask import Response
+
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = code
+    response.headers.update(headers or {})
+    return response

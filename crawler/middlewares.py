@@ -17,7 +17,7 @@ from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_meta_refresh
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
 
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|logon|sso|saml|oauth2?|auth|account/login)\b", re.I)
 

@@ -15,7 +15,7 @@ from differ.taxonomy import KINDS, SEVERITIES
 from extractors.model import DRUGS
 from payerwatch.processing import load_extraction
 from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
-from payerwatch.web.render import diff_html, evidence_html, position_chart, snippet_html
+from payerwatch.web.fragments import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
 from store.models import PROGRAMS
 from store.queries import BY, in_force_dates

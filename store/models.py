@@ -128,6 +128,19 @@ class Change:
 
 
 @dataclass
+class ChangeContext:
+    """A change with what every announcement needs: who the payer is and where the document lives."""
+
+    change: Change
+    source_id: str
+    payer: str
+    program: str
+    policy_title: str | None
+    policy_url: str
+    policy_number: str | None
+
+
+@dataclass
 class Subscription:
     id: int
     email: str

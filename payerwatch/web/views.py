@@ -29,6 +29,7 @@ from differ.taxonomy import (
 )
 from feeds.present import slugify
 from payerwatch.processing import load_extraction
+from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
 from payerwatch.web.fragments import (
     diff_html,
     evidence_html,
@@ -52,7 +53,7 @@ def archive() -> Archive:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return arg_int("page", 1, 1, MAX_OFFSET // PAGE)
 
 
 def _day(name: str) -> dt.date | None:
@@ -203,7 +204,7 @@ def policy(policy_id: str):
     if pol is None or not history:
         abort(404, f"No policy {policy_id!r} in the archive.")
     source = arc.get_source(pol.source_id)
-    chosen = request.args.get("version", type=int)
+    chosen = arg_int("version", 0, 0, MAX_ID) or None
     current = next((e.version for e in history if e.version.seq == chosen), history[-1].version)
     chart = stance_chart(
         history,

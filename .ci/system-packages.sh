@@ -10,6 +10,7 @@ command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
 command -v chromium  >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk       >/dev/null 2>&1 || need+=(wrk)  # bench/crawl.py load check
+command -v gs        >/dev/null 2>&1 || need+=(ghostscript)  # PDFs re-written by ghostscript (tests, bench)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system demo test test-fast lint bench clean
+.PHONY: install system demo test test-fast lint bench eval clean
 
 install: system $(STAMP)
 
@@ -29,6 +29,15 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
+# Add a scorer by appending its module to EVALS. `make eval EVAL_ARGS="--set holdout"` scores the
+# second, less-seen set; EVAL_ARGS="-v" lists each document's misses.
+EVALS     := tests.eval.facts
+EVAL_ARGS ?=
+
+eval: install
+	@for m in $(EVALS); do $(PY) -m $$m $(EVAL_ARGS) || exit 1; done
 
 bench: install
 	$(PY) bench/extract.py

@@ -34,6 +34,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
+import pypdfium2.raw as raw
+
 from .layout import Line, group_pieces, is_bold
 from .model import DocumentTooLarge, EncryptedDocument
 from .terms import SCAN_NEEDLES
@@ -77,13 +80,6 @@ def cipher(words: int, common: int) -> bool:
     return words >= 80 and common < 0.02 * words
 
 
-def _pdfium():
-    import pypdfium2  # noqa: F401  (initializes the library)
-    import pypdfium2.raw as raw
-
-    return raw
-
-
 @dataclass
 class Reading:
     """PDFium's reading of a document, page by page."""
@@ -119,10 +115,6 @@ def read_pages(data: bytes, *, check: Callable[[], None], max_pages: int) -> Rea
     """PDFium's reading of every page, or ``None`` when PDFium cannot open the file (pdfminer then
     decides, and names the error). Raises ``EncryptedDocument`` and ``DocumentTooLarge`` like the
     pdfplumber path."""
-    try:
-        raw = _pdfium()
-    except ImportError:  # an installation without PDFium still extracts, more slowly
-        return None
     while not _LOCK.acquire(timeout=0.05):
         check()
     try:

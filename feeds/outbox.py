@@ -26,12 +26,13 @@ from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
 
+from differ.taxonomy import severity_rank
 from feeds.build import payer_matches
 from feeds.config import Settings
 from feeds.mail import compose, message_id
 from feeds.smtp import DeliveryError, Mailer
 from store import Archive
-from store.models import Change, Delivery, Subscription, severity_rank, utcnow
+from store.models import Change, Delivery, Subscription, utcnow
 from store.outbox import ChangeContext
 
 LEASE = dt.timedelta(minutes=10)

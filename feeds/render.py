@@ -14,19 +14,9 @@ import unicodedata
 from urllib.parse import quote, urlsplit
 
 from differ.render import html_fragment
+from differ.taxonomy import drug_title, kind_label
 from store.outbox import ChangeContext
 
-DRUG_LABELS = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
-KIND_LABELS = {
-    "new_policy": "new policy",
-    "coverage_position": "coverage position",
-    "criteria": "criteria",
-    "codes": "billing codes",
-    "wording": "wording",
-    "dates": "dates",
-    "retired": "retired",
-    "reinstated": "reinstated",
-}
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
 # XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
@@ -68,7 +58,7 @@ def safe_href(url: str | None) -> str | None:
 
 
 def drugs_label(drugs: list[str]) -> str:
-    names = [DRUG_LABELS.get(d, one_line(d).capitalize()) for d in drugs]
+    names = [drug_title(one_line(d)) for d in drugs]
     return " & ".join(names) if names else "Ketamine/Esketamine"
 
 
@@ -78,7 +68,7 @@ def what_changed(ctx: ChangeContext) -> str:
     prefix = f"{one_line(ctx.payer)}:"
     if summary.lower().startswith(prefix.lower()):
         summary = summary[len(prefix) :].strip()
-    return summary or KIND_LABELS.get(ctx.change.kind, ctx.change.kind)
+    return summary or kind_label(ctx.change.kind)
 
 
 def change_title(ctx: ChangeContext) -> str:
@@ -164,7 +154,7 @@ def meta_items(ctx: ChangeContext) -> list[tuple[str, str]]:
     items = [
         ("Payer", one_line(ctx.payer)),
         ("Policy", one_line(ctx.policy_title or ctx.policy_number or change.policy_id)),
-        ("Change", f"{KIND_LABELS.get(change.kind, change.kind)} ({change.severity})"),
+        ("Change", f"{kind_label(change.kind)} ({change.severity})"),
     ]
     if change.effective_date:
         items.append(("Effective", change.effective_date.isoformat()))

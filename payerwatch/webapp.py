@@ -51,20 +51,9 @@ def healthz():
 
 
 def build_app(archive: Archive, base_url: str | None = None, sources=None) -> flask.Flask:
-    try:
-        from payerwatch.web import create_app
-    except ImportError:
-        app = flask.Flask("payerwatch")
-        app.config["ARCHIVE"] = archive
-        app.config["BASE_URL"] = base_url
-        try:
-            from feeds.web import blueprint as feeds_blueprint
+    from payerwatch.web import create_app
 
-            app.register_blueprint(feeds_blueprint)
-        except ImportError:
-            pass
-    else:
-        app = create_app(archive, base_url=base_url)
+    app = create_app(archive, base_url=base_url)
     app.config["SOURCES"] = sources or []
     app.register_blueprint(health)
     return app

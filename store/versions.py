@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from extractors.model import ExtractedPolicy
 from store import schema as t
 from store.base import ArchiveBase, row_to
 from store.models import Version, utcnow
+
+
+class Serialisable(Protocol):
+    """What the store needs of an extraction: its JSON form (``extractors.model.ExtractedPolicy`` is one)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 class VersionsMixin(ArchiveBase):
@@ -43,9 +48,15 @@ class VersionsMixin(ArchiveBase):
             )
 
     def set_extraction(
-        self, version_id: int, extracted: ExtractedPolicy | None, error: str | None = None
+        self, version_id: int, extracted: dict[str, Any] | Serialisable | None, error: str | None = None
     ) -> None:
-        """Store what the extractors read from a version, replacing any earlier extraction of it."""
+        """Store what the extractors read from a version, replacing any earlier extraction of it.
+
+        ``extracted`` is the extractors' JSON form (``ExtractedPolicy.to_dict()``, or an object that gives
+        it): the store keeps it verbatim and copies the few keys it indexes (metadata, passages, facts), so
+        it never imports the extractors' types."""
+        if extracted is not None and not isinstance(extracted, dict):
+            extracted = extracted.to_dict()
         with self.engine.begin() as conn:
             conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
             conn.execute(t.facts.delete().where(t.facts.c.version_id == version_id))
@@ -56,60 +67,62 @@ class VersionsMixin(ArchiveBase):
                     .values(extraction=None, extract_error=error, mentions_topic=False)
                 )
                 return
-            meta = extracted.metadata
+            meta = extracted.get("metadata") or {}
+            passages = extracted.get("passages") or []
+            facts = extracted.get("facts") or []
             conn.execute(
                 t.versions.update()
                 .where(t.versions.c.id == version_id)
                 .values(
-                    extraction=extracted.to_dict(),
-                    extractor_version=extracted.extractor_version,
+                    extraction=extracted,
+                    extractor_version=extracted.get("extractor_version", "1"),
                     extract_error=None,
-                    title=meta.title,
-                    policy_number=meta.policy_number,
-                    published=meta.published,
-                    effective=meta.effective,
-                    next_review=meta.next_review,
-                    mentions_topic=extracted.mentions_topic,
-                    text_hash=hashlib.sha256(extracted.text.encode()).hexdigest(),
+                    title=meta.get("title"),
+                    policy_number=meta.get("policy_number"),
+                    published=_date(meta.get("published")),
+                    effective=_date(meta.get("effective")),
+                    next_review=_date(meta.get("next_review")),
+                    mentions_topic=bool(passages),
+                    text_hash=hashlib.sha256(extracted["text"].encode()).hexdigest(),
                 )
             )
-            if extracted.passages:
+            if passages:
                 conn.execute(
                     t.passages.insert(),
                     [
                         {
                             "version_id": version_id,
                             "ordinal": i,
-                            "heading": p.heading,
-                            "section_path": list(p.section_path),
-                            "text": p.text,
-                            "start": p.start,
-                            "end": p.end,
-                            "page_start": p.page_start,
-                            "page_end": p.page_end,
-                            "drugs": list(p.drugs),
-                            "indications": list(p.indications),
-                            "codes": list(p.codes),
+                            "heading": p.get("heading"),
+                            "section_path": list(p.get("section_path") or ()),
+                            "text": p["text"],
+                            "start": p["start"],
+                            "end": p["end"],
+                            "page_start": p.get("page_start"),
+                            "page_end": p.get("page_end"),
+                            "drugs": list(p.get("drugs") or ()),
+                            "indications": list(p.get("indications") or ()),
+                            "codes": list(p.get("codes") or ()),
                         }
-                        for i, p in enumerate(extracted.passages)
+                        for i, p in enumerate(passages)
                     ],
                 )
-            if extracted.facts:
+            if facts:
                 conn.execute(
                     t.facts.insert(),
                     [
                         {
                             "version_id": version_id,
-                            "drug": f.drug,
-                            "indication": f.indication,
-                            "field": f.field,
-                            "value": f.value,
-                            "sentence": f.sentence,
-                            "start": f.start,
-                            "end": f.end,
-                            "page": f.page,
+                            "drug": f["drug"],
+                            "indication": f.get("indication"),
+                            "field": f["field"],
+                            "value": f.get("value"),
+                            "sentence": f.get("sentence"),
+                            "start": f.get("start"),
+                            "end": f.get("end"),
+                            "page": f.get("page"),
                         }
-                        for f in extracted.facts
+                        for f in facts
                     ],
                 )
 
@@ -145,12 +158,13 @@ class VersionsMixin(ArchiveBase):
         with self.engine.connect() as conn:
             return self._version(conn, version_id)
 
-    def get_extraction(self, version_id: int) -> ExtractedPolicy | None:
+    def get_extraction(self, version_id: int) -> dict[str, Any] | None:
+        """The extractors' JSON form as stored (``ExtractedPolicy.from_dict`` reads it back)."""
         with self.engine.connect() as conn:
             data = conn.execute(
                 sa.select(t.versions.c.extraction).where(t.versions.c.id == version_id)
             ).scalar_one_or_none()
-        return ExtractedPolicy.from_dict(data) if data else None
+        return data or None
 
     def version_bytes(self, version_id: int) -> bytes:
         version = self.get_version(version_id)
@@ -230,3 +244,7 @@ def keep_version(
 def _version_cols() -> list[sa.Column]:
     """Every version column but the (large) extraction JSON."""
     return [c for c in t.versions.columns if c.name != "extraction"]
+
+
+def _date(value: str | dt.date | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

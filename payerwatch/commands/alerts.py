@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from store.models import SEVERITIES
+from differ.taxonomy import SEVERITIES
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 

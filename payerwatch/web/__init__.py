@@ -25,6 +25,7 @@ def create_app(
     archive: Archive, base_url: str | None = None, extra_blueprints: Iterable[Blueprint] = ()
 ) -> Flask:
     """A Flask app over ``archive``. ``extra_blueprints`` is the hook for the service (e.g. /healthz)."""
+    from feeds.web import blueprint as feeds_blueprint
     from payerwatch.web.api import api
     from payerwatch.web.views import views
 
@@ -34,12 +35,7 @@ def create_app(
     app.config["JSON_SORT_KEYS"] = False
     app.register_blueprint(views)
     app.register_blueprint(api)
-    try:
-        from feeds.web import blueprint as feeds_blueprint  # provided by the feeds branch
-    except ImportError:
-        feeds_blueprint = None
-    if feeds_blueprint is not None:
-        app.register_blueprint(feeds_blueprint)
+    app.register_blueprint(feeds_blueprint)
     for bp in extra_blueprints:
         app.register_blueprint(bp)
 

@@ -151,7 +151,7 @@ def test_versions_passages_facts_and_changes_round_trip(archive):
 
     ext = _extracted()
     archive.set_extraction(v2.id, ext)
-    assert archive.get_extraction(v2.id) == ext
+    assert archive.get_extraction(v2.id) == ext.to_dict()
     got = archive.get_version(v2.id)
     assert got.mentions_topic and got.effective == dt.date(2026, 1, 1) and got.text_hash
     assert [p["drugs"] for p in archive.list_passages(v2.id)] == [["esketamine"]]

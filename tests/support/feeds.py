@@ -7,8 +7,9 @@ import socket
 
 import yaml
 
+from differ.taxonomy import KIND_SEVERITY
 from store import Archive, change_id
-from store.models import KIND_SEVERITY, Change, Policy, Source
+from store.models import Change, Policy, Source
 from tests.support import fixture_path
 
 SLUG = "feeds"

@@ -47,6 +47,7 @@ from typing import Any
 from .layout import Line, is_bold, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
+from .pdfglyphs import glyph_lines
 from .pdfium import Reading, read_pages
 from .sections import Block
 
@@ -56,9 +57,14 @@ MAX_PAGES = 1500
 class PdfRead:
     """What ``read_pdf`` hands back: blocks plus how they were obtained (for the benchmark)."""
 
-    def __init__(self, pages: int, plumbed: set[int], source: str = "pdfplumber"):
+    def __init__(
+        self, pages: int, plumbed: set[int], source: str = "pdfplumber", glyphs: set[int] | None = None
+    ):
         self.pages = pages
+        #: pages pdfplumber laid out
         self.plumbed = plumbed
+        #: pages read glyph by glyph from PDFium with pdfplumber's line rule (``pdfglyphs``)
+        self.glyphs = glyphs or set()
         #: "pdfium": an off-topic document read by PDFium alone; "pdfplumber": PDFium + pdfplumber
         self.source = source
         self.blocks: list[Block] = []
@@ -279,43 +285,81 @@ def _read_plumbed(
     passage_pages: Callable[[list[Block]], set[int]] | None,
     reading: Reading | None = None,
 ) -> PdfRead:
-    """PDFium's lines plus pdfplumber where it matters: every document that may mention the drugs."""
-    from pdfplumber.page import Page
+    """PDFium's lines, with exact lines where passages rest: every document that may mention the drugs.
 
-    pdf, page_objs = _open(data)
+    A page that needs exact lines (it names a needle, or a passage touches it) is read glyph by glyph
+    from PDFium with pdfplumber's rule (``pdfglyphs``) when PDFium read it cleanly and it has no ruled
+    graphics, forms or rotation; else pdfplumber lays it out. pdfplumber is opened only if needed."""
+    n = len(reading.pages) if reading is not None else 0
+    cheap = {} if full else _usable(reading, n)
+    plumber = _Plumber(data, full) if not cheap else None  # no PDFium reading to start from
+    if plumber is not None:
+        n = plumber.count(max_pages)
     try:
-        n = len(page_objs)
-        if n == 0:
-            raise EmptyDocument("PDF has no pages")
-        if n > max_pages:
-            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
-        cheap = {} if full else _usable(reading, n)
-        plumbed: dict[int, list[Line]] = {}
+        exact: dict[int, list[Line]] = {}
+        plumbed: set[int] = set()
         wanted: set[int] = set(range(n)) - cheap.keys()
         if cheap:
             running = running_shapes([cheap.get(i, []) for i in range(n)])
             wanted |= reading.needles(lambda ln: mask(ln.text) in running) & cheap.keys()
         for _ in range(n + 1):
-            for i in sorted(wanted - plumbed.keys()):
-                check()
-                page = Page(pdf, page_objs[i], page_number=i + 1)
-                try:
-                    plumbed[i] = plumb_page(page, i, lean=not full)  # full: the stock reference
-                except Exception as exc:
-                    raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
-                finally:
-                    page.close()
-            pages = [plumbed[i] if i in plumbed else cheap[i] for i in range(n)]
+            todo = wanted - exact.keys()
+            glyph = glyph_lines(data, todo & cheap.keys(), check=check) if todo & cheap.keys() else {}
+            if glyph is None:  # PDFium failed on a second reading: pdfplumber decides
+                glyph = {}
+            exact.update(glyph)
+            for i in sorted(todo - glyph.keys()):
+                if plumber is None:
+                    plumber = _Plumber(data, full)
+                    if plumber.count(max_pages) != n:  # PDFium and pdfminer disagree: pdfminer decides
+                        return _read_plumbed(
+                            data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages
+                        )
+                exact[i] = plumber.lay_out(i, check)
+                plumbed.add(i)
+            pages = [exact[i] if i in exact else cheap[i] for i in range(n)]
             pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
-            if len(plumbed) == n or passage_pages is None:
+            if len(exact) == n or passage_pages is None:
                 break
-            more = passage_pages(blocks) - plumbed.keys()
+            more = passage_pages(blocks) - exact.keys()
             if not more:
                 break
             wanted |= more
         if not blocks:
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
-        return _finish(PdfRead(n, set(plumbed)), blocks, pages)
+        return _finish(PdfRead(n, plumbed, glyphs=set(exact) - plumbed), blocks, pages)
     finally:
-        pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
+        if plumber is not None:
+            plumber.close()
+
+
+class _Plumber:
+    """pdfplumber, opened on first use: most documents never need it."""
+
+    def __init__(self, data: bytes, full: bool):
+        self.pdf, self.page_objs = _open(data)
+        self.full = full
+
+    def count(self, max_pages: int) -> int:
+        n = len(self.page_objs)
+        if n == 0:
+            raise EmptyDocument("PDF has no pages")
+        if n > max_pages:
+            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
+        return n
+
+    def lay_out(self, i: int, check: Callable[[], None]) -> list[Line]:
+        from pdfplumber.page import Page
+
+        check()
+        page = Page(self.pdf, self.page_objs[i], page_number=i + 1)
+        try:
+            return plumb_page(page, i, lean=not self.full)  # full: the stock reference
+        except Exception as exc:
+            raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self.pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page

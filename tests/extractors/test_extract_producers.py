@@ -14,6 +14,7 @@ import pytest
 import extractors
 from extractors.passages import passage_pages
 from extractors.pdf import read_pdf
+from extractors.pdfium import read_pages
 from tests.support.pdf import (
     FILES,
     FONT_KINDS,
@@ -72,17 +73,47 @@ def test_fast_path_equals_full_path(name: str, font: str, tool: str | None) -> N
 
 
 @pytest.mark.parametrize("font", FONT_KINDS)
-def test_long_policy_lays_out_only_the_passage_pages(font: str) -> None:
-    """Whatever the font, pdfplumber lays out the pages the passages rest on and nothing else: PDFium
-    reads the rest (the ruled table's page too: it is read again by pdfplumber only when a passage
-    rests on it)."""
+def test_long_policy_reads_only_the_passage_pages_exactly(font: str) -> None:
+    """Whatever the font, the pages the passages rest on are read glyph by glyph from PDFium with
+    pdfplumber's rule, pdfplumber lays out only the page with the ruled table (whose rows only it reads),
+    and PDFium's lines serve for the rest."""
     data = _render("mixed", font, None)
     read = read_pdf(data, passage_pages=passage_pages)
     fast = extractors.extract(data)
     spans = {i for p in fast.passages for i in range(p.page_start, p.page_end + 1)}
-    table_pages = {1, 2} & set(range(read.pages))
-    assert spans <= read.plumbed <= spans | table_pages, (sorted(spans), sorted(read.plumbed))
-    assert len(read.plumbed) <= len(spans) + len(table_pages) < read.pages
+    ruled = _inexact(data)
+    assert spans and ruled and not spans & ruled
+    assert read.glyphs == spans and read.plumbed == ruled, (sorted(spans), read.glyphs, read.plumbed)
+
+
+def _inexact(data: bytes) -> set[int]:
+    return read_pages(data, check=lambda: None, max_pages=99).inexact
+
+
+def test_pdfium_glyph_lines_equal_pdfplumber_lines() -> None:
+    """The glyph reader's lines are pdfplumber's, page by page, on every page without a ruled table."""
+    from pdfplumber.page import Page
+
+    from extractors.pdf import _open, plumb_page
+    from extractors.pdfglyphs import glyph_lines
+
+    for font in FONT_KINDS:
+        for tool in (None, "cairo", "gs"):
+            if tool and not rewriter_available(tool):
+                continue
+            data = _render("mixed", font, tool)
+            pdf, objs = _open(data)
+            try:
+                plumber = {i: plumb_page(Page(pdf, o, page_number=i + 1), i) for i, o in enumerate(objs)}
+            finally:
+                pdf.close()
+            glyphs = glyph_lines(data, set(plumber), check=lambda: None)
+            for i, lines in plumber.items():
+                if any(ln.row for ln in lines):
+                    continue
+                got = [(ln.text, ln.baseline, round(ln.x, 3), ln.size, ln.bold) for ln in glyphs[i]]
+                want = [(ln.text, ln.baseline, round(ln.x, 3), ln.size, ln.bold) for ln in lines]
+                assert got == want, (font, tool, i)
 
 
 @pytest.mark.parametrize("font", FONT_KINDS)

@@ -303,10 +303,10 @@ def build_portal_archive(archive: Archive, epochs: range | None = None) -> dict[
     ``payerwatch.processing.process_versions`` (the real extractors). Returns {manifest key: policy id};
     policy ids are ``<source>/<document>`` so a renumbered policy stays one policy.
     """
-    from payerwatch.portal.build import build_site
-    from payerwatch.portal.content import epoch_date, load_expected, max_epoch
-    from payerwatch.portal.sources import portal_sources
     from payerwatch.processing import process_versions
+    from portal.build import build_site
+    from portal.content import epoch_date, load_expected, max_epoch
+    from portal.sources import portal_sources
 
     expected = load_expected()
     for entry in portal_sources("http://portal.test"):

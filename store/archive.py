@@ -15,6 +15,7 @@ from store.integrity import IntegrityMixin
 from store.outbox import OutboxMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
+from store.settle import SettleMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -34,6 +35,7 @@ class Archive(
     OutboxMixin,
     QueriesMixin,
     SearchMixin,
+    SettleMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

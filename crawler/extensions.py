@@ -15,8 +15,10 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
+from crawler.faults import explain_empty_run, install_log_filter
 from crawler.items import PolicyDocument
+from crawler.pipelines import GONE_KINDS
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ class CrawlRunExtension:
         self.listed = 0  # documents found through the indexes (not rechecks)
         self.index_faults = 0
         self.rechecked = False
+        self.faults: dict[str, tuple[int, str]] = {}  # error kind → (count, first error text)
+        install_log_filter()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -46,9 +50,16 @@ class CrawlRunExtension:
         self.archive.upsert_source(config.to_source())
         self.run = self.archive.start_run(config.id)
 
-    def item_scraped(self, item, response=None, spider=None):
+    def item_scraped(self, item, *args, **kwargs):
+        """What the run saw: policies present, URLs tried, index faults, and each fault kind (so an
+        empty run can say what happened)."""
         if not isinstance(item, PolicyDocument):
             return
+        kind = item.error_kind
+        if kind is not None:
+            label = f"index-{kind}" if item.is_index and kind in GONE_KINDS else kind
+            count, text = self.faults.get(label, (0, item.error or label))
+            self.faults[label] = (count + 1, text)
         if item.is_index:
             self.index_faults += bool(item.error_kind)
             return
@@ -88,9 +99,7 @@ class CrawlRunExtension:
             run.status, run.message = "interrupted", "crawl interrupted; nothing counted as missing"
         elif self.listed == 0:
             run.status = "failed"
-            run.message = (
-                "found no documents: the site or its markup may have changed (check start_urls and patterns)"
-            )
+            run.message = explain_empty_run(self.faults, spider.config.id)
         elif reason != "finished":
             run.status, run.message = "failed", f"crawl ended early: {reason}"
         else:

@@ -17,9 +17,11 @@ anywhere here settles that run completely on the next crawl or ``reprocess``, an
 
 from __future__ import annotations
 
+from differ.taxonomy import KIND_SEVERITY
+from extractors.model import ExtractedPolicy
 from store import Archive, change_id
 from store.killpoint import kill_point
-from store.models import KIND_SEVERITY, Change, CrawlRun, utcnow
+from store.models import Change, CrawlRun, utcnow
 from store.settle import PolicyPresence, Transition
 
 RETIRE_AFTER = 2
@@ -97,8 +99,8 @@ def status_change(
     source = archive.get_source(policy.source_id) if policy else None
     payer = source.payer if source else policy_id.split("/")[0]
     title = latest.title or (policy.title if policy else None) or policy_id
-    extracted = archive.get_extraction(latest.id)
-    drugs = sorted(set(extracted.drugs) if extracted else set(), key=("ketamine", "esketamine").index)
+    data = archive.get_extraction(latest.id)
+    drugs = list(ExtractedPolicy.from_dict(data).drugs) if data else []
     marker = f"@run{run_id}" if run_id is not None else ""
     if kind == "retired":
         cid, old_id, new_id = change_id(policy_id, latest.sha256 + marker, None, kind), latest.id, None

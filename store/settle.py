@@ -15,7 +15,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to, values_of
 from store.models import Change, CrawlRun, utcnow
 
@@ -48,7 +48,7 @@ class SettleMixin(ArchiveBase):
         Call it holding the source's crawl lock: a run still marked ``running`` then belongs to a process
         that died mid-crawl, so it is closed as ``interrupted`` (it never counts anything as missing).
         """
-        r = t.crawl_runs
+        r = schema.crawl_runs
         with self.engine.begin() as conn:
             conn.execute(
                 r.update()
@@ -65,7 +65,7 @@ class SettleMixin(ArchiveBase):
     def run_presence(self, run: CrawlRun) -> list[PolicyPresence]:
         """The policies whose status ``run`` may change: the ones it found missing, and the ones it saw
         that are not plainly active. An unchanged re-crawl loads none of them."""
-        p, f = t.policies, t.fetches
+        p, f = schema.policies, schema.fetches
         seen = sa.select(f.c.policy_id).where(
             f.c.run_id == run.id, f.c.outcome.in_(SEEN), f.c.policy_id.is_not(None)
         )
@@ -107,20 +107,22 @@ class SettleMixin(ArchiveBase):
         with self.engine.begin() as conn:
             for tr in transitions:
                 conn.execute(
-                    t.policies.update()
-                    .where(t.policies.c.id == tr.policy_id)
+                    schema.policies.update()
+                    .where(schema.policies.c.id == tr.policy_id)
                     .values(status=tr.status, missing_count=tr.missing_count, retired_at=tr.retired_at)
                 )
             for change in changes:
-                exists = conn.execute(sa.select(t.changes.c.id).where(t.changes.c.id == change.id)).first()
+                exists = conn.execute(
+                    sa.select(schema.changes.c.id).where(schema.changes.c.id == change.id)
+                ).first()
                 if exists is None:
-                    conn.execute(t.changes.insert().values(**values_of(change, t.changes)))
+                    conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
                     created.append(change)
             run.analysed_at = utcnow()
             run.changes += counted + len(created)
             conn.execute(
-                t.crawl_runs.update()
-                .where(t.crawl_runs.c.id == run.id)
+                schema.crawl_runs.update()
+                .where(schema.crawl_runs.c.id == run.id)
                 .values(analysed_at=run.analysed_at, changes=run.changes)
             )
         return created

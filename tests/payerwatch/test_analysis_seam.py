@@ -13,7 +13,7 @@ import signal
 import pytest
 import yaml
 
-from crawler.localsite import LocalSite, Page
+from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
 

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from differ.diffhtml import html_fragment
 from differ.taxonomy import drug_title, kind_label
-from store.deliveries import ChangeContext
+from store.models import ChangeContext
 
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 

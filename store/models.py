@@ -140,6 +140,9 @@ class ChangeContext:
     policy_title: str | None
     policy_url: str
     policy_number: str | None
+    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
+    old_seq: int | None = None
+    new_seq: int | None = None
 
 
 @dataclass

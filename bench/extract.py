@@ -100,7 +100,9 @@ def main() -> int:
     args = ap.parse_args()
     n = args.pages
     extractors.extract(render(synthetic_policy(2, (1,))))  # warm imports
-    print(f"{n}-page policies, medians of {args.repeat}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"{n}-page policies, medians of {args.repeat}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(
         f"{'kind':<12} {'document':<17} {'fast s':>7} {'pdftotext':>9} {'fast/ptt':>8} "
         f"{'full s':>7} {'readers (pages)':<24} {'pass':>4} {'fast==full':>10} {'text':>5} target"

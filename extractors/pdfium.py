@@ -138,9 +138,10 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Readin
         fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
         tail = ""
         words = common = 0
+        unruled: list[int] = []  # pages read before the first needle: their graphics are not looked at
         for i in range(n):
             check()
-            page = _page(raw, doc, i, fonts)
+            page = _page(raw, doc, i, fonts, ruling=reading.topic)
             if page is None:
                 reading.pages.append(None)
                 tail = ""
@@ -148,10 +149,15 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Readin
             text, lines, exact = page
             if not exact:
                 reading.inexact.add(i)
+            elif not reading.topic:
+                unruled.append(i)
             low = text.lower()
             flat = _flat(low)
             if not reading.topic and any(needle in tail + flat for needle in _NEEDLES):
+                # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
+                # at the earlier pages' (this one's included) again, without their text
                 reading.topic = True
+                reading.inexact.update(k for k in unruled if _ruled(raw, doc, k))
             tail = flat[-16:]
             words += low.count(" ") + 1
             common += sum(low.count(w) for w in _COMMON)
@@ -162,9 +168,11 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Readin
         raw.FPDF_CloseDocument(doc)
 
 
-def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Line], bool] | None:
-    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines), or ``None``
-    when the reading is in doubt."""
+def _page(
+    raw, doc, index: int, fonts: dict[bytes, bool], *, ruling: bool
+) -> tuple[str, list[Line], bool] | None:
+    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
+    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
         return None
@@ -191,11 +199,24 @@ def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Lin
             lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
         else:
             lines = group_pieces(pieces, index)
-        return text, lines, straight and raw.FPDFPage_GetRotation(page) == 0 and _unruled(raw, page)
+        return (
+            text,
+            lines,
+            straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or _unruled(raw, page)),
+        )
     finally:
         if tp:
             raw.FPDFText_ClosePage(tp)
         raw.FPDF_ClosePage(page)
+
+
+def _ruled(raw, doc, index: int) -> bool:
+    page = raw.FPDF_LoadPage(doc, index)
+    try:
+        return not page or not _unruled(raw, page)
+    finally:
+        if page:
+            raw.FPDF_ClosePage(page)
 
 
 def _unruled(raw, page) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from store.models import GONE_KINDS
+
 
 @dataclass
 class PolicyDocument:
@@ -37,4 +39,4 @@ class PolicyDocument:
     @property
     def gone(self) -> bool:
         """404/410 on a document: counts towards 'missing', unlike every other fault."""
-        return self.error_kind in ("http-404", "http-410") and not self.is_index
+        return self.error_kind in GONE_KINDS and not self.is_index

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from differ import word_diff
 from payerwatch.web.views import _topic_text, archive
+from store import change_record
 from store.queries import BY
 from store.search import MARK_END, MARK_START
 
@@ -177,8 +178,8 @@ def changes():
     if request.args.get("policy"):
         filters["policy_id"] = request.args["policy"]
     items = []
-    for change, extra in archive().changes_page(limit=limit + 1, offset=offset, **filters):
-        item = _json(change) | extra
+    for ctx in archive().changes_page(limit=limit + 1, offset=offset, **filters):
+        change, item = ctx.change, change_record(ctx)
         if change.old_version_id and change.new_version_id:
             item["diff_url"] = url_for(
                 "views.diff",

@@ -116,6 +116,8 @@ class Version:
     extractor_version: str | None = None
     extract_error: str | None = None
     note: str | None = None
+    extract_attempts: int = 0
+    extract_retry_at: dt.datetime | None = None
 
 
 @dataclass
@@ -202,6 +204,8 @@ class SourceStatus:
     versions: int
     open_errors: int
     last_error: str | None = None
+    #: versions whose extraction worker was killed for its limits on every attempt (given up)
+    extract_given_up: int = 0
 
 
 @dataclass

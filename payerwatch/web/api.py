@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from differ import word_diff
+from payerwatch.web.bounds import arg_int
 from payerwatch.web.views import _topic_text, archive
 from store import change_record
 from store.queries import BY
@@ -37,12 +38,7 @@ def _json(value: Any) -> Any:
 
 
 def _paging() -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), MAX_LIMIT)
-        offset = max(int(request.args.get("cursor") or 0), 0)
-    except ValueError:
-        abort(400, "limit and cursor must be integers")
-    return limit, offset
+    return arg_int("limit", 50, 1, MAX_LIMIT), arg_int("cursor", 0)
 
 
 def _page(items: list, limit: int, offset: int, **extra) -> Any:

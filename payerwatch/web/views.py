@@ -14,6 +14,7 @@ from differ import word_diff
 from differ.taxonomy import KINDS, SEVERITIES
 from extractors.model import DRUGS
 from payerwatch.processing import load_extraction
+from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
 from payerwatch.web.fragments import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
 from store.models import PROGRAMS
@@ -28,7 +29,7 @@ def archive() -> Archive:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return arg_int("page", 1, 1, MAX_OFFSET // PAGE)
 
 
 def _day(name: str) -> dt.date | None:
@@ -118,7 +119,7 @@ def policy(policy_id: str):
     history = arc.history(policy_id)
     if not history:
         abort(404)
-    chosen = request.args.get("version", type=int)
+    chosen = arg_int("version", 0, 0, MAX_ID) or None
     current = next((e.version for e in history if e.version.id == chosen), history[-1].version)
     timeline = arc.position_timeline(policy_id)
     keys = in_force_dates([v for v, _ in timeline], "effective")

@@ -136,9 +136,7 @@ def policy_diff(policy_id: str, old_version_id: int, new_version_id: int):
             "new_version": new.id,
             "diff": [[op, text] for op, text in ops],
             "changes": _json(arc.changes_between(policy_id, old.id, new.id)),
-            "html_url": url_for(
-                "views.diff", policy_id=policy_id, old_version_id=old.id, new_version_id=new.id
-            ),
+            "html_url": url_for("views.diff", policy_id=policy_id, old=old.seq, new=new.seq),
         }
     )
 
@@ -176,12 +174,9 @@ def changes():
     items = []
     for ctx in archive().changes_page(limit=limit + 1, offset=offset, **filters):
         change, item = ctx.change, change_record(ctx)
-        if change.old_version_id and change.new_version_id:
+        if ctx.old_version and ctx.new_version:  # the page's URL speaks in the policy's version numbers
             item["diff_url"] = url_for(
-                "views.diff",
-                policy_id=change.policy_id,
-                old_version_id=change.old_version_id,
-                new_version_id=change.new_version_id,
+                "views.diff", policy_id=change.policy_id, old=ctx.old_version, new=ctx.new_version
             )
         items.append(item)
     return _page(items, limit, offset)
@@ -206,7 +201,7 @@ def search():
     for h in hits:
         item = _json(h)
         item["snippet"] = h.snippet.replace(MARK_START, "").replace(MARK_END, "")
-        item["html_url"] = url_for("views.policy", policy_id=h.policy_id, version=h.version_id)
+        item["html_url"] = url_for("views.policy", policy_id=h.policy_id, version=h.seq)
         items.append(item)
     return _page(items, limit, offset, q=q)
 

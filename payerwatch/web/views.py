@@ -27,7 +27,6 @@ from differ.taxonomy import (
     position_label,
     value_label,
 )
-from feeds.present import slugify
 from payerwatch.processing import load_extraction
 from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
 from payerwatch.web.fragments import (
@@ -40,7 +39,7 @@ from payerwatch.web.fragments import (
     stance_of,
 )
 from store import Archive
-from store.models import PROGRAMS, Version, utcnow
+from store.models import PROGRAMS, Version, payer_slug, utcnow
 from store.queries import BY
 
 views = Blueprint("views", __name__)
@@ -125,7 +124,7 @@ def feed_links(payer: str | None = None, drug: str | None = None, kind: str | No
         links.append(
             {
                 "title": f"{name}: changes",
-                "href": url_for("feeds.facet_feed", facet="payer", value=slugify(name), fmt="atom"),
+                "href": url_for("feeds.facet_feed", facet="payer", value=payer_slug(name), fmt="atom"),
             }
         )
     if drug in DRUGS:

@@ -59,6 +59,8 @@ class CrawlRun:
     changes: int = 0
     errors: int = 0
     message: str | None = None
+    index_faults: int = 0
+    analysed_at: dt.datetime | None = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ the way Datasette recognises it.
   ``detect_fts`` matches that spelling, not ``'passages'``), its triggers likewise, then rebuilt.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from alembic import op
 import store.types
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -73,9 +73,12 @@ class ChangesMixin(ArchiveBase):
         limit: int | None = None,
     ) -> list[ChangeContext]:
         """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
+        old_v, new_v = schema.versions.alias("ctx_old"), schema.versions.alias("ctx_new")
         q = (
             sa.select(
                 schema.changes,
+                old_v.c.seq.label("ctx_old_seq"),
+                new_v.c.seq.label("ctx_new_seq"),
                 schema.sources.c.id.label("ctx_source_id"),
                 schema.sources.c.payer.label("ctx_payer"),
                 schema.sources.c.program.label("ctx_program"),
@@ -85,6 +88,8 @@ class ChangesMixin(ArchiveBase):
             )
             .join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id)
             .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
+            .outerjoin(old_v, old_v.c.id == schema.changes.c.old_version_id)
+            .outerjoin(new_v, new_v.c.id == schema.changes.c.new_version_id)
             .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
         )
         if change_ids is not None:
@@ -106,6 +111,8 @@ class ChangesMixin(ArchiveBase):
                 policy_title=r.ctx_title,
                 policy_url=r.ctx_url,
                 policy_number=r.ctx_number,
+                old_seq=r.ctx_old_seq,
+                new_seq=r.ctx_new_seq,
             )
             for r in rows
         ]

@@ -47,6 +47,8 @@ class CrawlRun:
     changes: int = 0
     errors: int = 0
     message: str | None = None
+    index_faults: int = 0
+    analysed_at: dt.datetime | None = None
 
 
 @dataclass
@@ -138,6 +140,9 @@ class ChangeContext:
     policy_title: str | None
     policy_url: str
     policy_number: str | None
+    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
+    old_seq: int | None = None
+    new_seq: int | None = None
 
 
 @dataclass

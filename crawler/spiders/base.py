@@ -167,6 +167,8 @@ class PolicySpider(scrapy.Spider):
             policy_number=fields.pop("number", None) or meta.get("number"),
             status=response.status,
             headers={k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v},
+            recheck=bool(meta.get("recheck")),
+            policy_id=meta.get("policy_id"),
             **fields,
         )
 
@@ -185,6 +187,8 @@ class PolicySpider(scrapy.Spider):
             error_kind=kind,
             error=text,
             is_index=bool(request.meta.get("index")),
+            recheck=bool(request.meta.get("recheck")),
+            policy_id=request.meta.get("policy_id"),
         )
 
     def errback(self, failure):

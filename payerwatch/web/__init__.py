@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from store import Archive
 from store.models import Source
@@ -46,6 +47,13 @@ def create_app(
     app.register_blueprint(api)
     app.register_blueprint(feeds_blueprint)
     app.register_blueprint(health)
+
+    @app.errorhandler(HTTPException)
+    def _error_page(err: HTTPException):
+        """Errors are pages with a way on (JSON under ``/api``): a dead end teaches a reader nothing."""
+        if request.path.startswith("/api/") or request.path == "/api":
+            return jsonify({"error": err.description}), err.code
+        return render_template("error.html", error=err), err.code
 
     @app.errorhandler(SearchQueryError)
     def _bad_search(err):

@@ -126,7 +126,9 @@ def _context():
     return _CONTEXT
 
 
-def _child(conn: Connection, path: str, media_type: str | None, url: str | None, limits: Limits) -> None:
+def _child(
+    conn: Connection, path: str, media_type: str | None, url: str | None, limits: Limits, die: bool
+) -> None:
     """The worker: set the limits, read the blob, extract, send back the result or the typed error.
 
     It gets plain strings, never the job's ``key``: unpickling a caller's object (a store ``Version``)
@@ -135,13 +137,17 @@ def _child(conn: Connection, path: str, media_type: str | None, url: str | None,
     cpu = int(limits.cpu)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # SIGXCPU, then SIGKILL 5 s later
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if die:  # the kill point extract:worker (store/killpoint.py), decided by the parent's environment
+        os.kill(os.getpid(), signal.SIGKILL)
     import extractors
 
     kwargs = {} if limits.max_inflated is None else {"max_inflated": limits.max_inflated}
     data = b""
     try:
         data = Path(path).read_bytes()
-        result: object = extractors.extract(data, media_type, url, timeout=limits.timeout, **kwargs)
+        result: object = extractors.extract(
+            data, media_type, url, timeout=limits.timeout, thread=False, **kwargs
+        )
     except ExtractionError as exc:
         result = exc
     except MemoryError:
@@ -223,7 +229,9 @@ def extract_many(
 
 def _start(ctx, job: Job, limits: Limits) -> _Running:
     parent, child = ctx.Pipe(duplex=False)
-    args = (child, str(job.path), job.media_type, job.url, limits)
+    from store.killpoint import wanted
+
+    args = (child, str(job.path), job.media_type, job.url, limits, wanted("extract:worker"))
     process = ctx.Process(target=_child, args=args, name="payerwatch-extract", daemon=True)
     now = time.monotonic()
     process.start()

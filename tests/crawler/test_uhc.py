@@ -76,7 +76,7 @@ def test_pdf_document_becomes_an_item():
 def test_html_error_page_at_a_pdf_url_is_an_error():
     spider = make_spider(UhcSpider, "uhc-commercial")
     req = documents(spider.parse(page("uhc", "commercial-index.html", COMMERCIAL)))[0]
-    resp = page("cms_mcd", "license.html", req.url, request=req).replace(
+    resp = page("bcbsmn", "II-226-009.html", req.url, request=req).replace(
         body=b"<html><body><p>hello</p></body></html>"
     )
     _, items = split(spider.parse_document(resp))

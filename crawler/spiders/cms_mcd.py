@@ -99,6 +99,8 @@ class CmsMcdSpider(PolicySpider):
     def _index_fault(self, response, text: str):
         fault = self.fault(response, expect_html=False) if response.status != 200 else None
         kind, message = fault or ("error-page", f"{text}: {response.url}")
-        item = self.error_item(response.request, kind, message, status=response.status, final_url=response.url)
+        item = self.error_item(
+            response.request, kind, message, status=response.status, final_url=response.url
+        )
         item.is_index = True
         yield item

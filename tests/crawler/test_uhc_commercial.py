@@ -1,4 +1,5 @@
-"""``uhc`` spider: UnitedHealthcare listing pages of PDF policies (commercial, Community Plan TX)."""
+"""UnitedHealthcare commercial (``uhc-commercial``, ``uhc`` spider): the medical benefit drug policy list,
+stable numbers, PDFs kept, HTML at a PDF URL refused."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from tests.support.spiders import documents, make_spider, page, split
 
 BASE = "https://www.uhcprovider.com"
 COMMERCIAL = f"{BASE}/en/policies-protocols/commercial-policies/commercial-medical-drug-policies.html"
-TX = f"{BASE}/en/policies-protocols/comm-plan-medicaid-policies/medicaid-community-state-policies-tx.html"
 
 
 @pytest.fixture
 def commercial():
     spider = make_spider(UhcSpider, "uhc-commercial")
-    return documents(spider.parse(page("uhc", "commercial-index.html", COMMERCIAL)))
+    return documents(
+        spider.parse(page("uhc-commercial", "commercial-medical-drug-policies.html", COMMERCIAL))
+    )
 
 
 def test_commercial_finds_every_pdf(commercial):
@@ -37,12 +39,6 @@ def test_commercial_titles_and_stable_numbers(commercial):
     assert by_title["Off-Label/Unproven Specialty Drug Treatment"] == "D0047"
 
 
-def test_community_plan_numbers_keep_the_state():
-    spider = make_spider(UhcSpider, "uhc-community-tx")
-    reqs = documents(spider.parse(page("uhc", "community-tx-index.html", TX)))
-    assert sorted(r.meta["number"] for r in reqs) == ["CSTX-D0069", "CSTX-D0075"]
-
-
 @pytest.mark.parametrize(
     "raw,expected",
     [
@@ -57,17 +53,20 @@ def test_stable_number(raw, expected):
     assert stable_number(raw) == expected
 
 
-def _pdf() -> bytes:
+def _pdf(*lines: str) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
-    c.drawString(72, 720, "Sample policy: esketamine")
+    for i, line in enumerate(lines or ("Sample policy: esketamine",)):
+        c.drawString(72, 720 - 16 * i, line)
     c.save()
     return buf.getvalue()
 
 
 def test_pdf_document_becomes_an_item():
     spider = make_spider(UhcSpider, "uhc-commercial")
-    req = documents(spider.parse(page("uhc", "commercial-index.html", COMMERCIAL)))[0]
+    req = documents(
+        spider.parse(page("uhc-commercial", "commercial-medical-drug-policies.html", COMMERCIAL))
+    )[0]
     resp = Response(req.url, body=_pdf(), headers={"Content-Type": "application/pdf"}, request=req)
     _, items = split(spider.parse_document(resp))
     assert items[0].ok and items[0].body.startswith(b"%PDF") and items[0].policy_number == req.meta["number"]
@@ -75,7 +74,9 @@ def test_pdf_document_becomes_an_item():
 
 def test_html_error_page_at_a_pdf_url_is_an_error():
     spider = make_spider(UhcSpider, "uhc-commercial")
-    req = documents(spider.parse(page("uhc", "commercial-index.html", COMMERCIAL)))[0]
+    req = documents(
+        spider.parse(page("uhc-commercial", "commercial-medical-drug-policies.html", COMMERCIAL))
+    )[0]
     resp = page("bcbsmn", "II-226-009.html", req.url, request=req).replace(
         body=b"<html><body><p>hello</p></body></html>"
     )

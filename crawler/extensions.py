@@ -12,8 +12,7 @@ import logging
 from scrapy import signals
 
 from crawler.archive import archive_for
-from crawler.faults import explain_empty_run, install_log_filter
-from crawler.pipelines import GONE_KINDS
+from crawler.faults import explain_empty_run, fault_kind, install_log_filter
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -48,8 +47,7 @@ class CrawlRunExtension:
         kind = getattr(item, "error_kind", None)
         if kind is None:
             return
-        if item.is_index and kind in GONE_KINDS:
-            kind = f"index-{kind}"
+        kind = fault_kind(item)
         count, text = self.faults.get(kind, (0, item.error or kind))
         self.faults[kind] = (count + 1, text)
 

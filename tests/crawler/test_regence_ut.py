@@ -22,5 +22,7 @@ def test_policy_pages_with_their_numbers():
 
 
 def test_retired_site_links_are_not_documents():
-    reqs = documents(make_spider(RegenceSpider, "regence-ut").parse(page("regence-ut", "medical-policy.html", INDEX)))
+    reqs = documents(
+        make_spider(RegenceSpider, "regence-ut").parse(page("regence-ut", "medical-policy.html", INDEX))
+    )
     assert not any("/docs/medicalpolicies/" in r.url for r in reqs)

@@ -49,7 +49,7 @@ eval: install
 bench: install
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
-	$(PY) bench/archive.py
+	$(PY) bench/archive_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

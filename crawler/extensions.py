@@ -11,7 +11,7 @@ import logging
 
 from scrapy import signals
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
 from crawler.faults import explain_empty_run, fault_kind, install_log_filter
 from store.models import utcnow
 

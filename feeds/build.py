@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from differ.taxonomy import DRUG_TITLE, KINDS, SEVERITIES, kind_label, severity_rank
-from feeds.render import (
+from feeds.present import (
     change_html,
     change_title,
     clean,
@@ -24,7 +24,7 @@ from feeds.render import (
     safe_href,
     slugify,
 )
-from store.outbox import ChangeContext
+from store.deliveries import ChangeContext
 
 FORMATS = ("atom", "rss")
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -165,7 +165,7 @@ def _add_subscriptions(archive) -> None:
 
 def _deliver(archive, env: dict[str, str], clock: dt.datetime) -> int:
     """Flush the outbox to the demo's SMTP server (digests included: each epoch stands for a week)."""
-    from feeds.mailer import send_pending
+    from feeds.outbox import send_pending
 
     saved = {k: os.environ.get(k) for k in env if k.startswith("PAYERWATCH_")}
     os.environ.update({k: v for k, v in env.items() if k.startswith("PAYERWATCH_")})

@@ -126,7 +126,7 @@ def run_source_job(
 
 def after_crawl(data_dir: Path, base_url: str | None = None, feeds_dir: str | None = None) -> None:
     """Deliver queued alerts and republish the static feeds; failures are logged, never fatal."""
-    from feeds.mailer import send_pending
+    from feeds.outbox import send_pending
     from feeds.publish import publish_all
     from store import Archive
 
@@ -223,7 +223,7 @@ def serve(
     import waitress
 
     from crawler.sources import load_sources
-    from payerwatch.webapp import build_app
+    from payerwatch.web import create_app
     from store import Archive
 
     sources = load_sources(sources_file)
@@ -231,7 +231,7 @@ def serve(
     scheduler = build_scheduler(
         archive.engine, sources, data_dir, sources_file, crawl_timeout, base_url=base_url
     )
-    app = build_app(archive, base_url=base_url, sources=sources)
+    app = create_app(archive, base_url=base_url, sources=sources)
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="payerwatch")
     url = f"http://{host}:{server.effective_port}"
     app.config["BASE_URL"] = base_url or url

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import Version, utcnow
 
@@ -44,7 +44,9 @@ class VersionsMixin(ArchiveBase):
     def touch_version(self, version_id: int, seen_at: dt.datetime | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.versions.update().where(t.versions.c.id == version_id).values(last_seen=seen_at or utcnow())
+                schema.versions.update()
+                .where(schema.versions.c.id == version_id)
+                .values(last_seen=seen_at or utcnow())
             )
 
     def set_extraction(
@@ -58,12 +60,12 @@ class VersionsMixin(ArchiveBase):
         if extracted is not None and not isinstance(extracted, dict):
             extracted = extracted.to_dict()
         with self.engine.begin() as conn:
-            conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
-            conn.execute(t.facts.delete().where(t.facts.c.version_id == version_id))
+            conn.execute(schema.passages.delete().where(schema.passages.c.version_id == version_id))
+            conn.execute(schema.facts.delete().where(schema.facts.c.version_id == version_id))
             if extracted is None:
                 conn.execute(
-                    t.versions.update()
-                    .where(t.versions.c.id == version_id)
+                    schema.versions.update()
+                    .where(schema.versions.c.id == version_id)
                     .values(extraction=None, extract_error=error, mentions_topic=False)
                 )
                 return
@@ -71,8 +73,8 @@ class VersionsMixin(ArchiveBase):
             passages = extracted.get("passages") or []
             facts = extracted.get("facts") or []
             conn.execute(
-                t.versions.update()
-                .where(t.versions.c.id == version_id)
+                schema.versions.update()
+                .where(schema.versions.c.id == version_id)
                 .values(
                     extraction=extracted,
                     extractor_version=extracted.get("extractor_version", "1"),
@@ -88,7 +90,7 @@ class VersionsMixin(ArchiveBase):
             )
             if passages:
                 conn.execute(
-                    t.passages.insert(),
+                    schema.passages.insert(),
                     [
                         {
                             "version_id": version_id,
@@ -109,7 +111,7 @@ class VersionsMixin(ArchiveBase):
                 )
             if facts:
                 conn.execute(
-                    t.facts.insert(),
+                    schema.facts.insert(),
                     [
                         {
                             "version_id": version_id,
@@ -129,30 +131,30 @@ class VersionsMixin(ArchiveBase):
     def unprocessed_version_ids(self, source_id: str | None = None) -> list[int]:
         """Versions never extracted (no result and no recorded error), oldest first."""
         q = (
-            sa.select(t.versions.c.id)
-            .where(t.versions.c.extractor_version.is_(None), t.versions.c.extract_error.is_(None))
-            .order_by(t.versions.c.id)
+            sa.select(schema.versions.c.id)
+            .where(schema.versions.c.extractor_version.is_(None), schema.versions.c.extract_error.is_(None))
+            .order_by(schema.versions.c.id)
         )
         if source_id:
-            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
-                t.policies.c.source_id == source_id
+            q = q.join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id).where(
+                schema.policies.c.source_id == source_id
             )
         with self.engine.connect() as conn:
             return [r.id for r in conn.execute(q)]
 
     def versions_with_note(self, note: str, source_id: str | None = None) -> list[Version]:
         """Versions carrying exactly ``note`` (one indexed query, so a re-crawl can afford to ask each run)."""
-        q = sa.select(*_version_cols()).where(t.versions.c.note == note).order_by(t.versions.c.id)
+        q = sa.select(*_version_cols()).where(schema.versions.c.note == note).order_by(schema.versions.c.id)
         if source_id:
-            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
-                t.policies.c.source_id == source_id
+            q = q.join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id).where(
+                schema.policies.c.source_id == source_id
             )
         with self.engine.connect() as conn:
             return [row_to(Version, r) for r in conn.execute(q)]
 
     def set_version_note(self, version_id: int, note: str | None) -> None:
         with self.engine.begin() as conn:
-            conn.execute(t.versions.update().where(t.versions.c.id == version_id).values(note=note))
+            conn.execute(schema.versions.update().where(schema.versions.c.id == version_id).values(note=note))
 
     def get_version(self, version_id: int) -> Version | None:
         with self.engine.connect() as conn:
@@ -162,7 +164,7 @@ class VersionsMixin(ArchiveBase):
         """The extractors' JSON form as stored (``ExtractedPolicy.from_dict`` reads it back)."""
         with self.engine.connect() as conn:
             data = conn.execute(
-                sa.select(t.versions.c.extraction).where(t.versions.c.id == version_id)
+                sa.select(schema.versions.c.extraction).where(schema.versions.c.id == version_id)
             ).scalar_one_or_none()
         return data or None
 
@@ -173,7 +175,11 @@ class VersionsMixin(ArchiveBase):
         return self.blobs.get(version.sha256)
 
     def list_versions(self, policy_id: str) -> list[Version]:
-        q = sa.select(*_version_cols()).where(t.versions.c.policy_id == policy_id).order_by(t.versions.c.seq)
+        q = (
+            sa.select(*_version_cols())
+            .where(schema.versions.c.policy_id == policy_id)
+            .order_by(schema.versions.c.seq)
+        )
         with self.engine.connect() as conn:
             return [row_to(Version, r) for r in conn.execute(q)]
 
@@ -182,24 +188,28 @@ class VersionsMixin(ArchiveBase):
         return versions[-1] if versions else None
 
     def find_versions(self, sha256_prefix: str, policy_id: str | None = None) -> list[Version]:
-        q = sa.select(*_version_cols()).where(t.versions.c.sha256.startswith(sha256_prefix))
+        q = sa.select(*_version_cols()).where(schema.versions.c.sha256.startswith(sha256_prefix))
         if policy_id:
-            q = q.where(t.versions.c.policy_id == policy_id)
+            q = q.where(schema.versions.c.policy_id == policy_id)
         with self.engine.connect() as conn:
-            return [row_to(Version, r) for r in conn.execute(q.order_by(t.versions.c.id))]
+            return [row_to(Version, r) for r in conn.execute(q.order_by(schema.versions.c.id))]
 
     def list_passages(self, version_id: int) -> list[dict[str, Any]]:
-        q = sa.select(t.passages).where(t.passages.c.version_id == version_id).order_by(t.passages.c.ordinal)
+        q = (
+            sa.select(schema.passages)
+            .where(schema.passages.c.version_id == version_id)
+            .order_by(schema.passages.c.ordinal)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def list_facts(self, version_id: int) -> list[dict[str, Any]]:
-        q = sa.select(t.facts).where(t.facts.c.version_id == version_id).order_by(t.facts.c.id)
+        q = sa.select(schema.facts).where(schema.facts.c.version_id == version_id).order_by(schema.facts.c.id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def _version(self, conn: sa.Connection, version_id: int) -> Version | None:
-        row = conn.execute(sa.select(*_version_cols()).where(t.versions.c.id == version_id)).first()
+        row = conn.execute(sa.select(*_version_cols()).where(schema.versions.c.id == version_id)).first()
         return row_to(Version, row) if row else None
 
 
@@ -218,16 +228,16 @@ def keep_version(
     bytes of an older version coming back (A → B → A), become the next version. Returns (id, created).
     """
     latest = conn.execute(
-        sa.select(t.versions.c.id, t.versions.c.sha256, t.versions.c.seq)
-        .where(t.versions.c.policy_id == policy_id)
-        .order_by(t.versions.c.seq.desc())
+        sa.select(schema.versions.c.id, schema.versions.c.sha256, schema.versions.c.seq)
+        .where(schema.versions.c.policy_id == policy_id)
+        .order_by(schema.versions.c.seq.desc())
         .limit(1)
     ).first()
     if latest is not None and latest.sha256 == sha:
-        conn.execute(t.versions.update().where(t.versions.c.id == latest.id).values(last_seen=now))
+        conn.execute(schema.versions.update().where(schema.versions.c.id == latest.id).values(last_seen=now))
         return latest.id, False
     vid = conn.execute(
-        t.versions.insert().values(
+        schema.versions.insert().values(
             policy_id=policy_id,
             seq=(latest.seq if latest is not None else 0) + 1,
             sha256=sha,
@@ -243,7 +253,7 @@ def keep_version(
 
 def _version_cols() -> list[sa.Column]:
     """Every version column but the (large) extraction JSON."""
-    return [c for c in t.versions.columns if c.name != "extraction"]
+    return [c for c in schema.versions.columns if c.name != "extraction"]
 
 
 def _date(value: str | dt.date | None) -> dt.date | None:

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from differ.render import collapse, html_page
+from differ.diffhtml import collapse, html_page
 from differ.topic import topic_text
 from differ.words import DELETE, INSERT, word_diff
 from payerwatch.processing import load_extraction

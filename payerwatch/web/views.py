@@ -14,7 +14,7 @@ from differ import word_diff
 from differ.taxonomy import KINDS, SEVERITIES
 from extractors.model import DRUGS
 from payerwatch.processing import load_extraction
-from payerwatch.web.render import diff_html, evidence_html, position_chart, snippet_html
+from payerwatch.web.fragments import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
 from store.models import PROGRAMS
 from store.queries import BY, in_force_dates

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from feeds.mail import message_id
+from feeds.message import message_id
 from feeds.outbox import LEASE, queue_changes, send_outbox
 from store.models import utcnow
 from tests.support import run_cli

@@ -17,9 +17,9 @@ import pytest
 from lxml import etree
 
 from feeds.build import ATOM_NS, FeedFilter, build_feed
-from feeds.mail import compose
+from feeds.message import compose
+from feeds.present import change_html, change_title, entry_id, esc
 from feeds.publish import index_html, publish
-from feeds.render import change_html, change_title, entry_id, esc
 from feeds.tokens import unsubscribe_url
 from store.models import Source
 from tests.support.feeds import Served, load_cases, make_change, seed

@@ -73,21 +73,19 @@ def free_port() -> int:
 
 
 class Served:
-    """A Flask app with the feeds blueprint served by werkzeug on 127.0.0.1 in a thread."""
+    """The web app (``payerwatch.web.create_app``) served by werkzeug on 127.0.0.1 in a thread."""
 
     def __init__(self, archive: Archive, secret: str = "test-secret", base_url: str | None = None):
         import threading
 
-        from flask import Flask
         from werkzeug.serving import make_server
 
-        from feeds.web import blueprint
+        from payerwatch.web import create_app
 
-        self.app = Flask("feeds-test")
+        self.app = create_app(archive)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.app.config.update(ARCHIVE=archive, BASE_URL=base_url or self.url, SECRET=secret)
-        self.app.register_blueprint(blueprint)
+        self.app.config.update(BASE_URL=base_url or self.url, SECRET=secret)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Served:

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
-from differ.render import html_fragment
+from differ.diffhtml import html_fragment
 from differ.taxonomy import drug_title, kind_label
-from store.outbox import ChangeContext
+from store.deliveries import ChangeContext
 
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 

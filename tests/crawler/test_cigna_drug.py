@@ -9,7 +9,7 @@ INDEX = "https://static.cigna.com/assets/chcp/resourceLibrary/coveragePolicies/p
 
 
 def _reqs():
-    return documents(make_spider(CignaSpider, "cigna-drug").parse(page("cigna", "index.html", INDEX)))
+    return documents(make_spider(CignaSpider, "cigna-drug").parse(page("cigna-drug", "index.html", INDEX)))
 
 
 def test_every_pdf_row_is_a_document():

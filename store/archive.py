@@ -1,4 +1,14 @@
-"""``Archive``: the one typed API through which every other folder reads and writes the store."""
+"""``Archive``: the one typed API through which every other folder reads and writes the store.
+
+It is a facade: each part lives in the module named for what it keeps, so a reader finds a method by
+its subject —
+
+- ``crawls.py``: sources, crawl runs, fetches; ``crawlstate.py``: policies seen, missing, retired;
+- ``versions.py``: versions, their blobs and stored extractions; ``detection.py``: what still needs analysis;
+- ``changes.py``: change events and the change-with-payer-and-document join every announcement reads;
+- ``subscriptions.py`` and ``deliveries.py``: who gets mail, and each mail's delivery state;
+- ``queries/``: history, as-of, matrix, exports; ``search.py``: full-text search; ``integrity.py``: verify.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +25,7 @@ from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
+from store.settle import SettleMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -34,6 +45,7 @@ class Archive(
     DeliveriesMixin,
     QueriesMixin,
     SearchMixin,
+    SettleMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

@@ -100,9 +100,6 @@ class ProbeMiddleware:
             if kept is not None:
                 yield kept
 
-    def process_start_requests(self, start_requests, spider=None):
-        yield from start_requests
-
     def _filter(self, obj):
         if not isinstance(obj, scrapy.Request):
             return obj

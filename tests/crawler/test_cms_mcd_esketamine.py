@@ -77,3 +77,52 @@ def test_the_archived_json_reads_as_the_article():
     doc = extract(fixture_path(SLUG, "article-59250.json").read_bytes(), "application/json")
     assert doc.media_type == "application/json"
     assert "J0013" in doc.text and doc.passages and "esketamine" in doc.text.lower()
+
+
+def test_a_real_crawl_over_loopback_archives_the_api_answers(tmp_path, data_dir):
+    """Through Scrapy's real downloader, pipelines and analysis: the token, three revisions (one the API
+    lacks), the current one archived as a version that reads as the article."""
+    import yaml
+
+    from portal.localsite import LocalSite, Page
+    from store import Archive
+    from tests.support import run_cli
+
+    def answer(name: str) -> Page:
+        return Page(fixture_path(SLUG, name).read_bytes(), content_type="application/json")
+
+    current = fixture_path(SLUG, "article-59250.json").read_text()
+    current = current.replace('"article_version": 11', '"article_version": 3')
+    pages = {
+        "/v1/metadata/license-agreement": answer("license-agreement.json"),
+        "/v1/data/article?articleid=59250": Page(current.encode(), content_type="application/json"),
+        "/v1/data/article?articleid=59250&ver=1": answer("article-empty.json"),
+        "/v1/data/article?articleid=59250&ver=2": answer("article-59250-ver9.json"),
+        "/v1/data/article?articleid=59250&ver=3": Page(current.encode(), content_type="application/json"),
+    }
+    with LocalSite(pages) as site:
+        source = {
+            "id": SLUG,
+            "payer": "Medicare",
+            "program": "medicare",
+            "spider": "cms_mcd",
+            "start_urls": [f"{site.url}/v1/metadata/license-agreement"],
+            "allowed_domains": ["127.0.0.1"],
+            "articles": [59250],
+        }
+        path = tmp_path / "sources.yaml"
+        path.write_text(yaml.safe_dump({"sources": [source]}))
+        result = run_cli("crawl", "--no-progress", "--sources", str(path), data_dir=data_dir)
+        auth = {r.headers.get("Authorization") for r in site.requests if "/data/article" in r.path}
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert auth == {"Bearer sample-token-0001"}
+    with Archive(data_dir) as arc:
+        run = arc.list_runs(SLUG)[0]
+        fetches = {f.url.rsplit("=", 1)[-1]: f for f in arc.list_fetches(SLUG)}
+        policies = arc.list_policies(SLUG)
+    assert run.status == "ok", run.message
+    assert [p.policy_number for p in policies] == ["A59250"]
+    assert fetches["2"].outcome != "error" and fetches["3"].outcome == "new_version"
+    assert "1" not in fetches  # the revision the API lacks is skipped quietly
+    history = run_cli("history", policies[0].id, data_dir=data_dir, env={"COLUMNS": "250"})
+    assert "2026-01-01" in history.stdout  # the revision's effective date, read from the archived JSON

@@ -11,6 +11,7 @@ import os
 
 BOT_NAME = "payerwatch"
 SPIDER_MODULES = ["crawler.spiders"]
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` says "needs -a source" in one line
 NEWSPIDER_MODULE = "crawler.spiders"
 
 CONTACT_URL = os.environ.get("PAYERWATCH_CONTACT_URL", "https://github.com/payerwatch/payerwatch#contact")

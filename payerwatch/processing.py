@@ -9,6 +9,7 @@ detection twice over the same archive stores nothing new.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import differ
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
@@ -207,12 +208,15 @@ def analyse_source(archive: Archive, source_id: str) -> list[Change]:
     return changes + settled
 
 
-def reprocess(archive: Archive, policy_id: str | None = None) -> tuple[int, int, list[Change]]:
+def reprocess(
+    archive: Archive, policy_id: str | None = None, on_version: Callable[[int], None] | None = None
+) -> tuple[int, int, list[Change]]:
     """Re-extract and re-diff every archived version from its blob alone (no fetching).
 
     Versions are processed per policy in ``seq`` order so each one is compared with its predecessor's
     fresh extraction; then every crawl run an interrupted analysis left unsettled is settled (see
     ``analyse_source``). Returns (versions processed, extraction errors, changes newly stored).
+    ``on_version(1)`` is called after each version (the CLI's progress bar).
     """
     from payerwatch import absence
 
@@ -227,6 +231,8 @@ def reprocess(archive: Archive, policy_id: str | None = None) -> tuple[int, int,
             done += 1
             refreshed = archive.get_version(version.id)
             errors += bool(refreshed and refreshed.extract_error)
+            if on_version is not None:
+                on_version(1)
     for source_id in sorted({p.source_id for p in policies if p is not None}):
         settled = absence.settle_runs(archive, source_id)
         _queue(archive, settled)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
 from store import schema
@@ -69,12 +71,16 @@ class IntegrityMixin(ArchiveBase):
                 )
         return out
 
-    def verify(self) -> list[IntegrityProblem]:
-        """Re-hash every blob and check that every row points at something that exists."""
+    def verify(self, on_blob: Callable[[int], None] | None = None) -> list[IntegrityProblem]:
+        """Re-hash every blob and check that every row points at something that exists.
+
+        ``on_blob(1)`` is called after each archived blob is re-hashed (the CLI's progress bar)."""
         problems: list[IntegrityProblem] = []
         with self.engine.connect() as conn:
             known = {r.sha256 for r in conn.execute(sa.select(schema.versions.c.sha256).distinct())}
             for sha in sorted(known):
+                if on_blob is not None:
+                    on_blob(1)
                 bad = self.blobs.check(sha)
                 if bad:
                     problems.append(IntegrityProblem("blob", str(bad.path), bad.problem))

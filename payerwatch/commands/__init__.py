@@ -6,6 +6,14 @@ import importlib
 
 import click
 
+
+class BadArgument(click.ClickException):
+    """An argument naming nothing in the archive (an unknown policy, version or payer): one line, exit 2,
+    as the README promises for every error the user can fix."""
+
+    exit_code = 2
+
+
 MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service"]
 
 

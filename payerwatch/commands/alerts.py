@@ -35,12 +35,30 @@ def subscribe(ctx, email, payers, drugs, min_severity, digest) -> None:
 
     Example:
 
-        payerwatch subscribe clinic@example.org --payer uhc-commercial --drug esketamine --min-severity high
+        payerwatch --data data/demo subscribe clinic@example.org --payer sample-aetna --drug esketamine
     """
+    email = _check_email(email)
+    _check_payers(ctx.archive, payers)
     sub = ctx.archive.add_subscription(
-        _check_email(email), payers=list(payers), drugs=list(drugs), min_severity=min_severity, digest=digest
+        email, payers=list(payers), drugs=list(drugs), min_severity=min_severity, digest=digest
     )
     click.echo(f"subscription {sub.id}: {sub.email} ({_describe(sub)})")
+
+
+def _check_payers(archive, payers) -> None:
+    """A payer that matches no source would silently never match a change: refuse it, listing the ids."""
+    from store.models import payer_slug
+
+    sources = archive.list_sources()
+    known = {s.id.lower() for s in sources} | {s.payer.lower() for s in sources}
+    known |= {payer_slug(s.payer) for s in sources}
+    unknown = [p for p in payers if p.strip().lower() not in known]
+    if unknown:
+        listed = ", ".join(sorted(s.id for s in sources)) or "none yet (run payerwatch crawl first)"
+        raise click.BadParameter(
+            f"no source or payer {', '.join(map(repr, unknown))}; valid source ids: {listed}",
+            param_hint="--payer",
+        )
 
 
 @click.command()

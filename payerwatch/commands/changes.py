@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -13,7 +14,9 @@ from rich.text import Text
 from differ.diffhtml import collapse, html_page
 from differ.topic import topic_text
 from differ.words import DELETE, INSERT, word_diff
+from payerwatch.commands import BadArgument
 from payerwatch.processing import load_extraction
+from payerwatch.progress import progress
 from store import change_record
 from store.models import Version
 
@@ -77,8 +80,8 @@ def _pick_policy(archive, ref: str):
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise click.ClickException(f"no policy {ref!r} (see payerwatch changes --json for policy ids)")
-    raise click.ClickException(f"{ref!r} matches several policies: " + ", ".join(p.id for p in matches[:10]))
+        raise BadArgument(f"no policy {ref!r} in the archive (payerwatch changes lists policy ids)")
+    raise BadArgument(f"{ref!r} matches several policies: " + ", ".join(p.id for p in matches[:10]))
 
 
 def _pick_version(versions: list[Version], ref: str) -> Version:
@@ -87,8 +90,9 @@ def _pick_version(versions: list[Version], ref: str) -> Version:
     else:
         found = [v for v in versions if v.sha256.startswith(ref.lower())]
     if len(found) != 1:
-        raise click.ClickException(
-            f"version {ref!r}: {'ambiguous' if found else 'not found'} (use seq or sha256)"
+        raise BadArgument(
+            f"version {ref!r}: {'ambiguous' if found else 'not found'} (use the # of payerwatch history, "
+            "or a sha256 prefix)"
         )
     return found[0]
 
@@ -106,11 +110,13 @@ def _pick_version(versions: list[Version], ref: str) -> Version:
 )
 @click.pass_obj
 def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
-    """Word diff between two versions of POLICY (default: the last two), by seq number or sha256 prefix.
+    """Word diff between two versions of POLICY (default: the last two), by version number (the # of
+    ``history``) or sha256 prefix. In a terminal deletions are red and insertions green; piped into a file
+    or ``less`` they are marked ``[-deleted-]`` and ``{+inserted+}``.
 
     Example:
 
-        payerwatch diff uhc/2025D0069 1 2 --html spravato.html
+        payerwatch --data data/demo diff aetna/0938 2 3 | less
     """
     archive = ctx.archive
     pol = _pick_policy(archive, policy)
@@ -141,6 +147,17 @@ def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
         html_out.write_text(html_page(title, collapse(ops, context), header, bullets), encoding="utf-8")
         click.echo(f"wrote {html_out}")
         return
+    if not sys.stdout.isatty():  # colour does not survive a pipe: mark changes in the text itself
+        click.echo(title)
+        click.echo(
+            "".join(
+                f"[-{text}-]" if op == DELETE else f"{{+{text}+}}" if op == INSERT else text
+                for op, text in collapse(ops, context)
+            )
+        )
+        if all(op == 0 for op, _ in ops):
+            click.echo("(no differences)")
+        return
     console = Console(highlight=False)
     console.print(Text(title, style="bold"))
     out = Text()
@@ -163,7 +180,7 @@ def reprocess(ctx, policy_id) -> None:
 
     Example:
 
-        payerwatch reprocess
+        payerwatch --data data/demo reprocess
     """
     import contextlib
 
@@ -182,7 +199,8 @@ def reprocess(ctx, policy_id) -> None:
         except SourceBusy as exc:
             click.echo(f"payerwatch: {exc}; try reprocess again when it has finished", err=True)
             raise SystemExit(1) from None
-        done, errors, created = run(ctx.archive, policy_id)
+        with progress("reprocessing versions") as advance:
+            done, errors, created = run(ctx.archive, policy_id, on_version=advance)
     click.echo(f"reprocessed {done} version(s): {errors} extraction error(s), {len(created)} new change(s)")
 
 

@@ -224,6 +224,7 @@ def register(cli: click.Group) -> None:
         Example:
 
             payerwatch crawl --source uhc-commercial --source aetna-cpb
+            payerwatch --data data/demo crawl --sources data/demo/sources.yaml --source sample-aetna
 
         A source that another process is crawling right now (the scheduler of `payerwatch serve`, say)
         is skipped with a message: two crawls of one source never run at once.

@@ -11,12 +11,15 @@ import csv
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from payerwatch.commands import BadArgument
+from payerwatch.progress import progress
 from store.queries import BY, EXPORTS, to_csv_cell
 from store.search import MARK_END, MARK_START
 
@@ -32,7 +35,7 @@ def _date(value) -> str:
 def _policy(ctx, ref: str):
     policy = ctx.archive.resolve_policy(ref)
     if policy is None:
-        raise click.ClickException(f"no such policy: {ref} (use payer/number, e.g. sample-uhc/2026D0069P)")
+        raise BadArgument(f"no policy {ref!r} in the archive (payerwatch changes lists policy ids)")
     return policy
 
 
@@ -51,7 +54,7 @@ def history(ctx, policy: str, as_json: bool) -> None:
 
     Example:
 
-        payerwatch history sample-uhc/2026D0069P
+        payerwatch --data data/demo history aetna/0938
     """
     pol = _policy(ctx, policy)
     entries = ctx.archive.history(pol.id)
@@ -123,7 +126,7 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
 
     Example:
 
-        payerwatch show sample-uhc/2026D0069P --as-of 2024-06-20 --by observed
+        payerwatch --data data/demo show aetna/0938 --as-of 2026-01-10 --by observed
     """
     pol = _policy(ctx, policy)
     day = as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
@@ -265,8 +268,8 @@ def export(ctx, fmt: str, what: str, out: str) -> None:
 
     Example:
 
-        payerwatch export --format jsonl --what changes --out changes.jsonl
-        payerwatch export --format warc --out archive.warc.gz
+        payerwatch --data data/demo export --format jsonl --what changes --out changes.jsonl
+        payerwatch --data data/demo export --format warc --out archive.warc.gz
     """
     if fmt == "warc":
         from payerwatch.warc import write_warc
@@ -274,24 +277,30 @@ def export(ctx, fmt: str, what: str, out: str) -> None:
         stream = click.open_file(out, "wb")
         with stream:
             n, missing = write_warc(ctx.archive, stream)
-        click.echo(f"{n} response records written", err=True)
+        click.echo(f"wrote {n} response records to {_where(out)}", err=True)
         if missing:
             click.echo(f"{len(missing)} version(s) skipped: blob missing (run payerwatch verify)", err=True)
             raise SystemExit(1)
         return
+    count = 0
     stream = click.open_file(out, "w", encoding="utf-8")
-    with stream:
-        rows = ctx.archive.iter_export(what)
-        if fmt == "jsonl":
-            for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-            return
+    with stream, progress(f"exporting {what}") as advance:
         writer = None
-        for row in rows:
-            if writer is None:
-                writer = csv.DictWriter(stream, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow({k: to_csv_cell(v) for k, v in row.items()})
+        for row in ctx.archive.iter_export(what):
+            if fmt == "jsonl":
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                if writer is None:
+                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow({k: to_csv_cell(v) for k, v in row.items()})
+            count += 1
+            advance(1)
+    click.echo(f"wrote {count} {what} row{'s' if count != 1 else ''} ({fmt}) to {_where(out)}", err=True)
+
+
+def _where(out: str) -> str:
+    return "standard output" if out == "-" else str(Path(out).resolve())
 
 
 def register(cli: click.Group) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -21,18 +23,27 @@ def status(ctx) -> None:
         payerwatch status
     """
     rows = ctx.archive.source_status()
-    console = Console()
+    # ids and errors are what people copy into the next command: never cut them. Off a terminal the
+    # table is as wide as it needs to be; on one, the payer name wraps before an id or error would.
+    console = Console(width=None if sys.stdout.isatty() else 1000, highlight=False)
     if not rows:
         console.print("No sources yet: run [bold]payerwatch crawl[/bold] first.")
         return
     table = Table(title=f"payerwatch archive {ctx.data_dir}")
-    for col in ("source", "payer", "last crawl", "result", "policies", "versions", "errors", "last error"):
-        table.add_column(col)
+    table.add_column("source", no_wrap=True, min_width=max(len(st.source.id) for st in rows))
+    table.add_column("payer", min_width=10)
+    table.add_column("last crawl", no_wrap=True, min_width=10)
+    table.add_column("result", no_wrap=True)
+    for col in ("policies", "versions", "errors"):
+        table.add_column(col, justify="right")
+    errors = []
     for st in rows:
         run = st.last_run
         result = run.status if run else "-"
         # a failed run's message says what happened (dns, blocked, index moved…); prefer it to a fetch's text
         last_error = run.message if run and run.status == "failed" and run.message else st.last_error
+        if last_error:
+            errors.append((st.source.id, last_error))
         table.add_row(
             st.source.id,
             st.source.payer,
@@ -41,9 +52,10 @@ def status(ctx) -> None:
             str(st.policies),
             str(st.versions),
             str(st.open_errors),
-            (last_error or "")[:160],
         )
     console.print(table)
+    for source_id, error in errors:  # in full, below the table: an error cut to a column is no use
+        console.print(f"{source_id}: {error}", markup=False, highlight=False)
     for st in rows:
         if st.extract_given_up:
             console.print(
@@ -61,9 +73,12 @@ def verify(ctx) -> None:
 
     Example:
 
-        payerwatch verify
+        payerwatch --data data/demo verify
     """
-    problems = ctx.archive.verify()
+    from payerwatch.progress import progress
+
+    with progress("re-hashing blobs") as advance:
+        problems = ctx.archive.verify(on_blob=advance)
     for p in problems:
         click.echo(f"{p.what}: {p.where}: {p.problem}")
     if problems:

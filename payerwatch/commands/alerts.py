@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import click
@@ -46,15 +47,24 @@ def subscribe(ctx, email, payers, drugs, min_severity, digest) -> None:
 
 
 def _check_payers(archive, payers) -> None:
-    """A payer that matches no source would silently never match a change: refuse it, listing the ids."""
+    """A payer that matches no source would silently never match a change: refuse it, listing the ids.
+
+    Known are the sources the archive has crawled and those of the sources file (``$PAYERWATCH_SOURCES``
+    or ``crawler/sources.yaml``), so a clinic can subscribe before the first crawl."""
+    from crawler.sources import SourceError, load_sources
     from store.models import payer_slug
 
-    sources = archive.list_sources()
-    known = {s.id.lower() for s in sources} | {s.payer.lower() for s in sources}
-    known |= {payer_slug(s.payer) for s in sources}
+    if not payers:
+        return
+    pairs = {(s.id, s.payer) for s in archive.list_sources()}
+    try:
+        pairs |= {(s.id, s.payer) for s in load_sources(os.environ.get("PAYERWATCH_SOURCES"))}
+    except (SourceError, OSError):
+        pass  # a broken sources file is `crawl`'s to report; the archive's sources still count
+    known = {i.lower() for i, _ in pairs} | {p.lower() for _, p in pairs} | {payer_slug(p) for _, p in pairs}
     unknown = [p for p in payers if p.strip().lower() not in known]
     if unknown:
-        listed = ", ".join(sorted(s.id for s in sources)) or "none yet (run payerwatch crawl first)"
+        listed = ", ".join(sorted(i for i, _ in pairs)) or "none yet"
         raise click.BadParameter(
             f"no source or payer {', '.join(map(repr, unknown))}; valid source ids: {listed}",
             param_hint="--payer",

@@ -9,7 +9,8 @@ import urllib.request
 
 from feeds.outbox import send_outbox
 from feeds.tokens import make_token
-from store.models import utcnow
+from store import Archive
+from store.models import Source, utcnow
 from tests.support import run_cli
 from tests.support.feeds import Served, SmtpSink, load_cases, mail_settings, make_change, seed
 
@@ -83,6 +84,8 @@ def test_forged_or_foreign_tokens_are_refused(archive):
 
 
 def test_alert_commands(data_dir):
+    with Archive(data_dir) as archive:  # --payer must name a source payerwatch knows
+        archive.upsert_source(Source(id="example-health", payer="Example Health"))
     res = run_cli(
         "subscribe", "clinic@example.org", "--payer", "example-health", "--drug", "esketamine",
         "--min-severity", "high", "--digest", "daily", data_dir=data_dir,

@@ -71,6 +71,12 @@ class GuardedStream(io.TextIOBase):
         return self.inner.fileno()
 
     @property
+    def buffer(self):
+        """The raw byte stream, unguarded: bytes written there are data (a feed's XML, a WARC export),
+        for a file or a pipe, and were made safe where they were built."""
+        return self.inner.buffer
+
+    @property
     def encoding(self):  # click and rich ask
         return getattr(self.inner, "encoding", "utf-8")
 

@@ -68,7 +68,8 @@ def test_show_text_output_and_errors(data):
     early = run_cli("show", UHC, "--as-of", "2023-01-01", data_dir=data)
     assert early.returncode == 1 and "no version in force on 2023-01-01" in early.stderr
     missing = run_cli("show", "nobody/none", data_dir=data)
-    assert missing.returncode == 1 and "no such policy: nobody/none" in missing.stderr
+    # an argument naming nothing in the archive: one line, exit 2 (README)
+    assert missing.returncode == 2 and "no policy 'nobody/none' in the archive" in missing.stderr
 
 
 def test_search_current_and_as_of(data):

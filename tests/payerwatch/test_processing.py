@@ -173,7 +173,7 @@ def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):
     res = run_cli("diff", "2025D0069", v1.sha256[:10], v2.sha256[:10], "--full", data_dir=data_dir)
     assert res.returncode == 0 and "three" in res.stdout and "Instructions for Use" in res.stdout
     assert run_cli("diff", PID, "1", data_dir=data_dir).returncode == 2
-    assert run_cli("diff", "nope", data_dir=data_dir).returncode == 1
+    assert run_cli("diff", "nope", data_dir=data_dir).returncode == 2  # unknown policy: exit 2 (README)
 
 
 def test_reclassified_version_replaces_its_undelivered_change(archive):

@@ -18,7 +18,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-demo: install
+# The demo needs only the `demo` extra (reportlab for the sample portal's PDFs, aiosmtpd for its mail server).
+DEMO_STAMP := $(VENV)/.installed-demo
+$(DEMO_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[demo]'
+	@touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(VENV)/bin/payerwatch --data data/demo demo
 
 test: install
@@ -42,7 +49,7 @@ eval: install
 bench: install
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
-	$(PY) bench/archive.py
+	$(PY) bench/archive_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

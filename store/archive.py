@@ -10,9 +10,9 @@ from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
 from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
+from store.deliveries import DeliveriesMixin
 from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
-from store.outbox import OutboxMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
 from store.subscriptions import SubscriptionsMixin
@@ -31,7 +31,7 @@ class Archive(
     DetectionMixin,
     SubscriptionsMixin,
     IntegrityMixin,
-    OutboxMixin,
+    DeliveriesMixin,
     QueriesMixin,
     SearchMixin,
 ):

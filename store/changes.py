@@ -7,7 +7,7 @@ import hashlib
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to, values_of
 from store.models import Change
 
@@ -22,15 +22,15 @@ class ChangesMixin(ArchiveBase):
     def add_change(self, change: Change) -> tuple[Change, bool]:
         """Insert ``change`` unless its id is already stored; return (stored change, created)."""
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(t.changes).where(t.changes.c.id == change.id)).first()
+            row = conn.execute(sa.select(schema.changes).where(schema.changes.c.id == change.id)).first()
             if row is not None:
                 return row_to(Change, row), False
-            conn.execute(t.changes.insert().values(**values_of(change, t.changes)))
+            conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
         return change, True
 
     def get_change(self, change_id: str) -> Change | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.changes).where(t.changes.c.id == change_id)).first()
+            row = conn.execute(sa.select(schema.changes).where(schema.changes.c.id == change_id)).first()
         return row_to(Change, row) if row else None
 
     def list_changes(
@@ -43,18 +43,20 @@ class ChangesMixin(ArchiveBase):
         limit: int | None = None,
     ) -> list[Change]:
         """Changes newest first. ``payer`` matches a source id or the payer's display name."""
-        q = sa.select(t.changes).order_by(t.changes.c.detected_at.desc(), t.changes.c.id)
+        q = sa.select(schema.changes).order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
         if since:
-            q = q.where(t.changes.c.detected_at >= since)
+            q = q.where(schema.changes.c.detected_at >= since)
         if kind:
-            q = q.where(t.changes.c.kind == kind)
+            q = q.where(schema.changes.c.kind == kind)
         if policy_id:
-            q = q.where(t.changes.c.policy_id == policy_id)
+            q = q.where(schema.changes.c.policy_id == policy_id)
         if payer:
-            q = q.join(t.policies, t.policies.c.id == t.changes.c.policy_id).join(
-                t.sources, t.sources.c.id == t.policies.c.source_id
+            q = q.join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id).join(
+                schema.sources, schema.sources.c.id == schema.policies.c.source_id
             )
-            q = q.where(sa.or_(t.sources.c.id == payer, sa.func.lower(t.sources.c.payer) == payer.lower()))
+            q = q.where(
+                sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
+            )
         with self.engine.connect() as conn:
             rows = [row_to(Change, r) for r in conn.execute(q)]
         if drug:  # JSON containment differs per dialect; the lists are tiny, so filter here

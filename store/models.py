@@ -11,22 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROGRAMS = ("commercial", "medicare", "medicaid", "federal")
-KINDS = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired", "reinstated")
-SEVERITIES = ("low", "medium", "high", "critical")
-KIND_SEVERITY = {
-    "new_policy": "high",
-    "coverage_position": "critical",
-    "criteria": "high",
-    "codes": "medium",
-    "wording": "medium",
-    "dates": "low",
-    "retired": "high",
-    "reinstated": "high",
-}
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
 
 
 def utcnow() -> dt.datetime:

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import Change, Policy, Version
 
@@ -93,18 +93,20 @@ class QueriesMixin(ArchiveBase):
     # -- history and as-of --------------------------------------------------------------------------
     def history(self, policy_id: str) -> list[HistoryEntry]:
         """Every version of the policy, oldest first, each with the changes whose new version it is."""
-        cols = [c for c in t.versions.columns if c.name != "extraction"]
+        cols = [c for c in schema.versions.columns if c.name != "extraction"]
         with self.engine.connect() as conn:
             versions = [
                 row_to(Version, r)
                 for r in conn.execute(
-                    sa.select(*cols).where(t.versions.c.policy_id == policy_id).order_by(t.versions.c.seq)
+                    sa.select(*cols)
+                    .where(schema.versions.c.policy_id == policy_id)
+                    .order_by(schema.versions.c.seq)
                 )
             ]
             rows = conn.execute(
-                sa.select(t.changes)
-                .where(t.changes.c.policy_id == policy_id)
-                .order_by(t.changes.c.detected_at)
+                sa.select(schema.changes)
+                .where(schema.changes.c.policy_id == policy_id)
+                .order_by(schema.changes.c.detected_at)
             ).all()
         by_new: dict[int | None, list[Change]] = {}
         for r in rows:
@@ -131,8 +133,11 @@ class QueriesMixin(ArchiveBase):
         policy = self.get_policy(ref)
         if policy is not None:
             return policy
-        q = sa.select(t.policies).where(
-            sa.or_(t.policies.c.policy_number == ref, t.policies.c.id.endswith("/" + ref, autoescape=True))
+        q = sa.select(schema.policies).where(
+            sa.or_(
+                schema.policies.c.policy_number == ref,
+                schema.policies.c.id.endswith("/" + ref, autoescape=True),
+            )
         )
         with self.engine.connect() as conn:
             rows = conn.execute(q.limit(2)).all()
@@ -142,43 +147,49 @@ class QueriesMixin(ArchiveBase):
     def matrix(self, program: str | None = None, state: str | None = None) -> list[MatrixCell]:
         """Payers × drug/indication from each policy's latest version (only policies with facts)."""
         latest = (
-            sa.select(t.versions.c.policy_id, sa.func.max(t.versions.c.seq).label("seq"))
-            .group_by(t.versions.c.policy_id)
+            sa.select(schema.versions.c.policy_id, sa.func.max(schema.versions.c.seq).label("seq"))
+            .group_by(schema.versions.c.policy_id)
             .subquery()
         )
         q = (
             sa.select(
-                t.versions.c.id.label("version_id"),
-                t.versions.c.policy_id,
-                sa.func.coalesce(t.versions.c.title, t.policies.c.title).label("title"),
-                t.sources.c.id.label("source_id"),
-                t.sources.c.payer,
-                t.sources.c.program,
-                t.sources.c.state,
-                t.facts.c.drug,
-                t.facts.c.indication,
-                t.facts.c.field,
-                t.facts.c.value,
+                schema.versions.c.id.label("version_id"),
+                schema.versions.c.policy_id,
+                sa.func.coalesce(schema.versions.c.title, schema.policies.c.title).label("title"),
+                schema.sources.c.id.label("source_id"),
+                schema.sources.c.payer,
+                schema.sources.c.program,
+                schema.sources.c.state,
+                schema.facts.c.drug,
+                schema.facts.c.indication,
+                schema.facts.c.field,
+                schema.facts.c.value,
             )
-            .select_from(t.versions)
+            .select_from(schema.versions)
             .join(
                 latest,
-                sa.and_(latest.c.policy_id == t.versions.c.policy_id, latest.c.seq == t.versions.c.seq),
+                sa.and_(
+                    latest.c.policy_id == schema.versions.c.policy_id, latest.c.seq == schema.versions.c.seq
+                ),
             )
-            .join(t.policies, t.policies.c.id == t.versions.c.policy_id)
-            .join(t.sources, t.sources.c.id == t.policies.c.source_id)
-            .join(t.facts, t.facts.c.version_id == t.versions.c.id)
+            .join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id)
+            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
+            .join(schema.facts, schema.facts.c.version_id == schema.versions.c.id)
             .order_by(
-                t.sources.c.payer, t.versions.c.policy_id, t.facts.c.drug, t.facts.c.indication, t.facts.c.id
+                schema.sources.c.payer,
+                schema.versions.c.policy_id,
+                schema.facts.c.drug,
+                schema.facts.c.indication,
+                schema.facts.c.id,
             )
         )
         if program:
-            q = q.where(t.sources.c.program == program)
+            q = q.where(schema.sources.c.program == program)
         if state:
-            q = q.where(t.sources.c.state == state.upper())
+            q = q.where(schema.sources.c.state == state.upper())
         last_change = sa.select(
-            t.changes.c.policy_id, sa.func.max(t.changes.c.detected_at).label("at")
-        ).group_by(t.changes.c.policy_id)
+            schema.changes.c.policy_id, sa.func.max(schema.changes.c.detected_at).label("at")
+        ).group_by(schema.changes.c.policy_id)
         cells: dict[tuple[str, str, str], MatrixCell] = {}
         with self.engine.connect() as conn:
             for r in conn.execute(q):
@@ -211,9 +222,14 @@ class QueriesMixin(ArchiveBase):
         """Per version (oldest first): {(drug, indication): position}; what the policy page charts."""
         versions = self.list_versions(policy_id)
         q = (
-            sa.select(t.facts.c.version_id, t.facts.c.drug, t.facts.c.indication, t.facts.c.value)
-            .join(t.versions, t.versions.c.id == t.facts.c.version_id)
-            .where(t.versions.c.policy_id == policy_id, t.facts.c.field == "position")
+            sa.select(
+                schema.facts.c.version_id,
+                schema.facts.c.drug,
+                schema.facts.c.indication,
+                schema.facts.c.value,
+            )
+            .join(schema.versions, schema.versions.c.id == schema.facts.c.version_id)
+            .where(schema.versions.c.policy_id == policy_id, schema.facts.c.field == "position")
         )
         positions: dict[int, dict[tuple[str, str], str]] = {}
         with self.engine.connect() as conn:
@@ -226,14 +242,18 @@ class QueriesMixin(ArchiveBase):
         self, limit: int = 50, offset: int = 0, payer: str | None = None
     ) -> list[dict[str, Any]]:
         q = (
-            sa.select(t.policies, t.sources.c.payer, t.sources.c.program, t.sources.c.state)
-            .join(t.sources, t.sources.c.id == t.policies.c.source_id)
-            .order_by(t.policies.c.id)
+            sa.select(
+                schema.policies, schema.sources.c.payer, schema.sources.c.program, schema.sources.c.state
+            )
+            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
+            .order_by(schema.policies.c.id)
             .limit(limit)
             .offset(offset)
         )
         if payer:
-            q = q.where(sa.or_(t.sources.c.id == payer, sa.func.lower(t.sources.c.payer) == payer.lower()))
+            q = q.where(
+                sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
+            )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
@@ -251,30 +271,32 @@ class QueriesMixin(ArchiveBase):
         """Changes newest first with their policy's payer/title/url, filtered in SQL so paging is exact."""
         q = (
             sa.select(
-                t.changes,
-                t.sources.c.payer,
-                t.sources.c.id.label("source_id"),
-                t.policies.c.title.label("policy_title"),
-                t.policies.c.url.label("policy_url"),
+                schema.changes,
+                schema.sources.c.payer,
+                schema.sources.c.id.label("source_id"),
+                schema.policies.c.title.label("policy_title"),
+                schema.policies.c.url.label("policy_url"),
             )
-            .join(t.policies, t.policies.c.id == t.changes.c.policy_id)
-            .join(t.sources, t.sources.c.id == t.policies.c.source_id)
-            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id)
+            .join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id)
+            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
+            .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
             .limit(limit)
             .offset(offset)
         )
         if payer:
-            q = q.where(sa.or_(t.sources.c.id == payer, sa.func.lower(t.sources.c.payer) == payer.lower()))
+            q = q.where(
+                sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
+            )
         if drug:
-            q = q.where(sa.cast(t.changes.c.drugs, sa.Text).like(f'%"{drug}"%'))
+            q = q.where(sa.cast(schema.changes.c.drugs, sa.Text).like(f'%"{drug}"%'))
         if kind:
-            q = q.where(t.changes.c.kind == kind)
+            q = q.where(schema.changes.c.kind == kind)
         if severity:
-            q = q.where(t.changes.c.severity == severity)
+            q = q.where(schema.changes.c.severity == severity)
         if policy_id:
-            q = q.where(t.changes.c.policy_id == policy_id)
+            q = q.where(schema.changes.c.policy_id == policy_id)
         if since:
-            q = q.where(t.changes.c.detected_at >= since)
+            q = q.where(schema.changes.c.detected_at >= since)
         with self.engine.connect() as conn:
             out = []
             for r in conn.execute(q):
@@ -298,13 +320,13 @@ class QueriesMixin(ArchiveBase):
         """Rows of ``what`` (one of EXPORTS) as flat JSON-able dicts, streamed ``batch`` rows at a time."""
         if what not in EXPORTS:
             raise ValueError(f"what must be one of {EXPORTS}")
-        v, p, s = t.versions, t.policies, t.sources
+        v, p, s = schema.versions, schema.policies, schema.sources
         ident = [s.c.payer, p.c.source_id, v.c.policy_id]
         if what == "versions":
             cols = [c for c in v.columns if c.name not in ("extraction", "policy_id")]
             q = sa.select(*ident, *cols).select_from(v).order_by(v.c.id)
         elif what in ("passages", "facts"):
-            tbl = t.metadata.tables[what]
+            tbl = schema.metadata.tables[what]
             q = (
                 sa.select(*ident, v.c.seq, *tbl.columns)
                 .select_from(tbl)
@@ -313,11 +335,11 @@ class QueriesMixin(ArchiveBase):
             )
         else:
             q = (
-                sa.select(s.c.payer, p.c.source_id, t.changes)
-                .select_from(t.changes)
-                .order_by(t.changes.c.detected_at, t.changes.c.id)
+                sa.select(s.c.payer, p.c.source_id, schema.changes)
+                .select_from(schema.changes)
+                .order_by(schema.changes.c.detected_at, schema.changes.c.id)
             )
-        anchor = v.c.policy_id if what != "changes" else t.changes.c.policy_id
+        anchor = v.c.policy_id if what != "changes" else schema.changes.c.policy_id
         q = q.join(p, p.c.id == anchor).join(s, s.c.id == p.c.source_id)
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(q)
@@ -326,8 +348,8 @@ class QueriesMixin(ArchiveBase):
 
     def iter_raw_versions(self) -> Iterator[tuple[Version, dict[str, Any]]]:
         """Every version with the response headers of the fetch that first brought its bytes (for WARC)."""
-        f = t.fetches
-        cols = [c for c in t.versions.columns if c.name != "extraction"]
+        f = schema.fetches
+        cols = [c for c in schema.versions.columns if c.name != "extraction"]
         first = (
             sa.select(f.c.policy_id, f.c.sha256, sa.func.min(f.c.id).label("fid"))
             .where(f.c.sha256.is_not(None))
@@ -336,13 +358,16 @@ class QueriesMixin(ArchiveBase):
         )
         q = (
             sa.select(*cols, f.c.etag, f.c.last_modified, f.c.content_type.label("fetch_content_type"))
-            .select_from(t.versions)
+            .select_from(schema.versions)
             .outerjoin(
                 first,
-                sa.and_(first.c.policy_id == t.versions.c.policy_id, first.c.sha256 == t.versions.c.sha256),
+                sa.and_(
+                    first.c.policy_id == schema.versions.c.policy_id,
+                    first.c.sha256 == schema.versions.c.sha256,
+                ),
             )
             .outerjoin(f, f.c.id == first.c.fid)
-            .order_by(t.versions.c.id)
+            .order_by(schema.versions.c.id)
         )
         with self.engine.connect() as conn:
             for row in conn.execution_options(stream_results=True, yield_per=200).execute(q):
@@ -358,12 +383,12 @@ class QueriesMixin(ArchiveBase):
     def bulk_load(self, table: str, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> int:
         """Insert many rows into one archive table with executemany, ``chunk`` rows per transaction.
 
-        For generated archives (bench/archive.py) and imports, where one API call per row would measure
+        For generated archives (bench/archive_speed.py) and imports, where one API call per row would measure
         the API instead of the archive. Rows are taken as given (ids included), so callers own consistency.
         """
         if table not in _BULK_TABLES:
             raise ValueError(f"bulk_load supports {_BULK_TABLES}")
-        tbl = t.metadata.tables[table]
+        tbl = schema.metadata.tables[table]
         n, buf = 0, []
         for row in rows:
             buf.append(row)

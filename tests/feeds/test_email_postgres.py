@@ -11,7 +11,7 @@ import pytest
 
 from feeds.build import FeedFilter, build_feed
 from feeds.outbox import queue_changes, send_outbox
-from feeds.render import entry_id
+from feeds.present import entry_id
 from store import Archive
 from store.models import utcnow
 from tests.feeds.test_email import EXPECTED, SUBS

@@ -72,6 +72,9 @@ class LeadIn:
     items: int = 0
     paras: int = 0
     found: list[str] = field(default_factory=list)  # indications named by a covered list's items
+    current: tuple[
+        str, ...
+    ] = ()  # the item "Treatment-resistant depression, with all of:" over its sub-items
     pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
 
 

@@ -21,6 +21,7 @@ _APPROVAL_CUE = re.compile(
     r"approv|authori[sz]|duration|length of|period|renewal|\brenew|re-?authori|reapprov|re-approv", re.I
 )
 _DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
+_AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
 _NOT_APPROVAL = re.compile(
     r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
     r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
@@ -41,8 +42,9 @@ _WITH_AD = re.compile(
     r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
     r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
-    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|take|use|using|on)\s+(?:a|an|the|their)?\s*"
-    r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant",
+    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
+    r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
+    r"\boral antidepressant\s+(?:is|will be|must be|should be)\s+(?:continued|maintained|taken|used|given|prescribed)",
     re.I,
 )
 _SCALES = (
@@ -66,7 +68,10 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
     last = 0
     for m in _DURATION.finditer(clause):
         before = clause[last : m.start()]
-        if _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
+        age = m.group(2).lower().startswith("year") and (
+            _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
+        )
+        if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
             last = m.end()
             continue
         which = phase_of(before) or phase_of(clause[: m.start()]) or phase

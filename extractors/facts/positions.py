@@ -87,8 +87,9 @@ _APPROVAL = re.compile(
 #: A prior-authorization requirement: the drug is covered, with criteria (for its labelled use when the
 #: sentence names no indication).
 _PA_REQUIRED = re.compile(
-    r"prior authori[sz]ation (?:\(PA\) )?(?:is )?required|requires? (?:a )?(?:prior authori[sz]ation|PA\b)|"
-    r"subject to prior authori[sz]ation",
+    r"(?:prior|pre-?)\s*authori[sz]ation (?:\(PA\) )?(?:is )?required|"
+    r"requires? (?:a )?(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification|prior approval)|"
+    r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required",
     re.I,
 )
 _CRITERIA = re.compile(

@@ -82,6 +82,15 @@ class UnitReader:
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
                 lead.found += [i for i in own_inds if i != "other"]
+                if is_leadin:
+                    lead.current = tuple(i for i in own_inds if i != "other")  # nested items are about it
+            elif is_leadin and not st and FOLLOW_UP.search(body) and self.last_stmt:
+                s_drugs, s_st = self.last_stmt  # "… are investigational. This includes the following:"
+                if own_inds:
+                    self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
+                self.close_leadin(None)
+                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), None, path)
+                continue
             elif not in_list and FOLLOW_UP.search(body) and own_inds and self.last_stmt:
                 s_drugs, s_st = self.last_stmt
                 self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
@@ -119,14 +128,15 @@ class UnitReader:
         """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
         disorder" is part of its parent's TRD criteria, not a depression criterion."""
         own = tuple(i for i in own if i != "other")
-        tgt = self.targets.inds
+        lead = self.leadin.inds if in_list and self.leadin else ()
+        tgt = block_inds or lead or self.targets.inds
         generic = own == ("depression",) and tgt and set(tgt) <= {"trd", "mdsi", "depression"}
         if own and not in_list and not generic:
             return own
         if block_inds:
             return block_inds
-        if in_list and self.leadin and (self.leadin.inds or self.leadin.found):
-            return self.leadin.inds or tuple(dict.fromkeys(self.leadin.found))
+        if in_list and self.leadin and (self.leadin.current or self.leadin.inds or self.leadin.found):
+            return self.leadin.current or self.leadin.inds or tuple(dict.fromkeys(self.leadin.found))
         if head_inds:
             return head_inds
         target = self.targets.pick(path, (), same_block)

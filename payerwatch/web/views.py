@@ -80,7 +80,8 @@ INDICATION_ORDER = (
 
 def _column_order(column: tuple[str, str]) -> tuple[int, int, str]:
     drug, indication = column
-    rank = INDICATION_ORDER.index(indication) if indication in INDICATION_ORDER else len(INDICATION_ORDER)
+    base = indication.split("/")[0]  # "trd/monotherapy" (a sub-population) sorts next to "trd"
+    rank = INDICATION_ORDER.index(base) if base in INDICATION_ORDER else len(INDICATION_ORDER)
     return (0 if drug == "esketamine" else 1, rank, indication)
 
 

@@ -53,6 +53,7 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
     # process_response runs from high to low numbers: this sees a 3xx before RedirectMiddleware (600)

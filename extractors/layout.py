@@ -74,9 +74,8 @@ def running_shapes(pages: list[list[Line]]) -> set[str]:
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
-def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
-    """Turn the lines of every page (reading order) into blocks."""
-    running = running_shapes(pages)
+def _content_lines(pages: list[list[Line]], running: set[str]) -> list[Line]:
+    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
     lines: list[Line] = []
     for page in pages:
         edge = normalize.EDGE
@@ -89,6 +88,17 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             if text:
                 ln.text = text
                 lines.append(ln)
+    return lines
+
+
+def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
+    """Turn the lines of every page (reading order) into blocks."""
+    running = running_shapes(pages)
+    lines = _content_lines(pages, running)
+    if not lines and running:
+        # every line is "running": a document that says one thing on every page (pdftotext reads it).
+        # Furniture removal must never empty a document into "no text layer".
+        lines = _content_lines(pages, set())
     if not lines:
         return []
     body = _body_size(lines)

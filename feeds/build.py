@@ -24,7 +24,7 @@ from feeds.present import (
     safe_href,
     slugify,
 )
-from store.deliveries import ChangeContext
+from store.models import ChangeContext
 
 FORMATS = ("atom", "rss")
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -15,8 +15,7 @@ from email.utils import format_datetime, parseaddr
 
 from feeds.present import change_html, change_text, change_title, esc, one_line
 from feeds.tokens import unsubscribe_url
-from store.deliveries import ChangeContext
-from store.models import Subscription, utcnow
+from store.models import ChangeContext, Subscription, utcnow
 
 SUBJECT_MAX = 180
 # RFC 8058 one-click unsubscribe needs ``List-Unsubscribe: <https://…>`` as plain ASCII on the wire. The

@@ -32,8 +32,7 @@ from feeds.config import Settings, load_settings
 from feeds.message import compose, message_id
 from feeds.smtp import DeliveryError, Mailer
 from store import Archive
-from store.deliveries import ChangeContext
-from store.models import Change, Delivery, Subscription, utcnow
+from store.models import Change, ChangeContext, Delivery, Subscription, utcnow
 
 LEASE = dt.timedelta(minutes=10)
 BACKOFF_BASE = dt.timedelta(minutes=1)

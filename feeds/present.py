@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from differ.diffhtml import html_fragment
 from differ.taxonomy import drug_title, kind_label
-from store.deliveries import ChangeContext
+from store.models import ChangeContext
 
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
@@ -83,12 +83,13 @@ def change_title(ctx: ChangeContext) -> str:
 
 
 def diff_url(base_url: str, ctx: ChangeContext) -> str:
-    """The archive's diff page (path agreed with the web area); a first version links to its policy page."""
+    """The archive's diff page in the policy's version numbers (``/policy/<id>/diff/<n>/<m>``, the web's
+    URL contract); a first version links to its policy page."""
     change = ctx.change
     policy = quote(change.policy_id, safe="/")
-    if change.old_version_id is None or change.new_version_id is None:
+    if ctx.old_seq is None or ctx.new_seq is None:
         return f"{base_url}/policy/{policy}"
-    return f"{base_url}/policy/{policy}/diff/{change.old_version_id}/{change.new_version_id}"
+    return f"{base_url}/policy/{policy}/diff/{ctx.old_seq}/{ctx.new_seq}"
 
 
 def entry_id(change_id: str) -> str:

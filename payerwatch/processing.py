@@ -12,7 +12,7 @@ import logging
 
 import differ
 from differ.taxonomy import KIND_SEVERITY
-from extractors.model import ExtractedPolicy
+from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
 from feeds.outbox import queue_changes
 from store import Archive, change_id
 from store.models import Change, Version, utcnow
@@ -42,23 +42,39 @@ def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None
 def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
     """Extract each new version and detect its changes; return the changes newly stored.
 
-    Extraction errors are recorded on the version (``extract_error``) and never raise.
+    Each document is read in a limited worker process (``payerwatch.extraction``), in id order, up to
+    ``PAYERWATCH_EXTRACT_WORKERS`` at once; changes are detected in that order. Extraction errors are
+    recorded on the version (``extract_error``) and never raise; a worker killed for its limits
+    (``resource-limit``) is retried by later crawls with backoff, then given up.
     """
-    import extractors
+    from payerwatch import extraction
 
     created: list[Change] = []
+    jobs = []
     for vid in version_ids:
         version = archive.get_version(vid)
-        if version is None:
+        if version is not None:
+            path = archive.blobs.path_for(version.sha256)
+            jobs.append(extraction.Job(version, path, version.media_type, version.url))
+    for job, result in extraction.extract_many(jobs, workers=extraction.workers_from_env()):
+        version = job.key
+        if isinstance(result, ResourceLimit):
+            attempts = version.extract_attempts + 1
+            when = extraction.retry_at(attempts, utcnow())
+            note = (
+                f"after {attempts} attempt(s), retried after {when:%Y-%m-%d %H:%M} UTC"
+                if when
+                else (f"gave up after {attempts} attempts")
+            )
+            archive.record_extract_failure(version.id, f"{result.reason}: {result} ({note})", when)
+            log.warning("extract failed for %s: %s (%s)", version.url, result, note)
             continue
-        try:
-            extracted = extractors.extract(archive.blobs.get(version.sha256), version.media_type, version.url)
-        except extractors.ExtractionError as exc:
-            archive.set_extraction(vid, None, error=f"{exc.reason}: {exc}")
-            log.warning("extract failed for %s: %s", version.url, exc)
+        if isinstance(result, ExtractionError):
+            archive.set_extraction(version.id, None, error=f"{result.reason}: {result}")
+            log.warning("extract failed for %s: %s", version.url, result)
             continue
-        archive.set_extraction(vid, extracted)
-        created += detect_changes(archive, vid)
+        archive.set_extraction(version.id, result)
+        created += detect_changes(archive, version.id)
     return created
 
 

@@ -1,4 +1,4 @@
-"""Queries behind feeds and the email outbox: changes with their payer and document, and delivery states.
+"""The email outbox's delivery states (the changes they announce come from ``store/changes.py``).
 
 Delivery states (``deliveries.status``)::
 
@@ -16,78 +16,19 @@ duplicate window this implies).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from store import schema
 from store.base import ArchiveBase, row_to
-from store.models import Change, Delivery
+from store.models import Delivery
 
 
 class _LostClaim(Exception):
     pass
 
 
-@dataclass
-class ChangeContext:
-    """A change with what every announcement needs: who the payer is and where the document lives."""
-
-    change: Change
-    source_id: str
-    payer: str
-    program: str
-    policy_title: str | None
-    policy_url: str
-    policy_number: str | None
-
-
 class DeliveriesMixin(ArchiveBase):
-    # -- changes with context -----------------------------------------------------------------------
-    def list_change_contexts(
-        self,
-        change_ids: list[str] | None = None,
-        since: dt.datetime | None = None,
-        limit: int | None = None,
-    ) -> list[ChangeContext]:
-        """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
-        q = (
-            sa.select(
-                schema.changes,
-                schema.sources.c.id.label("ctx_source_id"),
-                schema.sources.c.payer.label("ctx_payer"),
-                schema.sources.c.program.label("ctx_program"),
-                schema.policies.c.title.label("ctx_title"),
-                schema.policies.c.url.label("ctx_url"),
-                schema.policies.c.policy_number.label("ctx_number"),
-            )
-            .join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id)
-            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
-            .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
-        )
-        if change_ids is not None:
-            if not change_ids:
-                return []
-            q = q.where(schema.changes.c.id.in_(change_ids))
-        if since is not None:
-            q = q.where(schema.changes.c.detected_at >= since)
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        return [
-            ChangeContext(
-                change=row_to(Change, r),
-                source_id=r.ctx_source_id,
-                payer=r.ctx_payer,
-                program=r.ctx_program,
-                policy_title=r.ctx_title,
-                policy_url=r.ctx_url,
-                policy_number=r.ctx_number,
-            )
-            for r in rows
-        ]
-
     # -- deliveries ---------------------------------------------------------------------------------
     def due_deliveries(self, now: dt.datetime) -> list[Delivery]:
         """Pending rows whose backoff is over, plus ``sending`` rows whose lease ran out."""

@@ -104,6 +104,8 @@ class Version:
     extractor_version: str | None = None
     extract_error: str | None = None
     note: str | None = None
+    extract_attempts: int = 0
+    extract_retry_at: dt.datetime | None = None
 
 
 @dataclass
@@ -123,6 +125,22 @@ class Change:
     revision_note: str | None = None
     needs_review: bool = False
     effective_date: dt.date | None = None
+
+
+@dataclass
+class ChangeContext:
+    """A change with what every announcement needs: who the payer is and where the document lives."""
+
+    change: Change
+    source_id: str
+    payer: str
+    program: str
+    policy_title: str | None
+    policy_url: str
+    policy_number: str | None
+    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
+    old_seq: int | None = None
+    new_seq: int | None = None
 
 
 @dataclass
@@ -161,6 +179,8 @@ class SourceStatus:
     versions: int
     open_errors: int
     last_error: str | None = None
+    #: versions whose extraction worker was killed for its limits on every attempt (given up)
+    extract_given_up: int = 0
 
 
 @dataclass

@@ -114,6 +114,9 @@ versions = sa.Table(
     sa.Column("extraction", sa.JSON),
     sa.Column("extractor_version", sa.String(20)),
     sa.Column("extract_error", sa.Text),
+    # failed attempts worth repeating (a worker killed for its limits) and when the next may run (0004)
+    sa.Column("extract_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("extract_retry_at", TS),
     # why a version announced nothing (a revision outside the topic passages...), or that it awaits confirmation
     sa.Column("note", sa.Text, index=True),
     sa.UniqueConstraint("policy_id", "seq", name="uq_versions_policy_seq"),

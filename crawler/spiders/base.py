@@ -173,10 +173,12 @@ class PolicySpider(scrapy.Spider):
     def error_item(
         self, request, kind: str, text: str, status: int | None = None, final_url: str | None = None
     ) -> PolicyDocument:
+        # a fault belongs to the document's own URL, not to wherever its redirects led
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
         return PolicyDocument(
             source=self.config.id,
-            url=request.url,
-            final_url=final_url,
+            url=first,
+            final_url=final_url or (request.url if first != request.url else None),
             title=request.meta.get("title"),
             policy_number=request.meta.get("number"),
             status=status,
@@ -188,6 +190,9 @@ class PolicySpider(scrapy.Spider):
     def errback(self, failure):
         request = failure.request
         kind, text = classify_failure(failure)
+        if kind == "connection" and "max redirections" in text:
+            path = [*request.meta.get("redirect_urls", []), request.url]
+            kind, text = "redirect-loop", f"more than {len(path) - 1} redirects: {' -> '.join(path[:4])} ..."
         # expected network faults are facts for the summary table, not warnings for the console
         log = self.logger.info if kind in NETWORK else self.logger.warning
         log("%s: %s (%s)", request.url, text, kind)
@@ -218,6 +223,9 @@ class PolicySpider(scrapy.Spider):
             return None
         if response.xpath("//input[@type='password']"):
             return "login-redirect", f"page asks for a password: {response.url}"
+        target = js_redirect(response)
+        if target is not None:
+            return "js-redirect", f"page only redirects with JavaScript (to {target}): {response.url}"
         heading = " ".join(response.xpath("//title//text() | //h1//text()").getall())
         if ERROR_TITLE.search(heading):
             return "error-page", f"error page served with HTTP {response.status}: {heading.strip()[:120]!r}"
@@ -231,6 +239,26 @@ class PolicySpider(scrapy.Spider):
         if not expect_html:
             return "error-page", f"expected a PDF, got an HTML page ({heading.strip()[:80]!r})"
         return None
+
+
+_JS_LOCATION = re.compile(
+    r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\()\s*["']([^"']+)""", re.I
+)
+
+
+def js_redirect(response: TextResponse) -> str | None:
+    """The target of a page that does nothing but send the browser elsewhere with a script (almost no
+    text of its own), or None. Such a page is not the document, and must not be archived as one."""
+    scripts = " ".join(response.xpath("//script//text()").getall())
+    found = _JS_LOCATION.search(scripts)
+    if found is None:
+        return None
+    text = response.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+    ).getall()
+    if len(" ".join(text).split()) > 40:
+        return None
+    return response.urljoin(found.group(1))
 
 
 def _looks_pdf_url(url: str) -> bool:

@@ -106,7 +106,9 @@ _OTHER = re.compile(
     r"|\bother psychiatric (?:disorders|conditions|indications|uses)"
     r"|\bpsychiatric (?:disorders|conditions|indications|uses)\b"
     r"|\ball (?:other )?indications\b"
-    r"|\bfor all (?:other )?uses\b",
+    r"|\bfor all (?:other )?uses\b"
+    r"|\boff-?label\b"
+    r"|\b(?:for|in) other (?:indications|uses|conditions|diagnoses)\b",
     re.I,
 )
 _NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)

@@ -34,8 +34,10 @@ _NEG_MONO = re.compile(
     re.I,
 )
 _MONO = re.compile(
-    r"monotherapy|as a single agent|with or without an? (?:oral )?antidepressant|\balone or\b|\bor alone\b|"
-    r"either alone|no longer required to take|without an? (?:oral )?antidepressant|standalone",
+    r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral )?antidepressant|"
+    r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"standalone|(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) (?:with|together with|"
+    r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) required",
     re.I,
 )
 _WITH_AD = re.compile(

@@ -64,7 +64,8 @@ _APPROVAL = re.compile(
 )
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
-    r"continu|re-?authori[sz]|renewal|renew\b|subsequent|re-?approv|recertif|maintenance", re.I
+    r"continu|re-?authori[sz]|renew(?:al|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
+    re.I,
 )
 
 

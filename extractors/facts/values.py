@@ -51,7 +51,8 @@ _MIN = re.compile(
     r"\b(\d{1,2})\s*(?:years?|yrs)?\s*(?:of age\s*)?(?:or|and)\s*(?:older|over|above)"
     r"|(?:at least|>=|≥|aged?|age of|minimum age(?: of)?|over)\s*(\d{1,2})\s*(?:years|yrs)"
     r"|\bage\s*(?:>=|≥)?\s*(\d{1,2})\s*\+"
-    r"|\b(\d{2})\+\s*years",
+    r"|\bage\s*(?:>=|≥|of at least|at least)\s*(\d{2})\b"
+    r"|\b(\d{2})\+(?:\s*years)?(?!\s*(?:mg|kg|%))",
     re.I,
 )
 _MAX = re.compile(

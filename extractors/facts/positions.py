@@ -63,7 +63,8 @@ _NMN = re.compile(
     re.I,
 )
 _NOT_COVERED = re.compile(
-    r"not (?:be )?(?:a )?covered|not a (?:covered )?benefit|no longer (?:be )?a (?:covered )?benefit|"
+    r"not (?:be )?(?:a )?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
+    r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
     r"does not meet [\w' ]*criteria|\bnot approved for|not reimbursable|non-?reimbursable|"
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable",
@@ -76,7 +77,8 @@ _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
     r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
-    r"\b(?:is|be) (?:also )?a benefit\b|will (?:also )?be indicated|meets? [\w' ]*criteria for coverage|"
+    r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
+    r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
     r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage",
     re.I,

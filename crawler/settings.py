@@ -17,7 +17,6 @@ CONTACT_URL = os.environ.get("PAYERWATCH_CONTACT_URL", "https://github.com/payer
 USER_AGENT = f"payerwatch/0.1 (+{CONTACT_URL}; policy-change monitor)"
 PAYERWATCH_DATA = os.environ.get("PAYERWATCH_DATA", "data")
 PAYERWATCH_BATCH = 100  # documents per archive transaction
-PAYERWATCH_PROCESS = True  # extract + diff new versions when a spider closes
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16

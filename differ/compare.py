@@ -318,7 +318,7 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
         if field != "position":
             continue
         value = _value(facts[key])
-        label = " / ".join(taxonomy.position_label(v) for v in value.split(" / "))
+        label = " / ".join(taxonomy.position_label(v) for v in (value or "").split(" / "))
         bullets.append(
             _bullet(
                 f"{taxonomy.subject(drug, ind)}: {label}",

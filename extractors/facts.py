@@ -151,7 +151,8 @@ def criteria_of(sentence: str, phase: str) -> list[tuple[str, str]]:
         if m and "age" in low:
             out.append(("age_max", m.group(1)))
     m = re.search(
-        r"(?:prescribed|ordered|recommended|supervised) by[^.]{0,60}?(psychiatrist|psychiatric (?:nurse|provider)"
+        r"(?:prescribed|ordered|recommended|supervised) by[^.]{0,60}?(psychiatrist|psychiatric "
+        r"(?:nurse|provider)"
         r"[a-z ]{0,20}|mental health (?:professional|provider)|behavioral health (?:specialist|provider))",
         low,
     )

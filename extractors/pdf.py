@@ -246,7 +246,7 @@ def read_pdf(
     if pdfium and not full and b"%%EOF" in data[-4096:]:
         lines = first_pass(data, check=check, max_pages=max_pages)
         blocks = lines_to_blocks(lines) if lines else []  # fresh lines: no copy needed
-        if blocks:
+        if lines and blocks:
             return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
     return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
 

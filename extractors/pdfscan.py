@@ -69,7 +69,7 @@ def _string(tok: bytes) -> bytes:
 
 
 def _name(v: Any) -> str:
-    return v.name if isinstance(v, PSLiteral) else str(v)
+    return str(v.name) if isinstance(v, PSLiteral) else str(v)
 
 
 def _table(enc_name: str) -> dict[int, str]:
@@ -124,7 +124,7 @@ def _mult(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
     )
 
 
-_ID = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_ID: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def content_bytes(page_obj: Any) -> bytes:

@@ -185,7 +185,8 @@ def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
 
 
 def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
-    """Texas Medicaid: a news index (newest first) linking dated notices ``/txmedicaid/news/<date>-<slug>``."""
+    """Texas Medicaid: a news index (newest first) linking dated
+    notices ``/txmedicaid/news/<date>-<slug>``."""
     data = load_payer("txmedicaid")
     site = site_vars("txmedicaid", epoch)
     out, rows = {}, []

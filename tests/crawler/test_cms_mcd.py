@@ -1,4 +1,5 @@
-"""``cms_mcd`` spider: Medicare Coverage Database articles, every ``ver=``, SUPERSEDED banners, license page."""
+"""``cms_mcd`` spider: Medicare Coverage Database articles, every ``ver=``, SUPERSEDED banners,
+license page."""
 
 from __future__ import annotations
 

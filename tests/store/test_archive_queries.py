@@ -197,7 +197,8 @@ def test_search_order_newest_when_too_many_match(archive, sample, monkeypatch):
 
 def test_a_revision_keeping_its_original_effective_date_counts_from_when_it_was_issued(archive):
     """Aetna-style bulletins print the 2019 effective date on every revision; a 2026 revision must not
-    answer for 2025, while a re-issue that moves its effective date (even backwards in time) counts from it."""
+    answer for 2025, while a re-issue that moves its effective date (even backwards in time) counts from
+    it."""
     from extractors.model import ExtractedPolicy, Passage, PolicyMetadata
     from store.models import Policy, Source
 

@@ -9,7 +9,7 @@ fast path's passages, facts and metadata equal the full path's — and its text 
 the document (an off-topic document's text is PDFium's by design: extractors/README.md). The machine is
 shared: compare medians of several invocations, not one.
 
-Run: /work/main/.venv/bin/python bench/extract.py [--repeat N]
+Run: .venv/bin/python bench/extract.py [--repeat N]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Rule-based coverage facts: drug × indication × field = value, each with the sentence it came from.
 
-Policies state positions in a handful of stock phrasings (see domain.md) and list criteria as bullets
+Policies state positions in a handful of stock phrasings (see docs/domain.md) and list criteria as bullets
 under a lead-in sentence ("… when ALL of the following criteria are met:"). The reader walks the blocks in
 order and keeps three pieces of context:
 

@@ -6,7 +6,7 @@ PDFium and blocks by the shared layout rules, and never reaches pdfminer or pdfp
 allowed to change its ``text``:
 
 * off-topic documents are most of a payer's library, and the crawl extracts every one of them;
-* their text only feeds identity, metadata and the formatting-only comparison: design.md's topic filter
+* their text only feeds identity, metadata and the formatting-only comparison: docs/design.md's topic filter
   decides which documents can raise changes, and such a document has no passages and no facts;
 * the switch of reader cannot hide a change: a document that starts naming the drugs is a
   ``new_policy`` event whatever the text before was (``differ.compare`` does not diff against an

@@ -1,7 +1,7 @@
 """The first PDF pass: PDFium reads every page's text, and decides whether pdfplumber is needed at all.
 
 Most documents a payer publishes never mention ketamine or esketamine, and the crawl extracts every one
-of them. Their text only feeds identity, metadata and the formatting-only comparison (design.md: the
+of them. Their text only feeds identity, metadata and the formatting-only comparison (docs/design.md: the
 topic filter decides which documents can raise changes), so for them this pass *is* the reading: PDFium
 (C++, ~0.25 ms a page) gives each page's text in reading lines, plus four cheap per-line look-ups (origin,
 font size, text matrix, font name) for the ``Line`` records the shared layout rules (``layout``) need.

@@ -54,7 +54,7 @@ class FeedFilter:
         return True
 
     def path(self) -> str:
-        """The feed's path under ``/feeds/`` without extension (URL scheme in design.md)."""
+        """The feed's path under ``/feeds/`` without extension (URL scheme in docs/design.md)."""
         if self.payer:
             return f"payer/{payer_slug(self.payer)}"
         if self.drug:

@@ -1,6 +1,6 @@
 """Per-payer page builders: each turns one payer's content at an epoch into ``{path: (bytes, type)}``.
 
-Each builder reproduces the structure a real site of that family has (see domain.md and the
+Each builder reproduces the structure a real site of that family has (see docs/domain.md and the
 portal README): where the index is, what the link markup looks like, how versions show in URLs.
 Spiders are written against these structures, so change them only together with the README.
 """

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from . import detect
+from . import coverage_api, detect
 from .facts import find_facts
 from .html import read_html
 from .metadata import read_metadata, revision_history
@@ -109,7 +109,7 @@ def _extract(
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
-        hread = read_html(data)
+        hread = read_html(coverage_api.to_html(data) if kind == detect.JSON else data)
         blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
     check()
     text, blocks = assemble(blocks)

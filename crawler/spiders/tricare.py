@@ -17,6 +17,9 @@ from crawler.spiders.base import PolicySpider, link_text
 MANUAL_FILE = re.compile(
     r"/DisplayManualHtmlFile/(?P<date>\d{4}-\d{2}-\d{2})/AsOf/(?P<manual>\w+)/(?P<file>[\w.-]+)\.html?$", re.I
 )
+# the contents page may link a viewer with the file in its query (``DisplayManualHtml.aspx?…&Change=N``)
+QUERY_FILE = re.compile(r"[?&](?:[^=&]*=)?(?P<file>C\d+(?:TOC|S\d+(?:_\d+)?|AD\w*))\.html?(?:&|$)", re.I)
+QUERY_MANUAL = re.compile(r"[?&](?:Manual|SeriesId)=(?P<manual>\w+)", re.I)
 CHAPTER_TOC = re.compile(r"^C\d+TOC$", re.I)
 
 
@@ -30,7 +33,7 @@ class TricareSpider(PolicySpider):
         sections = [re.compile(p, re.I) for p in self.config.extra["sections"]]
         for link in response.xpath("//a[@href]"):
             url = response.urljoin(link.attrib["href"]).split("#")[0]
-            m = MANUAL_FILE.search(url)
+            m = self._parse_file(url)
             if not m or url == response.url:
                 continue
             if CHAPTER_TOC.match(m["file"]):
@@ -39,6 +42,14 @@ class TricareSpider(PolicySpider):
             elif any(p.search(m["file"]) for p in sections):
                 yield self.document_request(url, title=link_text(link) or None, number=self._parse_id(m))
 
-    def _parse_id(self, m: re.Match) -> str:
+    def _parse_file(self, url: str) -> dict | None:
+        """``{manual, file}`` from a dated path, or from a viewer link's query string."""
+        m = MANUAL_FILE.search(url)
+        if m:
+            return {"manual": m["manual"], "file": m["file"]}
+        q, manual = QUERY_FILE.search(url), QUERY_MANUAL.search(url)
+        return {"manual": manual["manual"] if manual else "TPT5", "file": q["file"]} if q else None
+
+    def _parse_id(self, m: dict) -> str:
         """``TPT5/C7S3_7``: manual and section, upper-cased, without the as-of date."""
         return f"{m['manual'].upper()}/{m['file'].upper()}"

@@ -39,3 +39,16 @@ def test_section_is_an_esketamine_document():
     req = s.document_request(S37, number="TPT5/C7S3_7")
     _, items = split(s.parse_document(page("tricare-tpm", "c7s3_7.html", S37, request=req)))
     assert items[0].ok and b"esketamine" in items[0].body and items[0].policy_number == "TPT5/C7S3_7"
+
+
+def test_viewer_links_with_the_file_in_the_query_are_understood():
+    s = spider()
+    html = (
+        b'<html><body><a href="/pages/DisplayManualHtml.aspx?Manual=TPT5&amp;Change=14&amp;Type=AsOf&amp;'
+        b'Filename=C7TOC.html">Chapter 7</a></body></html>'
+    )
+    out = list(s.parse(page("tricare-tpm", "ManualToc.html", TOC).replace(body=html)))
+    assert [r.url.rsplit("Filename=", 1)[1] for r in indexes(out)] == ["C7TOC.html"]
+    assert (
+        s._parse_id(s._parse_file(f"{SITE}/pages/X.aspx?Manual=TPT5&Filename=c7s3_7.html")) == "TPT5/C7S3_7"
+    )

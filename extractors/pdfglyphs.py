@@ -30,6 +30,12 @@ from collections.abc import Callable
 from .layout import Line, is_bold
 from .pdfium import _LOCK, raw
 
+#: ``FPDFText_GetTextObject`` answering the object's address as an int: a hashable key without a
+#: ``ctypes.cast`` per glyph (a quarter of this module's time otherwise)
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDFText_GetTextObject.argtypes[0], ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+
 
 def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> dict[int, list[Line]] | None:
     """Lines of ``pages`` by pdfplumber's rule from PDFium's glyphs; ``None`` if PDFium cannot open the
@@ -98,9 +104,8 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
         raw.FPDFText_IsGenerated,
         raw.FPDFText_GetCharOrigin,
         raw.FPDFText_GetLooseCharBox,
-        raw.FPDFText_GetTextObject,
+        _TEXT_OBJECT,
     )
-    address = ctypes.c_void_p
     styles: dict[int | None, tuple[float, bool]] = {}  # text object → (size, bold)
     glyphs = []
     for k, ch in enumerate(text):
@@ -109,7 +114,7 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
                 continue
             if ch != " ":
                 ch = "-"  # a real hyphen glyph PDFium marked as ending a line
-        obj = ctypes.cast(text_object(tp, k), address).value
+        obj = text_object(tp, k)
         style = styles.get(obj)
         if style is None:
             raw.FPDFText_GetMatrix(tp, k, pm)

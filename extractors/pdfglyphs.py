@@ -91,8 +91,10 @@ def _page(doc, index: int, fonts: dict[bytes, bool]) -> list[Line] | None:
 _MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 
 
-def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float, float, float, bool, str]]:
-    """(row y, x, advance end, size, bold, text) for every glyph PDFium did not make up. Three look-ups a
+def _glyphs(
+    tp, text: str, fonts: dict[bytes, bool]
+) -> list[tuple[float, float, float, float, float, bool, str]]:
+    """(row y, x, advance end, size, size to 0.01, bold, text) for every glyph PDFium did not make up. Three look-ups a
     glyph (origin, advance box, text object); size and boldness once per text object."""
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
@@ -106,7 +108,8 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
         raw.FPDFText_GetLooseCharBox,
         _TEXT_OBJECT,
     )
-    styles: dict[int | None, tuple[float, bool]] = {}  # text object → (size, bold)
+    styles: dict[int | None, tuple[float, float, bool]] = {}  # text object → (size, rounded, bold)
+    rows: dict[float, float] = {}  # origin y → row (rounded once per line, not per glyph)
     glyphs = []
     for k, ch in enumerate(text):
         if ch in _MAYBE_GENERATED:
@@ -123,16 +126,19 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
             font = name.value
             if font not in fonts:
                 fonts[font] = is_bold(font.decode("latin-1"))
-            style = styles[obj] = (size, fonts[font])
+            style = styles[obj] = (size, round(size, 2), fonts[font])
         origin(tp, k, px, py)
         loose(tp, k, pbox)
-        glyphs.append((round(y.value, 1), x.value, box.right, style[0], style[1], ch))
+        row = rows.get(y.value)
+        if row is None:
+            row = rows[y.value] = round(y.value, 1)
+        glyphs.append((row, x.value, box.right, style[0], style[1], style[2], ch))
     return glyphs
 
 
-def _lines(glyphs: list[tuple[float, float, float, float, bool, str]], index: int) -> list[Line]:
+def _lines(glyphs: list[tuple[float, float, float, float, float, bool, str]], index: int) -> list[Line]:
     """``pdf.plumb_page``'s grouping, for glyph tuples."""
-    rows: dict[float, list[tuple[float, float, float, float, bool, str]]] = {}
+    rows: dict[float, list[tuple[float, float, float, float, float, bool, str]]] = {}
     for g in glyphs:
         rows.setdefault(g[0], []).append(g)
     lines = []
@@ -141,22 +147,22 @@ def _lines(glyphs: list[tuple[float, float, float, float, bool, str]], index: in
         out: list[str] = []
         prev = None
         for g in row:
-            if prev is not None and g[5] != " " and prev[5] != " " and g[1] - prev[2] > 0.15 * g[3]:
+            if prev is not None and g[6] != " " and prev[6] != " " and g[1] - prev[2] > 0.15 * g[3]:
                 out.append(" ")
-            out.append(g[5])
+            out.append(g[6])
             prev = g
         text = "".join(out)
         if not text.strip():
             continue
-        ink = [g for g in row if g[5].strip()]
+        ink = [g for g in row if g[6].strip()]
         lines.append(
             Line(
                 page=index,
                 text=text,
                 baseline=row_y,
                 x=ink[0][1],
-                size=max(round(g[3], 2) for g in row),
-                bold=all(g[4] for g in ink),
+                size=max(g[4] for g in row),
+                bold=all(g[5] for g in ink),
             )
         )
     lines.sort(key=lambda ln: (-ln.baseline, ln.x))

@@ -116,8 +116,12 @@ def _context():
     global _CONTEXT
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
+        # "payerwatch.cli" too: Python 3.11's forkserver never preloads "__main__" (it looks for a
+        # "main_path" key that spawn's preparation data does not have), so every worker re-runs the main
+        # script — for the ``payerwatch`` console script, ``from payerwatch.cli import main``, which
+        # imports the whole CLI: ~0.3 s a document unloaded, 2 s on a busy machine (bench/e2e.py).
         ctx.set_forkserver_preload(
-            ["__main__", "payerwatch.extraction", "extractors", "pdfplumber", "pypdfium2"]
+            ["__main__", "payerwatch.extraction", "payerwatch.cli", "extractors", "pdfplumber", "pypdfium2"]
         )
         _CONTEXT = ctx
     return _CONTEXT

@@ -40,10 +40,10 @@ PAYERWATCH = Path(sys.executable).with_name("payerwatch")
 
 
 def policy(i: int, changed: bool) -> bytes:
-    """Policy ``i``; changed: the drugs on one more page, and three failed antidepressants, not two."""
+    """Policy ``i``; changed: three failed antidepressants, not two, on both pages naming the drugs. (Not
+    a third page: the same sentence at the same place on three pages is a running header to the layout
+    rules, in every reader.)"""
     topic = (1, 4) if i % 5 == 0 else ()
-    if changed:
-        topic = (1, 3, 4)
     src = synthetic_policy(6, topic)
     if changed:
         for block in src["content"]:
@@ -174,12 +174,18 @@ def main() -> int:
     total = recrawl + published
     load = os.getloadavg()[0]
     print(f"load average {load:.1f} on {os.cpu_count()} cores; extraction workers {args.workers}")
-    print(f"baseline crawl of {n} PDFs (all fetched and extracted): {first:.1f} s")
     print(
-        f"epoch 1 crawl ({len(changed)} changed, {n - len(changed)} answer 304) + extract + diff: {recrawl:.1f} s"
+        f"baseline crawl of {n} PDFs (all fetched and extracted): {first:.1f} s wall, {first_cpu:.1f} s CPU"
     )
-    print(f"publish (every feed as static files): {published:.1f} s")
-    print(f"end to end: {total:.1f} s — target < 30 s: {'met' if total < 30 else 'NOT met'}")
+    print(
+        f"epoch 1 crawl ({len(changed)} changed, {n - len(changed)} answer 304) + extract + diff: "
+        f"{recrawl:.1f} s wall, {recrawl_cpu:.1f} s CPU"
+    )
+    print(f"publish (every feed as static files): {published:.1f} s wall, {published_cpu:.1f} s CPU")
+    print(
+        f"end to end: {total:.1f} s wall ({recrawl_cpu + published_cpu:.1f} s CPU of the two commands; "
+        f"the extraction workers' not counted) — target < 30 s: {'met' if total < 30 else 'NOT met'}"
+    )
     print("crawl summary:\n" + "\n".join(line for line in log1.splitlines() if line.strip())[-2000:])
     print(log2.strip().splitlines()[-1] if log2.strip() else "")
     if not args.keep:

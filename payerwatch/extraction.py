@@ -49,9 +49,11 @@ def retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
 
 
 def workers_from_env(env: dict[str, str] | None = None) -> int:
-    """``PAYERWATCH_EXTRACT_WORKERS``: documents extracted at once (default 1)."""
+    """``PAYERWATCH_EXTRACT_WORKERS``: documents extracted at once (default: one per core — a crawl's
+    new versions are analysed on all cores; results come back in submission order, so the changes are
+    the same whatever the number)."""
     env = os.environ if env is None else env
-    raw = env.get("PAYERWATCH_EXTRACT_WORKERS") or "1"
+    raw = env.get("PAYERWATCH_EXTRACT_WORKERS") or str(min(os.cpu_count() or 1, 64))
     try:
         value = int(raw)
     except ValueError:

@@ -57,7 +57,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "trd",
             r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
-            r"(?: \((?:TRD|MDD)\))?|\bTRD\b",
+            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|"
+            r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
+            r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
         ),
         (
             "mdsi",

@@ -318,7 +318,7 @@ def _read_plumbed(
                 exact[i] = plumber.lay_out(i, check)
                 plumbed.add(i)
             pages = [exact[i] if i in exact else cheap[i] for i in range(n)]
-            pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
+            pages = [[_copy(ln) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
             if len(exact) == n or passage_pages is None:
                 break
@@ -332,6 +332,10 @@ def _read_plumbed(
     finally:
         if plumber is not None:
             plumber.close()
+
+
+def _copy(ln: Line) -> Line:
+    return Line(ln.page, ln.text, ln.baseline, ln.x, ln.size, ln.bold, ln.row)
 
 
 class _Plumber:

@@ -68,9 +68,17 @@ def _is_vocab(text: str) -> bool:
 
 
 def _body_size(lines: list[Line]) -> float:
+    """The most used font size outside tables. Table cells are often set a point smaller than the text;
+    counting them let a table-heavy policy's ordinary paragraphs pass for headings (their first lines
+    became section titles, cutting "… is medically necessary when:" from its own sentence)."""
     weights: Counter[float] = Counter()
     for ln in lines:
-        weights[ln.size] += len(ln.text)
+        if not ln.row:
+            weights[ln.size] += len(ln.text)
+    if sum(weights.values()) < 200:  # (almost) all table: the cells are the body
+        for ln in lines:
+            if ln.row:
+                weights[ln.size] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 

@@ -40,8 +40,8 @@ POINTS = (
 
 def wanted(name: str) -> bool:
     """Whether ``PAYERWATCH_KILL_AT`` names ``name`` (for a point reached in another process)."""
-    names = os.environ.get(ENV)
-    return bool(names) and name in (w.strip() for w in names.split(","))
+    names = os.environ.get(ENV) or ""
+    return name in (w.strip() for w in names.split(",") if w.strip())
 
 
 def kill_point(name: str) -> None:

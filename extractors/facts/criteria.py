@@ -64,6 +64,12 @@ _SCALES = (
 )
 
 
+#: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
+_PHASE_AFTER = re.compile(
+    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+)
+
+
 def approval_cue(text: str) -> bool:
     """True when ``text`` speaks of an approval or authorization period."""
     return bool(_APPROVAL_CUE.search(text))
@@ -83,7 +89,9 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
             last = m.end()
             continue
-        which = phase_of(before) or phase_of(clause[: m.start()]) or phase
+        after = _PHASE_AFTER.match(clause[m.end() :])
+        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()
     return out

@@ -20,12 +20,23 @@ def change_id(policy_id: str, old_sha: str | None, new_sha: str | None, kind: st
 
 class ChangesMixin(ArchiveBase):
     def add_change(self, change: Change) -> tuple[Change, bool]:
-        """Insert ``change`` unless its id is already stored; return (stored change, created)."""
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(t.changes).where(t.changes.c.id == change.id)).first()
-            if row is not None:
-                return row_to(Change, row), False
-            conn.execute(t.changes.insert().values(**values_of(change, t.changes)))
+        """Insert ``change`` unless its id is already stored; return (stored change, created).
+
+        Two workers may detect the same change at once (a stalled job retried while its first attempt
+        still runs): ids derive from what changed, so the loser of the insert race reads the winner's row
+        and reports it as not created — the change is stored, and queued for mail, exactly once.
+        """
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(sa.select(t.changes).where(t.changes.c.id == change.id)).first()
+                if row is not None:
+                    return row_to(Change, row), False
+                conn.execute(t.changes.insert().values(**values_of(change, t.changes)))
+        except sa.exc.IntegrityError:
+            stored = self.get_change(change.id)
+            if stored is None:  # not a duplicate id: a real integrity fault
+                raise
+            return stored, False
         return change, True
 
     def get_change(self, change_id: str) -> Change | None:

@@ -47,6 +47,24 @@ class CrawlsMixin(ArchiveBase):
             ).inserted_primary_key[0]
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
+    def close_abandoned_runs(self, source_id: str) -> int:
+        """Mark the source's runs still ``running`` as interrupted; return how many.
+
+        Only for a caller that holds the source's crawl lock across every machine (the worker queue's
+        per-source lock): any run still marked running was then left by a process killed mid-crawl, and
+        an interrupted run never counts a document as missing.
+        """
+        with self.engine.begin() as conn:
+            return conn.execute(
+                t.crawl_runs.update()
+                .where(t.crawl_runs.c.source_id == source_id, t.crawl_runs.c.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=utcnow(),
+                    message="crawl abandoned by a killed worker; nothing counted as missing",
+                )
+            ).rowcount
+
     def finish_run(self, run: CrawlRun) -> CrawlRun:
         run.finished_at = run.finished_at or utcnow()
         with self.engine.begin() as conn:

@@ -1,10 +1,79 @@
-"""Shared fixtures: a fresh archive per test (fixture databases are built in code, never committed)."""
+"""Shared fixtures: a fresh archive per test, on SQLite and on PostgreSQL (fixture databases are built in
+code, never committed).
+
+``archive`` (and ``database``, which it stands on) is parametrised ``sqlite`` / ``postgresql``: every test
+that touches the archive runs on both. The PostgreSQL half uses one throwaway server for the whole session
+(``tests/support/postgres.py``) and one fresh database per test, copied from a migrated template. It sets
+``PAYERWATCH_DATABASE_URL`` for the test's duration, so ``Archive(data_dir)`` in the test and
+``payerwatch`` child processes (``run_cli``) reach the same database.
+
+A test that cannot run on PostgreSQL says why with ``@pytest.mark.sqlite_only("reason")``; it is reported
+as skipped with that reason. ``-m "not postgresql"`` runs the SQLite half alone (quick iterations).
+"""
 
 from __future__ import annotations
+
+import itertools
+import os
 
 import pytest
 
 from store import Archive
+from tests.support import postgres
+
+# A developer's own database setting must never reach the tests (they would write to it).
+os.environ.pop("PAYERWATCH_DATABASE_URL", None)
+
+TEMPLATE = "pw_template"
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """One PostgreSQL server for the session, with a migrated template database to copy."""
+    assert postgres.available(), "PostgreSQL server binaries are missing: `make install` installs them"
+    server = postgres.PostgresServer().start()
+    Archive(tmp_path_factory.mktemp("pg-template"), database_url=server.create_database(TEMPLATE)).close()
+    yield server
+    server.stop()
+
+
+def _open_database(request, kind: str):
+    """(url or None, cleanup) for ``kind``; skips a ``sqlite_only`` test's PostgreSQL half."""
+    if kind == "sqlite":
+        return None, lambda: None
+    marker = request.node.get_closest_marker("sqlite_only")
+    if marker is not None:
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'see the test'}")
+    server = request.getfixturevalue("pg_server")
+    name = f"pw_{os.getpid()}_{next(_names)}"
+    url = server.create_database(name, template=TEMPLATE)
+    return url, lambda: server.drop_database(name)
+
+
+_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(params=_KINDS)
+def database(request, monkeypatch):
+    """The database URL the test's archive uses (None: SQLite in the data directory)."""
+    url, cleanup = _open_database(request, request.param)
+    if url:
+        monkeypatch.setenv("PAYERWATCH_DATABASE_URL", url)
+    yield url
+    cleanup()
+
+
+@pytest.fixture(scope="module", params=_KINDS)
+def module_database(request):
+    """``database`` for module-scoped archives (built once, read by many tests)."""
+    url, cleanup = _open_database(request, request.param)
+    mp = pytest.MonkeyPatch()
+    if url:
+        mp.setenv("PAYERWATCH_DATABASE_URL", url)
+    yield url
+    mp.undo()
+    cleanup()
 
 
 @pytest.fixture
@@ -13,7 +82,7 @@ def data_dir(tmp_path):
 
 
 @pytest.fixture
-def archive(data_dir):
+def archive(database, data_dir):
     arc = Archive(data_dir)
     yield arc
     arc.close()

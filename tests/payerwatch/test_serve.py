@@ -100,7 +100,7 @@ def _runs(data: Path, source_id: str):
         return sorted((r for r in archive.list_runs(source_id) if r.status != "running"), key=lambda r: r.id)
 
 
-def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(tmp_path):
+def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database, tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
         sources = _sources_file(

@@ -136,7 +136,7 @@ def child(mode: str, url: str, data: str, items: int) -> None:
     if mode != "bare":
         from scrapy.utils.misc import walk_modules_iter
 
-        import crawler.archive  # noqa: F401
+        import crawler.archive_handle  # noqa: F401
         import crawler.sources  # noqa: F401
         import payerwatch.commands.crawl  # noqa: F401
 

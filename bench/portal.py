@@ -2,7 +2,7 @@
 
     python bench/portal.py --docs 2000 [--port 0] [--lifetime 1200]
 
-Why not ``crawler.localsite.LocalSite``: that one is built for tests (a request log, hangs, redirects on
+Why not ``portal.localsite.LocalSite``: that one is built for tests (a request log, hangs, redirects on
 demand) on ``http.server`` threads, and it tops out near 300 requests/s on this machine — below what bare
 Scrapy can fetch, so the benchmark measured the server. Here every page, its ETag and Last-Modified are
 built once at start-up; each request is one dict look-up, and Twisted's own ``setETag`` /

@@ -11,7 +11,9 @@ import logging
 
 from scrapy import signals
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
+from crawler.faults import explain_empty_run, install_log_filter
+from crawler.pipelines import GONE_KINDS
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,10 @@ class CrawlRunExtension:
         self.run = None
         self.new_version_ids: list[int] = []
         self.status_changes: list[tuple[str, str, str]] = []
+        self.faults: dict[str, tuple[int, str]] = {}  # error kind → (count, first error text)
+        install_log_filter()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -37,6 +42,16 @@ class CrawlRunExtension:
         config = spider.config
         self.archive.upsert_source(config.to_source())
         self.run = self.archive.start_run(config.id)
+
+    def item_scraped(self, item, *args, **kwargs):
+        """Remember each fault kind of the run, so an empty run can say what happened."""
+        kind = getattr(item, "error_kind", None)
+        if kind is None:
+            return
+        if item.is_index and kind in GONE_KINDS:
+            kind = f"index-{kind}"
+        count, text = self.faults.get(kind, (0, item.error or kind))
+        self.faults[kind] = (count + 1, text)
 
     def spider_closed(self, spider, reason):
         run = self.run
@@ -49,9 +64,7 @@ class CrawlRunExtension:
             run.status, run.message = "interrupted", "crawl interrupted; nothing counted as missing"
         elif facts.documents == 0:
             run.status = "failed"
-            run.message = (
-                "found no documents: the site or its markup may have changed (check start_urls and patterns)"
-            )
+            run.message = explain_empty_run(self.faults, spider.config.id)
         elif reason != "finished":
             run.status, run.message = "failed", f"crawl ended early: {reason}"
         else:

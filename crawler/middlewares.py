@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
 
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|logon|sso|saml|oauth2?|auth|account/login)\b", re.I)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from crawler.archive import archive_for
+from crawler.archive_handle import archive_for
 from crawler.identity import policy_id
 from crawler.items import PolicyDocument
 from store.crawlstate import DocumentFetch

@@ -27,17 +27,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from differ import labels as L
-from differ import topic as T
+from differ import taxonomy, topic
 from differ.infer import bullet as _bullet
+from differ.taxonomy import KIND_SEVERITY as SEVERITY
 from differ.wording import wording_bullets
 from differ.words import INSERT, changed_words, word_diff
 from extractors.model import DRUGS, ExtractedPolicy
-from store.models import KIND_SEVERITY
+from extractors.terms import is_topic
 
 KIND_ORDER = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates")
-# the taxonomy is a contract (design.md); it lives once, with the store's typed records
-SEVERITY = KIND_SEVERITY
 _FIELD_KIND = {
     "position": "coverage_position",
     "codes": "codes",
@@ -97,13 +95,15 @@ def compare(
     if new.metadata.status in ("superseded", "replaced"):
         return Comparison(unrelated_revision=True, note=f"this version is marked {new.metadata.status}")
 
-    old_t, new_t = T.topic_text(old), T.topic_text(new)
+    old_t, new_t = topic.topic_text(old), topic.topic_text(new)
     bullets = _position_bullets(old, new) + _criteria_bullets(old, new)
     code_bullets, moved_codes = _code_bullets(old, new)
     bullets += code_bullets
     date_bullets = _date_bullets(old, new)
     ops: list[tuple[int, str]] = []
-    topic_moved = T.squash(old_t.text) != T.squash(new_t.text) and T.units(old_t.text) != T.units(new_t.text)
+    topic_moved = topic.squash(old_t.text) != topic.squash(new_t.text) and topic.units(
+        old_t.text
+    ) != topic.units(new_t.text)
     if topic_moved:
         ops = word_diff(old_t.text, new_t.text)
         if changed_words(ops) == 0:
@@ -115,14 +115,14 @@ def compare(
     if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
         ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
     bullets += _title_bullets(old, new)
-    entries = T.new_entries(old, new)
-    history_on_topic = any(T.TOPIC_WORDS.search(e.text) for e in entries)
+    entries = topic.new_entries(old, new)
+    history_on_topic = any(is_topic(e.text) for e in entries)
 
     if not bullets:
-        rest_same = T.strip_number(T.without_noise(old), new.metadata.policy_number) == T.strip_number(
-            T.without_noise(new), old.metadata.policy_number
-        )
-        if not rest_same and T.units(old.text) == T.units(new.text):
+        rest_same = topic.strip_number(
+            topic.without_noise(old), new.metadata.policy_number
+        ) == topic.strip_number(topic.without_noise(new), old.metadata.policy_number)
+        if not rest_same and topic.units(old.text) == topic.units(new.text):
             return Comparison(formatting_only=True, note="paragraphs moved; words unchanged")
         if not rest_same:
             note = "unrelated revision outside the ketamine/esketamine passages"
@@ -150,7 +150,7 @@ def compare(
         summary=_summary(kind, bullets, payer, title, drugs),
         bullets=tuple(bullets),
         diff=tuple(ops),
-        revision_note=T.entry_note(entries),
+        revision_note=topic.entry_note(entries),
         needs_review=needs_review,
         effective_date=new.metadata.effective,
     )
@@ -179,7 +179,7 @@ def _sorted_keys(a: dict, b: dict) -> list:
 
 
 def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
-    fo, fn = T.topic_facts(old), T.topic_facts(new)
+    fo, fn = topic.topic_facts(old), topic.topic_facts(new)
     out = []
     for key in _sorted_keys(fo, fn):
         drug, ind, field = key
@@ -188,25 +188,25 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         a, b = _value(fo.get(key)), _value(fn.get(key))
         if a == b:
             continue
-        label = " / ".join(L.position_label(v) for v in b.split(" / ")) if b else L.ABSENT
-        was = " / ".join(L.position_label(v) for v in a.split(" / ")) if a else L.ABSENT
+        label = " / ".join(taxonomy.position_label(v) for v in b.split(" / ")) if b else taxonomy.ABSENT
+        was = " / ".join(taxonomy.position_label(v) for v in a.split(" / ")) if a else taxonomy.ABSENT
         out.append(
             _bullet(
-                f"{L.subject(drug, ind)}: {was} → {label}",
+                f"{taxonomy.subject(drug, ind)}: {was} → {label}",
                 "position",
                 drug,
                 ind,
                 a,
                 b,
-                T.fact_span(fo[key][0]) if a else None,
-                T.fact_span(fn[key][0]) if b else None,
+                topic.fact_span(fo[key][0]) if a else None,
+                topic.fact_span(fn[key][0]) if b else None,
             )
         )
     return out
 
 
 def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
-    fo, fn = T.topic_facts(old), T.topic_facts(new)
+    fo, fn = topic.topic_facts(old), topic.topic_facts(new)
     out = []
     for key in _sorted_keys(fo, fn):
         drug, ind, field = key
@@ -221,14 +221,14 @@ def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         if only_a and only_b:  # several values (one per sentence): name only the ones that changed
             fa, fb = only_a, only_b
             a, b = _value(fa), _value(fb)
-        name = L.field_label(field)
-        pa, pb = L.value_label(a), L.value_label(b)
+        name = taxonomy.field_label(field)
+        pa, pb = taxonomy.value_label(a), taxonomy.value_label(b)
         if a is None:
-            text = f"{L.subject(drug, ind)}: {name} added: {pb}"
+            text = f"{taxonomy.subject(drug, ind)}: {name} added: {pb}"
         elif b is None:
-            text = f"{L.subject(drug, ind)}: {name} removed (was {pa})"
+            text = f"{taxonomy.subject(drug, ind)}: {name} removed (was {pa})"
         else:
-            text = f"{L.subject(drug, ind)}: {name} {pa} → {pb}"
+            text = f"{taxonomy.subject(drug, ind)}: {name} {pa} → {pb}"
         out.append(
             _bullet(
                 text,
@@ -237,15 +237,15 @@ def _criteria_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
                 ind,
                 a,
                 b,
-                T.fact_span(fa[0]) if a else None,
-                T.fact_span(fb[0]) if b else None,
+                topic.fact_span(fa[0]) if a else None,
+                topic.fact_span(fb[0]) if b else None,
             )
         )
     return out
 
 
 def _code_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> tuple[list[dict], set[str]]:
-    co, cn = T.topic_codes(old), T.topic_codes(new)
+    co, cn = topic.topic_codes(old), topic.topic_codes(new)
     added, removed = sorted(set(cn) - set(co)), sorted(set(co) - set(cn))
     if not added and not removed:
         return [], set()
@@ -263,8 +263,8 @@ def _code_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> tuple[list[dict
         None,
         ", ".join(removed) or None,
         ", ".join(added) or None,
-        T.find_code(old, removed[0], co[removed[0]]) if removed else None,
-        T.find_code(new, added[0], cn[added[0]]) if added else None,
+        topic.find_code(old, removed[0], co[removed[0]]) if removed else None,
+        topic.find_code(new, added[0], cn[added[0]]) if added else None,
     )
     return [bullet], set(added) | set(removed)
 
@@ -272,10 +272,12 @@ def _code_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> tuple[list[dict
 def _title_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
     """A renamed on-topic policy ("Esketamine" → "Psychiatry – Spravato") is a wording change."""
     a, b = old.metadata.title, new.metadata.title
-    if not a or not b or T.squash(a) == T.squash(b):
+    if not a or not b or topic.squash(a) == topic.squash(b):
         return []
     return [
-        _bullet(f"Title: {a} → {b}", "wording", None, None, a, b, T.find_text(old, a), T.find_text(new, b))
+        _bullet(
+            f"Title: {a} → {b}", "wording", None, None, a, b, topic.find_text(old, a), topic.find_text(new, b)
+        )
     ]
 
 
@@ -285,7 +287,7 @@ def _date_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         a, b = getattr(old.metadata, field), getattr(new.metadata, field)
         if a == b or b is None:
             continue
-        was = a.isoformat() if a else L.ABSENT
+        was = a.isoformat() if a else taxonomy.ABSENT
         out.append(
             _bullet(
                 f"{name} {was} → {b.isoformat()}",
@@ -294,8 +296,8 @@ def _date_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
                 None,
                 a.isoformat() if a else None,
                 b.isoformat(),
-                T.find_date(old, a),
-                T.find_date(new, b),
+                topic.find_date(old, a),
+                topic.find_date(new, b),
             )
         )
     return out
@@ -309,27 +311,27 @@ def _evidence_text(bullets: list[dict], side: str) -> str:
 
 
 def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
-    facts = T.topic_facts(new)
+    facts = topic.topic_facts(new)
     bullets = []
     for key in _sorted_keys({}, facts):
         drug, ind, field = key
         if field != "position":
             continue
         value = _value(facts[key])
-        label = " / ".join(L.position_label(v) for v in value.split(" / "))
+        label = " / ".join(taxonomy.position_label(v) for v in value.split(" / "))
         bullets.append(
             _bullet(
-                f"{L.subject(drug, ind)}: {label}",
+                f"{taxonomy.subject(drug, ind)}: {label}",
                 "position",
                 drug,
                 ind,
                 None,
                 value,
                 None,
-                T.fact_span(facts[key][0]),
+                topic.fact_span(facts[key][0]),
             )
         )
-    codes = T.topic_codes(new)
+    codes = topic.topic_codes(new)
     if codes:
         first = sorted(codes)[0]
         bullets.append(
@@ -341,11 +343,11 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
                 None,
                 ", ".join(sorted(codes)),
                 None,
-                T.find_code(new, first, codes[first]),
+                topic.find_code(new, first, codes[first]),
             )
         )
     if not bullets:
-        p = T.topic_passages(new)[0] if T.topic_passages(new) else new.passages[0]
+        p = topic.topic_passages(new)[0] if topic.topic_passages(new) else new.passages[0]
         bullets.append(
             _bullet(
                 "Mentions " + _drug_names(new.drugs),
@@ -355,10 +357,10 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
                 None,
                 None,
                 None,
-                T.span(new, p.start, p.end, p.page_start),
+                topic.span(new, p.start, p.end, p.page_start),
             )
         )
-    text = T.topic_text(new).text
+    text = topic.topic_text(new).text
     drugs = new.drugs
     return DetectedChange(
         kind="new_policy",
@@ -367,14 +369,14 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
         summary=f"{payer}: new policy mentioning {_drug_names(drugs)}: {title}",
         bullets=tuple(bullets),
         diff=((INSERT, text),) if text else (),
-        revision_note=T.entry_note(list(new.revision_history[:1])),
+        revision_note=topic.entry_note(list(new.revision_history[:1])),
         needs_review=False,
         effective_date=new.metadata.effective,
     )
 
 
 def _marked_retired(old: ExtractedPolicy, new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
-    ev = T.find_word(new, "retired")
+    ev = topic.find_word(new, "retired")
     bullet = _bullet(
         "Policy marked retired / archived by the payer", "status", None, None, "active", "retired", None, ev
     )
@@ -384,14 +386,14 @@ def _marked_retired(old: ExtractedPolicy, new: ExtractedPolicy, payer: str, titl
         drugs=old.drugs or new.drugs,
         summary=f"{payer}: policy marked retired: {title}",
         bullets=(bullet,),
-        diff=tuple(word_diff(T.topic_text(old).text, T.topic_text(new).text)),
-        revision_note=T.entry_note(T.new_entries(old, new)),
+        diff=tuple(word_diff(topic.topic_text(old).text, topic.topic_text(new).text)),
+        revision_note=topic.entry_note(topic.new_entries(old, new)),
         effective_date=new.metadata.effective,
     )
 
 
 def _drug_names(drugs) -> str:
-    names = [L.drug_name(d) for d in drugs] or ["ketamine"]
+    names = [taxonomy.drug_name(d) for d in drugs] or ["ketamine"]
     return " and ".join(names)
 
 
@@ -403,9 +405,9 @@ def _drugs(bullets: list[dict], new: ExtractedPolicy, old: ExtractedPolicy) -> t
 
 
 def _for(drug: str | None, ind: str | None) -> str:
-    name = L.drug_name(drug)
+    name = taxonomy.drug_name(drug)
     if ind and _PRIMARY.get(drug or "") != ind:
-        return f"{name} ({L.indication_label(ind)})"
+        return f"{name} ({taxonomy.indication_label(ind)})"
     return name
 
 
@@ -414,16 +416,16 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
     b = main[0] if main else bullets[0]
     old, new = b["old"], b["new"]
     if kind == "coverage_position":
-        target = f"{L.drug_name(b['drug'])} for {L.indication_label(b['indication'])}"
+        target = f"{taxonomy.drug_name(b['drug'])} for {taxonomy.indication_label(b['indication'])}"
         if old is None:
-            line = f"{target} now {L.position_label(new)}"
+            line = f"{target} now {taxonomy.position_label(new)}"
         elif new is None:
-            line = f"{target} no longer addressed (was {L.position_label(old)})"
+            line = f"{target} no longer addressed (was {taxonomy.position_label(old)})"
         else:
-            line = f"{target} changed from {L.position_label(old)} to {L.position_label(new)}"
+            line = f"{target} changed from {taxonomy.position_label(old)} to {taxonomy.position_label(new)}"
     elif kind == "criteria":
-        what = f"{L.field_label(b['field'], summary=True)} for {_for(b['drug'], b['indication'])}"
-        a, z = L.numbers(old, new)
+        what = f"{taxonomy.field_label(b['field'], summary=True)} for {_for(b['drug'], b['indication'])}"
+        a, z = taxonomy.numbers(old, new)
         if old is None:
             line = f"{what} added: {new}"
         elif new is None:
@@ -435,7 +437,7 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
     elif kind == "codes":
         line = "billing codes " + b["text"].removeprefix("Codes: ")
         if b["drug"]:
-            line = f"billing codes for {L.drug_name(b['drug'])} " + b["text"].removeprefix("Codes: ")
+            line = f"billing codes for {taxonomy.drug_name(b['drug'])} " + b["text"].removeprefix("Codes: ")
     elif kind == "wording" and b["text"].startswith("Title: "):
         line = f"policy renamed from “{old}” to “{new}”"
     elif kind == "wording":

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 
-from differ import labels as L
-from differ import topic as T
+from differ import taxonomy, topic
 from extractors.model import ExtractedPolicy
 
 WORD_NUMBERS = {
@@ -69,7 +68,7 @@ def _field(before: str, after: str, heading: str) -> str | None:
 def _position_before(ep: ExtractedPolicy, drug: str | None, pos: int, floor: int):
     """The last position fact for ``drug`` stated between ``floor`` and ``pos`` (the list's lead-in)."""
     best = None
-    for (d, _ind, field), facts in T.topic_facts(ep).items():
+    for (d, _ind, field), facts in topic.topic_facts(ep).items():
         if field != "position" or (drug and d != drug):
             continue
         for f in facts:
@@ -90,7 +89,7 @@ def infer(
     new: ExtractedPolicy,
     lo,
     ln,
-    seg: T.Segment | None,
+    seg: topic.Segment | None,
     drug: str | None,
 ) -> list[dict]:
     """Fact bullets for one wording hunk, or [] when it is plain wording."""
@@ -103,7 +102,7 @@ def infer(
         if field is None:
             return []
         indication = _indication_of(new, drug, ln[0])
-        sentence = T.span(new, line_start, line_end, ln[2])
+        sentence = topic.span(new, line_start, line_end, ln[2])
         old_line = (
             old.text.rfind("\n", 0, lo[0]) + 1,
             (old.text.find("\n", lo[1]) + 1 or len(old.text) + 1) - 1,
@@ -112,13 +111,20 @@ def infer(
         if field.startswith("approval_"):  # same form as the extractors' values: "6 months"
             unit = re.match(r"\W*(\w+)", new.text[ln[1] : line_end]).group(1).lower().rstrip("s")
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
-        text = f"{L.subject(drug, indication)}: {L.field_label(field)} {va} → {vb}"
+        text = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)} {va} → {vb}"
         return [
             bullet(
-                text, field, drug, indication, va, vb, T.span(old, *old_line, lo[2]) if lo else None, sentence
+                text,
+                field,
+                drug,
+                indication,
+                va,
+                vb,
+                topic.span(old, *old_line, lo[2]) if lo else None,
+                sentence,
             )
         ]
-    added, removed = T.squash(hunk_inserted), T.squash(hunk_deleted)
+    added, removed = topic.squash(hunk_inserted), topic.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
     from extractors.terms import indications_in
@@ -134,7 +140,7 @@ def infer(
             indications.remove(generic)
     if not indications or not loc or not re.match(r"\s*(?:[-•*]|\d+[.)])\s", text):
         return []
-    drug = (T.drugs_named(text) or (drug,))[0]
+    drug = (topic.drugs_named(text) or (drug,))[0]
     heading = seg.heading if seg else ""
     if re.search(r"not covered|exclusion", heading, re.I):
         value = "not_covered"
@@ -146,10 +152,10 @@ def infer(
     out = []
     for ind in indications:
         old_v, new_v = (None, value) if added else (value, None)
-        ev = T.span(ep, loc[0], loc[1], loc[2])
+        ev = topic.span(ep, loc[0], loc[1], loc[2])
         out.append(
             bullet(
-                f"{L.subject(drug, ind)}: {L.position_label(old_v)} → {L.position_label(new_v)}",
+                f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → {taxonomy.position_label(new_v)}",
                 "position",
                 drug,
                 ind,

@@ -14,19 +14,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractors.model import CoverageFact, ExtractedPolicy, Passage, RevisionEntry
+from extractors.terms import drugs_in
 
 _REVISION_HEADING = re.compile(
     r"(revision|history|review history|document history|revision details|policy history)", re.I
 )
-TOPIC_WORDS = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|S0013|J0013|G2082|G2083)\b", re.I)
-
-_ESK = re.compile(r"\b(?:es-?ketamine|spravato|S0013|J0013|G2082|G2083)\b", re.I)
-_KET = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
-
-
-def drugs_named(text: str) -> tuple[str, ...]:
-    """Drugs a stretch of text names itself, in model.DRUGS order."""
-    return tuple(d for d, rx in (("ketamine", _KET), ("esketamine", _ESK)) if rx.search(text))
+#: What names a drug is the extractors' vocabulary (``extractors/terms.py``); the differ never re-declares it.
+drugs_named = drugs_in
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"

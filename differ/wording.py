@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from differ import labels as L
-from differ import topic as T
+from differ import taxonomy, topic
 from differ.infer import bullet as _bullet
 from differ.infer import infer
 from differ.words import DELETE, EQUAL, INSERT
@@ -63,7 +62,7 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
     return [
         h
         for h in hunks
-        if re.search(r"\w", h.deleted + h.inserted) and T.squash(h.deleted) != T.squash(h.inserted)
+        if re.search(r"\w", h.deleted + h.inserted) and topic.squash(h.deleted) != topic.squash(h.inserted)
     ]
 
 
@@ -84,7 +83,14 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def wording_bullets(
-    ops, old, new, old_t: T.TopicText, new_t: T.TopicText, explained, moved_codes, dates_moved: bool = False
+    ops,
+    old,
+    new,
+    old_t: topic.TopicText,
+    new_t: topic.TopicText,
+    explained,
+    moved_codes,
+    dates_moved: bool = False,
 ) -> list[dict]:
     """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
     out = []
@@ -96,21 +102,21 @@ def wording_bullets(
         if moved_codes and any(c in h.deleted + h.inserted for c in moved_codes):
             continue
         seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
-        drugs = T.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
+        drugs = topic.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
         drug = drugs[0] if len(drugs) == 1 else None
-        if _renumbered(h, new, ln) or (dates_moved and T.only_dates(h.deleted + " " + h.inserted)):
+        if _renumbered(h, new, ln) or (dates_moved and topic.only_dates(h.deleted + " " + h.inserted)):
             continue  # a renumbered list, or a date the date bullets already report
         inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
         if inferred:
             out.extend(inferred)
             continue
-        sec = T.section_at(new, ln[0]) if ln else T.section_at(old, lo[0]) if lo else None
+        sec = topic.section_at(new, ln[0]) if ln else topic.section_at(old, lo[0]) if lo else None
         heading = sec.heading if sec else seg.heading if seg else None
         where = f" ({heading})" if heading else ""
-        head = L.drug_label(drug) if drug else "Wording"
+        head = taxonomy.drug_label(drug) if drug else "Wording"
         deleted, inserted = (
-            T.squash(h.deleted) and _short(h.deleted),
-            T.squash(h.inserted) and _short(h.inserted),
+            topic.squash(h.deleted) and _short(h.deleted),
+            topic.squash(h.inserted) and _short(h.inserted),
         )
         if deleted and inserted:
             what = f"“{deleted}” → “{inserted}”"
@@ -127,8 +133,8 @@ def wording_bullets(
                 deleted or None,
                 inserted or None,
                 # a pure insertion (deletion) still points at where it happened in the other version
-                T.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
-                T.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
+                topic.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
+                topic.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
             )
         )
     facts = [b for b in out if b["field"] != "wording"]

@@ -270,7 +270,16 @@ def _reject(soup: BeautifulSoup, text: str) -> None:
         title + " " + low,
     ):
         raise NotAPolicy(f"error page ({title or low[:60]})")
-    if words < 400 and re.search(
-        r"\bi accept\b|accept the (?:statement|terms|agreement)|i agree\b|you must accept|by clicking", low
-    ):
+    accept = r"\bi accept\b|accept the (?:statement|terms|agreement)|i agree\b|you must accept|by clicking"
+    if words < 400 and re.search(accept, low) and re.search(accept, _without_chrome(soup).lower()):
         raise NotAPolicy("interstitial (click-through acceptance page)")
+
+
+def _without_chrome(soup: BeautifulSoup) -> str:
+    """The page's text outside cookie banners and other chrome: a cookie banner's "OK, I agree" button
+    sits on real notices too, and only the page's own acceptance question makes it an interstitial."""
+    parts = []
+    for s in soup.find_all(string=True):
+        if not any(isinstance(p, Tag) and _is_chrome(p) for p in s.parents):
+            parts.append(str(s))
+    return clean(" ".join(parts))

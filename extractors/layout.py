@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import normalize as N
+from . import normalize
 from .sections import Block
 from .terms import SECTION_VOCABULARY
 
@@ -63,7 +63,7 @@ def running_shapes(pages: list[list[Line]]) -> set[str]:
     """Masked running header/footer lines. Lines set larger than the body text are never running: a
     numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture."""
     body = _body_size([ln for page in pages for ln in page])
-    return N.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
+    return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
 def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
@@ -71,13 +71,13 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     running = running_shapes(pages)
     lines: list[Line] = []
     for page in pages:
-        edge = N.EDGE
+        edge = normalize.EDGE
         for k, ln in enumerate(page):
-            if running and (k < edge or k >= len(page) - edge) and N.mask(ln.text) in running:
+            if running and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running:
                 continue
-            text = N.clean(ln.text)
+            text = normalize.clean(ln.text)
             if not ln.row:
-                text = N.strip_noise(text)
+                text = normalize.strip_noise(text)
             if text:
                 ln.text = text
                 lines.append(ln)
@@ -88,14 +88,14 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
     is_title = title_size >= body + 3
 
-    bullets = [N.bullet(ln.text) for ln in lines]  # (is an item, text): read twice below
+    bullets = [normalize.bullet(ln.text) for ln in lines]  # (is an item, text): read twice below
 
     def heading_kind(ln: Line, bullet: tuple[bool, str]) -> str | None:
         if ln.row or len(ln.text) > 150:
             return None
         if is_title and ln.page == 0 and ln.size == title_size:
             return "title"
-        if bullet[0] or N.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
+        if bullet[0] or normalize.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
             return None
         if ln.size >= body + 1 or (ln.bold and re.search(r"[A-Za-z]", ln.text)) or _is_vocab(ln.text):
             return "heading"
@@ -126,7 +126,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     def flush() -> None:
         nonlocal cur, cur_block
         if cur_block is not None and cur:
-            cur_block.text = N.join_lines(cur)
+            cur_block.text = normalize.join_lines(cur)
             blocks.append(cur_block)
         cur, cur_block = [], None
 
@@ -155,7 +155,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             prev = ln
             continue
         is_item, text = bullet
-        is_item = is_item or bool(N.NUMBERED.match(text))
+        is_item = is_item or bool(normalize.NUMBERED.match(text))
         new = cur_block is None or cur_block.kind not in ("para", "item") or is_item
         if not new and prev is not None:
             if prev.page == ln.page:

@@ -43,10 +43,16 @@ _TRANSLATE = str.maketrans(
     }
 )
 _WS = re.compile(r"\s+")
+# pdfminer writes "(cid:127)" for a glyph its font has no Unicode mapping for; at the start of a line that is
+# nearly always a Symbol-font bullet, elsewhere it carries no text a reader could use.
+_CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s+")
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 def clean(text: str) -> str:
     """NFKC (ligatures, full-width forms), invisible characters, typographic quotes, collapsed spaces."""
+    if "(cid:" in text:
+        text = _CID.sub("", _CID_BULLET.sub("\u2022 ", text))
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     elif text.isprintable() and "  " not in text:  # its only whitespace is single spaces: nothing to

@@ -30,6 +30,9 @@ import threading
 import unicodedata
 from collections.abc import Callable
 
+import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
+import pypdfium2.raw as raw
+
 from .layout import Line
 from .model import DocumentTooLarge, EncryptedDocument
 from .pdfscan import _lines, is_bold
@@ -74,21 +77,10 @@ def cipher(words: int, common: int) -> bool:
     return words >= 80 and common < 0.02 * words
 
 
-def _pdfium():
-    import pypdfium2  # noqa: F401  (initializes the library)
-    import pypdfium2.raw as raw
-
-    return raw
-
-
 def first_pass(data: bytes, *, check: Callable[[], None], max_pages: int) -> list[list[Line]] | None:
     """Every page's lines (reading order) when the document certainly never names the drugs and PDFium
     read it cleanly; ``None`` when pdfplumber must decide. Raises ``EncryptedDocument`` and
     ``DocumentTooLarge`` like the pdfplumber path."""
-    try:
-        raw = _pdfium()
-    except ImportError:  # an installation without PDFium still extracts, more slowly
-        return None
     while not _LOCK.acquire(timeout=0.05):
         check()
     try:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from feeds.render import (
-    DRUG_LABELS,
-    KIND_LABELS,
+from differ.taxonomy import DRUG_TITLE, KINDS, SEVERITIES, kind_label, severity_rank
+from feeds.present import (
     change_html,
     change_title,
     clean,
@@ -25,8 +24,7 @@ from feeds.render import (
     safe_href,
     slugify,
 )
-from store.models import KINDS, SEVERITIES, severity_rank
-from store.outbox import ChangeContext
+from store.models import ChangeContext
 
 FORMATS = ("atom", "rss")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -92,7 +90,7 @@ def feed_from_path(facet: str | None, value: str | None) -> FeedFilter | None:
         return FeedFilter()
     if facet == "payer" and value:
         return FeedFilter(payer=value)
-    if facet == "drug" and value in DRUG_LABELS:
+    if facet == "drug" and value in DRUG_TITLE:
         return FeedFilter(drug=value)
     if facet == "kind" and value in KINDS:
         return FeedFilter(kind=value)
@@ -111,10 +109,10 @@ def all_feed_specs(contexts: list[ChangeContext], payers: list[str]) -> list[Fee
         specs.append(
             FeedSpec(FeedFilter(payer=slug), f"{names[slug]}: ketamine and esketamine policy changes")
         )
-    for drug, label in DRUG_LABELS.items():
+    for drug, label in DRUG_TITLE.items():
         specs.append(FeedSpec(FeedFilter(drug=drug), f"{label} policy changes"))
     for kind in KINDS:
-        specs.append(FeedSpec(FeedFilter(kind=kind), f"Policy changes: {KIND_LABELS[kind]}"))
+        specs.append(FeedSpec(FeedFilter(kind=kind), f"Policy changes: {kind_label(kind)}"))
     for severity in SEVERITIES:
         specs.append(
             FeedSpec(FeedFilter(min_severity=severity), f"Policy changes of {severity} severity or more")
@@ -127,9 +125,9 @@ def feed_title(flt: FeedFilter, contexts: list[ChangeContext]) -> str:
         name = next((c.payer for c in contexts if payer_matches(flt.payer, c)), flt.payer)
         return f"{one_line(name)}: ketamine and esketamine policy changes"
     if flt.drug:
-        return f"{DRUG_LABELS.get(flt.drug, flt.drug)} policy changes"
+        return f"{DRUG_TITLE.get(flt.drug, flt.drug)} policy changes"
     if flt.kind:
-        return f"Policy changes: {KIND_LABELS.get(flt.kind, flt.kind)}"
+        return f"Policy changes: {kind_label(flt.kind)}"
     if flt.min_severity:
         return f"Policy changes of {flt.min_severity} severity or more"
     return "All ketamine and esketamine policy changes"
@@ -205,11 +203,9 @@ def _add_entry(fg: FeedGenerator, ctx: ChangeContext, base_url: str) -> None:
     fe.category(term=slug, label=one_line(ctx.payer), scheme=f"{base_url}/feeds/payer/")
     for drug in change.drugs:
         fe.category(
-            term=one_line(drug), label=DRUG_LABELS.get(drug, one_line(drug)), scheme=f"{base_url}/feeds/drug/"
+            term=one_line(drug), label=DRUG_TITLE.get(drug, one_line(drug)), scheme=f"{base_url}/feeds/drug/"
         )
-    fe.category(
-        term=change.kind, label=KIND_LABELS.get(change.kind, change.kind), scheme=f"{base_url}/feeds/kind/"
-    )
+    fe.category(term=change.kind, label=kind_label(change.kind), scheme=f"{base_url}/feeds/kind/")
     fe.category(
         term=change.severity, label=f"severity: {change.severity}", scheme=f"{base_url}/feeds/severity/"
     )

@@ -1,6 +1,6 @@
 """The email outbox: match changes to subscriptions, then deliver each queued mail exactly once.
 
-Why the states look the way they do (see ``store/outbox.py`` for the table):
+Why the states look the way they do (see ``store/deliveries.py`` for the table):
 
 * A delivery is claimed (``sending``, attempts + 1, its deterministic Message-ID stored, a lease in
   ``next_attempt_at``) in its own committed transaction *before* SMTP is spoken, and marked ``sent`` in
@@ -26,13 +26,13 @@ from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
 
+from differ.taxonomy import severity_rank
 from feeds.build import payer_matches
-from feeds.config import Settings
-from feeds.mail import compose, message_id
+from feeds.config import Settings, load_settings
+from feeds.message import compose, message_id
 from feeds.smtp import DeliveryError, Mailer
 from store import Archive
-from store.models import Change, Delivery, Subscription, severity_rank, utcnow
-from store.outbox import ChangeContext
+from store.models import Change, ChangeContext, Delivery, Subscription, utcnow
 
 LEASE = dt.timedelta(minutes=10)
 BACKOFF_BASE = dt.timedelta(minutes=1)
@@ -151,6 +151,14 @@ def send_outbox(
     finally:
         mailer.close()
     return report
+
+
+def send_pending(archive: Archive, flush_digests: bool = False) -> int:
+    """The scheduler's and the demo's call: settings from the environment, the number of messages sent.
+
+    ``now`` is ``store.models.utcnow()``, which honours ``PAYERWATCH_CLOCK`` (the demo pins it per epoch).
+    """
+    return len(send_outbox(archive, load_settings(archive.data_dir), flush_digests=flush_digests).sent)
 
 
 def _deliver(

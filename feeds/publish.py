@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from feeds.build import FORMATS, FeedSpec, all_feed_specs, build_feed, select
-from feeds.render import esc
+from feeds.present import esc
 from store import Archive
 
 

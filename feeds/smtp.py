@@ -33,29 +33,68 @@ class Mailer:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
     def _connect(self) -> smtplib.SMTP:
+        """Open, secure and log in; every failure becomes a :class:`DeliveryError` that names the server
+        and which step failed, because "unreachable" and "refused our login" are fixed in different places."""
         s = self.settings
         context = ssl.create_default_context()
-        if s.security == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            if s.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        except ssl.SSLError as exc:
+            raise self._down(f"TLS handshake failed ({exc.reason or exc})") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            reason = (
+                exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+            )
+            raise self._down(f"unreachable ({reason})") from exc
         try:
             smtp.ehlo()
             if s.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise self._down(
+                        "the server does not offer STARTTLS (set PAYERWATCH_SMTP_SECURITY=tls for a TLS port, "
+                        "or none for a local relay)"
+                    )
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password or "")
+                try:
+                    smtp.login(s.user, s.password or "")
+                except smtplib.SMTPAuthenticationError as exc:
+                    raise self._down(
+                        f"login refused for user {s.user} ({_reply(exc.smtp_code, exc.smtp_error)})"
+                    ) from exc
+                except smtplib.SMTPNotSupportedError as exc:
+                    raise self._down("the server offers no login (AUTH) on this connection") from exc
+        except DeliveryError:
+            smtp.close()
+            raise
+        except ssl.SSLError as exc:
+            smtp.close()
+            raise self._down(f"TLS handshake failed ({exc.reason or exc})") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            smtp.close()
+            raise self._down(f"connection lost while greeting ({type(exc).__name__}: {exc})") from exc
         except BaseException:
             smtp.close()
             raise
         return smtp
 
+    def _down(self, what: str) -> DeliveryError:
+        """The server (or our configuration of it) is at fault, not the message: keep everything queued."""
+        return DeliveryError(f"{self.where}: {what}", permanent=False, connection_lost=True)
+
     def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+        if self._smtp is None:
+            self._smtp = self._connect()
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
             refused = self._smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
@@ -80,9 +119,7 @@ class Mailer:
             raise DeliveryError(_reply(exc.smtp_code, exc.smtp_error), permanent=False) from exc
         except (OSError, smtplib.SMTPException) as exc:  # refused, reset, timeout, disconnected, TLS
             self.close()
-            raise DeliveryError(
-                f"{type(exc).__name__}: {exc}", permanent=False, connection_lost=True
-            ) from exc
+            raise self._down(f"connection lost ({type(exc).__name__}: {exc})") from exc
         if refused:  # only possible with several recipients; kept for completeness
             code, text = next(iter(refused.values()))
             raise DeliveryError(_reply(code, text), permanent=code >= 500)

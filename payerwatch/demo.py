@@ -87,9 +87,9 @@ def _crawl(
 def run_demo(data_dir: Path, epochs: int | None = None, keep: bool = False) -> None:
     from aiosmtpd.controller import Controller
 
-    from payerwatch.portal.content import epoch_date, max_epoch
-    from payerwatch.portal.server import PortalServer
-    from payerwatch.portal.sources import portal_sources
+    from portal.content import epoch_date, max_epoch
+    from portal.server import PortalServer
+    from portal.sources import portal_sources
     from store import Archive
 
     console = Console(width=None if Console().is_terminal else 150)
@@ -165,10 +165,8 @@ def _add_subscriptions(archive) -> None:
 
 def _deliver(archive, env: dict[str, str], clock: dt.datetime) -> int:
     """Flush the outbox to the demo's SMTP server (digests included: each epoch stands for a week)."""
-    try:
-        from feeds.mailer import send_pending
-    except ImportError:
-        return 0
+    from feeds.outbox import send_pending
+
     saved = {k: os.environ.get(k) for k in env if k.startswith("PAYERWATCH_")}
     os.environ.update({k: v for k, v in env.items() if k.startswith("PAYERWATCH_")})
     os.environ["PAYERWATCH_CLOCK"] = clock.isoformat()
@@ -185,10 +183,8 @@ def _deliver(archive, env: dict[str, str], clock: dt.datetime) -> int:
 
 
 def _publish(archive, out: Path) -> Path | None:
-    try:
-        from feeds.publish import publish_all
-    except ImportError:
-        return None
+    from feeds.publish import publish_all
+
     publish_all(archive, out)
     return out
 

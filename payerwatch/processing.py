@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 
 import differ
+from differ.taxonomy import KIND_SEVERITY
+from extractors.model import ExtractedPolicy
+from feeds.outbox import queue_changes
 from store import Archive, change_id
-from store.models import KIND_SEVERITY, Change, Version, utcnow
+from store.models import Change, Version, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,12 @@ PENDING_LOSS = "no longer mentions ketamine or esketamine: announced if a later 
 UNCONFIRMED_LOSS = (
     "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
 )
+
+
+def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None:
+    """A version's stored extraction as the extractors' type (the store keeps only its JSON form)."""
+    data = archive.get_extraction(version_id)
+    return ExtractedPolicy.from_dict(data) if data else None
 
 
 def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
@@ -76,7 +85,7 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     finds the same change queues nothing twice).
     """
     version = archive.get_version(version_id)
-    new = archive.get_extraction(version_id) if version else None
+    new = load_extraction(archive, version_id) if version else None
     if version is None or new is None:
         return []
     earlier = [v for v in archive.list_versions(version.policy_id) if v.seq < version.seq and v.text_hash]
@@ -84,7 +93,7 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
         archive.set_version_note(earlier.pop().id, UNCONFIRMED_LOSS)
     prev = earlier[-1] if earlier else None
     if prev is not None and not new.mentions_topic and version.last_seen <= version.first_seen:
-        old_ext = archive.get_extraction(prev.id)
+        old_ext = load_extraction(archive, prev.id)
         if old_ext is not None and old_ext.mentions_topic:
             archive.set_version_note(version_id, PENDING_LOSS)
             return []
@@ -94,7 +103,7 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
             version_id, f"returns to the text of version {returning.seq} (flip-flopping site): not announced"
         )
         return []
-    old = archive.get_extraction(prev.id) if prev else None
+    old = load_extraction(archive, prev.id) if prev else None
     payer, title = _payer_and_title(archive, version.policy_id)
     result = differ.compare(old, new, payer=payer, title=new.metadata.title or title)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)
@@ -157,14 +166,9 @@ def _to_change(found: differ.DetectedChange, version: Version, prev: Version | N
 
 
 def _queue(archive: Archive, changes: list[Change]) -> None:
-    """Hand new changes to the mail outbox when the feeds/email module is installed."""
-    if not changes:
-        return
-    try:
-        from feeds.outbox import queue_changes
-    except ImportError:
-        return
-    queue_changes(archive, changes)
+    """Hand new changes to the mail outbox."""
+    if changes:
+        queue_changes(archive, changes)
 
 
 def on_policy_status(archive: Archive, policy_id: str, old_status: str, new_status: str) -> list[Change]:
@@ -221,7 +225,7 @@ def on_policy_status(archive: Archive, policy_id: str, old_status: str, new_stat
 
 
 def _drugs_of(archive: Archive, version: Version) -> set[str]:
-    extracted = archive.get_extraction(version.id)
+    extracted = load_extraction(archive, version.id)
     return set(extracted.drugs) if extracted else set()
 
 

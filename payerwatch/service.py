@@ -140,26 +140,20 @@ def enqueue_source_job(data_dir: str, sources_file: str, source_id: str) -> bool
 
 def after_crawl(data_dir: Path, base_url: str | None = None, feeds_dir: str | None = None) -> None:
     """Deliver queued alerts and republish the static feeds; failures are logged, never fatal."""
+    from feeds.outbox import send_pending
+    from feeds.publish import publish_all
     from store import Archive
 
     with Archive(data_dir) as archive:
         try:
-            from feeds.mailer import send_pending
-
             result = send_pending(archive)
             event(log, "outbox flushed", result=str(result))
-        except ImportError:
-            pass
         except Exception as exc:  # noqa: BLE001 - a mail outage must not stop the schedule
             log.warning("sending alerts failed: %s", exc)
         try:
-            from feeds.publish import publish_all
-
             out = Path(feeds_dir) if feeds_dir else data_dir / "feeds"
             publish_all(archive, out, base_url=base_url)
             event(log, "feeds published", out=str(out))
-        except ImportError:
-            pass
         except Exception as exc:  # noqa: BLE001
             log.warning("publishing feeds failed: %s", exc)
 
@@ -254,7 +248,7 @@ def serve(
     import waitress
 
     from crawler.sources import load_sources
-    from payerwatch.webapp import build_app
+    from payerwatch.web import create_app
     from store import Archive
 
     sources = load_sources(sources_file)
@@ -266,7 +260,7 @@ def serve(
         from payerwatch.worker import ensure_schema, make_app
 
         ensure_schema(make_app())
-    app = build_app(archive, base_url=base_url, sources=sources)
+    app = create_app(archive, base_url=base_url, sources=sources)
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="payerwatch")
     url = f"http://{host}:{server.effective_port}"
     app.config["BASE_URL"] = base_url or url

@@ -1,4 +1,14 @@
-"""``Archive``: the one typed API through which every other folder reads and writes the store."""
+"""``Archive``: the one typed API through which every other folder reads and writes the store.
+
+It is a facade: each part lives in the module named for what it keeps, so a reader finds a method by
+its subject —
+
+- ``crawls.py``: sources, crawl runs, fetches; ``crawlstate.py``: policies seen, missing, retired;
+- ``versions.py``: versions, their blobs and stored extractions; ``detection.py``: what still needs analysis;
+- ``changes.py``: change events and the change-with-payer-and-document join every announcement reads;
+- ``subscriptions.py`` and ``deliveries.py``: who gets mail, and each mail's delivery state;
+- ``queries/``: history, as-of, matrix, exports; ``search.py``: full-text search; ``integrity.py``: verify.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +20,9 @@ from store.changes import ChangesMixin
 from store.crawls import CrawlsMixin
 from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
+from store.deliveries import DeliveriesMixin
 from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
-from store.outbox import OutboxMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
 from store.subscriptions import SubscriptionsMixin
@@ -31,7 +41,7 @@ class Archive(
     DetectionMixin,
     SubscriptionsMixin,
     IntegrityMixin,
-    OutboxMixin,
+    DeliveriesMixin,
     QueriesMixin,
     SearchMixin,
 ):

@@ -10,7 +10,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to, values_of
 from store.models import CrawlRun, Fetch, Policy, Source, utcnow
 
@@ -19,23 +19,25 @@ class CrawlsMixin(ArchiveBase):
     # -- sources ------------------------------------------------------------------------------------
     def upsert_source(self, source: Source) -> Source:
         now = utcnow()
-        values = values_of(source, t.sources) | {"updated_at": now}
+        values = values_of(source, schema.sources) | {"updated_at": now}
         with self.engine.begin() as conn:
-            exists = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.id == source.id)).first()
+            exists = conn.execute(
+                sa.select(schema.sources.c.id).where(schema.sources.c.id == source.id)
+            ).first()
             if exists:
-                conn.execute(t.sources.update().where(t.sources.c.id == source.id).values(**values))
+                conn.execute(schema.sources.update().where(schema.sources.c.id == source.id).values(**values))
             else:
-                conn.execute(t.sources.insert().values(**values, created_at=now))
+                conn.execute(schema.sources.insert().values(**values, created_at=now))
         return source
 
     def get_source(self, source_id: str) -> Source | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.sources).where(t.sources.c.id == source_id)).first()
+            row = conn.execute(sa.select(schema.sources).where(schema.sources.c.id == source_id)).first()
         return row_to(Source, row) if row else None
 
     def list_sources(self) -> list[Source]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.sources).order_by(t.sources.c.id)).all()
+            rows = conn.execute(sa.select(schema.sources).order_by(schema.sources.c.id)).all()
         return [row_to(Source, r) for r in rows]
 
     # -- crawl runs ---------------------------------------------------------------------------------
@@ -43,7 +45,9 @@ class CrawlsMixin(ArchiveBase):
         started_at = started_at or utcnow()
         with self.engine.begin() as conn:
             run_id = conn.execute(
-                t.crawl_runs.insert().values(source_id=source_id, started_at=started_at, status="running")
+                schema.crawl_runs.insert().values(
+                    source_id=source_id, started_at=started_at, status="running"
+                )
             ).inserted_primary_key[0]
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
@@ -56,8 +60,8 @@ class CrawlsMixin(ArchiveBase):
         """
         with self.engine.begin() as conn:
             return conn.execute(
-                t.crawl_runs.update()
-                .where(t.crawl_runs.c.source_id == source_id, t.crawl_runs.c.status == "running")
+                schema.crawl_runs.update()
+                .where(schema.crawl_runs.c.source_id == source_id, schema.crawl_runs.c.status == "running")
                 .values(
                     status="interrupted",
                     finished_at=utcnow(),
@@ -69,21 +73,21 @@ class CrawlsMixin(ArchiveBase):
         run.finished_at = run.finished_at or utcnow()
         with self.engine.begin() as conn:
             conn.execute(
-                t.crawl_runs.update()
-                .where(t.crawl_runs.c.id == run.id)
-                .values(**values_of(run, t.crawl_runs))
+                schema.crawl_runs.update()
+                .where(schema.crawl_runs.c.id == run.id)
+                .values(**values_of(run, schema.crawl_runs))
             )
         return run
 
     def get_run(self, run_id: int) -> CrawlRun | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.crawl_runs).where(t.crawl_runs.c.id == run_id)).first()
+            row = conn.execute(sa.select(schema.crawl_runs).where(schema.crawl_runs.c.id == run_id)).first()
         return row_to(CrawlRun, row) if row else None
 
     def list_runs(self, source_id: str | None = None, limit: int = 50) -> list[CrawlRun]:
-        q = sa.select(t.crawl_runs).order_by(t.crawl_runs.c.id.desc()).limit(limit)
+        q = sa.select(schema.crawl_runs).order_by(schema.crawl_runs.c.id.desc()).limit(limit)
         if source_id:
-            q = q.where(t.crawl_runs.c.source_id == source_id)
+            q = q.where(schema.crawl_runs.c.source_id == source_id)
         with self.engine.connect() as conn:
             return [row_to(CrawlRun, r) for r in conn.execute(q)]
 
@@ -92,29 +96,31 @@ class CrawlsMixin(ArchiveBase):
         """Create the policy or refresh its title/url/last_seen; identity never changes here."""
         seen_at = seen_at or utcnow()
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy.id)).first()
+            row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy.id)).first()
             if row is None:
-                values = values_of(policy, t.policies) | {"first_seen": seen_at, "last_seen": seen_at}
-                conn.execute(t.policies.insert().values(**values))
+                values = values_of(policy, schema.policies) | {"first_seen": seen_at, "last_seen": seen_at}
+                conn.execute(schema.policies.insert().values(**values))
             else:
                 update = {"last_seen": seen_at, "url": policy.url}
                 if policy.title:
                     update["title"] = policy.title
                 if policy.policy_number:
                     update["policy_number"] = policy.policy_number
-                conn.execute(t.policies.update().where(t.policies.c.id == policy.id).values(**update))
-            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy.id)).one()
+                conn.execute(
+                    schema.policies.update().where(schema.policies.c.id == policy.id).values(**update)
+                )
+            row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy.id)).one()
         return row_to(Policy, row)
 
     def get_policy(self, policy_id: str) -> Policy | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.policies).where(t.policies.c.id == policy_id)).first()
+            row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy_id)).first()
         return row_to(Policy, row) if row else None
 
     def list_policies(self, source_id: str | None = None) -> list[Policy]:
-        q = sa.select(t.policies).order_by(t.policies.c.id)
+        q = sa.select(schema.policies).order_by(schema.policies.c.id)
         if source_id:
-            q = q.where(t.policies.c.source_id == source_id)
+            q = q.where(schema.policies.c.source_id == source_id)
         with self.engine.connect() as conn:
             return [row_to(Policy, r) for r in conn.execute(q)]
 
@@ -123,8 +129,8 @@ class CrawlsMixin(ArchiveBase):
     ) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.policies.update()
-                .where(t.policies.c.id == policy_id)
+                schema.policies.update()
+                .where(schema.policies.c.id == policy_id)
                 .values(status=status, missing_count=missing_count, retired_at=retired_at)
             )
 
@@ -132,7 +138,7 @@ class CrawlsMixin(ArchiveBase):
     def record_fetch(self, fetch: Fetch) -> Fetch:
         with self.engine.begin() as conn:
             fetch.id = conn.execute(
-                t.fetches.insert().values(**values_of(fetch, t.fetches, skip=("id",)))
+                schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",)))
             ).inserted_primary_key[0]
         return fetch
 
@@ -143,12 +149,12 @@ class CrawlsMixin(ArchiveBase):
         url: str | None = None,
         limit: int = 1000,
     ) -> list[Fetch]:
-        q = sa.select(t.fetches).order_by(t.fetches.c.id)
+        q = sa.select(schema.fetches).order_by(schema.fetches.c.id)
         if source_id:
-            q = q.where(t.fetches.c.source_id == source_id)
+            q = q.where(schema.fetches.c.source_id == source_id)
         if run_id:
-            q = q.where(t.fetches.c.run_id == run_id)
+            q = q.where(schema.fetches.c.run_id == run_id)
         if url:
-            q = q.where(t.fetches.c.url == url)
+            q = q.where(schema.fetches.c.url == url)
         with self.engine.connect() as conn:
             return [row_to(Fetch, r) for r in conn.execute(q.limit(limit))]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase
 from store.models import utcnow
 from store.versions import keep_version
@@ -67,7 +67,7 @@ class CrawlStateMixin(ArchiveBase):
         URL (about 300 bytes with the URL and both strings), not a dict of headers (about 450) — some 3 MB
         for a 10,000-document source. A URL whose bytes are no longer in the blob store gets no validators.
         """
-        f = t.fetches
+        f = schema.fetches
         # the newest good fetch per URL is picked in SQL: every re-crawl adds a row per URL, and reading
         # all of a source's history into Python on every crawl would grow with the number of crawls
         newest = (
@@ -144,7 +144,7 @@ class CrawlStateMixin(ArchiveBase):
                 fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
                 results.append((outcome, version_id if outcome == "new_version" else None))
             if policy_updates:
-                p = t.policies
+                p = schema.policies
                 conn.execute(
                     p.update()
                     .where(p.c.id == sa.bindparam("pid"))
@@ -159,10 +159,10 @@ class CrawlStateMixin(ArchiveBase):
                     list(policy_updates.values()),
                 )
             if version_touches:
-                v = t.versions
+                v = schema.versions
                 latest = (
-                    sa.select(sa.func.max(t.versions.c.seq))
-                    .where(t.versions.c.policy_id == sa.bindparam("vpid"))
+                    sa.select(sa.func.max(schema.versions.c.seq))
+                    .where(schema.versions.c.policy_id == sa.bindparam("vpid"))
                     .scalar_subquery()
                 )
                 conn.execute(
@@ -177,11 +177,11 @@ class CrawlStateMixin(ArchiveBase):
                     version_touches,
                 )
             if fetch_rows:
-                conn.execute(t.fetches.insert(), fetch_rows)
+                conn.execute(schema.fetches.insert(), fetch_rows)
         return results
 
     def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = ("http-404", "http-410")) -> RunFacts:
-        f, v = t.fetches, t.versions
+        f, v = schema.fetches, schema.versions
         q = sa.select(f.c.outcome, f.c.policy_id, f.c.error_kind).where(f.c.run_id == run_id)
         facts = RunFacts(0, 0, 0, 0, 0, set(), set(), [])
         with self.engine.connect() as conn:
@@ -222,7 +222,7 @@ class CrawlStateMixin(ArchiveBase):
         bookkeeping costs memory in proportion to what changes, not to the size of the source. "Seen" is
         the same rule as ``RunFacts.seen``: a fetch of the run that is not an error and names the policy.
         """
-        p, f = t.policies, t.fetches
+        p, f = schema.policies, schema.fetches
         seen = sa.select(f.c.policy_id).where(
             f.c.run_id == run_id, f.c.outcome != "error", f.c.policy_id.is_not(None)
         )
@@ -262,7 +262,7 @@ def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
     """url → newest fetch that brought bytes (what a 304 confirms)."""
     if not urls:
         return {}
-    f = t.fetches
+    f = schema.fetches
     q = (
         sa.select(f.c.url, f.c.sha256, f.c.size, f.c.policy_id, f.c.outcome)
         .where(
@@ -278,12 +278,12 @@ def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
 def _existing_policies(conn: sa.Connection, ids: set[str]) -> set[str]:
     if not ids:
         return set()
-    return set(conn.execute(sa.select(t.policies.c.id).where(t.policies.c.id.in_(ids))).scalars())
+    return set(conn.execute(sa.select(schema.policies.c.id).where(schema.policies.c.id.in_(ids))).scalars())
 
 
 def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
     conn.execute(
-        t.policies.insert().values(
+        schema.policies.insert().values(
             id=policy_id,
             source_id=doc.source_id,
             policy_number=doc.policy_number,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import Change
 
@@ -17,7 +17,11 @@ from store.models import Change
 class DetectionMixin(ArchiveBase):
     def changes_for_version(self, new_version_id: int) -> list[Change]:
         """Changes detected when ``new_version_id`` arrived (not retirements, which have no new version)."""
-        q = sa.select(t.changes).where(t.changes.c.new_version_id == new_version_id).order_by(t.changes.c.id)
+        q = (
+            sa.select(schema.changes)
+            .where(schema.changes.c.new_version_id == new_version_id)
+            .order_by(schema.changes.c.id)
+        )
         with self.engine.connect() as conn:
             return [row_to(Change, r) for r in conn.execute(q)]
 
@@ -26,10 +30,10 @@ class DetectionMixin(ArchiveBase):
         with self.engine.begin() as conn:
             sent = conn.execute(
                 sa.select(sa.func.count())
-                .select_from(t.deliveries)
-                .where(t.deliveries.c.change_id == change_id)
+                .select_from(schema.deliveries)
+                .where(schema.deliveries.c.change_id == change_id)
             ).scalar_one()
             if sent:
                 return False
-            conn.execute(t.changes.delete().where(t.changes.c.id == change_id))
+            conn.execute(schema.changes.delete().where(schema.changes.c.id == change_id))
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import CrawlRun, IntegrityProblem, SourceStatus
 
@@ -16,26 +16,32 @@ class IntegrityMixin(ArchiveBase):
         with self.engine.connect() as conn:
             for src in self.list_sources():
                 run_row = conn.execute(
-                    sa.select(t.crawl_runs)
-                    .where(t.crawl_runs.c.source_id == src.id)
-                    .order_by(t.crawl_runs.c.id.desc())
+                    sa.select(schema.crawl_runs)
+                    .where(schema.crawl_runs.c.source_id == src.id)
+                    .order_by(schema.crawl_runs.c.id.desc())
                     .limit(1)
                 ).first()
                 run = row_to(CrawlRun, run_row) if run_row else None
                 n_policies = conn.execute(
-                    sa.select(sa.func.count()).select_from(t.policies).where(t.policies.c.source_id == src.id)
+                    sa.select(sa.func.count())
+                    .select_from(schema.policies)
+                    .where(schema.policies.c.source_id == src.id)
                 ).scalar_one()
                 n_versions = conn.execute(
                     sa.select(sa.func.count())
-                    .select_from(t.versions.join(t.policies, t.policies.c.id == t.versions.c.policy_id))
-                    .where(t.policies.c.source_id == src.id)
+                    .select_from(
+                        schema.versions.join(
+                            schema.policies, schema.policies.c.id == schema.versions.c.policy_id
+                        )
+                    )
+                    .where(schema.policies.c.source_id == src.id)
                 ).scalar_one()
                 errors, last_error = 0, None
                 if run is not None:
                     err_rows = conn.execute(
-                        sa.select(t.fetches.c.url, t.fetches.c.error)
-                        .where(t.fetches.c.run_id == run.id, t.fetches.c.outcome == "error")
-                        .order_by(t.fetches.c.id.desc())
+                        sa.select(schema.fetches.c.url, schema.fetches.c.error)
+                        .where(schema.fetches.c.run_id == run.id, schema.fetches.c.outcome == "error")
+                        .order_by(schema.fetches.c.id.desc())
                     ).all()
                     errors = len(err_rows)
                     if err_rows:
@@ -49,7 +55,7 @@ class IntegrityMixin(ArchiveBase):
         """Re-hash every blob and check that every row points at something that exists."""
         problems: list[IntegrityProblem] = []
         with self.engine.connect() as conn:
-            known = {r.sha256 for r in conn.execute(sa.select(t.versions.c.sha256).distinct())}
+            known = {r.sha256 for r in conn.execute(sa.select(schema.versions.c.sha256).distinct())}
             for sha in sorted(known):
                 bad = self.blobs.check(sha)
                 if bad:
@@ -67,7 +73,7 @@ class IntegrityMixin(ArchiveBase):
     def _dangling(self, conn: sa.Connection) -> list[IntegrityProblem]:
         """Portable foreign-key check (SQLite can hold violations made with foreign_keys off)."""
         problems = []
-        for table in t.metadata.sorted_tables:
+        for table in schema.metadata.sorted_tables:
             for fk in table.foreign_keys:
                 col, target = fk.parent, fk.column
                 q = (

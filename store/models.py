@@ -12,22 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROGRAMS = ("commercial", "medicare", "medicaid", "federal")
-KINDS = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired", "reinstated")
-SEVERITIES = ("low", "medium", "high", "critical")
-KIND_SEVERITY = {
-    "new_policy": "high",
-    "coverage_position": "critical",
-    "criteria": "high",
-    "codes": "medium",
-    "wording": "medium",
-    "dates": "low",
-    "retired": "high",
-    "reinstated": "high",
-}
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
 
 
 def utcnow() -> dt.datetime:
@@ -149,6 +133,19 @@ class Change:
     revision_note: str | None = None
     needs_review: bool = False
     effective_date: dt.date | None = None
+
+
+@dataclass
+class ChangeContext:
+    """A change with what every announcement needs: who the payer is and where the document lives."""
+
+    change: Change
+    source_id: str
+    payer: str
+    program: str
+    policy_title: str | None
+    policy_url: str
+    policy_number: str | None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import Delivery, Subscription, utcnow
 
@@ -21,7 +21,7 @@ class SubscriptionsMixin(ArchiveBase):
         now = utcnow()
         with self.engine.begin() as conn:
             sid = conn.execute(
-                t.subscriptions.insert().values(
+                schema.subscriptions.insert().values(
                     email=email,
                     payers=list(payers or []),
                     drugs=list(drugs or []),
@@ -36,38 +36,39 @@ class SubscriptionsMixin(ArchiveBase):
     def get_subscription(self, subscription_id: int) -> Subscription | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                sa.select(t.subscriptions).where(t.subscriptions.c.id == subscription_id)
+                sa.select(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id)
             ).first()
         return row_to(Subscription, row) if row else None
 
     def list_subscriptions(self, active_only: bool = True, email: str | None = None) -> list[Subscription]:
-        q = sa.select(t.subscriptions).order_by(t.subscriptions.c.id)
+        q = sa.select(schema.subscriptions).order_by(schema.subscriptions.c.id)
         if active_only:
-            q = q.where(t.subscriptions.c.active.is_(True))
+            q = q.where(schema.subscriptions.c.active.is_(True))
         if email:
-            q = q.where(sa.func.lower(t.subscriptions.c.email) == email.lower())
+            q = q.where(sa.func.lower(schema.subscriptions.c.email) == email.lower())
         with self.engine.connect() as conn:
             return [row_to(Subscription, r) for r in conn.execute(q)]
 
     def deactivate_subscriptions(self, email: str, subscription_id: int | None = None) -> int:
         """Unsubscribe; pending deliveries are cancelled so nothing more is sent."""
-        q = sa.select(t.subscriptions.c.id).where(
-            sa.func.lower(t.subscriptions.c.email) == email.lower(), t.subscriptions.c.active.is_(True)
+        q = sa.select(schema.subscriptions.c.id).where(
+            sa.func.lower(schema.subscriptions.c.email) == email.lower(),
+            schema.subscriptions.c.active.is_(True),
         )
         if subscription_id is not None:
-            q = q.where(t.subscriptions.c.id == subscription_id)
+            q = q.where(schema.subscriptions.c.id == subscription_id)
         with self.engine.begin() as conn:
             ids = [r.id for r in conn.execute(q)]
             if not ids:
                 return 0
             conn.execute(
-                t.subscriptions.update()
-                .where(t.subscriptions.c.id.in_(ids))
+                schema.subscriptions.update()
+                .where(schema.subscriptions.c.id.in_(ids))
                 .values(active=False, unsubscribed_at=utcnow())
             )
             conn.execute(
-                t.deliveries.update()
-                .where(t.deliveries.c.subscription_id.in_(ids), t.deliveries.c.status == "pending")
+                schema.deliveries.update()
+                .where(schema.deliveries.c.subscription_id.in_(ids), schema.deliveries.c.status == "pending")
                 .values(status="cancelled")
             )
         return len(ids)
@@ -76,14 +77,15 @@ class SubscriptionsMixin(ArchiveBase):
         """Queue one delivery; the (change, subscription) unique key makes queueing idempotent."""
         with self.engine.begin() as conn:
             exists = conn.execute(
-                sa.select(t.deliveries.c.id).where(
-                    t.deliveries.c.change_id == change_id, t.deliveries.c.subscription_id == subscription_id
+                sa.select(schema.deliveries.c.id).where(
+                    schema.deliveries.c.change_id == change_id,
+                    schema.deliveries.c.subscription_id == subscription_id,
                 )
             ).first()
             if exists:
                 return False
             conn.execute(
-                t.deliveries.insert().values(
+                schema.deliveries.insert().values(
                     change_id=change_id,
                     subscription_id=subscription_id,
                     digest_key=digest_key,
@@ -96,10 +98,10 @@ class SubscriptionsMixin(ArchiveBase):
     def list_deliveries(
         self, status: str | None = None, subscription_id: int | None = None
     ) -> list[Delivery]:
-        q = sa.select(t.deliveries).order_by(t.deliveries.c.id)
+        q = sa.select(schema.deliveries).order_by(schema.deliveries.c.id)
         if status:
-            q = q.where(t.deliveries.c.status == status)
+            q = q.where(schema.deliveries.c.status == status)
         if subscription_id:
-            q = q.where(t.deliveries.c.subscription_id == subscription_id)
+            q = q.where(schema.deliveries.c.subscription_id == subscription_id)
         with self.engine.connect() as conn:
             return [row_to(Delivery, r) for r in conn.execute(q)]

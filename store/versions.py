@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from extractors.model import ExtractedPolicy
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
 from store.models import Version, utcnow
+
+
+class Serialisable(Protocol):
+    """What the store needs of an extraction: its JSON form (``extractors.model.ExtractedPolicy`` is one)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 class VersionsMixin(ArchiveBase):
@@ -39,118 +44,129 @@ class VersionsMixin(ArchiveBase):
     def touch_version(self, version_id: int, seen_at: dt.datetime | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.versions.update().where(t.versions.c.id == version_id).values(last_seen=seen_at or utcnow())
+                schema.versions.update()
+                .where(schema.versions.c.id == version_id)
+                .values(last_seen=seen_at or utcnow())
             )
 
     def set_extraction(
-        self, version_id: int, extracted: ExtractedPolicy | None, error: str | None = None
+        self, version_id: int, extracted: dict[str, Any] | Serialisable | None, error: str | None = None
     ) -> None:
-        """Store what the extractors read from a version, replacing any earlier extraction of it."""
+        """Store what the extractors read from a version, replacing any earlier extraction of it.
+
+        ``extracted`` is the extractors' JSON form (``ExtractedPolicy.to_dict()``, or an object that gives
+        it): the store keeps it verbatim and copies the few keys it indexes (metadata, passages, facts), so
+        it never imports the extractors' types."""
+        if extracted is not None and not isinstance(extracted, dict):
+            extracted = extracted.to_dict()
         with self.engine.begin() as conn:
-            conn.execute(t.passages.delete().where(t.passages.c.version_id == version_id))
-            conn.execute(t.facts.delete().where(t.facts.c.version_id == version_id))
+            conn.execute(schema.passages.delete().where(schema.passages.c.version_id == version_id))
+            conn.execute(schema.facts.delete().where(schema.facts.c.version_id == version_id))
             if extracted is None:
                 conn.execute(
-                    t.versions.update()
-                    .where(t.versions.c.id == version_id)
+                    schema.versions.update()
+                    .where(schema.versions.c.id == version_id)
                     .values(extraction=None, extract_error=error, mentions_topic=False)
                 )
                 return
-            meta = extracted.metadata
+            meta = extracted.get("metadata") or {}
+            passages = extracted.get("passages") or []
+            facts = extracted.get("facts") or []
             conn.execute(
-                t.versions.update()
-                .where(t.versions.c.id == version_id)
+                schema.versions.update()
+                .where(schema.versions.c.id == version_id)
                 .values(
-                    extraction=extracted.to_dict(),
-                    extractor_version=extracted.extractor_version,
+                    extraction=extracted,
+                    extractor_version=extracted.get("extractor_version", "1"),
                     extract_error=None,
-                    title=meta.title,
-                    policy_number=meta.policy_number,
-                    published=meta.published,
-                    effective=meta.effective,
-                    next_review=meta.next_review,
-                    mentions_topic=extracted.mentions_topic,
-                    text_hash=hashlib.sha256(extracted.text.encode()).hexdigest(),
+                    title=meta.get("title"),
+                    policy_number=meta.get("policy_number"),
+                    published=_date(meta.get("published")),
+                    effective=_date(meta.get("effective")),
+                    next_review=_date(meta.get("next_review")),
+                    mentions_topic=bool(passages),
+                    text_hash=hashlib.sha256(extracted["text"].encode()).hexdigest(),
                 )
             )
-            if extracted.passages:
+            if passages:
                 conn.execute(
-                    t.passages.insert(),
+                    schema.passages.insert(),
                     [
                         {
                             "version_id": version_id,
                             "ordinal": i,
-                            "heading": p.heading,
-                            "section_path": list(p.section_path),
-                            "text": p.text,
-                            "start": p.start,
-                            "end": p.end,
-                            "page_start": p.page_start,
-                            "page_end": p.page_end,
-                            "drugs": list(p.drugs),
-                            "indications": list(p.indications),
-                            "codes": list(p.codes),
+                            "heading": p.get("heading"),
+                            "section_path": list(p.get("section_path") or ()),
+                            "text": p["text"],
+                            "start": p["start"],
+                            "end": p["end"],
+                            "page_start": p.get("page_start"),
+                            "page_end": p.get("page_end"),
+                            "drugs": list(p.get("drugs") or ()),
+                            "indications": list(p.get("indications") or ()),
+                            "codes": list(p.get("codes") or ()),
                         }
-                        for i, p in enumerate(extracted.passages)
+                        for i, p in enumerate(passages)
                     ],
                 )
-            if extracted.facts:
+            if facts:
                 conn.execute(
-                    t.facts.insert(),
+                    schema.facts.insert(),
                     [
                         {
                             "version_id": version_id,
-                            "drug": f.drug,
-                            "indication": f.indication,
-                            "field": f.field,
-                            "value": f.value,
-                            "sentence": f.sentence,
-                            "start": f.start,
-                            "end": f.end,
-                            "page": f.page,
+                            "drug": f["drug"],
+                            "indication": f.get("indication"),
+                            "field": f["field"],
+                            "value": f.get("value"),
+                            "sentence": f.get("sentence"),
+                            "start": f.get("start"),
+                            "end": f.get("end"),
+                            "page": f.get("page"),
                         }
-                        for f in extracted.facts
+                        for f in facts
                     ],
                 )
 
     def unprocessed_version_ids(self, source_id: str | None = None) -> list[int]:
         """Versions never extracted (no result and no recorded error), oldest first."""
         q = (
-            sa.select(t.versions.c.id)
-            .where(t.versions.c.extractor_version.is_(None), t.versions.c.extract_error.is_(None))
-            .order_by(t.versions.c.id)
+            sa.select(schema.versions.c.id)
+            .where(schema.versions.c.extractor_version.is_(None), schema.versions.c.extract_error.is_(None))
+            .order_by(schema.versions.c.id)
         )
         if source_id:
-            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
-                t.policies.c.source_id == source_id
+            q = q.join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id).where(
+                schema.policies.c.source_id == source_id
             )
         with self.engine.connect() as conn:
             return [r.id for r in conn.execute(q)]
 
     def versions_with_note(self, note: str, source_id: str | None = None) -> list[Version]:
         """Versions carrying exactly ``note`` (one indexed query, so a re-crawl can afford to ask each run)."""
-        q = sa.select(*_version_cols()).where(t.versions.c.note == note).order_by(t.versions.c.id)
+        q = sa.select(*_version_cols()).where(schema.versions.c.note == note).order_by(schema.versions.c.id)
         if source_id:
-            q = q.join(t.policies, t.policies.c.id == t.versions.c.policy_id).where(
-                t.policies.c.source_id == source_id
+            q = q.join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id).where(
+                schema.policies.c.source_id == source_id
             )
         with self.engine.connect() as conn:
             return [row_to(Version, r) for r in conn.execute(q)]
 
     def set_version_note(self, version_id: int, note: str | None) -> None:
         with self.engine.begin() as conn:
-            conn.execute(t.versions.update().where(t.versions.c.id == version_id).values(note=note))
+            conn.execute(schema.versions.update().where(schema.versions.c.id == version_id).values(note=note))
 
     def get_version(self, version_id: int) -> Version | None:
         with self.engine.connect() as conn:
             return self._version(conn, version_id)
 
-    def get_extraction(self, version_id: int) -> ExtractedPolicy | None:
+    def get_extraction(self, version_id: int) -> dict[str, Any] | None:
+        """The extractors' JSON form as stored (``ExtractedPolicy.from_dict`` reads it back)."""
         with self.engine.connect() as conn:
             data = conn.execute(
-                sa.select(t.versions.c.extraction).where(t.versions.c.id == version_id)
+                sa.select(schema.versions.c.extraction).where(schema.versions.c.id == version_id)
             ).scalar_one_or_none()
-        return ExtractedPolicy.from_dict(data) if data else None
+        return data or None
 
     def version_bytes(self, version_id: int) -> bytes:
         version = self.get_version(version_id)
@@ -159,7 +175,11 @@ class VersionsMixin(ArchiveBase):
         return self.blobs.get(version.sha256)
 
     def list_versions(self, policy_id: str) -> list[Version]:
-        q = sa.select(*_version_cols()).where(t.versions.c.policy_id == policy_id).order_by(t.versions.c.seq)
+        q = (
+            sa.select(*_version_cols())
+            .where(schema.versions.c.policy_id == policy_id)
+            .order_by(schema.versions.c.seq)
+        )
         with self.engine.connect() as conn:
             return [row_to(Version, r) for r in conn.execute(q)]
 
@@ -168,24 +188,28 @@ class VersionsMixin(ArchiveBase):
         return versions[-1] if versions else None
 
     def find_versions(self, sha256_prefix: str, policy_id: str | None = None) -> list[Version]:
-        q = sa.select(*_version_cols()).where(t.versions.c.sha256.startswith(sha256_prefix))
+        q = sa.select(*_version_cols()).where(schema.versions.c.sha256.startswith(sha256_prefix))
         if policy_id:
-            q = q.where(t.versions.c.policy_id == policy_id)
+            q = q.where(schema.versions.c.policy_id == policy_id)
         with self.engine.connect() as conn:
-            return [row_to(Version, r) for r in conn.execute(q.order_by(t.versions.c.id))]
+            return [row_to(Version, r) for r in conn.execute(q.order_by(schema.versions.c.id))]
 
     def list_passages(self, version_id: int) -> list[dict[str, Any]]:
-        q = sa.select(t.passages).where(t.passages.c.version_id == version_id).order_by(t.passages.c.ordinal)
+        q = (
+            sa.select(schema.passages)
+            .where(schema.passages.c.version_id == version_id)
+            .order_by(schema.passages.c.ordinal)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def list_facts(self, version_id: int) -> list[dict[str, Any]]:
-        q = sa.select(t.facts).where(t.facts.c.version_id == version_id).order_by(t.facts.c.id)
+        q = sa.select(schema.facts).where(schema.facts.c.version_id == version_id).order_by(schema.facts.c.id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def _version(self, conn: sa.Connection, version_id: int) -> Version | None:
-        row = conn.execute(sa.select(*_version_cols()).where(t.versions.c.id == version_id)).first()
+        row = conn.execute(sa.select(*_version_cols()).where(schema.versions.c.id == version_id)).first()
         return row_to(Version, row) if row else None
 
 
@@ -204,16 +228,16 @@ def keep_version(
     bytes of an older version coming back (A → B → A), become the next version. Returns (id, created).
     """
     latest = conn.execute(
-        sa.select(t.versions.c.id, t.versions.c.sha256, t.versions.c.seq)
-        .where(t.versions.c.policy_id == policy_id)
-        .order_by(t.versions.c.seq.desc())
+        sa.select(schema.versions.c.id, schema.versions.c.sha256, schema.versions.c.seq)
+        .where(schema.versions.c.policy_id == policy_id)
+        .order_by(schema.versions.c.seq.desc())
         .limit(1)
     ).first()
     if latest is not None and latest.sha256 == sha:
-        conn.execute(t.versions.update().where(t.versions.c.id == latest.id).values(last_seen=now))
+        conn.execute(schema.versions.update().where(schema.versions.c.id == latest.id).values(last_seen=now))
         return latest.id, False
     vid = conn.execute(
-        t.versions.insert().values(
+        schema.versions.insert().values(
             policy_id=policy_id,
             seq=(latest.seq if latest is not None else 0) + 1,
             sha256=sha,
@@ -229,4 +253,8 @@ def keep_version(
 
 def _version_cols() -> list[sa.Column]:
     """Every version column but the (large) extraction JSON."""
-    return [c for c in t.versions.columns if c.name != "extraction"]
+    return [c for c in schema.versions.columns if c.name != "extraction"]
+
+
+def _date(value: str | dt.date | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

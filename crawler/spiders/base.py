@@ -14,15 +14,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-)
 from scrapy.http import Response, TextResponse
 
+from crawler.faults import NETWORK, blocked, classify_failure
 from crawler.items import PolicyDocument
 from crawler.middlewares import LOGIN_PATH
 from crawler.sources import SourceConfig, SourceError, get_source
@@ -194,7 +188,9 @@ class PolicySpider(scrapy.Spider):
     def errback(self, failure):
         request = failure.request
         kind, text = classify_failure(failure)
-        self.logger.warning("%s: %s (%s)", request.url, text, kind)
+        # expected network faults are facts for the summary table, not warnings for the console
+        log = self.logger.info if kind in NETWORK else self.logger.warning
+        log("%s: %s (%s)", request.url, text, kind)
         if request.meta.get("probe") and kind.startswith("http-4"):
             return
         yield self.error_item(request, kind, text)
@@ -206,6 +202,8 @@ class PolicySpider(scrapy.Spider):
         refused = response.meta.get("refused_redirect")
         if refused:
             return refused
+        if response.status == 403:
+            return blocked(response.url)
         if response.status >= 400:
             return f"http-{response.status}", f"HTTP {response.status} from {response.url}"
         if 300 <= response.status < 400:
@@ -233,26 +231,6 @@ class PolicySpider(scrapy.Spider):
         if not expect_html:
             return "error-page", f"expected a PDF, got an HTML page ({heading.strip()[:80]!r})"
         return None
-
-
-def classify_failure(failure) -> tuple[str, str]:
-    """(error_kind, text) for a download failure; TLS is told apart by the exception's module/name."""
-    exc = failure.value
-    name = f"{type(exc).__module__}.{type(exc).__name__}"
-    text = str(exc) or type(exc).__name__
-    if failure.check(IgnoreRequest) and "robots" in text.lower():
-        return "robots", f"disallowed by robots.txt: {text}"
-    if failure.check(DownloadTimeoutError) or "Timeout" in name:
-        return "timeout", f"timed out: {text}"
-    if failure.check(DownloadCancelledError) or "maxsize" in text.lower() or "larger than" in text.lower():
-        return "too-large", f"body over the size limit: {text}"
-    if failure.check(CannotResolveHostError) or "DNS" in name:
-        return "dns", f"cannot resolve host: {text}"
-    if "SSL" in name or "ssl" in text.lower() or "certificate" in text.lower() or "tls" in text.lower():
-        return "tls", f"TLS error: {text}"
-    if failure.check(DownloadConnectionRefusedError) or "Connection" in name or "Refused" in name:
-        return "connection", f"connection failed: {text}"
-    return "connection", f"{type(exc).__name__}: {text}"
 
 
 def _looks_pdf_url(url: str) -> bool:

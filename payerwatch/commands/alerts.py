@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from store.models import SEVERITIES
+from differ.taxonomy import SEVERITIES
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
@@ -120,7 +120,8 @@ def subscriptions(ctx, show_all) -> None:
 def send(ctx, flush_digests, max_messages) -> None:
     """Flush the outbox over SMTP ($PAYERWATCH_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD).
 
-    Safe to run again at any time: nothing is sent twice. Exit 1 if a message failed for good.
+    Safe to run again at any time: nothing is sent twice. Exit 1 if a message failed for good, or if
+    mail was due and none could be sent (the server unreachable, no STARTTLS, a refused login).
 
     Example:
 
@@ -137,16 +138,18 @@ def send(ctx, flush_digests, max_messages) -> None:
     for to, mid, n in report.sent:
         click.echo(f"sent {to} {mid} ({n} change{'s' if n != 1 else ''})")
     for to, err in report.retrying:
+        if err == report.stopped:
+            continue  # the server, not this message: said once below
         click.echo(f"retry later {to}: {err}", err=True)
     for to, err in report.failed:
         click.echo(f"FAILED {to}: {err}", err=True)
     if report.stopped:
-        click.echo(f"stopped: SMTP server unreachable ({report.stopped}); the rest stays queued", err=True)
+        click.echo(f"stopped: {report.stopped}; the rest stays queued", err=True)
     click.echo(
         f"{len(report.sent)} sent, {len(report.retrying)} to retry, {len(report.failed)} failed, "
         f"{report.waiting_digests} digest(s) waiting for their day to end"
     )
-    if report.failed:
+    if report.failed or (report.stopped and not report.sent):
         raise SystemExit(1)
 
 

@@ -10,9 +10,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from differ.render import collapse, html_page
+from differ.diffhtml import collapse, html_page
 from differ.topic import topic_text
 from differ.words import DELETE, INSERT, word_diff
+from payerwatch.processing import load_extraction
 from store.models import Change, Version
 
 
@@ -153,7 +154,7 @@ def diff(ctx, policy, v1, v2, full, context, html_out) -> None:
         old_v, new_v = versions[-2], versions[-1]
     else:
         old_v, new_v = _pick_version(versions, v1), _pick_version(versions, v2)
-    old, new = archive.get_extraction(old_v.id), archive.get_extraction(new_v.id)
+    old, new = load_extraction(archive, old_v.id), load_extraction(archive, new_v.id)
     if full or not (old.mentions_topic or new.mentions_topic):
         a, b, what = old.text, new.text, "whole document"
     else:

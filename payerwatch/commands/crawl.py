@@ -70,7 +70,7 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     from scrapy.spiderloader import SpiderLoader
 
     from crawler import settings as base_settings
-    from crawler.archive import archive_for
+    from crawler.archive_handle import archive_for
     from crawler.sources import SourceError
     from payerwatch import processing
 

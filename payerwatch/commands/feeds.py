@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from store.models import KINDS, SEVERITIES
+from differ.taxonomy import KINDS, SEVERITIES
 
 
 @click.command()

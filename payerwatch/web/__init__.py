@@ -1,4 +1,5 @@
-"""The read-only web view of the archive: coverage matrix, policy pages, diffs, changes, search, JSON API.
+"""All of payerwatch's HTTP: the archive (coverage matrix, policy pages, diffs, changes, search), the JSON
+API, the feeds, unsubscribe links and ``/healthz``.
 
 ``create_app`` is the one entry point (``payerwatch serve`` and the tests call it). Pages render on the
 server and read without JavaScript; the chart is inline SVG. All payer text is untrusted: templates
@@ -9,11 +10,12 @@ inline scripts as a second line of defence.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 from store import Archive
+from store.models import Source
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -22,26 +24,25 @@ CSP = (
 
 
 def create_app(
-    archive: Archive, base_url: str | None = None, extra_blueprints: Iterable[Blueprint] = ()
+    archive: Archive,
+    base_url: str | None = None,
+    sources: Sequence[Source] = (),
 ) -> Flask:
-    """A Flask app over ``archive``. ``extra_blueprints`` is the hook for the service (e.g. /healthz)."""
+    """A Flask app over ``archive``. ``sources``: the configured sources ``/healthz`` reports on."""
     from payerwatch.web.api import api
+    from payerwatch.web.feeds import blueprint as feeds_blueprint
+    from payerwatch.web.health import health
     from payerwatch.web.views import views
 
     app = Flask(__name__)
     app.config["ARCHIVE"] = archive
     app.config["BASE_URL"] = (base_url or os.environ.get("PAYERWATCH_BASE_URL") or "").rstrip("/") or None
     app.config["JSON_SORT_KEYS"] = False
+    app.config["SOURCES"] = list(sources)
     app.register_blueprint(views)
     app.register_blueprint(api)
-    try:
-        from feeds.web import blueprint as feeds_blueprint  # provided by the feeds branch
-    except ImportError:
-        feeds_blueprint = None
-    if feeds_blueprint is not None:
-        app.register_blueprint(feeds_blueprint)
-    for bp in extra_blueprints:
-        app.register_blueprint(bp)
+    app.register_blueprint(feeds_blueprint)
+    app.register_blueprint(health)
 
     @app.after_request
     def _security_headers(response):

@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from differ import word_diff
+from differ.taxonomy import KINDS, SEVERITIES
 from extractors.model import DRUGS
-from payerwatch.web.render import diff_html, evidence_html, position_chart, snippet_html
+from payerwatch.processing import load_extraction
+from payerwatch.web.fragments import diff_html, evidence_html, position_chart, snippet_html
 from store import Archive
-from store.models import KINDS, PROGRAMS, SEVERITIES
+from store.models import PROGRAMS
 from store.queries import BY, in_force_dates
 
 views = Blueprint("views", __name__)
@@ -155,7 +157,7 @@ def diff(policy_id: str, old_version_id: int, new_version_id: int):
                     continue
                 vid = span.get("version_id")
                 if vid not in texts:
-                    extraction = arc.get_extraction(vid) if vid else None
+                    extraction = load_extraction(arc, vid) if vid else None
                     texts[vid] = extraction.text if extraction else None
                 html = evidence_html(texts[vid], span.get("start"), span.get("end"))
                 shown[side] = {

@@ -23,8 +23,8 @@ from scrapy.exceptions import (
 )
 from twisted.python.failure import Failure
 
-from crawler.localsite import LocalSite, Page
 from crawler.spiders.base import classify_failure
+from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
 

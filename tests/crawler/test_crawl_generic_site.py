@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from crawler.localsite import LocalSite, Page
+from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
 

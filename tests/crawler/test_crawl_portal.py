@@ -1,16 +1,17 @@
-"""The sample portal (payerwatch/portal) crawled over real loopback HTTP by every family spider:
+"""The sample portal (portal/) crawled over real loopback HTTP by every family spider:
 epoch 1 archives every document; the same epoch again sends conditional requests and makes no version;
 a fault epoch makes no versions and no retirements."""
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
+from portal.content import load_expected
+from portal.server import PortalServer
+from portal.sources import portal_sources
 from store import Archive
 from tests.support import run_cli
 
-portal = pytest.importorskip("payerwatch.portal.server")
 FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
 
@@ -62,8 +63,6 @@ def fallback_sources(url: str) -> list[dict]:
 
 
 def _sources_file(tmp_path, url: str):
-    from payerwatch.portal.sources import portal_sources
-
     sources = portal_sources(url) or fallback_sources(url)
     path = tmp_path / "portal-sources.yaml"
     path.write_text(yaml.safe_dump({"sources": sources}))
@@ -71,8 +70,6 @@ def _sources_file(tmp_path, url: str):
 
 
 def _expected_documents(epoch: int) -> dict[str, str]:
-    from payerwatch.portal.content import load_expected
-
     expected = load_expected()
     docs = expected["documents"]
     return {
@@ -101,7 +98,7 @@ def _version_count(arc: Archive) -> int:
 
 
 def test_portal_epoch_recrawl_and_faults(tmp_path, data_dir):
-    with portal.PortalServer(epoch=1) as srv:
+    with PortalServer(epoch=1) as srv:
         _crawl(tmp_path, data_dir, srv)
         expected = _expected_documents(1)
         with Archive(data_dir) as arc:
@@ -132,11 +129,10 @@ def test_portal_epoch_recrawl_and_faults(tmp_path, data_dir):
 
 def test_portal_all_epochs_retire_after_two_misses_and_reinstate(tmp_path, data_dir):
     """MED-402 leaves the BCBS ND API and answers 404 in epochs 4 and 5, and is back in epoch 6."""
-    from payerwatch.portal.content import load_expected
 
     epochs = load_expected()["epochs"]
     statuses = {}
-    with portal.PortalServer(epoch=1) as srv:
+    with PortalServer(epoch=1) as srv:
         for epoch in sorted(epochs):
             srv.set_epoch(epoch)
             _crawl(tmp_path, data_dir, srv)

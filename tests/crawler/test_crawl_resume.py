@@ -6,10 +6,9 @@ import sqlalchemy as sa
 import yaml
 
 from payerwatch.locks import source_lock
-from payerwatch.portal.server import PortalServer
-from payerwatch.portal.sources import portal_sources
-from store import Archive
-from store import schema as t
+from portal.server import PortalServer
+from portal.sources import portal_sources
+from store import Archive, schema
 from tests.support import run_cli
 
 
@@ -28,15 +27,17 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
             before = {c.id for c in archive.list_changes()}
             assert before
             with archive.engine.connect() as conn:
-                n_versions = conn.execute(sa.select(sa.func.count()).select_from(t.versions)).scalar_one()
+                n_versions = conn.execute(
+                    sa.select(sa.func.count()).select_from(schema.versions)
+                ).scalar_one()
             # What a crawl killed between archiving and analysis leaves behind: versions, no extraction,
             # no changes.
             with archive.engine.begin() as conn:
-                conn.execute(t.changes.delete())
-                conn.execute(t.facts.delete())
-                conn.execute(t.passages.delete())
+                conn.execute(schema.changes.delete())
+                conn.execute(schema.facts.delete())
+                conn.execute(schema.passages.delete())
                 conn.execute(
-                    t.versions.update().values(extraction=None, extractor_version=None, text_hash=None)
+                    schema.versions.update().values(extraction=None, extractor_version=None, text_hash=None)
                 )
             assert archive.unprocessed_version_ids("sample-txmedicaid")
         result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
@@ -45,7 +46,10 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
         assert archive.unprocessed_version_ids() == []
         assert {c.id for c in archive.list_changes()} == before  # same changes, same ids, no duplicates
         with archive.engine.connect() as conn:
-            assert conn.execute(sa.select(sa.func.count()).select_from(t.versions)).scalar_one() == n_versions
+            assert (
+                conn.execute(sa.select(sa.func.count()).select_from(schema.versions)).scalar_one()
+                == n_versions
+            )
 
 
 def test_a_source_being_crawled_elsewhere_is_skipped(tmp_path):

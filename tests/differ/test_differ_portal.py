@@ -10,13 +10,13 @@ bullet. ``BULLETS`` pins the exact bullet lines of every change after the baseli
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
+from portal.content import load_expected
+from portal.server import PortalServer
+from portal.sources import portal_sources
 from store import Archive
 from tests.support import run_cli
-
-portal = pytest.importorskip("payerwatch.portal.server")
 
 #: Most severe first, matching differ.compare's choice of kind for one version.
 PRIMARY = (
@@ -76,8 +76,6 @@ BULLETS = {
 
 
 def _sources_file(tmp_path, url: str):
-    from payerwatch.portal.sources import portal_sources
-
     path = tmp_path / "portal-sources.yaml"
     path.write_text(yaml.safe_dump({"sources": portal_sources(url)}))
     return path
@@ -100,7 +98,7 @@ def _crawl_epochs(tmp_path, data_dir, expected) -> tuple[dict, list[str]]:
     url_keys = _url_keys(expected)
     announced: dict[int, dict] = {}
     seen: set[str] = set()
-    with portal.PortalServer(epoch=1) as srv:
+    with PortalServer(epoch=1) as srv:
         sources = _sources_file(tmp_path, srv.url)
         for epoch in sorted(expected["epochs"]):
             srv.set_epoch(epoch)
@@ -159,8 +157,6 @@ def score(expected: dict, announced: dict) -> dict[str, float]:
 
 
 def test_portal_epochs_exact_changes(tmp_path, data_dir):
-    from payerwatch.portal.content import load_expected
-
     expected = load_expected()
     announced, ids = _crawl_epochs(tmp_path, data_dir, expected)
 

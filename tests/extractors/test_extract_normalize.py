@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import extractors
-from extractors import normalize as N
+from extractors import normalize
 from extractors.facts import criteria_of, position_of, sentences
 from extractors.terms import codes_in, drugs_in, indications_in
 
@@ -22,18 +22,18 @@ from extractors.terms import codes_in, drugs_in, indications_in
     ],
 )
 def test_clean(raw: str, want: str) -> None:
-    assert N.clean(raw) == want
+    assert normalize.clean(raw) == want
 
 
 @pytest.mark.parametrize("glyph", ["\u2022", "\u25aa", "\u25e6", "-", "*", "\u25cf", "\uf0b7", "o"])
 def test_bullets_become_one_form(glyph: str) -> None:
-    assert N.bullet(f"{glyph} Patient is 18 years of age") == (True, "- Patient is 18 years of age")
+    assert normalize.bullet(f"{glyph} Patient is 18 years of age") == (True, "- Patient is 18 years of age")
 
 
 def test_numbered_items_keep_their_number() -> None:
-    assert N.bullet("1. Patient is an adult") == (False, "1. Patient is an adult")
-    assert N.NUMBERED.match("1. Patient is an adult")
-    assert N.NUMBERED.match("b) second criterion")
+    assert normalize.bullet("1. Patient is an adult") == (False, "1. Patient is an adult")
+    assert normalize.NUMBERED.match("1. Patient is an adult")
+    assert normalize.NUMBERED.match("b) second criterion")
 
 
 @pytest.mark.parametrize(
@@ -51,21 +51,24 @@ def test_numbered_items_keep_their_number() -> None:
     ],
 )
 def test_strip_noise(line: str, want: str) -> None:
-    assert N.strip_noise(line) == want
+    assert normalize.strip_noise(line) == want
 
 
 def test_running_lines_need_most_pages() -> None:
     pages = [["Header Policy", f"Body {i}", "more body", f"Page {i} of 4"] for i in range(1, 5)]
     pages[2].insert(1, "Unique heading")
-    running = N.running_lines(pages)
-    assert N.mask("Page 1 of 4") in running and N.mask("Header Policy") in running
-    assert N.mask("Unique heading") not in running
+    running = normalize.running_lines(pages)
+    assert normalize.mask("Page 1 of 4") in running and normalize.mask("Header Policy") in running
+    assert normalize.mask("Unique heading") not in running
 
 
 def test_join_lines_rejoins_wraps_and_hyphenation() -> None:
-    assert N.join_lines(["This is medi-", "cally necessary"]) == "This is medically necessary"
-    assert N.join_lines(["for treatment-", "resistant depression"]) == "for treatment-resistant depression"
-    assert N.join_lines(["one", "two  ", "", "three"]) == "one two three"
+    assert normalize.join_lines(["This is medi-", "cally necessary"]) == "This is medically necessary"
+    assert (
+        normalize.join_lines(["for treatment-", "resistant depression"])
+        == "for treatment-resistant depression"
+    )
+    assert normalize.join_lines(["one", "two  ", "", "three"]) == "one two three"
 
 
 def test_terms() -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from feeds.mail import message_id
+from feeds.message import message_id
 from feeds.outbox import LEASE, queue_changes, send_outbox
 from store.models import utcnow
 from tests.support import run_cli
@@ -207,6 +207,19 @@ def test_message_shape(archive, world):
     assert "<del style=" in html and "<ins style=" in html and "<style" not in html
     change = changes["eh-ketamine-position"]
     assert f"/policy/example-health/PH-0107/diff/{change.old_version_id}/{change.new_version_id}" in html
+
+
+def test_one_click_unsubscribe_headers_are_raw_bytes_on_the_wire(archive, world):
+    """RFC 8058: providers read ``List-Unsubscribe`` as ASCII on the wire; an RFC 2047-encoded value
+    (``=?utf-8?q?=3Chttps…``) parses back fine in Python but gets no unsubscribe button anywhere."""
+    import re
+
+    with SmtpSink() as sink:
+        send_outbox(archive, mail_settings(sink.port, base_url="https://watch.example.org/a/long/base/path"))
+    assert sink.raw
+    for data in sink.raw:
+        assert re.search(rb"^List-Unsubscribe: <https?://[!-~]+>\r?$", data, re.MULTILINE), data[:600]
+        assert re.search(rb"^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$", data, re.MULTILINE)
 
 
 def test_backoff_grows_and_only_repeated_4xx_gives_up(archive):

@@ -110,3 +110,42 @@ def test_unreachable_tls_port_is_temporary(archive, cert, monkeypatch):
     _env(monkeypatch, crt, free_port(), "tls")
     report = send_outbox(archive, load_settings(archive.data_dir))
     assert report.stopped and [d.status for d in archive.list_deliveries()] == ["pending"]
+
+
+def _send_cli(archive, monkeypatch, crt, port, security, password="s3cret"):
+    from tests.support import run_cli
+
+    _env(monkeypatch, crt, port, security, password=password)  # run_cli's process inherits os.environ
+    return run_cli("send", data_dir=archive.data_dir)
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("unreachable", "unreachable"),
+        ("no-starttls", "the server does not offer STARTTLS"),
+        ("bad-login", "login refused for user alerts (535"),
+    ],
+)
+def test_send_says_which_server_and_what_failed_and_exits_non_zero(
+    archive, cert, monkeypatch, case, expected
+):
+    """An operator fixes "unreachable", "no STARTTLS" and "wrong password" in three different places."""
+    crt, context = cert
+    archive.add_subscription("clinic@clinic.test", min_severity="critical")
+    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    if case == "unreachable":
+        port = free_port()
+        res = _send_cli(archive, monkeypatch, crt, port, "starttls")
+    elif case == "no-starttls":
+        with SmtpSink() as sink:  # plain SMTP, no TLS context: EHLO lists no STARTTLS
+            port = sink.port
+            res = _send_cli(archive, monkeypatch, crt, port, "starttls")
+    else:
+        with _sink(context, False, Logins()) as sink:
+            port = sink.port
+            res = _send_cli(archive, monkeypatch, crt, port, "starttls", password="wrong")
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert f"127.0.0.1:{port}: {expected}" in res.stderr, res.stderr
+    assert "0 sent" in res.stdout and res.stderr.count(expected) == 1  # said once, not per message
+    assert [d.status for d in archive.list_deliveries()] == ["pending"]

@@ -112,14 +112,14 @@ def test_scheduler_entry_points_and_serve_app_agree_on_the_secret(archive, monke
 
     from werkzeug.serving import make_server
 
-    from feeds.mailer import send_pending
+    from feeds.outbox import send_pending
     from feeds.publish import publish_all
-    from payerwatch.webapp import build_app
+    from payerwatch.web import create_app
 
     monkeypatch.delenv("PAYERWATCH_SECRET", raising=False)
     sub = archive.add_subscription("clinic@clinic.test", min_severity="critical")
     seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
-    app = build_app(archive)
+    app = create_app(archive)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -8,7 +8,7 @@ import feedparser
 import pytest
 
 from feeds.build import FEED_LIMIT, FeedFilter, build_feed
-from feeds.render import entry_id
+from feeds.present import entry_id
 from tests.support import run_cli
 from tests.support.feeds import load_cases, make_change, seed, seed_sources
 

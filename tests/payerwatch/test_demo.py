@@ -10,7 +10,7 @@ import feedparser
 import pytest
 import yaml
 
-from payerwatch.portal.content import load_expected
+from portal.content import load_expected
 from tests.support import run_cli
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 from payerwatch import processing
 from store import change_id
 from store.models import Policy, Source
@@ -181,7 +179,6 @@ def test_return_after_the_flip_flop_window_is_announced(archive):
 
 
 def test_new_changes_are_queued_for_subscribers(archive):
-    pytest.importorskip("feeds.outbox")
     _setup(archive)
     _add(archive, base(), 1)
     sub = archive.add_subscription("clinic@example.test")

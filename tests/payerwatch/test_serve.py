@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from payerwatch.portal.build import build_site
-from payerwatch.portal.server import PortalServer
-from payerwatch.portal.sources import portal_sources
+from portal.build import build_site
+from portal.server import PortalServer
+from portal.sources import portal_sources
 from store import Archive
 from tests.support import ROOT, run_cli
 

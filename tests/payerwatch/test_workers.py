@@ -87,9 +87,9 @@ def _mails(sink: SmtpSink) -> collections.Counter:
 
 
 def test_three_workers_one_killed_match_a_single_crawl(pg_server, tmp_path):
-    from payerwatch.portal.content import epoch_date, max_epoch
-    from payerwatch.portal.server import PortalServer
-    from payerwatch.portal.sources import portal_sources
+    from portal.content import epoch_date, max_epoch
+    from portal.server import PortalServer
+    from portal.sources import portal_sources
 
     url = pg_server.create_database("pw_workers")
     ref_data, pg_data = tmp_path / "single", tmp_path / "workers"

@@ -16,10 +16,10 @@ from html.parser import HTMLParser
 import pdfplumber
 import pytest
 
-from payerwatch.portal import PortalServer, build_site, portal_sources
-from payerwatch.portal import build as build_module
-from payerwatch.portal.content import load_expected, max_epoch
-from payerwatch.portal.render_pdf import RUNNING_BAND
+from portal import PortalServer, build_site, portal_sources
+from portal import build as build_module
+from portal.content import load_expected, max_epoch
+from portal.render_pdf import RUNNING_BAND
 
 EXPECTED = load_expected()
 EPOCHS = sorted(EXPECTED["epochs"])
@@ -87,7 +87,7 @@ def test_same_epoch_builds_identical_bytes():
 def test_builds_are_identical_across_processes():
     """invariant=1 must pin every date and ID reportlab would otherwise take from the clock."""
     script = (
-        "import hashlib; from payerwatch.portal import build_site; h = hashlib.sha256()\n"
+        "import hashlib; from portal import build_site; h = hashlib.sha256()\n"
         "for p, d in sorted(build_site(3).items()): h.update(p.encode() + d.body)\n"
         "print(h.hexdigest())"
     )
@@ -439,7 +439,7 @@ def test_concurrent_requests_and_epoch_switches(portal):
 
 def test_main_module_serves():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "payerwatch.portal", "--epoch", "2", "--port", "0"],
+        [sys.executable, "-m", "portal", "--epoch", "2", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

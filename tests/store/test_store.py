@@ -8,8 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from extractors.model import CoverageFact, ExtractedPolicy, Passage, PolicyMetadata, RevisionEntry
-from store import Archive, change_id
-from store import schema as t
+from store import Archive, change_id, schema
 from store.db import head_revision
 from store.models import Change, CrawlRun, Fetch, Policy, Source
 
@@ -31,7 +30,7 @@ def _source(archive: Archive) -> Source:
 def test_migrations_create_every_table_on_an_empty_database(tmp_path):
     arc = Archive(tmp_path / "d")
     insp = sa.inspect(arc.engine)
-    assert set(t.metadata.tables) <= set(insp.get_table_names())
+    assert set(schema.metadata.tables) <= set(insp.get_table_names())
     with arc.engine.connect() as conn:
         assert (
             conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == head_revision()
@@ -152,7 +151,7 @@ def test_versions_passages_facts_and_changes_round_trip(archive):
 
     ext = _extracted()
     archive.set_extraction(v2.id, ext)
-    assert archive.get_extraction(v2.id) == ext
+    assert archive.get_extraction(v2.id) == ext.to_dict()
     got = archive.get_version(v2.id)
     assert got.mentions_topic and got.effective == dt.date(2026, 1, 1) and got.text_hash
     assert [p["drugs"] for p in archive.list_passages(v2.id)] == [["esketamine"]]
@@ -244,7 +243,7 @@ def test_verify_reports_a_corrupted_blob_and_a_dangling_reference(archive):
 
     with archive.engine.connect() as conn:  # a row written by some other tool with FKs off
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.execute(t.passages.insert().values(version_id=999, ordinal=0, text="x", start=0, end=1))
+        conn.execute(schema.passages.insert().values(version_id=999, ordinal=0, text="x", start=0, end=1))
         conn.commit()
     assert ("foreign-key", "passages.version_id=999") in [(p.what, p.where) for p in archive.verify()]
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from differ.taxonomy import KIND_SEVERITY
 from extractors.model import CoverageFact, ExtractedPolicy, Passage, PolicyMetadata
+from payerwatch.processing import load_extraction
 from store import Archive, change_id
-from store.models import KIND_SEVERITY, Change, Policy, Source
+from store.models import Change, Policy, Source
 
 UTC = dt.UTC
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror="alert(2)">'
@@ -196,8 +198,8 @@ def build_sample_archive(archive: Archive) -> Sample:
     uhc = f"{UHC.id}/2026D0069P"
     from differ import word_diff
 
-    e1 = archive.get_extraction(uhc_ids[0])
-    e2 = archive.get_extraction(uhc_ids[1])
+    e1 = load_extraction(archive, uhc_ids[0])
+    e2 = load_extraction(archive, uhc_ids[1])
     o = e1.text.find("three")
     n = e2.text.find("two")
     add_change(
@@ -301,10 +303,10 @@ def build_portal_archive(archive: Archive, epochs: range | None = None) -> dict[
     ``payerwatch.processing.process_versions`` (the real extractors). Returns {manifest key: policy id};
     policy ids are ``<source>/<document>`` so a renumbered policy stays one policy.
     """
-    from payerwatch.portal.build import build_site
-    from payerwatch.portal.content import epoch_date, load_expected, max_epoch
-    from payerwatch.portal.sources import portal_sources
     from payerwatch.processing import process_versions
+    from portal.build import build_site
+    from portal.content import epoch_date, load_expected, max_epoch
+    from portal.sources import portal_sources
 
     expected = load_expected()
     for entry in portal_sources("http://portal.test"):

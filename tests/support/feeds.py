@@ -7,8 +7,9 @@ import socket
 
 import yaml
 
+from differ.taxonomy import KIND_SEVERITY
 from store import Archive, change_id
-from store.models import KIND_SEVERITY, Change, Policy, Source
+from store.models import Change, Policy, Source
 from tests.support import fixture_path
 
 SLUG = "feeds"
@@ -72,21 +73,19 @@ def free_port() -> int:
 
 
 class Served:
-    """A Flask app with the feeds blueprint served by werkzeug on 127.0.0.1 in a thread."""
+    """The web app (``payerwatch.web.create_app``) served by werkzeug on 127.0.0.1 in a thread."""
 
     def __init__(self, archive: Archive, secret: str = "test-secret", base_url: str | None = None):
         import threading
 
-        from flask import Flask
         from werkzeug.serving import make_server
 
-        from feeds.web import blueprint
+        from payerwatch.web import create_app
 
-        self.app = Flask("feeds-test")
+        self.app = create_app(archive)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.app.config.update(ARCHIVE=archive, BASE_URL=base_url or self.url, SECRET=secret)
-        self.app.register_blueprint(blueprint)
+        self.app.config.update(BASE_URL=base_url or self.url, SECRET=secret)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Served:
@@ -118,6 +117,7 @@ class SmtpSink:
         self.reject, self.tempfail = set(reject), set(tempfail)
         self.refuse_sender = refuse_sender
         self.messages: list = []
+        self.raw: list[bytes] = []  # the DATA exactly as it came over the wire
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -139,6 +139,7 @@ class SmtpSink:
         import email
         import email.policy
 
+        self.raw.append(envelope.original_content)
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), msg))
         return "250 2.0.0 Accepted"

@@ -11,7 +11,7 @@ import urllib.request
 import feedparser
 import pytest
 
-from feeds.render import entry_id
+from feeds.present import entry_id
 from tests.support.feeds import Served, load_cases, make_change, seed
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Blueprint
 
 from payerwatch.web import create_app
 from tests.support.archive_builder import build_sample_archive
@@ -31,12 +30,12 @@ def page(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_create_app_config_and_extra_blueprints(archive):
-    hook = Blueprint("hook", __name__)
-    hook.add_url_rule("/healthz", "healthz", lambda: "ok")
-    app = create_app(archive, base_url="https://watch.example.org/", extra_blueprints=[hook])
+def test_create_app_config_and_every_route(archive):
+    app = create_app(archive, base_url="https://watch.example.org/")
     assert app.config["ARCHIVE"] is archive and app.config["BASE_URL"] == "https://watch.example.org"
-    assert app.test_client().get("/healthz").get_data(as_text=True) == "ok"
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert {"/", "/api/changes", "/feeds/all.<fmt>", "/unsubscribe", "/healthz"} <= rules, rules
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"
 
 
 def test_matrix_shows_current_positions_and_filters(client, sample):
@@ -126,7 +125,7 @@ def test_diff_ops_are_escaped(client, sample):
 
 
 def test_diff_html_escapes_before_marking_up():
-    from payerwatch.web.render import diff_html, snippet_html
+    from payerwatch.web.fragments import diff_html, snippet_html
 
     out = str(diff_html([[0, "a<b"], [-1, "<i>x</i>"], [1, "&y"]]))
     assert (

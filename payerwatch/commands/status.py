@@ -31,6 +31,8 @@ def status(ctx) -> None:
     for st in rows:
         run = st.last_run
         result = run.status if run else "-"
+        # a failed run's message says what happened (dns, blocked, index moved…); prefer it to a fetch's text
+        last_error = run.message if run and run.status == "failed" and run.message else st.last_error
         table.add_row(
             st.source.id,
             st.source.payer,
@@ -39,7 +41,7 @@ def status(ctx) -> None:
             str(st.policies),
             str(st.versions),
             str(st.open_errors),
-            (st.last_error or "")[:80],
+            (last_error or "")[:160],
         )
     console.print(table)
 

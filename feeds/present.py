@@ -13,24 +13,17 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
-from differ.render import html_fragment
-from store.outbox import ChangeContext
+from differ.diffhtml import html_fragment
+from differ.taxonomy import drug_title, kind_label
+from store.models import ChangeContext
 
-DRUG_LABELS = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
-KIND_LABELS = {
-    "new_policy": "new policy",
-    "coverage_position": "coverage position",
-    "criteria": "criteria",
-    "codes": "billing codes",
-    "wording": "wording",
-    "dates": "dates",
-    "retired": "retired",
-    "reinstated": "reinstated",
-}
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
 # XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# pdfminer's placeholder for an unmapped glyph; archives extracted before the extractors dropped it still
+# hold some in their stored diffs, and a reader gains nothing from "(cid:127)"
+_GLYPH_PLACEHOLDER = re.compile(r"\(cid:\d+\) ?")
 _EQUAL_KEEP = 120  # characters of unchanged text kept on each side of a change in the rendered diff
 
 BOX_STYLE = (
@@ -41,7 +34,10 @@ BOX_STYLE = (
 
 def clean(text: object) -> str:
     """Text safe to put into XML: ``None`` becomes empty, forbidden control characters go."""
-    return _XML_INVALID.sub("", "" if text is None else str(text))
+    text = "" if text is None else str(text)
+    if "(cid:" in text:
+        text = _GLYPH_PLACEHOLDER.sub("", text)
+    return _XML_INVALID.sub("", text)
 
 
 def one_line(text: object) -> str:
@@ -68,7 +64,7 @@ def safe_href(url: str | None) -> str | None:
 
 
 def drugs_label(drugs: list[str]) -> str:
-    names = [DRUG_LABELS.get(d, one_line(d).capitalize()) for d in drugs]
+    names = [drug_title(one_line(d)) for d in drugs]
     return " & ".join(names) if names else "Ketamine/Esketamine"
 
 
@@ -78,7 +74,7 @@ def what_changed(ctx: ChangeContext) -> str:
     prefix = f"{one_line(ctx.payer)}:"
     if summary.lower().startswith(prefix.lower()):
         summary = summary[len(prefix) :].strip()
-    return summary or KIND_LABELS.get(ctx.change.kind, ctx.change.kind)
+    return summary or kind_label(ctx.change.kind)
 
 
 def change_title(ctx: ChangeContext) -> str:
@@ -160,12 +156,13 @@ def bullet_texts(ctx: ChangeContext) -> list[str]:
 
 
 def meta_items(ctx: ChangeContext) -> list[tuple[str, str]]:
+    """What the title does not say already: the title names payer, drugs and the change, so the policy is
+    listed only when the summary does not name it, and payer, kind and severity never twice."""
     change = ctx.change
-    items = [
-        ("Payer", one_line(ctx.payer)),
-        ("Policy", one_line(ctx.policy_title or ctx.policy_number or change.policy_id)),
-        ("Change", f"{KIND_LABELS.get(change.kind, change.kind)} ({change.severity})"),
-    ]
+    items = []
+    policy = one_line(ctx.policy_title or ctx.policy_number or change.policy_id)
+    if policy.lower() not in what_changed(ctx).lower():
+        items.append(("Policy", policy))
     if change.effective_date:
         items.append(("Effective", change.effective_date.isoformat()))
     if change.revision_note:
@@ -175,13 +172,20 @@ def meta_items(ctx: ChangeContext) -> list[tuple[str, str]]:
     return items
 
 
+def kind_line(ctx: ChangeContext) -> str:
+    """``high · new policy``: the severity and the kind, the one line a title does not carry."""
+    change = ctx.change
+    return f"{change.severity} · {kind_label(change.kind)}"
+
+
 def change_html(ctx: ChangeContext, base_url: str) -> str:
     """The HTML body of one change (a feed entry's content, a section of a mail)."""
     change = ctx.change
     color = SEVERITY_COLORS.get(change.severity, "#555555")
     out = [
         f'<p style="margin:0 0 6px 0;font-size:15px"><span style="color:{color};font-weight:bold;'
-        f'text-transform:uppercase;font-size:12px">{esc(change.severity)}</span> {esc(change.summary)}</p>',
+        f'text-transform:uppercase;font-size:12px">{esc(change.severity)}</span> '
+        f"{esc(kind_label(change.kind))}</p>",
         '<table style="border-collapse:collapse;font-size:13px;color:#333" role="presentation">',
     ]
     for label, value in meta_items(ctx):
@@ -209,7 +213,7 @@ def change_html(ctx: ChangeContext, base_url: str) -> str:
 
 def change_text(ctx: ChangeContext, base_url: str) -> str:
     """The plain-text twin of :func:`change_html` for the text/plain part of a mail."""
-    lines = [change_title(ctx), ""]
+    lines = [change_title(ctx), kind_line(ctx), ""]
     lines += [f"{label}: {value}" for label, value in meta_items(ctx)]
     bullets = bullet_texts(ctx)
     if bullets:

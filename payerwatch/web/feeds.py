@@ -1,4 +1,7 @@
-"""Flask blueprint: the feeds under ``/feeds/`` (with ETag / Last-Modified / 304) and ``/unsubscribe``.
+"""The feeds under ``/feeds/`` (with ETag / Last-Modified / 304) and ``/unsubscribe``.
+
+``feeds/`` builds and renders the feeds and the mail; serving them over HTTP is the web's job, so every
+route of ``payerwatch serve`` lives in ``payerwatch/web/``.
 
 The host app puts an ``Archive`` in ``app.config["ARCHIVE"]``, the base URL in ``app.config["BASE_URL"]``
 and the token secret in ``app.config["SECRET"]`` (else ``PAYERWATCH_SECRET`` / the data dir's secret file,
@@ -15,8 +18,8 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from feeds.build import FEED_LIMIT, FORMATS, FeedFilter, build_feed, feed_from_path
 from feeds.config import base_url as env_base_url
 from feeds.config import secret_for
+from feeds.present import esc
 from feeds.publish import feed_specs, index_html
-from feeds.render import esc
 from feeds.tokens import read_token
 
 blueprint = Blueprint("feeds", __name__)

@@ -1,4 +1,7 @@
-"""The one WSGI app ``payerwatch serve`` runs: archive web view and API, feeds, unsubscribe, ``/healthz``."""
+"""``/healthz``: the last finished run per source, for an uptime monitor (``payerwatch serve``).
+
+The configured sources come from ``app.config["SOURCES"]`` (``create_app(..., sources=...)``); without
+them every source the archive knows is reported."""
 
 from __future__ import annotations
 
@@ -48,23 +51,3 @@ def healthz():
         "sources": sources,
     }
     return flask.jsonify(body)
-
-
-def build_app(archive: Archive, base_url: str | None = None, sources=None) -> flask.Flask:
-    try:
-        from payerwatch.web import create_app
-    except ImportError:
-        app = flask.Flask("payerwatch")
-        app.config["ARCHIVE"] = archive
-        app.config["BASE_URL"] = base_url
-        try:
-            from feeds.web import blueprint as feeds_blueprint
-
-            app.register_blueprint(feeds_blueprint)
-        except ImportError:
-            pass
-    else:
-        app = create_app(archive, base_url=base_url)
-    app.config["SOURCES"] = sources or []
-    app.register_blueprint(health)
-    return app

@@ -9,15 +9,20 @@ duplicate.
 from __future__ import annotations
 
 import hashlib
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from feeds.render import change_html, change_text, change_title, esc, one_line
+from feeds.present import change_html, change_text, change_title, esc, one_line
 from feeds.tokens import unsubscribe_url
-from store.models import Subscription, utcnow
-from store.outbox import ChangeContext
+from store.models import ChangeContext, Subscription, utcnow
 
 SUBJECT_MAX = 180
+# RFC 8058 one-click unsubscribe needs ``List-Unsubscribe: <https://…>`` as plain ASCII on the wire. The
+# default policy folds at 78 columns and, finding no place to fold a long URL, RFC 2047-encodes it
+# (``=?utf-8?q?=3Chttps…``), which mail providers do not recognise. Headers are only folded past RFC 5322's
+# hard limit of 998 characters instead; every header we write is far shorter, so none is ever encoded.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 BODY_STYLE = "font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;max-width:640px"
 
 
@@ -80,7 +85,7 @@ def compose(
         for c in contexts
     ]
 
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject
     msg["From"] = mail_from
     msg["To"] = subscription.email

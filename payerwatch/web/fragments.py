@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from differ.render import html_fragment
+from differ.diffhtml import html_fragment
 from extractors.model import POSITIONS
 from store.search import MARK_END, MARK_START
 

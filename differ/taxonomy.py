@@ -1,17 +1,59 @@
-"""Words for humans: how drugs, indications, fields and positions read in bullets and summaries.
+"""The change taxonomy and its words for humans: kinds, severities, and how drugs, indications, fields
+and positions read in bullets, summaries, feed titles and mail.
 
-Bullets and summaries are read in feeds, mail and the archive, and are matched by tests and users'
-scripts, so their wording lives in one place. Unknown slugs fall back to a readable form of the slug
-instead of failing: a new extractor field must never stop detection.
+The differ decides what a change *is*, so it owns this vocabulary; the store keeps kinds and severities as
+plain strings, and feeds, mail, the web and the CLI import them from here. Bullets and summaries are read
+in feeds, mail and the archive, and are matched by tests and users' scripts, so their wording lives in
+one place. Unknown slugs fall back to a readable form of the slug instead of failing: a new extractor
+field must never stop detection.
 """
 
 from __future__ import annotations
 
 import re
 
+#: Change kinds (design contract). ``new_policy``, ``retired`` and ``reinstated`` stand alone; the others
+#: are ranked by ``compare.KIND_ORDER`` when one version moves several things.
+KINDS = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired", "reinstated")
+SEVERITIES = ("low", "medium", "high", "critical")
+#: Every kind has one severity: a subscriber's ``--min-severity`` is then a filter on kinds people can read.
+KIND_SEVERITY = {
+    "new_policy": "high",
+    "coverage_position": "critical",
+    "criteria": "high",
+    "codes": "medium",
+    "wording": "medium",
+    "dates": "low",
+    "retired": "high",
+    "reinstated": "high",
+}
+#: How a kind reads in a feed entry or a mail ("Change: billing codes (medium)").
+KIND_LABEL = {
+    "new_policy": "new policy",
+    "coverage_position": "coverage position",
+    "criteria": "criteria",
+    "codes": "billing codes",
+    "wording": "wording",
+    "dates": "dates",
+    "retired": "retired",
+    "reinstated": "reinstated",
+}
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABEL.get(kind, kind)
+
+
+#: How a drug heads a fact bullet ("IV ketamine · depression").
 DRUG_LABEL = {"ketamine": "IV ketamine", "esketamine": "Esketamine"}
 #: How a drug is named inside a summary sentence ("... required for Spravato lowered from 3 to 2").
 DRUG_NAME = {"ketamine": "ketamine", "esketamine": "Spravato"}
+#: How drugs read in a feed entry title or a mail subject ("UHC · Esketamine: ...").
+DRUG_TITLE = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
 
 INDICATION_LABEL = {
     "trd": "TRD",
@@ -77,6 +119,11 @@ def drug_label(drug: str | None) -> str:
 
 def drug_name(drug: str | None) -> str:
     return DRUG_NAME.get(drug or "", drug or "")
+
+
+def drug_title(drug: str) -> str:
+    """``esketamine`` → ``Esketamine``; an unknown slug is capitalised (the caller cleans hostile text)."""
+    return DRUG_TITLE.get(drug, drug.capitalize())
 
 
 def indication_label(indication: str | None) -> str:

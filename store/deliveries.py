@@ -1,4 +1,4 @@
-"""Queries behind feeds and the email outbox: changes with their payer and document, and delivery states.
+"""The email outbox's delivery states (the changes they announce come from ``store/changes.py``).
 
 Delivery states (``deliveries.status``)::
 
@@ -16,85 +16,26 @@ duplicate window this implies).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from store import schema as t
+from store import schema
 from store.base import ArchiveBase, row_to
-from store.models import Change, Delivery
+from store.models import Delivery
 
 
 class _LostClaim(Exception):
     pass
 
 
-@dataclass
-class ChangeContext:
-    """A change with what every announcement needs: who the payer is and where the document lives."""
-
-    change: Change
-    source_id: str
-    payer: str
-    program: str
-    policy_title: str | None
-    policy_url: str
-    policy_number: str | None
-
-
-class OutboxMixin(ArchiveBase):
-    # -- changes with context -----------------------------------------------------------------------
-    def list_change_contexts(
-        self,
-        change_ids: list[str] | None = None,
-        since: dt.datetime | None = None,
-        limit: int | None = None,
-    ) -> list[ChangeContext]:
-        """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
-        q = (
-            sa.select(
-                t.changes,
-                t.sources.c.id.label("ctx_source_id"),
-                t.sources.c.payer.label("ctx_payer"),
-                t.sources.c.program.label("ctx_program"),
-                t.policies.c.title.label("ctx_title"),
-                t.policies.c.url.label("ctx_url"),
-                t.policies.c.policy_number.label("ctx_number"),
-            )
-            .join(t.policies, t.policies.c.id == t.changes.c.policy_id)
-            .join(t.sources, t.sources.c.id == t.policies.c.source_id)
-            .order_by(t.changes.c.detected_at.desc(), t.changes.c.id)
-        )
-        if change_ids is not None:
-            if not change_ids:
-                return []
-            q = q.where(t.changes.c.id.in_(change_ids))
-        if since is not None:
-            q = q.where(t.changes.c.detected_at >= since)
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        return [
-            ChangeContext(
-                change=row_to(Change, r),
-                source_id=r.ctx_source_id,
-                payer=r.ctx_payer,
-                program=r.ctx_program,
-                policy_title=r.ctx_title,
-                policy_url=r.ctx_url,
-                policy_number=r.ctx_number,
-            )
-            for r in rows
-        ]
-
+class DeliveriesMixin(ArchiveBase):
     # -- deliveries ---------------------------------------------------------------------------------
     def due_deliveries(self, now: dt.datetime) -> list[Delivery]:
         """Pending rows whose backoff is over, plus ``sending`` rows whose lease ran out."""
-        c = t.deliveries.c
+        c = schema.deliveries.c
         ready = sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
         q = (
-            sa.select(t.deliveries)
+            sa.select(schema.deliveries)
             .where(
                 sa.or_(
                     sa.and_(c.status == "pending", ready),
@@ -113,7 +54,7 @@ class OutboxMixin(ArchiveBase):
 
         Returns False when another sender got there first or a row was cancelled meanwhile.
         """
-        c = t.deliveries.c
+        c = schema.deliveries.c
         claimable = sa.or_(
             sa.and_(c.status == "pending", sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
             sa.and_(c.status == "sending", c.next_attempt_at <= now),
@@ -121,7 +62,7 @@ class OutboxMixin(ArchiveBase):
         try:
             with self.engine.begin() as conn:
                 result = conn.execute(
-                    t.deliveries.update()
+                    schema.deliveries.update()
                     .where(c.id.in_(delivery_ids), claimable)
                     .values(
                         status="sending",
@@ -139,8 +80,8 @@ class OutboxMixin(ArchiveBase):
     def mark_deliveries_sent(self, delivery_ids: list[int], message_id: str, sent_at: dt.datetime) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.deliveries.update()
-                .where(t.deliveries.c.id.in_(delivery_ids))
+                schema.deliveries.update()
+                .where(schema.deliveries.c.id.in_(delivery_ids))
                 .values(
                     status="sent",
                     message_id=message_id,
@@ -155,21 +96,21 @@ class OutboxMixin(ArchiveBase):
     ) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.deliveries.update()
-                .where(t.deliveries.c.id.in_(delivery_ids), t.deliveries.c.status == "sending")
+                schema.deliveries.update()
+                .where(schema.deliveries.c.id.in_(delivery_ids), schema.deliveries.c.status == "sending")
                 .values(status="pending", last_error=error[:2000], next_attempt_at=next_attempt_at)
             )
 
     def mark_deliveries_failed(self, delivery_ids: list[int], error: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.deliveries.update()
-                .where(t.deliveries.c.id.in_(delivery_ids))
+                schema.deliveries.update()
+                .where(schema.deliveries.c.id.in_(delivery_ids))
                 .values(status="failed", last_error=error[:2000], next_attempt_at=None)
             )
 
     def delivery_counts(self) -> dict[str, int]:
-        c = t.deliveries.c
+        c = schema.deliveries.c
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).all()
         return {status: n for status, n in rows}
@@ -177,16 +118,19 @@ class OutboxMixin(ArchiveBase):
     def cancel_deliveries(self, delivery_ids: list[int], reason: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                t.deliveries.update()
-                .where(t.deliveries.c.id.in_(delivery_ids), t.deliveries.c.status.in_(("pending", "sending")))
+                schema.deliveries.update()
+                .where(
+                    schema.deliveries.c.id.in_(delivery_ids),
+                    schema.deliveries.c.status.in_(("pending", "sending")),
+                )
                 .values(status="cancelled", last_error=reason, next_attempt_at=None)
             )
 
     def open_deliveries(self, subscription_id: int, digest_key: str) -> list[Delivery]:
         """The digest's rows not yet settled (pending or sending), whatever their backoff."""
-        c = t.deliveries.c
+        c = schema.deliveries.c
         q = (
-            sa.select(t.deliveries)
+            sa.select(schema.deliveries)
             .where(
                 c.subscription_id == subscription_id,
                 c.digest_key == digest_key,

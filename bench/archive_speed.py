@@ -4,7 +4,7 @@ Generates an archive of N versions (default 100,000) through ``Archive.bulk_load
 API call per row), then times the same store calls the CLI and the web app make. Targets from issue #7:
 search p95 < 100 ms, history < 20 ms.
 
-    /work/main/.venv/bin/python bench/archive.py [--versions N] [--data DIR] [--queries 200]
+    /work/main/.venv/bin/python bench/archive_speed.py [--versions N] [--data DIR] [--queries 200]
 """
 
 from __future__ import annotations

@@ -229,8 +229,8 @@ def _fault_response(rule: dict) -> Response:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m payerwatch.portal --epoch 2 --port 0``: serve the portal until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m payerwatch.portal", description=main.__doc__)
+    """``python -m portal --epoch 2 --port 0``: serve the portal until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m portal", description=main.__doc__)
     parser.add_argument("--epoch", type=int, default=1)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--faults", action="store_true", help="serve the fault-mode misbehaviours")

@@ -1,0 +1,25 @@
+"""Read-side queries for researchers, one module per question: ``history`` (versions, timeline, policy
+list), ``asof`` (the version in force on a day), ``matrix`` (current positions across payers), ``export``
+(streamed exports, bulk loads). ``QueriesMixin`` puts them on ``store.Archive``.
+"""
+
+from store.queries.asof import BY, AsOfMixin, in_force_date, in_force_dates
+from store.queries.export import EXPORTS, ExportMixin, to_csv_cell
+from store.queries.history import HistoryEntry, HistoryMixin
+from store.queries.matrix import MatrixCell, MatrixMixin
+
+
+class QueriesMixin(HistoryMixin, AsOfMixin, MatrixMixin, ExportMixin):
+    pass
+
+
+__all__ = [
+    "BY",
+    "EXPORTS",
+    "HistoryEntry",
+    "MatrixCell",
+    "QueriesMixin",
+    "in_force_date",
+    "in_force_dates",
+    "to_csv_cell",
+]

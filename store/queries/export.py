@@ -1,0 +1,129 @@
+"""Exports (CSV / JSONL / WARC input) and bulk loading.
+
+Exports are generators over streamed result sets, so an export of the whole archive runs in constant
+memory whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from store import schema
+from store.base import ArchiveBase, row_to
+from store.models import Version
+
+EXPORTS = ("versions", "passages", "facts", "changes")
+_BULK_TABLES = ("sources", "policies", "versions", "passages", "facts", "changes")
+
+
+class ExportMixin(ArchiveBase):
+    def iter_export(self, what: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Rows of ``what`` (one of EXPORTS) as flat JSON-able dicts, streamed ``batch`` rows at a time."""
+        if what not in EXPORTS:
+            raise ValueError(f"what must be one of {EXPORTS}")
+        v, p, s = schema.versions, schema.policies, schema.sources
+        ident = [s.c.payer, p.c.source_id, v.c.policy_id]
+        if what == "versions":
+            cols = [c for c in v.columns if c.name not in ("extraction", "policy_id")]
+            q = sa.select(*ident, *cols).select_from(v).order_by(v.c.id)
+        elif what in ("passages", "facts"):
+            tbl = schema.metadata.tables[what]
+            q = (
+                sa.select(*ident, v.c.seq, *tbl.columns)
+                .select_from(tbl)
+                .join(v, v.c.id == tbl.c.version_id)
+                .order_by(tbl.c.id)
+            )
+        else:
+            q = (
+                sa.select(s.c.payer, p.c.source_id, schema.changes)
+                .select_from(schema.changes)
+                .order_by(schema.changes.c.detected_at, schema.changes.c.id)
+            )
+        anchor = v.c.policy_id if what != "changes" else schema.changes.c.policy_id
+        q = q.join(p, p.c.id == anchor).join(s, s.c.id == p.c.source_id)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(q)
+            for row in result:
+                yield {k: _plain(val) for k, val in row._mapping.items()}
+
+    def iter_raw_versions(self) -> Iterator[tuple[Version, dict[str, Any]]]:
+        """Every version with the response headers of the fetch that first brought its bytes (for WARC)."""
+        f = schema.fetches
+        cols = [c for c in schema.versions.columns if c.name != "extraction"]
+        first = (
+            sa.select(f.c.policy_id, f.c.sha256, sa.func.min(f.c.id).label("fid"))
+            .where(f.c.sha256.is_not(None))
+            .group_by(f.c.policy_id, f.c.sha256)
+            .subquery()
+        )
+        q = (
+            sa.select(*cols, f.c.etag, f.c.last_modified, f.c.content_type.label("fetch_content_type"))
+            .select_from(schema.versions)
+            .outerjoin(
+                first,
+                sa.and_(
+                    first.c.policy_id == schema.versions.c.policy_id,
+                    first.c.sha256 == schema.versions.c.sha256,
+                ),
+            )
+            .outerjoin(f, f.c.id == first.c.fid)
+            .order_by(schema.versions.c.id)
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(stream_results=True, yield_per=200).execute(q):
+                m = row._mapping
+                headers = {
+                    "etag": m["etag"],
+                    "last_modified": m["last_modified"],
+                    "content_type": m["fetch_content_type"],
+                }
+                yield row_to(Version, row), {k: v for k, v in headers.items() if v}
+
+    # -- bulk loading (benchmarks, imports) ---------------------------------------------------------
+    def bulk_load(self, table: str, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> int:
+        """Insert many rows into one archive table with executemany, ``chunk`` rows per transaction.
+
+        For generated archives (bench/archive_speed.py) and imports, where one API call per row would measure
+        the API instead of the archive. Rows are taken as given (ids included), so callers own consistency.
+        """
+        if table not in _BULK_TABLES:
+            raise ValueError(f"bulk_load supports {_BULK_TABLES}")
+        tbl = schema.metadata.tables[table]
+        n, buf = 0, []
+        for row in rows:
+            buf.append(row)
+            if len(buf) >= chunk:
+                n += self._insert_many(tbl, buf)
+                buf = []
+        if buf:
+            n += self._insert_many(tbl, buf)
+        return n
+
+    def _insert_many(self, tbl: sa.Table, rows: list[dict[str, Any]]) -> int:
+        with self.engine.begin() as conn:
+            conn.execute(tbl.insert(), rows)
+        return len(rows)
+
+
+def _plain(value: Any) -> Any:
+    """A value as CSV/JSON want it: ISO dates, JSON text for lists/dicts stays structured for jsonl."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_csv_cell(value: Any) -> Any:
+    """Lists/dicts (drugs, details, diff) as compact JSON in one CSV cell."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value

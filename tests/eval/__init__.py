@@ -1,0 +1,1 @@
+"""Evaluation scorers: hand-labelled corpora in tests/files/eval/<name>/, one module per corpus (`make eval`)."""

@@ -290,6 +290,7 @@ def run_worker(concurrency: int = 1, wait: bool = True) -> None:
     """Run jobs until SIGTERM/SIGINT (the running job finishes first) or, with ``wait=False``, the queue is empty."""
     app = make_app()
     ensure_schema(app)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # every job opens the archive: no news there
     with app.open():
         event(log, "worker started", pid=os.getpid(), concurrency=concurrency)
         app.run_worker(

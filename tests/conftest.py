@@ -60,6 +60,8 @@ def database(request, monkeypatch):
     url, cleanup = _open_database(request, request.param)
     if url:
         monkeypatch.setenv("PAYERWATCH_DATABASE_URL", url)
+    else:  # a module-scoped PostgreSQL archive of the same module must not leak into this test
+        monkeypatch.delenv("PAYERWATCH_DATABASE_URL", raising=False)
     yield url
     cleanup()
 

@@ -8,21 +8,24 @@ STAMP  := $(VENV)/.installed
 
 install: system $(STAMP)
 
-# System packages the tests and benchmarks use (poppler's pdftotext, newsboat, Chromium).
+# System packages the tests use (Chromium, PostgreSQL, newsboat, poppler's pdftotext); the demo and the
+# runtime need none, so `make demo` never runs apt-get.
 system:
-	@bash .ci/system-packages.sh
+	@bash .ci/system-packages.sh test
 
 # Re-installs only when the dependency list changed, so `make install` is fast when nothing did.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "installing payerwatch and its test tools into $(VENV) (about a minute the first time)..."
+	$(PY) -m pip install --progress-bar on --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
 # The demo needs only the `demo` extra (reportlab for the sample portal's PDFs, aiosmtpd for its mail server).
 DEMO_STAMP := $(VENV)/.installed-demo
 $(DEMO_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[demo]'
+	@echo "installing payerwatch into $(VENV) (about 30 s the first time; nothing else on the system)..."
+	$(PY) -m pip install --disable-pip-version-check -e '.[demo]'
 	@touch $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
@@ -47,6 +50,7 @@ eval: install
 	@for m in $(EVALS); do $(PY) -m $$m $(EVAL_ARGS) || exit 1; done
 
 bench: install
+	@bash .ci/system-packages.sh bench
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
 	$(PY) bench/archive_speed.py

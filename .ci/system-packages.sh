@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Installs the Debian packages payerwatch's tests and benchmarks need (PostgreSQL: the store's tests
-# run on it too), only when one is missing.
+# Installs the Debian packages payerwatch needs, only when one is missing.
+#   .ci/system-packages.sh runtime   what `payerwatch` and `make demo` use: nothing beyond Python today
+#                                    (PDFs are read with pypdfium2/pdfplumber wheels), so it installs nothing
+#   .ci/system-packages.sh test      + the test tools: Chromium (browser tests), PostgreSQL (the store's
+#                                    tests run on it too), newsboat (a real feed reader), poppler-utils,
+#                                    fonts for the screenshots
+#   .ci/system-packages.sh bench     + wrk (bench/crawl.py's load check)
 # CI starts from a clean machine, so this is the one place that knows what the system must provide.
 set -euo pipefail
 
+what=${1:-test}
 need=()
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
-command -v chromium  >/dev/null 2>&1 || need+=(chromium)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v wrk       >/dev/null 2>&1 || need+=(wrk)  # bench/crawl.py load check
-[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+case "$what" in
+    runtime) ;;
+    test|bench)
+        command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+        command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
+        command -v chromium  >/dev/null 2>&1 || need+=(chromium)
+        ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+        command -v gs        >/dev/null 2>&1 || need+=(ghostscript)  # PDFs re-written by ghostscript
+        [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+        if [ "$what" = bench ]; then
+            command -v wrk >/dev/null 2>&1 || need+=(wrk)
+        fi
+        ;;
+    *) echo "usage: $0 runtime|test|bench" >&2; exit 2 ;;
+esac
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
@@ -20,7 +35,7 @@ if [ "$(id -u)" -ne 0 ]; then
 else
     SUDO=
 fi
-echo "installing system packages: ${need[*]}"
+echo "installing system packages for $what: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

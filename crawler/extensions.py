@@ -1,8 +1,11 @@
-"""One ``crawl_runs`` row per spider run, and the bookkeeping that needs the whole run to be over.
+"""One ``crawl_runs`` row per spider run, and the recheck of known documents no index listed.
 
-Missing/retired: a policy that is absent from a run that otherwise worked (documents found, no faults
-other than 404/410), or answered 404/410, gains one ``missing_count``; at 2 consecutive such runs it is
-retired. A run with any fault (5xx, timeout, login page…) never counts: faults are facts about fetches.
+The crawler only records what it saw: documents present, failing, and — here — missing. When the spider
+goes idle, every known, not retired policy of the source that this run neither saw nor tried is fetched
+once more at its last URL (``recheck``): a 404/410 then is recorded as ``missing`` (the document is gone
+from its index *and* from its address), a 200 or 304 as present. A document still listed that answers
+404 stays an ordinary fetch fault. Counting misses, retiring and reinstating happen later, from the
+archive, in ``payerwatch.processing`` (``analyse_source``): nothing is held in memory for after the crawl.
 """
 
 from __future__ import annotations
@@ -10,28 +13,32 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from crawler.archive_handle import archive_for
 from crawler.faults import explain_empty_run, install_log_filter
+from crawler.items import PolicyDocument
 from crawler.pipelines import GONE_KINDS
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
-RETIRE_AFTER = 2
 
 
 class CrawlRunExtension:
     def __init__(self, crawler):
         self.crawler = crawler
         self.archive = archive_for(crawler.settings)
-        self.process = crawler.settings.getbool("PAYERWATCH_PROCESS", True)
         self.run = None
-        self.new_version_ids: list[int] = []
-        self.status_changes: list[tuple[str, str, str]] = []
+        self.seen: set[str] = set()  # policy ids of this run's good fetches
+        self.tried: set[str] = set()  # document URLs this run fetched (requested and final)
+        self.listed = 0  # documents found through the indexes (not rechecks)
+        self.index_faults = 0
+        self.rechecked = False
         self.faults: dict[str, tuple[int, str]] = {}  # error kind → (count, first error text)
         install_log_filter()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -44,14 +51,41 @@ class CrawlRunExtension:
         self.run = self.archive.start_run(config.id)
 
     def item_scraped(self, item, *args, **kwargs):
-        """Remember each fault kind of the run, so an empty run can say what happened."""
-        kind = getattr(item, "error_kind", None)
-        if kind is None:
+        """What the run saw: policies present, URLs tried, index faults, and each fault kind (so an
+        empty run can say what happened)."""
+        if not isinstance(item, PolicyDocument):
             return
-        if item.is_index and kind in GONE_KINDS:
-            kind = f"index-{kind}"
-        count, text = self.faults.get(kind, (0, item.error or kind))
-        self.faults[kind] = (count + 1, text)
+        kind = item.error_kind
+        if kind is not None:
+            label = f"index-{kind}" if item.is_index and kind in GONE_KINDS else kind
+            count, text = self.faults.get(label, (0, item.error or label))
+            self.faults[label] = (count + 1, text)
+        if item.is_index:
+            self.index_faults += bool(item.error_kind)
+            return
+        self.tried.update(u for u in (item.url, item.final_url) if u)
+        if item.error_kind is None and item.policy_id:
+            self.seen.add(item.policy_id)
+        if not item.recheck and (item.error_kind is None or item.gone):
+            self.listed += 1
+
+    def spider_idle(self, spider):
+        """Once per run, after discovery: recheck the known documents the indexes did not lead to."""
+        if self.rechecked or self.run is None:
+            return
+        self.rechecked = True
+        requests = [
+            spider.document_request(
+                p.url, title=p.title, number=p.policy_number, recheck=True, policy_id=p.id
+            )
+            for p in self.archive.policies_to_recheck(self.run.source_id)
+            if p.id not in self.seen and p.url not in self.tried
+        ]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            log.info("%s: rechecking %d known document(s) no index listed", self.run.source_id, len(requests))
+            raise DontCloseSpider
 
     def spider_closed(self, spider, reason):
         run = self.run
@@ -60,9 +94,10 @@ class CrawlRunExtension:
         facts = self.archive.run_facts(run.id)
         run.documents, run.not_modified = facts.documents, facts.not_modified
         run.new_versions, run.errors = facts.new_versions, facts.errors
+        run.index_faults = self.index_faults
         if reason == "shutdown":
             run.status, run.message = "interrupted", "crawl interrupted; nothing counted as missing"
-        elif facts.documents == 0:
+        elif self.listed == 0:
             run.status = "failed"
             run.message = explain_empty_run(self.faults, spider.config.id)
         elif reason != "finished":
@@ -71,56 +106,5 @@ class CrawlRunExtension:
             run.status = "ok"
             if facts.errors:
                 run.message = f"{facts.errors} fetch error(s)"
-        counts = facts.faults == 0 and run.status == "ok"
-        self.status_changes = self._bookkeep(spider.config.id, run.id, facts, counts)
-        self.new_version_ids = facts.new_version_ids
         run.finished_at = utcnow()
         self.archive.finish_run(run)
-        if self.process:
-            self.process_changes()
-
-    def process_changes(self) -> int:
-        """Extract and diff the run's new versions, announce retirements/returns; store the change count.
-
-        ``payerwatch crawl`` calls this after the reactor stops (``PAYERWATCH_PROCESS=False``), so that
-        extracting one source's PDFs never stalls the other sources' downloads in the same process.
-        """
-        from payerwatch import processing
-
-        if self.run is None:
-            return 0
-        # Versions archived by an earlier run that was killed before its analysis are picked up here,
-        # so an interrupted crawl never leaves a version unannounced.
-        pending = self.archive.unprocessed_version_ids(self.run.source_id)
-        ids = sorted(set(self.new_version_ids) | set(pending))
-        changes = processing.process_versions(self.archive, ids)
-        changes += processing.confirm_topic_losses(self.archive, self.run.source_id)
-        for policy_id, old, new in self.status_changes:
-            changes += processing.on_policy_status(self.archive, policy_id, old, new)
-        self.run.changes = len(changes)
-        self.archive.finish_run(self.run)
-        return len(changes)
-
-    def _bookkeep(self, source_id: str, run_id: int, facts, counts: bool) -> list[tuple[str, str, str]]:
-        """Update policies' status; return (policy, old, new) for confirmed retirements and returns.
-
-        Only the policies whose status can change are loaded (``policies_to_bookkeep``), not every
-        policy of the source: an unchanged re-crawl of 10,000 documents touches none of them.
-        """
-        out = []
-        for policy in self.archive.policies_to_bookkeep(source_id, run_id):
-            if policy.id in facts.seen:
-                if policy.status != "active" or policy.missing_count:
-                    self.archive.set_policy_status(policy.id, "active", 0, None)
-                    if policy.status == "retired":
-                        out.append((policy.id, "retired", "active"))
-                continue
-            if not counts or policy.status == "retired":
-                continue
-            missing = policy.missing_count + 1
-            if missing >= RETIRE_AFTER:
-                self.archive.set_policy_status(policy.id, "retired", missing, utcnow())
-                out.append((policy.id, policy.status, "retired"))
-            else:
-                self.archive.set_policy_status(policy.id, "missing", missing, None)
-        return out

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from store.models import GONE_KINDS
+
 
 @dataclass
 class PolicyDocument:
@@ -25,7 +27,9 @@ class PolicyDocument:
     error: str | None = None
     is_index: bool = False  # an index/listing page (only recorded when it failed)
     replaced_on: str | None = None  # versioned sites: "this version was replaced <date>" banner
-    # filled in by pipelines
+    # a known document no index listed this run, fetched again at its last URL (404/410 → missing)
+    recheck: bool = False
+    # filled in by pipelines (a recheck carries the known policy's id from the start)
     policy_id: str | None = None
     outcome: str | None = None
     version_id: int | None = None
@@ -36,5 +40,5 @@ class PolicyDocument:
 
     @property
     def gone(self) -> bool:
-        """404/410 on a document: counts towards 'missing', unlike every other fault."""
-        return self.error_kind in ("http-404", "http-410") and not self.is_index
+        """404/410 on a document (missing only when it is a ``recheck``; listed, it is a fetch fault)."""
+        return self.error_kind in GONE_KINDS and not self.is_index

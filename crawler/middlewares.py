@@ -1,8 +1,10 @@
 """Downloader middlewares: conditional requests from the archive, and redirects that stay on the site.
 
 Scrapy's OffsiteMiddleware silently drops an off-site redirect target (or, in some versions, follows it);
-either way the fetch would vanish from the record. Here a refused redirect stays a response the spider
-records as an error with the target named.
+either way the fetch would vanish from the record, and two crawls later the policy would be announced
+retired. Here a refused redirect — a 3xx or a ``<meta http-equiv="refresh">`` leaving the site or landing on
+a login page, or one that comes back to a URL already on its path (a loop) — stays a response the spider
+records as an error of the document's own URL (its first URL), with the target named.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_meta_refresh
 
 from crawler.archive_handle import archive_for
 
@@ -69,14 +74,44 @@ class GuardedRedirectMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response, spider=None):
-        if not (300 <= response.status < 400) or b"Location" not in response.headers:
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+            how = "redirect"
+        elif response.status == 200 and isinstance(response, HtmlResponse):
+            interval, target = get_meta_refresh(response)
+            if target is None or interval > self.crawler.settings.getfloat("METAREFRESH_MAXDELAY", 100):
+                return response
+            how = "meta refresh"
+        else:
             return response
-        target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
-        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if allowed and not host_allowed(target, allowed):
+        refused = self.refusal(request, target, how)
+        if refused:
             request.meta["dont_redirect"] = True
-            request.meta["refused_redirect"] = ("offsite-redirect", f"redirect to off-site {target} refused")
-        elif LOGIN_PATH.search(urlsplit(target).path):
-            request.meta["dont_redirect"] = True
-            request.meta["refused_redirect"] = ("login-redirect", f"redirected to a login page: {target}")
+            request.meta["refused_redirect"] = refused
         return response
+
+    def refusal(self, request, target: str, how: str) -> tuple[str, str] | None:
+        """(kind, text) when following ``target`` must not happen, else None."""
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+        path = [*request.meta.get("redirect_urls", []), request.url]
+        if target.split("#")[0] in path:
+            return "redirect-loop", f"{how} loop: {' -> '.join([*path, target])}"
+        if allowed and not host_allowed(target, allowed):
+            return "offsite-redirect", f"{how} to off-site {target} refused"
+        if LOGIN_PATH.search(urlsplit(target).path):
+            return "login-redirect", f"{how} to a login page: {target}"
+        return None
+
+
+class RedirectAwareDupeFilter(RFPDupeFilter):
+    """Never drops a request made by following a redirect.
+
+    Scrapy's filter drops a redirect target it has already seen: A -> B, with B also linked (or a loop
+    A -> B -> A), and A's fetch ends in silence, with no response and no error to record. Redirect
+    chains stay bounded (``GuardedRedirectMiddleware`` refuses loops, ``REDIRECT_MAX_TIMES`` the rest).
+    """
+
+    def request_seen(self, request) -> bool:
+        if request.meta.get("redirect_urls"):
+            return False
+        return super().request_seen(request)

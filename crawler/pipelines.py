@@ -1,7 +1,7 @@
 """Item pipelines, one job each: validate the item → give it its policy identity → archive it.
 
-Extraction and change detection run after the spider closes (``CrawlRunExtension``) on the run's new
-versions, through ``payerwatch.processing`` — the same seam ``payerwatch reprocess`` uses.
+The crawler only archives: extraction, change detection and the missing/retired bookkeeping run later
+from the archive (``payerwatch.processing.analyse_source``) — the same seam ``payerwatch reprocess`` uses.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from crawler.archive_handle import archive_for
 from crawler.identity import policy_id
 from crawler.items import PolicyDocument
 from store.crawlstate import DocumentFetch
-
-GONE_KINDS = ("http-404", "http-410")
+from store.models import GONE_KINDS
 
 
 def _header(headers: dict, name: str) -> str | None:
@@ -51,6 +50,8 @@ class IdentityPipeline:
         return cls(crawler)
 
     def process_item(self, item: PolicyDocument):
+        if item.policy_id:  # a recheck of a known policy keeps that policy's identity
+            return item
         spider = self.crawler.spider
         drop = tuple(getattr(spider, "drop_params", ()))
         item.policy_id = policy_id(spider.config.payer_slug, item.policy_number, item.url, drop)
@@ -109,6 +110,7 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         body=item.body if item.error_kind is None else None,
         not_modified=item.not_modified,
         superseded=bool(item.replaced_on),
+        missing=item.recheck and item.gone,
         # an index page answering 404/410 says nothing about the policies it listed: record it as a
         # fault of the crawl ("index-http-404"), so the run never counts those policies as missing
         error_kind=f"index-{item.error_kind}"

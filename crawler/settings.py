@@ -17,7 +17,6 @@ CONTACT_URL = os.environ.get("PAYERWATCH_CONTACT_URL", "https://github.com/payer
 USER_AGENT = f"payerwatch/0.1 (+{CONTACT_URL}; policy-change monitor)"
 PAYERWATCH_DATA = os.environ.get("PAYERWATCH_DATA", "data")
 PAYERWATCH_BATCH = 100  # documents per archive transaction
-PAYERWATCH_PROCESS = True  # extract + diff new versions when a spider closes
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -53,6 +52,7 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
     # process_response runs from high to low numbers: this sees a 3xx before RedirectMiddleware (600)

@@ -167,3 +167,32 @@ def numbers(old: str | None, new: str | None) -> tuple[float | None, float | Non
 def value_label(value: str | None) -> str | None:
     """A criterion value for people: "monotherapy_allowed" reads "monotherapy allowed"."""
     return value.replace("_", " ") if value else value
+
+
+#: How an indication heads a column or a row where there is room for its full name (the coverage matrix,
+#: the policy chart); bullets and subjects keep the short ``INDICATION_LABEL`` forms.
+INDICATION_NAME = {
+    "trd": "treatment-resistant depression",
+    "mdsi": "depression with suicidal ideation (MDSI)",
+    "depression": "depression",
+    "bipolar_depression": "bipolar depression",
+    "ptsd": "PTSD",
+    "ocd": "OCD",
+    "anxiety": "anxiety disorders",
+    "substance_use": "substance use disorder",
+    "chronic_pain": "chronic pain",
+    "neuropathic_pain": "neuropathic pain",
+    "crps": "complex regional pain syndrome",
+    "sickle_cell": "sickle-cell crisis",
+    "post_concussion": "post-concussion syndrome",
+    "anesthesia": "anesthesia",
+    "other": "other indications",
+    "all": "all indications",
+}
+
+
+def indication_name(indication: str | None) -> str:
+    """``trd`` → ``treatment-resistant depression``: the long form for headings and row labels."""
+    if not indication:
+        return ""
+    return INDICATION_NAME.get(indication, indication_label(indication))

@@ -22,10 +22,12 @@ from .model import (
     ExtractedPolicy,
     ExtractionError,
     ExtractionTimeout,
+    ResourceLimit,
 )
 from .passages import document_drugs, find_passages, passage_pages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
+from .streams import MAX_INFLATED, check_inflation
 from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
@@ -45,14 +47,21 @@ def extract(
     full: bool = False,
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_BYTES,
+    max_inflated: int = MAX_INFLATED,
 ) -> ExtractedPolicy:
     """Extract one document. ``full=True`` runs pdfplumber on every PDF page and never PDFium (the
     reference path the fast path is tested against; a PDF that never names the drugs is otherwise read
     by PDFium alone: see pdf.py). Raises an ``ExtractionError`` subclass, ``ExtractionTimeout`` after
-    ``timeout`` seconds."""
+    ``timeout`` seconds, ``InflationBomb`` for a PDF whose streams inflate past ``max_inflated`` bytes
+    (checked before any reader opens it: see streams.py).
+
+    The timeout only bounds time, and only between pages: memory, and a reader stuck inside C code, are
+    bounded by running this in a limited worker process (``payerwatch.extraction``)."""
     if len(data) > max_bytes:
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
     kind = detect.sniff(data, media_type)
+    if kind == detect.PDF:
+        check_inflation(data, max_inflated)
     result: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
     cancelled = threading.Event()
@@ -68,6 +77,8 @@ def extract(
             result["error"] = exc
         except RecursionError as exc:
             result["error"] = CorruptDocument(f"document nests too deeply: {exc}")
+        except MemoryError:
+            result["error"] = ResourceLimit("ran out of memory while reading the document")
         except Exception as exc:  # pdfminer / lxml internals: never let them reach the caller untyped
             result["error"] = CorruptDocument(f"{type(exc).__name__}: {exc}")
 

@@ -29,18 +29,29 @@ _HTML_START = re.compile(
 )
 
 
+_ENTITY = re.compile(rb"<!ENTITY\s", re.I)
+
+
 def sniff(data: bytes, declared: str | None = None) -> str:
     """Return ``application/pdf`` or ``text/html`` or raise a typed error."""
     if not data or not data.strip():
         raise EmptyDocument("document is empty (0 bytes of content)")
     head = data[:1024]
-    if b"%PDF-" in head:
-        return PDF
+    # containers first: an uncompressed ZIP holding a PDF has "%PDF-" in its first kilobyte too
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            raise UnsupportedMediaType(f"document is {kind}, declared as {declared or 'unknown'}")
+            raise UnsupportedMediaType(f"document is {kind}, declared as {declared or 'unknown'}: not a PDF")
+    if b"%PDF-" in head:  # PDF readers accept the header anywhere in the first 1 KB
+        return PDF
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark: sniff its text
+        data = data[:16384].decode("utf-16", "ignore").encode("utf-8")
     body = data.lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(body[:4096]) or re.search(rb"<html\b|<body\b", body[:8192], re.I):
+        if _ENTITY.search(body[:65536]):
+            raise UnsupportedMediaType(
+                "markup that declares its own entities (<!ENTITY>): refused, as an entity-expansion bomb "
+                "could be (no policy page needs them)"
+            )
         if _binary(body[:4096]):
             raise UnsupportedMediaType(
                 f"binary data that starts like HTML (declared {declared or 'unknown'})"

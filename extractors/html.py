@@ -9,8 +9,9 @@ metadata from the raw page, then left out of the text as well.
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from .model import EmptyDocument, NotAPolicy
 from .normalize import NUMBERED, bullet, clean, strip_noise
@@ -228,7 +229,11 @@ def _main(soup: BeautifulSoup) -> Tag:
 
 
 def read_html(data: bytes) -> HtmlRead:
-    soup = BeautifulSoup(data, "lxml")
+    with warnings.catch_warnings():
+        # XHTML is read with the HTML parser on purpose (payers' XHTML is rarely well-formed XML);
+        # bs4's advice to switch parsers is noise on the console of every crawl
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(data, "lxml")
     raw_text = clean(soup.get_text(" "))
     if not raw_text:
         raise EmptyDocument("HTML page has no text")

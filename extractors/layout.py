@@ -1,9 +1,9 @@
 """PDF lines → blocks: running headers, page noise, headings, paragraphs re-joined across wraps and pages.
 
-Both PDF readers (the cheap content-stream scan in ``pdfscan`` and pdfplumber in ``pdf``) emit the same
-``Line`` records — baseline, x, font size, boldness — so one set of layout rules turns either into
-blocks. That is what lets the fast path mix cheap pages with pdfplumber pages and still produce the
-same passages as the all-pdfplumber path.
+Both PDF readers (PDFium in ``pdfium`` and pdfplumber in ``pdf``) emit the same ``Line`` records —
+baseline, x, font size, boldness — so one set of layout rules turns either into blocks. That is what
+lets the fast path mix PDFium pages with pdfplumber pages and still produce the same passages as the
+all-pdfplumber path.
 """
 
 from __future__ import annotations
@@ -28,6 +28,39 @@ class Line:
     size: float
     bold: bool
     row: bool = False  # a table row, cells joined with " | "
+
+
+def is_bold(fontname: str) -> bool:
+    """The one rule both readers use: a font is bold if its name says so ("ABCDEF+Arial-BoldMT")."""
+    return bool(_BOLD.search(fontname))
+
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+
+
+def group_pieces(pieces: list[tuple[float, float, float, bool, str]], index: int) -> list[Line]:
+    """Pieces of text (baseline, x, size, bold, text) → one ``Line`` per baseline (to 0.1 pt), pieces
+    joined left to right with a space, as pdfplumber groups glyphs into rows."""
+    rows: dict[float, list[tuple[float, float, bool, str]]] = {}
+    for y, x, size, bold, s in pieces:
+        rows.setdefault(round(y, 1), []).append((x, size, bold, s))
+    lines = []
+    for y in sorted(rows, reverse=True):
+        items = sorted(rows[y], key=lambda t: t[0])
+        text = " ".join(s for _, _, _, s in items)
+        if not text.strip():
+            continue
+        lines.append(
+            Line(
+                page=index,
+                text=text,
+                baseline=y,
+                x=items[0][0],
+                size=max(t[1] for t in items),
+                bold=all(t[2] for t in items if t[3].strip()),
+            )
+        )
+    return lines
 
 
 def _is_vocab(text: str) -> bool:
@@ -66,9 +99,8 @@ def running_shapes(pages: list[list[Line]]) -> set[str]:
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
-def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
-    """Turn the lines of every page (reading order) into blocks."""
-    running = running_shapes(pages)
+def _content_lines(pages: list[list[Line]], running: set[str]) -> list[Line]:
+    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
     lines: list[Line] = []
     for page in pages:
         edge = normalize.EDGE
@@ -81,6 +113,17 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             if text:
                 ln.text = text
                 lines.append(ln)
+    return lines
+
+
+def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
+    """Turn the lines of every page (reading order) into blocks."""
+    running = running_shapes(pages)
+    lines = _content_lines(pages, running)
+    if not lines and running:
+        # every line is "running": a document that says one thing on every page (pdftotext reads it).
+        # Furniture removal must never empty a document into "no text layer".
+        lines = _content_lines(pages, set())
     if not lines:
         return []
     body = _body_size(lines)

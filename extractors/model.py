@@ -208,3 +208,16 @@ class UnsupportedMediaType(ExtractionError):
 
 class ExtractionTimeout(ExtractionError):
     reason = "timeout"
+
+
+class InflationBomb(ExtractionError):
+    """A PDF whose compressed streams inflate past the budget: refused before any reader lays it out."""
+
+    reason = "inflation-bomb"
+
+
+class ResourceLimit(ExtractionError):
+    """Reading the document ran out of memory, or (``payerwatch.extraction``) its worker process was
+    killed for passing its memory, CPU or wall-time limit."""
+
+    reason = "resource-limit"

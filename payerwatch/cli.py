@@ -12,7 +12,9 @@ from pathlib import Path
 import click
 
 from payerwatch.commands import register_all
+from payerwatch.config import ConfigError, check_environment
 from store import Archive, ArchiveError, default_data_dir
+from store.search import SearchQueryError, SearchTimeout
 
 
 class Context:
@@ -53,6 +55,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
         payerwatch --data ./data status
     """
+    check_environment()
     obj = Context(data_dir if data_dir is not None else default_data_dir())
     ctx.obj = obj
     ctx.call_on_close(obj.close)
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except ArchiveError as exc:
+    except (ArchiveError, ConfigError, SearchQueryError, SearchTimeout) as exc:
         click.echo(f"payerwatch: error: {exc}", err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 import differ
-from differ.taxonomy import KIND_SEVERITY
-from extractors.model import ExtractedPolicy
+from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
 from feeds.outbox import queue_changes
 from store import Archive, change_id
+from store.killpoint import kill_point
 from store.models import Change, Version, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,23 +42,39 @@ def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None
 def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
     """Extract each new version and detect its changes; return the changes newly stored.
 
-    Extraction errors are recorded on the version (``extract_error``) and never raise.
+    Each document is read in a limited worker process (``payerwatch.extraction``), in id order, up to
+    ``PAYERWATCH_EXTRACT_WORKERS`` at once; changes are detected in that order. Extraction errors are
+    recorded on the version (``extract_error``) and never raise; a worker killed for its limits
+    (``resource-limit``) is retried by later crawls with backoff, then given up.
     """
-    import extractors
+    from payerwatch import extraction
 
     created: list[Change] = []
+    jobs = []
     for vid in version_ids:
         version = archive.get_version(vid)
-        if version is None:
+        if version is not None:
+            path = archive.blobs.path_for(version.sha256)
+            jobs.append(extraction.Job(version, path, version.media_type, version.url))
+    for job, result in extraction.extract_many(jobs, workers=extraction.workers_from_env()):
+        version = job.key
+        if isinstance(result, ResourceLimit):
+            attempts = version.extract_attempts + 1
+            when = extraction.retry_at(attempts, utcnow())
+            note = (
+                f"after {attempts} attempt(s), retried after {when:%Y-%m-%d %H:%M} UTC"
+                if when
+                else (f"gave up after {attempts} attempts")
+            )
+            archive.record_extract_failure(version.id, f"{result.reason}: {result} ({note})", when)
+            log.warning("extract failed for %s: %s (%s)", version.url, result, note)
             continue
-        try:
-            extracted = extractors.extract(archive.blobs.get(version.sha256), version.media_type, version.url)
-        except extractors.ExtractionError as exc:
-            archive.set_extraction(vid, None, error=f"{exc.reason}: {exc}")
-            log.warning("extract failed for %s: %s", version.url, exc)
+        if isinstance(result, ExtractionError):
+            archive.set_extraction(version.id, None, error=f"{result.reason}: {result}")
+            log.warning("extract failed for %s: %s", version.url, result)
             continue
-        archive.set_extraction(vid, extracted)
-        created += detect_changes(archive, vid)
+        archive.set_extraction(version.id, result)
+        created += detect_changes(archive, version.id)
     return created
 
 
@@ -171,70 +187,35 @@ def _queue(archive: Archive, changes: list[Change]) -> None:
         queue_changes(archive, changes)
 
 
-def on_policy_status(archive: Archive, policy_id: str, old_status: str, new_status: str) -> list[Change]:
-    """The crawler confirmed a policy gone (``retired``) or back (``reinstated``).
+def analyse_source(archive: Archive, source_id: str) -> list[Change]:
+    """Everything after the fetch for one source, from the archive alone; return the changes stored.
 
-    Only policies that ever mentioned the drugs are announced: retiring an unrelated document is noise.
+    Extracts and compares every version not yet analysed (this crawl's, or those a killed process left),
+    announces confirmed topic losses, then settles each finished crawl run not yet settled (missing,
+    retired, reinstated — ``payerwatch.absence``). Each step is durable on its own and idempotent, so a
+    process killed anywhere in here loses nothing: the next ``crawl`` or ``reprocess`` carries on.
+    Call it holding the source's crawl lock.
     """
-    if new_status == "retired" and old_status != "retired":
-        kind = "retired"
-    elif old_status == "retired" and new_status != "retired":
-        kind = "reinstated"
-    else:
-        return []
-    versions = archive.list_versions(policy_id)
-    if not versions or not any(v.mentions_topic for v in versions):
-        return []
-    latest = versions[-1]
-    payer, title = _payer_and_title(archive, policy_id)
-    title = latest.title or title or policy_id
-    drugs = sorted({d for d in _drugs_of(archive, latest)}, key=("ketamine", "esketamine").index)
-    if kind == "retired":
-        cid, old_id, new_id = change_id(policy_id, latest.sha256, None, kind), latest.id, None
-        summary = f"{payer}: policy retired (no longer published): {title}"
-        bullet = {
-            "text": "Policy no longer published (confirmed over several crawls)",
-            "old": "active",
-            "new": "retired",
-        }
-    else:
-        cid, old_id, new_id = change_id(policy_id, None, latest.sha256, kind), None, latest.id
-        summary = f"{payer}: retired policy published again: {title}"
-        bullet = {"text": "Policy published again after being retired", "old": "retired", "new": "active"}
-    bullet.update(
-        {"drug": None, "indication": None, "field": "status", "evidence": {"old": None, "new": None}}
-    )
-    change = Change(
-        id=cid,
-        policy_id=policy_id,
-        kind=kind,
-        severity=KIND_SEVERITY[kind],
-        summary=summary,
-        detected_at=utcnow(),
-        old_version_id=old_id,
-        new_version_id=new_id,
-        drugs=drugs,
-        details=[bullet],
-        evidence=[bullet["evidence"]],
-        effective_date=latest.effective,
-    )
-    stored, is_new = archive.add_change(change)
-    created = [stored] if is_new else []
-    _queue(archive, created)
-    return created
+    from payerwatch import absence
 
-
-def _drugs_of(archive: Archive, version: Version) -> set[str]:
-    extracted = load_extraction(archive, version.id)
-    return set(extracted.drugs) if extracted else set()
+    changes = process_versions(archive, archive.unprocessed_version_ids(source_id))
+    changes += confirm_topic_losses(archive, source_id)
+    kill_point("analysis:versions")
+    settled = absence.settle_runs(archive, source_id, counted=len(changes))
+    _queue(archive, settled)
+    kill_point("analysis:done")
+    return changes + settled
 
 
 def reprocess(archive: Archive, policy_id: str | None = None) -> tuple[int, int, list[Change]]:
     """Re-extract and re-diff every archived version from its blob alone (no fetching).
 
     Versions are processed per policy in ``seq`` order so each one is compared with its predecessor's
-    fresh extraction. Returns (versions processed, extraction errors, changes newly stored).
+    fresh extraction; then every crawl run an interrupted analysis left unsettled is settled (see
+    ``analyse_source``). Returns (versions processed, extraction errors, changes newly stored).
     """
+    from payerwatch import absence
+
     done = errors = 0
     created: list[Change] = []
     policies = [archive.get_policy(policy_id)] if policy_id else archive.list_policies()
@@ -246,4 +227,8 @@ def reprocess(archive: Archive, policy_id: str | None = None) -> tuple[int, int,
             done += 1
             refreshed = archive.get_version(version.id)
             errors += bool(refreshed and refreshed.extract_error)
+    for source_id in sorted({p.source_id for p in policies if p is not None}):
+        settled = absence.settle_runs(archive, source_id)
+        _queue(archive, settled)
+        created += settled
     return done, errors, created

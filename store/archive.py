@@ -25,6 +25,7 @@ from store.detection import DetectionMixin
 from store.integrity import IntegrityMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
+from store.settle import SettleMixin
 from store.subscriptions import SubscriptionsMixin
 from store.versions import VersionsMixin
 
@@ -44,6 +45,7 @@ class Archive(
     DeliveriesMixin,
     QueriesMixin,
     SearchMixin,
+    SettleMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

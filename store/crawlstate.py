@@ -7,6 +7,7 @@ keeps payerwatch's re-crawl close to a bare Scrapy crawl of the same URLs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 
 from store import schema
 from store.base import ArchiveBase
-from store.models import utcnow
+from store.models import GONE_KINDS, utcnow
 from store.versions import keep_version
 
 GOOD = ("new_version", "unchanged", "not_modified", "superseded")
@@ -40,6 +41,8 @@ class DocumentFetch:
     # the page says a newer version replaced it (versioned URLs): keep the bytes, record the fetch, but
     # make no version — the archive's versions are what was current when we saw it
     superseded: bool = False
+    # a recheck of a known document that no index listed answered 404/410: the policy is missing
+    missing: bool = False
     error_kind: str | None = None
     error: str | None = None
     fetched_at: dt.datetime | None = None
@@ -53,10 +56,11 @@ class RunFacts:
     not_modified: int
     new_versions: int
     errors: int
-    faults: int  # errors other than 404/410 on a document: a run with faults never counts as 'missing'
+    faults: int  # errors other than 404/410 on a document
     seen: set[str]
-    gone: set[str]
+    gone: set[str]  # listed documents that answered 404/410 (a fetch fault, not evidence of absence)
     new_version_ids: list[int]
+    missing: set[str] = dataclasses.field(default_factory=set)  # rechecks that answered 404/410
 
 
 class CrawlStateMixin(ArchiveBase):
@@ -115,6 +119,8 @@ class CrawlStateMixin(ArchiveBase):
                 outcome, version_id, policy_id, size = "error", None, None, None
                 if doc.error_kind:
                     policy_id = doc.policy_id if doc.policy_id in existing else None
+                    if doc.missing and policy_id:
+                        outcome = "missing"
                 elif doc.not_modified:
                     before = prev.get(doc.url)
                     if before is None:
@@ -180,12 +186,15 @@ class CrawlStateMixin(ArchiveBase):
                 conn.execute(schema.fetches.insert(), fetch_rows)
         return results
 
-    def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = ("http-404", "http-410")) -> RunFacts:
+    def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = GONE_KINDS) -> RunFacts:
         f, v = schema.fetches, schema.versions
         q = sa.select(f.c.outcome, f.c.policy_id, f.c.error_kind).where(f.c.run_id == run_id)
         facts = RunFacts(0, 0, 0, 0, 0, set(), set(), [])
         with self.engine.connect() as conn:
             for outcome, policy_id, error_kind in conn.execute(q):
+                if outcome == "missing":
+                    facts.missing.add(policy_id)
+                    continue
                 if outcome == "error":
                     facts.errors += 1
                     if error_kind in gone_kinds and policy_id:
@@ -214,24 +223,13 @@ class CrawlStateMixin(ArchiveBase):
             facts.new_version_ids = list(conn.execute(new).scalars())
         return facts
 
-    def policies_to_bookkeep(self, source_id: str, run_id: int) -> list[sa.Row]:
-        """(id, status, missing_count) of the source's policies whose status a finished run may change.
-
-        That is every policy the run did not see, and every one that is not plainly active; a policy the
-        run saw that is active with no misses needs nothing — the common case — so it is not loaded, and
-        bookkeeping costs memory in proportion to what changes, not to the size of the source. "Seen" is
-        the same rule as ``RunFacts.seen``: a fetch of the run that is not an error and names the policy.
-        """
-        p, f = schema.policies, schema.fetches
-        seen = sa.select(f.c.policy_id).where(
-            f.c.run_id == run_id, f.c.outcome != "error", f.c.policy_id.is_not(None)
-        )
+    def policies_to_recheck(self, source_id: str) -> list[sa.Row]:
+        """(id, url, title, policy_number) of the source's policies that are not retired: the documents a
+        run rechecks at their last URL when no index led to them (see ``crawler/extensions.py``)."""
+        p = schema.policies
         q = (
-            sa.select(p.c.id, p.c.status, p.c.missing_count)
-            .where(
-                p.c.source_id == source_id,
-                sa.or_(p.c.status != "active", p.c.missing_count != 0, p.c.id.not_in(seen)),
-            )
+            sa.select(p.c.id, p.c.url, p.c.title, p.c.policy_number)
+            .where(p.c.source_id == source_id, p.c.status != "retired")
             .order_by(p.c.id)
         )
         with self.engine.connect() as conn:

@@ -48,7 +48,25 @@ class IntegrityMixin(ArchiveBase):
                         last_error = f"{err_rows[0].url}: {err_rows[0].error}"
                     elif run.status == "failed":
                         last_error = run.message
-                out.append(SourceStatus(src, run, n_policies, n_versions, errors, last_error))
+                gave_up = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(
+                        schema.versions.join(
+                            schema.policies, schema.policies.c.id == schema.versions.c.policy_id
+                        )
+                    )
+                    .where(
+                        schema.policies.c.source_id == src.id,
+                        schema.versions.c.extract_attempts > 0,
+                        schema.versions.c.extract_retry_at.is_(None),
+                        schema.versions.c.extractor_version.is_(None),
+                    )
+                ).scalar_one()
+                out.append(
+                    SourceStatus(
+                        src, run, n_policies, n_versions, errors, last_error, extract_given_up=gave_up
+                    )
+                )
         return out
 
     def verify(self) -> list[IntegrityProblem]:

@@ -50,6 +50,10 @@ crawl_runs = sa.Table(
     sa.Column("changes", sa.Integer, nullable=False, server_default="0"),
     sa.Column("errors", sa.Integer, nullable=False, server_default="0"),
     sa.Column("message", sa.Text),
+    # index pages that failed: such a run never counts a document as missing
+    sa.Column("index_faults", sa.Integer, nullable=False, server_default="0"),
+    # when analysis settled the run (retirements/returns stored with their changes); null = still to do
+    sa.Column("analysed_at", TS),
 )
 
 policies = sa.Table(
@@ -85,7 +89,8 @@ fetches = sa.Table(
     sa.Column("content_type", sa.Text),
     sa.Column("sha256", sa.String(64)),
     sa.Column("size", sa.Integer),
-    # new_version | unchanged | not_modified | error | missing
+    # new_version | unchanged | not_modified | superseded | error | missing (a known document no index
+    # listed any more answered 404/410 when rechecked)
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("error_kind", sa.String(50)),
     sa.Column("error", sa.Text),
@@ -114,6 +119,9 @@ versions = sa.Table(
     sa.Column("extraction", sa.JSON),
     sa.Column("extractor_version", sa.String(20)),
     sa.Column("extract_error", sa.Text),
+    # failed attempts worth repeating (a worker killed for its limits) and when the next may run (0004)
+    sa.Column("extract_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("extract_retry_at", TS),
     # why a version announced nothing (a revision outside the topic passages...), or that it awaits confirmation
     sa.Column("note", sa.Text, index=True),
     sa.UniqueConstraint("policy_id", "seq", name="uq_versions_policy_seq"),

@@ -13,8 +13,10 @@ as ``show --as-of``) and ``all_versions`` searches the whole history.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -27,6 +29,33 @@ MARK_START, MARK_END = "\x02", "\x03"
 
 #: Above this many matching passages, ``order="auto"`` ranks newest-first instead of by bm25.
 RANK_LIMIT = 5000
+#: A query is at most this many characters and distinct words; every word must match, so more would only
+#: cost time (5,000 terms took 13.7 s and starved /healthz), never find more.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+#: Seconds one search may run before it is interrupted (SQLite progress handler / statement_timeout).
+SEARCH_TIMEOUT = 5.0
+_STEPS = 1000  # SQLite VM instructions between deadline checks (~10 µs of work; the check costs ~1 %)
+
+
+class SearchQueryError(ValueError):
+    """The query is too long or has too many words: the caller should say so (HTTP 400, exit 2)."""
+
+
+class SearchTimeout(RuntimeError):
+    """The search ran past ``SEARCH_TIMEOUT`` and was interrupted (HTTP 503: try again, or narrow it)."""
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct words of a query, in order (case-insensitive); raises ``SearchQueryError`` past
+    the caps."""
+    if len(text or "") > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"search text is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
+    terms = list(dict.fromkeys(w.lower() for w in _WORD.findall(text or "")))
+    if len(terms) > MAX_TERMS:
+        raise SearchQueryError(f"search has {len(terms)} distinct words; the limit is {MAX_TERMS}")
+    return terms
+
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -51,7 +80,7 @@ class SearchHit:
 def fts_query(text: str, drug: str | None = None) -> str:
     """User text → an FTS5 query of quoted terms (all must match in heading or text); quoting disarms
     FTS5 operators. A drug filter becomes a match on the indexed ``drugs`` column."""
-    query = "{heading text} : (" + " ".join(f'"{w}"' for w in _WORD.findall(text)) + ")"
+    query = "{heading text} : (" + " ".join(f'"{w}"' for w in query_terms(text)) + ")"
     if drug:
         query += ' AND drugs : "' + "".join(_WORD.findall(drug)) + '"'
     return query
@@ -77,15 +106,17 @@ class SearchMixin(ArchiveBase):
         (``ketamine`` in an archive of ketamine passages) bm25 mostly measures passage length, and scoring
         every match would cost far more than the answer is worth; newest-first is then both fast and useful.
         """
-        if not _WORD.search(text or ""):
+        terms = query_terms(text)
+        if not terms:
             return []
+        text = " ".join(terms)
         dialect = self.engine.dialect.name
         if dialect == "sqlite":
             return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset, order)
         where, params = _scope_sql(payer, drug, as_of, by, all_versions, dialect)
         params.update(limit=limit, offset=offset)
         # --- dialect-specific (PostgreSQL) ----------------------------------------------------
-        params["q"] = " ".join(_WORD.findall(text))
+        params["q"] = text
         doc = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
         # ts_rank normalisation 1 (rank / (1 + log length)): a long passage mentioning a word once does
         # not outrank a short one about it — the same preference as bm25 on SQLite
@@ -103,19 +134,25 @@ class SearchMixin(ArchiveBase):
             WHERE {doc} @@ plainto_tsquery('english', :q) {where}
             ORDER BY {{order_by}}
             LIMIT :limit OFFSET :offset"""
-        with self.engine.connect() as conn:
-            if order == "auto":
-                many = conn.execute(
-                    sa.text(
-                        f"SELECT count(*) FROM (SELECT 1 FROM passages p WHERE {doc} "
-                        "@@ plainto_tsquery('english', :q) LIMIT :cap) AS m"
-                    ),
-                    {"q": params["q"], "cap": RANK_LIMIT + 1},
-                ).scalar_one()
-                order = "newest" if many > RANK_LIMIT else "relevance"
-            # the same orders as SQLite's: newest passages first, or by rank with newest breaking ties
-            order_by = "p.id DESC" if order == "newest" else "score, p.id DESC"
-            rows = conn.execute(sa.text(sql.replace("{order_by}", order_by)), params).mappings().all()
+        with self.engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT * 1000)}")
+            try:
+                if order == "auto":
+                    many = conn.execute(
+                        sa.text(
+                            f"SELECT count(*) FROM (SELECT 1 FROM passages p WHERE {doc} "
+                            "@@ plainto_tsquery('english', :q) LIMIT :cap) AS m"
+                        ),
+                        {"q": params["q"], "cap": RANK_LIMIT + 1},
+                    ).scalar_one()
+                    order = "newest" if many > RANK_LIMIT else "relevance"
+                # the same orders as SQLite's: newest passages first, or by rank with newest breaking ties
+                order_by = "p.id DESC" if order == "newest" else "score, p.id DESC"
+                rows = conn.execute(sa.text(sql.replace("{order_by}", order_by)), params).mappings().all()
+            except sa.exc.OperationalError as exc:
+                if "statement timeout" in str(exc.orig):
+                    raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s") from None
+                raise
         return [_hit(r) for r in rows]
 
     # --- dialect-specific (SQLite FTS5) -------------------------------------------------------------
@@ -133,7 +170,7 @@ class SearchMixin(ArchiveBase):
         wanted = offset + limit
         picked: list[dict] = []
         in_scope: dict[str, int | None] = {}
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, _sqlite_deadline(conn):
             if order == "auto":
                 many = conn.exec_driver_sql(
                     "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)",
@@ -165,6 +202,22 @@ class SearchMixin(ArchiveBase):
             ranked.close()
         terms = [w.lower() for w in _WORD.findall(text)]
         return [_hit(dict(r, snippet=make_snippet(r["text"], terms))) for r in picked[offset:wanted]]
+
+
+@contextlib.contextmanager
+def _sqlite_deadline(conn):
+    """Interrupt the connection's statements after ``SEARCH_TIMEOUT`` (checked every ``_STEPS`` VM steps)."""
+    raw = conn.connection.dbapi_connection
+    deadline = time.monotonic() + SEARCH_TIMEOUT
+    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if "interrupted" in str(exc.orig):
+            raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s") from None
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)  # pooled: the next user of this connection has no deadline
 
 
 def _lookup(conn, ids: list[int], payer, drug, as_of, by) -> dict[int, dict]:

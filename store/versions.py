@@ -66,7 +66,7 @@ class VersionsMixin(ArchiveBase):
                 conn.execute(
                     schema.versions.update()
                     .where(schema.versions.c.id == version_id)
-                    .values(extraction=None, extract_error=error, mentions_topic=False)
+                    .values(extraction=None, extract_error=error, mentions_topic=False, extract_retry_at=None)
                 )
                 return
             meta = extracted.get("metadata") or {}
@@ -79,6 +79,7 @@ class VersionsMixin(ArchiveBase):
                     extraction=extracted,
                     extractor_version=extracted.get("extractor_version", "1"),
                     extract_error=None,
+                    extract_retry_at=None,
                     title=meta.get("title"),
                     policy_number=meta.get("policy_number"),
                     published=_date(meta.get("published")),
@@ -128,11 +129,39 @@ class VersionsMixin(ArchiveBase):
                     ],
                 )
 
-    def unprocessed_version_ids(self, source_id: str | None = None) -> list[int]:
-        """Versions never extracted (no result and no recorded error), oldest first."""
+    def record_extract_failure(self, version_id: int, error: str, retry_at: dt.datetime | None) -> int:
+        """An attempt worth repeating failed (its worker was killed): count it, keep the error, and
+        schedule the next attempt at ``retry_at`` (None: give up). Returns the attempts so far."""
+        with self.engine.begin() as conn:
+            conn.execute(schema.passages.delete().where(schema.passages.c.version_id == version_id))
+            conn.execute(schema.facts.delete().where(schema.facts.c.version_id == version_id))
+            conn.execute(
+                schema.versions.update()
+                .where(schema.versions.c.id == version_id)
+                .values(
+                    extraction=None,
+                    extract_error=error,
+                    mentions_topic=False,
+                    extract_attempts=schema.versions.c.extract_attempts + 1,
+                    extract_retry_at=retry_at,
+                )
+            )
+            return conn.execute(
+                sa.select(schema.versions.c.extract_attempts).where(schema.versions.c.id == version_id)
+            ).scalar_one()
+
+    def unprocessed_version_ids(
+        self, source_id: str | None = None, now: dt.datetime | None = None
+    ) -> list[int]:
+        """Versions never extracted (no result and no recorded error), and those whose retry is due
+        (``record_extract_failure``), oldest first."""
+        now = now or utcnow()
         q = (
             sa.select(schema.versions.c.id)
-            .where(schema.versions.c.extractor_version.is_(None), schema.versions.c.extract_error.is_(None))
+            .where(
+                schema.versions.c.extractor_version.is_(None),
+                sa.or_(schema.versions.c.extract_error.is_(None), schema.versions.c.extract_retry_at <= now),
+            )
             .order_by(schema.versions.c.id)
         )
         if source_id:

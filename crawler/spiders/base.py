@@ -20,6 +20,7 @@ from crawler.faults import NETWORK, blocked, classify_failure
 from crawler.items import PolicyDocument
 from crawler.middlewares import LOGIN_PATH
 from crawler.sources import SourceConfig, SourceError, get_source
+from store.models import GONE_HTTP_STATUSES
 
 ERROR_TITLE = re.compile(
     r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not found|error|page|server|service)|"
@@ -110,7 +111,7 @@ class PolicySpider(scrapy.Spider):
             response, expect_html=not _looks_pdf_url(response.request.url)
         ) or self.check_document(response)
         if fault:
-            if not (meta.get("probe") and response.status in (404, 410)):
+            if not (meta.get("probe") and response.status in GONE_HTTP_STATUSES):
                 yield self.error_item(
                     response.request, *fault, status=response.status, final_url=response.url
                 )
@@ -167,27 +168,36 @@ class PolicySpider(scrapy.Spider):
             policy_number=fields.pop("number", None) or meta.get("number"),
             status=response.status,
             headers={k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v},
+            recheck=bool(meta.get("recheck")),
+            policy_id=meta.get("policy_id"),
             **fields,
         )
 
     def error_item(
         self, request, kind: str, text: str, status: int | None = None, final_url: str | None = None
     ) -> PolicyDocument:
+        # a fault belongs to the document's own URL, not to wherever its redirects led
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
         return PolicyDocument(
             source=self.config.id,
-            url=request.url,
-            final_url=final_url,
+            url=first,
+            final_url=final_url or (request.url if first != request.url else None),
             title=request.meta.get("title"),
             policy_number=request.meta.get("number"),
             status=status,
             error_kind=kind,
             error=text,
             is_index=bool(request.meta.get("index")),
+            recheck=bool(request.meta.get("recheck")),
+            policy_id=request.meta.get("policy_id"),
         )
 
     def errback(self, failure):
         request = failure.request
         kind, text = classify_failure(failure)
+        if kind == "connection" and "max redirections" in text:
+            path = [*request.meta.get("redirect_urls", []), request.url]
+            kind, text = "redirect-loop", f"more than {len(path) - 1} redirects: {' -> '.join(path[:4])} ..."
         # expected network faults are facts for the summary table, not warnings for the console
         log = self.logger.info if kind in NETWORK else self.logger.warning
         log("%s: %s (%s)", request.url, text, kind)
@@ -218,6 +228,9 @@ class PolicySpider(scrapy.Spider):
             return None
         if response.xpath("//input[@type='password']"):
             return "login-redirect", f"page asks for a password: {response.url}"
+        target = js_redirect(response)
+        if target is not None:
+            return "js-redirect", f"page only redirects with JavaScript (to {target}): {response.url}"
         heading = " ".join(response.xpath("//title//text() | //h1//text()").getall())
         if ERROR_TITLE.search(heading):
             return "error-page", f"error page served with HTTP {response.status}: {heading.strip()[:120]!r}"
@@ -231,6 +244,26 @@ class PolicySpider(scrapy.Spider):
         if not expect_html:
             return "error-page", f"expected a PDF, got an HTML page ({heading.strip()[:80]!r})"
         return None
+
+
+_JS_LOCATION = re.compile(
+    r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\()\s*["']([^"']+)""", re.I
+)
+
+
+def js_redirect(response: TextResponse) -> str | None:
+    """The target of a page that does nothing but send the browser elsewhere with a script (almost no
+    text of its own), or None. Such a page is not the document, and must not be archived as one."""
+    scripts = " ".join(response.xpath("//script//text()").getall())
+    found = _JS_LOCATION.search(scripts)
+    if found is None:
+        return None
+    text = response.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+    ).getall()
+    if len(" ".join(text).split()) > 40:
+        return None
+    return response.urljoin(found.group(1))
 
 
 def _looks_pdf_url(url: str) -> bool:

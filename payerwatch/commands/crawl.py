@@ -1,8 +1,11 @@
 """``payerwatch crawl``: run the Scrapy spiders in-process for the selected sources.
 
 One ``CrawlerProcess`` per command (Twisted's reactor cannot restart), one crawler per source, each
-writing its own ``crawl_runs`` row; the summary table is read back from those rows, so it shows what the
-archive recorded rather than what the spiders believed.
+writing its own ``crawl_runs`` row. The crawl only archives; once the reactor has stopped, each source
+is analysed from the archive (``processing.analyse_source``: extract, compare, settle missing/retired),
+so extracting one source's PDFs never stalls another source's downloads, and a process killed at any
+point leaves work the next crawl or ``reprocess`` finishes. The summary table is read back from the
+``crawl_runs`` rows, so it shows what the archive recorded rather than what the spiders believed.
 """
 
 from __future__ import annotations
@@ -73,12 +76,12 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     from crawler.archive_handle import archive_for
     from crawler.sources import SourceError
     from payerwatch import processing
+    from store.killpoint import kill_point
 
     s = Settings()
     s.setmodule(base_settings, priority="project")
     s.set("PAYERWATCH_DATA", str(data_dir), priority="cmdline")
     s.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    s.set("PAYERWATCH_PROCESS", False, priority="cmdline")  # extraction runs after the reactor stops
     if configs and all(_loopback(c.allowed_domains) for c in configs):
         # politeness protects other people's servers; a portal on 127.0.0.1 is ours (demo, tests)
         s.set("DOWNLOAD_DELAY", 0, priority="cmdline")
@@ -118,6 +121,7 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
         extensions.append(crawler)
     with bar:
         process.start()
+    kill_point("crawl:archived")
     runs = []
     archive = archive_for(s)
     analyse = (settings or {}).get("PAYERWATCH_PROCESS", True)
@@ -125,21 +129,13 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
         ext = crawler.get_extension(CrawlRunExtension)
         if ext is None or ext.run is None:
             continue
-        if analyse and (
-            ext.new_version_ids
-            or ext.status_changes
-            or archive.unprocessed_version_ids(ext.run.source_id)
-            or archive.versions_with_note(processing.PENDING_LOSS, ext.run.source_id)
-        ):
+        if analyse:
             with (
-                console.status(
-                    f"{ext.run.source_id}: extracting and comparing {len(ext.new_version_ids)} new "
-                    f"version(s)…"
-                )
+                console.status(f"{ext.run.source_id}: extracting and comparing new versions…")
                 if progress
                 else nullcontext()
             ):
-                ext.process_changes()
+                processing.analyse_source(archive, ext.run.source_id)
         runs.append(archive.get_run(ext.run.id))
     return runs
 

@@ -20,17 +20,19 @@ def extract(file: Path, url: str | None, media_type: str | None, as_json: bool) 
     """Extract metadata, ketamine/esketamine passages and coverage facts from FILE.
 
     Exits with status 1 and a one-line reason when the file is not a readable policy (corrupt,
-    encrypted, empty, image-only, a login or error page).
+    encrypted, empty, image-only, a login or error page, a decompression bomb). The file is read in a
+    worker process with memory, CPU and time limits, as the crawl reads documents.
 
     Example:
 
         payerwatch extract policy.pdf --url https://example.com/policy.pdf --json
     """
     import extractors
+    from payerwatch.extraction import extract_file
 
     media_type = media_type or mimetypes.guess_type(file.name)[0]
     try:
-        result = extractors.extract(file.read_bytes(), media_type, url)
+        result = extract_file(file, media_type, url)
     except extractors.ExtractionError as exc:
         click.echo(f"payerwatch: {file}: {exc.reason}: {exc}", err=True)
         raise SystemExit(1) from None

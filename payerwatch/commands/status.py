@@ -44,6 +44,14 @@ def status(ctx) -> None:
             (last_error or "")[:160],
         )
     console.print(table)
+    for st in rows:
+        if st.extract_given_up:
+            console.print(
+                f"{st.source.id}: gave up extracting {st.extract_given_up} document(s) that exhausted their "
+                "worker (extract_error: resource-limit; `payerwatch reprocess` tries again)",
+                markup=False,
+                highlight=False,
+            )
 
 
 @click.command()

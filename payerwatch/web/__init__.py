@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from store import Archive
 from store.models import Source
+from store.search import SearchQueryError, SearchTimeout
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -30,11 +32,13 @@ def create_app(
 ) -> Flask:
     """A Flask app over ``archive``. ``sources``: the configured sources ``/healthz`` reports on."""
     from payerwatch.web.api import api
+    from payerwatch.web.bounds import BoundedInt
     from payerwatch.web.feeds import blueprint as feeds_blueprint
     from payerwatch.web.health import health
     from payerwatch.web.views import views
 
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route is registered
     app.config["ARCHIVE"] = archive
     app.config["BASE_URL"] = (base_url or os.environ.get("PAYERWATCH_BASE_URL") or "").rstrip("/") or None
     app.config["JSON_SORT_KEYS"] = False
@@ -44,6 +48,25 @@ def create_app(
     app.register_blueprint(feeds_blueprint)
     app.register_blueprint(health)
 
+    @app.errorhandler(HTTPException)
+    def _error_page(err: HTTPException):
+        """Errors are pages with a way on (JSON under ``/api``): a dead end teaches a reader nothing."""
+        if request.path.startswith("/api/") or request.path == "/api":
+            return jsonify({"error": err.description}), err.code
+        return render_template("error.html", error=err), err.code
+
+    @app.errorhandler(SearchQueryError)
+    def _bad_search(err):
+        return _plain_error(400, str(err))
+
+    @app.errorhandler(SearchTimeout)
+    def _slow_search(err):
+        return _plain_error(503, str(err), {"Retry-After": "30"})
+
+    @app.errorhandler(OverflowError)
+    def _overflow(err):  # the net under arg_int / BoundedInt: a number SQLite cannot bind
+        return _plain_error(400, "a number in the request is out of range")
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -52,3 +75,18 @@ def create_app(
         return response
 
     return app
+
+
+def _plain_error(code: int, message: str, headers: dict | None = None):
+    """JSON under /api (like the API's other errors), plain text elsewhere."""
+    from flask import jsonify, request
+
+    if request.path.startswith("/api"):
+        response = jsonify({"error": message})
+    else:
+        from flask import Response
+
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = code
+    response.headers.update(headers or {})
+    return response

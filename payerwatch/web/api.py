@@ -13,7 +13,9 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from differ import word_diff
+from payerwatch.web.bounds import arg_int
 from payerwatch.web.views import _topic_text, archive
+from store import change_record
 from store.queries import BY
 from store.search import MARK_END, MARK_START
 
@@ -36,12 +38,7 @@ def _json(value: Any) -> Any:
 
 
 def _paging() -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), MAX_LIMIT)
-        offset = max(int(request.args.get("cursor") or 0), 0)
-    except ValueError:
-        abort(400, "limit and cursor must be integers")
-    return limit, offset
+    return arg_int("limit", 50, 1, MAX_LIMIT), arg_int("cursor", 0)
 
 
 def _page(items: list, limit: int, offset: int, **extra) -> Any:
@@ -139,9 +136,7 @@ def policy_diff(policy_id: str, old_version_id: int, new_version_id: int):
             "new_version": new.id,
             "diff": [[op, text] for op, text in ops],
             "changes": _json(arc.changes_between(policy_id, old.id, new.id)),
-            "html_url": url_for(
-                "views.diff", policy_id=policy_id, old_version_id=old.id, new_version_id=new.id
-            ),
+            "html_url": url_for("views.diff", policy_id=policy_id, old=old.seq, new=new.seq),
         }
     )
 
@@ -177,14 +172,11 @@ def changes():
     if request.args.get("policy"):
         filters["policy_id"] = request.args["policy"]
     items = []
-    for change, extra in archive().changes_page(limit=limit + 1, offset=offset, **filters):
-        item = _json(change) | extra
-        if change.old_version_id and change.new_version_id:
+    for ctx in archive().changes_page(limit=limit + 1, offset=offset, **filters):
+        change, item = ctx.change, change_record(ctx)
+        if ctx.old_version and ctx.new_version:  # the page's URL speaks in the policy's version numbers
             item["diff_url"] = url_for(
-                "views.diff",
-                policy_id=change.policy_id,
-                old_version_id=change.old_version_id,
-                new_version_id=change.new_version_id,
+                "views.diff", policy_id=change.policy_id, old=ctx.old_version, new=ctx.new_version
             )
         items.append(item)
     return _page(items, limit, offset)
@@ -209,7 +201,7 @@ def search():
     for h in hits:
         item = _json(h)
         item["snippet"] = h.snippet.replace(MARK_START, "").replace(MARK_END, "")
-        item["html_url"] = url_for("views.policy", policy_id=h.policy_id, version=h.version_id)
+        item["html_url"] = url_for("views.policy", policy_id=h.policy_id, version=h.seq)
         items.append(item)
     return _page(items, limit, offset, q=q)
 

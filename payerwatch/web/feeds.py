@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from feeds.build import FEED_LIMIT, FORMATS, FeedFilter, build_feed, feed_from_path
+from feeds.build import FEED_LIMIT, FORMATS, FeedFilter, build_feed, feed_from_path, select
 from feeds.config import base_url as env_base_url
 from feeds.config import secret_for
-from feeds.present import esc
-from feeds.publish import feed_specs, index_html
+from feeds.publish import feed_specs
 from feeds.tokens import read_token
 
 blueprint = Blueprint("feeds", __name__)
 
 MEDIA_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
-PAGE_STYLE = "font-family:sans-serif;max-width:36em;margin:3em auto;line-height:1.5"
 
 
 def _archive():
@@ -77,18 +75,49 @@ def facet_feed(facet: str, value: str, fmt: str) -> Response:
     return _feed(facet, value, fmt)
 
 
+def _group(flt: FeedFilter) -> str:
+    if flt.payer:
+        return "By payer"
+    if flt.drug:
+        return "By drug"
+    if flt.kind:
+        return "By kind of change"
+    if flt.min_severity:
+        return "By severity"
+    return "Everything"
+
+
 @blueprint.get("/feeds/")
 def feed_index() -> Response:
+    """Every feed with its entry count, in the site's layout, with the way back to the archive."""
     specs, contexts = feed_specs(_archive())
     newest = contexts[0].change.detected_at if contexts else None
-    return _conditional(index_html(specs, contexts).encode(), "text/html", newest)
+    groups: dict[str, list] = {}
+    for spec in specs:
+        groups.setdefault(_group(spec.filter), []).append(
+            {
+                "title": spec.title,
+                "count": len(select(contexts, spec.filter)),
+                # relative to /feeds/, like the static index ``publish`` writes
+                "links": [(fmt.upper(), f"{spec.path}.{fmt}") for fmt in FORMATS],
+            }
+        )
+    body = render_template("feeds.html", groups=groups, feeds=[]).encode()
+    return _conditional(body, "text/html", newest)
 
 
-def _page(title: str, body: str, status: int = 200) -> Response:
-    html = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-        '<meta name="robots" content="noindex"></head>'
-        f'<body style="{PAGE_STYLE}"><h1>{esc(title)}</h1>{body}</body></html>'
+def _page(heading: str, lines: list[str], status: int = 200, form: dict | None = None) -> Response:
+    """A short message in the site's layout (autoescaped), always with a way on to the archive."""
+    html = render_template(
+        "message.html",
+        heading=heading,
+        lines=lines,
+        form=form,
+        way_on=[
+            ("Coverage matrix", url_for("views.matrix")),
+            ("Latest changes", url_for("views.changes")),
+            ("Feeds", url_for("feeds.feed_index")),
+        ],
     )
     resp = Response(html, status=status, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
@@ -100,24 +129,30 @@ def unsubscribe() -> Response:
     token = request.values.get("token", "")
     found = read_token(_secret(), token) if token else None
     if found is None:
-        return _page("Link not valid", "<p>This unsubscribe link is damaged or was not issued here.</p>", 400)
+        return _page(
+            "This unsubscribe link does not work",
+            [
+                "The link is damaged (mail programs sometimes cut long links) or was not issued here.",
+                "Use the unsubscribe link at the bottom of the most recent alert, or reply to it and ask.",
+            ],
+            400,
+        )
     subscription_id, email = found
     archive = _archive()
     sub = archive.get_subscription(subscription_id)
     if sub is None or sub.email.lower() != email:
-        return _page("Link not valid", "<p>This subscription no longer exists.</p>", 400)
+        return _page(
+            "This subscription no longer exists",
+            ["Nothing more will be sent for it."],
+            400,
+        )
     if request.method == "POST":
         archive.deactivate_subscriptions(sub.email, subscription_id=sub.id)
-        return _page(
-            "Unsubscribed", f"<p>{esc(sub.email)} will get no more alerts from this subscription.</p>"
-        )
+        return _page("Unsubscribed", [f"{sub.email} will get no more alerts from this subscription."])
     if not sub.active:
-        return _page(
-            "Already unsubscribed", f"<p>{esc(sub.email)} gets no alerts from this subscription.</p>"
-        )
+        return _page("Already unsubscribed", [f"{sub.email} gets no alerts from this subscription."])
     return _page(
         "Unsubscribe?",
-        f"<p>Stop payerwatch alerts to {esc(sub.email)}?</p>"
-        f'<form method="post" action="{esc(url_for("feeds.unsubscribe"))}"><input type="hidden" name="token" value="{esc(token)}">'
-        '<button type="submit" style="font-size:16px;padding:6px 16px">Unsubscribe</button></form>',
+        [f"Stop payerwatch alerts to {sub.email}?"],
+        form={"action": url_for("feeds.unsubscribe"), "token": token, "button": "Unsubscribe"},
     )

@@ -8,12 +8,13 @@ Styles are inline so the same fragments survive in feeds and e-mail (the agreed 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from differ.diffhtml import html_fragment
-from extractors.model import POSITIONS
+from differ.taxonomy import position_label
 from store.search import MARK_END, MARK_START
 
 MARK_STYLE = "background:#fff3a3;outline:1px solid #d4a72c"
@@ -23,6 +24,35 @@ def diff_html(ops) -> Markup:
     """Word-diff ops ``[[op, text], ...]`` as escaped inline HTML: the differ's one renderer, so the web,
     the feeds, the mail and ``payerwatch diff --html`` show a diff the same way."""
     return Markup(html_fragment([(op, text) for op, text in ops or ()], newlines=False))
+
+
+_NUMBERED = re.compile(r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s")
+
+
+def passage_html(text: str) -> Markup:
+    """A passage as paragraphs and lists: the extractors keep one item per line (``- `` for a bullet, its
+    own number for a numbered item), and criteria read as a list, not as one run-on paragraph."""
+    out: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items.clear()
+
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            flush()
+        elif line.startswith("- "):
+            items.append(f"<li>{escape(line[2:])}</li>")
+        elif _NUMBERED.match(line):
+            items.append(f'<li class="numbered">{escape(line)}</li>')
+        else:
+            flush()
+            out.append(f"<p>{escape(line)}</p>")
+    flush()
+    return Markup("".join(out))
 
 
 def snippet_html(snippet: str) -> Markup:
@@ -48,12 +78,46 @@ def evidence_html(text: str | None, start: int, end: int, context: int = 90) -> 
     )
 
 
+#: One colour per stance, chosen to read apart (and in greyscale): green for covered, red/orange for
+#: refusals, amber/purple for the "not proven" family. A row's band takes the colour of its stance.
+STANCE_COLORS = {
+    "covered": "#1a7f37",
+    "covered_with_criteria": "#6fdd8b",
+    "not_covered": "#cf222e",
+    "not_medically_necessary": "#fb8f44",
+    "experimental_investigational": "#d4a72c",
+    "unproven": "#8250df",
+    "mixed": "#57606a",  # the policy states more than one position (e.g. by setting or criteria)
+    "absent": "#eaeef2",  # this version says nothing about the row
+}
+STANCE_LABELS = {"mixed": "more than one position", "absent": "not addressed"}
+
+
+def stance_of(position: str | None) -> str:
+    if not position:
+        return "absent"
+    return "mixed" if " / " in position else position if position in STANCE_COLORS else "mixed"
+
+
+def stance_label(stance: str) -> str:
+    return STANCE_LABELS.get(stance) or position_label(stance)
+
+
 @dataclass
-class Series:
-    label: str
-    points: str  # SVG polyline points
+class Band:
+    x: float
+    width: float
+    stance: str
     color: str
-    dots: list[tuple[float, float, str]]
+    title: str
+
+
+@dataclass
+class Row:
+    label: str
+    y: float
+    bands: list[Band]
+    marks: list[tuple[float, str, str]]  # x, diff href, title: where this row's stance changed
 
 
 @dataclass
@@ -61,56 +125,129 @@ class Chart:
     width: int
     height: int
     left: int
-    series: list[Series]
-    y_labels: list[tuple[float, str]]
-    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor
+    right: int
+    top: int
+    row_height: int
+    rows: list[Row]
+    changes: list[tuple[float, str, str]]  # x, diff href, title: every version that announced a change
+    ticks: list[tuple[float, str]]
+    legend: list[tuple[str, str, str]]  # stance, label, colour
 
 
-COLORS = ("#0550ae", "#bc4c00", "#1a7f37", "#8250df", "#cf222e", "#6e7781")
+def _ticks(start: dt.date, end: dt.date, x, max_ticks: int) -> list[tuple[float, str]]:
+    """Calendar ticks (weeks, months, quarters or years) at a spacing that gives at most ``max_ticks``."""
+    span = (end - start).days
+    if span <= 7 * max_ticks:
+        day = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+        out = []
+        while day <= end:
+            out.append((x(day), day.strftime("%-d %b")))
+            day += dt.timedelta(days=7)
+        return out
+    for months in (1, 2, 3, 6, 12, 24, 60):
+        if span / (30.4 * months) <= max_ticks:
+            break
+    year, month = start.year, start.month
+    out = []
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if (month - 1) % months:
+            continue
+        day = dt.date(year, month, 1)
+        if day > end:
+            return out
+        out.append((x(day), day.strftime("%Y" if months >= 12 else "%b %Y")))
 
 
-def position_chart(timeline, by_date, width: int = 760, height: int = 240) -> Chart | None:
-    """A step chart of each drug × indication's position across versions (server-side SVG, no JS).
+def stance_chart(
+    history, timeline, diff_href, *, now: dt.date, width: int = 940, row_height: int = 22
+) -> Chart | None:
+    """Per drug × indication one band per row, coloured by the stance each version took, over the time
+    payerwatch observed the policy (first seen → last seen), with every announced change marked and linked
+    to its diff. Server-side SVG: no script, readable in any browser and in the screenshot tests.
 
-    ``timeline`` is ``Archive.position_timeline`` output; ``by_date(version)`` gives each version's x date.
+    ``history`` is ``Archive.history`` (versions oldest first with their changes), ``timeline`` is
+    ``Archive.position_timeline`` and ``diff_href(old_version, new_version)`` the diff page's URL.
     """
-    points = [(by_date(v), pos) for v, pos in timeline]
-    keys = sorted({k for _, pos in points for k in pos})
+    from differ.taxonomy import drug_label, indication_name
+
+    keys = sorted({k for _, pos in timeline for k in pos}, key=row_order)
     if not keys:
         return None
-    left, right, top, bottom = 190, 20, 14, 30
-    days = [d for d, _ in points]
-    start, end = min(days), max(max(days), dt.datetime.now(dt.UTC).date())
+    versions = [v for v, _ in timeline]
+    starts = [v.first_seen.astimezone(dt.UTC).date() for v in versions]
+    start = starts[0]
+    end = max(max(v.last_seen.astimezone(dt.UTC).date() for v in versions), start + dt.timedelta(days=28))
+    end = min(max(end, starts[-1] + dt.timedelta(days=7)), max(now, starts[-1] + dt.timedelta(days=7)))
+    labels = {key: f"{drug_label(key[0])} · {indication_name(key[1])}" for key in keys}
+    # room for the longest row label (about 6.6 px a character at 12 px), never more than half the chart
+    left = min(int(max(len(text) for text in labels.values()) * 6.6) + 16, width // 2)
+    right, top = 16, 8
+    plot = width - left - right
     span = max((end - start).days, 1)
 
-    def x(d: dt.date) -> float:
-        return round(left + (width - left - right) * (d - start).days / span, 1)
+    def x(day: dt.date) -> float:
+        return round(left + plot * min(max((day - start).days, 0), span) / span, 1)
 
-    def y(position: str) -> float:
-        idx = POSITIONS.index(position) if position in POSITIONS else len(POSITIONS) - 1
-        return round(top + (height - top - bottom) * idx / (len(POSITIONS) - 1), 1)
+    rows = []
+    for r, key in enumerate(keys):
+        y = top + r * row_height
+        bands: list[Band] = []
+        marks = []
+        previous = None
+        for i, (version, positions) in enumerate(timeline):
+            stance = stance_of(positions.get(key))
+            x0 = x(starts[i])
+            x1 = x(starts[i + 1]) if i + 1 < len(starts) else x(end)
+            if previous is not None and stance != previous:
+                marks.append(
+                    (x0, diff_href(versions[i - 1], version), f"v{version.seq}: {stance_label(stance)}")
+                )
+            if bands and bands[-1].stance == stance:
+                bands[-1].width = round(x1 - bands[-1].x, 1)
+            else:
+                bands.append(Band(x0, round(x1 - x0, 1), stance, STANCE_COLORS[stance], stance_label(stance)))
+            previous = stance
+        label = labels[key]
+        for band in bands:
+            band.title = f"{label}: {band.title}"
+        rows.append(Row(label, y, bands, marks))
+    changes = []
+    for i, entry in enumerate(history):
+        if i and entry.changes:
+            v = entry.version
+            what = "; ".join(c.summary for c in entry.changes)
+            changes.append((x(starts[i]), diff_href(versions[i - 1], v), f"v{v.seq} ({starts[i]}): {what}"))
+    height = top + len(keys) * row_height + 26
+    seen = {b.stance for row in rows for b in row.bands}
+    legend = [(s, stance_label(s), c) for s, c in STANCE_COLORS.items() if s in seen]
+    ticks = _ticks(start, end, x, max(plot // 90, 2))
+    return Chart(width, height, left, right, top, row_height, rows, changes, ticks, legend)
 
-    series = []
-    for i, key in enumerate(keys):
-        # series that share a position would hide each other: nudge each by a pixel or two
-        nudge = round((i - (len(keys) - 1) / 2) * min(2.0, 12 / len(keys)), 1)
-        coords: list[tuple[float, float, str]] = []
-        for d, pos in sorted(points, key=lambda p: p[0]):
-            if key not in pos:
-                continue
-            if coords:
-                coords.append((x(d), coords[-1][1], ""))  # hold the previous position until this date
-            coords.append((x(d), y(pos[key]) + nudge, pos[key]))
-        if coords:
-            coords.append((x(end), coords[-1][1], ""))
-        series.append(
-            Series(
-                label=f"{key[0]} · {key[1].replace('_', ' ')}",
-                points=" ".join(f"{cx},{cy}" for cx, cy, _ in coords),
-                color=COLORS[i % len(COLORS)],
-                dots=[c for c in coords if c[2]],
-            )
-        )
-    y_labels = [(y(p), p.replace("_", " ")) for p in POSITIONS]
-    x_labels = [(x(start), start.isoformat(), "start"), (x(end), end.isoformat(), "end")]
-    return Chart(width, height, left, series, y_labels, x_labels)
+
+# Esketamine's labelled indications first, then IV ketamine, then the rest in the order people ask.
+INDICATION_ORDER = (
+    "trd",
+    "mdsi",
+    "depression",
+    "bipolar_depression",
+    "ptsd",
+    "anxiety",
+    "ocd",
+    "substance_use",
+    "chronic_pain",
+    "neuropathic_pain",
+    "crps",
+    "sickle_cell",
+    "post_concussion",
+    "anesthesia",
+    "other",
+)
+
+
+def row_order(key: tuple[str, str]) -> tuple[int, int, str]:
+    drug, indication = key
+    rank = INDICATION_ORDER.index(indication) if indication in INDICATION_ORDER else len(INDICATION_ORDER)
+    return (0 if drug == "esketamine" else 1, rank, indication)

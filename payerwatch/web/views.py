@@ -1,5 +1,10 @@
 """HTML pages. URLs are a contract (feeds and e-mail link to them): ``/``, ``/policy/<id>``,
-``/policy/<id>/diff/<old>/<new>``, ``/version/<id>/raw``, ``/changes``, ``/search``."""
+``/policy/<id>/diff/<old>/<new>``, ``/policy/<id>/raw/<n>``, ``/changes``, ``/search``.
+
+Versions in URLs are the policy's own version numbers (1, 2, 3 … — the ``#`` of ``payerwatch history``),
+never database ids: a researcher reads "v3" in the CLI, on the page and in the address bar alike.
+``/version/<id>/raw`` stays for the JSON API, which speaks in version ids.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,38 @@ import mimetypes
 import posixpath
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from differ import word_diff
-from differ.taxonomy import KINDS, SEVERITIES
-from extractors.model import DRUGS
+from differ.taxonomy import (
+    DRUG_LABEL,
+    KINDS,
+    SEVERITIES,
+    drug_label,
+    field_label,
+    indication_name,
+    kind_label,
+    position_label,
+    value_label,
+)
 from payerwatch.processing import load_extraction
-from payerwatch.web.fragments import diff_html, evidence_html, position_chart, snippet_html
+from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
+from payerwatch.web.fragments import (
+    diff_html,
+    evidence_html,
+    passage_html,
+    row_order,
+    snippet_html,
+    stance_chart,
+    stance_of,
+)
 from store import Archive
-from store.models import PROGRAMS
-from store.queries import BY, in_force_dates
+from store.models import PROGRAMS, Version, payer_slug, utcnow
+from store.queries import BY
 
 views = Blueprint("views", __name__)
 PAGE = 50
+DRUGS = tuple(DRUG_LABEL)
 
 
 def archive() -> Archive:
@@ -28,7 +52,7 @@ def archive() -> Archive:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return arg_int("page", 1, 1, MAX_OFFSET // PAGE)
 
 
 def _day(name: str) -> dt.date | None:
@@ -36,12 +60,27 @@ def _day(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw) if raw else None
     except ValueError:
-        abort(400, f"{name} must be YYYY-MM-DD")
+        abort(400, f"{name} must be a date written YYYY-MM-DD")
 
 
 @views.app_template_filter("label")
 def label(value) -> str:
     return str(value or "—").replace("_", " ")
+
+
+@views.app_template_filter("breakable")
+def breakable(text: str) -> str:
+    """Let "experimental/investigational" wrap after its slash in a narrow cell instead of mid-word."""
+    return str(text).replace("/", "/\u200b")
+
+
+@views.app_template_filter("doctype")
+def doctype(media_type: str | None) -> str:
+    """``text/html; charset=utf-8`` → ``HTML``: what a reader calls the file they are about to download."""
+    kind = (media_type or "").split(";")[0].strip().lower()
+    return {"application/pdf": "PDF", "text/html": "HTML", "application/xhtml+xml": "HTML"}.get(
+        kind, kind or "bytes"
+    )
 
 
 @views.app_template_filter("diffhtml")
@@ -58,53 +97,101 @@ def day(value) -> str:
     return value.isoformat()
 
 
-# The indications users ask about first come first; the rest follow in this order.
-INDICATION_ORDER = (
-    "trd",
-    "mdsi",
-    "depression",
-    "bipolar_depression",
-    "ptsd",
-    "anxiety",
-    "ocd",
-    "substance_use",
-    "chronic_pain",
-    "neuropathic_pain",
-    "crps",
-    "sickle_cell",
-    "post_concussion",
-    "anesthesia",
-    "other",
-)
+@views.app_context_processor
+def _vocabulary() -> dict:
+    """Words for people, from the differ's one vocabulary, in every template."""
+    return {
+        "drug_label": drug_label,
+        "indication_name": indication_name,
+        "kind_label": kind_label,
+        "position_label": position_label,
+        "field_label": field_label,
+        "value_label": value_label,
+        "stance_of": stance_of,
+        "site_feeds": [{"title": "All changes", "href": url_for("feeds.all_feed", fmt="atom")}],
+    }
 
 
-def _column_order(column: tuple[str, str]) -> tuple[int, int, str]:
-    drug, indication = column
-    rank = INDICATION_ORDER.index(indication) if indication in INDICATION_ORDER else len(INDICATION_ORDER)
-    return (0 if drug == "esketamine" else 1, rank, indication)
+def feed_links(payer: str | None = None, drug: str | None = None, kind: str | None = None) -> list[dict]:
+    """The Atom feeds a page's changes come from: the unfiltered feed, then the one per filter in use.
+
+    Pages put them in ``<link rel="alternate">`` (feed readers discover them) and show them as links.
+    """
+    links = [{"title": "All changes", "href": url_for("feeds.all_feed", fmt="atom")}]
+    if payer:
+        source = archive().get_source(payer)
+        name = source.payer if source else payer
+        links.append(
+            {
+                "title": f"{name}: changes",
+                "href": url_for("feeds.facet_feed", facet="payer", value=payer_slug(name), fmt="atom"),
+            }
+        )
+    if drug in DRUGS:
+        links.append(
+            {
+                "title": f"{drug_label(drug)}: changes",
+                "href": url_for("feeds.facet_feed", facet="drug", value=drug, fmt="atom"),
+            }
+        )
+    if kind in KINDS:
+        links.append(
+            {
+                "title": f"{kind_label(kind).capitalize()} changes",
+                "href": url_for("feeds.facet_feed", facet="kind", value=kind, fmt="atom"),
+            }
+        )
+    return links
+
+
+def diff_url(policy_id: str, old: Version, new: Version) -> str:
+    return url_for("views.diff", policy_id=policy_id, old=old.seq, new=new.seq)
+
+
+def _version_by_seq(policy_id: str) -> dict[int, Version]:
+    return {v.seq: v for v in archive().list_versions(policy_id)}
 
 
 @views.route("/")
 def matrix():
     program = request.args.get("program") or None
     state = (request.args.get("state") or "").strip().upper() or None
-    cells = archive().matrix(program=program, state=state)
+    payer = request.args.get("payer") or None
+    drug = request.args.get("drug") if request.args.get("drug") in DRUGS else None
+    arc = archive()
+    cells = arc.matrix(program=program, state=state)
     # "any" holds billing-code facts, which are shown in each cell's criteria, not as a column of their own
-    cells = [c for c in cells if c.indication != "any"]
-    columns = sorted({(c.drug, c.indication) for c in cells}, key=_column_order)
+    cells = [
+        c
+        for c in cells
+        if c.indication != "any" and (not payer or c.source_id == payer) and (not drug or c.drug == drug)
+    ]
+    columns = sorted({(c.drug, c.indication) for c in cells}, key=row_order)
+    groups: list[tuple[str, int]] = []
+    for d, _ in columns:
+        if groups and groups[-1][0] == d:
+            groups[-1] = (d, groups[-1][1] + 1)
+        else:
+            groups.append((d, 1))
     rows: dict[str, dict] = {}
     for c in cells:
         row = rows.setdefault(c.policy_id, {"cell": c, "by": {}})
         row["by"][(c.drug, c.indication)] = c
-    states = sorted({s.state for s in archive().list_sources() if s.state})
+    sources = arc.list_sources()
     return render_template(
         "matrix.html",
         rows=sorted(rows.values(), key=lambda r: (r["cell"].payer, r["cell"].policy_id)),
         columns=columns,
+        groups=groups,
         programs=PROGRAMS,
         program=program,
         state=state,
-        states=states,
+        states=sorted({s.state for s in sources if s.state}),
+        payer=payer,
+        drug=drug,
+        drugs=DRUGS,
+        sources=sorted(sources, key=lambda s: (s.payer, s.id)),
+        feeds=feed_links(payer=payer, drug=drug),
     )
 
 
@@ -112,40 +199,44 @@ def matrix():
 def policy(policy_id: str):
     arc = archive()
     pol = arc.get_policy(policy_id)
-    if pol is None:
-        abort(404)
+    history = arc.history(policy_id) if pol else []
+    if pol is None or not history:
+        abort(404, f"No policy {policy_id!r} in the archive.")
     source = arc.get_source(pol.source_id)
-    history = arc.history(policy_id)
-    if not history:
-        abort(404)
-    chosen = request.args.get("version", type=int)
-    current = next((e.version for e in history if e.version.id == chosen), history[-1].version)
-    timeline = arc.position_timeline(policy_id)
-    keys = in_force_dates([v for v, _ in timeline], "effective")
-    chart = position_chart(timeline, lambda v: keys[v.id])
+    chosen = arg_int("version", 0, 0, MAX_ID) or None
+    current = next((e.version for e in history if e.version.seq == chosen), history[-1].version)
+    chart = stance_chart(
+        history,
+        arc.position_timeline(policy_id),
+        lambda old, new: diff_url(policy_id, old, new),
+        now=utcnow().date(),
+    )
     return render_template(
         "policy.html",
         policy=pol,
         source=source,
         history=history,
         current=current,
-        passages=arc.list_passages(current.id),
+        passages=[dict(p, html=passage_html(p["text"])) for p in arc.list_passages(current.id)],
         facts=arc.list_facts(current.id),
         chart=chart,
+        feeds=feed_links(payer=pol.source_id),
     )
 
 
-@views.route("/policy/<path:policy_id>/diff/<int:old_version_id>/<int:new_version_id>")
-def diff(policy_id: str, old_version_id: int, new_version_id: int):
+@views.route("/policy/<path:policy_id>/diff/<int:old>/<int:new>")
+def diff(policy_id: str, old: int, new: int):
     arc = archive()
     pol = arc.get_policy(policy_id)
-    old, new = arc.get_version(old_version_id), arc.get_version(new_version_id)
-    if pol is None or old is None or new is None or old.policy_id != policy_id or new.policy_id != policy_id:
-        abort(404)
-    old_text = _topic_text(arc.list_passages(old.id))
-    new_text = _topic_text(arc.list_passages(new.id))
-    changes = arc.changes_between(policy_id, old.id, new.id)
-    texts = {}
+    by_seq = _version_by_seq(policy_id) if pol else {}
+    if pol is None or old not in by_seq or new not in by_seq:
+        abort(404, f"No versions {old} and {new} of policy {policy_id!r} in the archive.")
+    old_v, new_v = by_seq[old], by_seq[new]
+    seq_of = {v.id: v.seq for v in by_seq.values()}
+    old_text = _topic_text(arc.list_passages(old_v.id))
+    new_text = _topic_text(arc.list_passages(new_v.id))
+    changes = arc.changes_between(policy_id, old_v.id, new_v.id)
+    texts: dict = {}
     bullets = []
     for change in changes:
         for i, d in enumerate(change.details or []):
@@ -159,26 +250,28 @@ def diff(policy_id: str, old_version_id: int, new_version_id: int):
                 if vid not in texts:
                     extraction = load_extraction(arc, vid) if vid else None
                     texts[vid] = extraction.text if extraction else None
-                html = evidence_html(texts[vid], span.get("start"), span.get("end"))
                 shown[side] = {
-                    "html": html,
+                    "html": evidence_html(texts[vid], span.get("start"), span.get("end")),
                     "page": span.get("page"),
-                    "version_id": vid,
+                    "seq": seq_of.get(vid),
                     "text": span.get("text"),
                 }
             bullets.append(
                 {"change": change, "detail": d, "evidence": shown, "anchor": f"b-{change.id[:8]}-{i}"}
             )
+    source = arc.get_source(pol.source_id)
     return render_template(
         "diff.html",
         policy=pol,
-        old=old,
-        new=new,
+        source=source,
+        old=old_v,
+        new=new_v,
         changes=changes,
         bullets=bullets,
         diff=diff_html(word_diff(old_text, new_text)),
         identical=old_text == new_text,
-        versions=arc.list_versions(policy_id),
+        versions=sorted(by_seq.values(), key=lambda v: v.seq),
+        feeds=feed_links(payer=pol.source_id),
     )
 
 
@@ -187,13 +280,24 @@ def _topic_text(passages: list[dict]) -> str:
     return "\n\n".join(f"{p['heading'] or ''}\n{p['text']}".strip() for p in passages)
 
 
+@views.route("/policy/<path:policy_id>/raw/<int:seq>")
+def policy_raw(policy_id: str, seq: int):
+    version = _version_by_seq(policy_id).get(seq)
+    if version is None:
+        abort(404, f"No version {seq} of policy {policy_id!r} in the archive.")
+    return _raw(version)
+
+
 @views.route("/version/<int:version_id>/raw")
 def raw(version_id: int):
-    arc = archive()
-    version = arc.get_version(version_id)
+    version = archive().get_version(version_id)
     if version is None:
-        abort(404)
-    data = arc.version_bytes(version_id)
+        abort(404, f"No version with id {version_id} in the archive.")
+    return _raw(version)
+
+
+def _raw(version: Version) -> Response:
+    data = archive().version_bytes(version.id)
     media_type = version.media_type or "application/octet-stream"
     name = posixpath.basename(urlsplit(version.url).path) or "document"
     if "." not in name:
@@ -215,15 +319,24 @@ def changes():
     filters = {k: request.args.get(k) or None for k in ("payer", "drug", "kind", "severity")}
     since = _day("since")
     page = _page()
-    items = archive().changes_page(
+    arc = archive()
+    items = arc.changes_page(
         limit=PAGE + 1,
         offset=(page - 1) * PAGE,
         since=dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None,
         **filters,
     )
+    shown = []
+    for ctx in items[:PAGE]:
+        href = None
+        if ctx.old_version and ctx.new_version:
+            href = url_for(
+                "views.diff", policy_id=ctx.change.policy_id, old=ctx.old_version, new=ctx.new_version
+            )
+        shown.append((ctx, href))
     return render_template(
         "changes.html",
-        items=items[:PAGE],
+        items=shown,
         has_next=len(items) > PAGE,
         page=page,
         filters=filters,
@@ -231,7 +344,8 @@ def changes():
         kinds=KINDS,
         severities=SEVERITIES,
         drugs=DRUGS,
-        sources=archive().list_sources(),
+        sources=sorted(arc.list_sources(), key=lambda s: (s.payer, s.id)),
+        feeds=feed_links(payer=filters["payer"], drug=filters["drug"], kind=filters["kind"]),
     )
 
 
@@ -260,5 +374,5 @@ def search():
         has_next=len(hits) > PAGE,
         page=page,
         drugs=DRUGS,
-        sources=archive().list_sources(),
+        sources=sorted(archive().list_sources(), key=lambda s: (s.payer, s.id)),
     )

@@ -146,5 +146,5 @@ def test_portal_all_epochs_retire_after_two_misses_and_reinstate(tmp_path, data_
         misses = misses + 1 if wanted[epoch] == 404 else 0
         expected = "active" if misses == 0 else ("retired" if misses >= 2 else "missing")
         assert statuses[epoch][0] == expected, (epoch, statuses)
-    # the crawler handed the confirmed retirement and the return to payerwatch.processing.on_policy_status
+    # analysis (payerwatch.absence) announced the confirmed retirement and the return
     assert {"retired", "reinstated"} <= kinds

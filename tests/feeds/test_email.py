@@ -206,7 +206,8 @@ def test_message_shape(archive, world):
     html = msg.get_body(("html",)).get_content()
     assert "<del style=" in html and "<ins style=" in html and "<style" not in html
     change = changes["eh-ketamine-position"]
-    assert f"/policy/example-health/PH-0107/diff/{change.old_version_id}/{change.new_version_id}" in html
+    old, new = archive.get_version(change.old_version_id), archive.get_version(change.new_version_id)
+    assert f"/policy/example-health/PH-0107/diff/{old.seq}/{new.seq}" in html  # version numbers, not ids
 
 
 def test_one_click_unsubscribe_headers_are_raw_bytes_on_the_wire(archive, world):

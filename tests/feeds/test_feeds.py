@@ -47,7 +47,8 @@ def test_entry_title_links_and_categories(archive, seeded, fmt):
     assert entry.title == (
         "Example Health · Esketamine: failed antidepressant trials required for Spravato lowered from 3 to 2"
     )
-    diff_link = f"{BASE}/policy/example-health/PH-0042/diff/{change.old_version_id}/{change.new_version_id}"
+    old, new = archive.get_version(change.old_version_id), archive.get_version(change.new_version_id)
+    diff_link = f"{BASE}/policy/example-health/PH-0042/diff/{old.seq}/{new.seq}"
     assert entry.link == diff_link
     terms = {t.term for t in entry.tags}
     if fmt == "atom":

@@ -70,15 +70,53 @@ def test_unrelated_revision_noted(archive):
     assert archive.get_version(v2.id).note.startswith("unrelated revision")
 
 
-def test_retired_and_reinstated(archive):
+def _run(archive, day: int, *, seen: bytes | None = None, missing: bool = False, status: str = "ok"):
+    """A finished crawl run of the test source that saw PID, found it missing (recheck 404), or neither."""
+    from store.crawlstate import DocumentFetch
+
+    when = dt.datetime(2026, 2, day, 6, tzinfo=dt.UTC)
+    run = archive.start_run("uhc", started_at=when)
+    docs = []
+    if seen is not None or missing:
+        docs.append(
+            DocumentFetch(
+                source_id="uhc",
+                url="https://example.test/spravato.pdf",
+                policy_id=PID,
+                not_modified=False,
+                body=None if missing else seen,
+                error_kind="http-404" if missing else None,
+                missing=missing,
+                media_type="application/pdf",
+                fetched_at=when,
+            )
+        )
+    archive.record_documents(run.id, docs)
+    run.status, run.finished_at = status, when
+    archive.finish_run(run)
+    return run
+
+
+def test_retired_after_two_successful_runs_and_reinstated(archive):
     _setup(archive)
     v1, _ = _add(archive, base(), 1)
-    (retired,) = processing.on_policy_status(archive, PID, "missing", "retired")
+    _run(archive, 1, missing=True)
+    assert processing.analyse_source(archive, "uhc") == []
+    assert archive.get_policy(PID).status == "missing"
+    _run(archive, 2, missing=True, status="failed")  # a failed run neither counts nor resets
+    _run(archive, 3)  # not fetched at all: nothing
+    (retired,) = [c for c in processing.analyse_source(archive, "uhc") if c.kind == "retired"] or [None]
+    assert retired is None and archive.get_policy(PID).status == "missing"
+    _run(archive, 4, missing=True)
+    (retired,) = processing.analyse_source(archive, "uhc")
     assert retired.kind == "retired" and retired.severity == "high" and retired.old_version_id == v1.id
-    assert processing.on_policy_status(archive, PID, "missing", "retired") == []  # stored once
-    (back,) = processing.on_policy_status(archive, PID, "retired", "active")
+    assert archive.get_policy(PID).status == "retired"
+    assert processing.analyse_source(archive, "uhc") == []  # settled once
+    _run(archive, 5, seen=archive.version_bytes(v1.id))
+    (back,) = processing.analyse_source(archive, "uhc")
     assert back.kind == "reinstated" and back.drugs == ["ketamine", "esketamine"]
-    assert processing.on_policy_status(archive, PID, "active", "missing") == []
+    assert archive.get_policy(PID).status == "active"
+    assert [r.analysed_at is not None for r in archive.list_runs("uhc")] == [True] * 5
 
 
 def test_non_topic_policy_never_announced(archive):
@@ -86,7 +124,10 @@ def test_non_topic_policy_never_announced(archive):
     other = policy([("Background", ["Nothing about the drugs here."])])
     _, c1 = _add(archive, other, 1)
     assert c1 == []
-    assert processing.on_policy_status(archive, PID, "missing", "retired") == []
+    _run(archive, 1, missing=True)
+    _run(archive, 2, missing=True)
+    assert processing.analyse_source(archive, "uhc") == []
+    assert archive.get_policy(PID).status == "retired"
 
 
 def test_changes_json_contract_and_diff(archive, data_dir, tmp_path):

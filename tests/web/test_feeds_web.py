@@ -123,14 +123,15 @@ def test_newsboat_reads_the_served_feeds(archive, served, tmp_path):
     rss = _newsboat(rss_url, tmp_path / "rss")
     assert set(rss) == {entry_id(cid) for cid, c in contexts.items() if "esketamine" in c.change.drugs}
 
-    trials = next(c.change for c in contexts.values() if c.change.kind == "criteria")
+    trials = next(c for c in contexts.values() if c.change.kind == "criteria")
+    # the archive's URLs speak in the policy's version numbers
     expected_link = (
-        f"{served.url}/policy/example-health/PH-0042/diff/{trials.old_version_id}/{trials.new_version_id}"
+        f"{served.url}/policy/example-health/PH-0042/diff/{trials.old_version}/{trials.new_version}"
     )
     title = (
         "Example Health · Esketamine: failed antidepressant trials required for Spravato lowered from 3 to 2"
     )
-    assert atom[entry_id(trials.id)][1:] == (title, expected_link)
-    assert rss[entry_id(trials.id)][1:] == (title, expected_link)
+    assert atom[entry_id(trials.change.id)][1:] == (title, expected_link)
+    assert rss[entry_id(trials.change.id)][1:] == (title, expected_link)
     hostile = next(c.change for c in contexts.values() if c.change.kind == "wording")
     assert "<script>alert(1)</script>" in atom[entry_id(hostile.id)][1]  # a title, kept as plain text

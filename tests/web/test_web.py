@@ -40,36 +40,43 @@ def test_create_app_config_and_every_route(archive):
 
 def test_matrix_shows_current_positions_and_filters(client, sample):
     html = page(client, "/")
-    assert "not medically necessary" in html and "failed antidepressants: 2" in html
-    assert f'href="/policy/{UHC}"' in html and "2025-03-01" in html
-    medicaid = page(client, "/?program=medicaid")
+    assert "not medically necessary" in html and "failed antidepressants required: 2" in html
+    assert f'href="/policy/{UHC}"' in html and html.count("changed 2025-03-01") == 1  # once per policy
+    assert ">trd<" not in html and "treatment-resistant depression" in html  # columns read as words
+    assert "_" not in re.sub(r"<[^>]+>", "", html.split("<table", 1)[1])  # no raw keys in any cell
+    assert "Sample Texas Medicaid" not in page(client, "/?payer=sample-uhc").split('id="matrix"')[1]
+    only_ketamine = page(client, "/?drug=ketamine").split('id="matrix"')[1]
+    assert "IV ketamine" in only_ketamine and ">Esketamine<" not in only_ketamine
+    medicaid = page(client, "/?program=medicaid").split('id="matrix"')[1]
     assert "Sample Texas Medicaid" in medicaid and "Sample United Health" not in medicaid
-    assert "Sample United Health" not in page(client, "/?state=TX")
+    assert "Sample United Health" not in page(client, "/?state=TX").split('id="matrix"')[1]
     assert "No policies with coverage facts" in page(client, "/?program=federal")
 
 
 def test_policy_page_has_timeline_chart_passages_and_links(client, sample):
     html = page(client, f"/policy/{UHC}")
-    v1, v2, v3 = sample.uhc_versions
-    assert f'href="/policy/{UHC}/diff/{v2}/{v3}"' in html and f'href="/policy/{UHC}/diff/{v1}/{v2}"' in html
-    assert f'href="/version/{v1}/raw"' in html
-    assert html.count("<polyline") == 2  # esketamine·trd and ketamine·depression
+    # URLs speak in the policy's own version numbers (the CLI's history #), not database ids
+    assert f'href="/policy/{UHC}/diff/2/3"' in html and f'href="/policy/{UHC}/diff/1/2"' in html
+    assert f'href="/policy/{UHC}/raw/1"' in html
+    assert html.count('<g class="series"') == 2  # esketamine·trd and ketamine·depression
     assert "Intravenous ketamine infusion for depression is not medically necessary." in html
-    older = page(client, f"/policy/{UHC}?version={v1}")
+    older = page(client, f"/policy/{UHC}?version=1")
     assert "failed three antidepressant" in older
     assert client.get("/policy/nobody/none").status_code == 404
 
 
 def test_diff_page_between_any_two_versions(client, sample):
-    v1, v2, v3 = sample.uhc_versions
-    html = page(client, f"/policy/{UHC}/diff/{v1}/{v2}")
+    html = page(client, f"/policy/{UHC}/diff/1/2")
+    assert "Sample United Health" in html and "v1 → v2" in html
     assert re.search(r"<del style=\"[^\"]+\">three</del><ins style=\"[^\"]+\">two</ins>", html)
     assert "failed antidepressants required 3 → 2" in html
     assert '<mark style="' in html and ">two</mark>" in html and ">three</mark>" in html
-    across = page(client, f"/policy/{UHC}/diff/{v1}/{v3}")
+    across = page(client, f"/policy/{UHC}/diff/1/3")
     assert "lowered from 3 to 2" not in across  # bullet texts, not summaries, when bullets exist
     assert "failed antidepressants required 3 → 2" in across and "not_medically_necessary" in across
-    assert client.get(f"/policy/{UHC}/diff/{v1}/{sample.tx_versions[0]}").status_code == 404
+    missing = client.get(f"/policy/{UHC}/diff/1/9")
+    assert missing.status_code == 404 and "No versions 1 and 9" in missing.get_data(as_text=True)
+    assert 'href="/changes"' in missing.get_data(as_text=True)  # an error page with a way on
 
 
 def test_raw_is_a_download_with_the_right_media_type(client, sample, archive):
@@ -81,6 +88,9 @@ def test_raw_is_a_download_with_the_right_media_type(client, sample, archive):
     html = client.get(f"/version/{sample.tx_versions[0]}/raw")
     assert html.mimetype == "text/html" and "sandbox" in html.headers["Content-Security-Policy"]
     assert client.get("/version/999/raw").status_code == 404
+    by_number = client.get(f"/policy/{UHC}/raw/1")
+    assert by_number.status_code == 200 and by_number.data == response.data
+    assert client.get(f"/policy/{UHC}/raw/7").status_code == 404
 
 
 def test_changes_list_filters_and_search(client, sample):
@@ -117,8 +127,7 @@ def test_payer_text_is_escaped_everywhere(client, sample, url):
 def test_diff_ops_are_escaped(client, sample):
     html = page(client, "/changes?payer=sample-txmedicaid")
     assert '<ins style="' in html and "&lt;script&gt;alert(" in html
-    tx = sample.tx_versions[0]
-    same = page(client, f"/policy/{TX}/diff/{tx}/{tx}")
+    same = page(client, f"/policy/{TX}/diff/1/1")
     assert "&lt;script&gt;alert(" in same and "identical" in same
     for raw in HOSTILE_RAW:
         assert raw not in html and raw not in same
@@ -145,7 +154,7 @@ def test_api_is_documented_and_paginated(client, sample):
     ids = [c["id"] for c in first["items"] + rest["items"]]
     assert len(set(ids)) == 4
     crit = client.get("/api/changes?kind=criteria").get_json()["items"][0]
-    assert crit["diff_url"] == f"/policy/{UHC}/diff/{sample.uhc_versions[0]}/{sample.uhc_versions[1]}"
+    assert crit["diff_url"] == f"/policy/{UHC}/diff/1/2"
     assert crit["details"][0]["field"] == "failed_antidepressants" and crit["payer"] == "Sample United Health"
     assert client.get("/api/changes?limit=abc").status_code == 400
 
@@ -185,5 +194,5 @@ def test_api_diff_between_any_two_versions(client, sample):
     body = client.get(f"/api/policies/{UHC}/diff/{v1}/{v3}").get_json()
     assert [-1, "three"] in body["diff"] and [1, "two"] in body["diff"]
     assert [c["kind"] for c in body["changes"]] == ["criteria", "coverage_position"]
-    assert body["html_url"] == f"/policy/{UHC}/diff/{v1}/{v3}"
+    assert body["html_url"] == f"/policy/{UHC}/diff/1/3"
     assert client.get(f"/api/policies/{TX}/diff/{v1}/{v2}").status_code == 404

@@ -83,7 +83,7 @@ def test_matrix_policy_diff_search(server, browser_page):
     page.click("a.policy-link:has-text('Sample United Health')")
     page.wait_for_url("**/policy/sample-uhc/2026D0069P")
     assert page.locator("#timeline tbody tr").count() == 3
-    assert page.locator("svg.chart polyline").count() == 2
+    assert page.locator("#stance-chart g.series").count() == 2
     shot(page, "policy")
 
     page.click("a.diff-link:has-text('diff v1→v2')")

@@ -1,0 +1,30 @@
+"""Named kill points: deterministic crash injection for the tests of durability.
+
+``PAYERWATCH_KILL_AT=analysis:versions`` makes the process SIGKILL itself when it reaches that point, so
+a test can prove that a crash between two steps loses and duplicates nothing — without sleeps and
+without racing a timer. Several names may be given, comma-separated. Unset (production), this is one
+dictionary lookup.
+
+Points (the step just finished → the step that has not started):
+
+* ``crawl:archived`` — the reactor stopped, every fetch and version is stored; no analysis yet.
+* ``analysis:versions`` — new versions extracted and compared; retirements/returns not settled.
+* ``analysis:settled`` — one crawl run settled (statuses and their changes committed); its changes are
+  not yet queued for mail.
+* ``analysis:done`` — every pending run settled and queued.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "PAYERWATCH_KILL_AT"
+POINTS = ("crawl:archived", "analysis:versions", "analysis:settled", "analysis:done")
+
+
+def kill_point(name: str) -> None:
+    """SIGKILL this process if ``PAYERWATCH_KILL_AT`` names ``name``."""
+    wanted = os.environ.get(ENV)
+    if wanted and name in (w.strip() for w in wanted.split(",")):
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system demo test test-fast lint bench eval clean
+.PHONY: install system demo test test-fast lint bench bench-workers eval clean
 
 install: system $(STAMP)
 
@@ -54,6 +54,10 @@ bench: install
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
 	$(PY) bench/archive_speed.py
+
+# Workers on PostgreSQL: documents/s for 1, 2 and 4 workers and the per-document costs (docs/scale.md).
+bench-workers: install
+	$(PY) bench/workers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -146,6 +146,9 @@ def main() -> None:
     ap.add_argument("--sources", type=int, default=50)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = ap.parse_args()
+    signal.signal(
+        signal.SIGTERM, lambda *_: sys.exit(1)
+    )  # run the clean-up below: workers, portal, PostgreSQL
     tmp = Path(tempfile.mkdtemp(prefix="pw-bench-workers-"))
     portal = subprocess.Popen(
         [

@@ -79,16 +79,11 @@ def _changes(data, env) -> collections.Counter:
     """What was announced, archive-independent: a retirement's id names the run that confirmed it (a
     per-archive number), so ids are compared for the other kinds only."""
     out = _ok(run_cli("changes", "--json", data_dir=data, env=env))
+    fields = ("policy", "kind", "severity", "drugs", "summary", "old_version", "new_version")
     return collections.Counter(
-        (
-            None if c["kind"] in ("retired", "reinstated") else c["id"],
-            c["policy"],
-            c["kind"],
-            c["severity"],
-            tuple(c["drugs"]),
-            c["summary"],
-            c["old_version"],
-            c["new_version"],
+        json.dumps(
+            [None if c["kind"] in ("retired", "reinstated") else c["id"]] + [c[f] for f in fields],
+            sort_keys=True,
         )
         for c in map(json.loads, out.splitlines())
     )

@@ -11,8 +11,7 @@ from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from store import Archive
-from store import schema as t
+from store import Archive, schema
 from store.db import MIGRATIONS, alembic_config, head_revision, make_engine
 
 _names = itertools.count()
@@ -47,7 +46,7 @@ def _schema_differences(engine: sa.Engine) -> list:
 
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
-        return [d for d in compare_metadata(ctx, t.metadata) if wanted(d)]
+        return [d for d in compare_metadata(ctx, schema.metadata) if wanted(d)]
 
 
 def test_an_empty_database_migrates_to_exactly_the_schema(empty_url, tmp_path):
@@ -96,3 +95,26 @@ def test_the_previous_schema_with_data_migrates_and_keeps_it(empty_url, tmp_path
         command.downgrade(alembic_config(arc.engine), _previous_revision())
         command.upgrade(alembic_config(arc.engine), "head")
         assert arc.get_policy("acme/MP-1") is not None
+
+
+def test_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url, tmp_path):
+    """N workers started together on an empty database: one migrates, the others wait for it."""
+    import threading
+
+    start, errors = threading.Barrier(4), []
+
+    def open_it(n: int) -> None:
+        try:
+            start.wait()
+            Archive(tmp_path / f"d{n}", database_url=pg_url).close()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    with Archive(tmp_path / "check", database_url=pg_url) as arc:
+        assert _schema_differences(arc.engine) == []

@@ -19,7 +19,9 @@ from store.models import ChangeContext
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
 # XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Bidi overrides and isolates (U+202A-E, U+2066-9) go too: they make a reader see text in another order
+# than it is written ("...evil.moc" shown for "com.live..."), and no policy needs them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 # pdfminer's placeholder for an unmapped glyph; archives extracted before the extractors dropped it still
 # hold some in their stored diffs, and a reader gains nothing from "(cid:127)"
 _GLYPH_PLACEHOLDER = re.compile(r"\(cid:\d+\) ?")

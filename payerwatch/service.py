@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import SourceConfig
 from payerwatch.logs import event
+from store.schema import PRIVATE
 
 log = logging.getLogger("payerwatch.service")
 
@@ -196,7 +197,7 @@ def build_scheduler(
 ) -> BackgroundScheduler:
     """One job per source: a crawl in a child process, or with ``queue`` a crawl put in the workers' queue."""
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tableschema=PRIVATE)},
         executors={"default": ThreadPoolExecutor(max_workers)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
         timezone="UTC",

@@ -226,6 +226,8 @@ class PolicySpider(scrapy.Spider):
             if not expect_html and not response.body.startswith(b"%PDF"):
                 return "error-page", f"expected a PDF, got {len(response.body)} bytes that are not one"
             return None
+        if response.selector.type == "json":
+            return None  # a structured answer (CMS Coverage API) is judged by its spider's check_document
         if response.xpath("//input[@type='password']"):
             return "login-redirect", f"page asks for a password: {response.url}"
         target = js_redirect(response)

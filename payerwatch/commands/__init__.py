@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["status", "extract", "crawl", "changes", "history", "feeds", "alerts", "service", "workers"]
+MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service", "workers"]
 
 
 def register_all(cli: click.Group) -> None:

@@ -6,7 +6,18 @@ import importlib
 
 import click
 
-MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service", "workers"]
+MODULES = [
+    "status",
+    "extract",
+    "crawl",
+    "sources",
+    "changes",
+    "history",
+    "feeds",
+    "alerts",
+    "service",
+    "workers",
+]
 
 
 def register_all(cli: click.Group) -> None:

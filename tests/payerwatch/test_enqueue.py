@@ -36,11 +36,11 @@ def test_worker_commands_need_postgresql(tmp_path):
 
 
 def test_serve_with_a_queue_schedules_queueing_jobs_not_crawls(tmp_path):
-    import sqlalchemy as sa
+    from store import Archive
 
     sources = load_sources(DEFAULT_SOURCES)[:3]
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
-    scheduler = service.build_scheduler(engine, sources, tmp_path, DEFAULT_SOURCES, queue=True)
+    archive = Archive(tmp_path / "data")
+    scheduler = service.build_scheduler(archive.engine, sources, tmp_path, DEFAULT_SOURCES, queue=True)
     scheduler.start(paused=True)
     try:
         jobs = scheduler.get_jobs()
@@ -48,4 +48,4 @@ def test_serve_with_a_queue_schedules_queueing_jobs_not_crawls(tmp_path):
         assert sorted(job.args[2] for job in jobs) == sorted(s.id for s in sources)
     finally:
         scheduler.shutdown(wait=False)
-        engine.dispose()
+        archive.close()

@@ -90,7 +90,7 @@ def _changes(data, env) -> collections.Counter:
 
 
 def _mails(sink: SmtpSink) -> collections.Counter:
-    return collections.Counter((to, msg["Subject"]) for to, msg in sink.messages)
+    return collections.Counter((json.dumps(to), str(msg["Subject"])) for to, msg in sink.messages)
 
 
 def test_three_workers_one_killed_match_a_single_crawl(pg_server, tmp_path):

@@ -1,4 +1,4 @@
-"""Crawl and analysis jobs on a shared PostgreSQL queue, run by ``payerwatch worker`` on any number of machines.
+"""Crawl and analysis jobs on a shared PostgreSQL queue, run by ``payerwatch worker`` on many machines.
 
 The queue is procrastinate's, in the archive's own PostgreSQL database (its tables sit beside the
 archive's): no broker to run, and it has what crawling needs —
@@ -287,7 +287,8 @@ def _crawl_child(data_dir: str, sources_file: str, source_id: str) -> None:
 
 
 def run_worker(concurrency: int = 1, wait: bool = True) -> None:
-    """Run jobs until SIGTERM/SIGINT (the running job finishes first) or, with ``wait=False``, the queue is empty."""
+    """Run jobs until SIGTERM/SIGINT (the running job finishes first), or with ``wait=False`` until the
+    queue is empty."""
     app = make_app()
     ensure_schema(app)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # every job opens the archive: no news there

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to, values_of
+from store.base import ArchiveBase, inserted_id, row_to, values_of
 from store.models import CrawlRun, Fetch, Policy, Source, utcnow
 
 
@@ -44,11 +44,13 @@ class CrawlsMixin(ArchiveBase):
     def start_run(self, source_id: str, started_at: dt.datetime | None = None) -> CrawlRun:
         started_at = started_at or utcnow()
         with self.engine.begin() as conn:
-            run_id = conn.execute(
-                schema.crawl_runs.insert().values(
-                    source_id=source_id, started_at=started_at, status="running"
+            run_id = inserted_id(
+                conn.execute(
+                    schema.crawl_runs.insert().values(
+                        source_id=source_id, started_at=started_at, status="running"
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
     def close_abandoned_runs(self, source_id: str) -> int:
@@ -78,6 +80,25 @@ class CrawlsMixin(ArchiveBase):
                 .values(**values_of(run, schema.crawl_runs))
             )
         return run
+
+    def close_dead_runs(self, source_id: str, message: str) -> list[int]:
+        """Mark the source's ``running`` runs ``interrupted`` (call it only when no process holds the
+        source's crawl lock: those runs belong to a process that died); return their ids."""
+        runs = schema.crawl_runs
+        with self.engine.begin() as conn:
+            ids = [
+                r.id
+                for r in conn.execute(
+                    sa.select(runs.c.id).where(runs.c.source_id == source_id, runs.c.status == "running")
+                )
+            ]
+            if ids:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id.in_(ids), runs.c.status == "running")
+                    .values(status="interrupted", message=message, finished_at=utcnow())
+                )
+        return ids
 
     def get_run(self, run_id: int) -> CrawlRun | None:
         with self.engine.connect() as conn:
@@ -137,9 +158,9 @@ class CrawlsMixin(ArchiveBase):
     # -- fetches ------------------------------------------------------------------------------------
     def record_fetch(self, fetch: Fetch) -> Fetch:
         with self.engine.begin() as conn:
-            fetch.id = conn.execute(
-                schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",)))
-            ).inserted_primary_key[0]
+            fetch.id = inserted_id(
+                conn.execute(schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",))))
+            )
         return fetch
 
     def list_fetches(

@@ -11,6 +11,7 @@ MODULES = [
     "extract",
     "crawl",
     "sources",
+    "scaffold",
     "changes",
     "history",
     "feeds",

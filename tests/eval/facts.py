@@ -4,7 +4,8 @@
 
 prints exactly one line (``-v`` adds each document's misses before it)::
 
-    facts: strict_position_precision=0.xx position_recall=0.xx strict_criteria_precision=0.xx criteria_recall=0.xx
+    facts: strict_position_precision=0.xx position_recall=0.xx strict_criteria_precision=0.xx
+    criteria_recall=0.xx
 
 Why *strict*: the coverage matrix shows one stance per cell, so a row the extractor reports with two
 stances ("covered / unproven") is as wrong for a reader as a row with the wrong stance.

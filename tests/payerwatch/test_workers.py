@@ -1,4 +1,4 @@
-"""Three ``payerwatch worker`` processes on PostgreSQL, one killed mid-crawl, against one ``payerwatch crawl``.
+"""Three ``payerwatch worker``s on PostgreSQL, one killed mid-crawl, against one ``payerwatch crawl``.
 
 Every epoch of the sample portal is crawled twice: by a single ``payerwatch crawl`` into a reference
 archive, and by workers from the queue into a PostgreSQL archive. The first worker is killed with SIGKILL

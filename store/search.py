@@ -135,7 +135,8 @@ class SearchMixin(ArchiveBase):
             ORDER BY {{order_by}}
             LIMIT :limit OFFSET :offset"""
         with self.engine.connect() as conn, conn.begin():
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT * 1000)}")
+            # at least 1 ms: PostgreSQL reads 0 as "no limit"
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(SEARCH_TIMEOUT * 1000))}")
             try:
                 if order == "auto":
                     many = conn.execute(

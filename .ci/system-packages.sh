@@ -18,6 +18,7 @@ case "$what" in
         command -v newsboat  >/dev/null 2>&1 || need+=(newsboat)
         command -v chromium  >/dev/null 2>&1 || need+=(chromium)
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+        command -v gs        >/dev/null 2>&1 || need+=(ghostscript)  # PDFs re-written by ghostscript
         [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
         if [ "$what" = bench ]; then
             command -v wrk >/dev/null 2>&1 || need+=(wrk)

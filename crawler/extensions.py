@@ -16,9 +16,8 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawler.archive_handle import archive_for
-from crawler.faults import explain_empty_run, install_log_filter
+from crawler.faults import explain_empty_run, fault_kind, install_log_filter
 from crawler.items import PolicyDocument
-from crawler.pipelines import GONE_KINDS
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,11 +54,10 @@ class CrawlRunExtension:
         empty run can say what happened)."""
         if not isinstance(item, PolicyDocument):
             return
-        kind = item.error_kind
-        if kind is not None:
-            label = f"index-{kind}" if item.is_index and kind in GONE_KINDS else kind
-            count, text = self.faults.get(label, (0, item.error or label))
-            self.faults[label] = (count + 1, text)
+        if item.error_kind is not None:
+            kind = fault_kind(item)
+            count, text = self.faults.get(kind, (0, item.error or kind))
+            self.faults[kind] = (count + 1, text)
         if item.is_index:
             self.index_faults += bool(item.error_kind)
             return

@@ -40,6 +40,14 @@ WHY = {
 }
 
 
+def fault_kind(item) -> str:
+    """The kind a run reports for a failed fetch: an index page answering 404/410 is ``index-http-404``
+    (the payer moved it), never evidence that its policies are gone."""
+    if item.is_index and item.error_kind in ("http-404", "http-410"):
+        return f"index-{item.error_kind}"
+    return item.error_kind
+
+
 def blocked(url: str, status: int = 403) -> tuple[str, str]:
     """The fault for a 403 answered to the crawler."""
     return "blocked", f"HTTP {status} from {url}: {BLOCKED_REMEDY}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from store.models import GONE_KINDS
+
 
 @dataclass
 class PolicyDocument:
@@ -39,4 +41,4 @@ class PolicyDocument:
     @property
     def gone(self) -> bool:
         """404/410 on a document (missing only when it is a ``recheck``; listed, it is a fetch fault)."""
-        return self.error_kind in ("http-404", "http-410") and not self.is_index
+        return self.error_kind in GONE_KINDS and not self.is_index

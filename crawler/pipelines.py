@@ -12,8 +12,7 @@ from crawler.archive_handle import archive_for
 from crawler.identity import policy_id
 from crawler.items import PolicyDocument
 from store.crawlstate import DocumentFetch
-
-GONE_KINDS = ("http-404", "http-410")
+from store.models import GONE_KINDS
 
 
 def _header(headers: dict, name: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from store.models import PROGRAMS, Source
+from store.models import PROGRAMS, Source, payer_slug
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
 REQUIRED = ("id", "payer", "program", "spider", "start_urls", "allowed_domains")
@@ -41,7 +41,7 @@ class SourceConfig:
 
     @property
     def payer_slug(self) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", self.payer.lower()).strip("-")
+        return payer_slug(self.payer)
 
     def to_source(self) -> Source:
         config = {

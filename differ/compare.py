@@ -185,7 +185,11 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         drug, ind, field = key
         if field != "position":
             continue
-        a, b = _value(fo.get(key)), _value(fn.get(key))
+        ea, eb = fo.get(key), fn.get(key)
+        if "/" in ind:  # a sub-population a version does not single out has its indication's stance
+            main = (drug, ind.split("/")[0], field)
+            ea, eb = ea or fo.get(main), eb or fn.get(main)
+        a, b = _value(ea), _value(eb)
         if a == b:
             continue
         # a catch-all stance ("excluded from this program") that vanishes while the drug is still
@@ -205,8 +209,8 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
                 ind,
                 a,
                 b,
-                topic.fact_span(fo[key][0]) if a else None,
-                topic.fact_span(fn[key][0]) if b else None,
+                topic.fact_span(ea[0]) if a else None,
+                topic.fact_span(eb[0]) if b else None,
             )
         )
     return out
@@ -423,7 +427,8 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
     b = main[0] if main else bullets[0]
     old, new = b["old"], b["new"]
     if kind == "coverage_position":
-        target = f"{taxonomy.drug_name(b['drug'])} for {taxonomy.indication_label(b['indication'])}"
+        ind = b["indication"] + (f"/{b['subpopulation']}" if b.get("subpopulation") else "")
+        target = f"{taxonomy.drug_name(b['drug'])} for {taxonomy.indication_label(ind)}"
         if old is None:
             line = f"{target} now {taxonomy.position_label(new)}"
         elif new is None:

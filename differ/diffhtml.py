@@ -15,7 +15,10 @@ INS_STYLE = "background:#dcf5dc;color:#0b5d1e;text-decoration:none"
 
 
 def collapse(ops, context: int = 200) -> list[tuple[int, str]]:
-    """Shorten long unchanged stretches to ``context`` characters at each end (``context`` 0: keep all)."""
+    """Shorten long unchanged stretches to ``context`` characters at each end (``context`` 0: keep all).
+
+    The one trimming rule for every surface (terminal, HTML page, feeds, mail): the first stretch keeps
+    only its end (a lone stretch too), the last only its start, the others both ends around an ellipsis."""
     if not context:
         return list(ops)
     out = []
@@ -25,8 +28,11 @@ def collapse(ops, context: int = 200) -> list[tuple[int, str]]:
             out.append((op, text))
             continue
         head = "" if i == 0 else text[:context]
-        tail = "" if i == last else text[-context:]
-        out.append((EQUAL, f"{head} … {tail}" if head or tail else " … "))
+        tail = "" if i == last and i else text[-context:]
+        if head and tail:
+            out.append((EQUAL, f"{head} … {tail}"))
+        else:
+            out.append((EQUAL, f"… {tail}" if tail else f"{head} …"))
     return out
 
 

@@ -214,8 +214,9 @@ def _requirement(text: str, added: bool, old, new, lo, ln, seg, drug) -> list[di
 
 
 def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=None, ev_new=None) -> dict:
-    """A bullet dict of the change record (evidence without version ids: the caller adds them)."""
-    return {
+    """A bullet dict of the change record (evidence without version ids: the caller adds them). An
+    indication key ``trd/monotherapy`` is split: ``indication`` trd, ``subpopulation`` monotherapy."""
+    out = {
         "text": text,
         "drug": drug,
         "indication": indication,
@@ -224,3 +225,6 @@ def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=N
         "new": new,
         "evidence": {"old": ev_old, "new": ev_new},
     }
+    if indication and "/" in indication:
+        out["indication"], out["subpopulation"] = indication.split("/", 1)
+    return out

@@ -201,7 +201,8 @@ _SPECIFIC = {"trd", "mdsi", "bipolar_depression"}
 
 
 def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[CoverageFact]]:
-    """Facts keyed by (drug, indication, field), outside the revision history and informational sections.
+    """Facts keyed by (drug, indication, field), outside the revision history and informational sections
+    (the indication carries the fact's sub-population, if any: see ``indication_key``).
 
     A sentence about "major depressive disorder with acute suicidal ideation" names both ``depression``
     and ``mdsi``; the generic fact is dropped when the same sentence gave a specific one, so a single
@@ -215,8 +216,15 @@ def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[Coverage
             continue
         if f.indication == "depression" and (f.drug, f.field, f.start) in specific:
             continue
-        out.setdefault((f.drug, f.indication, f.field), []).append(f)
+        out.setdefault((f.drug, indication_key(f), f.field), []).append(f)
     return out
+
+
+def indication_key(f: CoverageFact) -> str:
+    """``trd``, or ``trd/monotherapy`` for a sub-population the policy gives a stance of its own: the two
+    are separate rows (TRD covered with criteria, TRD monotherapy unproven), never one "A / B" value."""
+    sub = getattr(f, "subpopulation", None)
+    return f"{f.indication}/{sub}" if sub else f.indication
 
 
 #: ICD-10-CM codes with a decimal part ("F42.2"): code tables list diagnoses far beyond the extractors'

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from . import detect
+from . import coverage_api, detect
 from .facts import find_facts
 from .html import read_html
 from .metadata import read_metadata, revision_history
@@ -32,7 +32,9 @@ from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
 #: 2026.11.2: PDFs that never name the drugs are read by PDFium alone (their ``text`` changed; see pdf.py).
-EXTRACTOR_VERSION = "2026.11.2"
+#: 2026.12.1: coverage facts read by section role, lead-in, clause and exception scope (extractors/facts/);
+#: ``CoverageFact.subpopulation``; table-heavy PDFs keep their paragraphs; "(cid:NNN)" glyphs never reach text.
+EXTRACTOR_VERSION = "2026.12.1"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -48,6 +50,7 @@ def extract(
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_BYTES,
     max_inflated: int = MAX_INFLATED,
+    thread: bool = True,
 ) -> ExtractedPolicy:
     """Extract one document. ``full=True`` runs pdfplumber on every PDF page and never PDFium (the
     reference path the fast path is tested against; a PDF that never names the drugs is otherwise read
@@ -56,7 +59,9 @@ def extract(
     (checked before any reader opens it: see streams.py).
 
     The timeout only bounds time, and only between pages: memory, and a reader stuck inside C code, are
-    bounded by running this in a limited worker process (``payerwatch.extraction``)."""
+    bounded by running this in a limited worker process (``payerwatch.extraction``). Such a worker,
+    which is killed past its wall time anyway, passes ``thread=False``: the reading then runs in the
+    calling thread (the timeout is still checked between pages) and needs no thread stack of its own."""
     if len(data) > max_bytes:
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
     kind = detect.sniff(data, media_type)
@@ -82,6 +87,11 @@ def extract(
         except Exception as exc:  # pdfminer / lxml internals: never let them reach the caller untyped
             result["error"] = CorruptDocument(f"{type(exc).__name__}: {exc}")
 
+    if not thread:
+        work()
+        if "error" in result:
+            raise result["error"]
+        return result["value"]
     worker = threading.Thread(target=work, name="payerwatch-extract", daemon=True)
     worker.start()
     worker.join(max(timeout, 0))
@@ -109,7 +119,7 @@ def _extract(
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
     else:
-        hread = read_html(data)
+        hread = read_html(coverage_api.to_html(data) if kind == detect.JSON else data)
         blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
     check()
     text, blocks = assemble(blocks)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 
+from .coverage_api import is_coverage_api
 from .model import EmptyDocument, UnsupportedMediaType
 
 PDF = "application/pdf"
 HTML = "text/html"
+JSON = "application/json"  # only CMS Coverage API answers (coverage_api.py); other JSON is refused
 
 _MAGIC = (
     (b"PK\x03\x04", "application/zip (or an Office document)"),
@@ -33,7 +35,8 @@ _ENTITY = re.compile(rb"<!ENTITY\s", re.I)
 
 
 def sniff(data: bytes, declared: str | None = None) -> str:
-    """Return ``application/pdf`` or ``text/html`` or raise a typed error."""
+    """Return ``application/pdf``, ``text/html`` or ``application/json`` (a CMS Coverage API answer), or
+    raise a typed error."""
     if not data or not data.strip():
         raise EmptyDocument("document is empty (0 bytes of content)")
     head = data[:1024]
@@ -46,6 +49,8 @@ def sniff(data: bytes, declared: str | None = None) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark: sniff its text
         data = data[:16384].decode("utf-16", "ignore").encode("utf-8")
     body = data.lstrip(b"\xef\xbb\xbf")
+    if is_coverage_api(body):
+        return JSON
     if _HTML_START.match(body[:4096]) or re.search(rb"<html\b|<body\b", body[:8192], re.I):
         if _ENTITY.search(body[:65536]):
             raise UnsupportedMediaType(

@@ -1,9 +1,9 @@
 """PDF lines → blocks: running headers, page noise, headings, paragraphs re-joined across wraps and pages.
 
-Both PDF readers (the cheap content-stream scan in ``pdfscan`` and pdfplumber in ``pdf``) emit the same
-``Line`` records — baseline, x, font size, boldness — so one set of layout rules turns either into
-blocks. That is what lets the fast path mix cheap pages with pdfplumber pages and still produce the
-same passages as the all-pdfplumber path.
+Both PDF readers (PDFium in ``pdfium`` and pdfplumber in ``pdf``) emit the same ``Line`` records —
+baseline, x, font size, boldness — so one set of layout rules turns either into blocks. That is what
+lets the fast path mix PDFium pages with pdfplumber pages and still produce the same passages as the
+all-pdfplumber path.
 """
 
 from __future__ import annotations
@@ -30,14 +30,55 @@ class Line:
     row: bool = False  # a table row, cells joined with " | "
 
 
+def is_bold(fontname: str) -> bool:
+    """The one rule both readers use: a font is bold if its name says so ("ABCDEF+Arial-BoldMT")."""
+    return bool(_BOLD.search(fontname))
+
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+
+
+def group_pieces(pieces: list[tuple[float, float, float, bool, str]], index: int) -> list[Line]:
+    """Pieces of text (baseline, x, size, bold, text) → one ``Line`` per baseline (to 0.1 pt), pieces
+    joined left to right with a space, as pdfplumber groups glyphs into rows."""
+    rows: dict[float, list[tuple[float, float, bool, str]]] = {}
+    for y, x, size, bold, s in pieces:
+        rows.setdefault(round(y, 1), []).append((x, size, bold, s))
+    lines = []
+    for y in sorted(rows, reverse=True):
+        items = sorted(rows[y], key=lambda t: t[0])
+        text = " ".join(s for _, _, _, s in items)
+        if not text.strip():
+            continue
+        lines.append(
+            Line(
+                page=index,
+                text=text,
+                baseline=y,
+                x=items[0][0],
+                size=max(t[1] for t in items),
+                bold=all(t[2] for t in items if t[3].strip()),
+            )
+        )
+    return lines
+
+
 def _is_vocab(text: str) -> bool:
     return text.lower().rstrip(":").strip() in _VOCAB
 
 
 def _body_size(lines: list[Line]) -> float:
+    """The most used font size outside tables. Table cells are often set a point smaller than the text;
+    counting them let a table-heavy policy's ordinary paragraphs pass for headings (their first lines
+    became section titles, cutting "… is medically necessary when:" from its own sentence)."""
     weights: Counter[float] = Counter()
     for ln in lines:
-        weights[ln.size] += len(ln.text)
+        if not ln.row:
+            weights[ln.size] += len(ln.text)
+    if sum(weights.values()) < 200:  # (almost) all table: the cells are the body
+        for ln in lines:
+            if ln.row:
+                weights[ln.size] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 

@@ -63,6 +63,10 @@ class CoverageFact:
     ``failed_antidepressants``, ``trial_weeks``, ``approval_initial``, ``approval_continuation``,
     ``prescriber``, ``concomitant_antidepressant``, ``rems``, ``dose_max_mg`` ... ``sentence`` is the
     normalized sentence the fact was read from and ``start``/``end`` its offsets.
+
+    ``subpopulation`` (positions only, e.g. ``monotherapy``) is set when the policy gives part of an
+    indication a stance of its own ("Spravato used as monotherapy is unproven for TRD" next to TRD covered
+    with criteria): the pair is two rows, never one row with two stances.
     """
 
     drug: str
@@ -73,6 +77,7 @@ class CoverageFact:
     start: int
     end: int
     page: int | None = None
+    subpopulation: str | None = None
 
 
 @dataclass(frozen=True)

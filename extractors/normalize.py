@@ -44,8 +44,9 @@ _TRANSLATE = str.maketrans(
 )
 _WS = re.compile(r"\s+")
 # pdfminer writes "(cid:127)" for a glyph its font has no Unicode mapping for; at the start of a line that is
-# nearly always a Symbol-font bullet, elsewhere it carries no text a reader could use.
-_CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s+")
+# nearly always a Symbol-font bullet, elsewhere it carries no text a reader could use. The usual symbol
+# fonts' bullet codes (WinAnsi 127/149/183, Wingdings l n q v § Ø) are bullets even with no space after.
+_CID_BULLET = re.compile(r"^\s*\(cid:(?:127|149|183|108|110|113|118|167|216)\)\s*|^\s*\(cid:\d+\)\s+")
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -78,8 +79,10 @@ NUMBERED = re.compile(
 )
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: Numeric dates stand alone: "08.01.80c" and "L.5.01.537" are policy numbers, not 1980-08-01 and 0537-05-01.
+#: A dotted date needs a four-digit year ("08.01.2025"); "08.01.91" is a BCBSA-style number.
 DATE_PATTERN = (
-    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"(?:(?<![\w.])(?:\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})(?![\w.]?\d|[A-Za-z])|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|\d{{1,2}}/\d{{4}})"
 )
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"

@@ -1,41 +1,36 @@
-"""PDF bytes → blocks: PDFium alone for documents that never name the drugs, pdfplumber where it matters.
+"""PDF bytes → blocks: PDFium reads every page, pdfplumber lays out only the pages passages rest on.
 
-Step 0 (default, ``pdfium.first_pass``): PDFium reads every page's text and checks it for the topic
-terms. A document where no page can name them (and that PDFium read cleanly) is turned into lines by
-PDFium and blocks by the shared layout rules, and never reaches pdfminer or pdfplumber. Why that is
-allowed to change its ``text``:
+Step 0 (``pdfium.read_pages``): PDFium reads every page's text, for any font kind, and checks it for the
+topic terms. A document where no page can name them (and that PDFium read cleanly) is turned into
+blocks from PDFium's lines alone and never reaches pdfminer or pdfplumber. Why that is allowed to
+change its ``text`` (a ruled table is lines there, not " | " rows):
 
 * off-topic documents are most of a payer's library, and the crawl extracts every one of them;
 * their text only feeds identity, metadata and the formatting-only comparison: design.md's topic filter
   decides which documents can raise changes, and such a document has no passages and no facts;
 * the switch of reader cannot hide a change: a document that starts naming the drugs is a
-  ``new_policy`` event whatever the text before was (``differ.compare`` does not diff against an
-  off-topic predecessor), and one that stops naming them loses all its topic text, which the differ
-  announces whichever reader produced the rest;
+  ``new_policy`` event whatever the text before was, and one that stops naming them loses all its
+  topic text, which the differ announces whichever reader produced the rest;
 * its metadata comes from the same layout rules and equals the pdfplumber path's (tested, and checked by
-  ``bench/extract.py``); only its text differs where PDFium reads differently (a ruled table is lines,
-  not " | " rows), and PDFium reads re-exported, re-wrapped and re-printed copies alike.
+  ``bench/extract.py``).
 
-Every document that may name the drugs (PDFium's needles are a superset of ``terms.is_topic``; a
-reading in doubt counts as a mention) takes the path below, unchanged, so its text, passages and facts
-are exactly what they were. ``extract`` also redoes the pdfplumber way any PDFium-read document whose
-blocks turn out to hold a passage (terms split across reordered lines).
+Every document that may name the drugs:
 
-The pdfplumber path:
-
-1. every page goes through the cheap content-stream scan (``pdfscan``); pages it cannot decode exactly
-   (CID fonts, ToUnicode maps, ruled tables, form XObjects) are marked for pdfplumber;
+1. pages PDFium could not read cleanly, and pages it reads but pdfplumber may read differently
+   (ruled graphics that may be a table, form XObjects, rotated text: ``Reading.inexact``) are marked for
+   pdfplumber; all other pages keep PDFium's lines, which are pdfplumber's lines on such pages;
 2. pages naming a topic term (outside running headers) are marked too. The first page is not: its
-   cheap lines already equal pdfplumber's, so metadata comes out the same without it;
-3. blocks, sections and passages are built from the mix of pdfplumber and cheap lines; any page a
-   passage touches that is still cheap is sent through pdfplumber and everything is rebuilt, until
-   no passage touches a cheap page (usually one round).
+   PDFium lines already equal pdfplumber's, so metadata comes out the same without it;
+3. blocks, sections and passages are built from the mix; any page a passage touches that is still
+   PDFium's is laid out by pdfplumber and everything is rebuilt, until no passage touches a PDFium page
+   (usually one round).
 
-Because cheap lines are only ever produced when they equal what pdfplumber would read, and every
-passage ends up on pdfplumber pages, the passages equal the ``full=True`` path's (tested, and checked
-by ``bench/extract.py``). Text on cheap pages can differ from pdfplumber's only in table layout, which
-the cheap pass refuses anyway. PDFium is not mixed into this path: the text of a topic document must be
-pdfplumber's on every page, or ``text`` (and its hash) would change with the set of pages laid out.
+So every passage is read by pdfplumber, and every other page either by pdfplumber or by PDFium where
+the two readings agree: passages (offsets included), facts and metadata equal the ``full=True`` path's,
+and so does ``text``, checked on every producer and font kind the tests and ``bench/extract.py``
+generate (Type 1, subset TrueType with and without ToUnicode, CID/Identity-H, /Differences, re-written
+by cairo and ghostscript). A document PDFium decodes to a cipher, or cannot open, goes to pdfplumber on
+every page.
 
 On the pages it lays out, the fast path reads glyphs from pdfplumber's layout objects without building
 pdfplumber's full per-glyph dicts, except on pages where ``find_tables`` finds a table (``_lean_layout``;
@@ -49,13 +44,12 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .layout import Line, lines_to_blocks, running_shapes
+from .layout import Line, is_bold, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
-from .pdfium import first_pass
-from .pdfscan import is_bold, scan_page
+from .pdfglyphs import glyph_lines
+from .pdfium import Reading, read_pages
 from .sections import Block
-from .terms import SCAN_NEEDLES
 
 MAX_PAGES = 1500
 
@@ -63,10 +57,15 @@ MAX_PAGES = 1500
 class PdfRead:
     """What ``read_pdf`` hands back: blocks plus how they were obtained (for the benchmark)."""
 
-    def __init__(self, pages: int, plumbed: set[int], source: str = "pdfplumber"):
+    def __init__(
+        self, pages: int, plumbed: set[int], source: str = "pdfplumber", glyphs: set[int] | None = None
+    ):
         self.pages = pages
+        #: pages pdfplumber laid out
         self.plumbed = plumbed
-        #: "pdfium": an off-topic document read by PDFium alone; "pdfplumber": the cheap scan + pdfplumber
+        #: pages read glyph by glyph from PDFium with pdfplumber's line rule (``pdfglyphs``)
+        self.glyphs = glyphs or set()
+        #: "pdfium": an off-topic document read by PDFium alone; "pdfplumber": PDFium + pdfplumber
         self.source = source
         self.blocks: list[Block] = []
         #: running header/footer text: not policy text, but it names the plan and line of business
@@ -242,13 +241,18 @@ def read_pdf(
 ) -> PdfRead:
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
     ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle).
-    ``pdfium=False`` skips the PDFium first pass (``full=True`` always does)."""
+    ``pdfium=False`` lays out every page with (lean) pdfplumber; ``full=True`` with stock pdfplumber."""
+    reading = None
     if pdfium and not full and b"%%EOF" in data[-4096:]:
-        lines = first_pass(data, check=check, max_pages=max_pages)
-        blocks = lines_to_blocks(lines) if lines else []  # fresh lines: no copy needed
-        if blocks:
-            return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
-    return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
+        reading = read_pages(data, check=check, max_pages=max_pages)
+        if reading is not None and reading.off_topic:
+            lines = reading.pages
+            blocks = lines_to_blocks(lines)  # fresh lines: no copy needed
+            if blocks:
+                return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
+    return _read_plumbed(
+        data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages, reading=reading
+    )
 
 
 def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> PdfRead:
@@ -263,6 +267,15 @@ def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> Pd
     return result
 
 
+def _usable(reading: Reading | None, n: int) -> dict[int, list[Line]]:
+    """The pages whose PDFium lines stand in for pdfplumber's until a passage needs them."""
+    if reading is None or reading.cipher or len(reading.pages) != n:
+        return {}
+    return {
+        i: lines for i, lines in enumerate(reading.pages) if lines is not None and i not in reading.inexact
+    }
+
+
 def _read_plumbed(
     data: bytes,
     *,
@@ -270,54 +283,87 @@ def _read_plumbed(
     check: Callable[[], None],
     max_pages: int,
     passage_pages: Callable[[list[Block]], set[int]] | None,
+    reading: Reading | None = None,
 ) -> PdfRead:
-    """The cheap content-stream scan plus pdfplumber: every document that may mention the drugs."""
-    from pdfplumber.page import Page
+    """PDFium's lines, with exact lines where passages rest: every document that may mention the drugs.
 
-    pdf, page_objs = _open(data)
+    A page that needs exact lines (it names a needle, or a passage touches it) is read glyph by glyph
+    from PDFium with pdfplumber's rule (``pdfglyphs``) when PDFium read it cleanly and it has no ruled
+    graphics, forms or rotation; else pdfplumber lays it out. pdfplumber is opened only if needed."""
+    n = len(reading.pages) if reading is not None else 0
+    cheap = {} if full else _usable(reading, n)
+    plumber = _Plumber(data, full) if not cheap else None  # no PDFium reading to start from
+    if plumber is not None:
+        n = plumber.count(max_pages)
     try:
-        n = len(page_objs)
-        if n == 0:
-            raise EmptyDocument("PDF has no pages")
-        if n > max_pages:
-            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
-        cheap: dict[int, list[Line]] = {}
-        plumbed: dict[int, list[Line]] = {}
-        wanted: set[int] = set(range(n)) if full else set()
-        if not full:
-            for i, page_obj in enumerate(page_objs):
-                check()
-                try:
-                    cheap[i] = scan_page(page_obj, i)
-                except Exception:  # Unreadable, or a stream the cheap pass chokes on: pdfplumber decides
-                    wanted.add(i)
-            running = running_shapes([cheap[i] for i in sorted(cheap)])
-            for i, lines in cheap.items():
-                flat = "".join(ln.text for ln in lines if mask(ln.text) not in running)
-                flat_b = flat.lower().replace(" ", "").encode("utf-8", "replace")
-                if any(needle in flat_b for needle in SCAN_NEEDLES):
-                    wanted.add(i)
+        exact: dict[int, list[Line]] = {}
+        plumbed: set[int] = set()
+        wanted: set[int] = set(range(n)) - cheap.keys()
+        if cheap:
+            running = running_shapes([cheap.get(i, []) for i in range(n)])
+            wanted |= reading.needles(lambda ln: mask(ln.text) in running) & cheap.keys()
         for _ in range(n + 1):
-            for i in sorted(wanted - plumbed.keys()):
-                check()
-                page = Page(pdf, page_objs[i], page_number=i + 1)
-                try:
-                    plumbed[i] = plumb_page(page, i, lean=not full)  # full: the stock reference
-                except Exception as exc:
-                    raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
-                finally:
-                    page.close()
-            pages = [plumbed[i] if i in plumbed else cheap[i] for i in range(n)]
-            pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
+            todo = wanted - exact.keys()
+            glyph = glyph_lines(data, todo & cheap.keys(), check=check) if todo & cheap.keys() else {}
+            if glyph is None:  # PDFium failed on a second reading: pdfplumber decides
+                glyph = {}
+            exact.update(glyph)
+            for i in sorted(todo - glyph.keys()):
+                if plumber is None:
+                    plumber = _Plumber(data, full)
+                    if plumber.count(max_pages) != n:  # PDFium and pdfminer disagree: pdfminer decides
+                        return _read_plumbed(
+                            data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages
+                        )
+                exact[i] = plumber.lay_out(i, check)
+                plumbed.add(i)
+            pages = [exact[i] if i in exact else cheap[i] for i in range(n)]
+            pages = [[_copy(ln) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
-            if full or passage_pages is None or not wanted:
-                break  # no page names a topic term: there can be no passage to close over
-            more = passage_pages(blocks) - plumbed.keys()
+            if len(exact) == n or passage_pages is None:
+                break
+            more = passage_pages(blocks) - exact.keys()
             if not more:
                 break
             wanted |= more
         if not blocks:
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
-        return _finish(PdfRead(n, set(plumbed)), blocks, pages)
+        return _finish(PdfRead(n, plumbed, glyphs=set(exact) - plumbed), blocks, pages)
     finally:
-        pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page, to close it
+        if plumber is not None:
+            plumber.close()
+
+
+def _copy(ln: Line) -> Line:
+    return Line(ln.page, ln.text, ln.baseline, ln.x, ln.size, ln.bold, ln.row)
+
+
+class _Plumber:
+    """pdfplumber, opened on first use: most documents never need it."""
+
+    def __init__(self, data: bytes, full: bool):
+        self.pdf, self.page_objs = _open(data)
+        self.full = full
+
+    def count(self, max_pages: int) -> int:
+        n = len(self.page_objs)
+        if n == 0:
+            raise EmptyDocument("PDF has no pages")
+        if n > max_pages:
+            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
+        return n
+
+    def lay_out(self, i: int, check: Callable[[], None]) -> list[Line]:
+        from pdfplumber.page import Page
+
+        check()
+        page = Page(self.pdf, self.page_objs[i], page_number=i + 1)
+        try:
+            return plumb_page(page, i, lean=not self.full)  # full: the stock reference
+        except Exception as exc:
+            raise CorruptDocument(f"page {i + 1} cannot be laid out: {exc}") from exc
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self.pdf.stream.close()  # not pdf.close(): it first builds a pdfplumber Page for every page

@@ -1,24 +1,27 @@
-"""The first PDF pass: PDFium reads every page's text, and decides whether pdfplumber is needed at all.
+"""PDFium reads every page of every PDF; it decides which pages pdfplumber must lay out.
 
-Most documents a payer publishes never mention ketamine or esketamine, and the crawl extracts every one
-of them. Their text only feeds identity, metadata and the formatting-only comparison (design.md: the
-topic filter decides which documents can raise changes), so for them this pass *is* the reading: PDFium
-(C++, ~0.25 ms a page) gives each page's text in reading lines, plus four cheap per-line look-ups (origin,
-font size, text matrix, font name) for the ``Line`` records the shared layout rules (``layout``) need.
+PDFium (C++, about 1 ms a page) gives each page's text for any font a payer's PDF uses: standard Type 1,
+embedded subset TrueType with or without a ToUnicode map, CID fonts with Identity-H, /Differences
+encodings. From it ``read_pages`` builds one ``Line`` per baseline (origin, font size × text matrix,
+font name: four cheap look-ups a line), the records the shared layout rules (``layout``) turn into
+blocks, and says for each page whether pdfplumber's reading of it may differ:
 
-``first_pass`` answers with the pages' lines only when it is sure the document is off topic:
+* the page's reading is in doubt (``None``): blank despite objects (a scan, a font without a Unicode
+  map), replacement or control characters, code points outside the BMP (offsets would drift);
+* the page is *inexact* (``Reading.inexact``): ruled graphics (more than three path objects: maybe a
+  table, which pdfplumber reads as " | " rows), form XObjects, rotated text or a rotated page;
+* the document is a *cipher*: enough words, hardly any English function words (a font decoded to the
+  wrong letters).
 
-* no page's text, letters only and lower-cased (so kerning, line-end hyphens, soft hyphens and case never
-  hide a term), contains a topic needle (``terms.SCAN_NEEDLES``: a superset of what ``terms.is_topic``
-  accepts), also across page breaks;
-* PDFium read every page cleanly: a page with objects but no text (a scan, a font without a Unicode map),
-  replacement or control characters, code points outside the BMP (offsets would drift), or a document
-  whose words are not words (a font PDFium decodes to a cipher) means "maybe on topic".
+Whether the document may name the drugs (``Reading.topic``) is decided on the page text reduced to
+lower-case letters and digits, so kerning, line-end and soft hyphens, case and page breaks never hide a
+term (``terms.SCAN_NEEDLES``, a superset of what ``terms.is_topic`` accepts).
 
-Anything else returns ``None`` and the caller takes the pdfplumber path, which also decides every error
-except a password (mapped to ``EncryptedDocument`` here, as pdfminer would). PDFium is not thread-safe
-(not even across documents), so every call runs under one module lock; ``extract`` runs in a worker
-thread and a timed-out worker may still be inside PDFium.
+``pdf.read_pdf`` uses the reading in two ways: a document that certainly never names the drugs is read
+by PDFium alone; every other document gets pdfplumber on the pages that need it and PDFium's lines,
+which equal pdfplumber's there, on the rest. PDFium is not thread-safe (not even across documents), so
+every call runs under one module lock; ``extract`` runs in a worker thread and a timed-out worker may
+still be inside PDFium.
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
 import pypdfium2.raw as raw
 
-from .layout import Line
+from .layout import Line, group_pieces, is_bold
 from .model import DocumentTooLarge, EncryptedDocument
-from .pdfscan import _lines, is_bold
 from .terms import SCAN_NEEDLES
 
 _LOCK = threading.Lock()
@@ -77,10 +80,44 @@ def cipher(words: int, common: int) -> bool:
     return words >= 80 and common < 0.02 * words
 
 
-def first_pass(data: bytes, *, check: Callable[[], None], max_pages: int) -> list[list[Line]] | None:
-    """Every page's lines (reading order) when the document certainly never names the drugs and PDFium
-    read it cleanly; ``None`` when pdfplumber must decide. Raises ``EncryptedDocument`` and
-    ``DocumentTooLarge`` like the pdfplumber path."""
+@dataclass
+class Reading:
+    """PDFium's reading of a document, page by page."""
+
+    #: each page's lines in reading order; ``None`` where PDFium's reading of the page is in doubt
+    pages: list[list[Line] | None]
+    #: some page (or two pages across a break) may name the drugs
+    topic: bool = False
+    #: pages whose lines pdfplumber may read differently (ruled graphics, forms, rotation)
+    inexact: set[int] = field(default_factory=set)
+    #: the words are not words: a font PDFium decodes to the wrong letters
+    cipher: bool = False
+    #: pages whose text (running headers included) names a needle
+    hits: set[int] = field(default_factory=set)
+
+    @property
+    def off_topic(self) -> bool:
+        """Certainly never names the drugs, and read cleanly: PDFium's lines are the whole reading."""
+        return (
+            not self.topic and not self.cipher and all(p is not None for p in self.pages) and any(self.pages)
+        )
+
+    def needles(self, skip: Callable[[Line], bool] = lambda ln: False) -> set[int]:
+        """Pages whose own lines (but those ``skip`` drops: running headers) name a topic needle."""
+        hits = set()
+        for i in self.hits:
+            lines = self.pages[i]
+            if lines and any(
+                n in _flat("".join(ln.text for ln in lines if not skip(ln)).lower()) for n in _NEEDLES
+            ):
+                hits.add(i)
+        return hits
+
+
+def read_pages(data: bytes, *, check: Callable[[], None], max_pages: int) -> Reading | None:
+    """PDFium's reading of every page, or ``None`` when PDFium cannot open the file (pdfminer then
+    decides, and names the error). Raises ``EncryptedDocument`` and ``DocumentTooLarge`` like the
+    pdfplumber path."""
     while not _LOCK.acquire(timeout=0.05):
         check()
     try:
@@ -89,47 +126,58 @@ def first_pass(data: bytes, *, check: Callable[[], None], max_pages: int) -> lis
         _LOCK.release()
 
 
-def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> list[list[Line]] | None:
+def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Reading | None:
     buf = ctypes.create_string_buffer(data, len(data))  # PDFium reads it lazily: keep it alive
     doc = raw.FPDF_LoadMemDocument64(buf, len(data), None)
     if not doc:
         if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
             raise EncryptedDocument("PDF is encrypted with a password")
-        return None  # corrupt, or a format PDFium declines: pdfminer decides (and names the error)
+        return None
     try:
         n = raw.FPDF_GetPageCount(doc)
         if n > max_pages:
             raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
-        pages: list[list[Line]] = []
+        reading = Reading(pages=[])
         fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
         tail = ""
         words = common = 0
+        unruled: list[int] = []  # pages read before the first needle: their graphics are not looked at
         for i in range(n):
             check()
-            page_text = _page(raw, doc, i, fonts)
-            if page_text is None:
-                return None
-            text, lines = page_text
+            page = _page(raw, doc, i, fonts, ruling=reading.topic)
+            if page is None:
+                reading.pages.append(None)
+                tail = ""
+                continue
+            text, lines, exact = page
+            if not exact:
+                reading.inexact.add(i)
+            elif not reading.topic:
+                unruled.append(i)
             low = text.lower()
             flat = _flat(low)
-            joined = tail + flat
-            if any(needle in joined for needle in _NEEDLES):
-                return None  # maybe on topic: pdfplumber reads it exactly as before
+            if any(needle in flat for needle in _NEEDLES):
+                reading.hits.add(i)
+            if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
+                # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
+                # at the earlier pages' (this one's included) again, without their text
+                reading.topic = True
+                reading.inexact.update(k for k in unruled if _ruled(raw, doc, k))
             tail = flat[-16:]
             words += low.count(" ") + 1
             common += sum(low.count(w) for w in _COMMON)
-            pages.append(lines)
-        if not any(pages):
-            return None  # no text anywhere: the pdfplumber path raises the right error
-        if cipher(words, common):
-            return None  # words that are not words: a font PDFium decodes to a cipher
-        return pages
+            reading.pages.append(lines)
+        reading.cipher = cipher(words, common)
+        return reading
     finally:
         raw.FPDF_CloseDocument(doc)
 
 
-def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Line]] | None:
-    """(PDFium's text of the page, its lines), or ``None`` when the reading is in doubt."""
+def _page(
+    raw, doc, index: int, fonts: dict[bytes, bool], *, ruling: bool
+) -> tuple[str, list[Line], bool] | None:
+    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
+    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
         return None
@@ -141,7 +189,7 @@ def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Lin
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
             # a blank page is fine; objects without text are a scan or an unmapped font
-            return ("", []) if raw.FPDFPage_CountObjects(page) == 0 else None
+            return ("", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
         out = ctypes.create_string_buffer((count + 1) * 2)
         raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
         text = out.raw[: count * 2].decode("utf-16-le", "replace")
@@ -150,17 +198,47 @@ def _page(raw, doc, index: int, fonts: dict[bytes, bool]) -> tuple[str, list[Lin
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
-        pieces = _pieces(raw, tp, text, fonts)
+        pieces, straight = _pieces(raw, tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
             pieces.sort(key=lambda p: -p[0])
             lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
         else:
-            lines = _lines(pieces, index)
-        return text, lines
+            lines = group_pieces(pieces, index)
+        return (
+            text,
+            lines,
+            straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or _unruled(raw, page)),
+        )
     finally:
         if tp:
             raw.FPDFText_ClosePage(tp)
         raw.FPDF_ClosePage(page)
+
+
+def _ruled(raw, doc, index: int) -> bool:
+    page = raw.FPDF_LoadPage(doc, index)
+    try:
+        return not page or not _unruled(raw, page)
+    finally:
+        if page:
+            raw.FPDF_ClosePage(page)
+
+
+def _unruled(raw, page) -> bool:
+    """No form XObject and at most three path objects: no table pdfplumber would read as rows (the
+    header rule, an underline or a box around a note are fine; a grid of cells is not)."""
+    paths = 0
+    get, kind = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    for k in range(raw.FPDFPage_CountObjects(page)):
+        t = kind(get(page, k))
+        if t == path:
+            paths += 1
+            if paths > 3:
+                return False
+        elif t == form:
+            return False
+    return True
 
 
 def _segments(text: str):
@@ -189,8 +267,11 @@ def _plain(text: str):
     return out
 
 
-def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float, float, bool, str]]:
-    """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph.
+def _pieces(
+    raw, tp, text: str, fonts: dict[bytes, bool]
+) -> tuple[list[tuple[float, float, float, bool, str]], bool]:
+    """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph;
+    and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
     size scaled by it) and font name (bold or not, with the rule the other readers use). A line whose
@@ -208,6 +289,7 @@ def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, f
         raw.FPDFText_GetFontInfo,
     )
     pieces = []
+    straight = True
     for start, line, hyphen in _segments(text) if "\ufffe" in text else _plain(text):
         body = line.lstrip()
         if not body:
@@ -216,6 +298,8 @@ def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, f
         origin(tp, k, px, py)
         matrix(tp, k, pm)
         size = font_size(tp, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+        if m.b or m.c:
+            straight = False
         font_info(tp, k, name, 128, pflags)
         bold = _bold(fonts, name.value)
         body = body.rstrip()
@@ -223,7 +307,7 @@ def _pieces(raw, tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, f
             font_info(tp, k + len(body) - 1, name, 128, pflags)
             bold = _bold(fonts, name.value)
         pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
-    return pieces
+    return pieces, straight
 
 
 def _bold(fonts: dict[bytes, bool], name: bytes) -> bool:

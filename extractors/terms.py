@@ -54,7 +54,13 @@ def codes_in(text: str) -> tuple[str, ...]:
 INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(pattern, re.I))
     for slug, pattern in (
-        ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
+        (
+            "trd",
+            r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
+            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|"
+            r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
+            r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
+        ),
         (
             "mdsi",
             r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
@@ -73,7 +79,11 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sickle_cell", r"sickle[- ]cell"),
         ("post_concussion", r"concussion"),
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
-        ("anesthesia", r"\ban(?:a)?esthesia\b|procedural sedation|general an(?:a)?esthetic"),
+        (
+            "anesthesia",
+            r"\ban(?:a)?esthesia\b|(?:procedural|conscious) sedation|general an(?:a)?esthetic|"
+            r"\bas an an(?:a)?esthetic\b",
+        ),
         ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
         (
             "other",

@@ -22,9 +22,8 @@ from feeds.present import (
     entry_id,
     one_line,
     safe_href,
-    slugify,
 )
-from store.models import ChangeContext
+from store.models import ChangeContext, payer_slug
 
 FORMATS = ("atom", "rss")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -57,7 +56,7 @@ class FeedFilter:
     def path(self) -> str:
         """The feed's path under ``/feeds/`` without extension (URL scheme in design.md)."""
         if self.payer:
-            return f"payer/{slugify(self.payer)}"
+            return f"payer/{payer_slug(self.payer)}"
         if self.drug:
             return f"drug/{self.drug}"
         if self.kind:
@@ -69,7 +68,7 @@ class FeedFilter:
 
 def payer_matches(wanted: str, ctx: ChangeContext) -> bool:
     w = wanted.strip().lower()
-    return w in (ctx.source_id.lower(), ctx.payer.lower(), slugify(ctx.payer))
+    return w in (ctx.source_id.lower(), ctx.payer.lower(), payer_slug(ctx.payer))
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,9 @@ def feed_from_path(facet: str | None, value: str | None) -> FeedFilter | None:
 def all_feed_specs(contexts: list[ChangeContext], payers: list[str]) -> list[FeedSpec]:
     """Every feed ``publish`` writes: all, each payer (configured or seen in changes), drug, kind, severity."""
     specs = [FeedSpec(FeedFilter(), "All ketamine and esketamine policy changes")]
-    names = {slugify(p): p for p in payers}
+    names = {payer_slug(p): p for p in payers}
     for ctx in contexts:
-        names.setdefault(slugify(ctx.payer), ctx.payer)
+        names.setdefault(payer_slug(ctx.payer), ctx.payer)
     for slug in sorted(names):
         specs.append(
             FeedSpec(FeedFilter(payer=slug), f"{names[slug]}: ketamine and esketamine policy changes")
@@ -199,7 +198,7 @@ def _add_entry(fg: FeedGenerator, ctx: ChangeContext, base_url: str) -> None:
     fe.updated(change.detected_at)
     # type="html": feedgen escapes the markup as text (never CDATA, which a "]]>" would break)
     fe.content(change_html(ctx, base_url), type="html")
-    slug = slugify(ctx.payer)
+    slug = payer_slug(ctx.payer)
     fe.category(term=slug, label=one_line(ctx.payer), scheme=f"{base_url}/feeds/payer/")
     for drug in change.drugs:
         fe.category(

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import quote, urlsplit
 
-from differ.diffhtml import html_fragment
+from differ.diffhtml import collapse, html_fragment
 from differ.taxonomy import drug_title, kind_label
 from store.models import ChangeContext
 
 SEVERITY_COLORS = {"critical": "#b00020", "high": "#c05600", "medium": "#8a6d00", "low": "#555555"}
 
 # XML 1.0 forbids most C0 controls (and lxml refuses them); mail and HTML gain nothing from them either.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Bidi overrides and isolates (U+202A-E, U+2066-9) go too: they make a reader see text in another order
+# than it is written ("...evil.moc" shown for "com.live..."), and no policy needs them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 # pdfminer's placeholder for an unmapped glyph; archives extracted before the extractors dropped it still
 # hold some in their stored diffs, and a reader gains nothing from "(cid:127)"
 _GLYPH_PLACEHOLDER = re.compile(r"\(cid:\d+\) ?")
-_EQUAL_KEEP = 120  # characters of unchanged text kept on each side of a change in the rendered diff
+EQUAL_KEEP = 120  # characters of unchanged text kept on each side of a change in the rendered diff
 
 BOX_STYLE = (
     "font-family:Georgia,serif;font-size:14px;line-height:1.5;border-left:3px solid #ccc;"
@@ -47,12 +48,6 @@ def one_line(text: object) -> str:
 
 def esc(text: object) -> str:
     return html.escape(clean(text), quote=True)
-
-
-def slugify(text: str) -> str:
-    """``UnitedHealthcare Community Plan`` → ``unitedhealthcare-community-plan`` (URL part for a payer)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "payer"
 
 
 def safe_href(url: str | None) -> str | None:
@@ -87,25 +82,14 @@ def diff_url(base_url: str, ctx: ChangeContext) -> str:
     URL contract); a first version links to its policy page."""
     change = ctx.change
     policy = quote(change.policy_id, safe="/")
-    if ctx.old_seq is None or ctx.new_seq is None:
+    if ctx.old_version is None or ctx.new_version is None:
         return f"{base_url}/policy/{policy}"
-    return f"{base_url}/policy/{policy}/diff/{ctx.old_seq}/{ctx.new_seq}"
+    return f"{base_url}/policy/{policy}/diff/{ctx.old_version}/{ctx.new_version}"
 
 
 def entry_id(change_id: str) -> str:
     """A ``tag:`` URI that depends on the change id only, so regenerating a feed never changes it."""
     return f"tag:payerwatch,2026:change/{change_id}"
-
-
-def _trim_equal(text: str, first: bool, last: bool) -> str:
-    limit = 2 * _EQUAL_KEEP + 20
-    if len(text) <= limit:
-        return text
-    if first:
-        return "… " + text[-_EQUAL_KEEP:]
-    if last:
-        return text[:_EQUAL_KEEP] + " …"
-    return text[:_EQUAL_KEEP] + " … " + text[-_EQUAL_KEEP:]
 
 
 def _ops(diff: list) -> list[tuple[int, str]]:
@@ -121,29 +105,20 @@ def _ops(diff: list) -> list[tuple[int, str]]:
 
 def diff_html(diff: list) -> str:
     """Word-level ops as inline-styled ``<del>``/``<ins>``, long unchanged stretches shortened."""
-    ops = _ops(diff)
-    last = len(ops) - 1
-    return html_fragment(
-        [
-            (op, clean(text if op else _trim_equal(text, i == 0, i == last)))
-            for i, (op, text) in enumerate(ops)
-        ],
-        newlines=False,
-    )
+    return html_fragment([(op, clean(text)) for op, text in collapse(_ops(diff), EQUAL_KEEP)], newlines=False)
 
 
 def diff_text(diff: list) -> str:
     """The same diff for the plain-text mail part: ``[-old-]`` and ``{+new+}`` like ``git diff --word-diff``."""
-    ops = _ops(diff)
     parts = []
-    for i, (op, text) in enumerate(ops):
+    for op, text in collapse(_ops(diff), EQUAL_KEEP):
         text = clean(text)
         if op < 0:
             parts.append(f"[-{text}-]")
         elif op > 0:
             parts.append(f"{{+{text}+}}")
         else:
-            parts.append(_trim_equal(text, i == 0, i == len(ops) - 1))
+            parts.append(text)
     return "".join(parts)
 
 

@@ -13,6 +13,7 @@ import click
 
 from payerwatch.commands import register_all
 from payerwatch.config import ConfigError, check_environment
+from payerwatch.terminal import guard_streams
 from store import Archive, ArchiveError, default_data_dir
 from store.search import SearchQueryError, SearchTimeout
 
@@ -56,6 +57,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
         payerwatch --data ./data status
     """
     check_environment()
+    ctx.call_on_close(guard_streams())  # payer text never reaches the terminal with control characters
     obj = Context(data_dir if data_dir is not None else default_data_dir())
     ctx.obj = obj
     ctx.call_on_close(obj.close)

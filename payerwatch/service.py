@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import SourceConfig
 from payerwatch.logs import event
+from store.schema import PRIVATE
 
 log = logging.getLogger("payerwatch.service")
 
@@ -180,7 +181,7 @@ def build_scheduler(
     max_workers: int = 2,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tableschema=PRIVATE)},
         executors={"default": ThreadPoolExecutor(max_workers)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
         timezone="UTC",

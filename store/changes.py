@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,118 +54,57 @@ class ChangesMixin(ArchiveBase):
         if policy_id:
             q = q.where(schema.changes.c.policy_id == policy_id)
         if payer:
-            q = q.join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id).join(
-                schema.sources, schema.sources.c.id == schema.policies.c.source_id
-            )
-            q = q.where(
-                sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
-            )
+            q = _joined(q).where(payer_matches(payer))
         with self.engine.connect() as conn:
             rows = [row_to(Change, r) for r in conn.execute(q)]
         if drug:  # JSON containment differs per dialect; the lists are tiny, so filter here
             rows = [c for c in rows if drug in c.drugs]
         return rows[:limit] if limit else rows
 
-    # -- changes with context -----------------------------------------------------------------------
+    # -- changes with their payer and document ------------------------------------------------------
     def list_change_contexts(
         self,
         change_ids: list[str] | None = None,
         since: dt.datetime | None = None,
         limit: int | None = None,
-    ) -> list[ChangeContext]:
-        """Changes newest first (ties broken by id so the order is stable), joined to policy and source."""
-        old_v, new_v = schema.versions.alias("ctx_old"), schema.versions.alias("ctx_new")
-        q = (
-            sa.select(
-                schema.changes,
-                old_v.c.seq.label("ctx_old_seq"),
-                new_v.c.seq.label("ctx_new_seq"),
-                schema.sources.c.id.label("ctx_source_id"),
-                schema.sources.c.payer.label("ctx_payer"),
-                schema.sources.c.program.label("ctx_program"),
-                schema.policies.c.title.label("ctx_title"),
-                schema.policies.c.url.label("ctx_url"),
-                schema.policies.c.policy_number.label("ctx_number"),
-            )
-            .join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id)
-            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
-            .outerjoin(old_v, old_v.c.id == schema.changes.c.old_version_id)
-            .outerjoin(new_v, new_v.c.id == schema.changes.c.new_version_id)
-            .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
-        )
-        if change_ids is not None:
-            if not change_ids:
-                return []
-            q = q.where(schema.changes.c.id.in_(change_ids))
-        if since is not None:
-            q = q.where(schema.changes.c.detected_at >= since)
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        return [
-            ChangeContext(
-                change=row_to(Change, r),
-                source_id=r.ctx_source_id,
-                payer=r.ctx_payer,
-                program=r.ctx_program,
-                policy_title=r.ctx_title,
-                policy_url=r.ctx_url,
-                policy_number=r.ctx_number,
-                old_seq=r.ctx_old_seq,
-                new_seq=r.ctx_new_seq,
-            )
-            for r in rows
-        ]
-
-    # -- paged lists (web + JSON API) ---------------------------------------------------------------
-    def changes_page(
-        self,
-        limit: int = 50,
         offset: int = 0,
+        *,
         payer: str | None = None,
         drug: str | None = None,
         kind: str | None = None,
         severity: str | None = None,
         policy_id: str | None = None,
-        since: dt.datetime | None = None,
-    ) -> list[tuple[Change, dict[str, Any]]]:
-        """Changes newest first with their policy's payer/title/url, filtered in SQL so paging is exact."""
-        q = (
-            sa.select(
-                schema.changes,
-                schema.sources.c.payer,
-                schema.sources.c.id.label("source_id"),
-                schema.policies.c.title.label("policy_title"),
-                schema.policies.c.url.label("policy_url"),
+        oldest_first: bool = False,
+    ) -> list[ChangeContext]:
+        """Changes newest first (ties broken by id so the order is stable), joined to policy and source,
+        filtered in SQL so paging is exact. ``payer``: a source id or the payer's display name."""
+        if change_ids is not None and not change_ids:
+            return []
+        return list(
+            self.iter_change_contexts(
+                change_ids=change_ids,
+                since=since,
+                limit=limit,
+                offset=offset,
+                payer=payer,
+                drug=drug,
+                kind=kind,
+                severity=severity,
+                policy_id=policy_id,
+                oldest_first=oldest_first,
             )
-            .join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id)
-            .join(schema.sources, schema.sources.c.id == schema.policies.c.source_id)
-            .order_by(schema.changes.c.detected_at.desc(), schema.changes.c.id)
-            .limit(limit)
-            .offset(offset)
         )
-        if payer:
-            q = q.where(
-                sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
-            )
-        if drug:
-            q = q.where(sa.cast(schema.changes.c.drugs, sa.Text).like(f'%"{drug}"%'))
-        if kind:
-            q = q.where(schema.changes.c.kind == kind)
-        if severity:
-            q = q.where(schema.changes.c.severity == severity)
-        if policy_id:
-            q = q.where(schema.changes.c.policy_id == policy_id)
-        if since:
-            q = q.where(schema.changes.c.detected_at >= since)
+
+    def iter_change_contexts(self, batch: int = 1000, **filters: Any) -> Iterator[ChangeContext]:
+        """``list_change_contexts`` streamed ``batch`` rows at a time (exports of the whole archive)."""
+        q = contexts_query(**filters)
         with self.engine.connect() as conn:
-            out = []
-            for r in conn.execute(q):
-                m = r._mapping
-                extra = {k: m[k] for k in ("payer", "source_id", "policy_title", "policy_url")}
-                out.append((row_to(Change, r), extra))
-            return out
+            for r in conn.execution_options(stream_results=True, yield_per=batch).execute(q):
+                yield context_of(r)
+
+    def changes_page(self, limit: int = 50, offset: int = 0, **filters: Any) -> list[ChangeContext]:
+        """One page of ``list_change_contexts`` (the web's and the API's lists)."""
+        return self.list_change_contexts(limit=limit, offset=offset, **filters)
 
     def changes_between(self, policy_id: str, old_version_id: int, new_version_id: int) -> list[Change]:
         """The stored changes that lie between two versions of a policy (any pair, not only neighbours)."""
@@ -175,3 +115,133 @@ class ChangesMixin(ArchiveBase):
         lo, hi = min(lo, hi), max(lo, hi)
         inside = {vid for vid, s in seqs.items() if lo < s <= hi}
         return [c for c in self.list_changes(policy_id=policy_id) if c.new_version_id in inside][::-1]
+
+
+def payer_matches(payer: str) -> sa.ColumnElement[bool]:
+    """A source id or the payer's display name (any case): what ``--payer`` and ``?payer=`` accept."""
+    return sa.or_(schema.sources.c.id == payer, sa.func.lower(schema.sources.c.payer) == payer.lower())
+
+
+def _joined(q: sa.Select) -> sa.Select:
+    """A changes query joined to its policy and source: the one join every change listing uses."""
+    return q.join(schema.policies, schema.policies.c.id == schema.changes.c.policy_id).join(
+        schema.sources, schema.sources.c.id == schema.policies.c.source_id
+    )
+
+
+_OLD = schema.versions.alias("old_v")
+_NEW = schema.versions.alias("new_v")
+
+
+def contexts_query(
+    change_ids: list[str] | None = None,
+    since: dt.datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    payer: str | None = None,
+    drug: str | None = None,
+    kind: str | None = None,
+    severity: str | None = None,
+    policy_id: str | None = None,
+    oldest_first: bool = False,
+) -> sa.Select:
+    c = schema.changes.c
+    q = _joined(
+        sa.select(
+            schema.changes,
+            schema.sources.c.id.label("ctx_source_id"),
+            schema.sources.c.payer.label("ctx_payer"),
+            schema.sources.c.program.label("ctx_program"),
+            schema.policies.c.title.label("ctx_title"),
+            schema.policies.c.url.label("ctx_url"),
+            schema.policies.c.policy_number.label("ctx_number"),
+            _OLD.c.seq.label("ctx_old_seq"),
+            _OLD.c.sha256.label("ctx_old_sha"),
+            _NEW.c.seq.label("ctx_new_seq"),
+            _NEW.c.sha256.label("ctx_new_sha"),
+            sa.func.coalesce(_NEW.c.title, sa.case((_NEW.c.id.is_(None), _OLD.c.title))).label("ctx_v_title"),
+            sa.func.coalesce(_NEW.c.url, _OLD.c.url).label("ctx_v_url"),
+        )
+    )
+    q = q.outerjoin(_OLD, _OLD.c.id == c.old_version_id).outerjoin(_NEW, _NEW.c.id == c.new_version_id)
+    order = (c.detected_at, c.id) if oldest_first else (c.detected_at.desc(), c.id)
+    q = q.order_by(*order)
+    if change_ids is not None:
+        q = q.where(c.id.in_(change_ids))
+    if since is not None:
+        q = q.where(c.detected_at >= since)
+    if payer:
+        q = q.where(payer_matches(payer))
+    if drug:  # the JSON list as text: '"ketamine"' never matches inside '"esketamine"'
+        q = q.where(sa.cast(c.drugs, sa.Text).like(f'%"{drug}"%'))
+    if kind:
+        q = q.where(c.kind == kind)
+    if severity:
+        q = q.where(c.severity == severity)
+    if policy_id:
+        q = q.where(c.policy_id == policy_id)
+    if limit:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    return q
+
+
+def context_of(r: sa.Row) -> ChangeContext:
+    return ChangeContext(
+        change=row_to(Change, r),
+        source_id=r.ctx_source_id,
+        payer=r.ctx_payer,
+        program=r.ctx_program,
+        policy_title=r.ctx_title,
+        policy_url=r.ctx_url,
+        policy_number=r.ctx_number,
+        old_version=r.ctx_old_seq,
+        new_version=r.ctx_new_seq,
+        old_sha256=r.ctx_old_sha,
+        new_sha256=r.ctx_new_sha,
+        version_title=r.ctx_v_title,
+        version_url=r.ctx_v_url,
+    )
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value.isoformat()
+
+
+def change_record(ctx: ChangeContext) -> dict[str, Any]:
+    """A change as JSON: the one shape of ``payerwatch changes --json``, the API and ``export``.
+
+    The contract (docs/design.md): id, payer, policy, title, url, kind, severity, drugs, summary, details,
+    detected_at, effective_date, old_version, new_version — the version *numbers* within the policy (1,
+    2, ...), never database ids — plus source, the two versions' sha256, revision_note, needs_review,
+    the word diff and the evidence spans.
+    """
+    change = ctx.change
+    return {
+        "id": change.id,
+        "payer": ctx.payer,
+        "source": ctx.source_id,
+        "policy": change.policy_id,
+        "title": ctx.title,
+        "url": ctx.url,
+        "kind": change.kind,
+        "severity": change.severity,
+        "drugs": list(change.drugs),
+        "summary": change.summary,
+        "details": change.details,
+        "detected_at": _iso(change.detected_at),
+        "effective_date": _iso(change.effective_date),
+        "old_version": ctx.old_version,
+        "new_version": ctx.new_version,
+        "old_sha256": ctx.old_sha256,
+        "new_sha256": ctx.new_sha256,
+        "revision_note": change.revision_note,
+        "needs_review": change.needs_review,
+        "diff": change.diff,
+        "evidence": change.evidence,
+    }

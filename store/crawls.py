@@ -61,6 +61,25 @@ class CrawlsMixin(ArchiveBase):
             )
         return run
 
+    def close_dead_runs(self, source_id: str, message: str) -> list[int]:
+        """Mark the source's ``running`` runs ``interrupted`` (call it only when no process holds the
+        source's crawl lock: those runs belong to a process that died); return their ids."""
+        runs = schema.crawl_runs
+        with self.engine.begin() as conn:
+            ids = [
+                r.id
+                for r in conn.execute(
+                    sa.select(runs.c.id).where(runs.c.source_id == source_id, runs.c.status == "running")
+                )
+            ]
+            if ids:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id.in_(ids), runs.c.status == "running")
+                    .values(status="interrupted", message=message, finished_at=utcnow())
+                )
+        return ids
+
     def get_run(self, run_id: int) -> CrawlRun | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(schema.crawl_runs).where(schema.crawl_runs.c.id == run_id)).first()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from store import schema
 from store.base import ArchiveBase
-from store.models import utcnow
+from store.models import GONE_KINDS, utcnow
 from store.versions import keep_version
 
 GOOD = ("new_version", "unchanged", "not_modified", "superseded")
@@ -198,7 +198,7 @@ class CrawlStateMixin(ArchiveBase):
                 conn.execute(schema.fetches.insert(), fetch_rows)
         return results
 
-    def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = ("http-404", "http-410")) -> RunFacts:
+    def run_facts(self, run_id: int, gone_kinds: tuple[str, ...] = GONE_KINDS) -> RunFacts:
         f, v = schema.fetches, schema.versions
         q = sa.select(f.c.outcome, f.c.policy_id, f.c.error_kind).where(f.c.run_id == run_id)
         facts = RunFacts(0, 0, 0, 0, 0, set(), set(), [])

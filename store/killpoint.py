@@ -12,6 +12,9 @@ Points (the step just finished → the step that has not started):
 * ``analysis:settled`` — one crawl run settled (statuses and their changes committed); its changes are
   not yet queued for mail.
 * ``analysis:done`` — every pending run settled and queued.
+* ``extract:worker`` — an extraction worker (``payerwatch.extraction``) has set its limits and not yet
+  read its document: the worker dies as if the kernel had killed it for memory; the process that
+  started it goes on (the document is recorded ``resource-limit``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ import os
 import signal
 
 ENV = "PAYERWATCH_KILL_AT"
-POINTS = ("crawl:archived", "analysis:versions", "analysis:settled", "analysis:done")
+POINTS = ("crawl:archived", "analysis:versions", "analysis:settled", "analysis:done", "extract:worker")
+
+
+def wanted(name: str) -> bool:
+    """Whether ``PAYERWATCH_KILL_AT`` names ``name`` (for a point reached in another process)."""
+    names = os.environ.get(ENV)
+    return bool(names) and name in (w.strip() for w in names.split(","))
 
 
 def kill_point(name: str) -> None:
     """SIGKILL this process if ``PAYERWATCH_KILL_AT`` names ``name``."""
-    wanted = os.environ.get(ENV)
-    if wanted and name in (w.strip() for w in wanted.split(",")):
+    if wanted(name):
         os.kill(os.getpid(), signal.SIGKILL)

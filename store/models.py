@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 PROGRAMS = ("commercial", "medicare", "medicaid", "federal")
+#: The HTTP answers that say a document is gone (counted towards a policy's retirement), and their fault
+#: kinds as recorded on a fetch; every other fault is a fault of the crawl, never evidence about a policy.
+GONE_HTTP_STATUSES = (404, 410)
+GONE_KINDS = tuple(f"http-{status}" for status in GONE_HTTP_STATUSES)
+
+
+def payer_slug(name: str) -> str:
+    """``UnitedHealthcare Community Plan`` → ``unitedhealthcare-community-plan``: a payer in URLs and ids."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "payer"
 
 
 def utcnow() -> dt.datetime:
@@ -140,9 +152,22 @@ class ChangeContext:
     policy_title: str | None
     policy_url: str
     policy_number: str | None
-    # the policy's own version numbers (``history``'s #), which the archive's page URLs use
-    old_seq: int | None = None
-    new_seq: int | None = None
+    #: the per-policy version numbers (``Version.seq``) and hashes of the two versions compared
+    old_version: int | None = None
+    new_version: int | None = None
+    old_sha256: str | None = None
+    new_sha256: str | None = None
+    #: the newer version's own title and URL (a policy's can change between versions)
+    version_title: str | None = None
+    version_url: str | None = None
+
+    @property
+    def title(self) -> str | None:
+        return self.version_title or self.policy_title
+
+    @property
+    def url(self) -> str:
+        return self.version_url or self.policy_url
 
 
 @dataclass

@@ -197,6 +197,12 @@ changes = sa.Table(
     sa.Column("effective_date", sa.Date),
 )
 
+# -- private: subscribers, the outbox (and the scheduler's jobs, created by APScheduler) -------------
+# In ``data/private.db`` (attached as schema ``private``) or PostgreSQL schema ``private``: never in the
+# publishable archive. ``deliveries.change_id`` names a change in the archive without a foreign key, since
+# SQLite keeps foreign keys within one database file.
+PRIVATE = "private"
+
 subscriptions = sa.Table(
     "subscriptions",
     metadata,
@@ -210,14 +216,21 @@ subscriptions = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("unsubscribed_at", TS),
+    schema=PRIVATE,
 )
 
 deliveries = sa.Table(
     "deliveries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("change_id", sa.String(64), sa.ForeignKey("changes.id"), nullable=False),
-    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id"), nullable=False, index=True),
+    sa.Column("change_id", sa.String(64), nullable=False),
+    sa.Column(
+        "subscription_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PRIVATE}.subscriptions.id"),
+        nullable=False,
+        index=True,
+    ),
     # the digest a delivery belongs to (e.g. "2026-11-22"); null for immediate mail
     sa.Column("digest_key", sa.String(40)),
     # pending | sending (claimed, SMTP in progress) | sent | failed | cancelled
@@ -229,4 +242,5 @@ deliveries = sa.Table(
     sa.Column("message_id", sa.String(300)),
     sa.Column("created_at", TS, nullable=False),
     sa.UniqueConstraint("change_id", "subscription_id", name="uq_deliveries_change_sub"),
+    schema=PRIVATE,
 )

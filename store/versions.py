@@ -117,7 +117,10 @@ class VersionsMixin(ArchiveBase):
                         {
                             "version_id": version_id,
                             "drug": f["drug"],
-                            "indication": f.get("indication"),
+                            # a sub-population is its own row of the matrix: "trd/monotherapy"
+                            "indication": "/".join(
+                                x for x in (f.get("indication"), f.get("subpopulation")) if x
+                            ),
                             "field": f["field"],
                             "value": f.get("value"),
                             "sentence": f.get("sentence"),

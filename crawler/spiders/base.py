@@ -20,6 +20,7 @@ from crawler.faults import NETWORK, blocked, classify_failure
 from crawler.items import PolicyDocument
 from crawler.middlewares import LOGIN_PATH
 from crawler.sources import SourceConfig, SourceError, get_source
+from store.models import GONE_HTTP_STATUSES
 
 ERROR_TITLE = re.compile(
     r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not found|error|page|server|service)|"
@@ -110,7 +111,7 @@ class PolicySpider(scrapy.Spider):
             response, expect_html=not _looks_pdf_url(response.request.url)
         ) or self.check_document(response)
         if fault:
-            if not (meta.get("probe") and response.status in (404, 410)):
+            if not (meta.get("probe") and response.status in GONE_HTTP_STATUSES):
                 yield self.error_item(
                     response.request, *fault, status=response.status, final_url=response.url
                 )
@@ -225,6 +226,8 @@ class PolicySpider(scrapy.Spider):
             if not expect_html and not response.body.startswith(b"%PDF"):
                 return "error-page", f"expected a PDF, got {len(response.body)} bytes that are not one"
             return None
+        if response.selector.type == "json":
+            return None  # a structured answer (CMS Coverage API) is judged by its spider's check_document
         if response.xpath("//input[@type='password']"):
             return "login-redirect", f"page asks for a password: {response.url}"
         target = js_redirect(response)

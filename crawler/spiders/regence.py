@@ -1,6 +1,8 @@
-"""``regence``: Regence BlueCross BlueShield (Utah and its sister plans) — A–Z policy lists whose entries
-carry a policy number such as ``dru398`` or ``psych12`` in the link text or the URL; documents are PDFs or
-HTML pages. The number, lower-cased in Regence's own style, is the identity.
+"""``regence``: Regence BlueCross BlueShield (Utah and its sister plans) — the provider library's policy
+index (``/provider/library/policies-guidelines/medical-policy``) links policy pages whose entries carry a
+number such as ``dru398`` or ``psych12`` in the link text or the URL. ``documents`` (regexes) keeps only
+links into the current library, so links to the retired site's numbered files are not fetched. The
+number, lower-cased in Regence's own style, is the identity.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-MODULES = ["status", "extract", "crawl", "changes", "history", "feeds", "alerts", "service"]
+MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service"]
 
 
 def register_all(cli: click.Group) -> None:

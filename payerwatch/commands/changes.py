@@ -14,7 +14,8 @@ from differ.diffhtml import collapse, html_page
 from differ.topic import topic_text
 from differ.words import DELETE, INSERT, word_diff
 from payerwatch.processing import load_extraction
-from store.models import Change, Version
+from store import change_record
+from store.models import Version
 
 
 def _since(value: str | None) -> dt.datetime | None:
@@ -25,37 +26,6 @@ def _since(value: str | None) -> dt.datetime | None:
     except ValueError as exc:
         raise click.BadParameter(f"not an ISO date: {value}", param_hint="--since") from exc
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def change_record(archive, change: Change, cache: dict) -> dict:
-    """The JSON contract of ``payerwatch changes --json`` (design.md), one object per change."""
-    policy = cache.get(change.policy_id) or archive.get_policy(change.policy_id)
-    cache[change.policy_id] = policy
-    source = archive.get_source(policy.source_id) if policy else None
-    old = archive.get_version(change.old_version_id) if change.old_version_id else None
-    new = archive.get_version(change.new_version_id) if change.new_version_id else None
-    latest = new or old
-    return {
-        "id": change.id,
-        "payer": source.payer if source else None,
-        "source": source.id if source else None,
-        "policy": change.policy_id,
-        "title": (latest.title if latest and latest.title else None) or (policy.title if policy else None),
-        "url": (latest.url if latest else None) or (policy.url if policy else None),
-        "kind": change.kind,
-        "severity": change.severity,
-        "drugs": change.drugs,
-        "summary": change.summary,
-        "details": change.details,
-        "detected_at": change.detected_at.isoformat() if change.detected_at else None,
-        "effective_date": change.effective_date.isoformat() if change.effective_date else None,
-        "old_version": old.seq if old else None,
-        "new_version": new.seq if new else None,
-        "old_sha256": old.sha256 if old else None,
-        "new_sha256": new.sha256 if new else None,
-        "revision_note": change.revision_note,
-        "needs_review": change.needs_review,
-    }
 
 
 @click.command()
@@ -73,18 +43,17 @@ def changes(ctx, since, payer, drug, kind, as_json) -> None:
         payerwatch changes --since 2026-01-01 --drug esketamine --json
     """
     archive = ctx.archive
-    rows = archive.list_changes(since=_since(since), payer=payer, drug=drug, kind=kind)
-    cache: dict = {}
+    rows = archive.list_change_contexts(since=_since(since), payer=payer, drug=drug, kind=kind)
     if as_json:
-        for change in rows:
-            click.echo(json.dumps(change_record(archive, change, cache), ensure_ascii=False))
+        for row in rows:
+            click.echo(json.dumps(change_record(row), ensure_ascii=False))
         return
     console = Console(highlight=False)
     if not rows:
         console.print("No changes detected yet.")
         return
-    for change in rows:
-        rec = change_record(archive, change, cache)
+    for row in rows:
+        change, rec = row.change, change_record(row)
         flag = " [yellow](needs review)[/yellow]" if change.needs_review else ""
         console.print(
             f"[bold]{rec['detected_at'][:10]}[/bold]  {change.severity:<8} {change.kind:<17} "

@@ -41,7 +41,17 @@ def run_crawl(
     locks = contextlib.ExitStack()
     configs = _lock_sources(locks, data_dir, configs)
     with locks:
+        _recover(data_dir)
         return _run_locked(data_dir, configs, settings, progress)
+
+
+def _recover(data_dir: Path) -> None:
+    """Clean what a killed process left before adding to the archive (``payerwatch.recovery``)."""
+    from crawler.archive_handle import archive_for
+    from payerwatch.recovery import recover
+
+    for line in recover(archive_for({"PAYERWATCH_DATA": str(data_dir)}), data_dir):
+        logging.getLogger("payerwatch.crawl").info("recovered: %s", line)
 
 
 class AllSourcesBusy(Exception):

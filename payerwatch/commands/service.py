@@ -85,9 +85,10 @@ def jobs(ctx, sources_file: Path | None) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from payerwatch.service import DEFAULT_SCHEDULE, job_id, parse_schedule
+    from store.schema import PRIVATE
 
     sources = _load(sources_file)
-    store = SQLAlchemyJobStore(engine=ctx.archive.engine)
+    store = SQLAlchemyJobStore(engine=ctx.archive.engine, tableschema=PRIVATE)
     store.start(BackgroundScheduler(timezone="UTC"), "default")
     stored = {job.id: job for job in store.get_all_jobs()}
     now = dt.datetime.now(dt.UTC)

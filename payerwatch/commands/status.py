@@ -59,10 +59,17 @@ def status(ctx) -> None:
 def verify(ctx) -> None:
     """Re-hash every archived blob and check every reference in the database; exit 1 on problems.
 
+    First cleans what a killed process left (stale temp blobs, crawl runs still marked running whose
+    process is gone) and prints one "fixed:" line for each.
+
     Example:
 
         payerwatch verify
     """
+    from payerwatch.recovery import recover
+
+    for line in recover(ctx.archive, ctx.data_dir):
+        click.echo(f"fixed: {line}")
     problems = ctx.archive.verify()
     for p in problems:
         click.echo(f"{p.what}: {p.where}: {p.problem}")

@@ -39,6 +39,7 @@ def create_app(
 
     app = Flask(__name__)
     app.url_map.converters["int"] = BoundedInt  # before any route is registered
+    app.jinja_env.finalize = _no_bidi
     app.config["ARCHIVE"] = archive
     app.config["BASE_URL"] = (base_url or os.environ.get("PAYERWATCH_BASE_URL") or "").rstrip("/") or None
     app.config["JSON_SORT_KEYS"] = False
@@ -90,3 +91,18 @@ def _plain_error(code: int, message: str, headers: dict | None = None):
     response.status_code = code
     response.headers.update(headers or {})
     return response
+
+
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _no_bidi(value):
+    """Every ``{{ value }}`` in a page: bidi overrides and isolates removed (U+202E in a payer's title
+    would show the reader text in another order than it is written). Markup stays markup."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(_BIDI))
+    if isinstance(value, str):
+        return value.translate(_BIDI)
+    return value

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from differ import word_diff
 from payerwatch.web.bounds import arg_int
 from payerwatch.web.views import _topic_text, archive
+from store import change_record
 from store.queries import BY
 from store.search import MARK_END, MARK_START
 
@@ -171,18 +172,11 @@ def changes():
     if request.args.get("policy"):
         filters["policy_id"] = request.args["policy"]
     items = []
-    seqs: dict[str, dict[int, int]] = {}
-    for change, extra in archive().changes_page(limit=limit + 1, offset=offset, **filters):
-        item = _json(change) | extra
-        if change.old_version_id and change.new_version_id:
-            if change.policy_id not in seqs:  # the page's URL speaks in the policy's version numbers
-                seqs[change.policy_id] = {v.id: v.seq for v in archive().list_versions(change.policy_id)}
-            ids = seqs[change.policy_id]
+    for ctx in archive().changes_page(limit=limit + 1, offset=offset, **filters):
+        change, item = ctx.change, change_record(ctx)
+        if ctx.old_version and ctx.new_version:  # the page's URL speaks in the policy's version numbers
             item["diff_url"] = url_for(
-                "views.diff",
-                policy_id=change.policy_id,
-                old=ids[change.old_version_id],
-                new=ids[change.new_version_id],
+                "views.diff", policy_id=change.policy_id, old=ctx.old_version, new=ctx.new_version
             )
         items.append(item)
     return _page(items, limit, offset)

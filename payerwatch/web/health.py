@@ -5,7 +5,7 @@ them every source the archive knows is reported.
 
 Staleness: a service whose scheduler silently stopped still answers HTTP, so "up" is not "watching". A
 source whose last finished run is older than twice the longest schedule interval (a missed run plus
-jitter and crawl time) is *stale*, and then ``/healthz`` answers 503 with ``"status": "stale"`` so an
+jitter), plus half an hour for the crawl itself, is *stale*, and then ``/healthz`` answers 503 with ``"status": "stale"`` so an
 uptime monitor pages someone. A source that never ran is not stale (the service may have just started).
 """
 
@@ -19,6 +19,8 @@ from store import Archive
 from store.models import utcnow
 
 STALE_FACTOR = 2
+# a crawl itself takes time (minutes for a large payer), so very short schedules get this much slack too
+STALE_GRACE = dt.timedelta(minutes=30)
 
 
 def schedule_interval(expr: str | None, now: dt.datetime) -> dt.timedelta:
@@ -57,7 +59,8 @@ def healthz():
     longest = max(
         (schedule_interval(expr, now) for expr in schedules or [None]), default=dt.timedelta(days=1)
     )
-    stale_before = now - STALE_FACTOR * longest
+    stale_after = STALE_FACTOR * longest + STALE_GRACE
+    stale_before = now - stale_after
     stale = []
     for sid in ids:
         st = statuses.get(sid)
@@ -90,7 +93,7 @@ def healthz():
         "runs": runs,
         "failing": failing,
         "stale": stale,
-        "stale_after": f"{int((STALE_FACTOR * longest).total_seconds())} s without a finished run",
+        "stale_after": f"{int(stale_after.total_seconds())} s without a finished run",
         "sources": sources,
     }
     return flask.jsonify(body), 503 if stale else 200

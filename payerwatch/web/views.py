@@ -27,7 +27,6 @@ from differ.taxonomy import (
     position_label,
     value_label,
 )
-from feeds.present import slugify
 from payerwatch.processing import load_extraction
 from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
 from payerwatch.web.fragments import (
@@ -40,7 +39,7 @@ from payerwatch.web.fragments import (
     stance_of,
 )
 from store import Archive
-from store.models import PROGRAMS, Version, utcnow
+from store.models import PROGRAMS, Version, payer_slug, utcnow
 from store.queries import BY
 
 views = Blueprint("views", __name__)
@@ -125,7 +124,7 @@ def feed_links(payer: str | None = None, drug: str | None = None, kind: str | No
         links.append(
             {
                 "title": f"{name}: changes",
-                "href": url_for("feeds.facet_feed", facet="payer", value=slugify(name), fmt="atom"),
+                "href": url_for("feeds.facet_feed", facet="payer", value=payer_slug(name), fmt="atom"),
             }
         )
     if drug in DRUGS:
@@ -327,18 +326,14 @@ def changes():
         since=dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None,
         **filters,
     )
-    seqs: dict[str, dict[int, int]] = {}
     shown = []
-    for c, extra in items[:PAGE]:
+    for ctx in items[:PAGE]:
         href = None
-        if c.old_version_id and c.new_version_id:
-            if c.policy_id not in seqs:
-                seqs[c.policy_id] = {v.id: v.seq for v in arc.list_versions(c.policy_id)}
-            ids = seqs[c.policy_id]
+        if ctx.old_version and ctx.new_version:
             href = url_for(
-                "views.diff", policy_id=c.policy_id, old=ids[c.old_version_id], new=ids[c.new_version_id]
+                "views.diff", policy_id=ctx.change.policy_id, old=ctx.old_version, new=ctx.new_version
             )
-        shown.append((c, extra, href))
+        shown.append((ctx, href))
     return render_template(
         "changes.html",
         items=shown,

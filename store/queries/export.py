@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from store import schema
 from store.base import ArchiveBase, row_to
+from store.changes import change_record, context_of, contexts_query
 from store.models import Version
 
 EXPORTS = ("versions", "passages", "facts", "changes")
@@ -26,12 +27,20 @@ class ExportMixin(ArchiveBase):
         """Rows of ``what`` (one of EXPORTS) as flat JSON-able dicts, streamed ``batch`` rows at a time."""
         if what not in EXPORTS:
             raise ValueError(f"what must be one of {EXPORTS}")
+        if what == "changes":  # the one JSON shape of a change (``change_record``), oldest first
+            with self.engine.connect() as conn:
+                rows = conn.execution_options(stream_results=True, yield_per=batch).execute(
+                    contexts_query(oldest_first=True)
+                )
+                for row in rows:
+                    yield change_record(context_of(row))
+            return
         v, p, s = schema.versions, schema.policies, schema.sources
         ident = [s.c.payer, p.c.source_id, v.c.policy_id]
         if what == "versions":
             cols = [c for c in v.columns if c.name not in ("extraction", "policy_id")]
             q = sa.select(*ident, *cols).select_from(v).order_by(v.c.id)
-        elif what in ("passages", "facts"):
+        else:  # passages, facts
             tbl = schema.metadata.tables[what]
             q = (
                 sa.select(*ident, v.c.seq, *tbl.columns)
@@ -39,14 +48,7 @@ class ExportMixin(ArchiveBase):
                 .join(v, v.c.id == tbl.c.version_id)
                 .order_by(tbl.c.id)
             )
-        else:
-            q = (
-                sa.select(s.c.payer, p.c.source_id, schema.changes)
-                .select_from(schema.changes)
-                .order_by(schema.changes.c.detected_at, schema.changes.c.id)
-            )
-        anchor = v.c.policy_id if what != "changes" else schema.changes.c.policy_id
-        q = q.join(p, p.c.id == anchor).join(s, s.c.id == p.c.source_id)
+        q = q.join(p, p.c.id == v.c.policy_id).join(s, s.c.id == p.c.source_id)
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(q)
             for row in result:

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from store import Archive
 from store.crawlstate import DocumentFetch
 from store.models import Source
-from tests.support import postgres
-
-_counter = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    if not postgres.available():
-        pytest.skip("PostgreSQL binaries missing (`make install` installs them)")
-    server = postgres.PostgresServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def arc(request, tmp_path):
     url = None
     if request.param == "postgres":
-        url = request.getfixturevalue("pg_server").create_database(f"pwc_{next(_counter)}")
+        url = request.getfixturevalue("pg_url")
     archive = Archive(tmp_path / "data", database_url=url)
     archive.upsert_source(Source(id="s", payer="S"))
     yield archive

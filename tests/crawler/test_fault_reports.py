@@ -73,3 +73,19 @@ def test_offline_sources_are_reported_by_cause(tmp_path, data_dir):
 )
 def test_explain_empty_run(faults, starts):
     assert explain_empty_run(faults, "src").startswith(starts)
+
+
+def test_user_agent_names_payerwatch_and_the_operators_contact(monkeypatch):
+    import importlib
+
+    import crawler.settings
+
+    monkeypatch.setenv("PAYERWATCH_CONTACT_URL", "mailto:ops@clinic.example")
+    settings = importlib.reload(crawler.settings)
+    try:
+        assert settings.USER_AGENT.startswith("payerwatch/")
+        assert "mailto:ops@clinic.example" in settings.USER_AGENT
+        assert "Mozilla" not in settings.USER_AGENT  # never disguised as a browser
+    finally:
+        monkeypatch.delenv("PAYERWATCH_CONTACT_URL")
+        importlib.reload(crawler.settings)

@@ -10,7 +10,7 @@ NEWS = "https://www.tmhp.com/news"
 
 def test_keyword_notices_with_dated_numbers():
     reqs = documents(
-        make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx_medicaid", "news.html", NEWS))
+        make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx-medicaid", "news.html", NEWS))
     )
     assert [r.meta["number"] for r in reqs] == [
         "2025-10-01-esketamine-procedure-code-and-diagnosis-updates",
@@ -21,5 +21,5 @@ def test_keyword_notices_with_dated_numbers():
 
 
 def test_pager_within_limit():
-    reqs = indexes(make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx_medicaid", "news.html", NEWS)))
+    reqs = indexes(make_spider(TxMedicaidSpider, "tx-medicaid").parse(page("tx-medicaid", "news.html", NEWS)))
     assert [r.url for r in reqs] == ["https://www.tmhp.com/news?page=1"]

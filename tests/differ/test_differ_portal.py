@@ -62,9 +62,8 @@ BULLETS = {
     (5, "bcbsnd/MED-402"): ["Policy no longer published (confirmed over several crawls)"],
     (5, "masshealth/table-16-esketamine"): ["Esketamine: initial approval 3 months → 6 months"],
     (5, "cigna/IP-0412"): [
-        "Esketamine · TRD: covered with criteria / experimental/investigational / not covered"
-        " → covered with criteria / not covered",
-        "Esketamine · TRD: concomitant oral antidepressant monotherapy allowed / required → monotherapy allowed",
+        "Esketamine · TRD (monotherapy): experimental/investigational → covered with criteria",
+        "Esketamine · TRD: concomitant oral antidepressant required → monotherapy allowed",
         "Effective date 2025-11-01 → 2026-02-01",
     ],
     (6, "aetna/0938"): [

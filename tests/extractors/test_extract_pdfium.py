@@ -1,9 +1,9 @@
-"""The PDFium first pass: off-topic PDFs are read by PDFium alone, everything else exactly as before.
+"""PDFium reads every page: off-topic PDFs are read by PDFium alone, the rest get pdfplumber where needed.
 
 What must hold (extractors/README.md, "PDF fast path"): a PDF that never names the drugs never reaches
 pdfplumber or pdfminer and still has passages (none), facts (none) and metadata equal to the full path's
-and formatting-proof text; a PDF that may name them (or that PDFium cannot read cleanly) gets exactly
-the result of the pdfplumber path; errors keep their types.
+and formatting-proof text; a PDF that may name them (or that PDFium cannot read cleanly) gets the
+passages, facts, metadata and text of the all-pages pdfplumber path; errors keep their types.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from reportlab.pdfgen import canvas
 import extractors
 from extractors import detect, model
 from extractors.pdf import read_pdf
-from extractors.pdfium import cipher, doubtful, first_pass
+from extractors.pdfium import cipher, doubtful, read_pages
 from tests.support.pdf import (
     FILES,
     image_only_pdf,
@@ -34,10 +34,15 @@ NO_TOPIC = "uhc-botox-no-topic.yaml"
 
 
 def _old_path(data: bytes) -> model.ExtractedPolicy:
-    """Today's result without the first pass: the cheap scan plus pdfplumber."""
+    """The reading without PDFium: every page through pdfplumber (lean, as the fast path lays out)."""
     return extractors._extract(
         data, detect.PDF, None, full=False, max_pages=1500, check=lambda: None, pdfium=False
     )
+
+
+def _off_topic(data: bytes) -> bool:
+    reading = read_pages(data, check=lambda: None, max_pages=1500)
+    return reading is not None and reading.off_topic
 
 
 def _source(data: bytes) -> str:
@@ -65,7 +70,7 @@ _PROSE = (
 
 @pytest.fixture
 def no_plumber(monkeypatch):
-    """Make every entry into pdfplumber / pdfminer / the cheap scan fail loudly."""
+    """Make every entry into pdfplumber / pdfminer fail loudly."""
     import pdfplumber
     from pdfminer.pdfpage import PDFPage
 
@@ -75,7 +80,6 @@ def no_plumber(monkeypatch):
         raise AssertionError("pdfplumber/pdfminer touched")
 
     monkeypatch.setattr(pdf, "_open", boom)
-    monkeypatch.setattr(pdf, "scan_page", boom)
     monkeypatch.setattr(pdfplumber, "open", boom)
     monkeypatch.setattr(PDFPage, "create_pages", boom)
 
@@ -106,7 +110,7 @@ def test_no_topic_pdf_matches_full_path_in_passages_facts_and_metadata(source: s
 @pytest.mark.parametrize("source", [s for s in PDF_SOURCES if s != NO_TOPIC])
 def test_topic_pdf_gives_exactly_todays_result(source: str) -> None:
     data = render_file(source)
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
     assert _source(data) == "pdfplumber"
     assert extractors.extract(data).to_dict() == _old_path(data).to_dict()
 
@@ -123,7 +127,7 @@ def test_topic_pdf_gives_exactly_todays_result(source: str) -> None:
 )
 def test_any_spelling_of_a_term_goes_the_old_way(lines: list[str]) -> None:
     data = _pages_pdf([[_PROSE] * 3, [_PROSE, *lines, _PROSE]])
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
     assert extractors.extract(data).to_dict() == _old_path(data).to_dict()
 
 
@@ -131,7 +135,7 @@ def test_term_split_over_a_page_break_goes_the_old_way() -> None:
     data = _pages_pdf(
         [[_PROSE, "The plan reviews requests for keta-"], ["mine nasal spray as below.", _PROSE]]
     )
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
 
 
 def test_topic_on_the_last_page_only() -> None:
@@ -185,7 +189,7 @@ def test_a_page_pdfium_cannot_read_sends_the_document_the_old_way() -> None:
     c.showPage()
     c.save()
     data = buf.getvalue()
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
     assert _source(data) == "pdfplumber"
     assert extractors.extract(data).to_dict() == _old_path(data).to_dict()
 
@@ -206,7 +210,7 @@ def test_doubtful_readings() -> None:
 def test_cipher_text_goes_the_old_way() -> None:
     shifted = "".join(chr(ord(c) + 1) if c.isalpha() else c for c in _PROSE)
     data = _pages_pdf([[shifted] * 12])
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
 
 
 def test_private_use_glyphs_go_the_old_way() -> None:
@@ -219,7 +223,7 @@ def test_private_use_glyphs_go_the_old_way() -> None:
 
     pdfmetrics.registerFont(TTFont("DejaVu", str(TTF_DIR / "DejaVuSans.ttf")))
     data = _pages_pdf([[_PROSE, "Legend: \ue000\ue001\ue002 marks a change."]], fonts=("DejaVu",))
-    assert first_pass(data, check=lambda: None, max_pages=1500) is None
+    assert not _off_topic(data)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +248,7 @@ def test_bad_pdfs_raise_the_same_typed_errors(make, error) -> None:
 
 def test_too_many_pages_is_decided_by_the_first_pass() -> None:
     with pytest.raises(model.DocumentTooLarge):
-        first_pass(render(synthetic_policy(6)), check=lambda: None, max_pages=3)
+        read_pages(render(synthetic_policy(6)), check=lambda: None, max_pages=3)
 
 
 def _empty_pdf() -> bytes:
@@ -321,7 +325,7 @@ def test_a_passage_found_in_pdfium_lines_redoes_the_document_the_old_way(monkeyp
     c.showPage()
     c.save()
     data = buf.getvalue()
-    assert first_pass(data, check=lambda: None, max_pages=1500) is not None  # PDFium's text: no term
+    assert _off_topic(data)  # PDFium's text: no term
     calls = []
     original = extractors._extract_plumbed
     monkeypatch.setattr(extractors, "_extract_plumbed", lambda *a, **k: calls.append(1) or original(*a, **k))

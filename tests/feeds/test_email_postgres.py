@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import threading
 
 import feedparser
@@ -15,27 +14,12 @@ from feeds.present import entry_id
 from store import Archive
 from store.models import utcnow
 from tests.feeds.test_email import EXPECTED, SUBS
-from tests.support import postgres
 from tests.support.feeds import SmtpSink, mail_settings, seed
-
-_counter = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    if not postgres.available():
-        pytest.skip("PostgreSQL server binaries are missing: `make install` installs them")
-    server = postgres.PostgresServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def pg(pg_server, tmp_path):
-    url = pg_server.create_database(f"pw_feeds_{next(_counter)}")
-    arc = Archive(tmp_path / "data", database_url=url)
-    yield arc, url
-    arc.close()
+def pg(pg_archive, pg_url):
+    return pg_archive, pg_url
 
 
 def test_outbox_on_postgres(pg, tmp_path):

@@ -45,13 +45,13 @@ def test_status_and_verify_on_a_fresh_data_dir(tmp_path):
     assert run_cli("status", data_dir=data).returncode == 0
     result = run_cli("verify", data_dir=data)
     assert result.returncode == 0 and "archive OK" in result.stdout
-    assert (data / "payerwatch.db").exists()
+    assert (data / "archive.db").exists()
 
 
 def test_data_dir_from_environment(tmp_path):
     data = tmp_path / "from-env"
     result = run_cli("verify", env={"PAYERWATCH_DATA": str(data)})
-    assert result.returncode == 0 and (data / "payerwatch.db").exists()
+    assert result.returncode == 0 and (data / "archive.db").exists()
 
 
 def _one_line_error(result, path: Path):
@@ -64,9 +64,9 @@ def _one_line_error(result, path: Path):
 def test_corrupt_database_is_a_one_line_error(tmp_path):
     data = tmp_path / "corrupt"
     data.mkdir()
-    (data / "payerwatch.db").write_bytes(b"this is not sqlite" * 100)
-    _one_line_error(run_cli("status", data_dir=data), data / "payerwatch.db")
-    assert (data / "payerwatch.db").read_bytes() == b"this is not sqlite" * 100  # left untouched
+    (data / "archive.db").write_bytes(b"this is not sqlite" * 100)
+    _one_line_error(run_cli("status", data_dir=data), data / "archive.db")
+    assert (data / "archive.db").read_bytes() == b"this is not sqlite" * 100  # left untouched
 
 
 def test_data_dir_that_is_a_file_is_a_one_line_error(tmp_path):

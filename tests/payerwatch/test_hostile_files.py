@@ -155,7 +155,7 @@ def test_an_exhausted_worker_is_retried_with_backoff_then_given_up(archive, monk
 
     archive.upsert_policy(Policy(id="s/p", source_id="s", url="https://s.example/p.pdf"))
     version, _ = archive.add_version("s/p", render_file("cigna-ketamine.yaml"), "https://s.example/p.pdf")
-    monkeypatch.setenv("PAYERWATCH_EXTRACT_MEMORY", "64")  # below what a worker already maps: it cannot read
+    monkeypatch.setenv("PAYERWATCH_KILL_AT", "extract:worker")  # each worker dies as if OOM-killed
     start = dt.datetime.now(dt.UTC)
     for attempt in (1, 2, 3):
         processing.process_versions(archive, [version.id])
@@ -170,7 +170,7 @@ def test_an_exhausted_worker_is_retried_with_backoff_then_given_up(archive, monk
             assert archive.unprocessed_version_ids("s", now=start + dt.timedelta(days=365)) == []
     (status,) = archive.source_status()
     assert status.extract_given_up == 1
-    monkeypatch.delenv("PAYERWATCH_EXTRACT_MEMORY")
+    monkeypatch.delenv("PAYERWATCH_KILL_AT")
     processing.process_versions(archive, [version.id])  # reprocess still may, and it now works
     v = archive.get_version(version.id)
     assert v.extract_error is None and v.mentions_topic

@@ -8,21 +8,17 @@ import pytest
 
 from payerwatch.web import create_app
 from store import Archive
-from tests.support import postgres
 from tests.support.archive_builder import build_sample_archive
 
 
 @pytest.fixture(scope="module")
-def pg(tmp_path_factory):
-    assert postgres.available(), "PostgreSQL server binaries are missing: `make install` installs them"
-    server = postgres.PostgresServer().start()
+def pg(pg_server, tmp_path_factory):
     arc = Archive(
-        tmp_path_factory.mktemp("pg") / "data", database_url=server.create_database("pw_archiveweb")
+        tmp_path_factory.mktemp("pg") / "data", database_url=pg_server.create_database("pw_archiveweb")
     )
     sample = build_sample_archive(arc)
     yield arc, sample
     arc.close()
-    server.stop()
 
 
 def test_search_scopes_on_postgres(pg):
@@ -47,7 +43,7 @@ def test_queries_and_exports_on_postgres(pg):
     assert arc.version_as_of(sample.uhc, dt.date(2024, 6, 20)).seq == 1
     cells = {(c.policy_id, c.drug): c.position for c in arc.matrix(state="TX")}
     assert cells == {(sample.tx, "ketamine"): "experimental_investigational"}
-    assert [c.kind for c, _ in arc.changes_page(drug="ketamine", payer="sample-uhc")] == [
+    assert [ctx.change.kind for ctx in arc.changes_page(drug="ketamine", payer="sample-uhc")] == [
         "coverage_position",
         "new_policy",
     ]

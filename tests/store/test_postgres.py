@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import inspect
-import itertools
 
 import pytest
 
-from store import Archive
 from tests.store import test_store
-from tests.support import postgres
 
 # The dangling-row half of the verify test needs SQLite's foreign_keys pragma; PostgreSQL always enforces
 # foreign keys, so its blob half is repeated below instead.
@@ -21,23 +18,6 @@ CASES = [
     and name not in SQLITE_ONLY
     and list(inspect.signature(fn).parameters) == ["archive"]
 ]
-_counter = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    assert postgres.available(), "PostgreSQL server binaries are missing: `make install` installs them"
-    server = postgres.PostgresServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def pg_archive(pg_server, tmp_path):
-    url = pg_server.create_database(f"pw_{next(_counter)}")
-    arc = Archive(tmp_path / "data", database_url=url)
-    yield arc
-    arc.close()
 
 
 def test_postgres_cases_were_collected():

@@ -11,12 +11,24 @@ extractor must ignore:
   margins, justified lines (wider, uneven word gaps) and long words hyphenated at line ends — so lines,
   hyphens and page breaks all move.
 
-``render_policy(n_pages, topic_pages)`` builds long synthetic policies for the benchmark.
+Font kinds (``render(..., font=KIND)``), the ways real producers write text, each read differently by
+a PDF library: ``type1`` (the standard Helvetica, no embedded font), ``ttf`` (embedded subset TrueType
+with a ToUnicode map, as Word, LibreOffice and reportlab write), ``differences`` (Type 1 with a
+/Differences encoding), ``cid`` (a Type 0 / CIDFontType2 font with Identity-H, as fpdf2, Chrome and
+many web-to-PDF tools write); ``rewrite(data, "cairo" | "gs")`` re-writes any of them through poppler's
+cairo backend or ghostscript (TrueType without a ToUnicode map).
+
+``synthetic_policy(n_pages, topic_pages)`` builds long synthetic policies for the benchmark.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -233,23 +245,124 @@ def ttf_available() -> bool:
     return (TTF_DIR / "DejaVuSans.ttf").exists() and (TTF_DIR / "DejaVuSans-Bold.ttf").exists()
 
 
+FONT_KINDS = ("type1", "ttf", "differences", "cid")
+REWRITERS = ("cairo", "gs")
+
+
+def _dejavu() -> dict[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(TTF_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(TTF_DIR / "DejaVuSans-Bold.ttf")))
+    return {"Helvetica": "DejaVu", "Helvetica-Bold": "DejaVu-Bold"}
+
+
+_DIFFERENCES = (
+    b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [ 1 /bullet 2 /endash ] >>"
+)
+
+
+def _with_differences(data: bytes) -> bytes:
+    """A reportlab PDF whose simple fonts use WinAnsiEncoding plus a /Differences array (two unused
+    codes renamed), as some producers write every font; the cross-reference table is rebuilt."""
+    data = re.sub(
+        rb"(/BaseFont /[\w-]+ )(?:/Encoding /WinAnsiEncoding )?(/Name /F\d+ /Subtype /Type1)",
+        rb"\1" + _DIFFERENCES + rb" \2",
+        data,
+    )
+    head, _, _ = data.rpartition(b"xref\n")
+    offsets = {int(m.group(1)): m.start() for m in re.finditer(rb"(?m)^(\d+) 0 obj", head)}
+    size = max(offsets) + 1
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % size
+    xref += b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size))
+    trailer = data[data.rindex(b"trailer") : data.rindex(b"startxref")]
+    return head + xref + trailer + b"startxref\n%d\n%%%%EOF\n" % len(head)
+
+
+class _FpdfCanvas:
+    """The part of reportlab's canvas ``_Layout`` draws with, on fpdf2, whose TrueType fonts are
+    Type 0 / CIDFontType2 with Identity-H and a ToUnicode map. Line breaking still uses reportlab's
+    metrics of the same DejaVu fonts, so the pages hold the same lines as the ``ttf`` rendering."""
+
+    def __init__(self, pagesize: tuple[float, float]):
+        from fpdf import FPDF
+
+        self.pdf = FPDF(unit="pt", format=pagesize)
+        self.pdf.set_creation_date(dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+        self.pdf.set_producer("fpdf2 fixture renderer")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.add_font("DejaVu", "", str(TTF_DIR / "DejaVuSans.ttf"))
+        self.pdf.add_font("DejaVu", "B", str(TTF_DIR / "DejaVuSans-Bold.ttf"))
+        self.height = pagesize[1]
+        self.pdf.add_page()
+
+    def setFont(self, name: str, size: float) -> None:  # noqa: N802 (reportlab's name)
+        self.pdf.set_font("DejaVu", "B" if name.endswith("Bold") else "", size)
+
+    def drawString(self, x: float, y: float, s: str) -> None:  # noqa: N802
+        self.pdf.text(x, self.height - y, s)
+
+    def rect(self, x: float, y: float, w: float, h: float, stroke: int = 1, fill: int = 0) -> None:
+        self.pdf.rect(x, self.height - y - h, w, h, style="F" if fill else "D")
+
+    def showPage(self) -> None:  # noqa: N802
+        self.pdf.add_page()
+
+    def save(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def rewrite(data: bytes, tool: str) -> bytes:
+    """``data`` re-written by poppler's cairo backend (``pdftocairo -pdf``) or ghostscript's pdfwrite:
+    new font programs, new content streams, the same page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp, "in.pdf"), Path(tmp, "out.pdf")
+        src.write_bytes(data)
+        if tool == "cairo":
+            cmd = ["pdftocairo", "-pdf", str(src), str(out)]
+        elif tool == "gs":
+            cmd = [
+                "gs",
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-dSAFER",
+                "-sDEVICE=pdfwrite",
+                f"-sOutputFile={out}",
+                str(src),
+            ]
+        else:
+            raise ValueError(f"unknown rewriter {tool!r}")
+        subprocess.run(cmd, check=True, capture_output=True)
+        return out.read_bytes()
+
+
+def rewriter_available(tool: str) -> bool:
+    return shutil.which({"cairo": "pdftocairo", "gs": "gs"}[tool]) is not None
+
+
 def render(
-    src: dict[str, Any], variant: str = "base", encrypt: str | None = None, ttf: bool = False
+    src: dict[str, Any],
+    variant: str = "base",
+    encrypt: str | None = None,
+    ttf: bool = False,
+    font: str = "type1",
 ) -> bytes:
-    """Render a fixture source to PDF bytes (same input, same bytes).
+    """Render a fixture source to PDF bytes (same input, same bytes) in one of ``FONT_KINDS``.
 
-    ``ttf=True`` embeds subset TrueType fonts (DejaVu), as most real policy PDFs do: the text then needs
-    ToUnicode maps, which the cheap scan declines, so every page goes through pdfplumber.
+    ``ttf=True`` is ``font="ttf"``: subset TrueType fonts (DejaVu) with ToUnicode maps, as most real
+    policy PDFs have.
     """
-    fonts = {}
-    if ttf:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        pdfmetrics.registerFont(TTFont("DejaVu", str(TTF_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(TTF_DIR / "DejaVuSans-Bold.ttf")))
-        fonts = {"Helvetica": "DejaVu", "Helvetica-Bold": "DejaVu-Bold"}
+    font = "ttf" if ttf else font
+    fonts = {"type1": dict, "ttf": _dejavu, "cid": _dejavu, "differences": dict}[font]()
     total = _run(src, variant, "?", None, fonts)
+    if font == "cid":
+        if variant != "base" or encrypt:
+            raise ValueError("the cid rendering has no variants")
+        canv = _FpdfCanvas((560.0, 760.0) if variant == "rewrap" else letter)
+        _run(src, variant, total, canv, fonts)
+        return canv.save()
     buf = io.BytesIO()
     reexport = variant == "reexport"
     c = canvas.Canvas(
@@ -273,7 +386,7 @@ def render(
         c.save()
     finally:
         rl_config.useA85 = saved
-    return buf.getvalue()
+    return _with_differences(buf.getvalue()) if font == "differences" else buf.getvalue()
 
 
 def render_file(name: str, variant: str = "base") -> bytes:
@@ -353,3 +466,14 @@ def synthetic_policy(
         "footer": ["Page {page} of {pages}"],
         "content": content,
     }
+
+
+def mixed_policy(n_pages: int = 12, topic_pages: tuple[int, ...] = (7, 10)) -> dict[str, Any]:
+    """A long topic policy whose off-topic pages carry what PDFium and pdfplumber may read differently:
+    a ruled table with a bold header row, bullet lists, bold headings (``uhc-botox-no-topic``'s body,
+    after page one), then ``synthetic_policy``'s pages with the drugs on ``topic_pages``."""
+    base = synthetic_policy(n_pages, topic_pages)
+    body = [b for b in load("uhc-botox-no-topic.yaml")["content"] if "title" not in b and "meta" not in b]
+    content = base["content"]
+    at = next(k for k, b in enumerate(content) if "pagebreak" in b)
+    return dict(base, content=content[:at] + [{"pagebreak": True}, *body] + content[at:])

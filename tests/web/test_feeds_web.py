@@ -125,7 +125,9 @@ def test_newsboat_reads_the_served_feeds(archive, served, tmp_path):
 
     trials = next(c for c in contexts.values() if c.change.kind == "criteria")
     # the archive's URLs speak in the policy's version numbers
-    expected_link = f"{served.url}/policy/example-health/PH-0042/diff/{trials.old_seq}/{trials.new_seq}"
+    expected_link = (
+        f"{served.url}/policy/example-health/PH-0042/diff/{trials.old_version}/{trials.new_version}"
+    )
     title = (
         "Example Health · Esketamine: failed antidepressant trials required for Spravato lowered from 3 to 2"
     )

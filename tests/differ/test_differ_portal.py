@@ -10,6 +10,7 @@ bullet. ``BULLETS`` pins the exact bullet lines of every change after the baseli
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from portal.content import load_expected

@@ -145,7 +145,7 @@ def test_existing_archives_keep_their_ids(tmp_path, data_dir):
                 cur.execute("PRAGMA foreign_keys=ON")
             finally:
                 raw.close()
-            command.downgrade(alembic_config(arc.engine), "0005")
+            command.downgrade(alembic_config(arc.engine), "0006")
             command.upgrade(alembic_config(arc.engine), "head")
         site.set_pages(
             _site({"/policy/p1.html": _policy("LH-101", "Policy 1", " Approval is for 6 months.")})

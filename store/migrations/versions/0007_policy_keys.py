@@ -11,15 +11,15 @@ number) gains that key too.
 a policy seen only that way is no longer *listed*, which is what lets a successor at a new URL continue
 its history.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -102,7 +102,8 @@ def main() -> int:
     n = args.pages
     extractors.extract(render(synthetic_policy(2, (1,))))  # warm imports
     print(
-        f"{n}-page policies, medians of {args.repeat}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"{n}-page policies, medians of {args.repeat}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
         f"{'kind':<12} {'document':<17} {'fast s':>7} {'pdftotext':>9} {'fast/ptt':>8} "

@@ -33,7 +33,7 @@ from .pdfium import _LOCK, raw
 #: ``FPDFText_GetTextObject`` answering the object's address as an int: a hashable key without a
 #: ``ctypes.cast`` per glyph (a quarter of this module's time otherwise)
 _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDFText_GetTextObject.argtypes[0], ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value  # type: ignore[arg-type]  # never NULL
 )
 
 
@@ -94,8 +94,8 @@ _MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 def _glyphs(
     tp, text: str, fonts: dict[bytes, bool]
 ) -> list[tuple[float, float, float, float, float, bool, str]]:
-    """(row y, x, advance end, size, size to 0.01, bold, text) for every glyph PDFium did not make up. Three look-ups a
-    glyph (origin, advance box, text object); size and boldness once per text object."""
+    """(row y, x, advance end, size, size to 0.01, bold, text) for every glyph PDFium did not make up.
+    Three look-ups a glyph (origin, advance box, text object); size and boldness once per text object."""
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
     m = raw.FS_MATRIX()

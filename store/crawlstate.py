@@ -154,6 +154,7 @@ class CrawlStateMixin(ArchiveBase):
                     outcome = "superseded"
                 else:
                     size = len(doc.body or b"")
+                    assert doc.policy_id is not None and sha is not None  # a new document has both
                     policy_id = ensure_policy(doc, doc.policy_id, now)
                     version_id, created = keep_version(
                         conn, policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now

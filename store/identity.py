@@ -54,7 +54,8 @@ class IdentityMixin(ArchiveBase):
     def policies_with_number(
         self, source_id: str, number_key: str, exclude: str | None = None
     ) -> list[Policy]:
-        """The source's policies whose crawled or printed number, without spaces/dashes/case, is ``number_key``."""
+        """The source's policies whose crawled or printed number is ``number_key`` (compared without
+        spaces, dashes or case)."""
         p, v = schema.policies, schema.versions
         printed = sa.select(v.c.policy_id).where(_NUMBER_SQL(v.c.policy_number) == number_key)
         q = sa.select(p).where(

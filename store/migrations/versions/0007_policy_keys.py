@@ -39,7 +39,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("recheck", sa.Boolean, nullable=False, server_default=sa.false()))
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, source_id FROM policies")).all()
-    keys = {}
+    keys: dict[str, str] = {}
     for policy_id, source_id in rows:
         keys.setdefault(policy_id, policy_id)
         rest = policy_id.split("/", 1)[1] if "/" in policy_id else policy_id

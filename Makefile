@@ -48,7 +48,7 @@ lint: install
 # Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
 # Add a scorer by appending its module to EVALS. `make eval EVAL_ARGS="--set holdout"` scores the
 # second, less-seen set; EVAL_ARGS="-v" lists each document's misses.
-EVALS     := tests.eval.facts
+EVALS     := tests.eval.facts tests.eval.history
 EVAL_ARGS ?=
 
 eval: install

@@ -134,8 +134,15 @@ class CrawlsMixin(ArchiveBase):
         return row_to(Policy, row)
 
     def get_policy(self, policy_id: str) -> Policy | None:
+        """The policy with this id — or found under this key (``policy_keys``: ``<source id>/<number>``
+        names a policy even when its id is older, from the days of ids made from the payer's name)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy_id)).first()
+            if row is None:
+                keyed = sa.select(schema.policy_keys.c.policy_id).where(
+                    schema.policy_keys.c["key"] == policy_id
+                )
+                row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id.in_(keyed))).first()
         return row_to(Policy, row) if row else None
 
     def list_policies(self, source_id: str | None = None) -> list[Policy]:

@@ -37,7 +37,9 @@ _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
-    r"standalone|(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
+    r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
+    r"optional[^.;]{0,30}antidepressant|"
+    r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
     r"(?:with|together with|"
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
     r"required",
@@ -47,6 +49,7 @@ _WITH_AD = re.compile(
     r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
     r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
+    r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
     r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
     r"\boral antidepressant\s+(?:is|will be|must be|should "

@@ -14,7 +14,7 @@ Result shape, documented once here and relied on by ``payerwatch.processing``:
     ``note``: why nothing was announced, or a review hint, for the version's note.
 
 ``DetectedChange``
-    ``kind``, ``severity`` (design.md taxonomy), ``drugs``, ``summary`` (one line naming the payer),
+    ``kind``, ``severity`` (docs/design.md taxonomy), ``drugs``, ``summary`` (one line naming the payer),
     ``bullets`` (dicts: text, drug, indication, field, old, new, evidence {old, new}: {start, end, page,
     text} offsets into each version's normalized text; the caller adds ``version_id``), ``diff``
     (``differ.word_diff`` ops of the topic passages), ``revision_note`` (revision-history rows added in
@@ -85,7 +85,7 @@ def compare(
     if old.text == new.text:
         return Comparison(formatting_only=True, note="same normalized text (formatting only)")
     if not old.mentions_topic and not new.mentions_topic:
-        # the topic filter decides which documents can raise changes (design.md): an off-topic policy's
+        # the topic filter decides which documents can raise changes (docs/design.md): an off-topic policy's
         # new dates or wording are archived, never announced
         return Comparison(
             unrelated_revision=True, note="revision of a policy that does not mention ketamine or esketamine"
@@ -185,21 +185,32 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         drug, ind, field = key
         if field != "position":
             continue
-        a, b = _value(fo.get(key)), _value(fn.get(key))
+        ea, eb = fo.get(key), fn.get(key)
+        if "/" in ind:  # a sub-population a version does not single out has its indication's stance
+            main = (drug, ind.split("/")[0], field)
+            ea, eb = ea or fo.get(main), eb or fn.get(main)
+        a, b = _value(ea), _value(eb)
         if a == b:
             continue
+        # a catch-all stance ("excluded from this program") that vanishes while the drug is still
+        # discussed is how a reworded sentence reads to the extractors, not a coverage change: report
+        # it as wording (still announced, never as "coverage changed"). A new catch-all exclusion stays
+        # a position change.
+        kind_field = "wording" if ind == "other" and b is None else "position"
         label = " / ".join(taxonomy.position_label(v) for v in b.split(" / ")) if b else taxonomy.ABSENT
         was = " / ".join(taxonomy.position_label(v) for v in a.split(" / ")) if a else taxonomy.ABSENT
         out.append(
             _bullet(
-                f"{taxonomy.subject(drug, ind)}: {was} → {label}",
-                "position",
+                f"{taxonomy.subject(drug, ind)}: {was} → {label}"
+                if kind_field == "position"
+                else f"{taxonomy.subject(drug, ind)}: reworded, no stance stated now (was {was})",
+                kind_field,
                 drug,
                 ind,
                 a,
                 b,
-                topic.fact_span(fo[key][0]) if a else None,
-                topic.fact_span(fn[key][0]) if b else None,
+                topic.fact_span(ea[0]) if a and ea else None,
+                topic.fact_span(eb[0]) if b and eb else None,
             )
         )
     return out
@@ -318,7 +329,7 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
         if field != "position":
             continue
         value = _value(facts[key])
-        label = " / ".join(taxonomy.position_label(v) for v in value.split(" / "))
+        label = " / ".join(taxonomy.position_label(v) for v in (value or "").split(" / "))
         bullets.append(
             _bullet(
                 f"{taxonomy.subject(drug, ind)}: {label}",
@@ -416,7 +427,8 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
     b = main[0] if main else bullets[0]
     old, new = b["old"], b["new"]
     if kind == "coverage_position":
-        target = f"{taxonomy.drug_name(b['drug'])} for {taxonomy.indication_label(b['indication'])}"
+        ind = b["indication"] + (f"/{b['subpopulation']}" if b.get("subpopulation") else "")
+        target = f"{taxonomy.drug_name(b['drug'])} for {taxonomy.indication_label(ind)}"
         if old is None:
             line = f"{target} now {taxonomy.position_label(new)}"
         elif new is None:

@@ -109,7 +109,8 @@ def infer(
         )
         va, vb = str(a), str(b)
         if field.startswith("approval_"):  # same form as the extractors' values: "6 months"
-            unit = re.match(r"\W*(\w+)", new.text[ln[1] : line_end]).group(1).lower().rstrip("s")
+            found = re.match(r"\W*(\w+)", new.text[ln[1] : line_end])
+            unit = found.group(1).lower().rstrip("s") if found else ""
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
         text = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)} {va} → {vb}"
         return [
@@ -127,6 +128,9 @@ def infer(
     added, removed = topic.squash(hunk_inserted), topic.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
+    requirement = _requirement(hunk_inserted or hunk_deleted, bool(added), old, new, lo, ln, seg, drug)
+    if requirement:
+        return requirement
     from extractors.terms import indications_in
 
     text = hunk_inserted if added else hunk_deleted
@@ -155,7 +159,8 @@ def infer(
         ev = topic.span(ep, loc[0], loc[1], loc[2])
         out.append(
             bullet(
-                f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → {taxonomy.position_label(new_v)}",
+                f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → "
+                f"{taxonomy.position_label(new_v)}",
                 "position",
                 drug,
                 ind,
@@ -168,9 +173,52 @@ def infer(
     return out
 
 
+#: A whole sentence or list item added (or removed) that states a requirement is a criterion, even when
+#: the extractors read no value from it: "The prescriber must also be enrolled in the REMS."
+_REQUIREMENT = re.compile(
+    r"\b(?:must|required|requires|is limited to|only (?:when|if)|may not|cannot|needs? to)\b", re.I
+)
+_REQUIREMENT_FIELD = (
+    ("prescriber", re.compile(r"\bprescrib(?:er|ed|ing)\b|\bpsychiatrist\b", re.I)),
+    ("rems", re.compile(r"\bREMS\b")),
+    ("psychotherapy", re.compile(r"\bpsychotherapy\b", re.I)),
+    ("documentation", re.compile(r"\bdocument(?:ation|ed|s)?\b", re.I)),
+    ("concomitant_antidepressant", re.compile(r"\boral antidepressant\b", re.I)),
+)
+
+
+def _requirement(text: str, added: bool, old, new, lo, ln, seg, drug) -> list[dict]:
+    sentence = " ".join(text.split())
+    if len(sentence.split()) < 5 or not re.search(r"[.;:]$", sentence) or not _REQUIREMENT.search(sentence):
+        return []
+    field = next((f for f, pattern in _REQUIREMENT_FIELD if pattern.search(sentence)), None)
+    loc = ln if added else lo
+    if field is None or not loc:
+        return []
+    ep = new if added else old
+    indication = _indication_of(ep, drug, loc[0])
+    ev = topic.span(ep, loc[0], loc[1], loc[2])
+    short = sentence if len(sentence) <= 160 else sentence[:159] + "…"
+    label = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)}"
+    text = f"{label} added: “{short}”" if added else f"{label} removed (was “{short}”)"
+    return [
+        bullet(
+            text,
+            field,
+            drug,
+            indication,
+            None if added else short,
+            short if added else None,
+            None if added else ev,
+            ev if added else None,
+        )
+    ]
+
+
 def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=None, ev_new=None) -> dict:
-    """A bullet dict of the change record (evidence without version ids: the caller adds them)."""
-    return {
+    """A bullet dict of the change record (evidence without version ids: the caller adds them). An
+    indication key ``trd/monotherapy`` is split: ``indication`` trd, ``subpopulation`` monotherapy."""
+    out = {
         "text": text,
         "drug": drug,
         "indication": indication,
@@ -179,3 +227,6 @@ def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=N
         "new": new,
         "evidence": {"old": ev_old, "new": ev_new},
     }
+    if indication and "/" in indication:
+        out["indication"], out["subpopulation"] = indication.split("/", 1)
+    return out

@@ -127,9 +127,12 @@ def drug_title(drug: str) -> str:
 
 
 def indication_label(indication: str | None) -> str:
+    """``TRD``; a sub-population key ``trd/monotherapy`` reads ``TRD (monotherapy)``."""
     if not indication:
         return ""
-    return INDICATION_LABEL.get(indication, indication.replace("_", " "))
+    base, _, sub = indication.partition("/")
+    label = INDICATION_LABEL.get(base, base.replace("_", " "))
+    return f"{label} ({sub.replace('_', ' ')})" if sub else label
 
 
 def position_label(value: str | None) -> str:
@@ -195,4 +198,6 @@ def indication_name(indication: str | None) -> str:
     """``trd`` → ``treatment-resistant depression``: the long form for headings and row labels."""
     if not indication:
         return ""
-    return INDICATION_NAME.get(indication, indication_label(indication))
+    base, _, sub = indication.partition("/")  # "trd/monotherapy": a sub-population with its own stance
+    name = INDICATION_NAME.get(base, indication_label(base))
+    return f"{name} ({sub.replace('_', ' ')})" if sub else name

@@ -68,9 +68,17 @@ def _is_vocab(text: str) -> bool:
 
 
 def _body_size(lines: list[Line]) -> float:
+    """The most used font size outside tables. Table cells are often set a point smaller than the text;
+    counting them let a table-heavy policy's ordinary paragraphs pass for headings (their first lines
+    became section titles, cutting "… is medically necessary when:" from its own sentence)."""
     weights: Counter[float] = Counter()
     for ln in lines:
-        weights[ln.size] += len(ln.text)
+        if not ln.row:
+            weights[ln.size] += len(ln.text)
+    if sum(weights.values()) < 200:  # (almost) all table: the cells are the body
+        for ln in lines:
+            if ln.row:
+                weights[ln.size] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
@@ -169,7 +177,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     def flush() -> None:
         nonlocal cur, cur_block
         if cur_block is not None and cur:
-            cur_block.text = normalize.join_lines(cur)
+            cur_block.text = normalize.join_lines(cur, mark=True)
             blocks.append(cur_block)
         cur, cur_block = [], None
 
@@ -189,7 +197,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 flush()
                 cur_block = Block(kind, "", level=lvl, page=ln.page)
             cur.append(ln.text)
-            cur_block.page_last = ln.page
+            cur_block.page_last = ln.page  # type: ignore[union-attr]  # set just above or earlier
             prev = ln
             continue
         if ln.row:
@@ -203,19 +211,21 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
         if not new and prev is not None:
             if prev.page == ln.page:
                 new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
                     new = True
             else:  # across a page break: continue unless the last line closed a sentence and was short
                 wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
                 new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
                     new = new or not ln.text[:1].islower()
         if new:
             flush()
             cur_block = Block("item" if is_item else "para", "", page=ln.page)
             cur_x = ln.x
         cur.append(text)
-        cur_block.page_last = ln.page
+        cur_block.page_last = ln.page  # type: ignore[union-attr]  # a block is open here
         prev = ln
     flush()
+    for block, text in zip(blocks, normalize.resolve_line_hyphens([b.text for b in blocks]), strict=True):
+        block.text = text
     return blocks

@@ -48,8 +48,9 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:number|no\.|#|id)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}-?[0-9][A-Z0-9.\-]{2,20})\b"
-    r"|^policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b",
+    r"reference)?\s*(?:number|no\.|#|id)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
+    r"|^(?:medical )?policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b"
+    r"|^(?:medical policy|medical coverage guideline)\s+((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
     re.I,
 )
 
@@ -64,8 +65,8 @@ def policy_number(head: str, url: str | None) -> str | None:
         if re.fullmatch(r"(?i)[\w ]*(?:number|no\.|#|id)\s*:?", line.strip()) and i + 1 < len(lines):
             line = f"{line} {lines[i + 1]}"  # a label and its value in separate cells (<dt>/<dd>)
         m = _NUMBER_LABEL.search(line)
-        value = m and (m.group(1) or m.group(2))
-        if value and re.search(r"\d", value) and not _DATE_RE.match(value):
+        value = m and (m.group(1) or m.group(2) or m.group(3))
+        if value and re.search(r"\d", value) and not _DATE_RE.fullmatch(value):
             return value.rstrip(".")
     for pattern in _NUMBER_PATTERNS[3:]:
         m = pattern.search(head)

@@ -63,6 +63,10 @@ class CoverageFact:
     ``failed_antidepressants``, ``trial_weeks``, ``approval_initial``, ``approval_continuation``,
     ``prescriber``, ``concomitant_antidepressant``, ``rems``, ``dose_max_mg`` ... ``sentence`` is the
     normalized sentence the fact was read from and ``start``/``end`` its offsets.
+
+    ``subpopulation`` (positions only, e.g. ``monotherapy``) is set when the policy gives part of an
+    indication a stance of its own ("Spravato used as monotherapy is unproven for TRD" next to TRD covered
+    with criteria): the pair is two rows, never one row with two stances.
     """
 
     drug: str
@@ -73,6 +77,7 @@ class CoverageFact:
     start: int
     end: int
     page: int | None = None
+    subpopulation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class ExtractedPolicy:
         return cls(
             media_type=data["media_type"],
             text=data["text"],
-            metadata=PolicyMetadata(**{k: _date(v) if k in _DATE_FIELDS else v for k, v in meta.items()}),
+            metadata=PolicyMetadata(**{k: _date(v) if k in _DATE_FIELDS else v for k, v in meta.items()}),  # type: ignore[arg-type]
             sections=tuple(Section(**_tuples(s)) for s in data.get("sections", ())),
             passages=tuple(Passage(**_tuples(p)) for p in data.get("passages", ())),
             facts=tuple(CoverageFact(**f) for f in data.get("facts", ())),

@@ -54,13 +54,24 @@ def codes_in(text: str) -> tuple[str, ...]:
 INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(pattern, re.I))
     for slug, pattern in (
-        ("trd", r"treatment[- ]resistant depress\w*|\bTRD\b|treatment[- ]refractory depress\w*"),
+        (
+            "trd",
+            r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
+            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|"
+            r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
+            r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
+        ),
         (
             "mdsi",
-            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
+            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms|depression)[^.;:]{0,60}?)?"
+            r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
         ),
-        ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
+        (
+            "bipolar_depression",
+            r"bipolar(?:\s+(?:type\s+)?(?:I{1,2}|[12])(?:\s*(?:or|and|/)\s*(?:I{1,2}|[12]))?)?(?: disorder)?"
+            r"(?: depress\w*)?",
+        ),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
         ("anxiety", r"anxiety"),
@@ -73,7 +84,11 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sickle_cell", r"sickle[- ]cell"),
         ("post_concussion", r"concussion"),
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
-        ("anesthesia", r"\ban(?:a)?esthesia\b|procedural sedation|general an(?:a)?esthetic"),
+        (
+            "anesthesia",
+            r"\ban(?:a)?esthesia\b|(?:procedural|conscious) sedation|general an(?:a)?esthetic|"
+            r"\bas an an(?:a)?esthetic\b",
+        ),
         ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
         (
             "other",
@@ -168,11 +183,13 @@ SECTION_VOCABULARY = (
 #: Sections that state coverage. In a policy whose *title* names a drug these are passages in full,
 #: because their paragraphs rarely repeat the drug's name ("Initial approval is for 3 months when …").
 COVERAGE_HEADINGS = re.compile(
-    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy criteria|"
+    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy "
+    r"criteria|"
     r"criteria(?: for .*)?|.*approval.*|denial criteria|conditions not covered|reauthorization criteria|"
     r"continuation of therapy|initial therapy|exclusions|limitations|article guidance|"
     r"dosage and administration|policy guidelines|benefit application|coverage indications.*|"
-    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: information)?)$",
+    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: "
+    r"information)?)$",
     re.I,
 )
 

@@ -45,3 +45,24 @@ def is_locked(data_dir: Path, source_id: str) -> bool:
             return False
     except SourceBusy:
         return True
+
+
+def holder(data_dir: Path, source_id: str) -> int | None:
+    """The pid of the process crawling the source now (-1 if it cannot be read), None if none is.
+
+    Decided by the kernel's lock, not by the pid in the file (a dead crawl's pid may have been reused);
+    the lock is only tested, never kept, and the file is not rewritten."""
+    path = _lock_path(data_dir, source_id)
+    if not path.exists():
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raw = os.read(fd, 32).decode("ascii", "replace").strip()
+            return int(raw) if raw.isdigit() else -1
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

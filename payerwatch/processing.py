@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import differ
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
-from feeds.outbox import queue_changes
+from feeds.outbox import delivery_plan
+from payerwatch import identity
 from store import Archive, change_id
 from store.killpoint import kill_point
 from store.models import Change, Version, utcnow
@@ -32,6 +33,9 @@ PENDING_LOSS = "no longer mentions ketamine or esketamine: announced if a later 
 UNCONFIRMED_LOSS = (
     "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
 )
+#: A source's first crawl is its baseline: archived and shown, never announced (design.md). Dozens of
+#: "new policy" mails for one newly added source are noise; a policy that appears later is news.
+BASELINE = "baseline: first crawl of the source (archived, not announced)"
 
 
 def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None:
@@ -75,6 +79,7 @@ def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
             log.warning("extract failed for %s: %s", version.url, result)
             continue
         archive.set_extraction(version.id, result)
+        identity.continue_history(archive, version, result.metadata.policy_number)
         created += detect_changes(archive, version.id)
     return created
 
@@ -83,6 +88,18 @@ def _payer_and_title(archive: Archive, policy_id: str) -> tuple[str, str | None]
     policy = archive.get_policy(policy_id)
     source = archive.get_source(policy.source_id) if policy else None
     return (source.payer if source else policy_id.split("/")[0]), (policy.title if policy else None)
+
+
+def _in_baseline(archive: Archive, version: Version) -> bool:
+    """Was the version archived by its source's first successful crawl (or before it)?
+
+    A source with no crawl runs at all (versions added by hand, tests) has no baseline.
+    """
+    policy = archive.get_policy(version.policy_id)
+    if policy is None:
+        return False
+    crawled, end = archive.baseline_end(policy.source_id)
+    return crawled and (end is None or version.first_seen <= end)
 
 
 def _flip_flop(version: Version, earlier: list[Version]) -> Version | None:
@@ -123,20 +140,21 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     old = load_extraction(archive, prev.id) if prev else None
     payer, title = _payer_and_title(archive, version.policy_id)
     result = differ.compare(old, new, payer=payer, title=new.metadata.title or title)
+    if prev is None and result.kinds == ("new_policy",) and _in_baseline(archive, version):
+        result = differ.Comparison(note=BASELINE)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)
     created = []
     keep = set()
     for found in result.changes:
         change = _to_change(found, version, prev)
         keep.add(change.id)
-        stored, is_new = archive.add_change(change)
+        stored, is_new = archive.add_change(change, deliveries=delivery_plan(archive))
         if is_new:
             created.append(stored)
     for stale in archive.changes_for_version(version_id):
         if stale.id not in keep and stale.kind not in ("retired", "reinstated"):
             if not archive.retract_change(stale.id):
                 log.warning("change %s no longer detected but already delivered; kept", stale.id)
-    _queue(archive, created)
     return created
 
 
@@ -182,12 +200,6 @@ def _to_change(found: differ.DetectedChange, version: Version, prev: Version | N
     )
 
 
-def _queue(archive: Archive, changes: list[Change]) -> None:
-    """Hand new changes to the mail outbox."""
-    if changes:
-        queue_changes(archive, changes)
-
-
 def analyse_source(archive: Archive, source_id: str) -> list[Change]:
     """Everything after the fetch for one source, from the archive alone; return the changes stored.
 
@@ -203,7 +215,6 @@ def analyse_source(archive: Archive, source_id: str) -> list[Change]:
     changes += confirm_topic_losses(archive, source_id)
     kill_point("analysis:versions")
     settled = absence.settle_runs(archive, source_id, counted=len(changes))
-    _queue(archive, settled)
     kill_point("analysis:done")
     return changes + settled
 
@@ -234,7 +245,5 @@ def reprocess(
             if on_version is not None:
                 on_version(1)
     for source_id in sorted({p.source_id for p in policies if p is not None}):
-        settled = absence.settle_runs(archive, source_id)
-        _queue(archive, settled)
-        created += settled
+        created += absence.settle_runs(archive, source_id)
     return done, errors, created

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ class BlobStore:
         if final.is_file():
             return digest
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=final.parent)
+        # the writer's pid in the name: a temp file whose writer is gone is known to be garbage
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=final.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -84,6 +86,53 @@ class BlobStore:
 
     def stray_temp_files(self) -> list[Path]:
         return sorted(self.root.glob("??/??/.tmp-*")) if self.root.is_dir() else []
+
+    def stale_temp_files(self, now: float | None = None) -> list[Path]:
+        """Temp files no write will finish: their writer (the pid in the name) is dead, or (a name
+        without a pid, from an older payerwatch) they are over an hour old."""
+        now = time.time() if now is None else now
+        stale = []
+        for path in self.stray_temp_files():
+            pid = _writer(path.name)
+            try:
+                old = now - path.stat().st_mtime > STALE_AFTER
+            except FileNotFoundError:
+                continue  # its write just finished
+            if (pid is None and old) or (pid is not None and not _alive(pid)):
+                stale.append(path)
+        return stale
+
+    def remove_stale_temp_files(self) -> list[Path]:
+        """Delete ``stale_temp_files``; return what was removed."""
+        removed = []
+        for path in self.stale_temp_files():
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+        return removed
+
+
+#: a temp file without a writer pid older than this is garbage (a write takes seconds)
+STALE_AFTER = 3600.0
+
+
+def _writer(name: str) -> int | None:
+    parts = name.split("-")
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def _fsync_dir(path: Path) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to, values_of
+from store.base import ArchiveBase, inserted_id, row_to, values_of
 from store.models import CrawlRun, Fetch, Policy, Source, utcnow
 
 
@@ -44,12 +44,32 @@ class CrawlsMixin(ArchiveBase):
     def start_run(self, source_id: str, started_at: dt.datetime | None = None) -> CrawlRun:
         started_at = started_at or utcnow()
         with self.engine.begin() as conn:
-            run_id = conn.execute(
-                schema.crawl_runs.insert().values(
-                    source_id=source_id, started_at=started_at, status="running"
+            run_id = inserted_id(
+                conn.execute(
+                    schema.crawl_runs.insert().values(
+                        source_id=source_id, started_at=started_at, status="running"
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
+
+    def close_abandoned_runs(self, source_id: str) -> int:
+        """Mark the source's runs still ``running`` as interrupted; return how many.
+
+        Only for a caller that holds the source's crawl lock across every machine (the worker queue's
+        per-source lock): any run still marked running was then left by a process killed mid-crawl, and
+        an interrupted run never counts a document as missing.
+        """
+        with self.engine.begin() as conn:
+            return conn.execute(
+                schema.crawl_runs.update()
+                .where(schema.crawl_runs.c.source_id == source_id, schema.crawl_runs.c.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=utcnow(),
+                    message="crawl abandoned by a killed worker; nothing counted as missing",
+                )
+            ).rowcount
 
     def finish_run(self, run: CrawlRun) -> CrawlRun:
         run.finished_at = run.finished_at or utcnow()
@@ -60,6 +80,25 @@ class CrawlsMixin(ArchiveBase):
                 .values(**values_of(run, schema.crawl_runs))
             )
         return run
+
+    def close_dead_runs(self, source_id: str, message: str) -> list[int]:
+        """Mark the source's ``running`` runs ``interrupted`` (call it only when no process holds the
+        source's crawl lock: those runs belong to a process that died); return their ids."""
+        runs = schema.crawl_runs
+        with self.engine.begin() as conn:
+            ids = [
+                r.id
+                for r in conn.execute(
+                    sa.select(runs.c.id).where(runs.c.source_id == source_id, runs.c.status == "running")
+                )
+            ]
+            if ids:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id.in_(ids), runs.c.status == "running")
+                    .values(status="interrupted", message=message, finished_at=utcnow())
+                )
+        return ids
 
     def get_run(self, run_id: int) -> CrawlRun | None:
         with self.engine.connect() as conn:
@@ -95,8 +134,15 @@ class CrawlsMixin(ArchiveBase):
         return row_to(Policy, row)
 
     def get_policy(self, policy_id: str) -> Policy | None:
+        """The policy with this id — or found under this key (``policy_keys``: ``<source id>/<number>``
+        names a policy even when its id is older, from the days of ids made from the payer's name)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy_id)).first()
+            if row is None:
+                keyed = sa.select(schema.policy_keys.c.policy_id).where(
+                    schema.policy_keys.c["key"] == policy_id
+                )
+                row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id.in_(keyed))).first()
         return row_to(Policy, row) if row else None
 
     def list_policies(self, source_id: str | None = None) -> list[Policy]:
@@ -119,9 +165,9 @@ class CrawlsMixin(ArchiveBase):
     # -- fetches ------------------------------------------------------------------------------------
     def record_fetch(self, fetch: Fetch) -> Fetch:
         with self.engine.begin() as conn:
-            fetch.id = conn.execute(
-                schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",)))
-            ).inserted_primary_key[0]
+            fetch.id = inserted_id(
+                conn.execute(schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",))))
+            )
         return fetch
 
     def list_fetches(

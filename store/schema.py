@@ -73,6 +73,14 @@ policies = sa.Table(
     sa.Column("retired_at", TS),
 )
 
+# every key the crawler ever found a policy under (``<source id>/<number or url>``, legacy ids) → its id
+policy_keys = sa.Table(
+    "policy_keys",
+    metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("policy_id", sa.String(400), sa.ForeignKey("policies.id"), nullable=False, index=True),
+)
+
 fetches = sa.Table(
     "fetches",
     metadata,
@@ -94,6 +102,8 @@ fetches = sa.Table(
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("error_kind", sa.String(50)),
     sa.Column("error", sa.Text),
+    # a recheck of a known document no index listed (crawler/extensions.py): present, but not listed
+    sa.Column("recheck", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 versions = sa.Table(
@@ -122,7 +132,8 @@ versions = sa.Table(
     # failed attempts worth repeating (a worker killed for its limits) and when the next may run (0004)
     sa.Column("extract_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("extract_retry_at", TS),
-    # why a version announced nothing (a revision outside the topic passages...), or that it awaits confirmation
+    # why a version announced nothing (a revision outside the topic passages...), or that it awaits
+    # confirmation
     sa.Column("note", sa.Text, index=True),
     sa.UniqueConstraint("policy_id", "seq", name="uq_versions_policy_seq"),
 )
@@ -147,7 +158,8 @@ passages = sa.Table(
     sa.Column("codes", sa.JSON, nullable=False, server_default="[]"),
 )
 # Full-text index over passages(heading, text, drugs): SQLite FTS5 table ``passages_fts`` + triggers, or a
-# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in store/search.py.
+# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in
+# store/search.py.
 
 facts = sa.Table(
     "facts",

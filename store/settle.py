@@ -16,7 +16,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to, values_of
+from store.base import ArchiveBase, row_to
+from store.changes import DeliveryPlan, insert_change
 from store.models import Change, CrawlRun, utcnow
 
 SEEN = ("new_version", "unchanged", "not_modified", "superseded")
@@ -62,6 +63,25 @@ class SettleMixin(ArchiveBase):
             q = sa.select(r).where(r.c.source_id == source_id, r.c.analysed_at.is_(None)).order_by(r.c.id)
             return [row_to(CrawlRun, row) for row in conn.execute(q)]
 
+    def baseline_end(self, source_id: str) -> tuple[bool, dt.datetime | None]:
+        """(the source was ever crawled, when its first successful run finished — None if none yet).
+
+        Versions first seen up to then are the source's baseline: archived, never announced.
+        """
+        r = schema.crawl_runs
+        with self.engine.connect() as conn:
+            crawled = conn.execute(sa.select(r.c.id).where(r.c.source_id == source_id).limit(1)).first()
+            end = conn.execute(
+                sa.select(sa.func.min(r.c.finished_at)).where(r.c.source_id == source_id, r.c.status == "ok")
+            ).scalar()
+        return crawled is not None, end
+
+    def first_ok_run_id(self, source_id: str) -> int | None:
+        r = schema.crawl_runs
+        q = sa.select(sa.func.min(r.c.id)).where(r.c.source_id == source_id, r.c.status == "ok")
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar()
+
     def run_presence(self, run: CrawlRun) -> list[PolicyPresence]:
         """The policies whose status ``run`` may change: the ones it found missing, and the ones it saw
         that are not plainly active. An unchanged re-crawl loads none of them."""
@@ -96,7 +116,12 @@ class SettleMixin(ArchiveBase):
             ]
 
     def settle_run(
-        self, run: CrawlRun, transitions: list[Transition], changes: list[Change], counted: int = 0
+        self,
+        run: CrawlRun,
+        transitions: list[Transition],
+        changes: list[Change],
+        counted: int = 0,
+        deliveries: DeliveryPlan | None = None,
     ) -> list[Change]:
         """Store ``run``'s transitions and changes and mark it analysed, all or nothing.
 
@@ -112,11 +137,7 @@ class SettleMixin(ArchiveBase):
                     .values(status=tr.status, missing_count=tr.missing_count, retired_at=tr.retired_at)
                 )
             for change in changes:
-                exists = conn.execute(
-                    sa.select(schema.changes.c.id).where(schema.changes.c.id == change.id)
-                ).first()
-                if exists is None:
-                    conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
+                if insert_change(conn, change, deliveries):  # with its mail, in this transaction
                     created.append(change)
             run.analysed_at = utcnow()
             run.changes += counted + len(created)

@@ -14,7 +14,19 @@ class BadArgument(click.ClickException):
     exit_code = 2
 
 
-MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service"]
+MODULES = [
+    "status",
+    "extract",
+    "crawl",
+    "sources",
+    "scaffold",
+    "changes",
+    "history",
+    "feeds",
+    "alerts",
+    "service",
+    "workers",
+]
 
 
 def register_all(cli: click.Group) -> None:

@@ -41,7 +41,17 @@ def run_crawl(
     locks = contextlib.ExitStack()
     configs = _lock_sources(locks, data_dir, configs)
     with locks:
+        _recover(data_dir)
         return _run_locked(data_dir, configs, settings, progress)
+
+
+def _recover(data_dir: Path) -> None:
+    """Clean what a killed process left before adding to the archive (``payerwatch.recovery``)."""
+    from crawler.archive_handle import archive_for
+    from payerwatch.recovery import recover
+
+    for line in recover(archive_for({"PAYERWATCH_DATA": str(data_dir)}), data_dir):
+        logging.getLogger("payerwatch.crawl").info("recovered: %s", line)
 
 
 class AllSourcesBusy(Exception):
@@ -136,7 +146,13 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
                 else nullcontext()
             ):
                 processing.analyse_source(archive, ext.run.source_id)
-        runs.append(archive.get_run(ext.run.id))
+        run = archive.get_run(ext.run.id)
+        if analyse and run.status == "ok" and archive.first_ok_run_id(run.source_id) == run.id:
+            n = len(archive.list_policies(run.source_id))
+            note = f"baseline: {n} policies archived, not announced"
+            run.message = f"{run.message}; {note}" if run.message else note
+            archive.finish_run(run)
+        runs.append(run)
     return runs
 
 
@@ -219,7 +235,8 @@ def register(cli: click.Group) -> None:
     ) -> None:
         """Crawl payers' policy libraries, archive new versions, detect changes; print a summary.
 
-        Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit code).
+        Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit
+        code).
 
         Example:
 

@@ -70,7 +70,12 @@ def _print(result) -> None:
         for col in ("drug", "indication", "field", "value"):
             table.add_column(col)
         for f in result.facts:
-            table.add_row(f.drug, f.indication, f.field, f.value)
+            table.add_row(
+                f.drug,
+                f"{f.indication}/{f.subpopulation}" if f.subpopulation else f.indication,
+                f.field,
+                f.value,
+            )
         console.print(table)
     for entry in result.revision_history:
         console.print(f"  revision {entry.date}: {entry.text}", highlight=False, markup=False)

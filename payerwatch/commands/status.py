@@ -71,12 +71,18 @@ def status(ctx) -> None:
 def verify(ctx) -> None:
     """Re-hash every archived blob and check every reference in the database; exit 1 on problems.
 
+    First cleans what a killed process left (stale temp blobs, crawl runs still marked running whose
+    process is gone) and prints one "fixed:" line for each.
+
     Example:
 
         payerwatch --data data/demo verify
     """
     from payerwatch.progress import progress
+    from payerwatch.recovery import recover
 
+    for line in recover(ctx.archive, ctx.data_dir):
+        click.echo(f"fixed: {line}")
     with progress("re-hashing blobs") as advance:
         problems = ctx.archive.verify(on_blob=advance)
     for p in problems:

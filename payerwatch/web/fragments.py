@@ -249,5 +249,6 @@ INDICATION_ORDER = (
 
 def row_order(key: tuple[str, str]) -> tuple[int, int, str]:
     drug, indication = key
-    rank = INDICATION_ORDER.index(indication) if indication in INDICATION_ORDER else len(INDICATION_ORDER)
+    base = indication.split("/")[0]  # a sub-population ("trd/monotherapy") sorts next to its indication
+    rank = INDICATION_ORDER.index(base) if base in INDICATION_ORDER else len(INDICATION_ORDER)
     return (0 if drug == "esketamine" else 1, rank, indication)

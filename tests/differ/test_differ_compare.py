@@ -187,3 +187,32 @@ def test_an_off_topic_policy_never_raises_a_change_even_when_its_dates_move():
     assert not old.mentions_topic and not new.mentions_topic
     cmp = compare(old, new)
     assert cmp.changes == () and cmp.unrelated_revision
+
+
+# The two tests below kill mutants that survived the first mutation run (docs/mutation.md).
+
+
+def test_a_number_word_changed_in_a_criteria_sentence_the_extractors_left_as_wording_is_a_criteria_change():
+    def without_count(failed):  # the count never became a fact: only the differ's inference sees it
+        return policy(
+            [HEAD, ("Coverage Rationale", [TRD, failed, KET])],
+            [("esketamine", "trd", "position", "covered_with_criteria", TRD)],
+        )
+
+    (change,) = compare(without_count(FAILED3), without_count(FAILED2)).changes
+    assert change.kind == "criteria"
+    assert [(b["field"], b["old"], b["new"]) for b in change.bullets] == [
+        ("failed_antidepressants", "3", "2")
+    ]
+
+
+def test_an_archived_banner_reads_as_retirement():
+    def archived(note):
+        ep = base(background=("Background", [note]))
+        return dataclasses.replace(ep, metadata=dataclasses.replace(ep.metadata, status="archived"))
+
+    (change,) = compare(base(), archived("This policy is archived.")).changes
+    assert change.kind == "retired"
+    # already archived before: no second retirement
+    later = compare(archived("This policy is archived."), archived("This policy was archived in 2026."))
+    assert "retired" not in later.kinds

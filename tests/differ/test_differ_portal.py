@@ -10,6 +10,7 @@ bullet. ``BULLETS`` pins the exact bullet lines of every change after the baseli
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from portal.content import load_expected
@@ -54,7 +55,8 @@ BULLETS = {
     (3, "cigna/IP-0412"): ["Title: Esketamine → Psychiatry – Spravato"],
     (4, "uhc/cstx-spravato"): [
         "Esketamine (Continuation of Therapy): added “For Texas Community Plan members, Spravato is supplied "
-        "through the pharmacy benefit; the administration and observation visit is billed under the medical benef…”",
+        "through the pharmacy benefit; the administration and observation visit is billed under the medical "
+        "benef…”",
         "Effective date 2025-09-01 → 2026-02-01",
     ],
     (4, "aetna/0938"): ["IV ketamine · PTSD: experimental/investigational → not medically necessary"],
@@ -62,9 +64,8 @@ BULLETS = {
     (5, "bcbsnd/MED-402"): ["Policy no longer published (confirmed over several crawls)"],
     (5, "masshealth/table-16-esketamine"): ["Esketamine: initial approval 3 months → 6 months"],
     (5, "cigna/IP-0412"): [
-        "Esketamine · TRD: covered with criteria / experimental/investigational / not covered"
-        " → covered with criteria / not covered",
-        "Esketamine · TRD: concomitant oral antidepressant monotherapy allowed / required → monotherapy allowed",
+        "Esketamine · TRD (monotherapy): experimental/investigational → covered with criteria",
+        "Esketamine · TRD: concomitant oral antidepressant required → monotherapy allowed",
         "Effective date 2025-11-01 → 2026-02-01",
     ],
     (6, "aetna/0938"): [
@@ -156,6 +157,7 @@ def score(expected: dict, announced: dict) -> dict[str, float]:
     }
 
 
+@pytest.mark.timeout(1200)  # six crawls and a reprocess of every version, each read in its own worker
 def test_portal_epochs_exact_changes(tmp_path, data_dir):
     expected = load_expected()
     announced, ids = _crawl_epochs(tmp_path, data_dir, expected)
@@ -184,7 +186,7 @@ def test_portal_epochs_exact_changes(tmp_path, data_dir):
     assert s["precision"] == 1.0 and s["recall"] == 1.0
 
     # reprocessing from the blobs alone creates nothing and keeps every id
-    res = run_cli("reprocess", data_dir=data_dir)
+    res = run_cli("reprocess", data_dir=data_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     assert "0 new change(s)" in res.stdout
     with Archive(data_dir) as arc:

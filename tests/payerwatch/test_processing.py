@@ -267,3 +267,33 @@ def test_a_topic_loss_seen_again_by_a_later_crawl_is_announced_once(archive):
     confirmed = processing.confirm_topic_losses(archive, "uhc")
     assert len(confirmed) == 1 and confirmed[0].new_version_id == gone.id
     assert processing.confirm_topic_losses(archive, "uhc") == []
+
+
+# The constants below each have a test that fails if they change (mutants that survived the first run).
+
+
+def test_a_return_exactly_flip_flop_days_later_is_a_flip_flop(archive):
+    _setup(archive)
+    _add(archive, base(), 1)
+    _add(archive, base(ket=KET_NEW), 2)
+    back, found = _add(archive, base(), 22)  # 21 days after day 1 was last seen
+    assert found == [] and "flip-flopping" in archive.get_version(back.id).note
+
+
+def test_a_return_22_days_later_is_announced(archive):
+    _setup(archive)
+    _add(archive, base(), 1)
+    _add(archive, base(ket=KET_NEW), 2)
+    _, found = _add(archive, base(), 23)  # 22 days after day 1 was last seen
+    assert [c.kind for c in found] == ["coverage_position"]
+
+
+def test_a_return_at_the_edge_of_the_flip_flop_window_is_a_flip_flop(archive):
+    _setup(archive)
+    _add(archive, base(), 1)
+    for day, extracted in enumerate(
+        [base(failed=FAILED2), base(failed=FAILED2, codes=CODES_NEW), base(codes=CODES_NEW)], start=2
+    ):
+        _add(archive, extracted, day)
+    back, found = _add(archive, base(), 5)  # the day-1 text, 4 versions later (window: 4)
+    assert found == [] and "flip-flopping" in archive.get_version(back.id).note

@@ -1,0 +1,134 @@
+"""Sentences, clauses, and what each clause is about: its drug and its indications.
+
+A sentence is split into clauses at semicolons and at inline list numbers ("… are met: 1. …; AND 2. …"),
+because payers pack several statements into one sentence: "For esketamine, a REMS setting is required;
+for intravenous ketamine, the infusion is not covered" gives esketamine the REMS requirement and ketamine
+the position, never the other way round; "initial 3 months; reauthorization 6 months" gives each phase its
+own duration.
+
+Indications are read with their scope: "any indication other than treatment-resistant depression" is a
+statement about ``other`` (everything outside the exception), not about TRD; "apart from anesthesia" and
+"except as an anesthetic" take anesthesia out of a statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..terms import ESKETAMINE_RE, KETAMINE_RE, indications_in
+
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")  # semicolons split clauses, not sentences
+_ABBR = re.compile(
+    r"(?:\b(?:e\.g|i\.e|U\.S|vs|Dr|No|etc|approx|St|Inc|Ph\.D|M\.D)\.|\b[A-Z]\.|^\W*(?:\d+|[a-z])\.)$"
+    r"|(?:^|[\s:;(])(?:\d{1,2}|[A-Za-z])[.)]$"  # an inline list number: "… are met: 1." / "; AND 2."
+)
+_CLAUSE = re.compile(
+    r";\s*(?:(?:and|or|AND|OR)\b\s*)?"
+    r"|:\s+(?=(?:\d{1,2}|[a-z])[.)]\s)"
+    r"|\s+(?:AND|OR)\s+(?=\d{1,2}[.)]\s)"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans within ``text`` (abbreviations such as "e.g." and "U.S." do not end a sentence)."""
+    spans, start = [], 0
+    for m in _SENT.finditer(text):
+        if _ABBR.search(text[start : m.start()]):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of the sentence ``text[start:end]`` (offsets into ``text``)."""
+    out, a = [], start
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() > a and text[a : m.start()].strip():
+            out.append((a, m.start() + (1 if text[m.start()] == ":" else 0)))
+        a = m.end()
+    if text[a:end].strip():
+        out.append((a, end))
+    return out
+
+
+_MARKER = re.compile(r"^\s*(?:[-•]\s+|\(?(?:\d{1,2}|[A-Za-z]|[ivx]+)[.)]\s+)+")
+
+
+def unmarked(text: str) -> str:
+    """``text`` without its list marker(s) ("2. A) …", "- …")."""
+    return _MARKER.sub("", text)
+
+
+# -- drugs -------------------------------------------------------------------------------------------
+
+_COORDINATED = re.compile(r"^\W*(?:and|or|and/or|,)\s*(?:\w+\s+){0,2}$", re.I)
+
+
+def subject_drugs(clause: str) -> tuple[str, ...]:
+    """The drugs a clause is about. Both names only when coordinated ("ketamine and esketamine"); else
+    the first named ("Esketamine, the S-enantiomer of ketamine, …" is about esketamine)."""
+    es = ESKETAMINE_RE.search(clause)
+    k = KETAMINE_RE.search(clause)
+    if not es and re.search(r"\b(?:S0013|J0013|G2082|G2083)\b", clause):
+        es = re.search(r"\b(?:S0013|J0013|G2082|G2083)\b", clause)
+    if es and k:
+        first, second = sorted((es, k), key=lambda m: m.start())
+        if _COORDINATED.match(clause[first.end() : second.start()]):
+            return ("ketamine", "esketamine")
+        return ("esketamine",) if first is es else ("ketamine",)
+    if es:
+        return ("esketamine",)
+    if k:
+        return ("ketamine",)
+    return ()
+
+
+# -- indications and their scope ----------------------------------------------------------------------
+
+_VERB = r"(?:is|are|was|were|will|would|may|shall|should|does|do|meets?|has|have|can|must)"
+_EXCEPTION = re.compile(
+    rf"\b(?:other than|apart from|except(?:\s+(?:for|as|when|in|with))?|besides|with the exception of)\s+"
+    rf"[^,;.:]*?(?=\s+{_VERB}\b|[,;.:]|$)",
+    re.I,
+)
+_EXCEPTION_OF_USE = re.compile(
+    r"\b(?:indications?|uses?|conditions?|diagnos[ie]s|purposes?|disorders?)\s*,?\s*(?:\w+\s*){0,2}$", re.I
+)
+_OTHER = re.compile(
+    r"\b(?:all|any|every)\s+other\s+(?:\w+\s+)?(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
+    r"|\b(?:any|all|every)\s+(?:(?:psychiatric|mental health|behavioral health)\s+)?"
+    r"(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
+    r"(?!\s+(?:listed|below|above|are|is|must|have|of|in (?:paragraph|section)))"
+    r"|\b(?:indications?|uses?|conditions?|diagnos[ie]s)\s+(?:that (?:are|is) "
+    r")?not\s+(?:listed|addressed|specified|included|named)"
+    r"|\bnot listed (?:above|below|in this)"
+    r"|\boutside (?:of )?the (?:conditions|criteria|indications) (?:above|listed|stated)"
+    r"|\bother psychiatric (?:disorders|conditions|indications|uses)"
+    r"|\bpsychiatric (?:disorders|conditions|indications|uses)\b"
+    r"|\ball (?:other )?indications\b"
+    r"|\bfor all (?:other )?uses\b"
+    r"|\boff-?label\b"
+    r"|\b(?:for|in) other (?:indications|uses|conditions|diagnoses)\b",
+    re.I,
+)
+_NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)
+
+
+def indications_of(clause: str) -> tuple[str, ...]:
+    """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
+    "any indication not listed", "any indication other than X" (X is then not named)."""
+    other = False
+    text = clause
+    for m in reversed(list(_EXCEPTION.finditer(clause))):
+        before = clause[: m.start()]
+        if _EXCEPTION_OF_USE.search(before) or re.search(r"\b(?:any|all)\s+[\w ]{0,30}$", before, re.I):
+            other = True
+        text = text[: m.start()] + " " + text[m.end() :]
+    if _OTHER.search(text):
+        other = True
+    found = [i for i in indications_in(text) if i != "other"]
+    if other:
+        found.append("other")
+    return tuple(found)

@@ -1,0 +1,119 @@
+"""What the reader keeps in mind between blocks: candidates, the lead-in, and the criteria targets.
+
+A *target* is the drug × indication that criteria written without one belong to: the last covered
+statement. A statement that came with a list of criteria ("… when ALL of the following are met:") is a
+*strong* target; a self-contained sentence ("… is covered for MDSI when used with an oral
+antidepressant") is weak. Criteria in a later block go to the current target if it is strong, else to the
+drug's last strong target ("Initial approval: 3 months" after a TRD list and a one-line MDSI statement is
+about TRD); criteria in another section (a "Policy Guidelines" or "Dosage" section after the criteria) go
+to the drug's first strong target — the policy's main indication.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..sections import Block
+
+OWN, INHERITED, DEFAULT = 3, 2, 1
+
+FOLLOW_UP = re.compile(
+    r"^\W*(?:this|these|that|it|such use)\s+(?:also\s+)?(?:includes?|applies|apply|covers?|extends?)|"
+    r"^\W*(?:including|includes?)\b",
+    re.I,
+)
+MONO_SUBJECT = re.compile(
+    r"\bas\s+monotherapy\b|\(monotherapy\)|\bas a single agent|"
+    r"(?<!with or )\bwithout (?:an? )?(?:concomitant |concurrent )?(?:oral )?antidepressant",
+    re.I,
+)
+LEADIN = re.compile(
+    r":\s*$|\b(?:all|any|each|one|both) of the following|the following (?:criteria|conditions|requirements)"
+    r"|criteria include",
+    re.I,
+)
+UNNAMED = re.compile(
+    r"fda[- ]approved indications|indications below|for the indication\b|approved indications", re.I
+)
+
+
+@dataclass
+class Candidate:
+    drug: str
+    indication: str
+    field: str
+    value: str
+    strength: int
+    block: Block
+    a: int
+    b: int
+    subpopulation: str | None = None
+
+
+@dataclass
+class Target:
+    drugs: tuple[str, ...]
+    inds: tuple[str, ...]
+    strong: bool
+    path: tuple[str, ...] = ()
+
+
+@dataclass
+class LeadIn:
+    drugs: tuple[str, ...]
+    stance: str | None  # None: a criteria list ("Criteria include:")
+    how: str
+    inds: tuple[str, ...]
+    level: int  # level of the section the lead-in sits in: sub-headings deeper than it inherit
+    anchor: tuple[Block, int, int] | None = None
+    path: tuple[str, ...] = ()
+    headings: int = 0  # sub-headings that took the lead-in's stance (its paragraphs then keep it open)
+    items: int = 0
+    paras: int = 0
+    found: list[str] = field(default_factory=list)  # indications named by a covered list's items
+    current: tuple[
+        str, ...
+    ] = ()  # the item "Treatment-resistant depression, with all of:" over its sub-items
+    pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
+
+
+class Targets:
+    def __init__(self) -> None:
+        self.current: Target | None = None
+        self.strong: dict[str, Target] = {}
+        self.primary: dict[str, Target] = {}
+
+    def set(self, drugs: tuple[str, ...], inds: tuple[str, ...], strong: bool, path: tuple[str, ...]) -> None:
+        self.current = Target(drugs, inds, strong, path)
+        if strong:
+            for d in drugs:
+                self.strong[d] = self.current
+                self.primary.setdefault(d, self.current)
+
+    @property
+    def inds(self) -> tuple[str, ...]:
+        return self.current.inds if self.current else ()
+
+    @property
+    def drugs(self) -> tuple[str, ...]:
+        return self.current.drugs if self.current else ()
+
+    def pick(self, path: tuple[str, ...], head_inds=(), same_block: bool = False) -> Target | None:
+        """The target of criteria that name no indication, written under ``path``."""
+        t = self.current
+        if t is None:
+            return None
+        if head_inds:
+            return Target(t.drugs, tuple(head_inds), True, t.path)
+        if same_block:
+            return t
+        if path[: len(t.path)] != t.path:
+            main = [self.primary[d] for d in t.drugs if d in self.primary]
+            if main:
+                return main[0]
+        if not t.strong:
+            strong = [self.strong[d] for d in t.drugs if d in self.strong]
+            if strong:
+                return strong[0]
+        return t

@@ -1,0 +1,161 @@
+"""Criteria stated in one clause: (field, value) pairs.
+
+A clause is the unit (see clauses.py), so "initial 3 months; reauthorization 6 months" yields one
+duration per phase. Rules that matter for trust:
+
+* a trial length ("each for at least eight (8) weeks") is ``trial_weeks``, never an approval period: an
+  approval needs an approval word in the clause or in its context (a heading "Length of Approval", a table
+  column "Approval period");
+* "must not / should not / will not be used as monotherapy" requires a concomitant antidepressant;
+  "with or without", "alone or with", "or as monotherapy" allow monotherapy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .scope import phase_of
+from .values import UNIT, N, ages, duration, failed_count, num
+
+_APPROVAL_CUE = re.compile(
+    r"approv|authori[sz]|duration|length of|period|renewal|\brenew|re-?authori|reapprov|re-approv", re.I
+)
+_DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
+_AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
+_NOT_APPROVAL = re.compile(
+    r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
+    r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
+    re.I,
+)
+_NEG_MONO = re.compile(
+    r"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
+    r"prescribed|approved)?\s*(?:as\s+)?(?:a\s+)?monotherapy|\bnot (?:as|for) monotherapy|"
+    r"\bcannot be used as monotherapy|\bnot (?:be )?used alone",
+    re.I,
+)
+_MONO = re.compile(
+    r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
+    r")?antidepressant|"
+    r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
+    r"optional[^.;]{0,30}antidepressant|"
+    r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
+    r"(?:with|together with|"
+    r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
+    r"required",
+    re.I,
+)
+_WITH_AD = re.compile(
+    r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
+    r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
+    r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
+    r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
+    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
+    r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
+    r"\boral antidepressant\s+(?:is|will be|must be|should "
+    r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
+    re.I,
+)
+_SCALES = (
+    (r"madrs|montgomery", "madrs_min"),
+    (r"phq-?9", "phq9_min"),
+    (r"ham-?d(?:-?17)?|hdrs|hamilton", "hamd_min"),
+    (r"qids(?:-sr)?(?:-?16)?", "qids_min"),
+)
+
+
+#: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
+_PHASE_AFTER = re.compile(
+    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+)
+
+
+def approval_cue(text: str) -> bool:
+    """True when ``text`` speaks of an approval or authorization period."""
+    return bool(_APPROVAL_CUE.search(text))
+
+
+def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str, str]]:
+    """Approval periods in a clause; ``context``: an approval word is in the heading / table column."""
+    if not (context or _APPROVAL_CUE.search(clause)):
+        return []
+    out = []
+    last = 0
+    for m in _DURATION.finditer(clause):
+        before = clause[last : m.start()]
+        age = m.group(2).lower().startswith("year") and (
+            _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
+        )
+        if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
+            last = m.end()
+            continue
+        after = _PHASE_AFTER.match(clause[m.end() :])
+        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        which = which or phase_of(clause[: m.start()]) or phase
+        out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
+        last = m.end()
+    return out
+
+
+def concomitant(low: str) -> str | None:
+    if _NEG_MONO.search(low):
+        return "required"
+    if _MONO.search(low):
+        return "monotherapy_allowed"
+    if _WITH_AD.search(low):
+        return "required"
+    return None
+
+
+def criteria_of(sentence: str, phase: str = "initial", context: bool = False) -> list[tuple[str, str]]:
+    """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals."""
+    low = sentence.lower()
+    out: list[tuple[str, str]] = list(ages(low))
+    m = re.search(
+        r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
+        r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
+        r"health "
+        r"(?:specialist|provider))|(?:prescriber|provider) is an? (psychiatrist)",
+        low,
+    )
+    if m and re.search(r"prescri|ordered|recommended|supervised|consult", low):
+        value = (m.group(1) or m.group(2)).strip()
+        out.append(("prescriber", value + (" (or consultation)" if "consult" in low else "")))
+    failed = failed_count(low)
+    if failed:
+        out.append(("failed_antidepressants", failed))
+    m = re.search(rf"{N}\s*(?:or more\s+)?(?:consecutive\s+)?weeks?", low)
+    if m and re.search(r"trial|adequate|duration|at least|each|minimum", low) and "antidepressant" in low:
+        if not _APPROVAL_CUE.search(low[: m.start()]):
+            out.append(("trial_weeks", str(num(m.group(1)))))
+    m = re.search(
+        rf"{N}\s*(?:or more\s+)?(?:different\s+|distinct\s+)?(?:pharmacologic\s+|therapeutic\s+)?classes", low
+    )
+    if m:
+        out.append(("antidepressant_classes", str(num(m.group(1)))))
+    if re.search(r"augment", low):
+        out.append(("augmentation", "required"))
+    elif re.search(r"psychotherapy", low) and re.search(r"trial|tried|fail|require|must|receiv", low):
+        out.append(("augmentation", "psychotherapy"))
+    value = concomitant(low)
+    if value:
+        out.append(("concomitant_antidepressant", value))
+    for name, field in _SCALES:
+        m = re.search(
+            rf"(?:{name})[^.;\d]{{0,60}}?(?:>=|≥|greater than or equal to|at least|of|above|>)\s*(\d{{1,2}})",
+            low,
+        )
+        if m:
+            out.append((field, m.group(1)))
+    if re.search(r"\brems\b", low):
+        out.append(("rems", "required"))
+    m = re.search(rf"{N}\s*hours?", low)
+    if m and re.search(r"monitor|observ", low):
+        out.append(("monitoring_hours", str(num(m.group(1)))))
+    out += approvals(sentence, phase, context)
+    m = re.search(
+        r"(?:maximum|max\.?|not (?:to )?exceed|up to|no more than|limited to)[^.;]{0,40}?(\d{2,3})\s*mg", low
+    )
+    if m:
+        out.append(("dose_max_mg", m.group(1)))
+    return out

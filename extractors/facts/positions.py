@@ -1,0 +1,159 @@
+"""Which coverage stance a clause states, if any.
+
+The stock phrasings are in docs/domain.md. What this module mostly decides is what is *not* a position,
+because
+policies are full of coverage words that state nothing about the drug:
+
+* pointers to other policies ("is addressed in", "see the pharmacy policy", "outside the scope");
+* code-table disclaimers ("a code appearing here does not mean the service is covered or excluded");
+* benefit boilerplate ("self-administered drugs are not covered under Part B", "must provide all medically
+  necessary, Medicaid-covered services", "ensure the prescription drug is covered under their benefit plan");
+* FDA wording ("is approved for", "is indicated for"): the label, not the payer;
+* statements about a billing code ("J3490 will no longer be a benefit") rather than the drug.
+
+A combined wording takes the strongest word, in the order the labels use: experimental/investigational
+beats unproven beats not medically necessary beats not covered ("INVESTIGATIVE and, therefore, NOT
+COVERED" is investigational).
+
+``stance`` also says how the stance was worded: ``approval`` for "may be approved / authorization of N
+months may be granted" (a statement about an authorization, which needs a named indication to be a
+position) and ``weak`` for "may not be approved for the following" (a denial rule whose list often gets
+its real stance from the next sentence).
+"""
+
+from __future__ import annotations
+
+import re
+
+_POINTER = re.compile(
+    r"not addressed|is addressed (?:in|by|under)|are addressed (?:in|by|under)|addressed separately|"
+    r"does not address|do not address|refer to (?:the|a|our)|\bsee (?:the|also|our|a)\b|outside the scope|"
+    r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy",
+    re.I,
+)
+_DISCLAIMER = re.compile(
+    r"does not (?:mean|imply|guarantee|constitute|establish)|do not "
+    r"(?:mean|imply|guarantee|constitute|establish)|"
+    r"not a guarantee|no guarantee|inclusion (?:or exclusion )?of (?:a |any )?(?:procedure |diagnosis )?code|"
+    r"\blisting (?:of )?(?:a )?code|\ba code appearing|codes? (?:are|is) (?:listed|shown|provided|included) "
+    r"for|"
+    r"\bfor (?:informational|reference) purposes|\bappearing in this list|"
+    r"must provide all medically necessary|ensure (?:that )?the (?:prescription )?(?:drug|service) is "
+    r"covered|"
+    r"self-administered drugs are not covered|benefit (?:plan )?document|subject to the member'?s|"
+    r"coverage depends on|not a benefit document|determines whether (?:the|a) (?:drug|service) is covered|"
+    r"in the event of a conflict|medicaid-covered services|benefit determines",
+    re.I,
+)
+_FDA = re.compile(
+    r"\bFDA\b|food and drug administration|\blabel(?:ing|ed)?\b|package insert|prescribing information|"
+    r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:approved|indicated)\s+(?:for|by|as|in)\b"
+    r"(?!\s+(?:up to\s+|a period of\s+|an? "
+    r"(?:initial|additional)\s+)?(?:\d|one|two|three|four|six|twelve|renewal))|"
+    r"\breceived\b.*\bapproval",
+    re.I,
+)
+_NEGATED_SUBJECT = re.compile(
+    r"^\W*(?:no|none of the)\s+(?:\w+\s+)?(?:indications?|conditions?|uses?)\b", re.I
+)
+_CODE_SUBJECT = re.compile(
+    r"\b(?:procedure|billing|hcpcs|cpt)\s+codes?\s+[A-Z]?\d{4}|\bcode [A-Z]\d{4}\b", re.I
+)
+
+_EI = re.compile(r"experimental|investigational|investigative", re.I)
+_UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
+_NMN = re.compile(
+    r"not (?:be )?(?:considered )?medically necessary|not reasonable and necessary|not medically appropriate|"
+    r"(?:does|do) not meet the definition of medical necessity|"
+    r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
+    re.I,
+)
+_NOT_COVERED = re.compile(
+    r"not (?:be )?(?:a )?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
+    r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
+    r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
+    r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
+    r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
+    r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
+    r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable",
+    re.I,
+)
+_WEAK_NEGATIVE = re.compile(
+    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied", re.I
+)
+_NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
+_COVERED = re.compile(
+    r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
+    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
+    r"meets? [\w' ]*criteria for coverage|"
+    r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
+    r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage|"
+    r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
+    r"\b(?:is|are|remains?) payable\b",
+    re.I,
+)
+_APPROVAL = re.compile(
+    r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
+    r"may be granted|approval is provided",
+    re.I,
+)
+#: A prior-authorization requirement: the drug is covered, with criteria (for its labelled use when the
+#: sentence names no indication).
+_PA_REQUIRED = re.compile(
+    r"(?:prior|pre-?)\s*authori[sz]ation (?:\(PA\) )?(?:is )?required|"
+    r"requires? (?:a )?(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification|prior approval)|"
+    r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required|"
+    r"(?:prior|pre-?)\s*authori[sz]ation (?:applies|is needed)",
+    re.I,
+)
+_CRITERIA = re.compile(
+    r"\bcriteria (?:are|is) met|following|\bwhen\b|\bif\b|provided that|\bmust\b|\brequires?\b|\brequired\b|"
+    r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
+    r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
+    r"following)|"
+    r"approv|authori[sz]|granted",
+    re.I,
+)
+
+
+def not_a_statement(clause: str) -> bool:
+    """Pointers, disclaimers, boilerplate, code notes: no fact of any kind comes from these."""
+    return bool(_POINTER.search(clause) or _DISCLAIMER.search(clause) or _CODE_SUBJECT.search(clause))
+
+
+def is_fda(clause: str) -> bool:
+    """A sentence about the label or the FDA (it states no payer position or criterion by itself)."""
+    return bool(_FDA.search(clause))
+
+
+def stance(clause: str) -> tuple[str | None, str]:
+    """(position, how) for one clause; how is ``strong``, ``approval`` or ``weak``."""
+    if not_a_statement(clause) or _NEGATED_SUBJECT.search(clause):
+        return None, ""
+    text = _NOT_EXCLUDED.sub(" ", clause)
+    if _EI.search(text):
+        return "experimental_investigational", "strong"
+    if _UNPROVEN.search(text):
+        return "unproven", "strong"
+    if _NMN.search(text):
+        return "not_medically_necessary", "strong"
+    if _NOT_COVERED.search(text):
+        return "not_covered", "strong"
+    if _WEAK_NEGATIVE.search(text):
+        return "not_covered", "weak"
+    if _COVERED.search(text):
+        return ("covered_with_criteria" if _CRITERIA.search(text) else "covered"), "strong"
+    if _APPROVAL.search(text):
+        return "covered_with_criteria", "approval"
+    if _PA_REQUIRED.search(text):
+        return "covered_with_criteria", "strong"
+    return None, ""
+
+
+def position_of(sentence: str) -> str | None:
+    """The stance of a sentence (clause-insensitive shortcut kept for callers and tests)."""
+    if is_fda(sentence):
+        value, how = stance(re.sub(r"\b(?:approved|indicated)\s+(?:for|by|as|in)\b", " ", sentence))
+        return value if how == "strong" else None
+    return stance(sentence)[0]

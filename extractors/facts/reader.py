@@ -1,0 +1,241 @@
+"""The walk over a policy's blocks: positions and criteria with the context a reader keeps in mind.
+
+Context, in the order a sentence looks for it:
+
+* the clause itself (its drug, its indications with their exception scope);
+* the block: a list item's label sentence ("1. Treatment-Resistant Depression. Approve for 6 months …")
+  and a table row's label cell ("Treatment-resistant depression | … | Initial: 6 months");
+* the *lead-in*: a statement ending in ":" ("… is investigational for the following conditions:") gives
+  its stance and drug to the list items after it, across one interposed duration line ("Approval length:
+  initial 3 months; reauthorization 6 months."), and — when it is a covered statement — to the
+  sub-headings of its section that name an indication;
+* the headings above the block (drug and indication), within the coverage sections only;
+* the criteria *target*: the drug × indication of the last covered statement. A statement that came with a
+  list of criteria is a *strong* target; a single self-contained sentence ("… is covered for MDSI when …")
+  is weak, and criteria written in a later block (an "Initial approval: 3 months" line after both) go to
+  the drug's strong target.
+
+Every fact is a ``Candidate`` with a strength (own words > inherited > default); ``resolve`` then keeps one
+stance per drug × indication × sub-population.
+"""
+
+from __future__ import annotations
+
+from ..model import Section
+from ..sections import Block, enclosing
+from ..terms import drugs_in, indications_in
+from . import scope as S
+from .clauses import indications_of, sentences, unmarked
+from .context import INHERITED, LEADIN, Candidate, LeadIn, Targets
+from .criteria import criteria_of
+from .positions import is_fda, stance
+from .units import UnitReader
+
+
+class Reader(UnitReader):
+    def __init__(self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...]):
+        self.sections = sections
+        self.doc_drugs = doc_drugs
+        self.out: list[Candidate] = []
+        self.leadin: LeadIn | None = None
+        self.targets = Targets()
+        self.last_stmt: tuple[tuple[str, ...], str] | None = None
+        self.pseudo: tuple[str, str] | None = None  # a heading-like paragraph or item: (role, kind)
+        self.header: list[str] = []
+        self.prev_kind = ""
+
+    # -- emit --------------------------------------------------------------------------------------
+    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None) -> None:
+        for d in drugs:
+            for ind in inds:
+                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub))
+
+    # -- context -----------------------------------------------------------------------------------
+    def heading_context(self, path: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(drugs, indications) named by the innermost headings of ``path`` that name them."""
+        drugs: tuple[str, ...] = ()
+        inds: tuple[str, ...] = ()
+        for h in reversed(path):
+            if not drugs:
+                drugs = drugs_in(h)
+            if not inds and S.classify(h) != S.INFO:
+                inds = tuple(i for i in indications_in(h) if i != "other")
+        return drugs, inds
+
+    # -- walk --------------------------------------------------------------------------------------
+    def read(self, blocks: list[Block]) -> list[Candidate]:
+        for i, block in enumerate(blocks):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind == "title":
+                continue
+            inner = enclosing(self.sections, block.start, block.end)
+            path = inner[0].path if inner else ()
+            if block.kind == "heading":
+                self.on_heading(block, path, inner[0].level if inner else 0, nxt)
+            else:
+                self.on_block(block, path)
+            self.prev_kind = block.kind
+        self.close_leadin(None)
+        return self.out
+
+    def on_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
+        self.pseudo: tuple[str, str] | None = None
+        if self.leadin and level <= self.leadin.level:
+            self.close_leadin(None)
+        role = S.scope_of(path)
+        if role == S.INFO:
+            return
+        text = block.text
+        st, how = stance(text) if not is_fda(text) else (None, "")
+        if st and LEADIN.search(text):
+            drugs = drugs_in(text) or self.context_drugs(path)
+            if drugs:
+                self.close_leadin(None)
+                self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
+            return
+        crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
+        if crit:
+            inds = ()
+            if nxt is not None and nxt.kind == "para" and not stance(nxt.text)[0]:
+                inds = tuple(i for i in indications_of(nxt.text) if i != "other")
+            _, head_inds = self.heading_context(path[:-1])
+            target = self.targets.pick(path, inds or head_inds)
+            if target:
+                self.emit(target.drugs, target.inds, crit[0][0], crit[0][1], INHERITED, block, 0, len(text))
+        _, inds = self.heading_context((text,))
+        if self.leadin and self.leadin.stance and inds and not st:
+            self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
+            self.leadin.inds, self.leadin.headings = inds, self.leadin.headings + 1
+            self.targets.set(self.leadin.drugs, inds, True, path)
+        elif inds and S.approval_heading(path[:-1]) and not st:
+            drugs = self.context_drugs(path)
+            if drugs:
+                self.targets.set(drugs, inds, True, path)
+
+    def context_drugs(self, path) -> tuple[str, ...]:
+        drugs, _ = self.heading_context(path)
+        return drugs or self.doc_drugs
+
+    def on_block(self, block: Block, path) -> None:
+        text = block.text
+        heading_like, pseudo = False, None
+        if block.kind in ("para", "item", "row"):
+            role = S.pseudo_heading(text) if block.kind != "row" else None
+            if role is not None:
+                heading_like, pseudo = True, role
+                self.pseudo = (role, block.kind)
+                if block.kind == "item":
+                    self.close_leadin(None)  # "2. Related Policies" ends the list above it
+            elif self.pseudo is not None:
+                # a heading-like paragraph scopes the next block; a heading-like item, the items after it
+                role, kind = self.pseudo
+                if kind == "para" or block.kind == "item":
+                    pseudo = role
+                if kind == "para" or block.kind != "item":
+                    self.pseudo = None
+        role = S.scope_of(path, pseudo)
+        if role == S.INFO:
+            if block.kind == "para":
+                self.close_leadin(None)
+            return
+        if block.kind == "row":
+            if self.prev_kind != "row":
+                self.header = [c.strip() for c in text.split(" | ")]
+                if not any(drugs_in(c) or stance(c)[0] for c in self.header):
+                    return
+            self.on_row(block, path)
+            return
+        label = self.label_of(text)
+        if label and self.leadin and block.kind == "item" and set(label) != set(self.leadin.inds):
+            self.close_leadin(
+                None
+            )  # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry
+        lead = self.leadin
+        if lead and block.kind == "para":
+            if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
+                lead.paras += 1  # "Approval length: …" between the lead-in and its list
+            elif lead.headings:
+                pass  # a paragraph under one of the sub-headings the lead-in introduced
+            elif lead.stance is not None and lead.how == "weak" and lead.pending:
+                self.close_leadin(text)
+            else:
+                self.close_leadin(None)
+        self.read_unit(
+            block,
+            path,
+            text,
+            0,
+            block.kind == "item" and self.leadin is not None,
+            label,
+            headline=heading_like,
+        )
+
+    def label_of(self, text: str) -> tuple[str, ...]:
+        """Indications of a block's label sentence ("1. Treatment-Resistant Depression. Approve for …")."""
+        spans = sentences(text)
+        if len(spans) < 2:
+            return ()
+        first = unmarked(text[spans[0][0] : spans[0][1]])
+        if len(first.split()) > 15 or stance(first)[0] or criteria_of(first):
+            return ()
+        return tuple(i for i in indications_of(first) if i != "other")
+
+    def duration_line(self, text: str) -> bool:
+        return bool(criteria_of(text, "initial")) and not stance(text)[0] and len(text) < 160
+
+    def on_row(self, block: Block, path) -> None:
+        pos = 0
+        cells = []
+        for cell in block.text.split(" | "):
+            cells.append((pos, cell))
+            pos += len(cell) + 3
+        label_inds: tuple[str, ...] = ()
+        label_phase = None
+        row_drugs = drugs_in(block.text)
+        for k, (off, cell) in enumerate(cells):
+            if k == 0 and not stance(cell)[0]:
+                label_inds = tuple(i for i in indications_of(cell) if i != "other")
+                label_phase = S.phase_of(cell)
+                if label_inds or label_phase or not drugs_in(cell):
+                    continue
+            head = self.header[k] if k < len(self.header) else ""
+            ctx = bool(S.phase_of(head) or "approv" in head.lower())
+            self.read_unit(
+                block,
+                path,
+                cell,
+                off,
+                False,
+                label_inds,
+                S.phase_of(head) or label_phase,
+                ctx,
+                False,
+                row_drugs,
+            )
+
+    def level_of(self, path) -> int:
+        inner = [s for s in self.sections if s.path == path]
+        return inner[0].level if inner else 0
+
+    def close_leadin(self, next_text: str | None) -> None:
+        """End the current list; a weak denial list takes the stance of the sentence after it
+        ("may not be approved for the following: … Requests not meeting the criteria above are
+        considered not medically necessary")."""
+        lead, self.leadin = self.leadin, None
+        if lead is None:
+            return
+        if lead.stance and lead.stance.startswith("covered") and not lead.inds and lead.found:
+            inds = tuple(dict.fromkeys(lead.found))
+            specific = [i for i in inds if i in ("trd", "mdsi")]
+            inds = tuple(specific) or inds
+            if lead.anchor is not None:
+                self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, *lead.anchor)
+            self.targets.set(lead.drugs, inds, True, lead.path)
+        if lead.pending:
+            st = lead.stance
+            if next_text is not None:
+                nst, _how = stance(next_text)
+                if nst and not nst.startswith("covered") and not indications_of(next_text):
+                    st = nst
+            for ind, block, a, b in lead.pending:
+                self.emit(lead.drugs, (ind,), "position", st, INHERITED, block, a, b)

@@ -1,0 +1,194 @@
+"""One paragraph, list item or table cell, clause by clause: positions, list membership, criteria.
+
+Mixed into ``Reader`` (reader.py), which owns the walk over blocks and the state this code reads and
+updates: the lead-in, the targets, the last statement (for follow-ups such as "This includes PTSD …").
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import scope as S
+from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
+from .context import DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
+from .criteria import approval_cue, criteria_of
+from .positions import is_fda, not_a_statement, stance
+
+_CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
+#: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
+#: back to the clause before it in the same sentence.
+_ANAPHOR = re.compile(
+    r"^\W*(?:these|this|such|those|both)\s+(?:uses?|indications?|conditions?|applications?)\b", re.I
+)
+
+
+class UnitReader:
+    def read_unit(
+        self,
+        block,
+        path,
+        text,
+        off,
+        in_list,
+        label_inds=(),
+        phase=None,
+        approval_ctx=False,
+        headline=False,
+        row_drugs=(),
+    ) -> None:
+        """``headline``: the unit reads like a heading, so it states no position (its durations still
+        count: "Initial Authorization for 3 Months"). ``label_inds``: the indications its label names."""
+        head_drugs, head_inds = self.heading_context(path)
+        lead = self.leadin
+        if in_list and lead:
+            lead.items += 1
+        given = phase  # a row label or column header ("Renewal Evaluation") outlives the row's statement
+        phase = phase or S.path_phase(path) or "initial"
+        block_drugs: tuple[str, ...] = tuple(row_drugs)
+        block_inds: tuple[str, ...] = tuple(label_inds)
+        stated = inline = False
+        units = [
+            (c, approval_cue(text[a:b]), k)
+            for k, (a, b) in enumerate(sentences(text))
+            for c in clauses(text, a, b)
+        ]
+        prev: tuple[int, tuple[str, ...]] = (-1, ())
+        for n, ((a, b), sentence_cue, k) in enumerate(units):
+            body = unmarked(text[a:b])
+            own_drugs = subject_drugs(body)
+            own_inds = indications_of(body)
+            if not own_inds and prev[0] == k and _ANAPHOR.search(body):
+                own_inds = prev[1]
+            if own_inds:
+                prev = (k, own_inds)
+            fda = is_fda(body)
+            st, how = stance(body)
+            if (fda and how != "strong") or len(body.split()) < 3 or headline:
+                st = None  # the label's words, a column header ("Investigational"), a heading
+            drugs = (
+                own_drugs
+                or block_drugs
+                or (lead.drugs if in_list and lead else ())
+                or head_drugs
+                or self.targets.drugs
+                or self.doc_drugs
+            )
+            block_drugs = own_drugs or block_drugs
+            if not_a_statement(body) or (fda and not st) or _CONJUNCTION.fullmatch(body):
+                continue
+            last = n == len(units) - 1
+            is_leadin = bool(LEADIN.search(body)) and (last or body.rstrip().endswith(":")) and not headline
+            if is_leadin and not last and not in_list:
+                inline = True  # "… are met: 1. …; AND 2. …": the rest of this cell is the list
+            if st and drugs:
+                args = (block, path, off + a, off + b, body, drugs, own_inds or block_inds, st, how)
+                if self.statement(*args, is_leadin, head_inds, in_list):
+                    stated = True
+                    phase = S.phase_of(body) or given or "initial"
+            elif in_list and lead and lead.stance and not lead.stance.startswith("covered"):
+                inds = own_inds or ("other",)  # "Psychotic disorders such as schizophrenia"
+                sub = "monotherapy" if MONO_SUBJECT.search(body) else None
+                if lead.how == "weak":
+                    lead.pending += [(i, block, off + a, off + b) for i in inds]
+                else:
+                    self.emit(
+                        lead.drugs, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub
+                    )
+                continue
+            elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
+                lead.found += [i for i in own_inds if i != "other"]
+                if is_leadin:
+                    lead.current = tuple(i for i in own_inds if i != "other")  # nested items are about it
+            elif is_leadin and not st and FOLLOW_UP.search(body) and self.last_stmt:
+                s_drugs, s_st = self.last_stmt  # "… are investigational. This includes the following:"
+                if own_inds:
+                    self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
+                self.close_leadin(None)
+                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), None, path)
+                continue
+            elif not in_list and FOLLOW_UP.search(body) and own_inds and self.last_stmt:
+                s_drugs, s_st = self.last_stmt
+                self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
+                continue
+            elif is_leadin and not st:
+                self.criteria_leadin(
+                    block, path, off + a, off + b, drugs, own_inds or block_inds or head_inds
+                )
+            if inline and not in_list and self.leadin is not None:
+                in_list, lead = True, self.leadin
+            if st and not st.startswith("covered"):
+                continue
+            crit = criteria_of(body, phase, approval_ctx or sentence_cue)
+            if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
+                block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
+            if crit and drugs:
+                inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, same_block=stated)
+                for fld, value in crit:
+                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b)
+        if inline and self.leadin is lead:
+            self.close_leadin(None)  # an inline list ends with its cell
+
+    def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
+        """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
+        criteria; under an approval-criteria heading, the indication it names is covered with criteria."""
+        inds = inds or self.targets.inds
+        if inds and drugs:
+            self.targets.set(drugs, inds, True, path)
+            if S.approval_heading(path):
+                self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
+        self.close_leadin(None)
+        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path)
+
+    def criteria_inds(self, path, own, block_inds, head_inds, in_list, same_block) -> tuple[str, ...]:
+        """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
+        disorder" is part of its parent's TRD criteria, not a depression criterion."""
+        own = tuple(i for i in own if i != "other")
+        lead = self.leadin.inds if in_list and self.leadin else ()
+        tgt = block_inds or lead or self.targets.inds
+        generic = own == ("depression",) and tgt and set(tgt) <= {"trd", "mdsi", "depression"}
+        if own and not in_list and not generic:
+            return own
+        if block_inds:
+            return block_inds
+        if in_list and self.leadin and (self.leadin.current or self.leadin.inds or self.leadin.found):
+            return self.leadin.current or self.leadin.inds or tuple(dict.fromkeys(self.leadin.found))
+        if head_inds:
+            return head_inds
+        target = self.targets.pick(path, (), same_block)
+        return target.inds if target else ()
+
+    def statement(
+        self, block, path, a, b, body, drugs, own_inds, st, how, is_leadin, head_inds, in_list
+    ) -> bool:
+        """Emit the position(s) of one statement; True when it became the criteria target."""
+        covered = st.startswith("covered")
+        sub = "monotherapy" if MONO_SUBJECT.search(body) else None
+        inds, strength = own_inds, OWN
+        if not inds and how == "approval" and not is_leadin and not head_inds:
+            return False  # "Reauthorization is approved for 12 months": a duration, not a position
+        if not inds and in_list and self.leadin and self.leadin.inds:
+            inds, strength = self.leadin.inds, INHERITED
+        if not inds and head_inds:
+            inds, strength = head_inds, INHERITED
+        if not inds and covered and is_leadin and self.targets.inds:
+            inds, strength = self.targets.inds, INHERITED
+        if is_leadin:
+            self.close_leadin(None)
+            self.leadin = LeadIn(drugs, st, how, inds, self.level_of(path), (block, a, b), path)
+        if not inds:
+            if is_leadin:
+                pass  # the list names them
+            elif UNNAMED.search(body):
+                return False
+            elif covered:
+                inds, strength = (("trd",) if drugs == ("esketamine",) else ()), DEFAULT
+            elif how != "weak":
+                inds, strength = ("other",), DEFAULT
+        if inds:
+            self.emit(drugs, inds, "position", st, strength, block, a, b, sub)
+        self.last_stmt = (drugs, st)
+        strong = is_leadin or bool(LEADIN.search(body))
+        if covered and inds and sub is None and (how != "approval" or strong):
+            self.targets.set(drugs, inds, strong, path)
+            return True
+        return False

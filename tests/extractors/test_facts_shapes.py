@@ -1,0 +1,69 @@
+"""Issue #12's failure shapes, one table-driven case each (tests/files/extract/shapes/facts.yaml).
+
+Each case is a short policy snippet written for this table, wrapped into a minimal HTML page and run
+through ``extractors.extract``; the table lists the facts it must and must not yield.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+
+import pytest
+import yaml
+
+import extractors
+from extractors.normalize import clean
+from tests.support.pdf import FILES
+
+CASES = yaml.safe_load((FILES / "shapes" / "facts.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+def page(case: dict) -> bytes:
+    title = html.escape(case["title"])
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><main><h1>{title}</h1>\n{case['html']}</main></body></html>"
+    ).encode()
+
+
+def keys(result) -> list[tuple[str, ...]]:
+    out = []
+    for f in result.facts:
+        sub = getattr(f, "subpopulation", None)
+        out.append((f.drug, f.indication, f.field, f.value + (f" @{sub}" if sub else "")))
+    return out
+
+
+def matches(pattern: str, key: tuple[str, ...]) -> bool:
+    drug, ind, field, value = pattern.split(" ", 3)
+    return all(p == "*" or p == k for p, k in zip((drug, ind, field, value), key, strict=True))
+
+
+def test_every_shape_of_the_issue_has_a_case() -> None:
+    assert {str(c["shape"]) for c in CASES} >= {str(n) for n in range(1, 11)} | {"excerpts", "subpopulation"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_shape(case: dict) -> None:
+    for line, want in case.get("clean", []):
+        assert clean(line) == want
+    if "html" not in case:
+        return
+    result = extractors.extract(page(case), media_type="text/html")
+    got = keys(result)
+    shown = sorted(" ".join(k) for k in got)
+    for want in case.get("facts", []):
+        assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
+    for unwanted in case.get("no_facts", []):
+        assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    stances = defaultdict(set)
+    for f in result.facts:
+        if f.field == "position":
+            stances[f.drug, f.indication, getattr(f, "subpopulation", None)].add(f.value)
+    assert all(len(v) == 1 for v in stances.values()), dict(stances)
+    for field, want in (case.get("metadata") or {}).items():
+        got_value = getattr(result.metadata, field)
+        want = want if want is None or isinstance(want, dt.date) else str(want)
+        assert got_value == want, field

@@ -31,14 +31,19 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(VENV)/bin/payerwatch --data data/demo demo
 
-test: install
+# `make test` is what CI runs (.ci/run): the lint first, then the whole suite.
+test: lint
 	$(PY) -m pytest -q
 
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser"
 
+# The same three checks as .pre-commit-config.yaml: ruff, the formatter, mypy on the packages whose
+# boundaries are typed (extractors, differ, feeds, store; the list lives in pyproject's [tool.mypy]).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
 # Add a scorer by appending its module to EVALS. `make eval EVAL_ARGS="--set holdout"` scores the

@@ -4,7 +4,7 @@ Generates an archive of N versions (default 100,000) through ``Archive.bulk_load
 API call per row), then times the same store calls the CLI and the web app make. Targets from issue #7:
 search p95 < 100 ms, history < 20 ms.
 
-    /work/main/.venv/bin/python bench/archive_speed.py [--versions N] [--data DIR] [--queries 200]
+    .venv/bin/python bench/archive_speed.py [--versions N] [--data DIR] [--queries 200]
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def sentence(rng: random.Random, vocab: list[str], words: int = 45) -> str:
 
 
 def generate(archive: Archive, n_versions: int, seed: int = 7) -> list[str]:
-    """Sources → policies → versions (+2 passages, 3 facts, 1 change each) via bulk loads; return policy ids."""
+    """Sources → policies → versions (+2 passages, 3 facts, 1 change each) via bulk loads; return
+    policy ids."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)
     n_policies = max(1, n_versions // VERSIONS_PER_POLICY)
@@ -235,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             policies = generate(archive, args.versions)
             build_s = time.perf_counter() - t0
             print(
-                f"archive: {args.versions:,} versions, {len(policies):,} policies, built in {build_s:.1f}s at {data}"
+                f"archive: {args.versions:,} versions, {len(policies):,} policies, built in {build_s:.1f}s "
+                f"at {data}"
             )
         words = [w.lower() for w in TOPIC]
         queries = [(f"{rng.choice(words)} {rng.choice(words)}",) for _ in range(args.queries)]
@@ -280,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         tracemalloc.start()
         n = sum(1 for _ in archive.iter_export("passages"))
         print(
-            f"\npeak Python memory while exporting {n:,} passages: {tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB"
+            f"\npeak Python memory while exporting {n:,} passages: "
+            f"{tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB"
         )
         tracemalloc.stop()
     return 0

@@ -4,7 +4,8 @@
 
 The portal (``bench/portal.py``: N small HTML documents behind N/100 index pages, ETag/Last-Modified/304)
 is a ``twisted.web`` server in its own process, serving from memory; it answers over 10,000 requests/s on
-one core (``--load-check`` runs wrk against it), so the crawlers — not the server — are what is measured. On a machine with 2+ CPUs the server is
+one core (``--load-check`` runs wrk against it), so the crawlers — not the server — are what is measured. On
+a machine with 2+ CPUs the server is
 pinned to the last CPU and every crawl to the others, so server CPU is never charged to a crawler. The
 ``server %`` column shows how busy the server's core was during each crawl: far below 100% means the
 server was not the bottleneck.

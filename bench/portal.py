@@ -1,6 +1,7 @@
 """The benchmark's generated portal: a ``twisted.web`` server in its own process, serving from memory.
 
     python bench/portal.py --docs 2000 [--port 0] [--lifetime 1200]
+    python bench/portal.py --dir DIR [--port P]     # serve the files under DIR instead (bench/e2e.py)
 
 Why not ``portal.localsite.LocalSite``: that one is built for tests (a request log, hangs, redirects on
 demand) on ``http.server`` threads, and it tops out near 300 requests/s on this machine — below what bare
@@ -49,6 +50,19 @@ def build_pages(n: int) -> dict[str, bytes]:
     return pages
 
 
+def read_dir(root: str) -> dict[str, bytes]:
+    """Every file under ``root`` at its relative path (``index.html`` also at ``/``)."""
+    pages = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as fh:
+                pages["/" + os.path.relpath(path, root).replace(os.sep, "/")] = fh.read()
+    if "/index.html" in pages:
+        pages["/"] = pages["/index.html"]
+    return pages
+
+
 def make_site(pages: dict[str, bytes]):
     """A ``twisted.web`` Site serving ``pages`` with ETag / Last-Modified / 304, and ``/_stats``."""
     from twisted.web import http, server
@@ -74,7 +88,8 @@ def make_site(pages: dict[str, bytes]):
                 request.setResponseCode(404)
                 return b"<html><head><title>Not found</title></head><body>404</body></html>"
             body, etag = hit
-            request.setHeader(b"Content-Type", b"text/html; charset=utf-8")
+            pdf = request.path.endswith(b".pdf")
+            request.setHeader(b"Content-Type", b"application/pdf" if pdf else b"text/html; charset=utf-8")
             cached = request.setETag(etag)
             if not request.getHeader(b"If-None-Match"):
                 cached = request.setLastModified(MODIFIED)
@@ -92,10 +107,10 @@ def make_site(pages: dict[str, bytes]):
     return QuietSite(Portal())
 
 
-def serve(n: int, port: int, lifetime: float) -> None:
+def serve(n: int, port: int, lifetime: float, root: str | None = None) -> None:
     from twisted.internet import reactor, task
 
-    site = make_site(build_pages(n))
+    site = make_site(read_dir(root) if root else build_pages(n))
     listening = reactor.listenTCP(port, site, interface="127.0.0.1", backlog=256)
     parent = os.getppid()
 
@@ -114,8 +129,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--lifetime", type=float, default=1200.0, help="stop after this many seconds regardless")
+    ap.add_argument("--dir", help="serve the files under this directory instead of generated pages")
     args = ap.parse_args()
-    serve(args.docs, args.port, args.lifetime)
+    serve(args.docs, args.port, args.lifetime, args.dir)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The sources file (contract in design.md): load, validate and look up crawl targets.
+"""The sources file (contract in docs/design.md): load, validate and look up crawl targets.
 
 A missing required key fails here, at load time, with the source id and the key named — a typo in the
 YAML must not turn into a crawl that quietly finds nothing.

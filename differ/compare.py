@@ -14,7 +14,7 @@ Result shape, documented once here and relied on by ``payerwatch.processing``:
     ``note``: why nothing was announced, or a review hint, for the version's note.
 
 ``DetectedChange``
-    ``kind``, ``severity`` (design.md taxonomy), ``drugs``, ``summary`` (one line naming the payer),
+    ``kind``, ``severity`` (docs/design.md taxonomy), ``drugs``, ``summary`` (one line naming the payer),
     ``bullets`` (dicts: text, drug, indication, field, old, new, evidence {old, new}: {start, end, page,
     text} offsets into each version's normalized text; the caller adds ``version_id``), ``diff``
     (``differ.word_diff`` ops of the topic passages), ``revision_note`` (revision-history rows added in
@@ -85,7 +85,7 @@ def compare(
     if old.text == new.text:
         return Comparison(formatting_only=True, note="same normalized text (formatting only)")
     if not old.mentions_topic and not new.mentions_topic:
-        # the topic filter decides which documents can raise changes (design.md): an off-topic policy's
+        # the topic filter decides which documents can raise changes (docs/design.md): an off-topic policy's
         # new dates or wording are archived, never announced
         return Comparison(
             unrelated_revision=True, note="revision of a policy that does not mention ketamine or esketamine"
@@ -202,8 +202,8 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
                 ind,
                 a,
                 b,
-                topic.fact_span(ea[0]) if a else None,
-                topic.fact_span(eb[0]) if b else None,
+                topic.fact_span(ea[0]) if a and ea else None,
+                topic.fact_span(eb[0]) if b and eb else None,
             )
         )
     return out
@@ -322,7 +322,7 @@ def _new_policy(new: ExtractedPolicy, payer: str, title: str) -> DetectedChange:
         if field != "position":
             continue
         value = _value(facts[key])
-        label = " / ".join(taxonomy.position_label(v) for v in value.split(" / "))
+        label = " / ".join(taxonomy.position_label(v) for v in (value or "").split(" / "))
         bullets.append(
             _bullet(
                 f"{taxonomy.subject(drug, ind)}: {label}",

@@ -7,6 +7,7 @@ surface shows the same diff. Every piece of document text is HTML-escaped: a pol
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from differ.words import DELETE, EQUAL, INSERT
 
@@ -53,7 +54,7 @@ def html_fragment(ops, newlines: bool = True) -> str:
     return "".join(parts)
 
 
-def html_page(title: str, ops, header_lines: list[str] = (), bullets: list[str] = ()) -> str:
+def html_page(title: str, ops, header_lines: Sequence[str] = (), bullets: Sequence[str] = ()) -> str:
     """A standalone HTML page (no external assets) showing a diff with its context."""
     head = "".join(f'<p style="margin:2px 0;color:#444">{html.escape(line)}</p>' for line in header_lines)
     items = "".join(f"<li>{html.escape(b)}</li>" for b in bullets)
@@ -63,6 +64,7 @@ def html_page(title: str, ops, header_lines: list[str] = (), bullets: list[str] 
         f"<title>{html.escape(title)}</title></head>\n"
         '<body style="font-family:Georgia,serif;max-width:60em;margin:2em auto;line-height:1.5">\n'
         f'<h1 style="font-size:1.3em">{html.escape(title)}</h1>\n{head}\n{bullet_html}\n'
-        f'<div style="white-space:normal;border-top:1px solid #ccc;padding-top:1em">{html_fragment(ops)}</div>\n'
+        '<div style="white-space:normal;border-top:1px solid #ccc;padding-top:1em">'
+        f"{html_fragment(ops)}</div>\n"
         "</body></html>\n"
     )

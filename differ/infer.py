@@ -109,7 +109,8 @@ def infer(
         )
         va, vb = str(a), str(b)
         if field.startswith("approval_"):  # same form as the extractors' values: "6 months"
-            unit = re.match(r"\W*(\w+)", new.text[ln[1] : line_end]).group(1).lower().rstrip("s")
+            found = re.match(r"\W*(\w+)", new.text[ln[1] : line_end])
+            unit = found.group(1).lower().rstrip("s") if found else ""
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
         text = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)} {va} → {vb}"
         return [
@@ -155,7 +156,8 @@ def infer(
         ev = topic.span(ep, loc[0], loc[1], loc[2])
         out.append(
             bullet(
-                f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → {taxonomy.position_label(new_v)}",
+                f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → "
+                f"{taxonomy.position_label(new_v)}",
                 "position",
                 drug,
                 ind,

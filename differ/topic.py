@@ -48,8 +48,10 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
 
 #: Sections that describe or cite but never state coverage: edits there are not coverage changes.
 INFORMATIONAL = re.compile(
-    r"^(?:background|general background|clinical evidence|summary of evidence|rationale|references|bibliography"
-    r"|description|overview|u\.s\. food and drug administration.*|centers for medicare and medicaid services.*"
+    r"^(?:background|general background|clinical evidence|summary of "
+    r"evidence|rationale|references|bibliography"
+    r"|description|overview|u\.s\. food and drug administration.*|centers for medicare and medicaid "
+    r"services.*"
     r"|regulatory status|definitions)$",
     re.I,
 )

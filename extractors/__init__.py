@@ -33,7 +33,8 @@ from .terms import codes_in
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
 #: 2026.11.2: PDFs that never name the drugs are read by PDFium alone (their ``text`` changed; see pdf.py).
 #: 2026.12.1: coverage facts read by section role, lead-in, clause and exception scope (extractors/facts/);
-#: ``CoverageFact.subpopulation``; table-heavy PDFs keep their paragraphs; "(cid:NNN)" glyphs never reach text.
+#: ``CoverageFact.subpopulation``; table-heavy PDFs keep their paragraphs; "(cid:NNN)" glyphs never reach
+# text.
 EXTRACTOR_VERSION = "2026.12.1"
 MAX_BYTES = 80 * 1024 * 1024
 

@@ -115,10 +115,10 @@ def _is_chrome(tag: Tag) -> bool:
     attrs = tag.attrs or {}
     if attrs.get("role") in _ROLES or attrs.get("aria-hidden") == "true" or "hidden" in attrs:
         return True
-    style = attrs.get("style", "")
+    style = str(attrs.get("style", ""))
     if re.search(r"display\s*:\s*none", style):
         return True
-    ident = " ".join([attrs.get("id", "") or ""] + list(attrs.get("class", []) or []))
+    ident = " ".join([str(attrs.get("id", "") or "")] + [str(c) for c in attrs.get("class", []) or []])
     return bool(ident and _CHROME.search(ident))
 
 
@@ -145,7 +145,7 @@ def _layout_table(table: Tag) -> bool:
 
 def _heading_class(tag: Tag) -> bool:
     """WebHelp/Word exports mark headings with a class ("Heading2") rather than a tag."""
-    classes = " ".join(tag.get("class", []) or [])
+    classes = " ".join(str(c) for c in tag.get("class") or [])
     text = _inline_text(tag)
     return bool(re.search(r"\bheading\s*\d?\b|\btitle\b", classes, re.I)) and 0 < len(text) <= 120
 
@@ -270,7 +270,8 @@ def _reject(soup: BeautifulSoup, text: str) -> None:
         raise NotAPolicy("login page (sign-in form)")
     title = clean(soup.title.get_text()).lower() if soup.title else ""
     if words < 300 and re.search(
-        r"page not found|\b404\b|service unavailable|\b50[023]\b|internal server error|bad gateway|access denied"
+        r"page not found|\b404\b|service unavailable|\b50[023]\b|internal server error|bad gateway|access "
+        r"denied"
         r"|forbidden|temporarily unavailable|under maintenance|an error (?:has )?occurred",
         title + " " + low,
     ):

@@ -197,7 +197,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
                 flush()
                 cur_block = Block(kind, "", level=lvl, page=ln.page)
             cur.append(ln.text)
-            cur_block.page_last = ln.page
+            cur_block.page_last = ln.page  # type: ignore[union-attr]  # set just above or earlier
             prev = ln
             continue
         if ln.row:
@@ -211,19 +211,19 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
         if not new and prev is not None:
             if prev.page == ln.page:
                 new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
                     new = True
             else:  # across a page break: continue unless the last line closed a sentence and was short
                 wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
                 new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:
+                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
                     new = new or not ln.text[:1].islower()
         if new:
             flush()
             cur_block = Block("item" if is_item else "para", "", page=ln.page)
             cur_x = ln.x
         cur.append(text)
-        cur_block.page_last = ln.page
+        cur_block.page_last = ln.page  # type: ignore[union-attr]  # a block is open here
         prev = ln
     flush()
     return blocks

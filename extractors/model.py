@@ -138,7 +138,7 @@ class ExtractedPolicy:
         return cls(
             media_type=data["media_type"],
             text=data["text"],
-            metadata=PolicyMetadata(**{k: _date(v) if k in _DATE_FIELDS else v for k, v in meta.items()}),
+            metadata=PolicyMetadata(**{k: _date(v) if k in _DATE_FIELDS else v for k, v in meta.items()}),  # type: ignore[arg-type]
             sections=tuple(Section(**_tuples(s)) for s in data.get("sections", ())),
             passages=tuple(Passage(**_tuples(p)) for p in data.get("passages", ())),
             facts=tuple(CoverageFact(**f) for f in data.get("facts", ())),

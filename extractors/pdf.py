@@ -6,7 +6,7 @@ blocks from PDFium's lines alone and never reaches pdfminer or pdfplumber. Why t
 change its ``text`` (a ruled table is lines there, not " | " rows):
 
 * off-topic documents are most of a payer's library, and the crawl extracts every one of them;
-* their text only feeds identity, metadata and the formatting-only comparison: design.md's topic filter
+* their text only feeds identity, metadata and the formatting-only comparison: docs/design.md's topic filter
   decides which documents can raise changes, and such a document has no passages and no facts;
 * the switch of reader cannot hide a change: a document that starts naming the drugs is a
   ``new_policy`` event whatever the text before was, and one that stops naming them loses all its
@@ -246,7 +246,7 @@ def read_pdf(
     if pdfium and not full and b"%%EOF" in data[-4096:]:
         reading = read_pages(data, check=check, max_pages=max_pages)
         if reading is not None and reading.off_topic:
-            lines = reading.pages
+            lines: list[list[Line]] = reading.pages  # type: ignore[assignment]  # off topic: every page read
             blocks = lines_to_blocks(lines)  # fresh lines: no copy needed
             if blocks:
                 return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
@@ -301,7 +301,7 @@ def _read_plumbed(
         wanted: set[int] = set(range(n)) - cheap.keys()
         if cheap:
             running = running_shapes([cheap.get(i, []) for i in range(n)])
-            wanted |= reading.needles(lambda ln: mask(ln.text) in running) & cheap.keys()
+            wanted |= reading.needles(lambda ln: mask(ln.text) in running) & cheap.keys()  # type: ignore[union-attr]
         for _ in range(n + 1):
             todo = wanted - exact.keys()
             glyph = glyph_lines(data, todo & cheap.keys(), check=check) if todo & cheap.keys() else {}
@@ -318,7 +318,7 @@ def _read_plumbed(
                 exact[i] = plumber.lay_out(i, check)
                 plumbed.add(i)
             pages = [exact[i] if i in exact else cheap[i] for i in range(n)]
-            pages = [[Line(**vars(ln)) for ln in page] for page in pages]  # layout mutates lines
+            pages = [[_copy(ln) for ln in page] for page in pages]  # layout mutates lines
             blocks = lines_to_blocks(pages)
             if len(exact) == n or passage_pages is None:
                 break
@@ -332,6 +332,10 @@ def _read_plumbed(
     finally:
         if plumber is not None:
             plumber.close()
+
+
+def _copy(ln: Line) -> Line:
+    return Line(ln.page, ln.text, ln.baseline, ln.x, ln.size, ln.bold, ln.row)
 
 
 class _Plumber:

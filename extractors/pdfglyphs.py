@@ -30,6 +30,12 @@ from collections.abc import Callable
 from .layout import Line, is_bold
 from .pdfium import _LOCK, raw
 
+#: ``FPDFText_GetTextObject`` answering the object's address as an int: a hashable key without a
+#: ``ctypes.cast`` per glyph (a quarter of this module's time otherwise)
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDFText_GetTextObject.argtypes[0], ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value  # type: ignore[arg-type]  # never NULL
+)
+
 
 def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> dict[int, list[Line]] | None:
     """Lines of ``pages`` by pdfplumber's rule from PDFium's glyphs; ``None`` if PDFium cannot open the
@@ -85,9 +91,11 @@ def _page(doc, index: int, fonts: dict[bytes, bool]) -> list[Line] | None:
 _MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 
 
-def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float, float, float, bool, str]]:
-    """(row y, x, advance end, size, bold, text) for every glyph PDFium did not make up. Three look-ups a
-    glyph (origin, advance box, text object); size and boldness once per text object."""
+def _glyphs(
+    tp, text: str, fonts: dict[bytes, bool]
+) -> list[tuple[float, float, float, float, float, bool, str]]:
+    """(row y, x, advance end, size, size to 0.01, bold, text) for every glyph PDFium did not make up.
+    Three look-ups a glyph (origin, advance box, text object); size and boldness once per text object."""
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
     m = raw.FS_MATRIX()
@@ -98,10 +106,10 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
         raw.FPDFText_IsGenerated,
         raw.FPDFText_GetCharOrigin,
         raw.FPDFText_GetLooseCharBox,
-        raw.FPDFText_GetTextObject,
+        _TEXT_OBJECT,
     )
-    address = ctypes.c_void_p
-    styles: dict[int | None, tuple[float, bool]] = {}  # text object → (size, bold)
+    styles: dict[int | None, tuple[float, float, bool]] = {}  # text object → (size, rounded, bold)
+    rows: dict[float, float] = {}  # origin y → row (rounded once per line, not per glyph)
     glyphs = []
     for k, ch in enumerate(text):
         if ch in _MAYBE_GENERATED:
@@ -109,7 +117,7 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
                 continue
             if ch != " ":
                 ch = "-"  # a real hyphen glyph PDFium marked as ending a line
-        obj = ctypes.cast(text_object(tp, k), address).value
+        obj = text_object(tp, k)
         style = styles.get(obj)
         if style is None:
             raw.FPDFText_GetMatrix(tp, k, pm)
@@ -118,16 +126,19 @@ def _glyphs(tp, text: str, fonts: dict[bytes, bool]) -> list[tuple[float, float,
             font = name.value
             if font not in fonts:
                 fonts[font] = is_bold(font.decode("latin-1"))
-            style = styles[obj] = (size, fonts[font])
+            style = styles[obj] = (size, round(size, 2), fonts[font])
         origin(tp, k, px, py)
         loose(tp, k, pbox)
-        glyphs.append((round(y.value, 1), x.value, box.right, style[0], style[1], ch))
+        row = rows.get(y.value)
+        if row is None:
+            row = rows[y.value] = round(y.value, 1)
+        glyphs.append((row, x.value, box.right, style[0], style[1], style[2], ch))
     return glyphs
 
 
-def _lines(glyphs: list[tuple[float, float, float, float, bool, str]], index: int) -> list[Line]:
+def _lines(glyphs: list[tuple[float, float, float, float, float, bool, str]], index: int) -> list[Line]:
     """``pdf.plumb_page``'s grouping, for glyph tuples."""
-    rows: dict[float, list[tuple[float, float, float, float, bool, str]]] = {}
+    rows: dict[float, list[tuple[float, float, float, float, float, bool, str]]] = {}
     for g in glyphs:
         rows.setdefault(g[0], []).append(g)
     lines = []
@@ -136,22 +147,22 @@ def _lines(glyphs: list[tuple[float, float, float, float, bool, str]], index: in
         out: list[str] = []
         prev = None
         for g in row:
-            if prev is not None and g[5] != " " and prev[5] != " " and g[1] - prev[2] > 0.15 * g[3]:
+            if prev is not None and g[6] != " " and prev[6] != " " and g[1] - prev[2] > 0.15 * g[3]:
                 out.append(" ")
-            out.append(g[5])
+            out.append(g[6])
             prev = g
         text = "".join(out)
         if not text.strip():
             continue
-        ink = [g for g in row if g[5].strip()]
+        ink = [g for g in row if g[6].strip()]
         lines.append(
             Line(
                 page=index,
                 text=text,
                 baseline=row_y,
                 x=ink[0][1],
-                size=max(round(g[3], 2) for g in row),
-                bold=all(g[4] for g in ink),
+                size=max(g[4] for g in row),
+                bold=all(g[5] for g in ink),
             )
         )
     lines.sort(key=lambda ln: (-ln.baseline, ln.x))

@@ -92,6 +92,8 @@ class Reading:
     inexact: set[int] = field(default_factory=set)
     #: the words are not words: a font PDFium decodes to the wrong letters
     cipher: bool = False
+    #: pages whose text (running headers included) names a needle
+    hits: set[int] = field(default_factory=set)
 
     @property
     def off_topic(self) -> bool:
@@ -103,7 +105,8 @@ class Reading:
     def needles(self, skip: Callable[[Line], bool] = lambda ln: False) -> set[int]:
         """Pages whose own lines (but those ``skip`` drops: running headers) name a topic needle."""
         hits = set()
-        for i, lines in enumerate(self.pages):
+        for i in self.hits:
+            lines = self.pages[i]
             if lines and any(
                 n in _flat("".join(ln.text for ln in lines if not skip(ln)).lower()) for n in _NEEDLES
             ):
@@ -153,7 +156,9 @@ def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Readin
                 unruled.append(i)
             low = text.lower()
             flat = _flat(low)
-            if not reading.topic and any(needle in tail + flat for needle in _NEEDLES):
+            if any(needle in flat for needle in _NEEDLES):
+                reading.hits.add(i)
+            if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
                 # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
                 # at the earlier pages' (this one's included) again, without their text
                 reading.topic = True

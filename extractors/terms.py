@@ -178,11 +178,13 @@ SECTION_VOCABULARY = (
 #: Sections that state coverage. In a policy whose *title* names a drug these are passages in full,
 #: because their paragraphs rarely repeat the drug's name ("Initial approval is for 3 months when …").
 COVERAGE_HEADINGS = re.compile(
-    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy criteria|"
+    r"^(?:coverage rationale|coverage policy|policy|policy statements?|policy/criteria|medical policy "
+    r"criteria|"
     r"criteria(?: for .*)?|.*approval.*|denial criteria|conditions not covered|reauthorization criteria|"
     r"continuation of therapy|initial therapy|exclusions|limitations|article guidance|"
     r"dosage and administration|policy guidelines|benefit application|coverage indications.*|"
-    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: information)?)$",
+    r"(?:applicable |procedure |billing |cpt/hcpcs |hcpcs )?codes?|code information|coding(?: "
+    r"information)?)$",
     re.I,
 )
 

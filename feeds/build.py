@@ -54,7 +54,7 @@ class FeedFilter:
         return True
 
     def path(self) -> str:
-        """The feed's path under ``/feeds/`` without extension (URL scheme in design.md)."""
+        """The feed's path under ``/feeds/`` without extension (URL scheme in docs/design.md)."""
         if self.payer:
             return f"payer/{payer_slug(self.payer)}"
         if self.drug:
@@ -99,7 +99,8 @@ def feed_from_path(facet: str | None, value: str | None) -> FeedFilter | None:
 
 
 def all_feed_specs(contexts: list[ChangeContext], payers: list[str]) -> list[FeedSpec]:
-    """Every feed ``publish`` writes: all, each payer (configured or seen in changes), drug, kind, severity."""
+    """Every feed ``publish`` writes: all, each payer (configured or seen in changes), drug,
+    kind, severity."""
     specs = [FeedSpec(FeedFilter(), "All ketamine and esketamine policy changes")]
     names = {payer_slug(p): p for p in payers}
     for ctx in contexts:

@@ -20,7 +20,7 @@ Why the states look the way they do (see ``store/deliveries.py`` for the table):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
@@ -32,6 +32,7 @@ from feeds.config import Settings, load_settings
 from feeds.message import compose, message_id
 from feeds.smtp import DeliveryError, Mailer
 from store import Archive
+from store.killpoint import kill_point
 from store.models import Change, ChangeContext, Delivery, Subscription, utcnow
 
 LEASE = dt.timedelta(minutes=10)
@@ -54,6 +55,24 @@ def digest_key_for(change: Change) -> str:
     return change.detected_at.astimezone(dt.UTC).date().isoformat()
 
 
+def delivery_plan(archive: Archive) -> Callable[[ChangeContext], list[tuple[int, str | None]]]:
+    """Who gets mail about a change: the rule ``queue_changes`` applies, as a function the store calls
+    inside the transaction that stores the change (``Archive.add_change(..., deliveries=...)``), so a
+    change and its deliveries commit together. Active subscriptions are read once, now."""
+    subs = archive.list_subscriptions(active_only=True)
+
+    def plan(ctx: ChangeContext) -> list[tuple[int, str | None]]:
+        out = []
+        for sub in subs:
+            if sub.created_at and ctx.change.detected_at < sub.created_at:
+                continue
+            if subscription_matches(sub, ctx):
+                out.append((sub.id, digest_key_for(ctx.change) if sub.digest == "daily" else None))
+        return out
+
+    return plan
+
+
 def queue_changes(archive: Archive, changes: Iterable[Change | str]) -> int:
     """Queue a delivery per (change, matching subscription); return how many were new.
 
@@ -65,15 +84,11 @@ def queue_changes(archive: Archive, changes: Iterable[Change | str]) -> int:
     if not ids or not subs:
         return 0
     queued = 0
+    plan = delivery_plan(archive)
     for ctx in archive.list_change_contexts(change_ids=ids):
-        for sub in subs:
-            if sub.created_at and ctx.change.detected_at < sub.created_at:
-                continue
-            if not subscription_matches(sub, ctx):
-                continue
-            key = digest_key_for(ctx.change) if sub.digest == "daily" else None
+        for sub_id, key in plan(ctx):
             try:
-                queued += archive.add_delivery(ctx.change.id, sub.id, digest_key=key)
+                queued += archive.add_delivery(ctx.change.id, sub_id, digest_key=key)
             except IntegrityError:  # a concurrent sender queued the same pair first: that is the point
                 pass
     return queued
@@ -193,6 +208,7 @@ def _deliver(
         secret=settings.secret,
         digest_key=group[0].digest_key,
     )
+    kill_point("send:claimed")
     try:
         mailer.send(msg, sender, sub.email)
     except DeliveryError as exc:
@@ -210,6 +226,7 @@ def _deliver(
             report.stopped = str(exc)
             return False
         return True
+    kill_point("send:accepted")  # the one window: the server has it, the archive does not know yet
     archive.mark_deliveries_sent(ids, mid, utcnow())
     report.sent.append((sub.email, mid, len(group)))
     return True

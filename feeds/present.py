@@ -109,7 +109,8 @@ def diff_html(diff: list) -> str:
 
 
 def diff_text(diff: list) -> str:
-    """The same diff for the plain-text mail part: ``[-old-]`` and ``{+new+}`` like ``git diff --word-diff``."""
+    """The same diff for the plain-text mail part: ``[-old-]`` and ``{+new+}`` like ``git
+    diff --word-diff``."""
     parts = []
     for op, text in collapse(_ops(diff), EQUAL_KEEP):
         text = clean(text)

@@ -59,7 +59,8 @@ class Mailer:
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise self._down(
-                        "the server does not offer STARTTLS (set PAYERWATCH_SMTP_SECURITY=tls for a TLS port, "
+                        "the server does not offer STARTTLS (set PAYERWATCH_SMTP_SECURITY=tls for a TLS "
+                        "port, "
                         "or none for a local relay)"
                     )
                 smtp.starttls(context=context)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from differ.taxonomy import KIND_SEVERITY
 from extractors.model import ExtractedPolicy
+from feeds.outbox import delivery_plan
 from store import Archive, change_id
 from store.killpoint import kill_point
 from store.models import Change, CrawlRun, utcnow
@@ -59,7 +60,8 @@ def settle_run(archive: Archive, run: CrawlRun, counted: int = 0) -> list[Change
         change = status_change(archive, policy.id, kind, when, run.id) if kind else None
         if change is not None:
             changes.append(change)
-    return archive.settle_run(run, transitions, changes, counted=counted)
+    # the changes' deliveries commit with them (feeds.outbox.delivery_plan)
+    return archive.settle_run(run, transitions, changes, counted=counted, deliveries=delivery_plan(archive))
 
 
 def _transition(policy: PolicyPresence, counts: bool, when) -> Transition | None:

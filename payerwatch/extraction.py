@@ -49,9 +49,11 @@ def retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
 
 
 def workers_from_env(env: dict[str, str] | None = None) -> int:
-    """``PAYERWATCH_EXTRACT_WORKERS``: documents extracted at once (default 1)."""
+    """``PAYERWATCH_EXTRACT_WORKERS``: documents extracted at once (default: one per core — a crawl's
+    new versions are analysed on all cores; results come back in submission order, so the changes are
+    the same whatever the number)."""
     env = os.environ if env is None else env
-    raw = env.get("PAYERWATCH_EXTRACT_WORKERS") or "1"
+    raw = env.get("PAYERWATCH_EXTRACT_WORKERS") or str(min(os.cpu_count() or 1, 64))
     try:
         value = int(raw)
     except ValueError:
@@ -121,7 +123,13 @@ def _context():
     global _CONTEXT
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["__main__", "payerwatch.extraction", "payerwatch.extraction_warmup"])
+        # "payerwatch.cli" too: Python 3.11's forkserver never preloads "__main__" (it looks for a
+        # "main_path" key that spawn's preparation data does not have), so every worker re-runs the main
+        # script — for the ``payerwatch`` console script, ``from payerwatch.cli import main``, which
+        # imports the whole CLI: ~0.3 s a document unloaded, 2 s on a busy machine (bench/e2e.py).
+        ctx.set_forkserver_preload(
+            ["__main__", "payerwatch.extraction", "payerwatch.cli", "payerwatch.extraction_warmup"]
+        )
         _CONTEXT = ctx
     return _CONTEXT
 

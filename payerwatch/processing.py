@@ -12,7 +12,7 @@ import logging
 
 import differ
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
-from feeds.outbox import queue_changes
+from feeds.outbox import delivery_plan
 from store import Archive, change_id
 from store.killpoint import kill_point
 from store.models import Change, Version, utcnow
@@ -128,14 +128,13 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     for found in result.changes:
         change = _to_change(found, version, prev)
         keep.add(change.id)
-        stored, is_new = archive.add_change(change)
+        stored, is_new = archive.add_change(change, deliveries=delivery_plan(archive))
         if is_new:
             created.append(stored)
     for stale in archive.changes_for_version(version_id):
         if stale.id not in keep and stale.kind not in ("retired", "reinstated"):
             if not archive.retract_change(stale.id):
                 log.warning("change %s no longer detected but already delivered; kept", stale.id)
-    _queue(archive, created)
     return created
 
 
@@ -181,12 +180,6 @@ def _to_change(found: differ.DetectedChange, version: Version, prev: Version | N
     )
 
 
-def _queue(archive: Archive, changes: list[Change]) -> None:
-    """Hand new changes to the mail outbox."""
-    if changes:
-        queue_changes(archive, changes)
-
-
 def analyse_source(archive: Archive, source_id: str) -> list[Change]:
     """Everything after the fetch for one source, from the archive alone; return the changes stored.
 
@@ -202,7 +195,6 @@ def analyse_source(archive: Archive, source_id: str) -> list[Change]:
     changes += confirm_topic_losses(archive, source_id)
     kill_point("analysis:versions")
     settled = absence.settle_runs(archive, source_id, counted=len(changes))
-    _queue(archive, settled)
     kill_point("analysis:done")
     return changes + settled
 
@@ -228,7 +220,5 @@ def reprocess(archive: Archive, policy_id: str | None = None) -> tuple[int, int,
             refreshed = archive.get_version(version.id)
             errors += bool(refreshed and refreshed.extract_error)
     for source_id in sorted({p.source_id for p in policies if p is not None}):
-        settled = absence.settle_runs(archive, source_id)
-        _queue(archive, settled)
-        created += settled
+        created += absence.settle_runs(archive, source_id)
     return done, errors, created

@@ -1,6 +1,6 @@
 """Per-payer page builders: each turns one payer's content at an epoch into ``{path: (bytes, type)}``.
 
-Each builder reproduces the structure a real site of that family has (see domain.md and the
+Each builder reproduces the structure a real site of that family has (see docs/domain.md and the
 portal README): where the index is, what the link markup looks like, how versions show in URLs.
 Spiders are written against these structures, so change them only together with the README.
 """
@@ -185,7 +185,8 @@ def bcbsnd(epoch: int) -> dict[str, tuple[bytes, str]]:
 
 
 def tx_medicaid(epoch: int) -> dict[str, tuple[bytes, str]]:
-    """Texas Medicaid: a news index (newest first) linking dated notices ``/txmedicaid/news/<date>-<slug>``."""
+    """Texas Medicaid: a news index (newest first) linking dated
+    notices ``/txmedicaid/news/<date>-<slug>``."""
     data = load_payer("txmedicaid")
     site = site_vars("txmedicaid", epoch)
     out, rows = {}, []

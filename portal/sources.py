@@ -1,4 +1,4 @@
-"""Sources-file entries (design.md, "Sources file") for the sample portal at ``base_url``.
+"""Sources-file entries (docs/design.md, "Sources file") for the sample portal at ``base_url``.
 
 The portal's port is chosen at run time, so the entries are built rather than written in a YAML file.
 ``spider`` names the payer-family spider that crawls each layout; ``follow`` / ``documents`` are also

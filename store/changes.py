@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
 from store import schema
 from store.base import ArchiveBase, row_to, values_of
-from store.models import Change, ChangeContext
+from store.models import Change, ChangeContext, utcnow
 
 
 def change_id(policy_id: str, old_sha: str | None, new_sha: str | None, kind: str) -> str:
@@ -21,14 +21,51 @@ def change_id(policy_id: str, old_sha: str | None, new_sha: str | None, kind: st
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+#: Who must be mailed about a change: (subscription id, digest key or None) per delivery. The outbox
+#: (``feeds.outbox.delivery_plan``) decides; the store only writes the rows, in the change's transaction.
+DeliveryPlan = Callable[[ChangeContext], list[tuple[int, str | None]]]
+
+
+def insert_change(conn: sa.Connection, change: Change, plan: DeliveryPlan | None) -> bool:
+    """Insert ``change`` (unless stored) and the deliveries ``plan`` wants for it, on ``conn``: a change
+    and its mail commit together, so no kill can leave an announced change that nobody is told about.
+    Missing deliveries of an already stored change are added too (idempotent). True if the change is new."""
+    new = conn.execute(sa.select(schema.changes.c.id).where(schema.changes.c.id == change.id)).first() is None
+    if new:
+        conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
+    if plan is None:
+        return new
+    (ctx,) = [context_of(r) for r in conn.execute(contexts_query(change_ids=[change.id]))]
+    d = schema.deliveries
+    have = {
+        r.subscription_id
+        for r in conn.execute(sa.select(d.c.subscription_id).where(d.c.change_id == change.id))
+    }
+    rows = [
+        {
+            "change_id": change.id,
+            "subscription_id": sub,
+            "digest_key": key,
+            "status": "pending",
+            "created_at": utcnow(),
+        }
+        for sub, key in plan(ctx)
+        if sub not in have
+    ]
+    if rows:
+        conn.execute(d.insert(), rows)
+    return new
+
+
 class ChangesMixin(ArchiveBase):
-    def add_change(self, change: Change) -> tuple[Change, bool]:
-        """Insert ``change`` unless its id is already stored; return (stored change, created)."""
+    def add_change(self, change: Change, deliveries: DeliveryPlan | None = None) -> tuple[Change, bool]:
+        """Insert ``change`` unless its id is already stored, with its ``deliveries`` in the same
+        transaction; return (stored change, created)."""
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(schema.changes).where(schema.changes.c.id == change.id)).first()
-            if row is not None:
+            new = insert_change(conn, change, deliveries)
+            if not new:
+                row = conn.execute(sa.select(schema.changes).where(schema.changes.c.id == change.id)).first()
                 return row_to(Change, row), False
-            conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
         return change, True
 
     def get_change(self, change_id: str) -> Change | None:

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to, values_of
+from store.base import ArchiveBase, inserted_id, row_to, values_of
 from store.models import CrawlRun, Fetch, Policy, Source, utcnow
 
 
@@ -44,11 +44,13 @@ class CrawlsMixin(ArchiveBase):
     def start_run(self, source_id: str, started_at: dt.datetime | None = None) -> CrawlRun:
         started_at = started_at or utcnow()
         with self.engine.begin() as conn:
-            run_id = conn.execute(
-                schema.crawl_runs.insert().values(
-                    source_id=source_id, started_at=started_at, status="running"
+            run_id = inserted_id(
+                conn.execute(
+                    schema.crawl_runs.insert().values(
+                        source_id=source_id, started_at=started_at, status="running"
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
     def finish_run(self, run: CrawlRun) -> CrawlRun:
@@ -138,9 +140,9 @@ class CrawlsMixin(ArchiveBase):
     # -- fetches ------------------------------------------------------------------------------------
     def record_fetch(self, fetch: Fetch) -> Fetch:
         with self.engine.begin() as conn:
-            fetch.id = conn.execute(
-                schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",)))
-            ).inserted_primary_key[0]
+            fetch.id = inserted_id(
+                conn.execute(schema.fetches.insert().values(**values_of(fetch, schema.fetches, skip=("id",))))
+            )
         return fetch
 
     def list_fetches(

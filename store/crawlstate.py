@@ -142,6 +142,7 @@ class CrawlStateMixin(ArchiveBase):
                     outcome = "superseded"
                 else:
                     policy_id, size = doc.policy_id, len(doc.body or b"")
+                    assert policy_id is not None and sha is not None  # a new document has both
                     ensure_policy(doc, policy_id, now)
                     version_id, created = keep_version(
                         conn, policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now

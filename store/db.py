@@ -102,7 +102,9 @@ def alembic_config(engine: sa.Engine) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None, "store/migrations has no head revision"
+    return head
 
 
 def migrate(engine: sa.Engine) -> None:

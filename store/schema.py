@@ -122,7 +122,8 @@ versions = sa.Table(
     # failed attempts worth repeating (a worker killed for its limits) and when the next may run (0004)
     sa.Column("extract_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("extract_retry_at", TS),
-    # why a version announced nothing (a revision outside the topic passages...), or that it awaits confirmation
+    # why a version announced nothing (a revision outside the topic passages...), or that it awaits
+    # confirmation
     sa.Column("note", sa.Text, index=True),
     sa.UniqueConstraint("policy_id", "seq", name="uq_versions_policy_seq"),
 )
@@ -147,7 +148,8 @@ passages = sa.Table(
     sa.Column("codes", sa.JSON, nullable=False, server_default="[]"),
 )
 # Full-text index over passages(heading, text, drugs): SQLite FTS5 table ``passages_fts`` + triggers, or a
-# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in store/search.py.
+# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in
+# store/search.py.
 
 facts = sa.Table(
     "facts",

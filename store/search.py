@@ -160,7 +160,8 @@ class SearchMixin(ArchiveBase):
         with self.engine.connect() as conn, _sqlite_deadline(conn):
             if order == "auto":
                 many = conn.exec_driver_sql(
-                    "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)",
+                    "SELECT count(*) FROM (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT "
+                    "?)",
                     (q, RANK_LIMIT + 1),
                 ).scalar_one()
                 order = "newest" if many > RANK_LIMIT else "relevance"
@@ -218,7 +219,8 @@ def _lookup(conn, ids: list[int], payer, drug, as_of, by) -> dict[int, dict]:
     rows = conn.execute(
         sa.text(f"""
             SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
-                   coalesce(v.title, pol.title) AS title, p.heading, p.text, p.drugs, v.effective, v.first_seen
+                   coalesce(v.title, pol.title) AS title, p.heading, p.text, p.drugs, v.effective,
+                   v.first_seen
             FROM passages p
             JOIN versions v ON v.id = p.version_id
             JOIN policies pol ON pol.id = v.policy_id
@@ -262,7 +264,8 @@ def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) 
         params["as_of"] = as_of.isoformat()
     rows = conn.execute(
         sa.text(
-            f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) {cond}"
+            f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) "
+            f"{cond}"
         ),
         params,
     ).all()
@@ -276,7 +279,8 @@ def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) 
 
 def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict]:
     """Portable filters on the joined row (``v`` version, ``s`` source, ``p`` passage)."""
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, object] = {}
     if payer:
         where.append("(s.id = :payer OR lower(s.payer) = :payer_lower)")
         params.update(payer=payer, payer_lower=payer.lower())

@@ -16,7 +16,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to, values_of
+from store.base import ArchiveBase, row_to
+from store.changes import DeliveryPlan, insert_change
 from store.models import Change, CrawlRun, utcnow
 
 SEEN = ("new_version", "unchanged", "not_modified", "superseded")
@@ -96,7 +97,12 @@ class SettleMixin(ArchiveBase):
             ]
 
     def settle_run(
-        self, run: CrawlRun, transitions: list[Transition], changes: list[Change], counted: int = 0
+        self,
+        run: CrawlRun,
+        transitions: list[Transition],
+        changes: list[Change],
+        counted: int = 0,
+        deliveries: DeliveryPlan | None = None,
     ) -> list[Change]:
         """Store ``run``'s transitions and changes and mark it analysed, all or nothing.
 
@@ -112,11 +118,7 @@ class SettleMixin(ArchiveBase):
                     .values(status=tr.status, missing_count=tr.missing_count, retired_at=tr.retired_at)
                 )
             for change in changes:
-                exists = conn.execute(
-                    sa.select(schema.changes.c.id).where(schema.changes.c.id == change.id)
-                ).first()
-                if exists is None:
-                    conn.execute(schema.changes.insert().values(**values_of(change, schema.changes)))
+                if insert_change(conn, change, deliveries):  # with its mail, in this transaction
                     created.append(change)
             run.analysed_at = utcnow()
             run.changes += counted + len(created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to
+from store.base import ArchiveBase, inserted_id, row_to
 from store.models import Delivery, Subscription, utcnow
 
 
@@ -20,18 +20,22 @@ class SubscriptionsMixin(ArchiveBase):
     ) -> Subscription:
         now = utcnow()
         with self.engine.begin() as conn:
-            sid = conn.execute(
-                schema.subscriptions.insert().values(
-                    email=email,
-                    payers=list(payers or []),
-                    drugs=list(drugs or []),
-                    min_severity=min_severity,
-                    digest=digest,
-                    active=True,
-                    created_at=now,
+            sid = inserted_id(
+                conn.execute(
+                    schema.subscriptions.insert().values(
+                        email=email,
+                        payers=list(payers or []),
+                        drugs=list(drugs or []),
+                        min_severity=min_severity,
+                        digest=digest,
+                        active=True,
+                        created_at=now,
+                    )
                 )
-            ).inserted_primary_key[0]
-        return self.get_subscription(sid)
+            )
+        sub = self.get_subscription(sid)
+        assert sub is not None
+        return sub
 
     def get_subscription(self, subscription_id: int) -> Subscription | None:
         with self.engine.connect() as conn:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to
+from store.base import ArchiveBase, inserted_id, row_to
 from store.models import Version, utcnow
 
 
@@ -39,7 +39,9 @@ class VersionsMixin(ArchiveBase):
         sha = self.blobs.put(data)
         with self.engine.begin() as conn:
             vid, created = keep_version(conn, policy_id, sha, url, media_type, len(data), seen_at)
-            return self._version(conn, vid), created
+            version = self._version(conn, vid)
+        assert version is not None
+        return version, created
 
     def touch_version(self, version_id: int, seen_at: dt.datetime | None = None) -> None:
         with self.engine.begin() as conn:
@@ -175,7 +177,8 @@ class VersionsMixin(ArchiveBase):
             return [r.id for r in conn.execute(q)]
 
     def versions_with_note(self, note: str, source_id: str | None = None) -> list[Version]:
-        """Versions carrying exactly ``note`` (one indexed query, so a re-crawl can afford to ask each run)."""
+        """Versions carrying exactly ``note`` (one indexed query, so a re-crawl can afford to ask
+        each run)."""
         q = sa.select(*_version_cols()).where(schema.versions.c.note == note).order_by(schema.versions.c.id)
         if source_id:
             q = q.join(schema.policies, schema.policies.c.id == schema.versions.c.policy_id).where(
@@ -268,18 +271,20 @@ def keep_version(
     if latest is not None and latest.sha256 == sha:
         conn.execute(schema.versions.update().where(schema.versions.c.id == latest.id).values(last_seen=now))
         return latest.id, False
-    vid = conn.execute(
-        schema.versions.insert().values(
-            policy_id=policy_id,
-            seq=(latest.seq if latest is not None else 0) + 1,
-            sha256=sha,
-            url=url,
-            media_type=media_type,
-            size=size,
-            first_seen=now,
-            last_seen=now,
+    vid = inserted_id(
+        conn.execute(
+            schema.versions.insert().values(
+                policy_id=policy_id,
+                seq=(latest.seq if latest is not None else 0) + 1,
+                sha256=sha,
+                url=url,
+                media_type=media_type,
+                size=size,
+                first_seen=now,
+                last_seen=now,
+            )
         )
-    ).inserted_primary_key[0]
+    )
     return vid, True
 
 

@@ -1,4 +1,5 @@
-"""``aetna_cpb``: Aetna Clinical Policy Bulletins — HTML bulletins at ``/cpb/medical/data/<range>/<NNNN>.html``.
+"""``aetna_cpb``: Aetna Clinical Policy Bulletins — HTML bulletins at
+``/cpb/medical/data/<range>/<NNNN>.html``.
 
 The index is a table per number range (``900_999``); the CPB number is the identity (``aetna/0938``),
 because titles grow ("…Depression…" → "…Other Selected Indications") while the number stays.

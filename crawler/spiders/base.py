@@ -23,7 +23,8 @@ from crawler.sources import SourceConfig, SourceError, get_source
 from store.models import GONE_HTTP_STATUSES
 
 ERROR_TITLE = re.compile(
-    r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not found|error|page|server|service)|"
+    r"page not found|we'?re sorry|we are sorry|\b(404|500|502|503)\s*[-:–]?\s*(not "
+    r"found|error|page|server|service)|"
     r"\b(error|http)\s*(404|500|502|503)\b|an error (has )?occurred|service (is )?(temporarily )?unavailable|"
     r"site (is )?(down for|under) maintenance|access denied|something went wrong|server error|"
     r"(we'?ll|we will) be (right )?back|back (up )?shortly|scheduled maintenance|temporarily (down|offline)|"

@@ -99,8 +99,10 @@ _EXCEPTION_OF_USE = re.compile(
 _OTHER = re.compile(
     r"\b(?:all|any|every)\s+other\s+(?:\w+\s+)?(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
     r"|\b(?:any|all|every)\s+(?:(?:psychiatric|mental health|behavioral health)\s+)?"
-    r"(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b(?!\s+(?:listed|below|above|are|is|must|have|of|in (?:paragraph|section)))"
-    r"|\b(?:indications?|uses?|conditions?|diagnos[ie]s)\s+(?:that (?:are|is) )?not\s+(?:listed|addressed|specified|included|named)"
+    r"(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
+    r"(?!\s+(?:listed|below|above|are|is|must|have|of|in (?:paragraph|section)))"
+    r"|\b(?:indications?|uses?|conditions?|diagnos[ie]s)\s+(?:that (?:are|is) "
+    r")?not\s+(?:listed|addressed|specified|included|named)"
     r"|\bnot listed (?:above|below|in this)"
     r"|\boutside (?:of )?the (?:conditions|criteria|indications) (?:above|listed|stated)"
     r"|\bother psychiatric (?:disorders|conditions|indications|uses)"

@@ -34,10 +34,13 @@ _NEG_MONO = re.compile(
     re.I,
 )
 _MONO = re.compile(
-    r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral )?antidepressant|"
+    r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
+    r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
-    r"standalone|(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) (?:with|together with|"
-    r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) required",
+    r"standalone|(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
+    r"(?:with|together with|"
+    r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
+    r"required",
     re.I,
 )
 _WITH_AD = re.compile(
@@ -46,7 +49,8 @@ _WITH_AD = re.compile(
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
     r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
-    r"\boral antidepressant\s+(?:is|will be|must be|should be)\s+(?:continued|maintained|taken|used|given|prescribed)",
+    r"\boral antidepressant\s+(?:is|will be|must be|should "
+    r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
     re.I,
 )
 _SCALES = (
@@ -98,7 +102,8 @@ def criteria_of(sentence: str, phase: str = "initial", context: bool = False) ->
     out: list[tuple[str, str]] = list(ages(low))
     m = re.search(
         r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
-        r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral health "
+        r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
+        r"health "
         r"(?:specialist|provider))|(?:prescriber|provider) is an? (psychiatrist)",
         low,
     )

@@ -1,6 +1,7 @@
 """Which coverage stance a clause states, if any.
 
-The stock phrasings are in domain.md. What this module mostly decides is what is *not* a position, because
+The stock phrasings are in docs/domain.md. What this module mostly decides is what is *not* a position,
+because
 policies are full of coverage words that state nothing about the drug:
 
 * pointers to other policies ("is addressed in", "see the pharmacy policy", "outside the scope");
@@ -31,11 +32,14 @@ _POINTER = re.compile(
     re.I,
 )
 _DISCLAIMER = re.compile(
-    r"does not (?:mean|imply|guarantee|constitute|establish)|do not (?:mean|imply|guarantee|constitute|establish)|"
+    r"does not (?:mean|imply|guarantee|constitute|establish)|do not "
+    r"(?:mean|imply|guarantee|constitute|establish)|"
     r"not a guarantee|no guarantee|inclusion (?:or exclusion )?of (?:a |any )?(?:procedure |diagnosis )?code|"
-    r"\blisting (?:of )?(?:a )?code|\ba code appearing|codes? (?:are|is) (?:listed|shown|provided|included) for|"
+    r"\blisting (?:of )?(?:a )?code|\ba code appearing|codes? (?:are|is) (?:listed|shown|provided|included) "
+    r"for|"
     r"\bfor (?:informational|reference) purposes|\bappearing in this list|"
-    r"must provide all medically necessary|ensure (?:that )?the (?:prescription )?(?:drug|service) is covered|"
+    r"must provide all medically necessary|ensure (?:that )?the (?:prescription )?(?:drug|service) is "
+    r"covered|"
     r"self-administered drugs are not covered|benefit (?:plan )?document|subject to the member'?s|"
     r"coverage depends on|not a benefit document|determines whether (?:the|a) (?:drug|service) is covered|"
     r"in the event of a conflict|medicaid-covered services|benefit determines",
@@ -44,7 +48,8 @@ _DISCLAIMER = re.compile(
 _FDA = re.compile(
     r"\bFDA\b|food and drug administration|\blabel(?:ing|ed)?\b|package insert|prescribing information|"
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:approved|indicated)\s+(?:for|by|as|in)\b"
-    r"(?!\s+(?:up to\s+|a period of\s+|an? (?:initial|additional)\s+)?(?:\d|one|two|three|four|six|twelve|renewal))|"
+    r"(?!\s+(?:up to\s+|a period of\s+|an? "
+    r"(?:initial|additional)\s+)?(?:\d|one|two|three|four|six|twelve|renewal))|"
     r"\breceived\b.*\bapproval",
     re.I,
 )
@@ -99,7 +104,8 @@ _PA_REQUIRED = re.compile(
 _CRITERIA = re.compile(
     r"\bcriteria (?:are|is) met|following|\bwhen\b|\bif\b|provided that|\bmust\b|\brequires?\b|\brequired\b|"
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
-    r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the following)|"
+    r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
+    r"following)|"
     r"approv|authori[sz]|granted",
     re.I,
 )

@@ -89,7 +89,8 @@ _FAILED = re.compile(rf"\b{N}\s*(?:or more\s+)?{_DRUGS}", re.I)
 _FAILED_CUE = re.compile(
     r"fail|inadequate|non-?respon|not respond|did not respond|no response|lack of (?:response|benefit)|"
     r"trials? of|tried|unsuccessful|intoleran|refractory|not improved|insufficient response|"
-    r"(?:did|does|do) not (?:work|help|improve)|ineffective|without (?:adequate |sufficient )?(?:response|benefit|"
+    r"(?:did|does|do) not (?:work|help|improve)|ineffective|without (?:adequate |sufficient "
+    r")?(?:response|benefit|"
     r"improvement|remission)|despite",
     re.I,
 )

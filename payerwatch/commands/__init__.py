@@ -6,7 +6,18 @@ import importlib
 
 import click
 
-MODULES = ["status", "extract", "crawl", "sources", "changes", "history", "feeds", "alerts", "service"]
+MODULES = [
+    "status",
+    "extract",
+    "crawl",
+    "sources",
+    "scaffold",
+    "changes",
+    "history",
+    "feeds",
+    "alerts",
+    "service",
+]
 
 
 def register_all(cli: click.Group) -> None:

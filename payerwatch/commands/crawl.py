@@ -229,7 +229,8 @@ def register(cli: click.Group) -> None:
     ) -> None:
         """Crawl payers' policy libraries, archive new versions, detect changes; print a summary.
 
-        Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit code).
+        Exit 0 unless the crawl could not run (a failing source is reported in the table, not by the exit
+        code).
 
         Example:
 

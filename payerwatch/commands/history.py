@@ -163,7 +163,8 @@ def show(ctx, policy: str, as_of, by: str, as_json: bool) -> None:
         return
     out = _console()
     out.print(
-        f"[bold]{escape(pol.id)}[/bold] version {version.seq} (id {version.id}, sha256 {version.sha256[:12]})",
+        f"[bold]{escape(pol.id)}[/bold] version {version.seq} (id {version.id}, sha256 "
+        f"{version.sha256[:12]})",
         markup=True,
     )
     out.print(

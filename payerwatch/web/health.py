@@ -5,8 +5,9 @@ them every source the archive knows is reported.
 
 Staleness: a service whose scheduler silently stopped still answers HTTP, so "up" is not "watching". A
 source whose last finished run is older than twice the longest schedule interval (a missed run plus
-jitter), plus half an hour for the crawl itself, is *stale*, and then ``/healthz`` answers 503 with ``"status": "stale"`` so an
-uptime monitor pages someone. A source that never ran is not stale (the service may have just started).
+jitter), plus half an hour for the crawl itself, is *stale*, and then ``/healthz`` answers 503 with
+``"status": "stale"`` so an uptime monitor pages someone. A source that never ran is not stale (the
+service may have just started).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``bcbs_versioned`` spider: Blue Cross MN / Highmark ``<ID>-<NNN>.html`` versions and the 'replaced' banner."""
+"""``bcbs_versioned`` spider: Blue Cross MN / Highmark ``<ID>-<NNN>.html`` versions and the
+'replaced' banner."""
 
 from __future__ import annotations
 

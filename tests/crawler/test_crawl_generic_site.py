@@ -1,4 +1,5 @@
-"""End to end over a real loopback HTTP server: the generic spider, conditional re-crawl, faults, retirement."""
+"""End to end over a real loopback HTTP server: the generic spider, conditional re-crawl,
+faults, retirement."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def _site(n: int = 3, text: str = "v1") -> dict[str, Page]:
     }
     for i in range(1, n + 1):
         pages[f"/policy/{i}.html?utm_source=x"] = Page(
-            f"<html><head><title>Policy {i}</title></head><body><h1>Policy {i}</h1><p>{text} ketamine</p></body></html>".encode()
+            f"<html><head><title>Policy {i}</title></head>"
+            f"<body><h1>Policy {i}</h1><p>{text} ketamine</p></body></html>".encode()
         )
     return pages
 
@@ -117,7 +119,8 @@ def test_zero_documents_is_a_failing_source(tmp_path, data_dir):
 
 
 def test_an_index_page_answering_404_never_counts_its_policies_as_missing(tmp_path, data_dir):
-    """The start URL moving (or briefly 404ing) is a fault of the crawl, not evidence that policies are gone."""
+    """The start URL moving (or briefly 404ing) is a fault of the crawl, not evidence that policies
+    are gone."""
     with LocalSite(_site()) as site:
         _crawl(tmp_path, data_dir, site)
         site.set_pages({})

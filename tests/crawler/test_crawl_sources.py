@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from crawler.sources import SourceError, load_sources, parse_source
-from tests.support import FILES, ROOT
+from tests.support import ROOT
+from tests.support.sources import missing_for
 
 FAMILIES = {
     "generic",
@@ -35,13 +36,9 @@ def test_at_least_25_sources_covering_every_family():
 @pytest.mark.parametrize("source", load_sources(), ids=lambda s: s.id)
 def test_every_source_has_a_fixture_backed_test(source):
     """One slug per source: ``tests/files/<id>/`` (with a README citing the evidence) and
-    ``tests/crawler/test_<id>.py`` that loads it; generic sources share ``tests/files/generic/<id>.html``."""
-    if source.spider == "generic":
-        assert (FILES / "generic" / f"{source.id}.html").is_file()
-        return
-    assert (FILES / source.id / "README.md").is_file(), f"tests/files/{source.id}/README.md is missing"
-    test_module = ROOT / "tests" / "crawler" / f"test_{source.id.replace('-', '_')}.py"
-    assert f'"{source.id}"' in test_module.read_text(), f"{test_module.name} never loads {source.id}"
+    ``tests/crawler/test_<id>.py`` that loads it; generic sources share ``tests/files/generic/<id>.html``
+    and have an entry in its ``expected.yaml`` (the rule: ``tests/support/sources.py``)."""
+    assert missing_for(source, ROOT) == []
 
 
 def test_scrapy_list_shows_the_family_spiders():

@@ -1,4 +1,5 @@
-"""Highmark (``highmark``, ``bcbs_versioned`` spider) on the securecms structure it shares with Blue Cross MN."""
+"""Highmark (``highmark``, ``bcbs_versioned`` spider) on the securecms structure it shares with Blue
+Cross MN."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Case names say the expected outcome (``falsepos-…`` must announce nothing, ``truepos-…`` one change);
 ``expected.yaml`` holds the exact kind and bullets. ``.yaml`` sides are PDF sources rendered with
-``tests/support_pdf.py`` at test time (PDFs are never committed). ``test_precision_recall`` scores all cases together so
+``tests/support_pdf.py`` at test time (PDFs are never committed). ``test_precision_recall`` scores all cases
+together so
 a regression shows up as a number too.
 """
 

@@ -54,7 +54,8 @@ BULLETS = {
     (3, "cigna/IP-0412"): ["Title: Esketamine → Psychiatry – Spravato"],
     (4, "uhc/cstx-spravato"): [
         "Esketamine (Continuation of Therapy): added “For Texas Community Plan members, Spravato is supplied "
-        "through the pharmacy benefit; the administration and observation visit is billed under the medical benef…”",
+        "through the pharmacy benefit; the administration and observation visit is billed under the medical "
+        "benef…”",
         "Effective date 2025-09-01 → 2026-02-01",
     ],
     (4, "aetna/0938"): ["IV ketamine · PTSD: experimental/investigational → not medically necessary"],

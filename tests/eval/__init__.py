@@ -1,1 +1,2 @@
-"""Evaluation scorers: hand-labelled corpora in tests/files/eval/<name>/, one module per corpus (`make eval`)."""
+"""Evaluation scorers: hand-labelled corpora in tests/files/eval/<name>/, one module per corpus
+(`make eval`)."""

@@ -1,10 +1,11 @@
 """Score the fact extractor against the hand-labelled corpus in tests/files/eval/facts/.
 
-    python -m tests.eval.facts [--set main|holdout] [-v]
+    python -m tests.eval.facts [--set main|holdout|holdout2] [-v]
 
 prints exactly one line (``-v`` adds each document's misses before it)::
 
-    facts: strict_position_precision=0.xx position_recall=0.xx strict_criteria_precision=0.xx criteria_recall=0.xx
+    facts: strict_position_precision=0.xx position_recall=0.xx strict_criteria_precision=0.xx
+    criteria_recall=0.xx
 
 Why *strict*: the coverage matrix shows one stance per cell, so a row the extractor reports with two
 stances ("covered / unproven") is as wrong for a reader as a row with the wrong stance.
@@ -33,7 +34,7 @@ import extractors
 from extractors.model import ExtractionError
 
 ROOT = Path(__file__).resolve().parent.parent / "files" / "eval" / "facts"
-SETS = {"main": ROOT, "holdout": ROOT / "holdout"}
+SETS = {"main": ROOT, "holdout": ROOT / "holdout", "holdout2": ROOT / "holdout2"}
 FIELDS = (
     "age_min",
     "age_max",
@@ -162,7 +163,9 @@ def line(positions: Tally, criteria: Tally) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.eval.facts", description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=sorted(SETS), default="main", help="main corpus or holdout/")
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="main", help="main, holdout or holdout2 (fresh)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print each document's misses")
     args = parser.parse_args(argv)
     positions, criteria, docs = score_set(args.set)

@@ -10,7 +10,10 @@ from extractors.metadata import _line_of_business, _state, _status, parse_date, 
 
 
 def test_a_labelled_number_in_a_table_cell_beats_related_policies_named_earlier():
-    head = "Ketamine and Esketamine\nNumber: | 0938\nRelated Policies\n- CPB 0469 - Transcranial Magnetic Stimulation"
+    head = (
+        "Ketamine and Esketamine\nNumber: | 0938\nRelated Policies\n"
+        "- CPB 0469 - Transcranial Magnetic Stimulation"
+    )
     assert policy_number(head, None) == "0938"
 
 

@@ -138,8 +138,9 @@ def test_sentences_skip_abbreviations() -> None:
 
 
 def test_html_ligature_and_soft_hyphen_do_not_change_text() -> None:
-    a = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is e\xef\xac\x80ective for no indi\xc2\xadcation.</p></main></body></html>"
-    b = b"<html><body><main><h1>Ketamine</h1><p>Ketamine is effective for no indication.</p></main></body></html>"
+    page = b"<html><body><main><h1>Ketamine</h1><p>%s</p></main></body></html>"
+    a = page % b"Ketamine is e\xef\xac\x80ective for no indi\xc2\xadcation."
+    b = page % b"Ketamine is effective for no indication."
     assert extractors.extract(a).text == extractors.extract(b).text
 
 

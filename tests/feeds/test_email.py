@@ -196,7 +196,8 @@ def test_message_shape(archive, world):
     assert msg.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     assert msg["Subject"] == (
-        "[payerwatch] Example Health · Ketamine: IV ketamine for depression moved from unproven to covered with criteria"
+        "[payerwatch] Example Health · Ketamine: IV ketamine for depression moved from unproven to covered "
+        "with criteria"
     )
     assert msg["To"] == "ket@clinic.test" and "alerts@watch.example.org" in msg["From"]
     delivery = next(d for d in archive.list_deliveries(subscription_id=subs["ket@clinic.test"].id))

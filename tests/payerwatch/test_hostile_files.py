@@ -126,7 +126,8 @@ def test_a_crawl_full_of_bombs_stays_small_and_the_next_crawl_is_healthy(bomb_fi
         first = _crawl(data_dir, sources, tmp_path / "first.json")
         second = _crawl(data_dir, sources, tmp_path / "second.json")
     print(
-        f"\npeak RSS: crawl {first['crawl_hwm'] / 2**20:.0f} MiB, largest worker {first['workers_max'] / 2**20:.0f} MiB"
+        f"\npeak RSS: crawl {first['crawl_hwm'] / 2**20:.0f} MiB, "
+        f"largest worker {first['workers_max'] / 2**20:.0f} MiB"
     )
     print(f"next crawl: {second['crawl_hwm'] / 2**20:.0f} MiB")
     assert first["crawl_hwm"] < GiB and second["crawl_hwm"] < GiB

@@ -40,7 +40,8 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_killed_writer_leaves_no_blob_under_its_final_name(tmp_path):
-    """A process killed mid-write (after writing, before rename) leaves only a temp file, which verify flags."""
+    """A process killed mid-write (after writing, before rename) leaves only a temp file, which
+    verify flags."""
     root = tmp_path / "blobs"
     child = textwrap.dedent(
         f"""

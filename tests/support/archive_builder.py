@@ -242,7 +242,8 @@ def build_sample_archive(archive: Archive) -> Sample:
         uhc_ids[1],
         uhc_ids[2],
         "coverage_position",
-        "Sample United Health: IV ketamine for depression moved from investigational to not medically necessary",
+        "Sample United Health: IV ketamine for depression moved from investigational to not medically "
+        "necessary",
         dt.datetime(2025, 3, 1, 7, tzinfo=UTC),
         drugs=("ketamine",),
         details=[

@@ -82,7 +82,8 @@ def test_matrix_scrolls_inside_its_box_with_sticky_headers(portal_site, page):
     box = page.evaluate(
         """() => { const s = document.querySelector('#matrix-scroll');
                    const r = s.getBoundingClientRect();
-                   return {sw: s.scrollWidth, cw: s.clientWidth, right: r.right, ox: getComputedStyle(s).overflowX,
+                   return {sw: s.scrollWidth, cw: s.clientWidth, right: r.right, ox:
+                   getComputedStyle(s).overflowX,
                            vw: document.documentElement.clientWidth}; }"""
     )
     assert box["ox"] in ("auto", "scroll")

@@ -1,7 +1,8 @@
 """Full-text search over passages.
 
 SQLite: an FTS5 external-content table ``passages_fts`` over ``passages(heading, text, drugs)`` kept in
-step by triggers (``drugs`` is indexed so a drug filter narrows the match instead of post-filtering it), so every writer (``set_extraction``, bulk loads) indexes without knowing search exists.
+step by triggers (``drugs`` is indexed so a drug filter narrows the match instead of post-filtering it), so
+every writer (``set_extraction``, bulk loads) indexes without knowing search exists.
 PostgreSQL: a GIN index on ``to_tsvector('english', ...)`` (the expression ``store/search.py`` queries).
 
 Revision ID: 0002

@@ -127,7 +127,8 @@ def upgrade() -> None:
         f"SELECT {SUBSCRIPTION_COLUMNS} FROM {old}subscriptions"
     )
     op.execute(
-        f"INSERT INTO {PRIVATE}.deliveries ({DELIVERY_COLUMNS}) SELECT {DELIVERY_COLUMNS} FROM {old}deliveries"
+        f"INSERT INTO {PRIVATE}.deliveries ({DELIVERY_COLUMNS}) "
+        f"SELECT {DELIVERY_COLUMNS} FROM {old}deliveries"
     )
     if sqlite:
         op.execute("PRAGMA main.secure_delete = ON")  # freed pages are zeroed, not left readable

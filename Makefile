@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system demo test test-fast lint bench eval mutate clean
+.PHONY: install system demo test test-fast lint bench bench-workers eval mutate clean
 
 install: system $(STAMP)
 
@@ -48,7 +48,7 @@ lint: install
 # Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
 # Add a scorer by appending its module to EVALS. `make eval EVAL_ARGS="--set holdout"` scores the
 # second, less-seen set; EVAL_ARGS="-v" lists each document's misses.
-EVALS     := tests.eval.facts
+EVALS     := tests.eval.facts tests.eval.history
 EVAL_ARGS ?=
 
 eval: install
@@ -69,6 +69,10 @@ bench: install
 	$(PY) bench/extract.py
 	$(PY) bench/crawl.py
 	$(PY) bench/archive_speed.py
+
+# Workers on PostgreSQL: documents/s for 1, 2 and 4 workers and the per-document costs (docs/scale.md).
+bench-workers: install
+	$(PY) bench/workers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts .mutmut

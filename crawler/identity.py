@@ -1,7 +1,10 @@
 """Policy identity: one policy across renames, URL moves, version suffixes and tracking query strings.
 
-``payer-slug/policy-number`` when the number is known (family spiders strip version letters and years
-from it), else ``payer-slug/<canonical url>``. Link text never takes part: titles get renamed.
+``<source id>/policy-number`` when the number is known (family spiders strip version letters and years
+from it), else ``<source id>/<canonical url>``. Link text never takes part: titles get renamed. The
+source id is the unique slug of sources.yaml, never the payer's display name: editing ``payer:`` must not
+re-identify every policy. This is the policy's *key*; the store maps keys to ids (``policy_keys``), so
+a policy found under a second key (renamed and moved, see payerwatch/identity.py) keeps its first id.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def normalize_number(number: str) -> str:
     return re.sub(r"\s+", "", number.strip()).upper()
 
 
-def policy_id(payer_slug: str, number: str | None, url: str, drop_params: tuple[str, ...] = ()) -> str:
+def policy_id(source_id: str, number: str | None, url: str, drop_params: tuple[str, ...] = ()) -> str:
     if number:
-        return f"{payer_slug}/{normalize_number(number)}"
-    return f"{payer_slug}/{url_key(url, drop_params)}"
+        return f"{source_id}/{normalize_number(number)}"
+    return f"{source_id}/{url_key(url, drop_params)}"

@@ -40,7 +40,8 @@ class ValidatePipeline:
 
 
 class IdentityPipeline:
-    """``payer/number`` or ``payer/<canonical url>``: stable across renames, moves and tracking params."""
+    """``<source id>/number`` or ``<source id>/<canonical url>`` — the policy's key, stable across renames,
+    moves and tracking params, and never derived from the payer's display name (which people edit)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -54,7 +55,7 @@ class IdentityPipeline:
             return item
         spider = self.crawler.spider
         drop = tuple(getattr(spider, "drop_params", ()))
-        item.policy_id = policy_id(spider.config.payer_slug, item.policy_number, item.url, drop)
+        item.policy_id = policy_id(spider.config.id, item.policy_number, item.url, drop)
         return item
 
 
@@ -111,6 +112,7 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         not_modified=item.not_modified,
         superseded=bool(item.replaced_on),
         missing=item.recheck and item.gone,
+        recheck=item.recheck,
         # an index page answering 404/410 says nothing about the policies it listed: record it as a
         # fault of the crawl ("index-http-404"), so the run never counts those policies as missing
         error_kind=f"index-{item.error_kind}"

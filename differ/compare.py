@@ -192,12 +192,19 @@ def _position_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
         a, b = _value(ea), _value(eb)
         if a == b:
             continue
+        # a catch-all stance ("excluded from this program") that vanishes while the drug is still
+        # discussed is how a reworded sentence reads to the extractors, not a coverage change: report
+        # it as wording (still announced, never as "coverage changed"). A new catch-all exclusion stays
+        # a position change.
+        kind_field = "wording" if ind == "other" and b is None else "position"
         label = " / ".join(taxonomy.position_label(v) for v in b.split(" / ")) if b else taxonomy.ABSENT
         was = " / ".join(taxonomy.position_label(v) for v in a.split(" / ")) if a else taxonomy.ABSENT
         out.append(
             _bullet(
-                f"{taxonomy.subject(drug, ind)}: {was} → {label}",
-                "position",
+                f"{taxonomy.subject(drug, ind)}: {was} → {label}"
+                if kind_field == "position"
+                else f"{taxonomy.subject(drug, ind)}: reworded, no stance stated now (was {was})",
+                kind_field,
                 drug,
                 ind,
                 a,

@@ -128,6 +128,9 @@ def infer(
     added, removed = topic.squash(hunk_inserted), topic.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
+    requirement = _requirement(hunk_inserted or hunk_deleted, bool(added), old, new, lo, ln, seg, drug)
+    if requirement:
+        return requirement
     from extractors.terms import indications_in
 
     text = hunk_inserted if added else hunk_deleted
@@ -168,6 +171,48 @@ def infer(
             )
         )
     return out
+
+
+#: A whole sentence or list item added (or removed) that states a requirement is a criterion, even when
+#: the extractors read no value from it: "The prescriber must also be enrolled in the REMS."
+_REQUIREMENT = re.compile(
+    r"\b(?:must|required|requires|is limited to|only (?:when|if)|may not|cannot|needs? to)\b", re.I
+)
+_REQUIREMENT_FIELD = (
+    ("prescriber", re.compile(r"\bprescrib(?:er|ed|ing)\b|\bpsychiatrist\b", re.I)),
+    ("rems", re.compile(r"\bREMS\b")),
+    ("psychotherapy", re.compile(r"\bpsychotherapy\b", re.I)),
+    ("documentation", re.compile(r"\bdocument(?:ation|ed|s)?\b", re.I)),
+    ("concomitant_antidepressant", re.compile(r"\boral antidepressant\b", re.I)),
+)
+
+
+def _requirement(text: str, added: bool, old, new, lo, ln, seg, drug) -> list[dict]:
+    sentence = " ".join(text.split())
+    if len(sentence.split()) < 5 or not re.search(r"[.;:]$", sentence) or not _REQUIREMENT.search(sentence):
+        return []
+    field = next((f for f, pattern in _REQUIREMENT_FIELD if pattern.search(sentence)), None)
+    loc = ln if added else lo
+    if field is None or not loc:
+        return []
+    ep = new if added else old
+    indication = _indication_of(ep, drug, loc[0])
+    ev = topic.span(ep, loc[0], loc[1], loc[2])
+    short = sentence if len(sentence) <= 160 else sentence[:159] + "…"
+    label = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)}"
+    text = f"{label} added: “{short}”" if added else f"{label} removed (was “{short}”)"
+    return [
+        bullet(
+            text,
+            field,
+            drug,
+            indication,
+            None if added else short,
+            short if added else None,
+            None if added else ev,
+            ev if added else None,
+        )
+    ]
 
 
 def bullet(text, field, drug=None, indication=None, old=None, new=None, ev_old=None, ev_new=None) -> dict:

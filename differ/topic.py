@@ -135,17 +135,23 @@ def _deepest(ep: ExtractedPolicy, pos: int):
 def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
     """Document spans the differ reads: each topic passage, widened to the criteria blocks it governs.
 
-    A drug named in a section's lead-in ("Spravato is medically necessary when all of the following are
-    met:") governs the subsections under it ("Initial Therapy", "Continuation of Therapy") even though
+    In a policy whose title names a drug, a topic passage's whole section is in scope. A drug named in a
+    section's lead-in ("Spravato is medically necessary when all of the following are met:") governs the
+    subsections under it ("Initial Therapy", "Continuation of Therapy") even though
     their list items never repeat the drug's name, so those subsections are in scope too.
     """
     spans: list[tuple[int, int, Passage]] = []
     excluded = _excluded(ep)
+    titled = bool(ep.metadata.title and drugs_named(ep.metadata.title))
     for p in topic_passages(ep):
         spans.append((p.start, p.end, p))
         sec = _deepest(ep, p.start)
         if sec is None:
             continue
+        if titled and not _CODE_HEADING.search(sec.heading or "") and not _inside(sec.start, excluded):
+            # a policy about the drugs (its title names one): the rest of a section that states the
+            # topic is about the drugs too ("claims from these ketamine centers are denied")
+            spans.append((sec.start, len(ep.text[: sec.end].rstrip()), p))
         children = [
             s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path
         ]
@@ -237,8 +243,8 @@ def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
     for a, b, p in topic_scope(ep):
         for code in _ICD10.findall(ep.text, a, b):
             out.setdefault(code, p)
-    if ep.metadata.title and drugs_named(ep.metadata.title):
-        for sec, p in code_sections(ep):
+    if about_the_drugs(ep):
+        for sec, p in code_sections(ep, whole=True):
             for code in _ANY_CODE.findall(ep.text, sec.start, sec.end):
                 out.setdefault(code, p)
     return out
@@ -248,20 +254,46 @@ _CODE_HEADING = re.compile(r"\bcod(?:e|es|ing)\b", re.I)
 _ANY_CODE = re.compile(r"\b(?:[A-V]\d{4}|\d{5}|[A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
 
 
-def code_sections(ep: ExtractedPolicy) -> list[tuple]:
-    """Code-table sections holding a topic passage.
+def about_the_drugs(ep: ExtractedPolicy) -> bool:
+    """A policy about the drugs: its title names one, or its first section states the topic (a policy on
+    ketamine infusions titled "Anesthetic Agents for Chronic Pain") — unlike an omnibus policy, whose
+    ketamine paragraph sits in a later section of its own among other drugs'."""
+    if ep.metadata.title and drugs_named(ep.metadata.title):
+        return True
+    passages = topic_passages(ep)
+    sec = _deepest(ep, passages[0].start) if passages else None
+    if sec is None:
+        return False
+    return not any(
+        len(s.path) == len(sec.path) and s.start < sec.start and s.level >= sec.level for s in ep.sections
+    )
 
-    In a policy about the drugs (its title names one) every row of such a table is about the drugs,
-    even the rows that only say "96366 | each additional hour"; the extractors keep only the rows that
-    name a drug, so the differ reads the whole table for codes (never for wording).
+
+def code_sections(ep: ExtractedPolicy, whole: bool = False) -> list[tuple]:
+    """Code-table sections holding a topic passage (``whole``: every code-table section, each with the
+    first topic passage).
+
+    In a policy about the drugs every row of such a table is about the drugs, even the rows that only
+    say "96366 | each additional hour"; the extractors keep only the rows that name a drug, so the
+    differ reads the whole table for codes (never for wording).
     """
     out = []
     seen = set()
-    for p in topic_passages(ep):
+    passages = topic_passages(ep)
+    for p in passages:
         sec = _deepest(ep, p.start)
         if sec is not None and _CODE_HEADING.search(sec.heading or "") and sec.start not in seen:
             seen.add(sec.start)
             out.append((sec, p))
+    if whole and passages:
+        for sec in ep.sections:
+            if (
+                _CODE_HEADING.search(sec.heading or "")
+                and sec.start not in seen
+                and not is_informational(sec.path)
+            ):
+                seen.add(sec.start)
+                out.append((sec, passages[0]))
     return out
 
 

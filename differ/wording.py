@@ -73,6 +73,18 @@ def _renumbered(h: _Hunk, new: ExtractedPolicy, ln) -> bool:
     return (ln[0] == 0 or new.text[ln[0] - 1] == "\n") and new.text[ln[1] : ln[1] + 1] in (".", ")")
 
 
+def _trimmed(text: str, loc):
+    """A located span without the line breaks at its edges (a hunk can start or end on one)."""
+    if not loc or loc[1] <= loc[0]:
+        return loc
+    a, b = loc[0], loc[1]
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b, *loc[2:])
+
+
 def _overlaps(ev: dict | None, loc) -> bool:
     return bool(ev and loc and ev["start"] < max(loc[1], loc[0] + 1) and loc[0] < ev["end"])
 
@@ -95,8 +107,8 @@ def wording_bullets(
     """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
     out = []
     for h in _hunks(ops):
-        lo = old_t.locate(h.old_start, h.old_end)
-        ln = new_t.locate(h.new_start, h.new_end)
+        lo = _trimmed(old.text, old_t.locate(h.old_start, h.old_end))
+        ln = _trimmed(new.text, new_t.locate(h.new_start, h.new_end))
         if any(_overlaps(b["evidence"]["old"], lo) or _overlaps(b["evidence"]["new"], ln) for b in explained):
             continue
         if moved_codes and any(c in h.deleted + h.inserted for c in moved_codes):

@@ -177,7 +177,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     def flush() -> None:
         nonlocal cur, cur_block
         if cur_block is not None and cur:
-            cur_block.text = normalize.join_lines(cur)
+            cur_block.text = normalize.join_lines(cur, mark=True)
             blocks.append(cur_block)
         cur, cur_block = [], None
 
@@ -226,4 +226,6 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
         cur_block.page_last = ln.page  # type: ignore[union-attr]  # a block is open here
         prev = ln
     flush()
+    for block, text in zip(blocks, normalize.resolve_line_hyphens([b.text for b in blocks]), strict=True):
+        block.text = text
     return blocks

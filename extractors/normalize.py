@@ -190,11 +190,19 @@ _HYPHEN_KEEP = {
 
 
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+#: Where a word was split by a hyphen at a line end: ``join_lines`` leaves this mark between the two
+#: halves and ``resolve_line_hyphens`` decides, from the whole document's words, hyphen or none.
+LINE_HYPHEN = "\ue000"
+_MARKED = re.compile(r"([A-Za-z]+)\ue000([a-z][A-Za-z]*)")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
-def join_lines(lines: Sequence[str]) -> str:
+def join_lines(lines: Sequence[str], mark: bool = False) -> str:
     """Re-join the wrapped lines of one paragraph: a hyphen at a line end is a break, not a dash,
-    unless the word before it is a common compound head ("treatment-resistant")."""
+    unless the word before it is a common compound head ("treatment-resistant").
+
+    ``mark=True`` leaves ``LINE_HYPHEN`` between the halves instead of deciding, for
+    ``resolve_line_hyphens`` to decide with the whole document in view."""
     out = ""
     for raw in lines:
         line = raw.strip()
@@ -205,7 +213,9 @@ def join_lines(lines: Sequence[str]) -> str:
             continue
         m = _HYPHEN_END.search(out) if out.endswith("-") else None  # search alone rescans all of out
         if m and line[:1].islower():
-            if m.group(1).lower() in _HYPHEN_KEEP:
+            if mark:
+                out = out[:-1] + LINE_HYPHEN + line
+            elif m.group(1).lower() in _HYPHEN_KEEP:
                 out += line
             else:
                 out = out[:-1] + line
@@ -214,3 +224,30 @@ def join_lines(lines: Sequence[str]) -> str:
     if out.isascii() and out.isprintable() and "  " not in out:
         return out.strip()  # the common case, as in ``clean``
     return _WS.sub(" ", out).strip()
+
+
+def resolve_line_hyphens(texts: list[str]) -> list[str]:
+    """Decide every line-end hyphen ``join_lines(mark=True)`` left, the way a reader would: the same word
+    written elsewhere in the document settles it ("pregnancy" → "preg-nancy" was a break;
+    "treatment-resistant" elsewhere → the hyphen is real). Otherwise a common compound head keeps its
+    hyphen when what follows is a word of the document ("non-" + "preferred"), and any other break is
+    joined ("pre-" + "gnancy"). A re-typeset PDF (new fonts, margins, justification and
+    hyphenation) then reads exactly like the original."""
+    if not any(LINE_HYPHEN in t for t in texts):
+        return texts
+    words: set[str] = set()
+    for text in texts:
+        for word in _WORD.findall(_MARKED.sub(" ", text)):
+            words.add(word.lower())
+            words.update(word.lower().split("-"))
+
+    def decide(m: re.Match) -> str:
+        head, tail = m.group(1), m.group(2)
+        joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
+        if joined in words and hyphened not in words:
+            return head + tail
+        if hyphened in words or (head.lower() in _HYPHEN_KEEP and tail.lower() in words):
+            return f"{head}-{tail}"
+        return head + tail
+
+    return [_MARKED.sub(decide, t).replace(LINE_HYPHEN, "") if LINE_HYPHEN in t else t for t in texts]

@@ -63,10 +63,15 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "mdsi",
-            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms)[^.;:]{0,60}?)?(?:acute )?"
+            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms|depression)[^.;:]{0,60}?)?"
+            r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
         ),
-        ("bipolar_depression", r"bipolar(?: I+)?(?: disorder)?(?: depress\w*)?"),
+        (
+            "bipolar_depression",
+            r"bipolar(?:\s+(?:type\s+)?(?:I{1,2}|[12])(?:\s*(?:or|and|/)\s*(?:I{1,2}|[12]))?)?(?: disorder)?"
+            r"(?: depress\w*)?",
+        ),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
         ("anxiety", r"anxiety"),

@@ -13,6 +13,7 @@ import logging
 import differ
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
 from feeds.outbox import delivery_plan
+from payerwatch import identity
 from store import Archive, change_id
 from store.killpoint import kill_point
 from store.models import Change, Version, utcnow
@@ -31,6 +32,9 @@ PENDING_LOSS = "no longer mentions ketamine or esketamine: announced if a later 
 UNCONFIRMED_LOSS = (
     "no longer mentioned ketamine or esketamine in one crawl only (not confirmed; not announced)"
 )
+#: A source's first crawl is its baseline: archived and shown, never announced (design.md). Dozens of
+#: "new policy" mails for one newly added source are noise; a policy that appears later is news.
+BASELINE = "baseline: first crawl of the source (archived, not announced)"
 
 
 def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None:
@@ -74,6 +78,7 @@ def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
             log.warning("extract failed for %s: %s", version.url, result)
             continue
         archive.set_extraction(version.id, result)
+        identity.continue_history(archive, version, result.metadata.policy_number)
         created += detect_changes(archive, version.id)
     return created
 
@@ -82,6 +87,18 @@ def _payer_and_title(archive: Archive, policy_id: str) -> tuple[str, str | None]
     policy = archive.get_policy(policy_id)
     source = archive.get_source(policy.source_id) if policy else None
     return (source.payer if source else policy_id.split("/")[0]), (policy.title if policy else None)
+
+
+def _in_baseline(archive: Archive, version: Version) -> bool:
+    """Was the version archived by its source's first successful crawl (or before it)?
+
+    A source with no crawl runs at all (versions added by hand, tests) has no baseline.
+    """
+    policy = archive.get_policy(version.policy_id)
+    if policy is None:
+        return False
+    crawled, end = archive.baseline_end(policy.source_id)
+    return crawled and (end is None or version.first_seen <= end)
 
 
 def _flip_flop(version: Version, earlier: list[Version]) -> Version | None:
@@ -122,6 +139,8 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     old = load_extraction(archive, prev.id) if prev else None
     payer, title = _payer_and_title(archive, version.policy_id)
     result = differ.compare(old, new, payer=payer, title=new.metadata.title or title)
+    if prev is None and result.kinds == ("new_policy",) and _in_baseline(archive, version):
+        result = differ.Comparison(note=BASELINE)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)
     created = []
     keep = set()

@@ -125,6 +125,20 @@ def run_source_job(
     return outcome
 
 
+def enqueue_source_job(data_dir: str, sources_file: str, source_id: str) -> bool:
+    """The scheduled job when workers crawl (``serve --queue``): put the crawl in their queue, no more.
+
+    Module-level, like ``run_source_job``, because APScheduler stores jobs in the database by reference.
+    """
+    from payerwatch.worker import defer_crawl, make_app
+
+    app = make_app()
+    with app.open():
+        queued = defer_crawl(app, Path(data_dir), Path(sources_file), source_id)
+    event(log, "crawl queued" if queued else "crawl already queued", source=source_id)
+    return queued
+
+
 def after_crawl(data_dir: Path, base_url: str | None = None, feeds_dir: str | None = None) -> None:
     """Deliver queued alerts and republish the static feeds; failures are logged, never fatal."""
     from feeds.outbox import send_pending
@@ -179,7 +193,9 @@ def build_scheduler(
     base_url: str | None = None,
     feeds_dir: str | None = None,
     max_workers: int = 2,
+    queue: bool = False,
 ) -> BackgroundScheduler:
+    """One job per source: a crawl in a child process, or with ``queue`` a crawl put in the workers' queue."""
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tableschema=PRIVATE)},
         executors={"default": ThreadPoolExecutor(max_workers)},
@@ -190,12 +206,17 @@ def build_scheduler(
     for src in sources:
         trigger = parse_schedule(src.schedule)
         jitter = DEFAULT_JITTER if isinstance(trigger, CronTrigger) else None
+        if queue:
+            func, args = enqueue_source_job, [str(data_dir), str(sources_file), src.id]
+        else:
+            func = run_source_job
+            args = [str(data_dir), str(sources_file), src.id, crawl_timeout, base_url, feeds_dir]
         scheduler.add_job(
-            run_source_job,
+            func,
             trigger,
             id=job_id(src.id),
             name=f"crawl {src.id}",
-            args=[str(data_dir), str(sources_file), src.id, crawl_timeout, base_url, feeds_dir],
+            args=args,
             replace_existing=True,
             jitter=jitter,
         )
@@ -219,8 +240,12 @@ def serve(
     crawl_timeout: float = CRAWL_TIMEOUT,
     base_url: str | None = None,
     ready=None,
+    queue: bool = False,
 ) -> None:
-    """Run until SIGTERM/SIGINT: stop scheduling, stop the running crawl cleanly, close the server."""
+    """Run until SIGTERM/SIGINT: stop scheduling, stop the running crawl cleanly, close the server.
+
+    With ``queue`` the scheduler only queues crawls for ``payerwatch worker`` processes (docs/scale.md).
+    """
     import waitress
 
     from crawler.sources import load_sources
@@ -230,8 +255,12 @@ def serve(
     sources = load_sources(sources_file)
     archive = Archive(data_dir)
     scheduler = build_scheduler(
-        archive.engine, sources, data_dir, sources_file, crawl_timeout, base_url=base_url
+        archive.engine, sources, data_dir, sources_file, crawl_timeout, base_url=base_url, queue=queue
     )
+    if queue:
+        from payerwatch.worker import ensure_schema, make_app
+
+        ensure_schema(make_app())
     app = create_app(archive, base_url=base_url, sources=sources)
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="payerwatch")
     url = f"http://{host}:{server.effective_port}"

@@ -22,6 +22,7 @@ from store.crawlstate import CrawlStateMixin
 from store.db import open_engine
 from store.deliveries import DeliveriesMixin
 from store.detection import DetectionMixin
+from store.identity import IdentityMixin
 from store.integrity import IntegrityMixin
 from store.queries import QueriesMixin
 from store.search import SearchMixin
@@ -46,6 +47,7 @@ class Archive(
     QueriesMixin,
     SearchMixin,
     SettleMixin,
+    IdentityMixin,
 ):
     """The archive in ``data_dir``: the database (SQLite there by default) plus ``blobs/``.
 

@@ -60,12 +60,24 @@ def insert_change(conn: sa.Connection, change: Change, plan: DeliveryPlan | None
 class ChangesMixin(ArchiveBase):
     def add_change(self, change: Change, deliveries: DeliveryPlan | None = None) -> tuple[Change, bool]:
         """Insert ``change`` unless its id is already stored, with its ``deliveries`` in the same
-        transaction; return (stored change, created)."""
-        with self.engine.begin() as conn:
-            new = insert_change(conn, change, deliveries)
-            if not new:
-                row = conn.execute(sa.select(schema.changes).where(schema.changes.c.id == change.id)).first()
-                return row_to(Change, row), False
+        transaction; return (stored change, created).
+
+        Two workers may detect the same change at once (a stalled job retried while its first attempt
+        still runs): ids derive from what changed, so the loser of the insert race reads the winner's row
+        (stored with its deliveries) and reports it as not created — stored and mailed exactly once.
+        """
+        try:
+            with self.engine.begin() as conn:
+                new = insert_change(conn, change, deliveries)
+                if not new:
+                    query = sa.select(schema.changes).where(schema.changes.c.id == change.id)
+                    row = conn.execute(query).first()
+                    return row_to(Change, row), False
+        except sa.exc.IntegrityError:
+            stored = self.get_change(change.id)
+            if stored is None:  # not a duplicate id: a real integrity fault
+                raise
+            return stored, False
         return change, True
 
     def get_change(self, change_id: str) -> Change | None:

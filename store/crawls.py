@@ -53,6 +53,24 @@ class CrawlsMixin(ArchiveBase):
             )
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
+    def close_abandoned_runs(self, source_id: str) -> int:
+        """Mark the source's runs still ``running`` as interrupted; return how many.
+
+        Only for a caller that holds the source's crawl lock across every machine (the worker queue's
+        per-source lock): any run still marked running was then left by a process killed mid-crawl, and
+        an interrupted run never counts a document as missing.
+        """
+        with self.engine.begin() as conn:
+            return conn.execute(
+                schema.crawl_runs.update()
+                .where(schema.crawl_runs.c.source_id == source_id, schema.crawl_runs.c.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=utcnow(),
+                    message="crawl abandoned by a killed worker; nothing counted as missing",
+                )
+            ).rowcount
+
     def finish_run(self, run: CrawlRun) -> CrawlRun:
         run.finished_at = run.finished_at or utcnow()
         with self.engine.begin() as conn:
@@ -116,8 +134,15 @@ class CrawlsMixin(ArchiveBase):
         return row_to(Policy, row)
 
     def get_policy(self, policy_id: str) -> Policy | None:
+        """The policy with this id — or found under this key (``policy_keys``: ``<source id>/<number>``
+        names a policy even when its id is older, from the days of ids made from the payer's name)."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id == policy_id)).first()
+            if row is None:
+                keyed = sa.select(schema.policy_keys.c.policy_id).where(
+                    schema.policy_keys.c["key"] == policy_id
+                )
+                row = conn.execute(sa.select(schema.policies).where(schema.policies.c.id.in_(keyed))).first()
         return row_to(Policy, row) if row else None
 
     def list_policies(self, source_id: str | None = None) -> list[Policy]:

@@ -43,6 +43,7 @@ class DocumentFetch:
     superseded: bool = False
     # a recheck of a known document that no index listed answered 404/410: the policy is missing
     missing: bool = False
+    recheck: bool = False  # fetched because no index listed it any more (see crawler/extensions.py)
     error_kind: str | None = None
     error: str | None = None
     fetched_at: dt.datetime | None = None
@@ -99,10 +100,19 @@ class CrawlStateMixin(ArchiveBase):
         fetch_rows, policy_updates, version_touches = [], {}, []
         with self.engine.begin() as conn:
             prev = _previous_bytes(conn, {d.url for d in docs if d.not_modified})
-            existing = _existing_policies(conn, {d.policy_id for d in docs if d.policy_id})
+            # a document names its policy by key (``<source id>/<number or url>``); rechecks and 304s by id
+            known = _resolve_keys(
+                conn,
+                {d.policy_id for d in docs if d.policy_id}
+                | {r.policy_id for r in prev.values() if r.policy_id},
+            )
 
-            def ensure_policy(doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
-                if policy_id in existing:
+            def resolve(key: str | None) -> str | None:
+                return known.get(key) if key else None
+
+            def ensure_policy(doc: DocumentFetch, key: str, now: dt.datetime) -> str:
+                policy_id = known.get(key)
+                if policy_id is not None:
                     policy_updates[policy_id] = {
                         "pid": policy_id,
                         "seen": now,
@@ -110,15 +120,17 @@ class CrawlStateMixin(ArchiveBase):
                         "ptitle": doc.title,
                         "pnumber": doc.policy_number,
                     }
-                else:
-                    _insert_policy(conn, doc, policy_id, now)
-                    existing.add(policy_id)
+                    return policy_id
+                _insert_policy(conn, doc, key, now)
+                conn.execute(schema.policy_keys.insert().values(key=key, policy_id=key))
+                known[key] = key
+                return key
 
             for doc, sha in zip(docs, shas, strict=True):
                 now = doc.fetched_at or utcnow()
                 outcome, version_id, policy_id, size = "error", None, None, None
                 if doc.error_kind:
-                    policy_id = doc.policy_id if doc.policy_id in existing else None
+                    policy_id = resolve(doc.policy_id)
                     if doc.missing and policy_id:
                         outcome = "missing"
                 elif doc.not_modified:
@@ -130,20 +142,20 @@ class CrawlStateMixin(ArchiveBase):
                         )
                     else:
                         sha, size, outcome = before.sha256, before.size, "not_modified"
-                        policy_id = doc.policy_id or before.policy_id
+                        key = doc.policy_id or before.policy_id
                         if before.outcome == "superseded":
-                            policy_id = policy_id if policy_id in existing else None
+                            policy_id = resolve(key)
                         else:
-                            ensure_policy(doc, policy_id, now)
+                            policy_id = ensure_policy(doc, key, now)
                             version_touches.append({"vpid": policy_id, "vsha": sha, "seen": now})
                 elif doc.superseded:
                     size = len(doc.body or b"")
-                    policy_id = doc.policy_id if doc.policy_id in existing else None
+                    policy_id = resolve(doc.policy_id)
                     outcome = "superseded"
                 else:
-                    policy_id, size = doc.policy_id, len(doc.body or b"")
-                    assert policy_id is not None and sha is not None  # a new document has both
-                    ensure_policy(doc, policy_id, now)
+                    size = len(doc.body or b"")
+                    assert doc.policy_id is not None and sha is not None  # a new document has both
+                    policy_id = ensure_policy(doc, doc.policy_id, now)
                     version_id, created = keep_version(
                         conn, policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now
                     )
@@ -254,6 +266,7 @@ def _fetch_row(run_id, doc: DocumentFetch, policy_id, now, sha, size, outcome: s
         "outcome": outcome,
         "error_kind": doc.error_kind,
         "error": doc.error,
+        "recheck": doc.recheck,
     }
 
 
@@ -274,10 +287,18 @@ def _previous_bytes(conn: sa.Connection, urls: set[str]) -> dict[str, sa.Row]:
     return {row.url: row for row in conn.execute(q)}
 
 
-def _existing_policies(conn: sa.Connection, ids: set[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(conn.execute(sa.select(schema.policies.c.id).where(schema.policies.c.id.in_(ids))).scalars())
+def _resolve_keys(conn: sa.Connection, keys: set[str]) -> dict[str, str]:
+    """key or id → policy id, for the keys and ids that name a known policy."""
+    if not keys:
+        return {}
+    k = schema.policy_keys
+    rows = conn.execute(sa.select(k.c["key"], k.c.policy_id).where(k.c["key"].in_(keys)))
+    out = {key: policy_id for key, policy_id in rows}
+    rest = keys - out.keys()
+    if rest:
+        ids = conn.execute(sa.select(schema.policies.c.id).where(schema.policies.c.id.in_(rest))).scalars()
+        out.update({i: i for i in ids})
+    return out
 
 
 def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:

@@ -30,6 +30,7 @@ DB_FILENAME = "archive.db"
 PRIVATE_FILENAME = "private.db"
 OLD_DB_FILENAME = "payerwatch.db"  # one file for everything, before the archive/private split
 PRIVATE_SCHEMA = "private"
+MIGRATION_LOCK = 7_302_018  # pg_advisory_lock key: one migrating process per PostgreSQL database
 
 
 class ArchiveError(Exception):
@@ -113,7 +114,19 @@ def migrate(engine: sa.Engine) -> None:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head_revision():
         return
-    command.upgrade(alembic_config(engine), "head")
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "head")  # SQLite serialises writers by itself
+        return
+    # Several workers starting at once on a new database would each run the migrations; the second
+    # would fail on tables the first just made. A session advisory lock lets one migrate while the
+    # others wait, then find the schema current (alembic starts from the revision it reads).
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            conn.commit()
 
 
 def open_engine(data_dir: Path, url: str | None = None) -> sa.Engine:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +28,20 @@ def payer_slug(name: str) -> str:
 
 def utcnow() -> dt.datetime:
     """Now, in UTC. ``PAYERWATCH_CLOCK`` (an ISO timestamp) pins it, so the demo and the tests can crawl
-    a portal "as if weeks passed" across several processes."""
+    a portal "as if weeks passed" across several processes.
+
+    With ``PAYERWATCH_CLOCK_SINCE`` (a Unix time) as well, the pinned clock reads ``PAYERWATCH_CLOCK`` at
+    that real instant and advances in real time from there: jobs on several workers then record real
+    intervals (crawl runs that can be checked for overlap) inside the week being replayed.
+    """
     pinned = os.environ.get("PAYERWATCH_CLOCK")
     if pinned:
         value = dt.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        since = os.environ.get("PAYERWATCH_CLOCK_SINCE")
+        if since:
+            value += dt.timedelta(seconds=max(0.0, time.time() - float(since)))
+        return value
     return dt.datetime.now(dt.UTC)
 
 

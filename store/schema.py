@@ -73,6 +73,14 @@ policies = sa.Table(
     sa.Column("retired_at", TS),
 )
 
+# every key the crawler ever found a policy under (``<source id>/<number or url>``, legacy ids) → its id
+policy_keys = sa.Table(
+    "policy_keys",
+    metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("policy_id", sa.String(400), sa.ForeignKey("policies.id"), nullable=False, index=True),
+)
+
 fetches = sa.Table(
     "fetches",
     metadata,
@@ -94,6 +102,8 @@ fetches = sa.Table(
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("error_kind", sa.String(50)),
     sa.Column("error", sa.Text),
+    # a recheck of a known document no index listed (crawler/extensions.py): present, but not listed
+    sa.Column("recheck", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 versions = sa.Table(

@@ -118,24 +118,38 @@ class SearchMixin(ArchiveBase):
         # --- dialect-specific (PostgreSQL) ----------------------------------------------------
         params["q"] = text
         doc = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
+        # ts_rank normalisation 1 (rank / (1 + log length)): a long passage mentioning a word once does
+        # not outrank a short one about it — the same preference as bm25 on SQLite
         sql = f"""
             SELECT p.id AS passage_id, p.version_id, v.policy_id, v.seq, s.id AS source_id, s.payer,
                    coalesce(v.title, pol.title) AS title, p.heading, p.drugs, v.effective, v.first_seen,
                    ts_headline('english', p.text, plainto_tsquery('english', :q),
                                'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30')
                        AS snippet,
-                   -ts_rank({doc}, plainto_tsquery('english', :q)) AS score
+                   -ts_rank({doc}, plainto_tsquery('english', :q), 1) AS score
             FROM passages p
             JOIN versions v ON v.id = p.version_id
             JOIN policies pol ON pol.id = v.policy_id
             JOIN sources s ON s.id = pol.source_id
             WHERE {doc} @@ plainto_tsquery('english', :q) {where}
-            ORDER BY score, v.policy_id, p.ordinal
+            ORDER BY {{order_by}}
             LIMIT :limit OFFSET :offset"""
         with self.engine.connect() as conn, conn.begin():
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT * 1000)}")
+            # at least 1 ms: PostgreSQL reads 0 as "no limit"
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(SEARCH_TIMEOUT * 1000))}")
             try:
-                rows = conn.execute(sa.text(sql), params).mappings().all()
+                if order == "auto":
+                    many = conn.execute(
+                        sa.text(
+                            f"SELECT count(*) FROM (SELECT 1 FROM passages p WHERE {doc} "
+                            "@@ plainto_tsquery('english', :q) LIMIT :cap) AS m"
+                        ),
+                        {"q": params["q"], "cap": RANK_LIMIT + 1},
+                    ).scalar_one()
+                    order = "newest" if many > RANK_LIMIT else "relevance"
+                # the same orders as SQLite's: newest passages first, or by rank with newest breaking ties
+                order_by = "p.id DESC" if order == "newest" else "score, p.id DESC"
+                rows = conn.execute(sa.text(sql.replace("{order_by}", order_by)), params).mappings().all()
             except sa.exc.OperationalError as exc:
                 if "statement timeout" in str(exc.orig):
                     raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s") from None

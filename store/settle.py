@@ -63,6 +63,25 @@ class SettleMixin(ArchiveBase):
             q = sa.select(r).where(r.c.source_id == source_id, r.c.analysed_at.is_(None)).order_by(r.c.id)
             return [row_to(CrawlRun, row) for row in conn.execute(q)]
 
+    def baseline_end(self, source_id: str) -> tuple[bool, dt.datetime | None]:
+        """(the source was ever crawled, when its first successful run finished — None if none yet).
+
+        Versions first seen up to then are the source's baseline: archived, never announced.
+        """
+        r = schema.crawl_runs
+        with self.engine.connect() as conn:
+            crawled = conn.execute(sa.select(r.c.id).where(r.c.source_id == source_id).limit(1)).first()
+            end = conn.execute(
+                sa.select(sa.func.min(r.c.finished_at)).where(r.c.source_id == source_id, r.c.status == "ok")
+            ).scalar()
+        return crawled is not None, end
+
+    def first_ok_run_id(self, source_id: str) -> int | None:
+        r = schema.crawl_runs
+        q = sa.select(sa.func.min(r.c.id)).where(r.c.source_id == source_id, r.c.status == "ok")
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar()
+
     def run_presence(self, run: CrawlRun) -> list[PolicyPresence]:
         """The policies whose status ``run`` may change: the ones it found missing, and the ones it saw
         that are not plainly active. An unchanged re-crawl loads none of them."""

@@ -37,8 +37,8 @@ def find_facts(
     doc_drugs: tuple[str, ...] = (),
 ) -> tuple[CoverageFact, ...]:
     """Facts from the blocks; ``doc_drugs`` (named by the title) stand in where a sentence names none."""
-    if not passages:
-        return ()  # every fact needs a drug, and every drug mention is in a passage
+    if not passages and not doc_drugs:
+        return ()  # every fact needs a drug: named in a passage, or by the title for the whole document
     cands = Reader(sections, doc_drugs).read(blocks)
     cands += _codes(blocks, passages, doc_drugs)
     return resolve(cands)

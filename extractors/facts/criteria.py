@@ -37,7 +37,9 @@ _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
-    r"standalone|(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
+    r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
+    r"optional[^.;]{0,30}antidepressant|"
+    r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
     r"(?:with|together with|"
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
     r"required",
@@ -47,6 +49,7 @@ _WITH_AD = re.compile(
     r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
     r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
+    r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
     r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
     r"\boral antidepressant\s+(?:is|will be|must be|should "
@@ -58,6 +61,12 @@ _SCALES = (
     (r"phq-?9", "phq9_min"),
     (r"ham-?d(?:-?17)?|hdrs|hamilton", "hamd_min"),
     (r"qids(?:-sr)?(?:-?16)?", "qids_min"),
+)
+
+
+#: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
+_PHASE_AFTER = re.compile(
+    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
 )
 
 
@@ -80,7 +89,9 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
             last = m.end()
             continue
-        which = phase_of(before) or phase_of(clause[: m.start()]) or phase
+        after = _PHASE_AFTER.match(clause[m.end() :])
+        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()
     return out

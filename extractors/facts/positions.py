@@ -64,14 +64,17 @@ _EI = re.compile(r"experimental|investigational|investigative", re.I)
 _UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
 _NMN = re.compile(
     r"not (?:be )?(?:considered )?medically necessary|not reasonable and necessary|not medically appropriate|"
-    r"does not meet the definition of medical necessity",
+    r"(?:does|do) not meet the definition of medical necessity|"
+    r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
     re.I,
 )
 _NOT_COVERED = re.compile(
     r"not (?:be )?(?:a )?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
-    r"does not meet [\w' ]*criteria|\bnot approved for|not reimbursable|non-?reimbursable|"
+    r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
+    r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
+    r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable",
     re.I,
 )
@@ -85,7 +88,9 @@ _COVERED = re.compile(
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
-    r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage",
+    r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage|"
+    r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
+    r"\b(?:is|are|remains?) payable\b",
     re.I,
 )
 _APPROVAL = re.compile(
@@ -98,7 +103,8 @@ _APPROVAL = re.compile(
 _PA_REQUIRED = re.compile(
     r"(?:prior|pre-?)\s*authori[sz]ation (?:\(PA\) )?(?:is )?required|"
     r"requires? (?:a )?(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification|prior approval)|"
-    r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required",
+    r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required|"
+    r"(?:prior|pre-?)\s*authori[sz]ation (?:applies|is needed)",
     re.I,
 )
 _CRITERIA = re.compile(

@@ -15,6 +15,11 @@ from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
+#: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
+#: back to the clause before it in the same sentence.
+_ANAPHOR = re.compile(
+    r"^\W*(?:these|this|such|those|both)\s+(?:uses?|indications?|conditions?|applications?)\b", re.I
+)
 
 
 class UnitReader:
@@ -37,15 +42,25 @@ class UnitReader:
         lead = self.leadin
         if in_list and lead:
             lead.items += 1
+        given = phase  # a row label or column header ("Renewal Evaluation") outlives the row's statement
         phase = phase or S.path_phase(path) or "initial"
         block_drugs: tuple[str, ...] = tuple(row_drugs)
         block_inds: tuple[str, ...] = tuple(label_inds)
         stated = inline = False
-        units = [(c, approval_cue(text[a:b])) for a, b in sentences(text) for c in clauses(text, a, b)]
-        for n, ((a, b), sentence_cue) in enumerate(units):
+        units = [
+            (c, approval_cue(text[a:b]), k)
+            for k, (a, b) in enumerate(sentences(text))
+            for c in clauses(text, a, b)
+        ]
+        prev: tuple[int, tuple[str, ...]] = (-1, ())
+        for n, ((a, b), sentence_cue, k) in enumerate(units):
             body = unmarked(text[a:b])
             own_drugs = subject_drugs(body)
             own_inds = indications_of(body)
+            if not own_inds and prev[0] == k and _ANAPHOR.search(body):
+                own_inds = prev[1]
+            if own_inds:
+                prev = (k, own_inds)
             fda = is_fda(body)
             st, how = stance(body)
             if (fda and how != "strong") or len(body.split()) < 3 or headline:
@@ -69,7 +84,7 @@ class UnitReader:
                 args = (block, path, off + a, off + b, body, drugs, own_inds or block_inds, st, how)
                 if self.statement(*args, is_leadin, head_inds, in_list):
                     stated = True
-                    phase = S.phase_of(body) or "initial"
+                    phase = S.phase_of(body) or given or "initial"
             elif in_list and lead and lead.stance and not lead.stance.startswith("covered"):
                 inds = own_inds or ("other",)  # "Psychotic disorders such as schizophrenia"
                 sub = "monotherapy" if MONO_SUBJECT.search(body) else None

@@ -45,10 +45,12 @@ def duration(n: str, unit: str) -> str:
 
 
 _RANGE = re.compile(
-    r"\b(?:between |aged? |ages )?(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\s*(?:years|yrs)", re.I
+    r"\b(?:between |aged? |ages )?(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\s*(?:years|yrs)"
+    r"|\b(?:between )?(?:the )?ages?(?: of)?\s+(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\b",
+    re.I,
 )
 _MIN = re.compile(
-    r"\b(\d{1,2})\s*(?:years?|yrs)?\s*(?:of age\s*)?(?:or|and)\s*(?:older|over|above)"
+    r"\b(\d{1,2})\s*(?:years?|yrs)?\s*(?:old\s*|of age\s*)?(?:or|and)\s*(?:older|over|above)"
     r"|(?:at least|>=|≥|aged?|age of|minimum age(?: of)?|over)\s*(\d{1,2})\s*(?:years|yrs)"
     r"|\bage\s*(?:>=|≥)?\s*(\d{1,2})\s*\+"
     r"|\bage\s*(?:>=|≥|of at least|at least)\s*(\d{2})\b"
@@ -65,8 +67,10 @@ _MAX = re.compile(
 def ages(low: str) -> list[tuple[str, str]]:
     """Age limits in a lower-cased clause: [("age_min", "18"), ("age_max", "65")]."""
     m = _RANGE.search(low)
-    if m and ("age" in low or "years" in low) and 10 <= int(m.group(1)) < int(m.group(2)) <= 99:
-        return [("age_min", m.group(1)), ("age_max", m.group(2))]
+    if m and ("age" in low or "years" in low):
+        lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if 10 <= int(lo) < int(hi) <= 99:
+            return [("age_min", lo), ("age_max", hi)]
     out = []
     m = _MIN.search(low)
     if m:
@@ -81,13 +85,15 @@ def ages(low: str) -> list[tuple[str, str]]:
 
 #: What a failed trial is counted in: antidepressants, or "agents used for depression".
 _DRUGS = (
-    r"(?:(?:different|prior|previous|separate|distinct|preferred|other|oral|generic|adequate)\s+)*"
-    r"(?:antidepressants?(?:\s+(?:trials?|medications?|agents?|drugs?|treatments?|regimens?))?"
+    r"(?:(?:different|prior|previous|separate|distinct|preferred|other|oral|generic|adequate|failed|"
+    r"unsuccessful)\s+)*"
+    r"(?:antidepressants?(?:\s+(?:trials?|medications?|agents?|drugs?|treatments?|regimens?|courses?))?"
     r"|(?:agents?|medications?|drugs?)\s+(?:used\s+)?for\s+(?:depression|major depressive disorder|mdd))"
 )
 _FAILED = re.compile(rf"\b{N}\s*(?:or more\s+)?{_DRUGS}", re.I)
 _FAILED_CUE = re.compile(
-    r"fail|inadequate|non-?respon|not respond|did not respond|no response|lack of (?:response|benefit)|"
+    r"fail|inadequate|unsatisfactory|unsuccessful|without remission|poor response|"
+    r"non-?respon|not respond|did not respond|no response|lack of (?:response|benefit)|"
     r"trials? of|tried|unsuccessful|intoleran|refractory|not improved|insufficient response|"
     r"(?:did|does|do) not (?:work|help|improve)|ineffective|without (?:adequate |sufficient "
     r")?(?:response|benefit|"

@@ -17,6 +17,7 @@ MODULES = [
     "feeds",
     "alerts",
     "service",
+    "workers",
 ]
 
 

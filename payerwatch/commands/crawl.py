@@ -146,7 +146,13 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
                 else nullcontext()
             ):
                 processing.analyse_source(archive, ext.run.source_id)
-        runs.append(archive.get_run(ext.run.id))
+        run = archive.get_run(ext.run.id)
+        if analyse and run.status == "ok" and archive.first_ok_run_id(run.source_id) == run.id:
+            n = len(archive.list_policies(run.source_id))
+            note = f"baseline: {n} policies archived, not announced"
+            run.message = f"{run.message}; {note}" if run.message else note
+            archive.finish_run(run)
+        runs.append(run)
     return runs
 
 

@@ -32,12 +32,19 @@ def _load(sources_file: Path | None):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
 @click.option("--crawl-timeout", default=3600, show_default=True, type=float, help="Seconds per crawl.")
+@click.option(
+    "--queue",
+    is_flag=True,
+    envvar="PAYERWATCH_QUEUE",
+    help="Only queue scheduled crawls for `payerwatch worker` processes (PostgreSQL; docs/scale.md).",
+)
 @click.pass_obj
-def serve(ctx, sources_file: Path | None, host: str, port: int, crawl_timeout: float) -> None:
+def serve(ctx, sources_file: Path | None, host: str, port: int, crawl_timeout: float, queue: bool) -> None:
     """Run the scheduler (one crawl job per source) and the web server on one port.
 
     Serves the archive browser and JSON API, the feeds, unsubscribe links and /healthz. Stops cleanly on
-    SIGTERM or Ctrl-C: the running crawl is stopped and the next start carries on.
+    SIGTERM or Ctrl-C: the running crawl is stopped and the next start carries on. With --queue (or
+    PAYERWATCH_QUEUE=1) crawls run on `payerwatch worker` processes instead, on any number of machines.
 
     Example:
 
@@ -49,6 +56,13 @@ def serve(ctx, sources_file: Path | None, host: str, port: int, crawl_timeout: f
     from payerwatch.service import serve as run
 
     _load(sources_file)
+    if queue:
+        from payerwatch.worker import WorkerConfigError, queue_url
+
+        if not queue_url():
+            raise click.ClickException(
+                str(WorkerConfigError("--queue needs PAYERWATCH_DATABASE_URL on PostgreSQL"))
+            )
     logs.setup()
     ready = None
     if os.environ.get("PAYERWATCH_READY_FILE"):
@@ -65,6 +79,7 @@ def serve(ctx, sources_file: Path | None, host: str, port: int, crawl_timeout: f
         crawl_timeout,
         base_url=os.environ.get("PAYERWATCH_BASE_URL"),
         ready=ready,
+        queue=queue,
     )
 
 

@@ -23,6 +23,8 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
     with PortalServer(epoch=1) as portal:
         sources = _sources(tmp_path, portal.url, {"sample-txmedicaid"})
         assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
+        portal.set_epoch(3)  # after the baseline: a new notice is news
+        assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
         with Archive(data) as archive:
             before = {c.id for c in archive.list_changes()}
             assert before

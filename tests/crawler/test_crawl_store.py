@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from store import Archive
 from store.crawlstate import DocumentFetch
 from store.models import Source
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def arc(request, tmp_path):
-    url = None
-    if request.param == "postgres":
-        url = request.getfixturevalue("pg_url")
-    archive = Archive(tmp_path / "data", database_url=url)
+@pytest.fixture
+def arc(archive):
     archive.upsert_source(Source(id="s", payer="S"))
-    yield archive
-    archive.close()
+    return archive
 
 
 def _doc(n: int, **kw) -> DocumentFetch:

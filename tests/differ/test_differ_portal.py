@@ -10,6 +10,7 @@ bullet. ``BULLETS`` pins the exact bullet lines of every change after the baseli
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from portal.content import load_expected
@@ -156,6 +157,7 @@ def score(expected: dict, announced: dict) -> dict[str, float]:
     }
 
 
+@pytest.mark.timeout(1200)  # six crawls and a reprocess of every version, each read in its own worker
 def test_portal_epochs_exact_changes(tmp_path, data_dir):
     expected = load_expected()
     announced, ids = _crawl_epochs(tmp_path, data_dir, expected)
@@ -184,7 +186,7 @@ def test_portal_epochs_exact_changes(tmp_path, data_dir):
     assert s["precision"] == 1.0 and s["recall"] == 1.0
 
     # reprocessing from the blobs alone creates nothing and keeps every id
-    res = run_cli("reprocess", data_dir=data_dir)
+    res = run_cli("reprocess", data_dir=data_dir, timeout=900)
     assert res.returncode == 0, res.stderr
     assert "0 new change(s)" in res.stdout
     with Archive(data_dir) as arc:

@@ -24,7 +24,7 @@ def _facts(result):
 
 
 @pytest.mark.parametrize("source", PDF_SOURCES)
-@pytest.mark.parametrize("variant", ["reexport", "rewrap", "reprint"])
+@pytest.mark.parametrize("variant", ["reexport", "rewrap", "reprint", "typeset"])
 def test_pdf_variant_same_text(source: str, variant: str) -> None:
     base, other = render_file(source), render_file(source, variant)
     assert base != other  # the bytes really differ

@@ -17,7 +17,7 @@ UHC = "sample-uhc/2026D0069P"
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
+def data(module_database, tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "data"
     with Archive(path) as arc:
         build_sample_archive(arc)
@@ -130,7 +130,7 @@ def test_export_warc_replays_the_original_bytes(data, tmp_path):
     assert len(html) == 4
 
 
-def test_export_warc_reports_missing_blobs(tmp_path):
+def test_export_warc_reports_missing_blobs(database, tmp_path):
     data = tmp_path / "data"
     with Archive(data) as arc:
         sample = build_sample_archive(arc)

@@ -23,7 +23,7 @@ UHC = "sample-uhc/spravato"
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory):
+def portal(module_database, tmp_path_factory):
     data = tmp_path_factory.mktemp("portal") / "data"
     with Archive(data) as arc:
         ids = build_portal_archive(arc)

@@ -100,7 +100,7 @@ def _runs(data: Path, source_id: str):
         return sorted((r for r in archive.list_runs(source_id) if r.status != "running"), key=lambda r: r.id)
 
 
-def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(tmp_path):
+def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database, tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
         sources = _sources_file(
@@ -176,7 +176,9 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
             assert len({v.sha256 for v in versions}) == len(versions) == 1, p.id
             kinds = [c.kind for c in archive.list_changes(policy_id=p.id)]
             assert kinds.count("new_policy") <= 1 and set(kinds) <= {"new_policy"}, (p.id, kinds)
-        assert any(c.kind == "new_policy" for c in archive.list_changes())
+        # the first crawl that completed is the source's baseline: analysed, archived, not announced
+        assert archive.list_changes() == []
+        assert all(v.extractor_version for p in policies for v in archive.list_versions(p.id))
         pending = [
             v
             for p in policies

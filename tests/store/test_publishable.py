@@ -45,6 +45,9 @@ def _datasette(path, *requests):
     return asyncio.run(run())
 
 
+@pytest.mark.sqlite_only(
+    "the publishable archive is the SQLite file archive.db; on PostgreSQL the private tables are a schema"
+)
 def test_datasette_detects_the_full_text_index_and_finds_a_passage(archive, data_dir):
     build_sample_archive(archive)
     archive.close()
@@ -58,6 +61,9 @@ def test_datasette_detects_the_full_text_index_and_finds_a_passage(archive, data
     assert len(hits) < len(everything)  # the search narrows: it is not returning every row
 
 
+@pytest.mark.sqlite_only(
+    "the publishable archive is the SQLite file archive.db; on PostgreSQL the private tables are a schema"
+)
 def test_no_subscriber_address_is_in_the_publishable_database(archive, data_dir):
     build_sample_archive(archive)
     for address in ADDRESSES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from extractors.model import CoverageFact, ExtractedPolicy, Passage, PolicyMetadata, RevisionEntry
@@ -229,6 +230,9 @@ def test_status_reports_each_source(archive):
     assert st.open_errors == 1 and "timed out" in st.last_error and st.last_run.id == run.id
 
 
+@pytest.mark.sqlite_only(
+    "a dangling row needs SQLite's foreign_keys pragma off; PostgreSQL always enforces them"
+)
 def test_verify_reports_a_corrupted_blob_and_a_dangling_reference(archive):
     _source(archive)
     archive.upsert_policy(Policy(id="acme/MP-1", source_id="acme", url="u"))
@@ -245,3 +249,13 @@ def test_verify_reports_a_corrupted_blob_and_a_dangling_reference(archive):
         conn.execute(schema.passages.insert().values(version_id=999, ordinal=0, text="x", start=0, end=1))
         conn.commit()
     assert ("foreign-key", "passages.version_id=999") in [(p.what, p.where) for p in archive.verify()]
+
+
+def test_verify_reports_a_corrupted_blob(archive):
+    """The blob half of the check above, on both databases."""
+    _source(archive)
+    archive.upsert_policy(Policy(id="acme/MP-1", source_id="acme", url="u"))
+    v, _ = archive.add_version("acme/MP-1", b"original bytes", "u")
+    assert archive.verify() == []
+    archive.blobs.path_for(v.sha256).write_bytes(b"tampered")
+    assert [(p.what, p.problem) for p in archive.verify()] == [("blob", "corrupt")]

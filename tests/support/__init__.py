@@ -20,11 +20,9 @@ def run_cli(
     *args: str, data_dir: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
 ):
     """Run ``python -m payerwatch`` as a user would (a real process, real exit code)."""
-    full_env = dict(os.environ)
-    full_env.pop(
-        "PAYERWATCH_DATABASE_URL", None
-    ) if env is None or "PAYERWATCH_DATABASE_URL" not in env else None
-    full_env.update(env or {})
+    # os.environ carries PAYERWATCH_DATABASE_URL only while a PostgreSQL archive fixture is active
+    # (tests/conftest.py drops the developer's own), so the child opens the test's database.
+    full_env = dict(os.environ) | (env or {})
     cmd = [sys.executable, "-m", "payerwatch"]
     if data_dir is not None:
         cmd += ["--data", str(data_dir)]

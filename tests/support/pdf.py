@@ -6,7 +6,10 @@ extractor must ignore:
 
 * ``reexport`` — other producer/author metadata, other compression;
 * ``rewrap`` — another page width, margins and font size (so lines and page breaks move);
-* ``reprint`` — another printed-on date and footer copyright year.
+* ``reprint`` — another printed-on date and footer copyright year;
+* ``typeset`` — the same text re-set as a typesetter would: a serif font of another size, other
+  margins, justified lines (wider, uneven word gaps) and long words hyphenated at line ends — so lines,
+  hyphens and page breaks all move.
 
 Font kinds (``render(..., font=KIND)``), the ways real producers write text, each read differently by
 a PDF library: ``type1`` (the standard Helvetica, no embedded font), ``ttf`` (embedded subset TrueType
@@ -35,7 +38,9 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 FILES = Path(__file__).resolve().parent.parent / "files" / "extract"
-VARIANTS = ("base", "reexport", "rewrap", "reprint")
+VARIANTS = ("base", "reexport", "rewrap", "reprint", "typeset")
+VOWELS = set("aeiouyAEIOUY")
+TYPESET_FONTS = {"Helvetica": "Times-Roman", "Helvetica-Bold": "Times-Bold"}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -47,9 +52,10 @@ class _Layout:
         self.src, self.variant, self.total, self.c = src, variant, total, canv
         self.fonts: dict[str, str] = {}
         rewrap = variant == "rewrap"
-        self.fs = float(src.get("font_size", 10)) + (1.5 if rewrap else 0)
+        self.typeset = variant == "typeset"
+        self.fs = float(src.get("font_size", 10)) + (1.5 if rewrap else 0) + (1.5 if self.typeset else 0)
         self.width, self.height = (560.0, 760.0) if rewrap else letter
-        self.left = 64.0 if rewrap else 54.0
+        self.left = 64.0 if rewrap else 100.0 if self.typeset else 54.0
         self.right = self.width - self.left
         self.top = self.height - 70
         self.bottom = 64.0
@@ -93,13 +99,34 @@ class _Layout:
         prefix: str | None = None,
     ) -> None:
         leading = size * 1.2
-        for i, line in enumerate(simpleSplit(str(text), self.fonts.get(font, font), size, width)):
+        if self.typeset:
+            wrapped = hyphenate_lines(str(text), self.fonts.get(font, font), size, width)
+        else:
+            wrapped = [
+                (line, False) for line in simpleSplit(str(text), self.fonts.get(font, font), size, width)
+            ]
+        for i, (line, justify) in enumerate(wrapped):
             self.need(leading)
             self.y -= leading
             if i == 0 and prefix:
                 self._text(x - 14, self.y, prefix, font, size)
-            self._text(x, self.y, line, font, size)
+            if justify:
+                self._justified(x, self.y, line, font, size, width)
+            else:
+                self._text(x, self.y, line, font, size)
         self.y -= gap_after
+
+    def _justified(self, x: float, y: float, line: str, font: str, size: float, width: float) -> None:
+        """Draw ``line`` stretched to ``width``: the spare room is shared out between the word gaps."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        words = line.split(" ")
+        name = self.fonts.get(font, font)
+        spare = width - sum(stringWidth(w, name, size) for w in words)
+        gap = spare / (len(words) - 1) if len(words) > 1 else 0
+        for w in words:
+            self._text(x, y, w, font, size)
+            x += stringWidth(w, name, size) + gap
 
     def block(self, item: dict[str, Any]) -> None:
         ((kind, value),) = item.items()
@@ -168,9 +195,44 @@ class _Layout:
         self.y -= self.fs
 
 
+def hyphenate_lines(text: str, font: str, size: float, width: float) -> list[tuple[str, bool]]:
+    """Greedy line breaking with hyphenation: a word that does not fit is split between two syllables at
+    the longest prefix that fits with a hyphen. Returns (line, justify) — every line but a paragraph's
+    last is justified."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def fits(words: list[str]) -> bool:
+        return stringWidth(" ".join(words), font, size) <= width
+
+    lines: list[list[str]] = []
+    current: list[str] = []
+    for word in text.split():
+        if fits([*current, word]) or not current:
+            current.append(word)
+            continue
+        split = None
+        if word.isalpha() and len(word) >= 6:
+            # like a typesetter's hyphenation: break between syllables (after a vowel that a consonant
+            # follows: "anti-depressants", "pre-scriber"), keeping at least 3 letters on each side
+            cuts = [c for c in range(len(word) - 3, 2, -1) if word[c - 1] in VOWELS and word[c] not in VOWELS]
+            for cut in cuts:
+                if fits([*current, word[:cut] + "-"]):
+                    split = cut
+                    break
+        if split:
+            lines.append([*current, word[:split] + "-"])
+            current = [word[split:]]
+        else:
+            lines.append(current)
+            current = [word]
+    if current:
+        lines.append(current)
+    return [(" ".join(words), i < len(lines) - 1) for i, words in enumerate(lines)]
+
+
 def _run(src: dict[str, Any], variant: str, total: int | str, canv: Any, fonts: dict[str, str]) -> int:
     lay = _Layout(src, variant, total, canv)
-    lay.fonts = fonts
+    lay.fonts = fonts or (TYPESET_FONTS if variant == "typeset" else {})
     for item in src["content"]:
         lay.block(item)
     return lay.page

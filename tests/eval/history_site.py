@@ -1,0 +1,230 @@
+"""The history set's payer sites, epoch by epoch: ``build_site(epoch)`` → ``{path: Page}`` for LocalSite.
+
+Each ``tests/files/eval/history/<payer>.yaml`` describes one fictional source: its index page, its
+document-URL patterns, and its policies. A policy is a Jinja2 body in a small line markup (``## `` and
+``### `` headings, ``- `` bullets, ``| a | b |`` table rows, other lines are paragraphs) plus cumulative
+per-epoch settings: template variables, and ``url``, ``title``, ``status`` (200 / 404 / 503), ``listed``
+(on the index or not) and, for PDFs, ``variant`` (``tests/support/pdf.py``: base, reexport, rewrap,
+reprint, typeset). A policy whose URL changed either keeps its old URL online with its last content
+(``old_versions_stay``) or answers 404 there. Nothing binary is committed: PDFs are rendered on demand.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from portal.localsite import Page
+from tests.support import pdf
+
+HISTORY = Path(__file__).resolve().parent.parent / "files" / "eval" / "history"
+SPECIAL = ("url", "title", "status", "listed", "variant")
+
+
+@functools.lru_cache(maxsize=1)
+def load_sources() -> list[dict[str, Any]]:
+    return [
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted(HISTORY.glob("*.yaml"))
+        if p.stem != "expected"
+    ]
+
+
+def load_expected() -> dict[str, Any]:
+    return yaml.safe_load((HISTORY / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def epoch_dates() -> dict[int, str]:
+    return {int(e): str(spec["date"]) for e, spec in load_expected()["epochs"].items()}
+
+
+def sources_file_entries(base_url: str) -> list[dict[str, Any]]:
+    """Sources-file entries (generic spider) for every history source served at ``base_url``."""
+    out = []
+    for doc in load_sources():
+        src = doc["source"]
+        entry = {
+            "id": src["id"],
+            "payer": src["payer"],
+            "program": src["program"],
+            "state": src.get("state"),
+            "spider": "generic",
+            "start_urls": [base_url + src["index"]],
+            "allowed_domains": ["127.0.0.1"],
+            "documents": src["documents"],
+        }
+        if src.get("drop_params"):
+            entry["drop_params"] = src["drop_params"]
+        out.append(entry)
+    return out
+
+
+def settings(policy: dict[str, Any], epoch: int) -> dict[str, Any]:
+    """The policy's cumulative settings in ``epoch`` (defaults: listed, 200, base variant)."""
+    values: dict[str, Any] = {
+        "url": policy["url"],
+        "title": policy["title"],
+        "status": 200,
+        "listed": True,
+        "variant": "base",
+    }
+    for e in sorted(policy.get("epochs", {})):
+        if int(e) <= epoch:
+            values.update(policy["epochs"][e])
+    values["epoch"] = epoch
+    return values
+
+
+def policy_urls(policy: dict[str, Any]) -> set[str]:
+    """Every URL the policy had in any epoch."""
+    return {policy["url"]} | {s["url"] for s in policy.get("epochs", {}).values() if "url" in s}
+
+
+def build_site(epoch: int) -> dict[str, Page]:
+    date = epoch_dates()[epoch]
+    pages: dict[str, Page] = {}
+    for doc in load_sources():
+        src = doc["source"]
+        rows = []
+        for policy in doc["policies"]:
+            now = settings(policy, epoch)
+            # earlier URLs: kept online with their last content, or gone
+            for e in range(1, epoch):
+                then = settings(policy, e)
+                if then["url"] != now["url"] and then["url"] not in pages:
+                    last = max(k for k in range(1, epoch) if settings(policy, k)["url"] == then["url"])
+                    if policy.get("old_versions_stay"):
+                        pages[then["url"]] = _document(doc, policy, last, epoch_dates()[last])
+            if now["status"] != 200:
+                pages[now["url"]] = Page(f"HTTP {now['status']}".encode(), "text/plain", status=now["status"])
+            else:
+                pages[now["url"]] = _document(doc, policy, epoch, date)
+            if now["listed"]:
+                rows.append((now["url"], now["title"], policy["number"]))
+        if epoch in src.get("reorder", []):
+            rows.reverse()
+        items = "\n".join(
+            f'<li><a href="{html.escape(u)}">{html.escape(t)}</a> <span class="number">{n}</span></li>'
+            for u, t, n in rows
+        )
+        pages[src["index"]] = Page(
+            (
+                f"<!DOCTYPE html><html><head><title>{src['payer']}: policies</title></head><body>"
+                f'<h1>{src["payer"]} policies</h1><ul class="policies">\n{items}\n</ul></body></html>'
+            ).encode()
+        )
+    return pages
+
+
+def _body_lines(policy: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    text = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(policy["body"]).render(**values)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _document(doc: dict[str, Any], policy: dict[str, Any], epoch: int, date: str) -> Page:
+    values = settings(policy, epoch)
+    if doc.get("format") == "pdf":
+        return Page(_pdf(doc, policy, values, date), "application/pdf")
+    return Page(_html(doc, policy, values, date).encode())
+
+
+def _meta(doc, policy, values) -> list[str]:
+    label = doc.get("number_label", "Policy Number")
+    return [
+        f"{label}: {policy['number']}",
+        f"Effective Date: {values['effective']}",
+        f"Next Review Date: {values['review']}",
+    ]
+
+
+def _html(doc: dict[str, Any], policy: dict[str, Any], values: dict[str, Any], date: str) -> str:
+    payer = doc["source"]["payer"]
+    out, table, items = [], [], []
+
+    def flush():
+        if items:
+            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+        if table:
+            head, *rest = table
+            cells = lambda row, tag: "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row)  # noqa: E731
+            body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rest)
+            out.append(f"<table><thead><tr>{cells(head, 'th')}</tr></thead><tbody>{body}</tbody></table>")
+            table.clear()
+
+    for line in _body_lines(policy, values):
+        if line.startswith("- "):
+            if table:
+                flush()
+            items.append(line[2:])
+            continue
+        if line.startswith("|"):
+            if items:
+                flush()
+            table.append([c.strip() for c in line.strip("|").split("|")])
+            continue
+        flush()
+        if line.startswith("### "):
+            out.append(f"<h3>{html.escape(line[4:])}</h3>")
+        elif line.startswith("## "):
+            out.append(f"<h2>{html.escape(line[3:])}</h2>")
+        else:
+            out.append(f"<p>{html.escape(line)}</p>")
+    flush()
+    chrome = _latest(policy.get("chrome", {}), values["epoch"]) or f"{payer} | Providers | Policies"
+    footer = f"© 2026 {payer}. All rights reserved."
+    if doc["source"].get("printed_footer", False):
+        footer = f"Printed on {_us(date)}. " + footer
+    meta = "".join(f"<p>{html.escape(m)}</p>" for m in _meta(doc, policy, values))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(values["title"])}'
+        f"</title></head><body><nav>{html.escape(chrome)}</nav><main><h1>{html.escape(values['title'])}</h1>"
+        f"{meta}{''.join(out)}</main><footer><p>{footer}</p></footer></body></html>"
+    )
+
+
+def _pdf(doc: dict[str, Any], policy: dict[str, Any], values: dict[str, Any], date: str) -> bytes:
+    payer = doc["source"]["payer"]
+    content: list[dict[str, Any]] = [{"title": values["title"]}, {"meta": _meta(doc, policy, values)}]
+    for line in _body_lines(policy, values):
+        if line.startswith("- "):
+            if content and "ul" in content[-1]:
+                content[-1]["ul"].append(line[2:])
+            else:
+                content.append({"ul": [line[2:]]})
+        elif line.startswith("|"):
+            row = [c.strip() for c in line.strip("|").split("|")]
+            if content and "table" in content[-1]:
+                content[-1]["table"].append(row)
+            else:
+                content.append({"table": [row]})
+        elif line.startswith("### "):
+            content.append({"h2": line[4:]})
+        elif line.startswith("## "):
+            content.append({"h1": line[3:]})
+        else:
+            content.append({"p": line})
+    src = {
+        "doc_title": values["title"],
+        "header": f"{payer} Pharmacy Coverage Policy",
+        "footer": ["Page {page} of {pages}", f"Policy {policy['number']}", "Printed on {printed}"],
+        "printed_on": _us(date),
+        "year": 2026,
+        "content": content,
+    }
+    return pdf.render(src, values["variant"])
+
+
+def _latest(per_epoch: dict, epoch: int):
+    keys = [int(k) for k in per_epoch if int(k) <= epoch]
+    return per_epoch[max(keys)] if keys else None
+
+
+def _us(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{m}/{d}/{y}"

@@ -1,0 +1,123 @@
+"""Migrations on both databases: from an empty database, and from the previous schema with data in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from store import Archive, schema
+from store.db import MIGRATIONS, alembic_config, head_revision, make_engine
+
+_names = itertools.count()
+# tables and indexes that are not in store/schema.py on purpose: full-text search (dialect-specific,
+# migration 0002) and APScheduler's job store (created by APScheduler itself)
+NOT_IN_METADATA = {"passages_fts", "apscheduler_jobs", "alembic_version", "ix_passages_fts"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def empty_url(request, tmp_path):
+    """A database with nothing in it: no template, no tables."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"pw_empty_{next(_names)}"
+    yield server.create_database(name)
+    server.drop_database(name)
+
+
+def _previous_revision() -> str:
+    return ScriptDirectory(str(MIGRATIONS)).get_revision(head_revision()).down_revision
+
+
+def _schema_differences(engine: sa.Engine) -> list:
+    from alembic.autogenerate import compare_metadata
+
+    def wanted(diff) -> bool:
+        obj = diff[1] if isinstance(diff, tuple) and len(diff) > 1 else None
+        name = getattr(obj, "name", None) or ""
+        return name not in NOT_IN_METADATA and not name.startswith("passages_fts_")
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": False,
+                "include_schemas": True,  # the private tables live in schema ``private``
+                "include_name": lambda name, kind, _parents: kind != "schema" or name in (None, "private"),
+            },
+        )
+        return [d for d in compare_metadata(ctx, schema.metadata) if wanted(d)]
+
+
+def test_an_empty_database_migrates_to_exactly_the_schema(empty_url, tmp_path):
+    with Archive(tmp_path / "data", database_url=empty_url) as arc:
+        with arc.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == (
+                head_revision()
+            )
+        assert _schema_differences(arc.engine) == []
+    Archive(tmp_path / "data", database_url=empty_url).close()  # opening again is a no-op
+
+
+def test_the_previous_schema_with_data_migrates_and_keeps_it(empty_url, tmp_path):
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), _previous_revision())
+    now = dt.datetime(2026, 1, 5, 6, tzinfo=dt.UTC)
+    with engine.begin() as conn:  # rows written by the code of the previous release
+        conn.execute(
+            sa.text(
+                "INSERT INTO sources (id, payer, program, spider, config, created_at, updated_at) "
+                "VALUES ('acme', 'Acme Health', 'commercial', 'generic', '{}', :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO crawl_runs (source_id, started_at, finished_at, status) "
+                "VALUES ('acme', :now, :now, 'ok')"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO policies (id, source_id, url, status, missing_count, first_seen, last_seen) "
+                "VALUES ('acme/MP-1', 'acme', 'https://acme.example/1', 'active', 0, :now, :now)"
+            ),
+            {"now": now},
+        )
+    engine.dispose()
+    with Archive(tmp_path / "data", database_url=empty_url) as arc:
+        assert arc.get_source("acme").payer == "Acme Health"
+        assert arc.get_policy("acme/MP-1").url == "https://acme.example/1"
+        assert [r.status for r in arc.list_runs("acme")] == ["ok"]
+        assert _schema_differences(arc.engine) == []
+
+
+def test_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url, tmp_path):
+    """N workers started together on an empty database: one migrates, the others wait for it."""
+    import threading
+
+    start, errors = threading.Barrier(4), []
+
+    def open_it(n: int) -> None:
+        try:
+            start.wait()
+            Archive(tmp_path / f"d{n}", database_url=pg_url).close()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    with Archive(tmp_path / "check", database_url=pg_url) as arc:
+        assert _schema_differences(arc.engine) == []

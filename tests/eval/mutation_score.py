@@ -7,7 +7,8 @@ two-core machine; each module's own tests keep a module to minutes. So this scri
 scratch directory (``.mutmut/<module>/``: links to the packages and tests, and a copy of pyproject.toml
 whose ``[tool.mutmut]`` names that module and its tests), runs ``mutmut run`` there and reads the results
 back from mutmut's ``mutants/*.meta`` files. A rerun continues where the last one stopped (mutmut
-remembers), so an interrupted ``make mutate`` loses little.
+remembers), so an interrupted ``make mutate`` loses little; after adding tests, ``--retest`` (``make mutate
+MUTATE_ARGS=--retest``) tries only the last run's survivors again.
 
 Prints one line per module and a total::
 
@@ -99,11 +100,13 @@ def _results(work: Path, module: str) -> dict[str, list[str]]:
     return out
 
 
-def run(module: str, max_children: int, verbose: bool) -> tuple[int, int, int]:
+def run(module: str, max_children: int, verbose: bool, retest: bool = False) -> tuple[int, int, int]:
     work = _workdir(module)
     mutmut = Path(sys.executable).with_name("mutmut")
+    # mutmut lets a recorded result stand; survivors named explicitly are tried again (with new tests)
+    again = _results(work, module).get("survived", []) if retest else []
     proc = subprocess.run(
-        [str(mutmut), "run", "--max-children", str(max_children)],
+        [str(mutmut), "run", "--max-children", str(max_children), *again],
         cwd=work,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -133,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
     ap.add_argument("--max-children", type=int, default=2, help="parallel mutant runs (default 2)")
+    ap.add_argument("--retest", action="store_true", help="try the last run's survivors again (new tests)")
     ap.add_argument("-v", action="store_true", help="list mutants that were neither killed nor survived")
     args = ap.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"no test selection for {', '.join(unknown)} (add it to MODULES)")
     killed = survived = other = 0
     for module in args.modules or MODULES:
-        k, s, o = run(module, args.max_children, args.v)
+        k, s, o = run(module, args.max_children, args.v, args.retest)
         killed, survived, other = killed + k, survived + s, other + o
     total = killed + survived + other
     print(f"mutate: killed={killed} survived={survived} score={killed / total if total else 1.0:.2f}")

@@ -103,11 +103,12 @@ def test_search_as_of_and_filters(archive, sample):
 
 @pytest.mark.parametrize(
     ("query", "plain"),
-    [('"', ""), ("NEAR(", "near"), ("ketamine OR", "ketamine or"), ("*", ""), ("a:b", "a b"), ("  ", "")],
+    [('"', ""), ("NEAR(", "near"), ("zyxwv OR", "zyxwv or"), ("*", ""), ("a:b", "a b"), ("  ", "")],
 )
 def test_search_never_passes_user_syntax_to_fts(archive, sample, query, plain):
     """FTS5 operators a user types are plain words (no syntax error, no operator meaning)."""
     assert archive.search(query) == archive.search(plain) == []  # none of these words is in the sample
+    # ("or" would be a stop word on PostgreSQL, so the OR case pairs it with a word the sample lacks)
 
 
 def test_a_leading_minus_is_a_word_not_a_negation(archive, sample):

@@ -3,11 +3,10 @@ faults, retirement."""
 
 from __future__ import annotations
 
-import yaml
-
 from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
+from tests.support.sources import local_source_file
 
 FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
@@ -30,25 +29,7 @@ def _site(n: int = 3, text: str = "v1") -> dict[str, Page]:
 
 
 def _sources(tmp_path, url: str):
-    path = tmp_path / "sources.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "sources": [
-                    {
-                        "id": "local",
-                        "payer": "Local Health",
-                        "program": "commercial",
-                        "spider": "generic",
-                        "start_urls": [f"{url}/medical/"],
-                        "allowed_domains": ["127.0.0.1"],
-                        "documents": [r"/policy/\d+\.html"],
-                    }
-                ]
-            }
-        )
-    )
-    return path
+    return local_source_file(tmp_path, url)
 
 
 def _crawl(tmp_path, data_dir, site):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import signal
 
 import pytest
-import yaml
 
 from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
+from tests.support.sources import local_source_file
 
 FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
@@ -35,18 +35,7 @@ def _site(listed=(1, 2, 3), online=(1, 2, 3), broken: dict[int, int] | None = No
 
 
 def _sources(tmp_path, url: str):
-    path = tmp_path / "sources.yaml"
-    source = {
-        "id": "local",
-        "payer": "Local Health",
-        "program": "commercial",
-        "spider": "generic",
-        "start_urls": [f"{url}/medical/"],
-        "allowed_domains": ["127.0.0.1"],
-        "documents": [r"/policy/\d+\.html"],
-    }
-    path.write_text(yaml.safe_dump({"sources": [source]}))
-    return path
+    return local_source_file(tmp_path, url)
 
 
 def _crawl(tmp_path, data_dir, site, kill_at: str | None = None):

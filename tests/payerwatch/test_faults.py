@@ -15,12 +15,12 @@ import shutil
 import signal
 
 import pytest
-import yaml
 
 from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
 from tests.support.feeds import SmtpSink
+from tests.support.sources import local_source_file
 
 pytestmark = pytest.mark.faults
 
@@ -53,18 +53,7 @@ def _epoch(second: bool) -> dict[str, Page]:
 
 
 def _sources(folder, url):
-    path = folder / "sources.yaml"
-    source = {
-        "id": "local",
-        "payer": "Local Health",
-        "program": "commercial",
-        "spider": "generic",
-        "start_urls": [f"{url}/medical/"],
-        "allowed_domains": ["127.0.0.1"],
-        "documents": [r"/policy/\d+\.html"],
-    }
-    path.write_text(yaml.safe_dump({"sources": [source]}))
-    return path
+    return local_source_file(folder, url)
 
 
 def _run(data_dir, *args, kill_at=None, env=None):

@@ -5,11 +5,10 @@ Real ``payerwatch crawl`` processes against a loopback site whose policy pages p
 
 from __future__ import annotations
 
-import yaml
-
 from portal.localsite import LocalSite, Page
 from store import Archive
 from tests.support import run_cli
+from tests.support.sources import local_source_file
 
 FAST = {"PAYERWATCH_CRAWL_DELAY": "0"}
 
@@ -33,18 +32,7 @@ def _site(docs: dict[str, Page]) -> dict[str, Page]:
 
 
 def _sources(tmp_path, url: str, payer: str = "Local Health"):
-    path = tmp_path / "sources.yaml"
-    source = {
-        "id": "local",
-        "payer": payer,
-        "program": "commercial",
-        "spider": "generic",
-        "start_urls": [f"{url}/medical/"],
-        "allowed_domains": ["127.0.0.1"],
-        "documents": [r"/policy/[\w-]+\.html$"],
-    }
-    path.write_text(yaml.safe_dump({"sources": [source]}))
-    return path
+    return local_source_file(tmp_path, url, payer=payer, documents=r"/policy/[\w-]+\.html$")
 
 
 def _crawl(tmp_path, data_dir, site, payer: str = "Local Health"):

@@ -40,3 +40,22 @@ def missing_files(root: Path) -> dict[str, list[str]]:
     """Every source of ``root/crawler/sources.yaml`` with what it lacks (empty: all complete)."""
     found = {s.id: missing_for(s, root) for s in load_sources(root / "crawler" / "sources.yaml")}
     return {sid: lacks for sid, lacks in found.items() if lacks}
+
+
+def local_source_file(
+    folder: Path, url: str, *, payer: str = "Local Health", documents: str = r"/policy/\d+\.html"
+) -> Path:
+    """``folder/sources.yaml`` with one generic source ``local`` whose index is ``<url>/medical/``: the
+    loopback site the crawl, analysis and fault tests build page by page."""
+    path = folder / "sources.yaml"
+    source = {
+        "id": "local",
+        "payer": payer,
+        "program": "commercial",
+        "spider": "generic",
+        "start_urls": [f"{url}/medical/"],
+        "allowed_domains": ["127.0.0.1"],
+        "documents": [documents],
+    }
+    path.write_text(yaml.safe_dump({"sources": [source]}))
+    return path

@@ -11,7 +11,15 @@ from feeds.message import message_id
 from feeds.outbox import LEASE, queue_changes, send_outbox
 from store.models import utcnow
 from tests.support import run_cli
-from tests.support.feeds import SmtpSink, free_port, load_cases, mail_settings, make_change, seed
+from tests.support.feeds import (
+    SmtpSink,
+    detection_moment,
+    free_port,
+    load_cases,
+    mail_settings,
+    make_change,
+    seed,
+)
 
 SUBS = {
     "all@clinic.test": {},
@@ -32,8 +40,13 @@ EXPECTED = {  # immediate subscribers → the fixture changes they must get
 def world(archive):
     """Subscriptions first, then changes detected after them (a subscription gets no past changes)."""
     subs = {email: archive.add_subscription(email, **opts) for email, opts in SUBS.items()}
-    changes = seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    changes = seed(archive, detected_at=detection_moment())
     return subs, changes
+
+
+def _moment(changes) -> dt.datetime:
+    """The world's detection time: send times count from it, so no test straddles a UTC midnight."""
+    return next(iter(changes.values())).detected_at
 
 
 def _change_of(msg, changes) -> str:
@@ -78,7 +91,7 @@ def test_digest_goes_out_once_its_day_is_over(archive, world):
         settings = mail_settings(sink.port)
         send_outbox(archive, settings)
         assert "digest@clinic.test" not in sink.by_recipient()
-        tomorrow = utcnow() + dt.timedelta(days=1)
+        tomorrow = _moment(changes) + dt.timedelta(days=1)
         report = send_outbox(archive, settings, now=tomorrow)
         assert [to for to, _, _ in report.sent] == ["digest@clinic.test"]
         assert send_outbox(archive, settings, now=tomorrow).sent == []
@@ -101,7 +114,7 @@ def test_server_down_then_back_gets_every_message_exactly_once(archive, world):
     subs, changes = world
     port = free_port()
     settings = mail_settings(port)
-    now = utcnow()
+    now = _moment(changes)
     report = send_outbox(archive, settings, now=now)  # nothing listens on the port
     assert report.sent == [] and len(report.retrying) == 1 and report.stopped
     backing_off = [d for d in archive.list_deliveries() if d.attempts]
@@ -137,7 +150,7 @@ def test_crash_mid_message_is_retried_after_the_lease_with_the_same_message_id(a
     subs, changes = world
     queue_changes(archive, changes.values())
     victim = archive.list_deliveries(status="pending")[0]
-    now = utcnow()
+    now = _moment(changes)
     # simulate a send that claimed the row and died before recording the outcome
     crashed_id = message_id([victim.id], [victim.change_id], mail_settings(0).mail_from)
     assert archive.claim_deliveries([victim.id], crashed_id, now, now + LEASE)
@@ -156,7 +169,7 @@ def test_crash_mid_message_is_retried_after_the_lease_with_the_same_message_id(a
 def test_permanent_rejection_is_marked_and_reported_others_delivered(archive, data_dir):
     for email in ("ok@clinic.test", "gone@clinic.test", "busy@clinic.test"):
         archive.add_subscription(email)
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     with SmtpSink(reject=("gone@clinic.test",), tempfail=("busy@clinic.test",)) as sink:
         env = {
             "PAYERWATCH_SMTP_HOST": "127.0.0.1",
@@ -229,7 +242,7 @@ def test_backoff_grows_and_only_repeated_4xx_gives_up(archive):
 
     archive.add_subscription("busy@clinic.test", min_severity="critical")
     archive.add_subscription("later@clinic.test", min_severity="critical")
-    queue_changes(archive, seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1)).values())
+    queue_changes(archive, seed(archive, detected_at=detection_moment()).values())
     busy, later = archive.list_deliveries()
     now = utcnow()
     gaps = []
@@ -296,7 +309,7 @@ def test_a_refused_sender_address_keeps_every_alert_queued_until_fixed(archive, 
     """A 5xx to MAIL FROM is the operator's misconfiguration: nothing may be failed for good because of it."""
     port = free_port()
     settings = mail_settings(port)
-    now = utcnow()
+    now = _moment(world[1])
     with SmtpSink(port=port, refuse_sender=True) as sink:
         report = send_outbox(archive, settings, now=now)
         assert report.sent == [] and report.stopped and sink.messages == []

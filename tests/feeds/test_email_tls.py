@@ -6,7 +6,6 @@ The certificate is made per test with the system's ``openssl`` and trusted throu
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import ssl
 import subprocess
@@ -15,8 +14,7 @@ import pytest
 
 from feeds.config import load_settings
 from feeds.outbox import send_outbox
-from store.models import utcnow
-from tests.support.feeds import SmtpSink, free_port, seed
+from tests.support.feeds import SmtpSink, detection_moment, free_port, seed
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 
@@ -83,7 +81,7 @@ def _sink(context, implicit: bool, logins: Logins) -> SmtpSink:
 def test_secure_login_and_delivery(archive, cert, monkeypatch, security):
     crt, context = cert
     archive.add_subscription("clinic@clinic.test", min_severity="critical")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     logins = Logins()
     with _sink(context, security == "tls", logins) as sink:
         _env(monkeypatch, crt, sink.port, security)
@@ -95,7 +93,7 @@ def test_secure_login_and_delivery(archive, cert, monkeypatch, security):
 def test_wrong_password_keeps_mail_queued(archive, cert, monkeypatch):
     crt, context = cert
     archive.add_subscription("clinic@clinic.test", min_severity="critical")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     with _sink(context, False, Logins()) as sink:
         _env(monkeypatch, crt, sink.port, "starttls", password="wrong")
         report = send_outbox(archive, load_settings(archive.data_dir))
@@ -106,7 +104,7 @@ def test_wrong_password_keeps_mail_queued(archive, cert, monkeypatch):
 def test_unreachable_tls_port_is_temporary(archive, cert, monkeypatch):
     crt, _ = cert
     archive.add_subscription("clinic@clinic.test", min_severity="critical")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     _env(monkeypatch, crt, free_port(), "tls")
     report = send_outbox(archive, load_settings(archive.data_dir))
     assert report.stopped and [d.status for d in archive.list_deliveries()] == ["pending"]
@@ -133,7 +131,7 @@ def test_send_says_which_server_and_what_failed_and_exits_non_zero(
     """An operator fixes "unreachable", "no STARTTLS" and "wrong password" in three different places."""
     crt, context = cert
     archive.add_subscription("clinic@clinic.test", min_severity="critical")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     if case == "unreachable":
         port = free_port()
         res = _send_cli(archive, monkeypatch, crt, port, "starttls")

@@ -12,7 +12,15 @@ from feeds.tokens import make_token
 from store import Archive
 from store.models import Source, utcnow
 from tests.support import run_cli
-from tests.support.feeds import Served, SmtpSink, load_cases, mail_settings, make_change, seed
+from tests.support.feeds import (
+    Served,
+    SmtpSink,
+    detection_moment,
+    load_cases,
+    mail_settings,
+    make_change,
+    seed,
+)
 
 SECRET = "unsubscribe-secret"
 
@@ -31,7 +39,7 @@ def _request(url: str, data: bytes | None = None):
 def test_one_click_unsubscribe_end_to_end(archive):
     stay = archive.add_subscription("stay@clinic.test")
     leave = archive.add_subscription("leave@clinic.test")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     with Served(archive, secret=SECRET) as web, SmtpSink() as sink:
         settings = mail_settings(sink.port, base_url=web.url, secret=SECRET)
         send_outbox(archive, settings, max_messages=2)  # leave@ has mail still queued afterwards
@@ -121,7 +129,7 @@ def test_scheduler_entry_points_and_serve_app_agree_on_the_secret(archive, monke
 
     monkeypatch.delenv("PAYERWATCH_SECRET", raising=False)
     sub = archive.add_subscription("clinic@clinic.test", min_severity="critical")
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     app = create_app(archive)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"

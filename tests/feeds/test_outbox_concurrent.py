@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 from feeds.outbox import queue_changes, send_outbox
 from store import Archive
-from store.models import utcnow
 from tests.feeds.test_email import EXPECTED, SUBS
-from tests.support.feeds import SmtpSink, mail_settings, seed
+from tests.support.feeds import SmtpSink, detection_moment, mail_settings, seed
 
 
 def test_three_senders_claim_each_alert_once(archive, data_dir):
     for email, opts in SUBS.items():
         archive.add_subscription(email, **opts)
-    changes = seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    changes = seed(archive, detected_at=detection_moment())
     assert queue_changes(archive, changes.values()) == 14
     with SmtpSink() as sink:
         settings = mail_settings(sink.port)

@@ -8,7 +8,6 @@ Datasette is driven through its own Python API and JSON API (its ``fts_table`` d
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import sqlite3
 
 import pytest
@@ -16,9 +15,8 @@ from alembic import command
 
 from store import Archive
 from store.db import alembic_config, make_engine
-from store.models import utcnow
 from tests.support.archive_builder import build_sample_archive
-from tests.support.feeds import seed
+from tests.support.feeds import detection_moment, seed
 
 ADDRESSES = ("dr.rivera@clinic.test", "advocate.kim@example.org")
 
@@ -68,7 +66,7 @@ def test_no_subscriber_address_is_in_the_publishable_database(archive, data_dir)
     build_sample_archive(archive)
     for address in ADDRESSES:
         archive.add_subscription(address)
-    seed(archive, detected_at=utcnow() + dt.timedelta(seconds=1))
+    seed(archive, detected_at=detection_moment())
     from feeds.outbox import queue_recent
 
     assert queue_recent(archive) > 0  # the outbox has rows too

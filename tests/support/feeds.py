@@ -9,7 +9,7 @@ import yaml
 
 from differ.taxonomy import KIND_SEVERITY
 from store import Archive, change_id
-from store.models import Change, Policy, Source
+from store.models import Change, Policy, Source, utcnow
 from tests.support import fixture_path
 
 SLUG = "feeds"
@@ -64,6 +64,19 @@ def seed(archive: Archive, detected_at: dt.datetime | None = None) -> dict[str, 
     cases = load_cases()
     seed_sources(archive, cases)
     return {spec["key"]: make_change(archive, spec, detected_at) for spec in cases["changes"]}
+
+
+def detection_moment() -> dt.datetime:
+    """When a test's changes are "detected": a second from now, unless the UTC day ends within two hours,
+    then one minute into the next day (still after the test's subscriptions, which are created now).
+
+    Digests group by UTC day, so a test that sends at "detection + 1 hour" must not straddle midnight:
+    CI once ran at 23:4x UTC and a digest went out an hour early. Tests take their send times from
+    this moment, never from the wall clock.
+    """
+    now = utcnow() + dt.timedelta(seconds=1)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return now if midnight - now > dt.timedelta(hours=2) else midnight + dt.timedelta(minutes=1)
 
 
 def free_port() -> int:

@@ -140,8 +140,16 @@ def crawl(context, data_dir: str, sources_file: str, source_id: str, clock: list
         data_dir=data_dir, source_id=source_id, clock=clock
     )
     versions = sum(len(b) for b in batches)
-    # cpu: the crawl child's (exact with one job at a time per worker, the default); bench/workers.py sums it
-    event(log, "crawl job done", source=source_id, new_versions=versions, cpu=round(child_cpu, 3))
+    # cpu: the crawl child's (exact with one job at a time per worker, the default); child_peak_mb: the
+    # largest reaped child's peak RSS so far (Linux reports KB). bench/workers.py reads both.
+    event(
+        log,
+        "crawl job done",
+        source=source_id,
+        new_versions=versions,
+        cpu=round(child_cpu, 3),
+        child_peak_mb=round(after.ru_maxrss / 1024, 1),
+    )
     return len(batches)
 
 

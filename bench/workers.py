@@ -9,12 +9,18 @@ source, W workers started together, and the clock runs until the queue is empty 
 batch, settle and deliver job done). Throughput is documents per wall second for the whole pipeline
 (fetch, archive, extract, compare).
 
-Per-document costs come from the workers' own log lines (``crawl job done`` carries the crawl child's
-CPU seconds, ``analyse job done`` the analysis CPU of its batch) and from the archive afterwards
-(database size + blob bytes per version). They are what docs/scale.md sizes a deployment from.
+Per-document costs: the crawl children's CPU from the workers' ``crawl job done`` log lines; everything
+else the workers spent (extraction processes, compare, settle, deliver, queue polling) from /proc once
+the queue is empty — each worker's own CPU, its reaped children's and its extraction forkserver's (which
+reaped the one-document extraction processes); PostgreSQL's from its postmaster's tree the same way; the
+portal's from its ``/_stats``. Bytes per version from the archive afterwards. They are what
+docs/scale.md sizes a deployment from. ``cores used`` is all of that CPU over the wall time: how much of
+the machine the run got.
 
 The machine matters: on a 2-core machine shared with other work, more workers than free cores cannot
-go faster, and the table shows it. The portal server runs in its own process on the same machine.
+go faster, and the table shows it — with other work running, more worker processes get a larger share
+of the cores (the kernel shares CPU per process), which is contention, not scaling. Each run prints the
+1-minute load average (mean of samples every 10 s); report it with every figure.
 """
 
 from __future__ import annotations
@@ -86,7 +92,10 @@ def _stat(pid: int) -> list[str]:
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(c) for c in (task / "children").read_text().split()]
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that just ended
+            continue
     return out
 
 
@@ -94,9 +103,13 @@ def tree_cpu(pid: int) -> float:
     """CPU seconds of a process, of its children it reaped (cutime/cstime) and, recursively, of its live
     children: a worker's own, its crawl children's (reaped) and its extraction forkserver's (alive, which
     reaped its one-document extraction processes)."""
-    fields = _stat(pid)
+    try:
+        fields = _stat(pid)
+        children = _children(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0  # exited since it was listed: its parent's cutime counts it once reaped
     own = sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
-    return own + sum(tree_cpu(c) for c in _children(pid))
+    return own + sum(tree_cpu(c) for c in children)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -205,6 +218,8 @@ def one_run(server, portal_url: str, docs: int, sources: int, workers: int, tmp:
         "analyse_in_process_ms_per_doc": round(1000 * analyse_cpu / per_doc, 2),
         "postgres_cpu_ms_per_doc": round(1000 * pg_cpu / per_doc, 2),
         "portal_cpu_ms_per_doc": round(1000 * server_cpu / per_doc, 2),
+        # how much of the machine the run got: all its CPU (workers, PostgreSQL, portal) over wall time
+        "cores_used": round((worker_cpu + pg_cpu + server_cpu) / wall, 2),
         "worker_peak_mb": round(worker_peak),
         "crawl_child_peak_mb": round(crawl_peak),
         "db_bytes_per_version": round((db_bytes - queue_bytes) / max(versions, 1)),
@@ -218,6 +233,7 @@ COLUMNS = (
     ("wall s", "wall_s", "{:.1f}"),
     ("docs/s", "docs_per_s", "{:.1f}"),
     ("load", "load", "{:.1f}"),
+    ("cores used", "cores_used", "{:.2f}"),
     ("crawl CPU ms/doc", "crawl_cpu_ms_per_doc", "{:.1f}"),
     ("analysis CPU ms/doc", "analysis_cpu_ms_per_doc", "{:.1f}"),
     ("PostgreSQL CPU ms/doc", "postgres_cpu_ms_per_doc", "{:.1f}"),

@@ -180,8 +180,9 @@ facts = sa.Table(
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("page", sa.Integer),
-    # the matrix's stance and indication filters (migration 0008)
-    sa.Index("ix_facts_field_value", "field", "value"),
+    # the matrix's stance and indication filters (migrations 0008, 0009); value first, so that a query
+    # naming only ``field`` keeps to the version_id index
+    sa.Index("ix_facts_value_field", "value", "field"),
     sa.Index("ix_facts_indication_drug", "indication", "drug"),
 )
 

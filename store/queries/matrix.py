@@ -157,7 +157,7 @@ class MatrixMixin(ArchiveBase):
         self, f: MatrixFilter, limit: int, after: tuple[str, ...] | None, inclusive: bool
     ) -> list[list[MatrixCell]]:
         conds, params = _fact_sql(f)
-        # ``|| ''`` keeps the facts(field, value) / (indication, drug) indexes out of this per-policy
+        # ``|| ''`` keeps the facts(value, field) / (indication, drug) indexes out of this per-policy
         # check: it must find the latest version's few facts by version id, not walk every such fact
         unindexed = re.sub(r"f\.(\w+) ", r"f.\1 || '' ", conds)
         where = ["EXISTS (SELECT 1 FROM facts f WHERE f.version_id = " + _LATEST + unindexed + ")"]
@@ -182,7 +182,7 @@ class MatrixMixin(ArchiveBase):
         )
         with self.engine.connect() as conn:
             if conds and _few_policies(conn, conds, params):
-                # a rare stance or indication: start from its facts (index on facts(field, value) or
+                # a rare stance or indication: start from its facts (index on facts(value, field) or
                 # facts(indication, drug)) rather than walk every policy looking for it
                 where.append(
                     "p.id IN (SELECT v.policy_id FROM facts f JOIN versions v ON v.id = f.version_id "
@@ -285,14 +285,12 @@ def _cells(conn, f: MatrixFilter, version_ids: list[int]) -> dict[int, dict]:
         .where(facts.c.version_id.in_(version_ids))
         .order_by(facts.c.version_id, facts.c.drug, facts.c.indication, facts.c.id)
     )
-    if f.drug:
-        q = q.where(facts.c.drug == f.drug)
-    if f.indication:
-        q = q.where(facts.c.indication == f.indication)
-    if f.without_indication:
-        q = q.where(facts.c.indication != f.without_indication)
     out: dict[int, dict] = {}
-    for r in conn.execute(q):
+    for r in conn.execute(q):  # filtered here: in SQL they would lure the planner off the version ids
+        if (f.drug and r.drug != f.drug) or (f.indication and r.indication != f.indication):
+            continue
+        if f.without_indication and r.indication == f.without_indication:
+            continue
         cell = out.setdefault(r.version_id, {}).setdefault((r.drug, r.indication), [r.title, None, {}])
         if r.field == "position":
             cell[1] = r.value

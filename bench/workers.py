@@ -11,8 +11,8 @@ batch, settle and deliver job done). Throughput is documents per wall second for
 
 Per-document costs: the crawl children's CPU from the workers' ``crawl job done`` log lines; everything
 else the workers spent (extraction processes, compare, settle, deliver, queue polling) from /proc once
-the queue is empty — each worker's own CPU, its reaped children's and its extraction forkserver's (which
-reaped the one-document extraction processes); PostgreSQL's from its postmaster's tree the same way; the
+the queue is empty — each worker's own CPU, its reaped children's and its extraction forkserver's with
+the extraction processes under it, alive or reaped; PostgreSQL's from its postmaster's tree the same way; the
 portal's from its ``/_stats``. Bytes per version from the archive afterwards. They are what
 docs/scale.md sizes a deployment from. ``cores used`` is all of that CPU over the wall time: how much of
 the machine the run got.
@@ -101,8 +101,8 @@ def _children(pid: int) -> list[int]:
 
 def tree_cpu(pid: int) -> float:
     """CPU seconds of a process, of its children it reaped (cutime/cstime) and, recursively, of its live
-    children: a worker's own, its crawl children's (reaped) and its extraction forkserver's (alive, which
-    reaped its one-document extraction processes)."""
+    children: a worker's own, its crawl children's (reaped) and its extraction forkserver's with the
+    extraction processes under it (alive, or reaped by the forkserver)."""
     try:
         fields = _stat(pid)
         children = _children(pid)

@@ -163,3 +163,40 @@ def test_a_digest_partly_backing_off_waits_whole_without_holding_up_other_mail(a
         assert {to for to, _, _ in report.sent} == {"now@clinic.test"}
         report = send_outbox(archive, mail_settings(sink.port), now=later + dt.timedelta(hours=2))
         assert [(to, n) for to, _, n in report.sent] == [("digest@clinic.test", len(digest_rows))]
+
+
+def test_mail_about_a_change_no_longer_in_the_archive_is_cancelled_and_the_run_goes_on(archive):
+    """Deliveries name their change without a foreign key (a restored or hand-pruned archive can lose it)."""
+    from store import schema
+
+    archive.add_subscription("all@clinic.test")
+    changes = seed(archive, detected_at=detection_moment())
+    queue_changes(archive, changes.values())
+    lost = changes["eh-trd-trials"]
+    with archive.engine.begin() as conn:
+        conn.execute(schema.changes.delete().where(schema.changes.c.id == lost.id))
+    with SmtpSink() as sink:
+        report = send_outbox(archive, mail_settings(sink.port))
+    assert len(report.sent) == len(sink.messages) == len(changes) - 1
+    (row,) = [d for d in archive.list_deliveries() if d.change_id == lost.id]
+    assert (row.status, row.last_error) == ("cancelled", "change no longer in the archive")
+
+
+def test_the_schedulers_call_holds_a_digest_until_its_day_is_over(archive, monkeypatch):
+    from feeds.outbox import send_pending
+
+    archive.add_subscription("now@clinic.test", min_severity="critical")
+    archive.add_subscription("digest@clinic.test", digest="daily")
+    seed(archive, detected_at=detection_moment())
+    with SmtpSink() as sink:
+        for name, value in {
+            "PAYERWATCH_SMTP_HOST": "127.0.0.1",
+            "PAYERWATCH_SMTP_PORT": str(sink.port),
+            "PAYERWATCH_SMTP_SECURITY": "none",
+            "PAYERWATCH_MAIL_FROM": "alerts@watch.example.org",
+            "PAYERWATCH_SECRET": "s",
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert send_pending(archive) == len(sink.messages) == 1
+        assert list(sink.by_recipient()) == ["now@clinic.test"]
+        assert send_pending(archive, flush_digests=True) == 1

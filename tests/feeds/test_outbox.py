@@ -200,3 +200,27 @@ def test_the_schedulers_call_holds_a_digest_until_its_day_is_over(archive, monke
         assert send_pending(archive) == len(sink.messages) == 1
         assert list(sink.by_recipient()) == ["now@clinic.test"]
         assert send_pending(archive, flush_digests=True) == 1
+
+
+def test_a_sender_killed_mid_message_leaves_a_lease_and_the_message_id_for_the_retry(archive):
+    """The claim is committed before SMTP is spoken: it must carry the Message-ID and a lease, so another
+    run keeps off the row for the lease and then resends it under the same Message-ID, never loses it."""
+    from feeds.outbox import LEASE
+    from feeds.smtp import Mailer
+
+    class KilledMidSend(Mailer):
+        def send(self, msg, sender, recipient):
+            raise SystemExit("killed while talking SMTP")
+
+    archive.add_subscription("a@clinic.test", min_severity="critical")
+    seed(archive, detected_at=detection_moment())
+    now = detection_moment() + dt.timedelta(minutes=1)
+    with SmtpSink() as sink:
+        settings = mail_settings(sink.port)
+        with pytest.raises(SystemExit):
+            send_outbox(archive, settings, now=now, mailer=KilledMidSend(settings.smtp))
+        (row,) = archive.list_deliveries()
+        assert row.status == "sending" and row.message_id and row.next_attempt_at == now + LEASE
+        assert send_outbox(archive, settings, now=now + LEASE - dt.timedelta(seconds=1)).sent == []
+        report = send_outbox(archive, settings, now=now + LEASE)
+    assert [mid for _, mid, _ in report.sent] == [row.message_id] == [sink.messages[0][1]["Message-ID"]]

@@ -248,21 +248,21 @@ def _fact_sql(f: MatrixFilter) -> tuple[str, dict]:
     if f.without_indication:
         conds += " AND f.indication <> :without_indication"
         params["without_indication"] = f.without_indication
-    if f.stance:
-        conds += " AND f.field = 'position' AND f.value " + (
-            "LIKE :stance" if f.stance == MIXED else "= :stance"
-        )
-        params["stance"] = "% / %" if f.stance == MIXED else f.stance
+    if f.stance == MIXED:  # written out, not bound: the partial index ix_facts_mixed names it so
+        conds += " AND f.field = 'position' AND f.value LIKE '% / %'"
+    elif f.stance:
+        conds += " AND f.field = 'position' AND f.value = :stance"
+        params["stance"] = f.stance
     return conds, params
 
 
 def _few_policies(conn, conds: str, params: dict) -> bool:
     """Whether at most ``SPARSE`` policies ever had a fact matching ``conds`` (read through an index).
 
-    Only a stance or an indication is looked up this way: a drug alone matches most policies, and
-    neither index serves it.
+    Only a stance or an indication is looked up this way (indexes facts(value, field), facts(indication,
+    drug) and the partial ix_facts_mixed): a drug alone matches most policies, and no index serves it.
     """
-    if "stance" not in params and "indication" not in params:
+    if "f.field" not in conds and "indication" not in params:
         return False
     n = conn.execute(
         sa.text(

@@ -10,8 +10,16 @@ import time
 import pytest
 
 from feeds.outbox import digest_key_for, queue_changes, queue_recent, send_outbox, subscription_matches
-from store.models import Subscription
-from tests.support.feeds import SmtpSink, detection_moment, mail_settings, seed
+from store.models import Subscription, utcnow
+from tests.support.feeds import (
+    SmtpSink,
+    detection_moment,
+    free_port,
+    load_cases,
+    mail_settings,
+    make_change,
+    seed,
+)
 
 #: a detection time safely after every subscription a test makes now (and 20:00 UTC, a day-edge case)
 LATER = dt.datetime(dt.datetime.now(dt.UTC).year + 2, 3, 1, 20, tzinfo=dt.UTC)
@@ -224,3 +232,35 @@ def test_a_sender_killed_mid_message_leaves_a_lease_and_the_message_id_for_the_r
         assert send_outbox(archive, settings, now=now + LEASE - dt.timedelta(seconds=1)).sent == []
         report = send_outbox(archive, settings, now=now + LEASE)
     assert [mid for _, mid, _ in report.sent] == [row.message_id] == [sink.messages[0][1]["Message-ID"]]
+
+
+def test_the_report_and_the_rows_say_why_mail_waits_failed_or_stopped(archive):
+    """What ``payerwatch send`` prints and the outbox keeps: the server's own reply, never a blank."""
+    from feeds.outbox import MAX_ATTEMPTS
+
+    archive.add_subscription("busy@clinic.test", min_severity="critical")
+    seed(archive, detected_at=detection_moment())
+    now = detection_moment() + dt.timedelta(minutes=1)
+    with SmtpSink(tempfail=("busy@clinic.test",)) as sink:
+        report = send_outbox(archive, mail_settings(sink.port), now=now)
+        assert report.retrying == [("busy@clinic.test", "451 4.3.0 Mailbox busy, try again later")]
+        assert "451" in archive.list_deliveries()[0].last_error
+        for _ in range(MAX_ATTEMPTS):
+            now += dt.timedelta(days=1)
+            report = send_outbox(archive, mail_settings(sink.port), now=now)
+            if report.failed:
+                break
+    ((to, why),) = report.failed
+    assert to == "busy@clinic.test" and why.startswith(f"gave up after {MAX_ATTEMPTS} attempts: 451")
+    archive.add_subscription("ok@clinic.test", min_severity="critical")
+    fresh = make_change(
+        archive, dict(load_cases()["changes"][1], key="fresh"), utcnow() + dt.timedelta(seconds=1)
+    )
+    assert queue_changes(archive, [fresh]) == 2  # busy@ and ok@
+    report = send_outbox(archive, mail_settings(free_port()), now=now + dt.timedelta(days=1))
+    assert report.stopped and "127.0.0.1" in report.stopped  # the connection error, not "None"
+    with SmtpSink() as sink:
+        before = dt.datetime.now(dt.UTC)
+        send_outbox(archive, mail_settings(sink.port), now=now + dt.timedelta(days=2))
+    sent = [d for d in archive.list_deliveries() if d.status == "sent"]
+    assert sent and all(d.sent_at and d.sent_at >= before - dt.timedelta(seconds=5) for d in sent)

@@ -156,7 +156,124 @@ def test_run_facts_count_rechecks_that_are_gone_as_missing_only(arc):
 def test_policies_to_recheck_are_the_sources_policies_not_retired_in_id_order(arc):
     arc.upsert_source(Source(id="t", payer="T"))
     run = arc.start_run("s").id
-    arc.record_documents(run, [_doc(n, body=f"v{n}".encode(), title=f"P{n}") for n in (3, 1, 2)])
+    arc.record_documents(
+        run, [_doc(n, body=f"v{n}".encode(), title=f"P{n}", policy_number=f"MP-{n}") for n in (3, 1, 2)]
+    )
     arc.record_documents(arc.start_run("t").id, [_doc(7, source_id="t", policy_id="t/7", body=b"t")])
     arc.set_policy_status("s/2", "retired", 3, retired_at=T2)
-    assert [(r.id, r.title) for r in arc.policies_to_recheck("s")] == [("s/1", "P1"), ("s/3", "P3")]
+    assert [tuple(r) for r in arc.policies_to_recheck("s")] == [
+        ("s/1", "https://s.example/p/1", "P1", "MP-1"),
+        ("s/3", "https://s.example/p/3", "P3", "MP-3"),
+    ]
+
+
+def test_one_batch_can_hold_two_fetches_of_a_new_policy_and_of_the_same_bytes(arc):
+    """A policy listed under two URLs, two versions of one policy and one document under two policies,
+    all in one run: each new version is counted once, in fetch order."""
+    run = arc.start_run("s").id
+    out = arc.record_documents(
+        run,
+        [
+            _doc(1, body=b"first", fetched_at=T1),
+            _doc(1, url="https://s.example/alias/1", body=b"second", fetched_at=T1),
+            _doc(2, body=b"shared", fetched_at=T1),
+            _doc(3, body=b"shared", fetched_at=T1),
+        ],
+    )
+    assert [o for o, _ in out] == ["new_version"] * 4
+    ids = [arc.list_versions("s/1")[0].id, arc.list_versions("s/1")[1].id]
+    ids += [arc.list_versions("s/2")[0].id, arc.list_versions("s/3")[0].id]
+    assert [v for _, v in out] == ids and arc.run_facts(run).new_version_ids == ids
+    assert [v.media_type for v in arc.list_versions("s/1")] == ["text/html", "text/html"]
+
+
+def test_counts_add_up_over_several_304s_and_gone_documents(arc):
+    first = arc.start_run("s").id
+    arc.record_documents(first, [_doc(n, body=f"v{n}".encode(), fetched_at=T1) for n in (1, 2, 3, 4)])
+    run = arc.start_run("s").id
+    arc.record_documents(
+        run,
+        [_doc(n, not_modified=True, fetched_at=T2) for n in (1, 2)]
+        + [_doc(n, error_kind="http-404", error="HTTP 404", fetched_at=T2) for n in (3, 4)],
+    )
+    facts = arc.run_facts(run)
+    assert (facts.documents, facts.not_modified, facts.errors, facts.gone) == (4, 2, 2, {"s/3", "s/4"})
+
+
+def test_a_304_naming_no_policy_is_filed_under_the_policy_of_its_bytes(arc):
+    arc.record_documents(arc.start_run("s").id, [_doc(1, body=b"v1", fetched_at=T1)])
+    out = arc.record_documents(
+        arc.start_run("s").id, [_doc(1, policy_id=None, not_modified=True, fetched_at=T2)]
+    )
+    assert out == [("not_modified", None)] and arc.get_policy("s/1").last_seen == T2
+
+
+def test_the_fetch_log_says_why_a_304_was_refused_and_keeps_a_superseded_pages_size(arc):
+    run = arc.start_run("s").id
+    arc.record_documents(run, [_doc(1, body=b"current")])
+    arc.record_documents(run, [_doc(1, url="https://s.example/p/1-old", body=b"older", superseded=True)])
+    arc.record_documents(run, [_doc(2, not_modified=True)])
+    fetches = {f.url.rsplit("/", 1)[1]: f for f in arc.list_fetches("s")}
+    assert fetches["2"].error == "304 for a URL we hold no bytes for"
+    assert (fetches["1-old"].outcome, fetches["1-old"].size) == ("superseded", 5)
+
+
+def test_the_fetch_log_keeps_what_the_server_said(arc):
+    run = arc.start_run("s").id
+    arc.record_documents(
+        run,
+        [
+            _doc(
+                1,
+                body=b"v1",
+                final_url="https://s.example/new/1",
+                http_status=200,
+                content_type="text/html; charset=utf-8",
+                recheck=True,
+            )
+        ],
+    )
+    (f,) = arc.list_fetches("s")
+    assert (f.final_url, f.http_status, f.content_type) == (
+        "https://s.example/new/1",
+        200,
+        "text/html; charset=utf-8",
+    )
+
+
+def test_repeated_304s_on_a_superseded_page_never_count_as_sightings(arc):
+    old = "https://s.example/p/1-2025"
+    arc.record_documents(arc.start_run("s").id, [_doc(1, body=b"current", fetched_at=T1)])
+    arc.record_documents(
+        arc.start_run("s").id, [_doc(1, url=old, body=b"old", superseded=True, fetched_at=T1)]
+    )
+    for when in (T2, T3):
+        arc.record_documents(arc.start_run("s").id, [_doc(1, url=old, not_modified=True, fetched_at=when)])
+    assert arc.get_policy("s/1").last_seen == T1
+
+
+def test_a_304_at_a_new_address_that_first_brought_known_bytes_is_understood(arc):
+    """The policy moved; its new URL first answered the same bytes (``unchanged``), then a 304."""
+    moved = "https://s.example/moved/1"
+    arc.record_documents(arc.start_run("s").id, [_doc(1, body=b"v1", fetched_at=T1)])
+    assert arc.record_documents(arc.start_run("s").id, [_doc(1, url=moved, body=b"v1", fetched_at=T2)]) == [
+        ("unchanged", None)
+    ]
+    out = arc.record_documents(arc.start_run("s").id, [_doc(1, url=moved, not_modified=True, fetched_at=T3)])
+    assert out == [("not_modified", None)] and arc.get_policy("s/1").last_seen == T3
+
+
+def test_a_304_refreshes_its_own_policys_version_not_another_with_the_same_bytes(arc):
+    arc.record_documents(arc.start_run("s").id, [_doc(n, body=b"shared", fetched_at=T1) for n in (2, 3)])
+    arc.record_documents(arc.start_run("s").id, [_doc(3, not_modified=True, fetched_at=T2)])
+    assert [v.last_seen for v in arc.list_versions("s/2")] == [T1]
+    assert [v.last_seen for v in arc.list_versions("s/3")] == [T2]
+
+
+def test_a_policy_the_archive_holds_without_a_key_is_found_by_its_id(arc):
+    """Policies made before keys existed (or by hand) have no key row: a fetch naming one by id finds it."""
+    from store.models import Policy
+
+    arc.upsert_policy(Policy(id="s/1", source_id="s", url="https://s.example/p/1", title="Old"))
+    out = arc.record_documents(arc.start_run("s").id, [_doc(1, body=b"v1", fetched_at=T1)])
+    assert out[0][0] == "new_version" and arc.get_policy("s/1").last_seen == T1

@@ -116,10 +116,20 @@ _OTHER = re.compile(
 _NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)
 
 
+#: Rating-scale names ("a depression rating scale", "Beck Depression Inventory", "Hamilton Rating Scale for
+#: Depression") name an instrument, not the condition a statement is about.
+_SCALE_NAME = re.compile(
+    r"\bdepressi(?:on|ve)(?=\s+(?:rating\s+|severity\s+|symptom\s+)?(?:scales?|inventor(?:y|ies)|questionnaires?|"
+    r"scores?|index)\b)|\b(?:scale|inventory|questionnaire) (?:for|of) depressi\w*(?: symptom\w*)?",
+    re.I,
+)
+
+
 def indications_of(clause: str) -> tuple[str, ...]:
     """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
     "any indication not listed", "any indication other than X" (X is then not named)."""
     other = False
+    clause = _SCALE_NAME.sub(" ", clause)
     text = clause
     for m in reversed(list(_EXCEPTION.finditer(clause))):
         before = clause[: m.start()]

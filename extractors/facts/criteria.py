@@ -23,7 +23,7 @@ _APPROVAL_CUE = re.compile(
 _DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
 _NOT_APPROVAL = re.compile(
-    r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
+    r"\b(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
     r"per|past|the last|weeks?|twice|once|in the|each(?:\s+\w+){0,2}\s+for|lasting|minimum of)\s*(?:the\s+)?"
     r"(?:up to\s+)?$",
     re.I,
@@ -37,7 +37,8 @@ _TO_AFTER = re.compile(rf"^\s*(?:to|until)\s+{N}\s*-?\s*{UNIT}", re.I)
 #: A clause about the state before a revision ("Until now a concurrent antidepressant was required")
 #: states no current criterion.
 _FORMER = re.compile(
-    r"^\W*(?:until now|previously|formerly|in the past|before (?:this|the) (?:change|update|revision))\b", re.I
+    r"^\W*(?:until now|previously|formerly|in the past|before (?:this|the) (?:change|update|revision))\b",
+    re.I,
 )
 _NEG_MONO = re.compile(
     r"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
@@ -52,6 +53,7 @@ _MONO = re.compile(
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
     r"whether or not[^.;]{0,60}antidepressant|regardless of[^.;]{0,40}antidepressant|"
     r"\b(?:the )?(?:sole|only) (?:antidepressant|agent|therapy|treatment)\b|"
+    r"\b(?:used|given|taken) alone\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
     r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "

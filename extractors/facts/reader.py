@@ -21,6 +21,8 @@ stance per drug × indication × sub-population.
 
 from __future__ import annotations
 
+import re
+
 from ..model import Section
 from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
@@ -30,6 +32,15 @@ from .context import INHERITED, LEADIN, Candidate, LeadIn, Targets
 from .criteria import criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
+
+#: A PBM guideline's record table: "Product Name: Spravato | Diagnosis: …" / "Approval Length: 3 month(s) |
+#: Therapy Stage: Initial Authorization" over each criteria list.
+_RECORD_CELL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,30}):\s*(.*)$")
+_RECORD_KEYS = re.compile(
+    r"^(?:product|drug|medication|brand)(?: name)?$|^(?:diagnosis|indication)$|"
+    r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
+    re.I,
+)
 
 
 class Reader(UnitReader):
@@ -43,12 +54,13 @@ class Reader(UnitReader):
         self.pseudo: tuple[str, str] | None = None  # a heading-like paragraph or item: (role, kind)
         self.header: list[str] = []
         self.prev_kind = ""
+        self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
 
     # -- emit --------------------------------------------------------------------------------------
-    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None) -> None:
+    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
         for d in drugs:
             for ind in inds:
-                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub))
+                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub, alt))
 
     # -- context -----------------------------------------------------------------------------------
     def heading_context(self, path: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -70,6 +82,11 @@ class Reader(UnitReader):
                 continue
             inner = enclosing(self.sections, block.start, block.end)
             path = inner[0].path if inner else ()
+            if self.record is not None and (block.kind != "row" or self.prev_kind != "row"):
+                self.close_record(path)
+            if block.kind == "row" and self.record_row(block, path):
+                self.prev_kind = block.kind
+                continue
             if block.kind == "heading":
                 self.on_heading(block, path, inner[0].level if inner else 0, nxt)
             else:
@@ -111,6 +128,42 @@ class Reader(UnitReader):
             drugs = self.context_drugs(path)
             if drugs:
                 self.targets.set(drugs, inds, True, path)
+
+    def record_row(self, block: Block, path) -> bool:
+        """A row of a PBM record table: every cell a "Label: value" pair, some labels the record's own."""
+        cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
+        pairs = [_RECORD_CELL.match(c) for c in cells]
+        if not cells or not all(pairs) or not any(_RECORD_KEYS.match(m.group(1).strip()) for m in pairs if m):
+            return False
+        if S.scope_of(path) == S.INFO:
+            return True
+        self.record = self.record or (block, {})
+        for m in pairs:
+            if m:
+                self.record[1][m.group(1).strip().lower()] = m.group(2).strip()
+        return True
+
+    def close_record(self, path) -> None:
+        """The record's diagnosis is covered with criteria; its approval length is the stage's period; the
+        criteria list after it belongs to it."""
+        if self.record is None:
+            return
+        (block, rec), self.record = self.record, None
+        product = " ".join(v for k, v in rec.items() if re.match(r"product|drug|medication|brand", k))
+        drugs = drugs_in(product) or self.context_drugs(path)
+        diagnosis = " ".join(v for k, v in rec.items() if k in ("diagnosis", "indication"))
+        inds = tuple(i for i in indications_of(diagnosis) if i != "other")
+        if not (drugs and inds):
+            return
+        self.close_leadin(None)
+        whole = (block, 0, len(block.text))
+        self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, *whole)
+        length = " ".join(v for k, v in rec.items() if k.startswith("approval"))
+        stage = " ".join(v for k, v in rec.items() if k.endswith(("stage", "type")))
+        for fld, value in criteria_of(f"approval {length}", S.phase_of(stage) or "initial"):
+            if fld.startswith("approval"):
+                self.emit(drugs, inds, fld, value, INHERITED, *whole)
+        self.targets.set(drugs, inds, True, path)
 
     def context_drugs(self, path) -> tuple[str, ...]:
         drugs, _ = self.heading_context(path)
@@ -196,8 +249,8 @@ class Reader(UnitReader):
             if k == 0 and not stance(cell)[0]:
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")
                 label_phase = S.phase_of(cell)
-                if label_inds or label_phase or not drugs_in(cell):
-                    continue
+                if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
+                    continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
             head = self.header[k] if k < len(self.header) else ""
             ctx = bool(S.phase_of(head) or "approv" in head.lower())
             self.read_unit(

@@ -68,7 +68,7 @@ _APPROVAL = re.compile(
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
     r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension|"
-    r"\blater\b|\bthereafter\b|\badditional (?:approv|authori[sz])",
+    r"\blater\b|\bthereafter\b|\b(?:additional|further) (?:approv|authori[sz])",
     re.I,
 )
 

@@ -125,6 +125,11 @@ _SCALE_NAME = re.compile(
 )
 
 
+#: Migraine is ``other`` in the label vocabulary (a headache disorder, not "pain generally"); a plain
+#: "chronic headache" stays chronic pain.
+_HEADACHE = re.compile(r"\b(?:chronic )?migraines?(?: headaches?)?\b|\bcluster headaches?\b", re.I)
+
+
 def indications_of(clause: str) -> tuple[str, ...]:
     """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
     "any indication not listed", "any indication other than X" (X is then not named)."""
@@ -139,6 +144,10 @@ def indications_of(clause: str) -> tuple[str, ...]:
     if _OTHER.search(text):
         other = True
     found = [i for i in indications_in(text) if i != "other"]
+    if _HEADACHE.search(text):  # the vocabulary files migraine and headache under ``other``
+        other = True
+        if "chronic_pain" in found and "chronic_pain" not in indications_in(_HEADACHE.sub(" ", text)):
+            found.remove("chronic_pain")
     if other:
         found.append("other")
     return tuple(found)

@@ -37,7 +37,8 @@ _TO_AFTER = re.compile(rf"^\s*(?:to|until)\s+{N}\s*-?\s*{UNIT}", re.I)
 #: A clause about the state before a revision ("Until now a concurrent antidepressant was required")
 #: states no current criterion.
 _FORMER = re.compile(
-    r"^\W*(?:until now|previously|formerly|in the past|before (?:this|the) (?:change|update|revision))\b",
+    r"^\W*(?:until now|up to now|previously,|formerly,|in the past,|"
+    r"before (?:this|the) (?:change|update|revision))",
     re.I,
 )
 _NEG_MONO = re.compile(
@@ -52,7 +53,7 @@ _MONO = re.compile(
     r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
     r"whether or not[^.;]{0,60}antidepressant|regardless of[^.;]{0,40}antidepressant|"
-    r"\b(?:the )?(?:sole|only) (?:antidepressant|agent|therapy|treatment)\b|"
+    r"\b(?:the )?sole (?:antidepressant|agent|therapy)\b|\bthe only antidepressant\b|"
     r"\b(?:used|given|taken) alone\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
@@ -69,7 +70,8 @@ _WITH_AD = re.compile(
     r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
     r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
-    r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant|"
+    r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant[^.;]{0,40}"
+    r"\b(?:continu\w*|alongside|during|together)|"
     r"\boral antidepressant\s+(?:is|will be|must be|should "
     r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
     re.I,
@@ -84,7 +86,9 @@ _SCALES = (
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?)?([\w-]+)", re.I
+    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    r"(initially|thereafter|afterwards?))\b",
+    re.I,
 )
 
 
@@ -111,7 +115,7 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
             last = m.end()
             continue
         after = _PHASE_AFTER.match(clause[m.end() :])
-        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        which = (phase_of(after.group(1) or after.group(2)) if after else None) or phase_of(before)
         which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()

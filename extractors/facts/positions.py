@@ -86,7 +86,8 @@ _WEAK_NEGATIVE = re.compile(
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
-    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) (?:then |only |still |also )?covered\b|"
+    r"limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
@@ -117,7 +118,7 @@ _CRITERIA = re.compile(
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
-    r"approv|authori[sz]|granted",
+    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) ",
     re.I,
 )
 

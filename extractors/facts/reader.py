@@ -43,6 +43,12 @@ _RECORD_KEYS = re.compile(
 )
 
 
+#: A statement about "the drug(s) in the table below" / "the drugs listed below" leads the table after it.
+_TABLE_REF = re.compile(
+    r"\b(?:in|on) (?:the|this) (?:table|list|chart)\b|\b(?:table|list|chart) below\b|\blisted below\b", re.I
+)
+
+
 class Reader(UnitReader):
     def __init__(self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...]):
         self.sections = sections
@@ -55,6 +61,7 @@ class Reader(UnitReader):
         self.header: list[str] = []
         self.prev_kind = ""
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
+        self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
 
     # -- emit --------------------------------------------------------------------------------------
     def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
@@ -191,6 +198,8 @@ class Reader(UnitReader):
             if block.kind == "para":
                 self.close_leadin(None)
             return
+        if block.kind != "row":
+            self.table_lead = self.table_leadin(text) if block.kind == "para" else None
         if block.kind == "row":
             if self.prev_kind != "row":
                 self.header = [c.strip() for c in text.split(" | ")]
@@ -236,7 +245,20 @@ class Reader(UnitReader):
     def duration_line(self, text: str) -> bool:
         return bool(criteria_of(text, "initial")) and not stance(text)[0] and len(text) < 160
 
+    def table_leadin(self, text: str) -> str | None:
+        """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
+        if drugs_in(text) or not _TABLE_REF.search(text):
+            return None
+        st, how = stance(text)
+        return st if how == "strong" else None
+
     def on_row(self, block: Block, path) -> None:
+        row_drugs = drugs_in(block.text)
+        if self.table_lead and row_drugs:
+            # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
+            inds = tuple(i for i in indications_of(block.text) if i != "other")
+            inds = tuple(i for i in inds if i in ("trd", "mdsi")) or inds
+            self.emit(row_drugs, inds, "position", self.table_lead, INHERITED, block, 0, len(block.text))
         pos = 0
         cells = []
         for cell in block.text.split(" | "):
@@ -244,7 +266,6 @@ class Reader(UnitReader):
             pos += len(cell) + 3
         label_inds: tuple[str, ...] = ()
         label_phase = None
-        row_drugs = drugs_in(block.text)
         for k, (off, cell) in enumerate(cells):
             if k == 0 and not stance(cell)[0]:
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")

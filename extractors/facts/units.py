@@ -15,11 +15,11 @@ from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
-#: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
-#: back to the clause before it in the same sentence.
 #: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
 #: that indication, even where the row's label names a broader one ("Depression").
 _UNIT_LABEL = re.compile(r"^\W*(?:for|in)\s+([^:.;]{3,80}):\s", re.I)
+#: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
+#: back to the clause before it in the same sentence.
 _ANAPHOR = re.compile(
     r"^\W*(?:these|this|such|those|both)\s+(?:uses?|indications?|conditions?|applications?)\b", re.I
 )

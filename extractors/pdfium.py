@@ -280,7 +280,7 @@ def tabular(page: Any) -> bool:
             continue
         x0, y0, x1, y1, points = shape
         w, h = x1 - x0, y1 - y0
-        group = [x0, y0, x1, y1, 1, points, {"h" if h < 1 else "v" if w < 1 else "box"}]
+        group: list[Any] = [x0, y0, x1, y1, 1, points, {"h" if h < 1 else "v" if w < 1 else "box"}]
         for other in [g for g in groups if _near(g, group)]:
             groups.remove(other)
             group = [

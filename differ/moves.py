@@ -16,6 +16,7 @@ from dataclasses import replace
 from differ import taxonomy, topic
 from differ.compare import KIND_ORDER, SEVERITY, Comparison, DetectedChange
 from differ.infer import bullet
+from differ.spelling import states
 from extractors.model import DRUGS, ExtractedPolicy
 
 #: Bullet fields that are not facts of a drug × indication (they never make a section "gone").
@@ -42,11 +43,15 @@ def _key(b: dict) -> tuple[str, str, str]:
 
 
 def _holds(other: ExtractedPolicy, bullets: list[dict]) -> bool:
-    """Does ``other`` state every one of these facts with the same value(s)?"""
+    """Does ``other`` state every one of these facts: with the same value(s), or in the very sentence
+    the fact was read from (up to spelling: the extractors may miss a fact in a misspelt sentence)?"""
     facts = topic.topic_facts(other)
     for b in bullets:
         values = {f.value for f in facts.get(_key(b), [])}
-        if not values or not set(b["old"].split(" / ")) <= values:
+        if values and set(b["old"].split(" / ")) <= values:
+            continue
+        sentence = (b["evidence"]["old"] or {}).get("text") or ""
+        if not states(other.text, sentence):
             return False
     return True
 

@@ -146,3 +146,15 @@ def spelling_bullets(
             )
         )
     return out
+
+
+def states(text: str, sentence: str) -> bool:
+    """Does ``text`` contain ``sentence``, word for word up to spelling corrections and spacing?"""
+    want = [w.lower() for w in _WORD.findall(sentence)]
+    if not want:
+        return False
+    words = [w.lower() for w in _WORD.findall(text)]
+    for i in range(len(words) - len(want) + 1):
+        if all(a == b or is_spelling_fix(a, b) for a, b in zip(want, words[i : i + len(want)], strict=True)):
+            return True
+    return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from differ.spelling import corrections, is_spelling_fix
+from differ.spelling import corrections, is_spelling_fix, states
 from differ.words import word_diff
 
 
@@ -59,3 +59,12 @@ def test_real_word_changes_are_not_typos(old: str, new: str) -> None:
 )
 def test_corrections_only_when_every_change_is_one(old: str, new: str, fixed: bool) -> None:
     assert (corrections(word_diff(old, new)) is not None) is fixed
+
+
+def test_a_sentence_is_stated_up_to_spelling_and_spacing() -> None:
+    text = (
+        "Criteria:\n- The member tried at least two antidepresants,\n  each for 6 weeks.\n- Age 18 or older."
+    )
+    assert states(text, "The member tried at least two antidepressants, each for 6 weeks.")
+    assert not states(text, "The member tried at least three antidepressants, each for 6 weeks.")
+    assert not states(text, "")

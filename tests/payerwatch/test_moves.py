@@ -50,6 +50,12 @@ def test_a_section_moved_to_a_new_policy_is_wording_naming_where(archive):
     assert moved.details[0]["text"].startswith("Esketamine: coverage and criteria moved unchanged to LH-520")
 
 
+def test_a_section_moved_with_a_misspelling_the_extractors_trip_on_is_still_a_move(archive):
+    """The destination says "antidepressents": its trial-count fact is not read, its sentence is there."""
+    processing.process_versions(archive, _split(archive, "esketamine-misspelt.html"))
+    assert _kinds(archive) == {COMBINED: ["new_policy", "wording"], SPLIT_OUT: ["new_policy"]}
+
+
 def test_a_section_that_changed_on_its_way_is_still_a_coverage_change(archive):
     """The destination asks for three failed antidepressants where the old section asked for two."""
     processing.process_versions(archive, _split(archive, "esketamine-stricter.html"))

@@ -23,20 +23,38 @@ _APPROVAL_CUE = re.compile(
 _DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
 _NOT_APPROVAL = re.compile(
-    r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
-    r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
+    r"\b(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
+    r"per|past|the last|weeks?|twice|once|in the|each(?:\s+\w+){0,2}\s+for|lasting|minimum of)\s*(?:the\s+)?"
+    r"(?:up to\s+)?$",
+    re.I,
+)
+#: A length "or longer" / "or more" is a trial's or an illness's, never an approval period.
+_NOT_APPROVAL_AFTER = re.compile(r"^\s*(?:or (?:longer|more)\b|\+)", re.I)
+#: An old value in a revision sentence: "(previously 3 months)", "formerly", "from 3 months to 6 months".
+_OLD_BEFORE = re.compile(r"(?:\b(?:previously|formerly|was|were|had been|down from|up from)\s*)$", re.I)
+_FROM_TO = re.compile(r"\bfrom\s*$", re.I)
+_TO_AFTER = re.compile(rf"^\s*(?:to|until)\s+{N}\s*-?\s*{UNIT}", re.I)
+#: A clause about the state before a revision ("Until now a concurrent antidepressant was required")
+#: states no current criterion.
+_FORMER = re.compile(
+    r"^\W*(?:until now|up to now|previously,|formerly,|in the past,|"
+    r"before (?:this|the) (?:change|update|revision))",
     re.I,
 )
 _NEG_MONO = re.compile(
     r"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
     r"prescribed|approved)?\s*(?:as\s+)?(?:a\s+)?monotherapy|\bnot (?:as|for) monotherapy|"
-    r"\bcannot be used as monotherapy|\bnot (?:be )?used alone",
+    r"\bcannot be used as monotherapy|\bnot (?:be )?used alone|"
+    r"\bnot (?:be )?(?:used |given )?as (?:the |a )?(?:sole|only) (?:antidepressant|agent|therapy|treatment)",
     re.I,
 )
 _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"whether or not[^.;]{0,60}antidepressant|regardless of[^.;]{0,40}antidepressant|"
+    r"\b(?:the )?sole (?:antidepressant|agent|therapy)\b|\bthe only antidepressant\b|"
+    r"\b(?:used|given|taken) alone\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
     r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
@@ -52,6 +70,8 @@ _WITH_AD = re.compile(
     r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
     r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
+    r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant[^.;]{0,40}"
+    r"\b(?:continu\w*|alongside|during|together)|"
     r"\boral antidepressant\s+(?:is|will be|must be|should "
     r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
     re.I,
@@ -66,7 +86,9 @@ _SCALES = (
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    r"(initially|thereafter|afterwards?))\b",
+    re.I,
 )
 
 
@@ -86,11 +108,14 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         age = m.group(2).lower().startswith("year") and (
             _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
         )
-        if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
+        window = clause[max(0, m.start() - 25) : m.start()]
+        old = _OLD_BEFORE.search(window) or (_FROM_TO.search(window) and _TO_AFTER.match(clause[m.end() :]))
+        trial = _NOT_APPROVAL.search(window) or _NOT_APPROVAL_AFTER.match(clause[m.end() :])
+        if age or old or trial:
             last = m.end()
             continue
         after = _PHASE_AFTER.match(clause[m.end() :])
-        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        which = (phase_of(after.group(1) or after.group(2)) if after else None) or phase_of(before)
         which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()
@@ -110,6 +135,8 @@ def concomitant(low: str) -> str | None:
 def criteria_of(sentence: str, phase: str = "initial", context: bool = False) -> list[tuple[str, str]]:
     """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals."""
     low = sentence.lower()
+    if _FORMER.search(low):
+        return []
     out: list[tuple[str, str]] = list(ages(low))
     m = re.search(
         r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"

@@ -79,12 +79,15 @@ _NOT_COVERED = re.compile(
     re.I,
 )
 _WEAK_NEGATIVE = re.compile(
-    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied", re.I
+    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied|"
+    r"\b(?:will|may|shall|does|do|can)\s+not\s+(?:approve|authori[sz]e)\b|\bwon't (?:approve|authori[sz]e)\b",
+    re.I,
 )
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
-    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) (?:then |only |still |also )?covered\b|"
+    r"limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
@@ -95,7 +98,10 @@ _COVERED = re.compile(
 )
 _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
-    r"may be granted|approval is provided",
+    r"may be granted|approval is provided|"
+    # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
+    r"\b(?:may|will|can|shall)\s+(?:also\s+)?(?:approve|authori[sz]e)\b|"
+    r"\b(?:approves|authori[sz]es)\s+(?:\w+\s+){0,3}?(?:for|when|if|only)\b",
     re.I,
 )
 #: A prior-authorization requirement: the drug is covered, with criteria (for its labelled use when the
@@ -112,7 +118,15 @@ _CRITERIA = re.compile(
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
-    r"approv|authori[sz]|granted",
+    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) ",
+    re.I,
+)
+
+
+#: "… covered when used as an anesthetic": the use itself, not a criterion (it stays plain ``covered``).
+_USE_WHEN = re.compile(
+    r"\b(?:when|if)\s+(?:it is\s+|they are\s+)?(?:used|given|administered)\s+(?:as|for|during)\b"
+    r".*?(?=\s+(?:and|who|if|provided|only|in (?:combination|conjunction))\b|[,;.]|$)",
     re.I,
 )
 
@@ -143,7 +157,8 @@ def stance(clause: str) -> tuple[str | None, str]:
     if _WEAK_NEGATIVE.search(text):
         return "not_covered", "weak"
     if _COVERED.search(text):
-        return ("covered_with_criteria" if _CRITERIA.search(text) else "covered"), "strong"
+        bare = _USE_WHEN.sub(" ", text)
+        return ("covered_with_criteria" if _CRITERIA.search(bare) else "covered"), "strong"
     if _APPROVAL.search(text):
         return "covered_with_criteria", "approval"
     if _PA_REQUIRED.search(text):

@@ -21,7 +21,9 @@ import re
 COVERAGE = "coverage"
 INFO = "info"
 
-_STRIP = re.compile(r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\.\d+)*|[IVXivx]+|[A-Za-z])[.)]\s*)*|[\s:.]+$")
+_STRIP = re.compile(
+    r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\s?\.\s?\d+)*|[IVXivx]+|[A-Za-z])\s?[.)]\s*)*|[\s:.]+$"
+)  # "2 . Background": PDF text often sets the number's dot apart
 
 _INFO = re.compile(
     r"^(?:background|general background|description(?: of (?:procedure|service|procedure or service))?|"
@@ -65,7 +67,8 @@ _APPROVAL = re.compile(
 )
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
-    r"continu|re-?authori[sz]|renew(?:al|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
+    r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension|"
+    r"\blater\b|\bthereafter\b|\b(?:additional|further) (?:approv|authori[sz])",
     re.I,
 )
 

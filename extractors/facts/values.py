@@ -44,6 +44,25 @@ def duration(n: str, unit: str) -> str:
     return f"{k} {unit}{'s' if k != 1 else ''}"
 
 
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: An age in words, with or without its digits: "eighteen (18)", "twenty-one", "sixty five".
+_AGE_WORD = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS)}))?|({'|'.join(_TEENS)}))\b(?:\s*\((\d{{2}})\))?",
+    re.I,
+)
+
+
+def _age_digits(m: re.Match[str]) -> str:
+    if m.group(4):
+        return m.group(4)
+    if m.group(3):
+        return str(10 + _TEENS.index(m.group(3).lower()))
+    tens = 20 + 10 * _TENS.index(m.group(1).lower())
+    return str(tens + (_UNITS.index(m.group(2).lower()) + 1 if m.group(2) else 0))
+
+
 _RANGE = re.compile(
     r"\b(?:between |aged? |ages )?(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\s*(?:years|yrs)"
     r"|\b(?:between )?(?:the )?ages?(?: of)?\s+(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\b",
@@ -57,6 +76,8 @@ _MIN = re.compile(
     r"|\b(\d{2})\+(?:\s*years)?(?!\s*(?:mg|kg|%))",
     re.I,
 )
+#: "Patient age is 18 years or more": only where the clause speaks of age (else it is a duration).
+_MIN_MORE = re.compile(r"\b(\d{2})\s*(?:years?|yrs)\s*(?:old\s*|of age\s*)?or more\b", re.I)
 _MAX = re.compile(
     r"(?:younger than|under(?: the age of)?|less than|<=|no older than|not older than)\s*(?:age\s*)?(\d{2})"
     r"\s*(?:years)?",
@@ -66,13 +87,14 @@ _MAX = re.compile(
 
 def ages(low: str) -> list[tuple[str, str]]:
     """Age limits in a lower-cased clause: [("age_min", "18"), ("age_max", "65")]."""
+    low = _AGE_WORD.sub(_age_digits, low)
     m = _RANGE.search(low)
     if m and ("age" in low or "years" in low):
         lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if 10 <= int(lo) < int(hi) <= 99:
             return [("age_min", lo), ("age_max", hi)]
     out = []
-    m = _MIN.search(low)
+    m = _MIN.search(low) or (re.search(r"\bage\b|\bold\b", low) and _MIN_MORE.search(low))
     if m:
         value = next(g for g in m.groups() if g)
         if 10 <= int(value) <= 99:
@@ -95,9 +117,20 @@ _FAILED_CUE = re.compile(
     r"fail|inadequate|unsatisfactory|unsuccessful|without remission|poor response|"
     r"non-?respon|not respond|did not respond|no response|lack of (?:response|benefit)|"
     r"trials? of|tried|unsuccessful|intoleran|refractory|not improved|insufficient response|"
-    r"(?:did|does|do) not (?:work|help|improve)|ineffective|without (?:adequate |sufficient "
-    r")?(?:response|benefit|"
-    r"improvement|remission)|despite",
+    r"(?:did|does|do) not (?:work|help|improve)|ineffective|despite|"
+    r"without (?:an? )?(?:adequate |sufficient |satisfactory |enough |meaningful )?"
+    r"(?:response|benefit|improvement|remission)|"
+    r"(?:too little|not enough|insufficient|inadequate|limited|minimal|little or no)\s+(?:\w+\s+)?"
+    r"(?:improvement|benefit|response|relief)|\benough (?:improvement|benefit|response)",
+    re.I,
+)
+
+
+#: The count stated as a number ("the number of failed antidepressant trials is two"); when it changes
+#: ("goes down from three to two", "changed from 4 to 2"), the value after "to" is the current one.
+_COUNT_OF = re.compile(
+    rf"\bnumber of [^.;]{{0,40}}?antidepressant[^.;]{{0,60}}?(?:\bto|\bis|\bare|:|=)\s*(?:now\s+|only\s+)?"
+    rf"{N}\b(?!\s*(?:weeks?|months?|days?|years?|mg|%))",
     re.I,
 )
 
@@ -105,5 +138,5 @@ _FAILED_CUE = re.compile(
 def failed_count(low: str) -> str | None:
     if not _FAILED_CUE.search(low):
         return None
-    m = _FAILED.search(low)
+    m = _COUNT_OF.search(low) or _FAILED.search(low)
     return str(num(m.group(1))) if m else None

@@ -41,6 +41,12 @@ _RECORD_KEYS = re.compile(
     r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
     re.I,
 )
+_PRODUCT = re.compile(r"^(?:product|drug|medication|brand)(?: name)?$", re.I)
+#: Several pairs on one line: "Product Name: Spravato Diagnosis: Treatment-Resistant Depression".
+_RECORD_SPLIT = re.compile(
+    r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
+    r"Guideline Type):)"
+)
 
 
 #: A statement about "the drug(s) in the table below" / "the drugs listed below" leads the table after it.
@@ -89,9 +95,15 @@ class Reader(UnitReader):
                 continue
             inner = enclosing(self.sections, block.start, block.end)
             path = inner[0].path if inner else ()
-            if self.record is not None and (block.kind != "row" or self.prev_kind != "row"):
-                self.close_record(path)
-            if block.kind == "row" and self.record_row(block, path):
+            pairs = self.record_pairs(block)
+            if self.record is not None and (pairs is None or any(k in self.record[1] for k, _ in pairs)):
+                self.close_record(
+                    path
+                )  # a block that is no part of it, or the same label again: a new record
+            if pairs is not None:
+                if S.scope_of(path) != S.INFO:
+                    self.record = self.record or (block, {})
+                    self.record[1].update(pairs)
                 self.prev_kind = block.kind
                 continue
             if block.kind == "heading":
@@ -136,19 +148,25 @@ class Reader(UnitReader):
             if drugs:
                 self.targets.set(drugs, inds, True, path)
 
-    def record_row(self, block: Block, path) -> bool:
-        """A row of a PBM record table: every cell a "Label: value" pair, some labels the record's own."""
-        cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
-        pairs = [_RECORD_CELL.match(c) for c in cells]
-        if not cells or not all(pairs) or not any(_RECORD_KEYS.match(m.group(1).strip()) for m in pairs if m):
-            return False
-        if S.scope_of(path) == S.INFO:
-            return True
-        self.record = self.record or (block, {})
-        for m in pairs:
-            if m:
-                self.record[1][m.group(1).strip().lower()] = m.group(2).strip()
-        return True
+    def record_pairs(self, block: Block) -> list[tuple[str, str]] | None:
+        """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
+        record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
+        with the product ("Product Name: Spravato") or continue a record already open."""
+        if block.kind == "row":
+            cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
+        elif block.kind == "para":
+            cells = [c.strip() for c in _RECORD_SPLIT.split(block.text) if c.strip()]
+        else:
+            return None
+        found = [_RECORD_CELL.match(c) for c in cells]
+        pairs = [(m.group(1).strip().lower(), m.group(2).strip()) for m in found if m]
+        if not cells or len(pairs) < len(cells) or not any(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and not all(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and self.record is None and not _PRODUCT.match(pairs[0][0]):
+            return None
+        return pairs
 
     def close_record(self, path) -> None:
         """The record's diagnosis is covered with criteria; its approval length is the stage's period; the

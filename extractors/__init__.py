@@ -35,7 +35,10 @@ from .terms import codes_in
 #: 2026.12.1: coverage facts read by section role, lead-in, clause and exception scope (extractors/facts/);
 #: ``CoverageFact.subpopulation``; table-heavy PDFs keep their paragraphs; "(cid:NNN)" glyphs never reach
 # text.
-EXTRACTOR_VERSION = "2026.12.1"
+#: 2026.12.2: facts read payers' other wordings — active voice ("UMR will approve", "authorizes"), "eligible",
+#: ages ("age 18 and above", "≥ 18", "an adult"), "on its own or together with", "thereafter", outside
+#: conditions (schizophrenia, migraine, "mental health conditions") as ``other``.
+EXTRACTOR_VERSION = "2026.12.2"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -63,7 +63,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "mdsi",
-            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms|depression)[^.;:]{0,60}?)?"
+            r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,60}?)?"
             r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
         ),

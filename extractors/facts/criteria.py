@@ -27,33 +27,42 @@ _NOT_APPROVAL = re.compile(
     r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
     re.I,
 )
+_ALONE = r"(?:(?:as\s+)?(?:a\s+)?monotherapy|alone|on its own|by itself|(?:as\s+)?a single agent)"
 _NEG_MONO = re.compile(
-    r"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
-    r"prescribed|approved)?\s*(?:as\s+)?(?:a\s+)?monotherapy|\bnot (?:as|for) monotherapy|"
-    r"\bcannot be used as monotherapy|\bnot (?:be )?used alone",
+    rf"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
+    rf"prescribed|approved|taken)?\s*{_ALONE}|\bnot (?:as|for) monotherapy|"
+    rf"\bcannot be (?:used|given) {_ALONE}|"
+    r"\bnot (?:be )?used alone|monotherapy (?:is|will|would|shall) not\b|"
+    r"monotherapy (?:is )?(?:not (?:permitted|allowed|covered|approved|authori[sz]ed|supported)|excluded)|"
+    r"\bnever (?:as )?(?:monotherapy|alone)",
     re.I,
 )
 _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
     r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"(?:used|given|prescribed|administered|taken)\s+(?:on its own|by itself)|(?:on its own|by itself) or\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
     r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
     r"(?:with|together with|"
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
-    r"required",
+    r"required|"
+    r"regardless of (?:whether|concurrent|concomitant)[^.;]{0,40}antidepressant",
     re.I,
 )
 _WITH_AD = re.compile(
     r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
-    r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
+    r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent|alongside)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
     r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
+    r"(?:added to|adjunct(?:ive)?(?: therapy)? to|add-on (?:therapy )?to|alongside)\s+(?:a|an|the|their)?\s*"
+    r"(?:\w+\s+){0,3}?(?:oral\s+)?antidepressant|"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
-    r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
-    r"\boral antidepressant\s+(?:is|will be|must be|should "
-    r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
+    r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
+    r"(?:oral\s+)?antidepressant|"
+    r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
+    r"used|given|prescribed)",
     re.I,
 )
 _SCALES = (
@@ -67,6 +76,14 @@ _SCALES = (
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
     r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+)
+
+
+#: A later period written without a phase word: "… 12 months thereafter", "3 months, then 6 months",
+#: "may be extended for additional 6-month periods".
+_LATER_AFTER = re.compile(r"^\s*(?:thereafter|after that|afterwards?|each time)\b", re.I)
+_LATER_BEFORE = re.compile(
+    r"\b(?:then|thereafter|extended|extensions?|additional|further)\b[^.;]{0,25}$", re.I
 )
 
 
@@ -90,7 +107,9 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
             last = m.end()
             continue
         after = _PHASE_AFTER.match(clause[m.end() :])
-        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        later = _LATER_AFTER.match(clause[m.end() :]) or _LATER_BEFORE.search(before)
+        which = (phase_of(after.group(1)) if after else None) or ("continuation" if later else None)
+        which = which or phase_of(before)
         which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()

@@ -15,6 +15,10 @@ A combined wording takes the strongest word, in the order the labels use: experi
 beats unproven beats not medically necessary beats not covered ("INVESTIGATIVE and, therefore, NOT
 COVERED" is investigational).
 
+The payer is often the subject ("UMR will approve Spravato when …", "Molina authorizes …", "The plan
+covers …", "will not authorize …") or the member is ("members may be eligible under the Plan for …"): the
+active and the eligibility wordings are stances like the passive ones; "This policy covers X" is scope.
+
 ``stance`` also says how the stance was worded: ``approval`` for "may be approved / authorization of N
 months may be granted" (a statement about an authorization, which needs a named indication to be a
 position) and ``weak`` for "may not be approved for the following" (a denial rule whose list often gets
@@ -28,7 +32,9 @@ import re
 _POINTER = re.compile(
     r"not addressed|is addressed (?:in|by|under)|are addressed (?:in|by|under)|addressed separately|"
     r"does not address|do not address|refer to (?:the|a|our)|\bsee (?:the|also|our|a)\b|outside the scope|"
-    r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy",
+    r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy|"
+    r"\b(?:this|the) (?:policy|document|guideline|bulletin|article|notice) (?:covers|addresses|describes|"
+    r"discusses|applies to)\b",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -50,7 +56,8 @@ _FDA = re.compile(
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:approved|indicated)\s+(?:for|by|as|in)\b"
     r"(?!\s+(?:up to\s+|a period of\s+|an? "
     r"(?:initial|additional)\s+)?(?:\d|one|two|three|four|six|twelve|renewal))|"
-    r"\breceived\b.*\bapproval",
+    r"\breceived\b.*\bapproval|"
+    r"\b(?:is|are|was|were)\b[^.;]{0,30}?(?<!medically )(?<!clinically )\bindicated\b(?!\s+by)",
     re.I,
 )
 _NEGATED_SUBJECT = re.compile(
@@ -75,11 +82,16 @@ _NOT_COVERED = re.compile(
     r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
     r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
     r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
-    r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable",
+    r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
+    r"\bnot (?:be )?eligible\b|\bineligible\b|(?:will|shall|may) not cover\b|"
+    r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
+    r"(?:benefit|plan|contract|contractual) exclusions?\b|\b(?:is|are) an? (?:\w+ )?exclusion\b",
     re.I,
 )
 _WEAK_NEGATIVE = re.compile(
-    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied", re.I
+    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied|"
+    r"\b(?:will|may|shall|does|do) not (?:approve|authori[sz]e)\b",
+    re.I,
 )
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
@@ -88,14 +100,20 @@ _COVERED = re.compile(
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
-    r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage|"
+    r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
+    r"qualif(?:y|ies) for coverage|\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible\b|"
+    r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
     r"\b(?:is|are|remains?) payable\b",
     re.I,
 )
 _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
-    r"may be granted|approval is provided",
+    r"may be granted|approval is provided|"
+    r"\b(?:will|may|can|shall)\s+(?:only\s+)?(?:approve|authori[sz]e)\b|\b(?:authori[sz]es|approves)\b|"
+    r"\b(?:approval|authori[sz]ation)s?\s+(?:will|may|can|shall) be (?:given|granted|issued)|"
+    r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
+    r"additional )?)?(?:\d|one|two|three|four|six|twelve)",
     re.I,
 )
 #: A prior-authorization requirement: the drug is covered, with criteria (for its labelled use when the

@@ -65,7 +65,7 @@ _APPROVAL = re.compile(
 )
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
-    r"continu|re-?authori[sz]|renew(?:al|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
+    r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
     re.I,
 )
 

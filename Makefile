@@ -47,12 +47,14 @@ lint: install
 
 # Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
 # Add a scorer by appending its module to EVALS. `make eval EVAL_ARGS="--set holdout"` scores the
-# second, less-seen set; EVAL_ARGS="-v" lists each document's misses.
+# second, less-seen set; EVAL_ARGS="-v" lists each document's misses. Without a --set, the history
+# scorer also runs on its blind holdout set (history[holdout]: …).
 EVALS     := tests.eval.facts tests.eval.history
 EVAL_ARGS ?=
 
 eval: install
 	@for m in $(EVALS); do $(PY) -m $$m $(EVAL_ARGS) || exit 1; done
+	@$(if $(findstring --set,$(EVAL_ARGS)),true,$(PY) -m tests.eval.history --set holdout $(EVAL_ARGS))
 
 # Mutation testing of the decision code (differ, extractors, crawl state, processing, outbox), each module
 # against its own tests: one line per module and `mutate: killed=N survived=M score=0.xx`. Resumable.

@@ -48,7 +48,7 @@ def sniff(data: bytes, declared: str | None = None) -> str:
         return PDF
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark: sniff its text
         data = data[:16384].decode("utf-16", "ignore").encode("utf-8")
-    body = data.lstrip(b"\xef\xbb\xbf")
+    body = data.removeprefix(b"\xef\xbb\xbf")  # the UTF-8 BOM (lstrip would also eat a leading "¿")
     if is_coverage_api(body):
         return JSON
     if _HTML_START.match(body[:4096]) or re.search(rb"<html\b|<body\b", body[:8192], re.I):

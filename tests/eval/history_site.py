@@ -1,18 +1,23 @@
-"""The history set's payer sites, epoch by epoch: ``build_site(epoch)`` → ``{path: Page}`` for LocalSite.
+"""The history sets' payer sites, epoch by epoch: ``build_site(epoch, folder)`` → ``{path: Page}``.
 
-Each ``tests/files/eval/history/<payer>.yaml`` describes one fictional source: its index page, its
-document-URL patterns, and its policies. A policy is a Jinja2 body in a small line markup (``## `` and
-``### `` headings, ``- `` bullets, ``| a | b |`` table rows, other lines are paragraphs) plus cumulative
-per-epoch settings: template variables, and ``url``, ``title``, ``status`` (200 / 404 / 503), ``listed``
-(on the index or not) and, for PDFs, ``variant`` (``tests/support/pdf.py``: base, reexport, rewrap,
-reprint, typeset). A policy whose URL changed either keeps its old URL online with its last content
-(``old_versions_stay``) or answers 404 there. Nothing binary is committed: PDFs are rendered on demand.
+Each ``<set folder>/<payer>.yaml`` (``SETS``: ``tests/files/eval/history/`` and its blind ``holdout/``)
+describes one fictional source: its index page (optionally split over pages of ``per_page`` rows linked
+by "Next", with ``index_faults: {epoch: {page: status}}``), its document-URL patterns, and its policies.
+A policy is a Jinja2 body in a small line markup (``## `` and ``### `` headings, ``- `` bullets,
+``| a | b |`` table rows, other lines are paragraphs) plus cumulative per-epoch settings: template
+variables, and ``url``, ``title``, ``number`` (payers whose printed number carries a version letter),
+``status`` (200 / 404 / 410 / 500 / 503, or ``timeout``: the server never answers), ``listed`` (on the
+index or not) and, for PDFs, ``variant`` (``tests/support/pdf.py``: base, reexport, rewrap, reprint,
+typeset; ``gs`` / ``cairo``: the base PDF re-written by another producer). A policy whose URL changed
+either keeps its old URL online with its last content (``old_versions_stay``) or answers 404 there.
+Nothing binary is committed: PDFs are rendered on demand.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,30 +28,42 @@ from portal.localsite import Page
 from tests.support import pdf
 
 HISTORY = Path(__file__).resolve().parent.parent / "files" / "eval" / "history"
-SPECIAL = ("url", "title", "status", "listed", "variant")
+# main: the set the detection code was developed on; holdout: written blind to the code, scored rarely
+SETS = {"main": HISTORY, "holdout": HISTORY / "holdout"}
+SPECIAL = ("url", "title", "number", "status", "listed", "variant")
 
 
-@functools.lru_cache(maxsize=1)
-def load_sources() -> list[dict[str, Any]]:
+@functools.lru_cache(maxsize=4)
+def load_sources(folder: Path = HISTORY) -> list[dict[str, Any]]:
     return [
         yaml.safe_load(p.read_text(encoding="utf-8"))
-        for p in sorted(HISTORY.glob("*.yaml"))
+        for p in sorted(folder.glob("*.yaml"))
         if p.stem != "expected"
     ]
 
 
-def load_expected() -> dict[str, Any]:
-    return yaml.safe_load((HISTORY / "expected.yaml").read_text(encoding="utf-8"))
+def load_expected(folder: Path = HISTORY) -> dict[str, Any]:
+    return yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
 
 
-def epoch_dates() -> dict[int, str]:
-    return {int(e): str(spec["date"]) for e, spec in load_expected()["epochs"].items()}
+def epoch_dates(folder: Path = HISTORY) -> dict[int, str]:
+    return {int(e): str(spec["date"]) for e, spec in load_expected(folder)["epochs"].items()}
 
 
-def sources_file_entries(base_url: str) -> list[dict[str, Any]]:
+def has_timeouts(folder: Path = HISTORY) -> bool:
+    """Whether some page of the set never answers (the crawl then needs a short download timeout)."""
+    return any(
+        s.get("status") == "timeout"
+        for doc in load_sources(folder)
+        for policy in doc["policies"]
+        for s in policy.get("epochs", {}).values()
+    )
+
+
+def sources_file_entries(base_url: str, folder: Path = HISTORY) -> list[dict[str, Any]]:
     """Sources-file entries (generic spider) for every history source served at ``base_url``."""
     out = []
-    for doc in load_sources():
+    for doc in load_sources(folder):
         src = doc["source"]
         entry = {
             "id": src["id"],
@@ -60,6 +77,8 @@ def sources_file_entries(base_url: str) -> list[dict[str, Any]]:
         }
         if src.get("drop_params"):
             entry["drop_params"] = src["drop_params"]
+        if src.get("per_page"):  # the index's later pages
+            entry["follow"] = [re.escape(src["index"]) + r"\?page=\d+$"]
         out.append(entry)
     return out
 
@@ -69,6 +88,7 @@ def settings(policy: dict[str, Any], epoch: int) -> dict[str, Any]:
     values: dict[str, Any] = {
         "url": policy["url"],
         "title": policy["title"],
+        "number": policy["number"],
         "status": 200,
         "listed": True,
         "variant": "base",
@@ -85,10 +105,11 @@ def policy_urls(policy: dict[str, Any]) -> set[str]:
     return {policy["url"]} | {s["url"] for s in policy.get("epochs", {}).values() if "url" in s}
 
 
-def build_site(epoch: int) -> dict[str, Page]:
-    date = epoch_dates()[epoch]
+def build_site(epoch: int, folder: Path = HISTORY) -> dict[str, Page]:
+    dates = epoch_dates(folder)
+    date = dates[epoch]
     pages: dict[str, Page] = {}
-    for doc in load_sources():
+    for doc in load_sources(folder):
         src = doc["source"]
         rows = []
         for policy in doc["policies"]:
@@ -99,26 +120,44 @@ def build_site(epoch: int) -> dict[str, Page]:
                 if then["url"] != now["url"] and then["url"] not in pages:
                     last = max(k for k in range(1, epoch) if settings(policy, k)["url"] == then["url"])
                     if policy.get("old_versions_stay"):
-                        pages[then["url"]] = _document(doc, policy, last, epoch_dates()[last])
-            if now["status"] != 200:
+                        pages[then["url"]] = _document(doc, policy, last, dates[last])
+            if now["status"] == "timeout":
+                pages[now["url"]] = Page(hang=True)
+            elif now["status"] != 200:
                 pages[now["url"]] = Page(f"HTTP {now['status']}".encode(), "text/plain", status=now["status"])
             else:
                 pages[now["url"]] = _document(doc, policy, epoch, date)
             if now["listed"]:
-                rows.append((now["url"], now["title"], policy["number"]))
+                rows.append((now["url"], now["title"], now["number"]))
         if epoch in src.get("reorder", []):
             rows.reverse()
+        pages.update(_index_pages(src, rows, epoch))
+    return pages
+
+
+def _index_pages(src: dict[str, Any], rows: list[tuple[str, str, str]], epoch: int) -> dict[str, Page]:
+    """The source's index: one page, or pages of ``per_page`` rows at ``<index>?page=N`` linked by Next."""
+    size = src.get("per_page") or max(len(rows), 1)
+    chunks = [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
+    faults = (src.get("index_faults") or {}).get(epoch, {})
+    out = {}
+    for n, chunk in enumerate(chunks, start=1):
+        path = src["index"] if n == 1 else f"{src['index']}?page={n}"
+        if n in faults:
+            out[path] = Page(f"HTTP {faults[n]}".encode(), "text/plain", status=faults[n])
+            continue
         items = "\n".join(
-            f'<li><a href="{html.escape(u)}">{html.escape(t)}</a> <span class="number">{n}</span></li>'
-            for u, t, n in rows
+            f'<li><a href="{html.escape(u)}">{html.escape(t)}</a> <span class="number">{num}</span></li>'
+            for u, t, num in chunk
         )
-        pages[src["index"]] = Page(
+        nav = f'<p><a href="{html.escape(src["index"])}?page={n + 1}">Next</a></p>' if n < len(chunks) else ""
+        out[path] = Page(
             (
                 f"<!DOCTYPE html><html><head><title>{src['payer']}: policies</title></head><body>"
-                f'<h1>{src["payer"]} policies</h1><ul class="policies">\n{items}\n</ul></body></html>'
+                f'<h1>{src["payer"]} policies</h1><ul class="policies">\n{items}\n</ul>{nav}</body></html>'
             ).encode()
         )
-    return pages
+    return out
 
 
 def _body_lines(policy: dict[str, Any], values: dict[str, Any]) -> list[str]:
@@ -136,7 +175,7 @@ def _document(doc: dict[str, Any], policy: dict[str, Any], epoch: int, date: str
 def _meta(doc, policy, values) -> list[str]:
     label = doc.get("number_label", "Policy Number")
     return [
-        f"{label}: {policy['number']}",
+        f"{label}: {values['number']}",
         f"Effective Date: {values['effective']}",
         f"Next Review Date: {values['review']}",
     ]
@@ -211,12 +250,14 @@ def _pdf(doc: dict[str, Any], policy: dict[str, Any], values: dict[str, Any], da
             content.append({"p": line})
     src = {
         "doc_title": values["title"],
-        "header": f"{payer} Pharmacy Coverage Policy",
-        "footer": ["Page {page} of {pages}", f"Policy {policy['number']}", "Printed on {printed}"],
+        "header": f"{payer} {doc.get('pdf_header', 'Pharmacy Coverage Policy')}",
+        "footer": ["Page {page} of {pages}", f"Policy {values['number']}", "Printed on {printed}"],
         "printed_on": _us(date),
         "year": 2026,
         "content": content,
     }
+    if values["variant"] in ("gs", "cairo"):  # the same PDF re-written by another producer
+        return pdf.rewrite(pdf.render(src), values["variant"])
     return pdf.render(src, values["variant"])
 
 

@@ -57,7 +57,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "trd",
             r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
-            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|"
+            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|\b(?:resistant|refractory) (?:major )?(?:depress\w*|MDD)|"
             r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
             r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
         ),
@@ -77,7 +77,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("anxiety", r"anxiety"),
         (
             "substance_use",
-            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse",
+            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse|"
+            r"(?:alcohol|opioid|opiate|cocaine|stimulant|methamphetamine|cannabis|drug)\s+"
+            r"(?:use disorders?|dependence|withdrawal|abuse)",
         ),
         ("crps", r"complex regional pain|\bCRPS\b|reflex sympathetic"),
         ("neuropathic_pain", r"neuropathic pain|neuropathy"),

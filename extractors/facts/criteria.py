@@ -40,7 +40,9 @@ _NEG_MONO = re.compile(
 _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
-    r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"\balone or\b|\bor alone\b|either alone|no longer required to take|"
+    r"without (?:an? )?(?:(?:concomitant|concurrent|oral|background|additional)\s+)*antidepressant|"
+    r"not (?:be )?required to (?:take|use|continue|receive)[^.;]{0,30}antidepressant|"
     r"(?:used|given|prescribed|administered|taken)\s+(?:on its own|by itself)|(?:on its own|by itself) or\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
@@ -52,13 +54,16 @@ _MONO = re.compile(
     re.I,
 )
 _WITH_AD = re.compile(
-    r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
+    r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)"
+    r"(?:\s+(?:treatment|use|therapy|administration))?\s+with"
     r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent|alongside)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
     r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
     r"(?:added to|adjunct(?:ive)?(?: therapy)? to|add-on (?:therapy )?to|alongside)\s+(?:a|an|the|their)?\s*"
     r"(?:\w+\s+){0,3}?(?:oral\s+)?antidepressant|"
-    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
+    r"(?<!treatments )(?<!treatment )(?<!trials )(?<!trial )(?<!failure )(?<!therapy )(?<!experience )"
+    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing)|start(?:s|ing)?|"
+    r"initiat(?:e|es|ing)|begin(?:s|ning)?|maintain(?:s|ing)?)\s+(?:a|an|the|their)?\s*"
     r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
     r"(?:oral\s+)?antidepressant|"
     r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
@@ -126,10 +131,14 @@ def concomitant(low: str) -> str | None:
     return None
 
 
-def criteria_of(sentence: str, phase: str = "initial", context: bool = False) -> list[tuple[str, str]]:
-    """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals."""
+def criteria_of(
+    sentence: str, phase: str = "initial", context: bool = False, adult: bool = True
+) -> list[tuple[str, str]]:
+    """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals.
+    ``adult``: "an adult" counts as age 18+ (not in a coverage statement: "covered for adult beneficiaries
+    with …" restates the label's population, it lists no criterion)."""
     low = sentence.lower()
-    out: list[tuple[str, str]] = list(ages(low))
+    out: list[tuple[str, str]] = list(ages(low, adult))
     m = re.search(
         r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
         r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
@@ -166,7 +175,7 @@ def criteria_of(sentence: str, phase: str = "initial", context: bool = False) ->
         )
         if m:
             out.append((field, m.group(1)))
-    if re.search(r"\brems\b", low):
+    if re.search(r"\brems\b|risk evaluation and mitigation", low):
         out.append(("rems", "required"))
     m = re.search(rf"{N}\s*hours?", low)
     if m and re.search(r"monitor|observ", low):

@@ -70,13 +70,17 @@ _CODE_SUBJECT = re.compile(
 _EI = re.compile(r"experimental|investigational|investigative", re.I)
 _UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
 _NMN = re.compile(
-    r"not (?:be )?(?:considered )?medically necessary|not reasonable and necessary|not medically appropriate|"
+    r"not (?:be )?(?:considered |deemed )?(?:to be )?medically necessary|"
+    r"(?:does|do|will) not consider\b[^.;]{0,60}?medically "
+    r"necessary|(?:does|do) not meet (?:the )?(?:\w+ )?medical necessity|not reasonable and necessary|"
+    r"not medically appropriate|"
     r"(?:does|do) not meet the definition of medical necessity|"
     r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
     re.I,
 )
 _NOT_COVERED = re.compile(
-    r"not (?:be )?(?:a )?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
+    r"not (?:be )?(?:considered |deemed )?(?:an? )?covered|"
+    r"(?:does|do|will) not consider\b[^.;]{0,60}?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
     r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
@@ -84,6 +88,7 @@ _NOT_COVERED = re.compile(
     r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
     r"\bnot (?:be )?eligible\b|\bineligible\b|(?:will|shall|may) not cover\b|"
+    r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
     r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
     r"(?:benefit|plan|contract|contractual) exclusions?\b|\b(?:is|are) an? (?:\w+ )?exclusion\b",
     re.I,
@@ -96,12 +101,15 @@ _WEAK_NEGATIVE = re.compile(
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
-    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"covered (?:benefit|service|drug|medication|treatment)|"
+    r"considered for (?:coverage|approval|authori[sz]ation)|"
+    r"\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
     r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
-    r"qualif(?:y|ies) for coverage|\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible\b|"
+    r"qualif(?:y|ies) for coverage|(?:may|will|can|should) (?:also )?be eligible\b|"
+    r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
     r"\b(?:is|are|remains?) payable\b",
@@ -110,7 +118,8 @@ _COVERED = re.compile(
 _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
     r"may be granted|approval is provided|"
-    r"\b(?:will|may|can|shall)\s+(?:only\s+)?(?:approve|authori[sz]e)\b|\b(?:authori[sz]es|approves)\b|"
+    r"\b(?:will|may|can|shall)\s+(?:only\s+)?(?:approve|authori[sz]e)\b(?!\s*(?:,|or|and/or)\s*(?:deny|reject))|"
+    r"\b(?:authori[sz]es|approves)\b(?!\s*(?:,|or|and/or)\s*(?:denies|rejects))|"
     r"\b(?:approval|authori[sz]ation)s?\s+(?:will|may|can|shall) be (?:given|granted|issued)|"
     r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
     r"additional )?)?(?:\d|one|two|three|four|six|twelve)",
@@ -122,6 +131,8 @@ _PA_REQUIRED = re.compile(
     r"(?:prior|pre-?)\s*authori[sz]ation (?:\(PA\) )?(?:is )?required|"
     r"requires? (?:a )?(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification|prior approval)|"
     r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required|"
+    r"(?:available|covered|payable|approved|allowed) (?:only )?(?:with|through|via|upon|after) (?:a )?"
+    r"(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification)|"
     r"(?:prior|pre-?)\s*authori[sz]ation (?:applies|is needed)",
     re.I,
 )

@@ -21,7 +21,10 @@ import re
 COVERAGE = "coverage"
 INFO = "info"
 
-_STRIP = re.compile(r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\.\d+)*|[IVXivx]+|[A-Za-z])[.)]\s*)*|[\s:.]+$")
+#: Leading numbering: "V. ", "a) ", "2.0 ", "3.2.1 ", "1.1.2. " (dotted section numbers need no final dot).
+_STRIP = re.compile(
+    r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\.\d+)+\.?\s+|(?:\d+|[IVXivx]+|[A-Za-z])[.)])\s*)*|[\s:.]+$"
+)
 
 _INFO = re.compile(
     r"^(?:background|general background|description(?: of (?:procedure|service|procedure or service))?|"

@@ -14,6 +14,7 @@ from .context import DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, U
 from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
+_DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
 #: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
 #: back to the clause before it in the same sentence.
@@ -74,6 +75,12 @@ class UnitReader:
                 or self.doc_drugs
             )
             block_drugs = own_drugs or block_drugs
+            if not st and own_inds and drugs and self.diagnosis_opens_criteria(body, path, in_list):
+                inds = tuple(i for i in own_inds if i != "other")
+                self.emit(
+                    drugs, inds, "position", "covered_with_criteria", INHERITED, block, off + a, off + b
+                )
+                self.targets.set(drugs, inds, True, path)
             if not_a_statement(body) or (fda and not st) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1
@@ -118,7 +125,7 @@ class UnitReader:
                 in_list, lead = True, self.leadin
             if st and not st.startswith("covered"):
                 continue
-            crit = criteria_of(body, phase, approval_ctx or sentence_cue)
+            crit = criteria_of(body, phase, approval_ctx or sentence_cue, adult=st is None)
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
@@ -127,6 +134,16 @@ class UnitReader:
                     self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b)
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
+
+    def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
+        """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
+        an approval-criteria heading with no statement of its own: the indication the criteria are for."""
+        if in_list and self.leadin is not None:
+            return False  # the lead-in above says what the list is about
+        if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
+            return False
+        t = self.targets.current
+        return t is None or path[: len(t.path)] != t.path
 
     def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
         """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds

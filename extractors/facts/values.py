@@ -120,7 +120,7 @@ def _age_number(low: str, m: re.Match, years_needed: bool) -> str | None:
     return m.group(1)
 
 
-def ages(low: str) -> list[tuple[str, str]]:
+def ages(low: str, adult: bool = True) -> list[tuple[str, str]]:
     """Age limits in a lower-cased clause: [("age_min", "18"), ("age_max", "65")]."""
     low = _WORD_WITH_DIGITS.sub(r"\1", low)
     low = _AGE_WORD.sub(lambda m: str(_AGE_WORDS[m.group(1)]), low)
@@ -146,7 +146,7 @@ def ages(low: str) -> list[tuple[str, str]]:
             if value and 10 <= int(value) + add <= 99 and (best is None or m.start() < best[0]):
                 best = (m.start(), str(int(value) + add))
                 break
-    if best is None and _ADULT.search(low) and not _YOUNG.search(low):
+    if best is None and adult and _ADULT.search(low) and not _YOUNG.search(low):
         best = (0, "18")
     if best is not None:
         out.append(("age_min", best[1]))
@@ -164,7 +164,8 @@ _DRUGS = (
 )
 _FAILED = re.compile(
     rf"\b{N}\s*(?:or more\s+)?(?:{_DRUGS}|(?:(?:adequate|separate|prior|previous|different|failed)\s+)*"
-    r"(?:trials?|courses?|regimens?)\s+(?:of|with)\s+(?:(?:different|separate|oral)\s+)*antidepressants?)",
+    r"(?:trials?|courses?|regimens?|treatments?|therapies|attempts)\s+(?:of|with)\s+"
+    r"(?:(?:different|separate|oral)\s+)*antidepressants?)",
     re.I,
 )
 _FAILED_CUE = re.compile(

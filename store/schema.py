@@ -33,6 +33,8 @@ sources = sa.Table(
     sa.Column("config", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
+    # the coverage matrix is read in payer order, a page at a time (migration 0008)
+    sa.Index("ix_sources_payer_id", "payer", "id"),
 )
 
 crawl_runs = sa.Table(
@@ -71,6 +73,8 @@ policies = sa.Table(
     sa.Column("first_seen", TS, nullable=False),
     sa.Column("last_seen", TS, nullable=False),
     sa.Column("retired_at", TS),
+    # each source's policies in id order: the matrix's pages (migration 0008)
+    sa.Index("ix_policies_source_id_id", "source_id", "id"),
 )
 
 # every key the crawler ever found a policy under (``<source id>/<number or url>``, legacy ids) → its id
@@ -176,6 +180,9 @@ facts = sa.Table(
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("page", sa.Integer),
+    # the matrix's stance and indication filters (migration 0008)
+    sa.Index("ix_facts_field_value", "field", "value"),
+    sa.Index("ix_facts_indication_drug", "indication", "drug"),
 )
 
 changes = sa.Table(

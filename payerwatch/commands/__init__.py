@@ -22,6 +22,7 @@ MODULES = [
     "scaffold",
     "changes",
     "history",
+    "matrix",
     "feeds",
     "alerts",
     "service",

@@ -1,7 +1,8 @@
 """The JSON API: the same data as the pages, paginated, documented at ``/api``.
 
-Pagination is by opaque ``cursor`` (the next item offset, as returned in ``next_cursor``) and ``limit``
-(default 50, max 500); ``next_cursor`` is null on the last page. Dates are ISO 8601, times UTC.
+Pagination is by opaque ``cursor`` (as returned in ``next_cursor``: the next item offset, or for the
+matrix the last cell shown, so its pages neither skip nor repeat a cell while policies arrive) and
+``limit`` (default 50, max 500); ``next_cursor`` is null on the last page. Dates are ISO 8601, times UTC.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from differ import word_diff
 from payerwatch.web.bounds import arg_int
 from payerwatch.web.views import _topic_text, archive
 from store import change_record
-from store.queries import BY
+from store.queries import BY, MATRIX_FILTERS, matrix_cursor, parse_matrix_cursor
 from store.search import MARK_END, MARK_START
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -208,13 +209,25 @@ def search():
 
 @api.route("/matrix")
 def matrix():
-    cells = archive().matrix(
-        program=request.args.get("program") or None, state=request.args.get("state") or None
-    )
+    """Cells in matrix order, keyset-paged: ``cursor`` is the last cell of the previous page."""
+    limit = arg_int("limit", 50, 1, MAX_LIMIT)
+    cursor = request.args.get("cursor") or None
+    try:
+        after = parse_matrix_cursor(cursor, 4) if cursor else None
+    except ValueError:
+        abort(400, "cursor must be a next_cursor this endpoint returned")
+    filters = {k: request.args.get(k) or None for k in MATRIX_FILTERS}
+    cells = archive().matrix(**filters, limit=limit + 1, after=after)  # type: ignore[arg-type]
     items = []
-    for c in cells:
+    for c in cells[:limit]:
         item = _json(c)
         item["criteria_summary"] = c.criteria_summary
         items.append(item)
-    limit, offset = _paging()
-    return _page(items[offset : offset + limit + 1], limit, offset)
+    more = len(cells) > limit
+    return jsonify(
+        {
+            "items": items,
+            "next_cursor": matrix_cursor(cells[limit - 1].key) if more else None,
+            "limit": limit,
+        }
+    )

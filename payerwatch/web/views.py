@@ -18,7 +18,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from differ import word_diff
 from differ.taxonomy import (
     DRUG_LABEL,
+    INDICATION_LABEL,
     KINDS,
+    POSITION_LABEL,
     SEVERITIES,
     drug_label,
     field_label,
@@ -40,11 +42,14 @@ from payerwatch.web.fragments import (
 )
 from store import Archive
 from store.models import PROGRAMS, Version, payer_slug, utcnow
-from store.queries import BY
+from store.queries import BY, matrix_cursor, parse_matrix_cursor
 
 views = Blueprint("views", __name__)
 PAGE = 50
 DRUGS = tuple(DRUG_LABEL)
+INDICATIONS = tuple(i for i in INDICATION_LABEL if i != "any")
+#: the matrix's stance filter: one position, or "mixed" (a cell stating several)
+STANCES = (*POSITION_LABEL, "mixed")
 
 
 def archive() -> Archive:
@@ -154,33 +159,45 @@ def _version_by_seq(policy_id: str) -> dict[int, Version]:
 
 @views.route("/")
 def matrix():
+    """One page of the matrix (``PAGE`` policies), keyset-paged by ``after`` (the last row shown)."""
     program = request.args.get("program") or None
     state = (request.args.get("state") or "").strip().upper() or None
     payer = request.args.get("payer") or None
     drug = request.args.get("drug") if request.args.get("drug") in DRUGS else None
+    indication = request.args.get("indication") if request.args.get("indication") in INDICATIONS else None
+    stance = request.args.get("stance") if request.args.get("stance") in STANCES else None
+    cursor = request.args.get("after") or None
+    try:
+        after = parse_matrix_cursor(cursor, 2) if cursor else None
+    except ValueError:
+        abort(400, "after must be a page link this page made")
     arc = archive()
-    cells = arc.matrix(program=program, state=state)
     # "any" holds billing-code facts, which are shown in each cell's criteria, not as a column of their own
-    cells = [
-        c
-        for c in cells
-        if c.indication != "any" and (not payer or c.source_id == payer) and (not drug or c.drug == drug)
-    ]
-    columns = sorted({(c.drug, c.indication) for c in cells}, key=row_order)
+    found = arc.matrix_rows(
+        limit=PAGE + 1,
+        after=after,  # type: ignore[arg-type]
+        program=program,
+        state=state,
+        payer=payer,
+        drug=drug,
+        indication=indication,
+        stance=stance,
+        without_indication="any",
+    )
+    rows = [{"cell": cells[0], "by": {(c.drug, c.indication): c for c in cells}} for cells in found[:PAGE]]
+    columns = sorted({key for r in rows for key in r["by"]}, key=row_order)
     groups: list[tuple[str, int]] = []
     for d, _ in columns:
         if groups and groups[-1][0] == d:
             groups[-1] = (d, groups[-1][1] + 1)
         else:
             groups.append((d, 1))
-    rows: dict[str, dict] = {}
-    for c in cells:
-        row = rows.setdefault(c.policy_id, {"cell": c, "by": {}})
-        row["by"][(c.drug, c.indication)] = c
+    filters = {"program": program, "state": state, "payer": payer, "drug": drug}
+    filters |= {"indication": indication, "stance": stance}
     sources = arc.list_sources()
     return render_template(
         "matrix.html",
-        rows=sorted(rows.values(), key=lambda r: (r["cell"].payer, r["cell"].policy_id)),
+        rows=rows,
         columns=columns,
         groups=groups,
         programs=PROGRAMS,
@@ -190,6 +207,17 @@ def matrix():
         payer=payer,
         drug=drug,
         drugs=DRUGS,
+        indication=indication,
+        indications=INDICATIONS,
+        stance=stance,
+        stances=STANCES,
+        filtered=any(filters.values()),
+        next_url=(
+            url_for("views.matrix", **filters, after=matrix_cursor(rows[-1]["cell"].key[:2]))
+            if len(found) > PAGE
+            else None
+        ),
+        first_url=url_for("views.matrix", **filters) if after else None,
         sources=sorted(sources, key=lambda s: (s.payer, s.id)),
         feeds=feed_links(payer=payer, drug=drug),
     )

@@ -6,7 +6,14 @@ list), ``asof`` (the version in force on a day), ``matrix`` (current positions a
 from store.queries.asof import BY, AsOfMixin, in_force_date, in_force_dates
 from store.queries.export import EXPORTS, ExportMixin, to_csv_cell
 from store.queries.history import HistoryEntry, HistoryMixin
-from store.queries.matrix import MatrixCell, MatrixMixin
+from store.queries.matrix import (
+    MATRIX_FILTERS,
+    MatrixCell,
+    MatrixFilter,
+    MatrixMixin,
+    matrix_cursor,
+    parse_matrix_cursor,
+)
 
 
 class QueriesMixin(HistoryMixin, AsOfMixin, MatrixMixin, ExportMixin):
@@ -17,9 +24,13 @@ __all__ = [
     "BY",
     "EXPORTS",
     "HistoryEntry",
+    "MATRIX_FILTERS",
     "MatrixCell",
+    "MatrixFilter",
     "QueriesMixin",
     "in_force_date",
     "in_force_dates",
+    "matrix_cursor",
+    "parse_matrix_cursor",
     "to_csv_cell",
 ]

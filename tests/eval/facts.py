@@ -1,6 +1,6 @@
 """Score the fact extractor against the hand-labelled corpus in tests/files/eval/facts/.
 
-    python -m tests.eval.facts [--set main|holdout|holdout2|holdout3] [-v]
+    python -m tests.eval.facts [--set main|holdout|holdout2|holdout3|holdout4] [-v]
 
 prints exactly one line (``-v`` adds each document's misses before it)::
 
@@ -39,6 +39,7 @@ SETS = {
     "holdout": ROOT / "holdout",
     "holdout2": ROOT / "holdout2",
     "holdout3": ROOT / "holdout3",
+    "holdout4": ROOT / "holdout4",
 }
 FIELDS = (
     "age_min",
@@ -169,7 +170,7 @@ def line(positions: Tally, criteria: Tally) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.eval.facts", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--set", choices=sorted(SETS), default="main", help="main, holdout, holdout2 or holdout3 (fresh)"
+        "--set", choices=sorted(SETS), default="main", help="main or holdout..holdout4 (fresh)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print each document's misses")
     args = parser.parse_args(argv)

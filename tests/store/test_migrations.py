@@ -121,3 +121,18 @@ def test_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url,
     assert errors == []
     with Archive(tmp_path / "check", database_url=pg_url) as arc:
         assert _schema_differences(arc.engine) == []
+
+
+def test_0008_adds_the_matrix_indexes_to_an_0007_archive(empty_url, tmp_path):
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), "0007")
+    engine.dispose()
+    with Archive(tmp_path / "data", database_url=empty_url) as arc:
+        inspector = sa.inspect(arc.engine)
+        names = {
+            table: {ix["name"] for ix in inspector.get_indexes(table)}
+            for table in ("sources", "policies", "facts")
+        }
+        assert "ix_sources_payer_id" in names["sources"] and "ix_policies_source_id_id" in names["policies"]
+        assert {"ix_facts_field_value", "ix_facts_indication_drug"} <= names["facts"]
+        assert arc.matrix(stance="not_covered", limit=5) == []

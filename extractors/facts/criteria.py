@@ -50,7 +50,8 @@ _MONO = re.compile(
     r"(?:with|together with|"
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
     r"required|"
-    r"regardless of (?:whether|concurrent|concomitant)[^.;]{0,40}antidepressant",
+    r"regardless of (?:whether|concurrent|concomitant)[^.;]{0,40}antidepressant|"
+    r"antidepressant[\w ]{0,20}?:\s*(?:not required|optional|not needed|no\b)",
     re.I,
 )
 _WITH_AD = re.compile(
@@ -66,6 +67,7 @@ _WITH_AD = re.compile(
     r"initiat(?:e|es|ing)|begin(?:s|ning)?|maintain(?:s|ing)?)\s+(?:a|an|the|their)?\s*"
     r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
     r"(?:oral\s+)?antidepressant|"
+    r"antidepressant[\w ]{0,20}?:\s*(?:required|mandatory|yes\b)|"
     r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
     r"used|given|prescribed)",
     re.I,

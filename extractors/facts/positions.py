@@ -89,6 +89,7 @@ _NOT_COVERED = re.compile(
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
     r"\bnot (?:be )?eligible\b|\bineligible\b|(?:will|shall|may) not cover\b|"
     r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
+    r"no longer (?:be )?(?:covered|cover(?:s|ing)?\b)|(?:stop|stops|cease|ceases|discontinue)\s+covering|"
     r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
     r"(?:benefit|plan|contract|contractual) exclusions?\b|\b(?:is|are) an? (?:\w+ )?exclusion\b",
     re.I,
@@ -103,6 +104,7 @@ _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
     r"covered (?:benefit|service|drug|medication|treatment)|"
     r"considered for (?:coverage|approval|authori[sz]ation)|"
+    r"\b(?:begin|begins|start|starts|continue|continues)\s+(?:to\s+cover\b|covering\b)|"
     r"\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"

@@ -28,8 +28,8 @@ from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
-from .context import INHERITED, LEADIN, Candidate, LeadIn, Targets
-from .criteria import criteria_of
+from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
+from .criteria import approval_cue, criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
 
@@ -102,6 +102,8 @@ class Reader(UnitReader):
         if not st and _EXCLUSIONS.match(S.bare(text)):
             st, how = "not_covered", "strong"
         negative = st is not None and not st.startswith("covered") and not indications_of(text)
+        if st:
+            self.heading_statement(block, path, text, st)
         if st and (LEADIN.search(text) or negative):
             drugs = drugs_in(text) or self.context_drugs(path)
             if drugs:
@@ -127,6 +129,23 @@ class Reader(UnitReader):
             drugs = self.context_drugs(path)
             if drugs:
                 self.targets.set(drugs, inds, True, path)
+
+    def heading_statement(self, block: Block, path, text: str, st: str) -> None:
+        """A heading that is a statement ("Treatment-Resistant Depression. Approve for 6 months if the
+        individual meets ALL of the following:", bold lines a PDF sets as headings): its position and the
+        criteria it states are the indication's."""
+        inds = indications_of(text)
+        drugs = drugs_in(text) or self.context_drugs(path)
+        if not (inds and drugs):
+            return
+        sub = "monotherapy" if MONO_SUBJECT.search(text) else None
+        self.emit(drugs, inds, "position", st, OWN, block, 0, len(text), sub)
+        if not st.startswith("covered") or sub:
+            return
+        inds = tuple(i for i in inds if i != "other")
+        for fld, value in criteria_of(text, S.phase_of(text) or "initial"):
+            self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
+        self.targets.set(drugs, inds, True, path)
 
     def context_drugs(self, path) -> tuple[str, ...]:
         drugs, _ = self.heading_context(path)
@@ -214,6 +233,8 @@ class Reader(UnitReader):
         label_inds: tuple[str, ...] = ()
         label_phase = None
         row_drugs = drugs_in(block.text)
+        if self.field_row(block, path, cells):
+            return
         for k, (off, cell) in enumerate(cells):
             if k == 0 and not stance(cell)[0]:
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")
@@ -235,6 +256,28 @@ class Reader(UnitReader):
                 False,
                 row_drugs,
             )
+
+    def field_row(self, block: Block, path, cells: list[tuple[int, str]]) -> bool:
+        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
+        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
+        label = cells[0][1].strip()
+        values = cells[1:]
+        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
+            return False
+        if stance(label)[0] or criteria_of(label):
+            return False
+        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
+            return False
+        head_drugs, head_inds = self.heading_context(path)
+        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
+        phase = S.phase_of(label) or S.path_phase(path) or "initial"
+        inds = self.criteria_inds(path, (), (), head_inds, False, False)
+        found = False
+        for off, value in values:
+            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
+                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                found = True
+        return found
 
     def row_under_leadin(self, block: Block, path, inds: tuple[str, ...], a: int, n: int) -> None:
         """A table under a lead-in that names no indication ("… is medically necessary when the following

@@ -181,8 +181,16 @@ _FAILED_CUE = re.compile(
 )
 
 
+#: A field and its value: "prior antidepressant failures: at least 2", "failed antidepressant trials: 3".
+_FAILED_FIELD = re.compile(
+    rf"antidepressants?[\w ]{{0,25}}?:\s*(?:at least |a minimum of |>=\s*|≥\s*)?{N}\b"
+    r"(?!\s*(?:weeks?|months?|mg))",
+    re.I,
+)
+
+
 def failed_count(low: str) -> str | None:
     if not _FAILED_CUE.search(low):
         return None
-    m = _FAILED.search(low)
+    m = _FAILED.search(low) or _FAILED_FIELD.search(low)
     return str(num(m.group(1))) if m else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 #: Words that put a block on topic. ``esketamine`` must be tested before ``ketamine``.
-ESKETAMINE_RE = re.compile(r"\b(?:es-?ketamine|spravato)\b", re.I)
+ESKETAMINE_RE = re.compile(r"\b(?:es-?ketamine|spravato|s-ketamine)\b|\(s\)-ketamine\b", re.I)
 KETAMINE_RE = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
 #: Codes that name esketamine by themselves.
 DRUG_CODES = {"S0013": "esketamine", "J0013": "esketamine", "G2082": "esketamine", "G2083": "esketamine"}

@@ -87,11 +87,13 @@ _NOT_COVERED = re.compile(
     r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
     r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
-    r"\bnot (?:be )?eligible\b|\bineligible\b|(?:will|shall|may) not cover\b|"
+    r"\b(?:not (?:be )?eligible|ineligible) (?:for (?:coverage|reimbursement|payment)|under)\b|"
+    r"(?:will|shall|may) not cover\b|"
     r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
     r"no longer (?:be )?(?:covered|cover(?:s|ing)?\b)|(?:stop|stops|cease|ceases|discontinue)\s+covering|"
     r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
-    r"(?:benefit|plan|contract|contractual) exclusions?\b|\b(?:is|are) an? (?:\w+ )?exclusion\b",
+    r"(?:benefit|plan|contract|contractual) exclusions?\b(?!\s+criteri)|"
+    r"\b(?:is|are) an? (?:coverage )?exclusion\b(?!\s+criteri)",
     re.I,
 )
 _WEAK_NEGATIVE = re.compile(
@@ -110,7 +112,7 @@ _COVERED = re.compile(
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
     r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
-    r"qualif(?:y|ies) for coverage|(?:may|will|can|should) (?:also )?be eligible\b|"
+    r"qualif(?:y|ies) for coverage|"
     r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"

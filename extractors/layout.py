@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import normalize
 from .sections import Block
-from .terms import SECTION_VOCABULARY
+from .terms import SECTION_VOCABULARY, is_topic
 
 _VOCAB = set(SECTION_VOCABULARY)
 
@@ -107,13 +107,19 @@ def running_shapes(pages: list[list[Line]]) -> set[str]:
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
-def _content_lines(pages: list[list[Line]], running: set[str]) -> list[Line]:
+def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> list[Line]:
     """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
     lines: list[Line] = []
     for page in pages:
         edge = normalize.EDGE
-        for k, ln in enumerate(page):
-            if running and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running:
+        furniture = [
+            bool(running) and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running
+            for k, ln in enumerate(page)
+        ]
+        if any(furniture):
+            _keep_topic_runs(page, furniture, body)
+        for ln, drop in zip(page, furniture, strict=True):
+            if drop:
                 continue
             text = normalize.clean(ln.text)
             if not ln.row:
@@ -124,14 +130,36 @@ def _content_lines(pages: list[list[Line]], running: set[str]) -> list[Line]:
     return lines
 
 
+def _keep_topic_runs(page: list[Line], furniture: list[bool], body: float) -> None:
+    """Un-mark the recurring lines that are policy text about the drugs, not furniture.
+
+    A policy may repeat a sentence at the top of several pages ("Esketamine (Spravato) is covered for
+    ... when:" before each page's criteria), which the running-line rule takes for a header: dropped,
+    its passage vanished. A run of recurring lines set in one size (a wrapped sentence) is kept when
+    together they name a drug, unless it is small print (a header "Spravato Policy | Page 2" in 8 pt
+    stays furniture). ``furniture`` is changed in place."""
+    k = 0
+    while k < len(page):
+        if not furniture[k] or page[k].size <= body * 0.85:
+            k += 1
+            continue
+        end = k + 1
+        while end < len(page) and furniture[end] and page[end].size == page[k].size:
+            end += 1
+        if is_topic(" ".join(ln.text for ln in page[k:end])):
+            furniture[k:end] = [False] * (end - k)
+        k = end
+
+
 def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     """Turn the lines of every page (reading order) into blocks."""
     running = running_shapes(pages)
-    lines = _content_lines(pages, running)
+    page_body = _body_size([ln for page in pages for ln in page])
+    lines = _content_lines(pages, running, page_body)
     if not lines and running:
         # every line is "running": a document that says one thing on every page (pdftotext reads it).
         # Furniture removal must never empty a document into "no text layer".
-        lines = _content_lines(pages, set())
+        lines = _content_lines(pages, set(), page_body)
     if not lines:
         return []
     body = _body_size(lines)

@@ -48,7 +48,7 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:number|no\.|#|id)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
+    r"reference)?\s*(?:(?<![a-z])(?:number|no\.|id)|#)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
     r"|^(?:medical )?policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b"
     r"|^(?:medical policy|medical coverage guideline)\s+((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
     re.I,
@@ -62,7 +62,9 @@ def policy_number(head: str, url: str | None) -> str | None:
             return re.sub(r"\s+", " ", m.group(1))
     lines = head.split("\n")
     for i, line in enumerate(lines):
-        if re.fullmatch(r"(?i)[\w ]*(?:number|no\.|#|id)\s*:?", line.strip()) and i + 1 < len(lines):
+        # a label starts a word: the "id" ending "Medicaid" is no label ("Texas Medicaid 2026" has no number)
+        label_only = re.fullmatch(r"(?i)[\w ]*(?:(?<![a-z])(?:number|no\.|id)|#)\s*:?", line.strip())
+        if label_only and i + 1 < len(lines):
             line = f"{line} {lines[i + 1]}"  # a label and its value in separate cells (<dt>/<dd>)
         m = _NUMBER_LABEL.search(line)
         value = m and (m.group(1) or m.group(2) or m.group(3))

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable
 
 from .layout import Line, is_bold
-from .pdfium import _LOCK, raw
+from .pdfium import document, raw, text_page
 
 #: ``FPDFText_GetTextObject`` answering the object's address as an int: a hashable key without a
 #: ``ctypes.cast`` per glyph (a quarter of this module's time otherwise)
@@ -40,51 +40,19 @@ _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDFText_GetTextObject.argt
 def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> dict[int, list[Line]] | None:
     """Lines of ``pages`` by pdfplumber's rule from PDFium's glyphs; ``None`` if PDFium cannot open the
     file or a page (the caller then asks pdfplumber)."""
-    while not _LOCK.acquire(timeout=0.05):
-        check()
-    try:
-        buf = ctypes.create_string_buffer(data, len(data))
-        doc = raw.FPDF_LoadMemDocument64(buf, len(data), None)
+    with document(data, check) as doc:
         if not doc:
             return None
-        try:
-            out = {}
-            fonts: dict[bytes, bool] = {}
-            for i in sorted(pages):
-                check()
-                lines = _page(doc, i, fonts)
-                if lines is None:
+        out = {}
+        fonts: dict[bytes, bool] = {}
+        for i in sorted(pages):
+            check()
+            with text_page(doc, i) as loaded:
+                if loaded is None:
                     return None
-                out[i] = lines
-            return out
-        finally:
-            raw.FPDF_CloseDocument(doc)
-    finally:
-        _LOCK.release()
-
-
-def _page(doc, index: int, fonts: dict[bytes, bool]) -> list[Line] | None:
-    page = raw.FPDF_LoadPage(doc, index)
-    if not page:
-        return None
-    tp = None
-    try:
-        tp = raw.FPDFText_LoadPage(page)
-        if not tp:
-            return None
-        count = raw.FPDFText_CountChars(tp)
-        if count <= 0:
-            return []
-        out = ctypes.create_string_buffer((count + 1) * 2)
-        raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
-        text = out.raw[: count * 2].decode("utf-16-le", "replace")
-        if len(text) != count:
-            return None
-        return _lines(_glyphs(tp, text, fonts), index)
-    finally:
-        if tp:
-            raw.FPDFText_ClosePage(tp)
-        raw.FPDF_ClosePage(page)
+                _, tp, text = loaded
+                out[i] = _lines(_glyphs(tp, text, fonts), i) if text else []
+        return out
 
 
 #: the characters PDFium may make up (word gaps, line ends, a line-end hyphen's marker)

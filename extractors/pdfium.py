@@ -8,8 +8,8 @@ blocks, and says for each page whether pdfplumber's reading of it may differ:
 
 * the page's reading is in doubt (``None``): blank despite objects (a scan, a font without a Unicode
   map), replacement or control characters, code points outside the BMP (offsets would drift);
-* the page is *inexact* (``Reading.inexact``): ruled graphics (more than three path objects: maybe a
-  table, which pdfplumber reads as " | " rows), form XObjects, rotated text or a rotated page;
+* the page is *inexact* (``Reading.inexact``): ruled graphics that may hold two cells (``tabular``:
+  maybe a table, which pdfplumber reads as " | " rows), form XObjects, rotated text or a rotated page;
 * the document is a *cipher*: enough words, hardly any English function words (a font decoded to the
   wrong letters).
 
@@ -31,8 +31,10 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
 import pypdfium2.raw as raw
@@ -118,87 +120,113 @@ def read_pages(data: bytes, *, check: Callable[[], None], max_pages: int) -> Rea
     """PDFium's reading of every page, or ``None`` when PDFium cannot open the file (pdfminer then
     decides, and names the error). Raises ``EncryptedDocument`` and ``DocumentTooLarge`` like the
     pdfplumber path."""
+    with document(data, check) as doc:
+        if not doc:
+            if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
+                raise EncryptedDocument("PDF is encrypted with a password")
+            return None
+        return _read(doc, check, max_pages)
+
+
+@contextmanager
+def document(data: bytes, check: Callable[[], None]) -> Iterator[Any]:
+    """PDFium's document of ``data`` (NULL when PDFium cannot open it), held under the module lock:
+    PDFium is not thread-safe, and a timed-out extraction thread may still be inside it."""
     while not _LOCK.acquire(timeout=0.05):
         check()
     try:
-        return _read(raw, data, check, max_pages)
+        buf = ctypes.create_string_buffer(data, len(data))  # PDFium reads it lazily: keep it alive
+        doc = raw.FPDF_LoadMemDocument64(buf, len(data), None)
+        try:
+            yield doc
+        finally:
+            if doc:
+                raw.FPDF_CloseDocument(doc)
     finally:
         _LOCK.release()
 
 
-def _read(raw, data: bytes, check: Callable[[], None], max_pages: int) -> Reading | None:
-    buf = ctypes.create_string_buffer(data, len(data))  # PDFium reads it lazily: keep it alive
-    doc = raw.FPDF_LoadMemDocument64(buf, len(data), None)
-    if not doc:
-        if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
-            raise EncryptedDocument("PDF is encrypted with a password")
-        return None
-    try:
-        n = raw.FPDF_GetPageCount(doc)
-        if n > max_pages:
-            raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
-        reading = Reading(pages=[])
-        fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
-        tail = ""
-        words = common = 0
-        unruled: list[int] = []  # pages read before the first needle: their graphics are not looked at
-        for i in range(n):
-            check()
-            page = _page(raw, doc, i, fonts, ruling=reading.topic)
-            if page is None:
-                reading.pages.append(None)
-                tail = ""
-                continue
-            text, lines, exact = page
-            if not exact:
-                reading.inexact.add(i)
-            elif not reading.topic:
-                unruled.append(i)
-            low = text.lower()
-            flat = _flat(low)
-            if any(needle in flat for needle in _NEEDLES):
-                reading.hits.add(i)
-            if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
-                # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
-                # at the earlier pages' (this one's included) again, without their text
-                reading.topic = True
-                reading.inexact.update(k for k in unruled if _ruled(raw, doc, k))
-            tail = flat[-16:]
-            words += low.count(" ") + 1
-            common += sum(low.count(w) for w in _COMMON)
-            reading.pages.append(lines)
-        reading.cipher = cipher(words, common)
-        return reading
-    finally:
-        raw.FPDF_CloseDocument(doc)
-
-
-def _page(
-    raw, doc, index: int, fonts: dict[bytes, bool], *, ruling: bool
-) -> tuple[str, list[Line], bool] | None:
-    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
-    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
+@contextmanager
+def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
+    """(page, text page, PDFium's text of the page: "" if it has no characters), or ``None`` when PDFium
+    cannot load the page or its text (one UTF-16 unit per character, or offsets would drift)."""
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
-        return None
+        yield None
+        return
     tp = None
     try:
         tp = raw.FPDFText_LoadPage(page)
         if not tp:
+            yield None
+            return
+        count = max(raw.FPDFText_CountChars(tp), 0)
+        text = ""
+        if count:
+            out = ctypes.create_string_buffer((count + 1) * 2)
+            raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
+            text = out.raw[: count * 2].decode("utf-16-le", "replace")
+        yield (page, tp, text) if len(text) == count else None
+    finally:
+        if tp:
+            raw.FPDFText_ClosePage(tp)
+        raw.FPDF_ClosePage(page)
+
+
+def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
+    n = raw.FPDF_GetPageCount(doc)
+    if n > max_pages:
+        raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
+    reading = Reading(pages=[])
+    fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
+    tail = ""
+    words = common = 0
+    unruled: list[int] = []  # pages read before the first needle: their graphics are not looked at
+    for i in range(n):
+        check()
+        page = _page(doc, i, fonts, ruling=reading.topic)
+        if page is None:
+            reading.pages.append(None)
+            tail = ""
+            continue
+        text, lines, exact = page
+        if not exact:
+            reading.inexact.add(i)
+        elif not reading.topic:
+            unruled.append(i)
+        low = text.lower()
+        flat = _flat(low)
+        if any(needle in flat for needle in _NEEDLES):
+            reading.hits.add(i)
+        if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
+            # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
+            # at the earlier pages' (this one's included) again, without their text
+            reading.topic = True
+            reading.inexact.update(k for k in unruled if _ruled(doc, k))
+        tail = flat[-16:]
+        words += low.count(" ") + 1
+        common += sum(low.count(w) for w in _COMMON)
+        reading.pages.append(lines)
+    reading.cipher = cipher(words, common)
+    return reading
+
+
+def _page(
+    doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
+) -> tuple[str, list[Line], bool] | None:
+    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
+    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
+    with text_page(doc, index) as loaded:
+        if loaded is None:
             return None
-        count = raw.FPDFText_CountChars(tp)
-        if count <= 0:
+        page, tp, text = loaded
+        if not text:
             # a blank page is fine; objects without text are a scan or an unmapped font
             return ("", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
-        out = ctypes.create_string_buffer((count + 1) * 2)
-        raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
-        text = out.raw[: count * 2].decode("utf-16-le", "replace")
-        if len(text) != count:
-            return None
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
-        pieces, straight = _pieces(raw, tp, text, fonts)
+        pieces, straight = _pieces(tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
             pieces.sort(key=lambda p: -p[0])
             lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
@@ -207,38 +235,88 @@ def _page(
         return (
             text,
             lines,
-            straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or _unruled(raw, page)),
+            straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or not tabular(page)),
         )
-    finally:
-        if tp:
-            raw.FPDFText_ClosePage(tp)
-        raw.FPDF_ClosePage(page)
 
 
-def _ruled(raw, doc, index: int) -> bool:
+def _ruled(doc: Any, index: int) -> bool:
     page = raw.FPDF_LoadPage(doc, index)
     try:
-        return not page or not _unruled(raw, page)
+        return not page or tabular(page)
     finally:
         if page:
             raw.FPDF_ClosePage(page)
 
 
-def _unruled(raw, page) -> bool:
-    """No form XObject and at most three path objects: no table pdfplumber would read as rows (the
-    header rule, an underline or a box around a note are fine; a grid of cells is not)."""
-    paths = 0
+#: how near two paths must come for pdfplumber's table finder to join their edges: its snap, join and
+#: intersection tolerances are 3 pt each; 10 pt leaves room for snapping that moves an edge
+_NEAR = 10.0
+
+
+def tabular(page: Any) -> bool:
+    """Whether pdfplumber's table finder (``find_tables``, "lines" strategy) may find a table on the page,
+    which it reads as " | " rows while PDFium reads lines: then pdfplumber must lay the page out.
+
+    A table is two or more cells, each closed by horizontal and vertical edges that meet, so it lies
+    within one group of paths that come near each other. A group cannot hold one when it is a single
+    path of at most five points (one rectangle — a box around a note — or a line: at most four edges),
+    or only horizontal or only vertical lines (header rules, underlines). Any other group may: a ruled
+    table, or a table's header row alone at the foot of a page (two or three cells, which an earlier
+    rule — "more than three paths" — took for a box). A form XObject may hold anything. Geometry comes
+    from the paths' points through their matrices (PDFium's bounds add the stroke width); a point-size
+    path gives pdfplumber no edge (its 1 pt prefilter) and is left out.
+    """
     get, kind = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
-    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    groups: list[list[Any]] = []  # [x0, y0, x1, y1, paths, points, orientations]
     for k in range(raw.FPDFPage_CountObjects(page)):
-        t = kind(get(page, k))
-        if t == path:
-            paths += 1
-            if paths > 3:
-                return False
-        elif t == form:
-            return False
-    return True
+        obj = get(page, k)
+        t = kind(obj)
+        if t == raw.FPDF_PAGEOBJ_FORM:
+            return True
+        if t != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        shape = _path_shape(obj)
+        if shape is None:
+            continue
+        x0, y0, x1, y1, points = shape
+        w, h = x1 - x0, y1 - y0
+        group: list[Any] = [x0, y0, x1, y1, 1, points, {"h" if h < 1 else "v" if w < 1 else "box"}]
+        for other in [g for g in groups if _near(g, group)]:
+            groups.remove(other)
+            group = [
+                min(group[0], other[0]),
+                min(group[1], other[1]),
+                max(group[2], other[2]),
+                max(group[3], other[3]),
+                group[4] + other[4],
+                group[5] + other[5],
+                group[6] | other[6],
+            ]
+        if not (group[4] == 1 and group[5] <= 5) and group[6] not in ({"h"}, {"v"}):
+            return True
+        groups.append(group)
+    return False
+
+
+def _near(a: list[Any], b: list[Any]) -> bool:
+    return a[0] - _NEAR <= b[2] and b[0] - _NEAR <= a[2] and a[1] - _NEAR <= b[3] and b[1] - _NEAR <= a[3]
+
+
+def _path_shape(obj: Any) -> tuple[float, float, float, float, int] | None:
+    """(x0, y0, x1, y1, points) of a path object in page space; ``None`` if it is smaller than 1 pt."""
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+    x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    xs, ys = [], []
+    n = raw.FPDFPath_CountSegments(obj)
+    for i in range(n):
+        raw.FPDFPathSegment_GetPoint(raw.FPDFPath_GetPathSegment(obj, i), px, py)
+        xs.append(m.a * x.value + m.c * y.value + m.e)
+        ys.append(m.b * x.value + m.d * y.value + m.f)
+    if not xs or (max(xs) - min(xs) < 1 and max(ys) - min(ys) < 1):
+        return None
+    return min(xs), min(ys), max(xs), max(ys), n
 
 
 def _segments(text: str):
@@ -268,7 +346,7 @@ def _plain(text: str):
 
 
 def _pieces(
-    raw, tp, text: str, fonts: dict[bytes, bool]
+    tp, text: str, fonts: dict[bytes, bool]
 ) -> tuple[list[tuple[float, float, float, bool, str]], bool]:
     """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph;
     and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).

@@ -4,6 +4,10 @@ It is what a new user meets first, so it uses the real parts end to end: the por
 real crawl command in child processes (one per epoch, as the scheduler would run it), a real SMTP
 server (aiosmtpd) that saves each delivered message as an ``.eml`` file, and the real feed publisher.
 The clock is pinned to each epoch's date (``PAYERWATCH_CLOCK``) so the archive reads as if weeks passed.
+
+With ``PAYERWATCH_DATABASE_URL`` set (PostgreSQL), the archive's rows go there and only the blobs, mail
+and feeds to the data directory. The demo starts afresh by deleting its data directory, but it never
+empties a database: it runs only on one whose archive holds no source yet, and refuses otherwise.
 """
 
 from __future__ import annotations
@@ -48,7 +52,32 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _check_database(keep: bool) -> None:
+    """Refuse a database (``PAYERWATCH_DATABASE_URL``) that already holds an archive, unless ``keep``:
+    the demo's fresh start deletes the data directory's blobs, and rows pointing at them would remain."""
+    url = os.environ.get("PAYERWATCH_DATABASE_URL")
+    if not url or keep:
+        return
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            held = (
+                sa.inspect(conn).has_table("sources")
+                and conn.execute(sa.text("SELECT count(*) FROM sources")).scalar_one()
+            )
+    finally:
+        engine.dispose()
+    if held:
+        raise SystemExit(
+            "payerwatch: the database PAYERWATCH_DATABASE_URL names already holds an archive; the demo "
+            "never empties a database: give it an empty one (or unset the variable to use SQLite)"
+        )
+
+
 def _prepare(data_dir: Path, keep: bool, console: Console) -> None:
+    _check_database(keep)
     if data_dir.exists() and not keep:
         if any(data_dir.iterdir()) and not (data_dir / MARKER).exists():
             raise SystemExit(

@@ -5,28 +5,35 @@ bounds memory: a 3 MB PDF whose streams inflate to gigabytes, or PDFium stuck al
 crawls down with it. So every document is read in a child process that
 
 * reads the blob itself (the crawl process never holds a document's decompressed streams, and not even
-  its bytes), under ``RLIMIT_AS`` (address space) and ``RLIMIT_CPU`` set in the child before it reads;
+  its bytes), under ``RLIMIT_AS`` (address space) and ``RLIMIT_CPU``, set in the child for each
+  document before it reads;
 * is killed by the parent (SIGKILL, not asked) when it passes its wall time;
-* serves exactly one document (a fresh fork from the forkserver, which has the extractors imported), so
-  nothing a hostile document did to a reader's state outlives it.
+* is kept for the next document (``_Pool``: forking a worker per document cost 0.1-0.2 s on a busy
+  machine) only while it is healthy: a worker that answered with an error, died or was killed is never
+  reused, and one that served ``RECYCLE`` documents is replaced, so what a hostile document did to a
+  reader's state does not outlive it, and a long crawl's leftovers do not pile up.
 
 A worker that dies (killed by a signal, out of memory inside C code, past its wall time) is reported as
 ``ResourceLimit`` (``extract_error: resource-limit``); ``payerwatch.processing`` retries such a version
 a few times with backoff and then gives up (``store.versions.EXTRACT_ATTEMPTS``).
 
 ``extract_many`` keeps up to ``workers`` documents in flight and yields results in submission order,
-so analysis (which needs each version's predecessor first) can run on a pool.
+so analysis (which needs each version's predecessor first) can run on a pool. Idle workers live on
+between calls (one pool per process; a concurrent caller gets its own) until the process exits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -134,17 +141,44 @@ def _context():
     return _CONTEXT
 
 
-def _child(
-    conn: Connection, path: str, media_type: str | None, url: str | None, limits: Limits, die: bool
-) -> None:
-    """The worker: set the limits, read the blob, extract, send back the result or the typed error.
+#: A worker serves this many documents, then a fresh one takes over (memory a reader's caches or the
+#: allocator kept does not pile up over a long crawl).
+RECYCLE = 200
+
+
+def _serve(conn: Connection) -> None:
+    """The worker: for each job, set the limits, read the blob, extract, send back the result or the
+    typed error; stop after an error (a reader's state after a failure is not trusted), after
+    ``RECYCLE`` documents, or when the parent closes the pipe.
 
     It gets plain strings, never the job's ``key``: unpickling a caller's object (a store ``Version``)
     would import the caller's modules (SQLAlchemy...) in every worker, costing more than the document."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-    cpu = int(limits.cpu)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # SIGXCPU, then SIGKILL 5 s later
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for _ in range(RECYCLE):
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        result = _one(*message)
+        try:
+            conn.send(result)
+        except MemoryError:
+            conn.send(ResourceLimit("ran out of memory while sending the result"))
+        if isinstance(result, ExtractionError):
+            return
+
+
+def _one(path: str, media_type: str | None, url: str | None, limits: Limits, die: bool) -> object:
+    """One document under its limits. The address-space limit is set per document; the CPU limit is
+    this document's budget on top of what the worker has used so far (``RLIMIT_CPU`` counts a process's
+    whole life): SIGXCPU ends the worker when a document passes it, the parent's wall time backs it up."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    memory = limits.memory if hard == resource.RLIM_INFINITY else min(limits.memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cpu = math.ceil(usage.ru_utime + usage.ru_stime) + int(limits.cpu)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
     if die:  # the kill point extract:worker (store/killpoint.py), decided by the parent's environment
         os.kill(os.getpid(), signal.SIGKILL)
     import extractors
@@ -163,20 +197,95 @@ def _child(
     except OSError as exc:
         result = ExtractionError(f"cannot read the archived bytes: {exc}")
     del data
+    return result
+
+
+class _Worker:
+    """A limited worker process and the job it is reading (``None`` while idle)."""
+
+    def __init__(self, ctx) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), name="payerwatch-extract", daemon=True)
+        self.process.start()
+        child.close()
+        self.conn = parent
+        self.served = 0
+        self.job: Job | None = None
+        self.deadline = 0.0
+
+    def submit(self, job: Job, limits: Limits) -> bool:
+        from store.killpoint import wanted
+
+        try:
+            self.conn.send((str(job.path), job.media_type, job.url, limits, wanted("extract:worker")))
+        except OSError:  # it died while idle
+            return False
+        self.job, self.deadline = job, time.monotonic() + limits.wall
+        return True
+
+    def end(self, kill: bool = True) -> None:
+        """Stop the worker (``kill=False``: it is leaving by itself, or leaves once its pipe closes)."""
+        if kill:
+            self.process.kill()
+        self.conn.close()
+        self.process.join()
+
+
+class _Pool:
+    """Idle workers kept between documents and between calls: a fork per document cost 0.1-0.2 s on a
+    busy machine, more than many documents' extraction. A worker that answered with an error, died,
+    was killed or served ``RECYCLE`` documents is never reused."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.idle: list[_Worker] = []
+
+    def start(self, job: Job, limits: Limits) -> _Worker:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.process.is_alive() and worker.submit(job, limits):
+                return worker
+            worker.end()
+        worker = _Worker(_context())
+        if not worker.submit(job, limits):  # cannot happen to a fresh pipe; the death is reported
+            worker.job, worker.deadline = job, time.monotonic() + limits.wall
+        return worker
+
+    def release(self, worker: _Worker, result: object) -> None:
+        worker.job = None
+        worker.served += 1
+        if isinstance(result, ExtractionError) or worker.served >= RECYCLE:
+            worker.end(kill=False)  # it stops by itself after an error; after RECYCLE once its pipe closes
+        else:
+            self.idle.append(worker)
+
+    def close(self) -> None:
+        while self.idle:
+            self.idle.pop().end()
+
+
+_SHARED: _Pool | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+@contextmanager
+def _pool() -> Iterator[_Pool]:
+    """The process's shared pool, or a private one while another thread (or an unfinished generator)
+    holds it. A pool inherited through a fork belongs to the parent: never used, never closed."""
+    global _SHARED
+    if not _SHARED_LOCK.acquire(blocking=False):
+        private = _Pool()
+        try:
+            yield private
+        finally:
+            private.close()
+        return
     try:
-        conn.send(result)
-    except MemoryError:
-        conn.send(ResourceLimit("ran out of memory while sending the result"))
-    conn.close()
-
-
-@dataclass
-class _Running:
-    job: Job
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    deadline: float
-    started: float
+        if _SHARED is None or _SHARED.pid != os.getpid():
+            _SHARED = _Pool()
+        yield _SHARED
+    finally:
+        _SHARED_LOCK.release()
 
 
 def extract_file(
@@ -193,81 +302,69 @@ def extract_file(
 def extract_many(
     jobs: Iterable[Job], workers: int = 1, limits: Limits | None = None
 ) -> Iterator[tuple[Job, ExtractedPolicy | ExtractionError]]:
-    """Extract each job in its own limited worker, up to ``workers`` at once; yield (job, result or
-    error) in submission order. Never raises for a document's sake."""
+    """Extract the jobs in limited workers, up to ``workers`` at once; yield (job, result or error) in
+    submission order. Never raises for a document's sake."""
     limits = limits or Limits.from_env()
-    ctx = _context()
-    pending = iter(jobs)
+    with _pool() as pool:
+        yield from _run(pool, iter(jobs), max(workers, 1), limits)
+
+
+def _run(
+    pool: _Pool, pending: Iterator[Job], workers: int, limits: Limits
+) -> Iterator[tuple[Job, ExtractedPolicy | ExtractionError]]:
     order: list[Job] = []  # submitted, not yet yielded
     done: dict[int, ExtractedPolicy | ExtractionError] = {}
-    running: list[_Running] = []
+    busy: list[_Worker] = []
     exhausted = False
     try:
         while True:
-            while not exhausted and len(running) < max(workers, 1):
+            while not exhausted and len(busy) < workers:
                 job = next(pending, None)
                 if job is None:
                     exhausted = True
                     break
                 order.append(job)
-                running.append(_start(ctx, job, limits))
+                busy.append(pool.start(job, limits))
             while order and id(order[0]) in done:
                 job = order.pop(0)
                 yield job, done.pop(id(job))
-            if not running:
+            if not busy:
                 if exhausted:
                     return
                 continue
             now = time.monotonic()
             ready = wait(
-                [r.conn for r in running] + [r.process.sentinel for r in running],
-                timeout=max(0.0, min(r.deadline for r in running) - now),
+                [w.conn for w in busy] + [w.process.sentinel for w in busy],
+                timeout=max(0.0, min(w.deadline for w in busy) - now),
             )
-            for r in list(running):
-                result = _settle(r, ready, limits)
+            for w in list(busy):
+                result = _settle(w, ready, limits)
                 if result is not None:
-                    running.remove(r)
-                    done[id(r.job)] = result
+                    busy.remove(w)
+                    done[id(w.job)] = result
+                    if w.process.exitcode is None and not isinstance(result, ResourceLimit):
+                        pool.release(w, result)
+                    else:
+                        w.end()
     finally:
-        for r in running:  # the consumer stopped early: leave no worker behind
-            r.process.kill()
-            r.process.join()
-            r.conn.close()
+        for w in busy:  # the consumer stopped early: leave no worker reading a document behind
+            w.end()
 
 
-def _start(ctx, job: Job, limits: Limits) -> _Running:
-    parent, child = ctx.Pipe(duplex=False)
-    from store.killpoint import wanted
-
-    args = (child, str(job.path), job.media_type, job.url, limits, wanted("extract:worker"))
-    process = ctx.Process(target=_child, args=args, name="payerwatch-extract", daemon=True)
-    now = time.monotonic()
-    process.start()
-    child.close()
-    return _Running(job, process, parent, now + limits.wall, now)
-
-
-def _settle(r: _Running, ready: list, limits: Limits) -> ExtractedPolicy | ExtractionError | None:
+def _settle(w: _Worker, ready: list, limits: Limits) -> ExtractedPolicy | ExtractionError | None:
     """The worker's answer once it has one; its death or its wall time as ``ResourceLimit``; else None."""
-    if r.conn in ready:
+    if w.conn in ready:
         try:
-            result = r.conn.recv()
+            return w.conn.recv()
         except Exception:  # EOF: the worker died without answering (or mid-answer)
             pass
-        else:
-            r.process.join()
-            r.conn.close()
-            return result
-    elif r.process.sentinel not in ready:
-        if time.monotonic() < r.deadline:
+    elif w.process.sentinel not in ready:
+        if time.monotonic() < w.deadline:
             return None
-        r.process.kill()
-        r.process.join()
-        r.conn.close()
+        w.end()
         return ResourceLimit(f"worker killed after {limits.wall:g} s wall time")
-    r.process.join()
-    r.conn.close()
-    return ResourceLimit(_death(r.process.exitcode, limits))
+    w.process.join()
+    return ResourceLimit(_death(w.process.exitcode, limits))
 
 
 def _death(code: int | None, limits: Limits) -> str:

@@ -6,8 +6,10 @@ Neither is ever finished by anyone, and both used to make the archive look broke
 failed on the temp file; ``status`` showed a crawl running for weeks). The writer's pid is in a temp
 file's name, and a crawl holds its source's lock for as long as it lives, so both can be told apart
 from work in progress: a temp file whose writer is alive, or a run whose source lock is held, is left
-alone. ``payerwatch crawl`` cleans before it starts; ``payerwatch verify`` cleans and says what it fixed.
-(Runs of a source being crawled are closed by that crawl's own analysis: ``Archive.runs_to_settle``.)
+alone. ``payerwatch crawl`` cleans before it starts, holding the locks of the sources it is about to
+crawl: their runs still ``running`` are dead too (a crawl job on the worker queue runs ``payerwatch
+crawl``'s code in a child, under the queue's source lock across machines as well). ``payerwatch verify``
+cleans and says what it fixed. Analysis never closes a run: it settles finished runs only.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from store import Archive
 DEAD_RUN = "the crawl process died before the run finished (found on a later start); nothing counted"
 
 
-def recover(archive: Archive, data_dir: Path) -> list[str]:
-    """Remove stale temp blobs and close the runs of dead crawls; one line per thing fixed."""
+def recover(archive: Archive, data_dir: Path, crawling: frozenset[str] = frozenset()) -> list[str]:
+    """Remove stale temp blobs and close the runs of dead crawls; one line per thing fixed.
+
+    ``crawling``: the sources whose locks the caller holds, about to crawl them (no crawl is running).
+    """
     fixed = [
         f"removed {path} (a blob write interrupted before its rename)"
         for path in archive.blobs.remove_stale_temp_files()
@@ -29,7 +34,7 @@ def recover(archive: Archive, data_dir: Path) -> list[str]:
     for source in archive.list_sources():
         if not any(run.status == "running" for run in archive.list_runs(source.id, limit=20)):
             continue
-        if holder(data_dir, source.id) is not None:
+        if source.id not in crawling and holder(data_dir, source.id) is not None:
             continue  # a live crawl: its runs are its own
         ids = archive.close_dead_runs(source.id, DEAD_RUN)
         if ids:

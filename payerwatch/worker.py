@@ -121,9 +121,8 @@ def crawl(context, data_dir: str, sources_file: str, source_id: str, clock: list
     """Archive one source in a child process, then spread its analysis over the workers."""
     from store import Archive
 
-    with _clock(clock), Archive(Path(data_dir)) as archive:
-        # we hold the source's queue lock: a run still marked running was left by a killed worker
-        archive.close_abandoned_runs(source_id)
+    # the child closes the runs a killed worker left running (``payerwatch.recovery``): this job holds
+    # the source's queue lock, and the child its file lock, so no crawl of the source is alive
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with _clock(clock):
         _crawl_child(data_dir, sources_file, source_id)
@@ -140,8 +139,16 @@ def crawl(context, data_dir: str, sources_file: str, source_id: str, clock: list
         data_dir=data_dir, source_id=source_id, clock=clock
     )
     versions = sum(len(b) for b in batches)
-    # cpu: the crawl child's (exact with one job at a time per worker, the default); bench/workers.py sums it
-    event(log, "crawl job done", source=source_id, new_versions=versions, cpu=round(child_cpu, 3))
+    # cpu: the crawl child's (exact with one job at a time per worker, the default); child_peak_mb: the
+    # largest reaped child's peak RSS so far (Linux reports KB). bench/workers.py reads both.
+    event(
+        log,
+        "crawl job done",
+        source=source_id,
+        new_versions=versions,
+        cpu=round(child_cpu, 3),
+        child_peak_mb=round(after.ru_maxrss / 1024, 1),
+    )
     return len(batches)
 
 

@@ -53,24 +53,6 @@ class CrawlsMixin(ArchiveBase):
             )
         return CrawlRun(id=run_id, source_id=source_id, started_at=started_at)
 
-    def close_abandoned_runs(self, source_id: str) -> int:
-        """Mark the source's runs still ``running`` as interrupted; return how many.
-
-        Only for a caller that holds the source's crawl lock across every machine (the worker queue's
-        per-source lock): any run still marked running was then left by a process killed mid-crawl, and
-        an interrupted run never counts a document as missing.
-        """
-        with self.engine.begin() as conn:
-            return conn.execute(
-                schema.crawl_runs.update()
-                .where(schema.crawl_runs.c.source_id == source_id, schema.crawl_runs.c.status == "running")
-                .values(
-                    status="interrupted",
-                    finished_at=utcnow(),
-                    message="crawl abandoned by a killed worker; nothing counted as missing",
-                )
-            ).rowcount
-
     def finish_run(self, run: CrawlRun) -> CrawlRun:
         run.finished_at = run.finished_at or utcnow()
         with self.engine.begin() as conn:
@@ -82,8 +64,13 @@ class CrawlsMixin(ArchiveBase):
         return run
 
     def close_dead_runs(self, source_id: str, message: str) -> list[int]:
-        """Mark the source's ``running`` runs ``interrupted`` (call it only when no process holds the
-        source's crawl lock: those runs belong to a process that died); return their ids."""
+        """Mark the source's ``running`` runs ``interrupted``; return their ids. An interrupted run never
+        counts a document as missing.
+
+        Only for a caller that knows no live process is crawling the source: it holds the source's crawl
+        lock itself (``payerwatch.recovery.recover`` with ``crawling``, at the start of a crawl), or it
+        found the lock free. Any run still marked running was then left by a process killed mid-crawl.
+        """
         runs = schema.crawl_runs
         with self.engine.begin() as conn:
             ids = [

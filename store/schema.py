@@ -180,8 +180,16 @@ facts = sa.Table(
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("page", sa.Integer),
-    # the matrix's stance and indication filters (migration 0008)
-    sa.Index("ix_facts_field_value", "field", "value"),
+    # the matrix's stance and indication filters (migrations 0008, 0009); value first, so that a query
+    # naming only ``field`` keeps to the version_id index
+    sa.Index("ix_facts_value_field", "value", "field"),
+    # cells stating several positions, for the matrix's stance=mixed filter (migration 0010)
+    sa.Index(
+        "ix_facts_mixed",
+        "version_id",
+        sqlite_where=sa.text("value LIKE '% / %'"),
+        postgresql_where=sa.text("value LIKE '% / %'"),
+    ),
     sa.Index("ix_facts_indication_drug", "indication", "drug"),
 )
 

@@ -46,21 +46,17 @@ class SettleMixin(ArchiveBase):
     def runs_to_settle(self, source_id: str) -> list[CrawlRun]:
         """The source's finished runs that analysis has not settled, oldest first.
 
-        Call it holding the source's crawl lock: a run still marked ``running`` then belongs to a process
-        that died mid-crawl, so it is closed as ``interrupted`` (it never counts anything as missing).
+        A run still ``running`` is left out: it is a live crawl's (a ``reprocess`` beside it must not
+        settle what it has not finished seeing), or a dead one's that the source's next crawl closes as
+        ``interrupted`` before it starts (``payerwatch.recovery.recover``) and settles after it.
         """
         r = schema.crawl_runs
-        with self.engine.begin() as conn:
-            conn.execute(
-                r.update()
-                .where(r.c.source_id == source_id, r.c.status == "running")
-                .values(
-                    status="interrupted",
-                    message="crawl process ended before the run was finished; nothing counted as missing",
-                    finished_at=utcnow(),
-                )
-            )
-            q = sa.select(r).where(r.c.source_id == source_id, r.c.analysed_at.is_(None)).order_by(r.c.id)
+        q = (
+            sa.select(r)
+            .where(r.c.source_id == source_id, r.c.analysed_at.is_(None), r.c.status != "running")
+            .order_by(r.c.id)
+        )
+        with self.engine.connect() as conn:
             return [row_to(CrawlRun, row) for row in conn.execute(q)]
 
     def baseline_end(self, source_id: str) -> tuple[bool, dt.datetime | None]:

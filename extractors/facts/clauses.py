@@ -128,10 +128,25 @@ _OUTSIDE = re.compile(
 _NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)
 
 
+#: Rating-scale names ("a depression rating scale", "Beck Depression Inventory", "Hamilton Rating Scale for
+#: Depression") name an instrument, not the condition a statement is about.
+_SCALE_NAME = re.compile(
+    r"\bdepressi(?:on|ve)(?=\s+(?:rating\s+|severity\s+|symptom\s+)?(?:scales?|inventor(?:y|ies)|questionnaires?|"
+    r"scores?|index)\b)|\b(?:scale|inventory|questionnaire) (?:for|of) depressi\w*(?: symptom\w*)?",
+    re.I,
+)
+
+
+#: Migraine is ``other`` in the label vocabulary (a headache disorder, not "pain generally"); a plain
+#: "chronic headache" stays chronic pain.
+_HEADACHE = re.compile(r"\b(?:chronic )?migraines?(?: headaches?)?\b|\bcluster headaches?\b", re.I)
+
+
 def indications_of(clause: str) -> tuple[str, ...]:
     """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
     "any indication not listed", "any indication other than X" (X is then not named)."""
     other = False
+    clause = _SCALE_NAME.sub(" ", clause)
     text = clause
     for m in reversed(list(_EXCEPTION.finditer(clause))):
         before = clause[: m.start()]
@@ -144,6 +159,10 @@ def indications_of(clause: str) -> tuple[str, ...]:
         other = True
         text = _OUTSIDE.sub(" ", text)
     found = [i for i in indications_in(text) if i != "other"]
+    if _HEADACHE.search(text):  # the vocabulary files migraine and headache under ``other``
+        other = True
+        if "chronic_pain" in found and "chronic_pain" not in indications_in(_HEADACHE.sub(" ", text)):
+            found.remove("chronic_pain")
     if other:
         found.append("other")
     return tuple(found)

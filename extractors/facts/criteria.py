@@ -23,8 +23,22 @@ _APPROVAL_CUE = re.compile(
 _DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
 _NOT_APPROVAL = re.compile(
-    r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
-    r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
+    r"\b(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
+    r"per|past|the last|weeks?|twice|once|in the|each(?:\s+\w+){0,2}\s+for|lasting|minimum of)\s*(?:the\s+)?"
+    r"(?:up to\s+)?$",
+    re.I,
+)
+#: A length "or longer" / "or more" is a trial's or an illness's, never an approval period.
+_NOT_APPROVAL_AFTER = re.compile(r"^\s*(?:or (?:longer|more)\b|\+)", re.I)
+#: An old value in a revision sentence: "(previously 3 months)", "formerly", "from 3 months to 6 months".
+_OLD_BEFORE = re.compile(r"(?:\b(?:previously|formerly|was|were|had been|down from|up from)\s*)$", re.I)
+_FROM_TO = re.compile(r"\bfrom\s*$", re.I)
+_TO_AFTER = re.compile(rf"^\s*(?:to|until)\s+{N}\s*-?\s*{UNIT}", re.I)
+#: A clause about the state before a revision ("Until now a concurrent antidepressant was required")
+#: states no current criterion.
+_FORMER = re.compile(
+    r"^\W*(?:until now|up to now|previously,|formerly,|in the past,|"
+    r"before (?:this|the) (?:change|update|revision))",
     re.I,
 )
 _ALONE = r"(?:(?:as\s+)?(?:a\s+)?monotherapy|alone|on its own|by itself|(?:as\s+)?a single agent)"
@@ -34,7 +48,8 @@ _NEG_MONO = re.compile(
     rf"\bcannot be (?:used|given) {_ALONE}|"
     r"\bnot (?:be )?used alone|monotherapy (?:is|will|would|shall) not\b|"
     r"monotherapy (?:is )?(?:not (?:permitted|allowed|covered|approved|authori[sz]ed|supported)|excluded)|"
-    r"\bnever (?:as )?(?:monotherapy|alone)",
+    r"\bnever (?:as )?(?:monotherapy|alone)|"
+    r"\bnot (?:be )?(?:used |given )?as (?:the |a )?(?:sole|only) (?:antidepressant|agent|therapy|treatment)",
     re.I,
 )
 _MONO = re.compile(
@@ -44,6 +59,9 @@ _MONO = re.compile(
     r"without (?:an? )?(?:(?:concomitant|concurrent|oral|background|additional)\s+)*antidepressant|"
     r"not (?:be )?required to (?:take|use|continue|receive)[^.;]{0,30}antidepressant|"
     r"(?:used|given|prescribed|administered|taken)\s+(?:on its own|by itself)|(?:on its own|by itself) or\b|"
+    r"whether or not[^.;]{0,60}antidepressant|regardless of[^.;]{0,40}antidepressant|"
+    r"\b(?:the )?sole (?:antidepressant|agent|therapy)\b|\bthe only antidepressant\b|"
+    r"\b(?:used|given|taken) alone\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
     r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
@@ -69,7 +87,9 @@ _WITH_AD = re.compile(
     r"(?:oral\s+)?antidepressant|"
     r"antidepressant[\w ]{0,20}?:\s*(?:required|mandatory|yes\b)|"
     r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
-    r"used|given|prescribed)",
+    r"used|given|prescribed)|"
+    r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant[^.;]{0,40}"
+    r"\b(?:continu\w*|alongside|during|together)",
     re.I,
 )
 _SCALES = (
@@ -82,7 +102,9 @@ _SCALES = (
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    r"(initially|thereafter|afterwards?))\b",
+    re.I,
 )
 
 
@@ -110,12 +132,17 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         age = m.group(2).lower().startswith("year") and (
             _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
         )
-        if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
+        window = clause[max(0, m.start() - 25) : m.start()]
+        old = _OLD_BEFORE.search(window) or (_FROM_TO.search(window) and _TO_AFTER.match(clause[m.end() :]))
+        trial = _NOT_APPROVAL.search(window) or _NOT_APPROVAL_AFTER.match(clause[m.end() :])
+        if age or old or trial:
             last = m.end()
             continue
         after = _PHASE_AFTER.match(clause[m.end() :])
         later = _LATER_AFTER.match(clause[m.end() :]) or _LATER_BEFORE.search(before)
-        which = (phase_of(after.group(1)) if after else None) or ("continuation" if later else None)
+        which = (phase_of(after.group(1) or after.group(2)) if after else None) or (
+            "continuation" if later else None
+        )
         which = which or phase_of(before)
         which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
@@ -140,6 +167,8 @@ def criteria_of(
     ``adult``: "an adult" counts as age 18+ (not in a coverage statement: "covered for adult beneficiaries
     with …" restates the label's population, it lists no criterion)."""
     low = sentence.lower()
+    if _FORMER.search(low):
+        return []
     out: list[tuple[str, str]] = list(ages(low, adult))
     m = re.search(
         r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"

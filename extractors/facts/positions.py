@@ -98,7 +98,7 @@ _NOT_COVERED = re.compile(
 )
 _WEAK_NEGATIVE = re.compile(
     r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied|"
-    r"\b(?:will|may|shall|does|do) not (?:approve|authori[sz]e)\b",
+    r"\b(?:will|may|shall|does|do|can)\s+not\s+(?:approve|authori[sz]e)\b|\bwon't (?:approve|authori[sz]e)\b",
     re.I,
 )
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
@@ -107,7 +107,7 @@ _COVERED = re.compile(
     r"covered (?:benefit|service|drug|medication|treatment)|"
     r"considered for (?:coverage|approval|authori[sz]ation)|"
     r"\b(?:begin|begins|start|starts|continue|continues)\s+(?:to\s+cover\b|covering\b)|"
-    r"\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"\b(?:is|are|be|remains?|also) (?:then |only |still |also )?covered\b|limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
@@ -122,7 +122,9 @@ _COVERED = re.compile(
 _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
     r"may be granted|approval is provided|"
-    r"\b(?:will|may|can|shall)\s+(?:only\s+)?(?:approve|authori[sz]e)\b(?!\s*(?:,|or|and/or)\s*(?:deny|reject))|"
+    # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
+    r"\b(?:will|may|can|shall)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"
+    r"(?!\s*(?:,|or|and/or)\s*(?:deny|reject))|"
     r"\b(?:authori[sz]es|approves)\b(?!\s*(?:,|or|and/or)\s*(?:denies|rejects))|"
     r"\b(?:approval|authori[sz]ation)s?\s+(?:will|may|can|shall) be (?:given|granted|issued)|"
     r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
@@ -145,7 +147,15 @@ _CRITERIA = re.compile(
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
-    r"approv|authori[sz]|granted",
+    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) ",
+    re.I,
+)
+
+
+#: "… covered when used as an anesthetic": the use itself, not a criterion (it stays plain ``covered``).
+_USE_WHEN = re.compile(
+    r"\b(?:when|if)\s+(?:it is\s+|they are\s+)?(?:used|given|administered)\s+(?:as|for|during)\b"
+    r".*?(?=\s+(?:and|who|if|provided|only|in (?:combination|conjunction))\b|[,;.]|$)",
     re.I,
 )
 
@@ -176,7 +186,8 @@ def stance(clause: str) -> tuple[str | None, str]:
     if _WEAK_NEGATIVE.search(text):
         return "not_covered", "weak"
     if _COVERED.search(text):
-        return ("covered_with_criteria" if _CRITERIA.search(text) else "covered"), "strong"
+        bare = _USE_WHEN.sub(" ", text)
+        return ("covered_with_criteria" if _CRITERIA.search(bare) else "covered"), "strong"
     if _APPROVAL.search(text):
         return "covered_with_criteria", "approval"
     if _PA_REQUIRED.search(text):

@@ -33,7 +33,6 @@ from .criteria import approval_cue, criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
 
-#: A paragraph that starts with a list marker ("I. ", "b) ", "3. "): an item when a lead-in is open.
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
     r"^(?:exclusions?|(?:benefit |plan )?exclusions and limitations|"
@@ -41,7 +40,22 @@ _EXCLUSIONS = re.compile(
     r"not covered(?: indications| uses| services)?)$",
     re.I,
 )
+#: A paragraph that starts with a list marker ("I. ", "b) ", "3. "): an item when a lead-in is open.
 _MARKED = re.compile(r"^\s*\(?(?:\d{1,2}|[A-Za-z]|[IVXivx]{1,4})[.)]\s+\S")
+#: A PBM guideline's record table: "Product Name: Spravato | Diagnosis: …" / "Approval Length: 3 month(s) |
+#: Therapy Stage: Initial Authorization" over each criteria list.
+_RECORD_CELL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,30}):\s*(.*)$")
+_RECORD_KEYS = re.compile(
+    r"^(?:product|drug|medication|brand)(?: name)?$|^(?:diagnosis|indication)$|"
+    r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
+    re.I,
+)
+
+
+#: A statement about "the drug(s) in the table below" / "the drugs listed below" leads the table after it.
+_TABLE_REF = re.compile(
+    r"\b(?:in|on) (?:the|this) (?:table|list|chart)\b|\b(?:table|list|chart) below\b|\blisted below\b", re.I
+)
 
 
 class Reader(UnitReader):
@@ -55,12 +69,14 @@ class Reader(UnitReader):
         self.pseudo: tuple[str, str] | None = None  # a heading-like paragraph or item: (role, kind)
         self.header: list[str] = []
         self.prev_kind = ""
+        self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
+        self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
 
     # -- emit --------------------------------------------------------------------------------------
-    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None) -> None:
+    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
         for d in drugs:
             for ind in inds:
-                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub))
+                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub, alt))
 
     # -- context -----------------------------------------------------------------------------------
     def heading_context(self, path: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -82,6 +98,11 @@ class Reader(UnitReader):
                 continue
             inner = enclosing(self.sections, block.start, block.end)
             path = inner[0].path if inner else ()
+            if self.record is not None and (block.kind != "row" or self.prev_kind != "row"):
+                self.close_record(path)
+            if block.kind == "row" and self.record_row(block, path):
+                self.prev_kind = block.kind
+                continue
             if block.kind == "heading":
                 self.on_heading(block, path, inner[0].level if inner else 0, nxt)
             else:
@@ -147,6 +168,42 @@ class Reader(UnitReader):
             self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
         self.targets.set(drugs, inds, True, path)
 
+    def record_row(self, block: Block, path) -> bool:
+        """A row of a PBM record table: every cell a "Label: value" pair, some labels the record's own."""
+        cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
+        pairs = [_RECORD_CELL.match(c) for c in cells]
+        if not cells or not all(pairs) or not any(_RECORD_KEYS.match(m.group(1).strip()) for m in pairs if m):
+            return False
+        if S.scope_of(path) == S.INFO:
+            return True
+        self.record = self.record or (block, {})
+        for m in pairs:
+            if m:
+                self.record[1][m.group(1).strip().lower()] = m.group(2).strip()
+        return True
+
+    def close_record(self, path) -> None:
+        """The record's diagnosis is covered with criteria; its approval length is the stage's period; the
+        criteria list after it belongs to it."""
+        if self.record is None:
+            return
+        (block, rec), self.record = self.record, None
+        product = " ".join(v for k, v in rec.items() if re.match(r"product|drug|medication|brand", k))
+        drugs = drugs_in(product) or self.context_drugs(path)
+        diagnosis = " ".join(v for k, v in rec.items() if k in ("diagnosis", "indication"))
+        inds = tuple(i for i in indications_of(diagnosis) if i != "other")
+        if not (drugs and inds):
+            return
+        self.close_leadin(None)
+        whole = (block, 0, len(block.text))
+        self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, *whole)
+        length = " ".join(v for k, v in rec.items() if k.startswith("approval"))
+        stage = " ".join(v for k, v in rec.items() if k.endswith(("stage", "type")))
+        for fld, value in criteria_of(f"approval {length}", S.phase_of(stage) or "initial"):
+            if fld.startswith("approval"):
+                self.emit(drugs, inds, fld, value, INHERITED, *whole)
+        self.targets.set(drugs, inds, True, path)
+
     def context_drugs(self, path) -> tuple[str, ...]:
         drugs, _ = self.heading_context(path)
         return drugs or self.doc_drugs
@@ -176,6 +233,8 @@ class Reader(UnitReader):
             if kind == "para":
                 self.close_leadin(None)
             return
+        if kind != "row":
+            self.table_lead = self.table_leadin(text) if kind == "para" else None
         if kind == "row":
             if self.prev_kind != "row":
                 self.header = [c.strip() for c in text.split(" | ")]
@@ -224,7 +283,20 @@ class Reader(UnitReader):
     def duration_line(self, text: str) -> bool:
         return bool(criteria_of(text, "initial")) and not stance(text)[0] and len(text) < 160
 
+    def table_leadin(self, text: str) -> str | None:
+        """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
+        if drugs_in(text) or not _TABLE_REF.search(text):
+            return None
+        st, how = stance(text)
+        return st if how == "strong" else None
+
     def on_row(self, block: Block, path) -> None:
+        row_drugs = drugs_in(block.text)
+        if self.table_lead and row_drugs:
+            # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
+            inds = tuple(i for i in indications_of(block.text) if i != "other")
+            inds = tuple(i for i in inds if i in ("trd", "mdsi")) or inds
+            self.emit(row_drugs, inds, "position", self.table_lead, INHERITED, block, 0, len(block.text))
         pos = 0
         cells = []
         for cell in block.text.split(" | "):
@@ -232,7 +304,6 @@ class Reader(UnitReader):
             pos += len(cell) + 3
         label_inds: tuple[str, ...] = ()
         label_phase = None
-        row_drugs = drugs_in(block.text)
         if self.field_row(block, path, cells):
             return
         for k, (off, cell) in enumerate(cells):
@@ -240,8 +311,8 @@ class Reader(UnitReader):
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")
                 label_phase = S.phase_of(cell)
                 self.row_under_leadin(block, path, label_inds, off, len(cell))
-                if label_inds or label_phase or not drugs_in(cell):
-                    continue
+                if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
+                    continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
             head = self.header[k] if k < len(self.header) else ""
             ctx = bool(S.phase_of(head) or "approv" in head.lower())
             self.read_unit(

@@ -21,9 +21,11 @@ import re
 COVERAGE = "coverage"
 INFO = "info"
 
-#: Leading numbering: "V. ", "a) ", "2.0 ", "3.2.1 ", "1.1.2. " (dotted section numbers need no final dot).
+#: Leading numbering: "V. ", "a) ", "2.0 ", "3.2.1 " (dotted section numbers need no final dot), and
+#: "2 . Background" (PDF text often sets the number's dot apart).
 _STRIP = re.compile(
-    r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\.\d+)+\.?\s+|(?:\d+|[IVXivx]+|[A-Za-z])[.)])\s*)*|[\s:.]+$"
+    r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\s?\.\s?\d+)+(?:\s?\.)?\s+|(?:\d+(?:\s?\.\s?\d+)*|[IVXivx]+|[A-Za-z])\s?[.)])\s*)*"
+    r"|[\s:.]+$"
 )
 
 _INFO = re.compile(
@@ -70,7 +72,8 @@ _APPROVAL = re.compile(
 )
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
-    r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
+    r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension|"
+    r"\blater\b|\bthereafter\b|\b(?:additional|further) (?:approv|authori[sz])",
     re.I,
 )
 

@@ -10,12 +10,15 @@ import re
 
 from . import scope as S
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
-from .context import DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
+from .context import ALTERNATIVES, DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
 from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
 _DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
+#: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
+#: that indication, even where the row's label names a broader one ("Depression").
+_UNIT_LABEL = re.compile(r"^\W*(?:for|in)\s+([^:.;]{3,80}):\s", re.I)
 #: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
 #: back to the clause before it in the same sentence.
 _ANAPHOR = re.compile(
@@ -47,6 +50,9 @@ class UnitReader:
         phase = phase or S.path_phase(path) or "initial"
         block_drugs: tuple[str, ...] = tuple(row_drugs)
         block_inds: tuple[str, ...] = tuple(label_inds)
+        own_label = _UNIT_LABEL.match(unmarked(text))
+        if own_label:
+            block_inds = tuple(i for i in indications_of(own_label.group(1)) if i != "other") or block_inds
         stated = inline = False
         units = [
             (c, approval_cue(text[a:b]), k)
@@ -104,8 +110,11 @@ class UnitReader:
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
                 lead.found += [i for i in own_inds if i != "other"]
-                if is_leadin:
-                    lead.current = tuple(i for i in own_inds if i != "other")  # nested items are about it
+                label = len(body.split()) <= 10 and not criteria_of(body) and not body.rstrip().endswith(".")
+                if is_leadin or label:
+                    # "Treatment-resistant depression, with all of:" or a bare "1. Treatment-resistant
+                    # depression (initial request)" over its sub-items: nested items are about it
+                    lead.current = tuple(i for i in own_inds if i != "other")
             elif is_leadin and not st and FOLLOW_UP.search(body) and self.last_stmt:
                 s_drugs, s_st = self.last_stmt  # "… are investigational. This includes the following:"
                 if own_inds:
@@ -124,14 +133,21 @@ class UnitReader:
             if inline and not in_list and self.leadin is not None:
                 in_list, lead = True, self.leadin
             if st and not st.startswith("covered"):
+                listed = in_list and lead and (lead.stance is None or lead.stance.startswith("covered"))
+                if listed and MONO_SUBJECT.search(body):
+                    # "… will not be approved as monotherapy" among criteria: an antidepressant is required
+                    inds = self.criteria_inds(path, own_inds, block_inds, head_inds, True, same_block=stated)
+                    fld = "concomitant_antidepressant"
+                    self.emit(drugs, inds, fld, "required", INHERITED, block, off + a, off + b)
                 continue
             crit = criteria_of(body, phase, approval_ctx or sentence_cue, adult=st is None)
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
                 inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, same_block=stated)
+                alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
                 for fld, value in crit:
-                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b)
+                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
 
@@ -154,7 +170,8 @@ class UnitReader:
             if S.approval_heading(path):
                 self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
         self.close_leadin(None)
-        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path)
+        alt = bool(ALTERNATIVES.search(block.text[a:b]))
+        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
 
     def criteria_inds(self, path, own, block_inds, head_inds, in_list, same_block) -> tuple[str, ...]:
         """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
@@ -192,6 +209,7 @@ class UnitReader:
         if is_leadin:
             self.close_leadin(None)
             self.leadin = LeadIn(drugs, st, how, inds, self.level_of(path), (block, a, b), path)
+            self.leadin.alt = bool(ALTERNATIVES.search(body))
         if not inds:
             if is_leadin:
                 pass  # the list names them

@@ -47,19 +47,30 @@ def duration(n: str, unit: str) -> str:
     return f"{k} {unit}{'s' if k != 1 else ''}"
 
 
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: An age in words, with or without its digits: "eighteen (18)", "twenty-one", "sixty five".
+_AGE_WORD = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS)}))?|({'|'.join(_TEENS)}))\b(?:\s*\((\d{{2}})\))?",
+    re.I,
+)
+
+
+def _age_digits(m: re.Match[str]) -> str:
+    if m.group(4):
+        return m.group(4)
+    if m.group(3):
+        return str(10 + _TEENS.index(m.group(3).lower()))
+    tens = 20 + 10 * _TENS.index(m.group(1).lower())
+    return str(tens + (_UNITS.index(m.group(2).lower()) + 1 if m.group(2) else 0))
+
+
 _RANGE = re.compile(
     r"\b(?:between |aged? |ages )?(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\s*(?:years|yrs)"
     r"|\b(?:between )?(?:the )?ages?(?: of)?\s+(\d{2})\s*(?:to|-|–|through|and)\s*(\d{2})\b",
     re.I,
 )
-#: Age words as digits: "eighteen (18)" → "18", "twenty-one" → "21".
-_AGE_WORDS = {
-    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-one": 21, "twenty one": 21, "sixty": 60,
-    "sixty-four": 64, "sixty four": 64, "sixty-five": 65, "sixty five": 65,
-}  # fmt: skip
-_WORD_WITH_DIGITS = re.compile(r"\b[a-z]+(?:-[a-z]+)?\s*\((\d{1,2})\)")
-_AGE_WORD = re.compile(r"\b(" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)) + r")\b")
 _YEARS = r"(?:years?|yrs?)(?:[- ]old)?(?:\s+of\s+age)?"
 _YEARS_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?)\b|\s*(?:of age|old)\b")
 _AGE_CONTEXT = re.compile(
@@ -122,8 +133,7 @@ def _age_number(low: str, m: re.Match, years_needed: bool) -> str | None:
 
 def ages(low: str, adult: bool = True) -> list[tuple[str, str]]:
     """Age limits in a lower-cased clause: [("age_min", "18"), ("age_max", "65")]."""
-    low = _WORD_WITH_DIGITS.sub(r"\1", low)
-    low = _AGE_WORD.sub(lambda m: str(_AGE_WORDS[m.group(1)]), low)
+    low = _AGE_WORD.sub(_age_digits, low)
     m = _RANGE.search(low)
     if m and ("age" in low or "years" in low):
         lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -172,9 +182,11 @@ _FAILED_CUE = re.compile(
     r"fail|inadequate|unsatisfactory|unsuccessful|without remission|poor response|"
     r"non-?respon|not respond|did not respond|no response|lack of (?:response|benefit)|"
     r"trials? of|tried|unsuccessful|intoleran|refractory|not improved|insufficient response|"
-    r"(?:did|does|do) not (?:work|help|improve)|ineffective|without (?:adequate |sufficient "
-    r")?(?:response|benefit|"
-    r"improvement|remission)|despite|"
+    r"(?:did|does|do) not (?:work|help|improve)|ineffective|despite|"
+    r"without (?:an? )?(?:adequate |sufficient |satisfactory |enough |meaningful )?"
+    r"(?:response|benefit|improvement|remission)|"
+    r"(?:too little|not enough|insufficient|inadequate|limited|minimal|little or no)\s+(?:\w+\s+)?"
+    r"(?:improvement|benefit|response|relief)|\benough (?:improvement|benefit|response)|"
     r"\b(?:no|not|never|without)\b[^.;]{0,40}?\b(?:response|benefit|improvement|remission|effect)|"
     r"\bpersist",
     re.I,
@@ -187,10 +199,17 @@ _FAILED_FIELD = re.compile(
     r"(?!\s*(?:weeks?|months?|mg))",
     re.I,
 )
+#: The count stated as a number ("the number of failed antidepressant trials is two"); when it changes
+#: ("goes down from three to two", "changed from 4 to 2"), the value after "to" is the current one.
+_COUNT_OF = re.compile(
+    rf"\bnumber of [^.;]{{0,40}}?antidepressant[^.;]{{0,60}}?(?:\bto|\bis|\bare|:|=)\s*(?:now\s+|only\s+)?"
+    rf"{N}\b(?!\s*(?:weeks?|months?|days?|years?|mg|%))",
+    re.I,
+)
 
 
 def failed_count(low: str) -> str | None:
     if not _FAILED_CUE.search(low):
         return None
-    m = _FAILED.search(low) or _FAILED_FIELD.search(low)
+    m = _COUNT_OF.search(low) or _FAILED.search(low) or _FAILED_FIELD.search(low)
     return str(num(m.group(1))) if m else None

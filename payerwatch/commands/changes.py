@@ -186,6 +186,7 @@ def reprocess(ctx, policy_id) -> None:
 
     from payerwatch.locks import SourceBusy, source_lock
     from payerwatch.processing import reprocess as run
+    from payerwatch.recovery import recover
 
     if policy_id:
         policy = ctx.archive.get_policy(policy_id)
@@ -199,6 +200,7 @@ def reprocess(ctx, policy_id) -> None:
         except SourceBusy as exc:
             click.echo(f"payerwatch: {exc}; try reprocess again when it has finished", err=True)
             raise SystemExit(1) from None
+        recover(ctx.archive, ctx.data_dir, frozenset(sources))  # runs dead crawls left: settled below
         with progress("reprocessing versions") as advance:
             done, errors, created = run(ctx.archive, policy_id, on_version=advance)
     click.echo(f"reprocessed {done} version(s): {errors} extraction error(s), {len(created)} new change(s)")

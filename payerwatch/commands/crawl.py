@@ -41,16 +41,17 @@ def run_crawl(
     locks = contextlib.ExitStack()
     configs = _lock_sources(locks, data_dir, configs)
     with locks:
-        _recover(data_dir)
+        _recover(data_dir, frozenset(c.id for c in configs))
         return _run_locked(data_dir, configs, settings, progress)
 
 
-def _recover(data_dir: Path) -> None:
-    """Clean what a killed process left before adding to the archive (``payerwatch.recovery``)."""
+def _recover(data_dir: Path, crawling: frozenset[str]) -> None:
+    """Clean what a killed process left before adding to the archive (``payerwatch.recovery``); the
+    sources locked for this crawl have no live crawl, so their runs still ``running`` are dead."""
     from crawler.archive_handle import archive_for
     from payerwatch.recovery import recover
 
-    for line in recover(archive_for({"PAYERWATCH_DATA": str(data_dir)}), data_dir):
+    for line in recover(archive_for({"PAYERWATCH_DATA": str(data_dir)}), data_dir, crawling):
         logging.getLogger("payerwatch.crawl").info("recovered: %s", line)
 
 

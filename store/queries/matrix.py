@@ -157,7 +157,7 @@ class MatrixMixin(ArchiveBase):
         self, f: MatrixFilter, limit: int, after: tuple[str, ...] | None, inclusive: bool
     ) -> list[list[MatrixCell]]:
         conds, params = _fact_sql(f)
-        # ``|| ''`` keeps the facts(field, value) / (indication, drug) indexes out of this per-policy
+        # ``|| ''`` keeps the facts(value, field) / (indication, drug) indexes out of this per-policy
         # check: it must find the latest version's few facts by version id, not walk every such fact
         unindexed = re.sub(r"f\.(\w+) ", r"f.\1 || '' ", conds)
         where = ["EXISTS (SELECT 1 FROM facts f WHERE f.version_id = " + _LATEST + unindexed + ")"]
@@ -182,7 +182,7 @@ class MatrixMixin(ArchiveBase):
         )
         with self.engine.connect() as conn:
             if conds and _few_policies(conn, conds, params):
-                # a rare stance or indication: start from its facts (index on facts(field, value) or
+                # a rare stance or indication: start from its facts (index on facts(value, field) or
                 # facts(indication, drug)) rather than walk every policy looking for it
                 where.append(
                     "p.id IN (SELECT v.policy_id FROM facts f JOIN versions v ON v.id = f.version_id "
@@ -248,21 +248,21 @@ def _fact_sql(f: MatrixFilter) -> tuple[str, dict]:
     if f.without_indication:
         conds += " AND f.indication <> :without_indication"
         params["without_indication"] = f.without_indication
-    if f.stance:
-        conds += " AND f.field = 'position' AND f.value " + (
-            "LIKE :stance" if f.stance == MIXED else "= :stance"
-        )
-        params["stance"] = "% / %" if f.stance == MIXED else f.stance
+    if f.stance == MIXED:  # written out, not bound: the partial index ix_facts_mixed names it so
+        conds += " AND f.field = 'position' AND f.value LIKE '% / %'"
+    elif f.stance:
+        conds += " AND f.field = 'position' AND f.value = :stance"
+        params["stance"] = f.stance
     return conds, params
 
 
 def _few_policies(conn, conds: str, params: dict) -> bool:
     """Whether at most ``SPARSE`` policies ever had a fact matching ``conds`` (read through an index).
 
-    Only a stance or an indication is looked up this way: a drug alone matches most policies, and
-    neither index serves it.
+    Only a stance or an indication is looked up this way (indexes facts(value, field), facts(indication,
+    drug) and the partial ix_facts_mixed): a drug alone matches most policies, and no index serves it.
     """
-    if "stance" not in params and "indication" not in params:
+    if "f.field" not in conds and "indication" not in params:
         return False
     n = conn.execute(
         sa.text(
@@ -285,14 +285,12 @@ def _cells(conn, f: MatrixFilter, version_ids: list[int]) -> dict[int, dict]:
         .where(facts.c.version_id.in_(version_ids))
         .order_by(facts.c.version_id, facts.c.drug, facts.c.indication, facts.c.id)
     )
-    if f.drug:
-        q = q.where(facts.c.drug == f.drug)
-    if f.indication:
-        q = q.where(facts.c.indication == f.indication)
-    if f.without_indication:
-        q = q.where(facts.c.indication != f.without_indication)
     out: dict[int, dict] = {}
-    for r in conn.execute(q):
+    for r in conn.execute(q):  # filtered here: in SQL they would lure the planner off the version ids
+        if (f.drug and r.drug != f.drug) or (f.indication and r.indication != f.indication):
+            continue
+        if f.without_indication and r.indication == f.without_indication:
+            continue
         cell = out.setdefault(r.version_id, {}).setdefault((r.drug, r.indication), [r.title, None, {}])
         if r.field == "position":
             cell[1] = r.value

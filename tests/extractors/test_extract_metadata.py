@@ -184,3 +184,142 @@ def test_the_original_effective_date_is_the_fallback_for_both_dates():
 def test_each_published_label_is_read(label):
     meta = _read(("paragraph", "Effective Date: 03/01/2026"), ("paragraph", f"{label}: 02/01/2026"))
     assert meta.published == dt.date(2026, 2, 1)
+
+
+# Survivors of the second run (docs/mutation.md): the policy number's label forms and fallbacks, the
+# revision-history table's odd rows, and what read_metadata passes on to the state and plan readers.
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("Ketamine and esketamine 2025D0069A", "2025D0069A"),  # UnitedHealthcare, bare in the header
+        ("Billing and Coding: Ketamine A59243", "A59243"),  # Medicare article
+        ("Coverage Policy IP\u00a00566 Ketamine", "IP 0566"),  # Cigna, a no-break space as one space
+        ("Aetna Clinical Policy Bulletin CPB 0938: Ketamine", "0938"),
+        ("Esketamine nasal spray (BCBSA 5.01.16)", "5.01.16"),
+        ("Policy: RX-501\nKetamine", "RX-501"),
+        ("Ketamine infusion\nPolicy: RX-501", "RX-501"),  # a labelled line anywhere in the header
+        ("Medical Coverage Guideline 09-J2000-45\nKetamine", "09-J2000-45"),
+        ("Document Number: MED-1042X", "MED-1042X"),
+    ],
+)
+def test_each_policy_number_form_is_read(head, expected):
+    assert policy_number(head, None) == expected
+
+
+def test_a_label_and_its_value_in_separate_cells_are_read_together():
+    """<dt>Policy Number</dt><dd>MP-0123</dd>: the label's line and the next one, even as the last pair."""
+    assert policy_number("Ketamine infusion\nPolicy Number:\nMP-0123\nsee CPB 0469", None) == "MP-0123"
+    assert policy_number("Ketamine infusion\nPolicy Number:\nMP-0123", None) == "MP-0123"
+    assert policy_number("Ketamine infusion\nPolicy Number:", None) is None  # a label with no value
+
+
+def test_a_plan_name_ending_in_id_is_not_a_number_label():
+    """ "Medicaid 2026" once gave policy number "2026" (the "id" of Medicaid read as a label)."""
+    assert policy_number("Texas Medicaid 2026 Provider Manual\nKetamine", None) is None
+    assert policy_number("Texas Medicaid\n2026 Provider Manual", None) is None
+    assert policy_number("Texas Medicaid\nPolicy ID: TX-0042", None) == "TX-0042"
+
+
+def test_a_cms_article_number_is_read_from_a_mixed_case_url():
+    url = "https://www.cms.gov/medicare-coverage-database/view/article.aspx?articleId=59243"
+    assert policy_number("Ketamine", url) == "59243"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("Applies to the Federal Employee Program (FEP) and TRICARE", "federal"),
+        ("Community Plan: Medicaid members (MassHealth, Medi-Cal, TMHP, CHIP)", "medicaid"),
+    ],
+)
+def test_a_plan_named_with_every_one_of_its_words_is_still_read(head, expected):
+    assert _line_of_business(head, None) == expected
+
+
+def _meta(*blocks: tuple[str, str], title: str | None = "Ketamine infusion", url: str | None = None):
+    from extractors.metadata import read_metadata
+    from extractors.sections import Block, assemble
+
+    text, kept = assemble([Block(kind, text, level=1) for kind, text in blocks])
+    return read_metadata(text, kept, title, url=url)
+
+
+def test_the_url_title_and_number_reach_the_plan_and_state_readers():
+    para = ("paragraph", "Intravenous ketamine is investigational.")
+    tmhp = _meta(para, url="https://www.tmhp.com/manual/0938.html")
+    assert (tmhp.policy_number, tmhp.state, tmhp.line_of_business) == ("0938", "TX", "medicaid")
+    titled = _meta(para, title="Texas Medicaid: Ketamine")
+    assert (titled.state, titled.line_of_business) == ("TX", "medicaid")
+    uhc = _meta(("paragraph", "Policy Number: CSTX2025D0069A"), para, title=None)
+    assert (uhc.policy_number, uhc.state) == ("CSTX2025D0069A", "TX")
+
+
+def test_a_bare_date_in_the_header_is_the_effective_date_when_nothing_is_labelled():
+    meta = _meta(("paragraph", "Ketamine infusion 03/01/2026"), ("paragraph", "Intravenous ketamine."))
+    assert meta.effective == dt.date(2026, 3, 1)
+
+
+def test_dates_far_down_the_document_are_not_the_policys_dates():
+    """Only the first 40 blocks are the header: a body quoting another policy's dates does not count."""
+    body = [("paragraph", f"Criterion {i}: the member meets it.") for i in range(40)]
+    meta = _meta(*body, ("paragraph", "Effective Date: 03/01/2026"))
+    assert meta.effective is None and meta.published is None
+
+
+def test_an_empty_document_has_empty_metadata():
+    meta = _meta(title=None)
+    assert (meta.policy_number, meta.effective, meta.published, meta.state) == (None, None, None, None)
+
+
+def _history(*blocks: tuple[str, str] | tuple[str, str, int]):
+    from extractors.metadata import revision_history
+    from extractors.sections import Block, assemble, build_sections
+
+    text, kept = assemble([Block(b[0], b[1], level=b[2] if len(b) > 2 else 1) for b in blocks])
+    return [(e.date, e.text) for e in revision_history(kept, build_sections(kept, len(text)))]
+
+
+def test_a_history_written_as_dashed_lines_under_a_colon_heading():
+    assert _history(
+        ("heading", "Revision History:"),
+        ("paragraph", "- 01/15/2025: Added esketamine"),
+        ("paragraph", "- 02/01/2026 - Raised the minimum age"),
+    ) == [(dt.date(2025, 1, 15), "Added esketamine"), (dt.date(2026, 2, 1), "Raised the minimum age")]
+
+
+def test_only_the_history_sections_rows_are_entries():
+    assert _history(
+        ("paragraph", "01/01/2020 FDA approval of esketamine"),
+        ("heading", "Revision History"),
+        ("row", "01/15/2025 | Added esketamine"),
+        ("heading", "References"),
+        ("paragraph", "03/03/2019 Journal of Psychiatry article"),
+    ) == [(dt.date(2025, 1, 15), "Added esketamine")]
+
+
+def test_a_history_table_with_two_date_columns_keeps_the_first_as_the_rows_date():
+    assert _history(
+        ("heading", "Revision History"),
+        ("row", "Approved | Effective | Change"),
+        ("row", "01/15/2025 | 03/01/2025 | Added esketamine"),
+    ) == [(dt.date(2025, 1, 15), "03/01/2025 | Added esketamine")]
+
+
+def test_a_history_tables_notes_sub_headings_and_repeated_header_are_not_entries():
+    """A note before the first row, a header repeated after a page break and a sub-heading are skipped;
+    a continued row joins the entry just above it, not the first or the second."""
+    assert _history(
+        ("heading", "Revision History", 1),
+        ("paragraph", "Changes are listed oldest first."),
+        ("row", "Date | Summary of changes"),
+        ("row", "01/15/2024 | Added esketamine"),
+        ("row", "06/01/2024 | Removed the step therapy"),
+        ("row", "Date | Summary of changes"),
+        ("heading", "2025", 2),
+        ("row", "01/15/2025 | Raised the minimum age"),
+        ("row", " | to 21 years"),
+    ) == [
+        (dt.date(2024, 1, 15), "Added esketamine"),
+        (dt.date(2024, 6, 1), "Removed the step therapy"),
+        (dt.date(2025, 1, 15), "Raised the minimum age to 21 years"),
+    ]

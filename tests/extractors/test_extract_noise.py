@@ -23,22 +23,9 @@ def _facts(result):
     return [(f.drug, f.indication, f.field, f.value, f.sentence) for f in result.facts]
 
 
-# Known defect (closing note of stop 10): in these two re-typeset documents a page the passages rest on is
-# read glyph by glyph (extractors/pdfglyphs.py) where the full path uses pdfplumber, and the two readings of a
-# bold table header row and a bullet differ. Strict, so the fix shows up as an XPASS to remove.
-GLYPH_READER_DIVERGES = {("typeset", "cigna-spravato.yaml"), ("typeset", "uhc-spravato.yaml")}
-
-
 def _variant_cases() -> list:
     return [
-        pytest.param(
-            variant,
-            source,
-            marks=[pytest.mark.xfail(strict=True, reason="glyph reader vs pdfplumber on a re-typeset page")]
-            if (variant, source) in GLYPH_READER_DIVERGES
-            else [],
-            id=f"{variant}-{source}",
-        )
+        pytest.param(variant, source, id=f"{variant}-{source}")
         for variant in ("reexport", "rewrap", "reprint", "typeset")
         for source in PDF_SOURCES
     ]
@@ -119,3 +106,23 @@ def test_fast_path_follows_a_drug_section_onto_the_next_page() -> None:
     exact = read.plumbed | read.glyphs  # pages read with pdfplumber's rule
     assert set(range(passage.page_start, passage.page_end + 1)) <= exact
     assert len(exact) < read.pages
+
+
+def test_topic_sentence_repeated_at_the_top_of_pages_is_kept() -> None:
+    """The same sentence about the drug opens four pages, where running headers sit: it is policy text,
+    not furniture, so each page keeps it and its passage (the running-line rule alone dropped both)."""
+    data = render(synthetic_policy(5, topic_pages=(1, 2, 3, 4)))
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert len(fast.passages) == 4
+    assert all(p.text.startswith("Esketamine nasal spray (Spravato) is proven") for p in fast.passages)
+    assert [p.page_start for p in fast.passages] == [1, 2, 3, 4]
+    assert fast.passages == full.passages and fast.text == full.text
+
+
+def test_small_print_header_naming_the_drug_stays_furniture() -> None:
+    """A running header in small print that names the drug is still dropped from the text."""
+    src = dict(synthetic_policy(5, topic_pages=(2,)), header="Esketamine (Spravato) Medical Benefit Policy")
+    data = render(src)
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert "Medical Benefit Policy" not in fast.text
+    assert len(fast.passages) == 1 and fast.passages == full.passages and fast.text == full.text

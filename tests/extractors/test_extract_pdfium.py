@@ -332,3 +332,39 @@ def test_a_passage_found_in_pdfium_lines_redoes_the_document_the_old_way(monkeyp
     fast, full = extractors.extract(data), extractors.extract(data, full=True)
     assert calls == [1]
     assert fast.passages and fast.passages == full.passages and fast.text == full.text
+
+
+def _graphics_page(draw) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=1)
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 700, "Esketamine (Spravato) codes are listed below.")
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "draw", "table"),
+    [
+        ("header-row-of-two-cells", lambda c: (c.rect(54, 100, 150, 20), c.rect(204, 100, 300, 20)), True),
+        ("grid-in-one-path", lambda c: c.grid([54, 204, 504], [100, 130, 160]), True),
+        ("rule-and-box", lambda c: (c.line(54, 748, 558, 748), c.rect(50, 640, 500, 40)), False),
+        ("one-box", lambda c: c.rect(50, 640, 500, 40), False),
+        ("rules-only", lambda c: [c.line(54, y, 558, y) for y in (748, 744, 120)], False),
+        ("nothing", lambda c: None, False),
+    ],
+)
+def test_pages_pdfplumber_may_read_as_a_table_are_inexact(name: str, draw, table: bool) -> None:
+    """A page pdfplumber may read as " | " rows is laid out by pdfplumber; the rule is checked against
+    pdfplumber's own ``find_tables`` (a lone table header row of two cells at a page's foot used to be
+    read by PDFium as a plain line: the re-typeset fixtures' false difference)."""
+    import pdfplumber
+
+    data = _graphics_page(draw)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert bool(pdf.pages[0].find_tables()) == table
+    reading = read_pages(data, check=lambda: None, max_pages=9)
+    assert reading is not None and reading.topic
+    assert (0 in reading.inexact) == table

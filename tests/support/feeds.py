@@ -131,6 +131,7 @@ class SmtpSink:
         self.refuse_sender = refuse_sender
         self.messages: list = []
         self.raw: list[bytes] = []  # the DATA exactly as it came over the wire
+        self.senders: list[str] = []  # the envelope sender (MAIL FROM) of each accepted message
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -153,6 +154,7 @@ class SmtpSink:
         import email.policy
 
         self.raw.append(envelope.original_content)
+        self.senders.append(envelope.mail_from)
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), msg))
         return "250 2.0.0 Accepted"

@@ -29,7 +29,7 @@ from ..terms import drugs_in, indications_in
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
-from .criteria import approval_cue, criteria_of
+from .criteria import criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
 
@@ -49,6 +49,12 @@ _RECORD_KEYS = re.compile(
     r"^(?:product|drug|medication|brand)(?: name)?$|^(?:diagnosis|indication)$|"
     r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
     re.I,
+)
+_PRODUCT = re.compile(r"^(?:product|drug|medication|brand)(?: name)?$", re.I)
+#: Several pairs on one line: "Product Name: Spravato Diagnosis: Treatment-Resistant Depression".
+_RECORD_SPLIT = re.compile(
+    r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
+    r"Guideline Type):)"
 )
 
 
@@ -98,9 +104,15 @@ class Reader(UnitReader):
                 continue
             inner = enclosing(self.sections, block.start, block.end)
             path = inner[0].path if inner else ()
-            if self.record is not None and (block.kind != "row" or self.prev_kind != "row"):
-                self.close_record(path)
-            if block.kind == "row" and self.record_row(block, path):
+            pairs = self.record_pairs(block)
+            if self.record is not None and (pairs is None or any(k in self.record[1] for k, _ in pairs)):
+                self.close_record(
+                    path
+                )  # a block that is no part of it, or the same label again: a new record
+            if pairs is not None:
+                if S.scope_of(path) != S.INFO:
+                    self.record = self.record or (block, {})
+                    self.record[1].update(pairs)
                 self.prev_kind = block.kind
                 continue
             if block.kind == "heading":
@@ -168,19 +180,25 @@ class Reader(UnitReader):
             self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
         self.targets.set(drugs, inds, True, path)
 
-    def record_row(self, block: Block, path) -> bool:
-        """A row of a PBM record table: every cell a "Label: value" pair, some labels the record's own."""
-        cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
-        pairs = [_RECORD_CELL.match(c) for c in cells]
-        if not cells or not all(pairs) or not any(_RECORD_KEYS.match(m.group(1).strip()) for m in pairs if m):
-            return False
-        if S.scope_of(path) == S.INFO:
-            return True
-        self.record = self.record or (block, {})
-        for m in pairs:
-            if m:
-                self.record[1][m.group(1).strip().lower()] = m.group(2).strip()
-        return True
+    def record_pairs(self, block: Block) -> list[tuple[str, str]] | None:
+        """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
+        record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
+        with the product ("Product Name: Spravato") or continue a record already open."""
+        if block.kind == "row":
+            cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
+        elif block.kind == "para":
+            cells = [c.strip() for c in _RECORD_SPLIT.split(block.text) if c.strip()]
+        else:
+            return None
+        found = [_RECORD_CELL.match(c) for c in cells]
+        pairs = [(m.group(1).strip().lower(), m.group(2).strip()) for m in found if m]
+        if not cells or len(pairs) < len(cells) or not any(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and not all(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and self.record is None and not _PRODUCT.match(pairs[0][0]):
+            return None
+        return pairs
 
     def close_record(self, path) -> None:
         """The record's diagnosis is covered with criteria; its approval length is the stage's period; the
@@ -327,41 +345,6 @@ class Reader(UnitReader):
                 False,
                 row_drugs,
             )
-
-    def field_row(self, block: Block, path, cells: list[tuple[int, str]]) -> bool:
-        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
-        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
-        label = cells[0][1].strip()
-        values = cells[1:]
-        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
-            return False
-        if stance(label)[0] or criteria_of(label):
-            return False
-        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
-            return False
-        head_drugs, head_inds = self.heading_context(path)
-        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
-        phase = S.phase_of(label) or S.path_phase(path) or "initial"
-        inds = self.criteria_inds(path, (), (), head_inds, False, False)
-        found = False
-        for off, value in values:
-            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
-                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
-                found = True
-        return found
-
-    def row_under_leadin(self, block: Block, path, inds: tuple[str, ...], a: int, n: int) -> None:
-        """A table under a lead-in that names no indication ("… is medically necessary when the following
-        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
-        lead = self.leadin
-        if not (inds and lead and lead.stance and not lead.inds):
-            return
-        if lead.how == "weak":
-            lead.pending += [(i, block, a, a + n) for i in inds]
-            return
-        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
-        if lead.stance.startswith("covered"):
-            self.targets.set(lead.drugs, inds, True, path)
 
     def level_of(self, path) -> int:
         inner = [s for s in self.sections if s.path == path]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..terms import drugs_in
 from . import scope as S
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
 from .context import ALTERNATIVES, DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
@@ -227,3 +228,38 @@ class UnitReader:
             self.targets.set(drugs, inds, strong, path)
             return True
         return False
+
+    def field_row(self, block, path, cells: list[tuple[int, str]]) -> bool:
+        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
+        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
+        label = cells[0][1].strip()
+        values = cells[1:]
+        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
+            return False
+        if stance(label)[0] or criteria_of(label):
+            return False
+        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
+            return False
+        head_drugs, head_inds = self.heading_context(path)
+        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
+        phase = S.phase_of(label) or S.path_phase(path) or "initial"
+        inds = self.criteria_inds(path, (), (), head_inds, False, False)
+        found = False
+        for off, value in values:
+            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
+                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                found = True
+        return found
+
+    def row_under_leadin(self, block, path, inds: tuple[str, ...], a: int, n: int) -> None:
+        """A table under a lead-in that names no indication ("… is medically necessary when the following
+        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
+        lead = self.leadin
+        if not (inds and lead and lead.stance and not lead.inds):
+            return
+        if lead.how == "weak":
+            lead.pending += [(i, block, a, a + n) for i in inds]
+            return
+        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
+        if lead.stance.startswith("covered"):
+            self.targets.set(lead.drugs, inds, True, path)

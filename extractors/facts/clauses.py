@@ -106,11 +106,23 @@ _OTHER = re.compile(
     r"|\bnot listed (?:above|below|in this)"
     r"|\boutside (?:of )?the (?:conditions|criteria|indications) (?:above|listed|stated)"
     r"|\bother psychiatric (?:disorders|conditions|indications|uses)"
+    r"|\b(?:mental|behaviou?ral) health "
+    r"(?:conditions?|disorders?|indications?|uses|diagnos[ie]s|illness\w*)\b"
     r"|\bpsychiatric (?:disorders|conditions|indications|uses)\b"
     r"|\ball (?:other )?indications\b"
     r"|\bfor all (?:other )?uses\b"
     r"|\boff-?label\b"
     r"|\b(?:for|in) other (?:indications|uses|conditions|diagnoses)\b",
+    re.I,
+)
+#: Conditions outside the indication vocabulary: a position on one of them is a position on ``other``, and
+#: "depressive features" of one ("schizophrenia with depressive features") do not make it depression.
+_OUTSIDE = re.compile(
+    r"\b(?:schizo\w*|psychos[ie]s|psychotic disorders?|migraines?(?: headaches?)?|"
+    r"dementia|alzheimer\w*|autis\w*|adhd|attention[- ]deficit\w*(?: hyperactivity disorder)?|"
+    r"eating disorders?|anorexia(?: nervosa)?|bulimia(?: nervosa)?|parkinson\w*(?: disease)?|tinnitus|"
+    r"epilep\w*|status asthmaticus|tourette\w*(?: syndrome)?|insomnia|(?:borderline )?personality disorders?)"
+    r"(?:\s+with\s+(?:co-?morbid\s+)?(?:depressive|depression)(?:\s+(?:features|symptoms|episodes?))?)?",
     re.I,
 )
 _NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)
@@ -143,6 +155,9 @@ def indications_of(clause: str) -> tuple[str, ...]:
         text = text[: m.start()] + " " + text[m.end() :]
     if _OTHER.search(text):
         other = True
+    if _OUTSIDE.search(text):
+        other = True
+        text = _OUTSIDE.sub(" ", text)
     found = [i for i in indications_in(text) if i != "other"]
     if _HEADACHE.search(text):  # the vocabulary files migraine and headache under ``other``
         other = True

@@ -80,6 +80,7 @@ class LeadIn:
         str, ...
     ] = ()  # the item "Treatment-resistant depression, with all of:" over its sub-items
     pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
+    under_heading: bool = False  # a negative heading ("Exclusions"): its paragraphs are its list
     alt: bool = False  # "ONE of the following" / "either of the following": the items are alternatives
 
 

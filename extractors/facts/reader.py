@@ -28,11 +28,20 @@ from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
-from .context import INHERITED, LEADIN, Candidate, LeadIn, Targets
+from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
 from .criteria import criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
 
+#: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
+_EXCLUSIONS = re.compile(
+    r"^(?:exclusions?|(?:benefit |plan )?exclusions and limitations|"
+    r"non-?covered (?:indications|uses|services)|"
+    r"not covered(?: indications| uses| services)?)$",
+    re.I,
+)
+#: A paragraph that starts with a list marker ("I. ", "b) ", "3. "): an item when a lead-in is open.
+_MARKED = re.compile(r"^\s*\(?(?:\d{1,2}|[A-Za-z]|[IVXivx]{1,4})[.)]\s+\S")
 #: A PBM guideline's record table: "Product Name: Spravato | Diagnosis: …" / "Approval Length: 3 month(s) |
 #: Therapy Stage: Initial Authorization" over each criteria list.
 _RECORD_CELL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,30}):\s*(.*)$")
@@ -123,11 +132,17 @@ class Reader(UnitReader):
             return
         text = block.text
         st, how = stance(text) if not is_fda(text) else (None, "")
-        if st and LEADIN.search(text):
+        if not st and _EXCLUSIONS.match(S.bare(text)):
+            st, how = "not_covered", "strong"
+        negative = st is not None and not st.startswith("covered") and not indications_of(text)
+        if st:
+            self.heading_statement(block, path, text, st)
+        if st and (LEADIN.search(text) or negative):
             drugs = drugs_in(text) or self.context_drugs(path)
             if drugs:
                 self.close_leadin(None)
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
+                self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
             return
         crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
         if crit:
@@ -147,6 +162,23 @@ class Reader(UnitReader):
             drugs = self.context_drugs(path)
             if drugs:
                 self.targets.set(drugs, inds, True, path)
+
+    def heading_statement(self, block: Block, path, text: str, st: str) -> None:
+        """A heading that is a statement ("Treatment-Resistant Depression. Approve for 6 months if the
+        individual meets ALL of the following:", bold lines a PDF sets as headings): its position and the
+        criteria it states are the indication's."""
+        inds = indications_of(text)
+        drugs = drugs_in(text) or self.context_drugs(path)
+        if not (inds and drugs):
+            return
+        sub = "monotherapy" if MONO_SUBJECT.search(text) else None
+        self.emit(drugs, inds, "position", st, OWN, block, 0, len(text), sub)
+        if not st.startswith("covered") or sub:
+            return
+        inds = tuple(i for i in inds if i != "other")
+        for fld, value in criteria_of(text, S.phase_of(text) or "initial"):
+            self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
+        self.targets.set(drugs, inds, True, path)
 
     def record_pairs(self, block: Block) -> list[tuple[str, str]] | None:
         """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
@@ -197,28 +229,31 @@ class Reader(UnitReader):
     def on_block(self, block: Block, path) -> None:
         text = block.text
         heading_like, pseudo = False, None
-        if block.kind in ("para", "item", "row"):
-            role = S.pseudo_heading(text) if block.kind != "row" else None
+        kind = block.kind
+        if kind == "para" and self.leadin is not None and _MARKED.match(text):
+            kind = "item"  # "I. Individual is 18 …" set as paragraphs under a lead-in: its list
+        if kind in ("para", "item", "row"):
+            role = S.pseudo_heading(text) if kind != "row" else None
             if role is not None:
                 heading_like, pseudo = True, role
-                self.pseudo = (role, block.kind)
-                if block.kind == "item":
+                self.pseudo = (role, kind)
+                if kind == "item":
                     self.close_leadin(None)  # "2. Related Policies" ends the list above it
             elif self.pseudo is not None:
                 # a heading-like paragraph scopes the next block; a heading-like item, the items after it
-                role, kind = self.pseudo
-                if kind == "para" or block.kind == "item":
+                role, seen = self.pseudo
+                if seen == "para" or kind == "item":
                     pseudo = role
-                if kind == "para" or block.kind != "item":
+                if seen == "para" or kind != "item":
                     self.pseudo = None
         role = S.scope_of(path, pseudo)
         if role == S.INFO:
-            if block.kind == "para":
+            if kind == "para":
                 self.close_leadin(None)
             return
-        if block.kind != "row":
-            self.table_lead = self.table_leadin(text) if block.kind == "para" else None
-        if block.kind == "row":
+        if kind != "row":
+            self.table_lead = self.table_leadin(text) if kind == "para" else None
+        if kind == "row":
             if self.prev_kind != "row":
                 self.header = [c.strip() for c in text.split(" | ")]
                 if not any(drugs_in(c) or stance(c)[0] for c in self.header):
@@ -226,16 +261,19 @@ class Reader(UnitReader):
             self.on_row(block, path)
             return
         label = self.label_of(text)
-        if label and self.leadin and block.kind == "item" and set(label) != set(self.leadin.inds):
+        if label and self.leadin and kind == "item" and set(label) != set(self.leadin.inds):
             self.close_leadin(
                 None
             )  # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry
         lead = self.leadin
-        if lead and block.kind == "para":
+        if lead and kind == "para":
             if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
                 lead.paras += 1  # "Approval length: …" between the lead-in and its list
             elif lead.headings:
                 pass  # a paragraph under one of the sub-headings the lead-in introduced
+            elif lead.under_heading:
+                if not stance(text)[0]:
+                    kind = "item"  # "2.2 Esketamine for any other indication." under "Exclusions"
             elif lead.stance is not None and lead.how == "weak" and lead.pending:
                 self.close_leadin(text)
             else:
@@ -245,7 +283,7 @@ class Reader(UnitReader):
             path,
             text,
             0,
-            block.kind == "item" and self.leadin is not None,
+            kind == "item" and self.leadin is not None,
             label,
             headline=heading_like,
         )
@@ -284,10 +322,13 @@ class Reader(UnitReader):
             pos += len(cell) + 3
         label_inds: tuple[str, ...] = ()
         label_phase = None
+        if self.field_row(block, path, cells):
+            return
         for k, (off, cell) in enumerate(cells):
             if k == 0 and not stance(cell)[0]:
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")
                 label_phase = S.phase_of(cell)
+                self.row_under_leadin(block, path, label_inds, off, len(cell))
                 if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
                     continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
             head = self.header[k] if k < len(self.header) else ""

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
+from ..terms import drugs_in
 from . import scope as S
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
 from .context import ALTERNATIVES, DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
 from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
+_DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
 #: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
 #: that indication, even where the row's label names a broader one ("Depression").
@@ -80,6 +82,12 @@ class UnitReader:
                 or self.doc_drugs
             )
             block_drugs = own_drugs or block_drugs
+            if not st and own_inds and drugs and self.diagnosis_opens_criteria(body, path, in_list):
+                inds = tuple(i for i in own_inds if i != "other")
+                self.emit(
+                    drugs, inds, "position", "covered_with_criteria", INHERITED, block, off + a, off + b
+                )
+                self.targets.set(drugs, inds, True, path)
             if not_a_statement(body) or (fda and not st) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1
@@ -133,7 +141,7 @@ class UnitReader:
                     fld = "concomitant_antidepressant"
                     self.emit(drugs, inds, fld, "required", INHERITED, block, off + a, off + b)
                 continue
-            crit = criteria_of(body, phase, approval_ctx or sentence_cue)
+            crit = criteria_of(body, phase, approval_ctx or sentence_cue, adult=st is None)
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
@@ -143,6 +151,16 @@ class UnitReader:
                     self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
+
+    def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
+        """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
+        an approval-criteria heading with no statement of its own: the indication the criteria are for."""
+        if in_list and self.leadin is not None:
+            return False  # the lead-in above says what the list is about
+        if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
+            return False
+        t = self.targets.current
+        return t is None or path[: len(t.path)] != t.path
 
     def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
         """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
@@ -210,3 +228,38 @@ class UnitReader:
             self.targets.set(drugs, inds, strong, path)
             return True
         return False
+
+    def field_row(self, block, path, cells: list[tuple[int, str]]) -> bool:
+        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
+        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
+        label = cells[0][1].strip()
+        values = cells[1:]
+        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
+            return False
+        if stance(label)[0] or criteria_of(label):
+            return False
+        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
+            return False
+        head_drugs, head_inds = self.heading_context(path)
+        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
+        phase = S.phase_of(label) or S.path_phase(path) or "initial"
+        inds = self.criteria_inds(path, (), (), head_inds, False, False)
+        found = False
+        for off, value in values:
+            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
+                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                found = True
+        return found
+
+    def row_under_leadin(self, block, path, inds: tuple[str, ...], a: int, n: int) -> None:
+        """A table under a lead-in that names no indication ("… is medically necessary when the following
+        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
+        lead = self.leadin
+        if not (inds and lead and lead.stance and not lead.inds):
+            return
+        if lead.how == "weak":
+            lead.pending += [(i, block, a, a + n) for i in inds]
+            return
+        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
+        if lead.stance.startswith("covered"):
+            self.targets.set(lead.drugs, inds, True, path)

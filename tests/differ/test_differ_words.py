@@ -105,3 +105,14 @@ def test_merge_ops_joins_neighbours_and_drops_empty_parts():
 def test_changed_words_counts_words_not_spaces_or_punctuation():
     ops = [(EQUAL, "IV "), (DELETE, "ketamine, "), (INSERT, "esketamine nasal spray"), (EQUAL, " is covered")]
     assert changed_words(ops) == 4
+
+
+def test_a_changed_line_with_more_distinct_words_than_a_private_use_plane_still_diffs_exactly():
+    """One huge changed line (a table flattened by a PDF reader): 70,000 distinct words in it."""
+    words = [f"w{i}" for i in range(70_000)]
+    old = " ".join(words) + "\n"
+    words[69_500] = "changed"
+    new = " ".join(words) + "\n"
+    ops = word_diff(old, new)
+    assert [(op, t) for op, t in ops if op != EQUAL] == [(DELETE, "w69500"), (INSERT, "changed")]
+    assert _sides(ops) == (old, new)

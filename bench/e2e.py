@@ -40,9 +40,7 @@ PAYERWATCH = Path(sys.executable).with_name("payerwatch")
 
 
 def policy(i: int, changed: bool) -> bytes:
-    """Policy ``i``; changed: three failed antidepressants, not two, on both pages naming the drugs. (Not
-    a third page: the same sentence at the same place on three pages is a running header to the layout
-    rules, in every reader.)"""
+    """Policy ``i``; changed: three failed antidepressants, not two, on both pages naming the drugs."""
     topic = (1, 4) if i % 5 == 0 else ()
     src = synthetic_policy(6, topic)
     if changed:

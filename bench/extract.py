@@ -13,6 +13,7 @@ Targets (issue #17): ≤ 3× pdftotext with the drugs on 4 of 60 pages, ≤ 1.2�
 kind. The machine is shared: compare ratios measured in the same run, not seconds across runs.
 
 Run: .venv/bin/python bench/extract.py [--repeat 5] [--pages 60] [--kinds type1,ttf,...] [--full-timing]
+     [--without-facts]   (the same without the coverage-facts reader: the reading's own cost)
 """
 
 from __future__ import annotations
@@ -98,11 +99,18 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=60)
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--full-timing", action="store_true", help="also time the all-pages pdfplumber path")
+    ap.add_argument(
+        "--without-facts",
+        action="store_true",
+        help="skip the coverage-facts reader (extractors/facts/): what the PDF reading itself costs",
+    )
     args = ap.parse_args()
+    if args.without_facts:
+        extractors.find_facts = lambda *a, **k: ()  # extractors.extract looks it up at call time
     n = args.pages
     extractors.extract(render(synthetic_policy(2, (1,))))  # warm imports
     print(
-        f"{n}-page policies, medians of {args.repeat}; "
+        f"{n}-page policies, medians of {args.repeat}{' (facts reader off)' if args.without_facts else ''}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(

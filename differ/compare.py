@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from differ import taxonomy, topic
 from differ.infer import bullet as _bullet
+from differ.spelling import spelling_bullets
 from differ.taxonomy import KIND_SEVERITY as SEVERITY
 from differ.wording import wording_bullets
 from differ.words import INSERT, changed_words, word_diff
@@ -108,6 +109,9 @@ def compare(
         ops = word_diff(old_t.text, new_t.text)
         if changed_words(ops) == 0:
             topic_moved = False
+        elif (typos := spelling_bullets(ops, old, new, old_t, new_t)) is not None:
+            # facts a misspelling hid from the extractors are not news: members' coverage never changed
+            bullets = [b for b in bullets if b["field"] == "codes"] + typos
         else:
             bullets += wording_bullets(
                 ops, old, new, old_t, new_t, bullets, moved_codes, dates_moved=bool(date_bullets)
@@ -452,6 +456,8 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
             line = f"billing codes for {taxonomy.drug_name(b['drug'])} " + b["text"].removeprefix("Codes: ")
     elif kind == "wording" and b["text"].startswith("Title: "):
         line = f"policy renamed from “{old}” to “{new}”"
+    elif kind == "wording" and b["text"].startswith("Spelling corrected"):
+        line = f"spelling corrected in {title} (“{old}” → “{new}”)"
     elif kind == "wording":
         line = f"wording changed in the {_drug_names(drugs)} passages of {title}"
     else:

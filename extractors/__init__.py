@@ -35,7 +35,12 @@ from .terms import codes_in
 #: 2026.12.1: coverage facts read by section role, lead-in, clause and exception scope (extractors/facts/);
 #: ``CoverageFact.subpopulation``; table-heavy PDFs keep their paragraphs; "(cid:NNN)" glyphs never reach
 # text.
-EXTRACTOR_VERSION = "2026.12.1"
+#: 2026.12.2: facts read more payer wordings and layouts (PBM record tables, PA-form questions, ONE-of
+#: alternatives, payer-as-subject approvals, old values in revision notices; see shapes/rules.yaml).
+#: 2026.12.3: more wordings and layouts (shapes/wordings.yaml): the payer or member as subject, "eligible",
+#: ages with evidence they are ages, field-and-value tables, rows under a lead-in, statement headings,
+#: "Exclusions" headings, dotted section numbers, conditions outside the vocabulary as other.
+EXTRACTOR_VERSION = "2026.12.3"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 #: Words that put a block on topic. ``esketamine`` must be tested before ``ketamine``.
-ESKETAMINE_RE = re.compile(r"\b(?:es-?ketamine|spravato)\b", re.I)
+ESKETAMINE_RE = re.compile(r"\b(?:es-?ketamine|spravato|s-ketamine)\b|\(s\)-ketamine\b", re.I)
 KETAMINE_RE = re.compile(r"(?<![a-z-])(?:ketamine|ketalar)\b", re.I)
 #: Codes that name esketamine by themselves.
 DRUG_CODES = {"S0013": "esketamine", "J0013": "esketamine", "G2082": "esketamine", "G2083": "esketamine"}
@@ -57,13 +57,13 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "trd",
             r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
-            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|"
+            r"(?: \((?:TRD|MDD)\))?|\bTRD\b|\b(?:resistant|refractory) (?:major )?(?:depress\w*|MDD)|"
             r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
             r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
         ),
         (
             "mdsi",
-            r"(?:(?:major depressive disorder|\bMDD\b|depressive symptoms|depression)[^.;:]{0,60}?)?"
+            r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,60}?)?"
             r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
         ),
@@ -77,7 +77,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("anxiety", r"anxiety"),
         (
             "substance_use",
-            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse",
+            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse|"
+            r"(?:alcohol|opioid|opiate|cocaine|stimulant|methamphetamine|cannabis|drug)\s+"
+            r"(?:use disorders?|dependence|withdrawal|abuse)",
         ),
         ("crps", r"complex regional pain|\bCRPS\b|reflex sympathetic"),
         ("neuropathic_pain", r"neuropathic pain|neuropathy"),

@@ -16,15 +16,44 @@ from __future__ import annotations
 import re
 
 from store import Archive
-from store.models import Version
+from store.models import Policy, Version
+
+#: A revision marker after the number: "MP-401 Rev. 3", "MP-401 v2", "0938 (version 4)".
+_REVISION = re.compile(r"(?<=\d)[\s\-_.,(]*(?:REV(?:ISION)?|VER(?:SION)?|V)\.?\s*\d{1,3}\)?$")
+#: A "-NNN" version counter after a letter-prefixed number ("CS-301-002", as in versioned URLs).
+_COUNTER = re.compile(r"^([A-Z]{1,5}[\s\-]?\d{2,4})-\d{3}$")
+#: The year of a UnitedHealthcare-style number ("2026D0072A", "CSTX2026D0069P"): the year of the version.
+_YEAR = re.compile(r"(?:^|(?<=[A-Z]))(?:19|20)\d{2}(?=[A-Z]\d{3})")
+#: A trailing version letter right after the digits ("2026D0072A" → "B" → "C").
+_LETTER = re.compile(r"(?<=\d)[A-Z]$")
 
 
 def number_key(number: str | None) -> str | None:
-    """A printed policy number compared without case, spaces or dashes ("IP 0412" = "ip-0412")."""
+    """A printed policy number without its version: the part a payer keeps across revisions.
+
+    Compared without case, spaces, dots or dashes ("IP 0412" = "ip-0412"), and without what payers
+    append or prefix per revision — UnitedHealthcare's year and version letter (``2025D0069O`` and
+    ``2026D0069P`` are one policy), "-NNN" counters (``CS-301-002``) and "Rev. 3" / "v2" markers — so a
+    renamed, moved *and* re-lettered document still continues its policy. What names a different
+    policy stays: the serial digits, a plan / state prefix (``CSTX…`` is not the commercial ``D0069``),
+    the BCBSA section numbers.
+    """
     if not number:
         return None
-    key = re.sub(r"[\s\-_.]+", "", number).upper()
+    raw = re.sub(r"\s+", " ", number.strip().upper())
+    raw = _REVISION.sub("", raw)
+    raw = _COUNTER.sub(r"\1", raw)
+    key = re.sub(r"[\s\-_.]+", "", raw)
+    key = _LETTER.sub("", _YEAR.sub("", key))
     return key if re.search(r"\d", key) else None
+
+
+def _policies_numbered(archive: Archive, source_id: str, key: str, exclude: str) -> list[Policy]:
+    """The source's other policies crawled under, or printing, a number with this key."""
+    ids = sorted(
+        {pid for pid, n in archive.policy_numbers(source_id, exclude=exclude) if number_key(n) == key}
+    )
+    return [p for p in (archive.get_policy(pid) for pid in ids) if p is not None]
 
 
 def continue_history(archive: Archive, version: Version, printed_number: str | None) -> Version:
@@ -42,7 +71,7 @@ def continue_history(archive: Archive, version: Version, printed_number: str | N
     run_id = archive.run_of_version(version.id)
     candidates = [
         c
-        for c in archive.policies_with_number(policy.source_id, key, exclude=policy.id)
+        for c in _policies_numbered(archive, policy.source_id, key, exclude=policy.id)
         if run_id is None or not archive.listed_in_run(c.id, run_id)
     ]
     if not candidates:

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable
 
 import differ
+from differ import moves as differ_moves
 from extractors.model import ExtractedPolicy, ExtractionError, ResourceLimit
 from feeds.outbox import delivery_plan
-from payerwatch import identity
+from payerwatch import identity, moves
 from store import Archive, change_id
 from store.killpoint import kill_point
 from store.models import Change, Version, utcnow
@@ -36,6 +37,9 @@ UNCONFIRMED_LOSS = (
 #: A source's first crawl is its baseline: archived and shown, never announced (design.md). Dozens of
 #: "new policy" mails for one newly added source are noise; a policy that appears later is news.
 BASELINE = "baseline: first crawl of the source (archived, not announced)"
+#: Facts that left a policy may have moved, unchanged, to another policy of the same crawl that is not
+#: extracted yet (``payerwatch.moves``): decided once the crawl's versions are all in.
+PENDING_MOVE = "facts left this policy: decided when the rest of the crawl is extracted (moved or removed)"
 
 
 def load_extraction(archive: Archive, version_id: int) -> ExtractedPolicy | None:
@@ -81,6 +85,10 @@ def process_versions(archive: Archive, version_ids: list[int]) -> list[Change]:
         archive.set_extraction(version.id, result)
         identity.continue_history(archive, version, result.metadata.policy_number)
         created += detect_changes(archive, version.id)
+    for vid in version_ids:  # deferred until the batch was extracted (the destination may be in it)
+        deferred = archive.get_version(vid)
+        if deferred is not None and deferred.note == PENDING_MOVE:
+            created += detect_changes(archive, vid)
     return created
 
 
@@ -112,11 +120,13 @@ def _flip_flop(version: Version, earlier: list[Version]) -> Version | None:
     return None
 
 
-def detect_changes(archive: Archive, version_id: int) -> list[Change]:
+def detect_changes(archive: Archive, version_id: int, final: bool = False) -> list[Change]:
     """Compare a version with the previous extracted version of its policy; store and queue its change.
 
     Returns the changes newly stored (already-stored ids are not returned again, so a reprocess that
-    finds the same change queues nothing twice).
+    finds the same change queues nothing twice). Facts that left the policy are checked against the
+    source's other policies (a section moved: ``wording``); while the crawl may still bring the
+    destination the decision waits (``PENDING_MOVE``) unless ``final``.
     """
     version = archive.get_version(version_id)
     new = load_extraction(archive, version_id) if version else None
@@ -140,6 +150,16 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
     old = load_extraction(archive, prev.id) if prev else None
     payer, title = _payer_and_title(archive, version.policy_id)
     result = differ.compare(old, new, payer=payer, title=new.metadata.title or title)
+    if prev is not None and differ_moves.facts_gone(result):
+        there = moves.elsewhere(archive, version, lambda vid: load_extraction(archive, vid))
+        moved = differ_moves.moved_elsewhere(
+            result, there, payer, new.metadata.title or title or "the policy"
+        )
+        if moved is not None:
+            result = moved
+        elif not final and moves.pending(archive, version):
+            archive.set_version_note(version_id, PENDING_MOVE)
+            return []
     if prev is None and result.kinds == ("new_policy",) and _in_baseline(archive, version):
         result = differ.Comparison(note=BASELINE)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)
@@ -155,6 +175,14 @@ def detect_changes(archive: Archive, version_id: int) -> list[Change]:
         if stale.id not in keep and stale.kind not in ("retired", "reinstated"):
             if not archive.retract_change(stale.id):
                 log.warning("change %s no longer detected but already delivered; kept", stale.id)
+    return created
+
+
+def settle_moves(archive: Archive, source_id: str) -> list[Change]:
+    """Decide the deferred "facts left this policy" versions now that the crawl is analysed."""
+    created: list[Change] = []
+    for deferred in archive.versions_with_note(PENDING_MOVE, source_id):
+        created += detect_changes(archive, deferred.id, final=True)
     return created
 
 
@@ -213,6 +241,7 @@ def analyse_source(archive: Archive, source_id: str) -> list[Change]:
 
     changes = process_versions(archive, archive.unprocessed_version_ids(source_id))
     changes += confirm_topic_losses(archive, source_id)
+    changes += settle_moves(archive, source_id)
     kill_point("analysis:versions")
     settled = absence.settle_runs(archive, source_id, counted=len(changes))
     kill_point("analysis:done")
@@ -245,5 +274,6 @@ def reprocess(
             if on_version is not None:
                 on_version(1)
     for source_id in sorted({p.source_id for p in policies if p is not None}):
+        created += settle_moves(archive, source_id)
         created += absence.settle_runs(archive, source_id)
     return done, errors, created

@@ -9,15 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase, row_to
-from store.models import Policy
+from store.base import ArchiveBase
 
 SEEN = ("new_version", "unchanged", "not_modified", "superseded")
-_NUMBER_SQL = lambda col: sa.func.upper(  # noqa: E731 - one expression, used twice
-    sa.func.replace(
-        sa.func.replace(sa.func.replace(sa.func.replace(col, " ", ""), "-", ""), "_", ""), ".", ""
-    )
-)
 
 
 class IdentityMixin(ArchiveBase):
@@ -51,21 +45,24 @@ class IdentityMixin(ArchiveBase):
         with self.engine.connect() as conn:
             return conn.execute(q).scalar_one_or_none()
 
-    def policies_with_number(
-        self, source_id: str, number_key: str, exclude: str | None = None
-    ) -> list[Policy]:
-        """The source's policies whose crawled or printed number is ``number_key`` (compared without
-        spaces, dashes or case)."""
+    def policy_numbers(self, source_id: str, exclude: str | None = None) -> list[tuple[str, str]]:
+        """(policy id, number) for every number a policy of the source was crawled under or printed.
+
+        The caller compares them (``payerwatch.identity.number_key`` drops version letters, years and
+        revision counters, which SQL cannot do portably); one query per call.
+        """
         p, v = schema.policies, schema.versions
-        printed = sa.select(v.c.policy_id).where(_NUMBER_SQL(v.c.policy_number) == number_key)
-        q = sa.select(p).where(
-            p.c.source_id == source_id,
-            sa.or_(_NUMBER_SQL(p.c.policy_number) == number_key, p.c.id.in_(printed)),
+        crawled = sa.select(p.c.id, p.c.policy_number).where(
+            p.c.source_id == source_id, p.c.policy_number.is_not(None)
         )
-        if exclude:
-            q = q.where(p.c.id != exclude)
+        printed = (
+            sa.select(v.c.policy_id, v.c.policy_number)
+            .join(p, p.c.id == v.c.policy_id)
+            .where(p.c.source_id == source_id, v.c.policy_number.is_not(None))
+        )
+        q = sa.union(crawled, printed)
         with self.engine.connect() as conn:
-            return [row_to(Policy, r) for r in conn.execute(q)]
+            return [(r[0], r[1]) for r in conn.execute(q) if r[0] != exclude]
 
     def listed_in_run(self, policy_id: str, run_id: int) -> bool:
         """Did an index of the run lead to the policy (a good fetch that was not a recheck)?"""

@@ -214,6 +214,9 @@ changes = sa.Table(
     sa.Column("effective_date", sa.Date),
 )
 
+# the order change lists are read in, newest first (migration 0011)
+sa.Index("ix_changes_newest", changes.c.detected_at.desc(), changes.c.id)
+
 # -- private: subscribers, the outbox (and the scheduler's jobs, created by APScheduler) -------------
 # In ``data/private.db`` (attached as schema ``private``) or PostgreSQL schema ``private``: never in the
 # publishable archive. ``deliveries.change_id`` names a change in the archive without a foreign key, since

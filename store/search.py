@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from store.base import ArchiveBase
-from store.search_pg import pg_page, pg_rows
+from store.search_pg import pg_order, pg_rows
 from store.search_rank import rank_candidates, stem
 
 #: Markers around matched words in ``SearchHit.snippet``; renderers escape the text first, then swap these
@@ -125,14 +125,13 @@ class SearchMixin(ArchiveBase):
         dialect = self.engine.dialect.name
         if dialect == "sqlite":
             return self._search_sqlite(text, payer, drug, as_of, by, all_versions, limit, offset, order)
-        where, params = _scope_sql(payer, drug, as_of, by, all_versions, dialect)
-        params["q"] = text
         with self.engine.connect() as conn, conn.begin():
             # at least 1 ms: PostgreSQL reads 0 as "no limit"
             conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(SEARCH_TIMEOUT * 1000))}")
             try:
-                ids = pg_page(conn, where, params, order, limit, offset, RANK_LIMIT)
-                rows = pg_rows(conn, ids, text)
+                ordered = pg_order(conn, text, order, RANK_LIMIT)
+                picked = _walk(conn, ordered, payer, drug, as_of, by, all_versions, dialect, offset + limit)
+                rows = pg_rows(conn, picked[offset:], text)
             except sa.exc.OperationalError as exc:
                 if "statement timeout" in str(exc.orig):
                     raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s") from None
@@ -151,34 +150,47 @@ class SearchMixin(ArchiveBase):
         and their snippets cut in Python (FTS5 ``snippet()`` would re-run the match).
         """
         q = fts_query(text, drug)
-        wanted = offset + limit
-        picked: list[int] = []
-        in_scope: dict[str, int | None] = {}
         with self.engine.connect() as conn, _sqlite_deadline(conn):
             ordered = _sqlite_order(conn, q, order, query_terms(text), drug)
-            while len(picked) < wanted:
-                ids = list(itertools.islice(ordered, 256))
-                if not ids:
-                    break
-                rows = _lookup(conn, ids, payer, drug, as_of, by)
-                if not all_versions:
-                    todo = {r[1] for r in rows.values() if r[1] not in in_scope}
-                    if todo:
-                        in_scope.update(_scope_versions(conn, todo, as_of, by))
-                for pid in ids:
-                    row = rows.get(pid)
-                    if row is None or (not all_versions and in_scope.get(row[1]) != row[0]):
-                        continue
-                    picked.append(pid)
-                    if len(picked) >= wanted:
-                        break
-            page = picked[offset:wanted]
+            picked = _walk(conn, ordered, payer, drug, as_of, by, all_versions, "sqlite", offset + limit)
+            page = picked[offset:]
             shown = _display(conn, page)
         terms = [w.lower() for w in _WORD.findall(text)]
         return [
             _hit(dict(shown[pid], snippet=make_snippet(shown[pid]["text"], terms), score=float(offset + i)))
             for i, pid in enumerate(page)
         ]
+
+
+def _walk(conn, ordered, payer, drug, as_of, by, all_versions, dialect, wanted=None) -> list[int]:
+    """The first ``wanted`` passage ids of ``ordered`` that pass the filters and the scope, in order.
+
+    Ids are taken 256 at a time: one query applies the filters to the batch, one more finds each new
+    policy's in-scope version; the walk stops as soon as enough are found, so a page costs a few
+    batches whatever the number of matches.
+    """
+    picked: list[int] = []
+    in_scope: dict[str, int | None] = {}
+    deadline = time.monotonic() + SEARCH_TIMEOUT  # the whole walk, not only each statement, is bounded
+    while wanted is None or len(picked) < wanted:
+        if time.monotonic() > deadline:
+            raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s")
+        ids = list(itertools.islice(ordered, 256))
+        if not ids:
+            break
+        rows = _lookup(conn, ids, payer, drug, as_of, by, dialect)
+        if not all_versions:
+            todo = {r[1] for r in rows.values() if r[1] not in in_scope}
+            if todo:
+                in_scope.update(_scope_versions(conn, todo, as_of, by))
+        for pid in ids:
+            row = rows.get(pid)
+            if row is None or (not all_versions and in_scope.get(row[1]) != row[0]):
+                continue
+            picked.append(pid)
+            if wanted is not None and len(picked) >= wanted:
+                break
+    return picked
 
 
 def _sqlite_order(conn, q: str, order: str, terms: list[str], drug: str | None) -> Iterator[int]:
@@ -245,9 +257,9 @@ def _sqlite_deadline(conn):
         raw.set_progress_handler(None, 0)  # pooled: the next user of this connection has no deadline
 
 
-def _lookup(conn, ids: list[int], payer, drug, as_of, by) -> dict[int, tuple[int, str]]:
+def _lookup(conn, ids: list[int], payer, drug, as_of, by, dialect) -> dict[int, tuple[int, str]]:
     """passage id → (version id, policy id) of the given passages that pass the cheap filters."""
-    where, params = _scope_sql(payer, drug, None, by, True, "sqlite")
+    where, params = _filters_sql(payer, drug, dialect)
     if as_of is not None:
         where += f" AND {_key_sql(by, 'v')} <= :as_of"
         params["as_of"] = as_of.isoformat()
@@ -332,8 +344,8 @@ def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) 
     return {pid: best[pid][1] if pid in best else None for pid in policy_ids}
 
 
-def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict]:
-    """Portable filters on the joined row (``v`` version, ``s`` source, ``p`` passage)."""
+def _filters_sql(payer, drug, dialect) -> tuple[str, dict]:
+    """Portable filters on the joined row (``s`` source, ``p`` passage); the scope is ``_walk``'s."""
     where: list[str] = []
     params: dict[str, object] = {}
     if payer:
@@ -344,17 +356,6 @@ def _scope_sql(payer, drug, as_of, by, all_versions, dialect) -> tuple[str, dict
         drugs_text = "CAST(p.drugs AS TEXT)" if dialect != "sqlite" else "p.drugs"
         where.append(f"{drugs_text} LIKE :drug")
         params["drug"] = f'%"{drug}"%'
-    if as_of is not None:
-        key = _key_sql(by, "v2")
-        where.append(
-            f"""v.id = (SELECT v2.id FROM versions v2 WHERE v2.policy_id = v.policy_id AND {key} <= :as_of
-                        ORDER BY {key} DESC, v2.seq DESC LIMIT 1)"""
-        )
-        params["as_of"] = as_of.isoformat()
-    elif not all_versions:
-        where.append(
-            "NOT EXISTS (SELECT 1 FROM versions v3 WHERE v3.policy_id = v.policy_id AND v3.seq > v.seq)"
-        )
     return "".join(f" AND {w}" for w in where), params
 
 

@@ -5,53 +5,58 @@ the ordering rules; this module only says them in PostgreSQL's words.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import sqlalchemy as sa
 
 _DOC = "to_tsvector('english', coalesce(p.heading, '') || ' ' || p.text)"
 _TSQ = "plainto_tsquery('english', :q)"
 
 
-def pg_page(
-    conn, where: str, params: dict, order: str, limit: int, offset: int, rank_limit: int
-) -> list[int]:
-    """The page's passage ids in order: the orders and candidate bound of ``store.search._sqlite_order``.
+def pg_order(conn, text: str, order: str, rank_limit: int) -> Iterator[int]:
+    """The matching passage ids in the order asked for, lazily: the orders and candidate bound of
+    ``store.search._sqlite_order`` (relevance ranks the newest ``rank_limit`` matches, the rest follow
+    newest first).
 
     ts_rank normalisation 1 (rank / (1 + log length)): a long passage mentioning a word once does not
-    outrank a short one about it — the same preference as bm25 on SQLite.
+    outrank a short one about it — the same preference as bm25 on SQLite. ts_rank reads only the passage
+    itself, so ranking the candidates costs ``rank_limit`` rows whatever the archive's size.
     """
-    match = f"""FROM passages p
-        JOIN versions v ON v.id = p.version_id
-        JOIN policies pol ON pol.id = v.policy_id
-        JOIN sources s ON s.id = pol.source_id
-        WHERE {_DOC} @@ {_TSQ} {where}"""
-
-    def ids(extra: str, order_by: str, n: int, skip: int, lo: int | None = None) -> list[int]:
-        sql = f"SELECT p.id {match} {extra} ORDER BY {order_by} LIMIT :n OFFSET :skip"
-        return list(conn.execute(sa.text(sql), params | {"n": n, "skip": skip, "lo": lo}).scalars())
-
-    newest = []
+    match = f"SELECT p.id FROM passages p WHERE {_DOC} @@ {_TSQ}"
+    newest: list[int] = []
+    lowest = None
     if order != "newest":
         newest = list(
             conn.execute(
-                sa.text(f"SELECT p.id FROM passages p WHERE {_DOC} @@ {_TSQ} ORDER BY p.id DESC LIMIT :cap"),
-                {"q": params["q"], "cap": rank_limit + 1},
+                sa.text(f"{match} ORDER BY p.id DESC LIMIT :cap"), {"q": text, "cap": rank_limit + 1}
             ).scalars()
         )
         if order == "auto":
             order = "relevance" if len(newest) <= rank_limit else "newest"
-    if order == "newest":
-        return ids("", "p.id DESC", limit, offset)
-    if not newest:
-        return []
-    lo = newest[:rank_limit][-1]
-    rank = f"ts_rank({_DOC}, {_TSQ}, 1) DESC, p.id DESC"
-    ranked = ids("AND p.id >= :lo", rank, limit, offset, lo)
-    if len(newest) <= rank_limit or len(ranked) == limit:
-        return ranked
-    n_ranked = conn.execute(
-        sa.text(f"SELECT count(*) {match} AND p.id >= :lo"), params | {"lo": lo}
-    ).scalar_one()
-    return ranked + ids("AND p.id < :lo", "p.id DESC", limit - len(ranked), max(0, offset - n_ranked), lo)
+        if not newest:
+            return
+    if order == "relevance":
+        lowest = newest[:rank_limit][-1]
+        ranked = conn.execute(
+            sa.text(f"{match} AND p.id >= :lo ORDER BY ts_rank({_DOC}, {_TSQ}, 1) DESC, p.id DESC"),
+            {"q": text, "lo": lowest},
+        )
+        yield from ranked.scalars().all()
+        if len(newest) <= rank_limit:
+            return
+    else:
+        yield from newest
+        if newest:
+            lowest = newest[-1]
+    # the rest, newest first, through a server-side cursor (a fast-start plan: stop when the page is full)
+    rest = conn.execution_options(stream_results=True, yield_per=256).execute(
+        sa.text(f"{match}{' AND p.id < :lo' if lowest is not None else ''} ORDER BY p.id DESC"),
+        {"q": text, "lo": lowest},
+    )
+    try:
+        yield from rest.scalars()
+    finally:
+        rest.close()
 
 
 def pg_rows(conn, ids: list[int], text: str) -> list[dict]:

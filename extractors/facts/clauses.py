@@ -106,6 +106,8 @@ _OTHER = re.compile(
     r"|\bnot listed (?:above|below|in this)"
     r"|\boutside (?:of )?the (?:conditions|criteria|indications) (?:above|listed|stated)"
     r"|\bother psychiatric (?:disorders|conditions|indications|uses)"
+    r"|\b(?:mental|behaviou?ral) health "
+    r"(?:conditions?|disorders?|indications?|uses|diagnos[ie]s|illness\w*)\b"
     r"|\bpsychiatric (?:disorders|conditions|indications|uses)\b"
     r"|\ball (?:other )?indications\b"
     r"|\bfor all (?:other )?uses\b"
@@ -113,13 +115,38 @@ _OTHER = re.compile(
     r"|\b(?:for|in) other (?:indications|uses|conditions|diagnoses)\b",
     re.I,
 )
+#: Conditions outside the indication vocabulary: a position on one of them is a position on ``other``, and
+#: "depressive features" of one ("schizophrenia with depressive features") do not make it depression.
+_OUTSIDE = re.compile(
+    r"\b(?:schizo\w*|psychos[ie]s|psychotic disorders?|migraines?(?: headaches?)?|"
+    r"dementia|alzheimer\w*|autis\w*|adhd|attention[- ]deficit\w*(?: hyperactivity disorder)?|"
+    r"eating disorders?|anorexia(?: nervosa)?|bulimia(?: nervosa)?|parkinson\w*(?: disease)?|tinnitus|"
+    r"epilep\w*|status asthmaticus|tourette\w*(?: syndrome)?|insomnia|(?:borderline )?personality disorders?)"
+    r"(?:\s+with\s+(?:co-?morbid\s+)?(?:depressive|depression)(?:\s+(?:features|symptoms|episodes?))?)?",
+    re.I,
+)
 _NOT_OTHER = re.compile(r"\b(?:the|these|those) (?:following|listed) |\bany of the following", re.I)
+
+
+#: Rating-scale names ("a depression rating scale", "Beck Depression Inventory", "Hamilton Rating Scale for
+#: Depression") name an instrument, not the condition a statement is about.
+_SCALE_NAME = re.compile(
+    r"\bdepressi(?:on|ve)(?=\s+(?:rating\s+|severity\s+|symptom\s+)?(?:scales?|inventor(?:y|ies)|questionnaires?|"
+    r"scores?|index)\b)|\b(?:scale|inventory|questionnaire) (?:for|of) depressi\w*(?: symptom\w*)?",
+    re.I,
+)
+
+
+#: Migraine is ``other`` in the label vocabulary (a headache disorder, not "pain generally"); a plain
+#: "chronic headache" stays chronic pain.
+_HEADACHE = re.compile(r"\b(?:chronic )?migraines?(?: headaches?)?\b|\bcluster headaches?\b", re.I)
 
 
 def indications_of(clause: str) -> tuple[str, ...]:
     """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
     "any indication not listed", "any indication other than X" (X is then not named)."""
     other = False
+    clause = _SCALE_NAME.sub(" ", clause)
     text = clause
     for m in reversed(list(_EXCEPTION.finditer(clause))):
         before = clause[: m.start()]
@@ -128,7 +155,14 @@ def indications_of(clause: str) -> tuple[str, ...]:
         text = text[: m.start()] + " " + text[m.end() :]
     if _OTHER.search(text):
         other = True
+    if _OUTSIDE.search(text):
+        other = True
+        text = _OUTSIDE.sub(" ", text)
     found = [i for i in indications_in(text) if i != "other"]
+    if _HEADACHE.search(text):  # the vocabulary files migraine and headache under ``other``
+        other = True
+        if "chronic_pain" in found and "chronic_pain" not in indications_in(_HEADACHE.sub(" ", text)):
+            found.remove("chronic_pain")
     if other:
         found.append("other")
     return tuple(found)

@@ -24,15 +24,17 @@ FOLLOW_UP = re.compile(
     re.I,
 )
 MONO_SUBJECT = re.compile(
-    r"\bas\s+monotherapy\b|\(monotherapy\)|\bas a single agent|"
+    r"\bas\s+monotherapy\b|\(monotherapy\)|\bas a single agent|\bby itself\b|\bon its own\b|"
+    r"\b(?:esketamine|spravato)\s+alone\b(?!\s+or\b)|"
     r"(?<!with or )\bwithout (?:an? )?(?:concomitant |concurrent )?(?:oral )?antidepressant",
     re.I,
 )
 LEADIN = re.compile(
     r":\s*$|\b(?:all|any|each|one|both) of the following|the following (?:criteria|conditions|requirements)"
-    r"|criteria include",
+    r"|criteria include|\b(?:criteria|requirements|conditions) (?:listed |shown |set out )?below\.?\s*$",
     re.I,
 )
+ALTERNATIVES = re.compile(r"\b(?:one|any|either)\s+(?:\w+\s+)?of the following|\beither of\b", re.I)
 UNNAMED = re.compile(
     r"fda[- ]approved indications|indications below|for the indication\b|approved indications", re.I
 )
@@ -49,6 +51,8 @@ class Candidate:
     a: int
     b: int
     subpopulation: str | None = None
+    #: the "ONE of the following" list the value came from: alternatives, not requirements
+    alt: int | None = None
 
 
 @dataclass
@@ -76,6 +80,8 @@ class LeadIn:
         str, ...
     ] = ()  # the item "Treatment-resistant depression, with all of:" over its sub-items
     pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
+    under_heading: bool = False  # a negative heading ("Exclusions"): its paragraphs are its list
+    alt: bool = False  # "ONE of the following" / "either of the following": the items are alternatives
 
 
 class Targets:

@@ -23,37 +23,73 @@ _APPROVAL_CUE = re.compile(
 _DURATION = re.compile(rf"\b{N}\s*-?\s*{UNIT}\b", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:of age|old|or older|and older|or over|of age or older)\b", re.I)
 _NOT_APPROVAL = re.compile(
-    r"(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
-    r"per|past|last|weeks?|twice|once|in the)\s*(?:the\s+)?(?:up to\s+)?$",
+    r"\b(?:at least|each|lasted|for at least|taken for|given for|tried for|trial of|within|after|every|over|"
+    r"per|past|the last|weeks?|twice|once|in the|each(?:\s+\w+){0,2}\s+for|lasting|minimum of)\s*(?:the\s+)?"
+    r"(?:up to\s+)?$",
     re.I,
 )
+#: A length "or longer" / "or more" is a trial's or an illness's, never an approval period.
+_NOT_APPROVAL_AFTER = re.compile(r"^\s*(?:or (?:longer|more)\b|\+)", re.I)
+#: An old value in a revision sentence: "(previously 3 months)", "formerly", "from 3 months to 6 months".
+_OLD_BEFORE = re.compile(r"(?:\b(?:previously|formerly|was|were|had been|down from|up from)\s*)$", re.I)
+_FROM_TO = re.compile(r"\bfrom\s*$", re.I)
+_TO_AFTER = re.compile(rf"^\s*(?:to|until)\s+{N}\s*-?\s*{UNIT}", re.I)
+#: A clause about the state before a revision ("Until now a concurrent antidepressant was required")
+#: states no current criterion.
+_FORMER = re.compile(
+    r"^\W*(?:until now|up to now|previously,|formerly,|in the past,|"
+    r"before (?:this|the) (?:change|update|revision))",
+    re.I,
+)
+_ALONE = r"(?:(?:as\s+)?(?:a\s+)?monotherapy|alone|on its own|by itself|(?:as\s+)?a single agent)"
 _NEG_MONO = re.compile(
-    r"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
-    r"prescribed|approved)?\s*(?:as\s+)?(?:a\s+)?monotherapy|\bnot (?:as|for) monotherapy|"
-    r"\bcannot be used as monotherapy|\bnot (?:be )?used alone",
+    rf"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
+    rf"prescribed|approved|taken)?\s*{_ALONE}|\bnot (?:as|for) monotherapy|"
+    rf"\bcannot be (?:used|given) {_ALONE}|"
+    r"\bnot (?:be )?used alone|monotherapy (?:is|will|would|shall) not\b|"
+    r"monotherapy (?:is )?(?:not (?:permitted|allowed|covered|approved|authori[sz]ed|supported)|excluded)|"
+    r"\bnever (?:as )?(?:monotherapy|alone)|"
+    r"\bnot (?:be )?(?:used |given )?as (?:the |a )?(?:sole|only) (?:antidepressant|agent|therapy|treatment)",
     re.I,
 )
 _MONO = re.compile(
     r"monotherapy|as a single agent|with or without (?:an? )?(?:concomitant |concurrent )?(?:oral "
     r")?antidepressant|"
-    r"\balone or\b|\bor alone\b|either alone|no longer required to take|without an? (?:oral )?antidepressant|"
+    r"\balone or\b|\bor alone\b|either alone|no longer required to take|"
+    r"without (?:an? )?(?:(?:concomitant|concurrent|oral|background|additional)\s+)*antidepressant|"
+    r"not (?:be )?required to (?:take|use|continue|receive)[^.;]{0,30}antidepressant|"
+    r"(?:used|given|prescribed|administered|taken)\s+(?:on its own|by itself)|(?:on its own|by itself) or\b|"
+    r"whether or not[^.;]{0,60}antidepressant|regardless of[^.;]{0,40}antidepressant|"
+    r"\b(?:the )?sole (?:antidepressant|agent|therapy)\b|\bthe only antidepressant\b|"
+    r"\b(?:used|given|taken) alone\b|"
     r"stand-?alone|need not (?:be )?(?:added|combined|used with)|antidepressant[^.;]{0,40}\boptional|"
     r"optional[^.;]{0,30}antidepressant|"
     r"(?:does|do|need) not (?:need to |have to )?(?:be )?(?:used|given|taken|combined) "
     r"(?:with|together with|"
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
-    r"required",
+    r"required|"
+    r"regardless of (?:whether|concurrent|concomitant)[^.;]{0,40}antidepressant|"
+    r"antidepressant[\w ]{0,20}?:\s*(?:not required|optional|not needed|no\b)",
     re.I,
 )
 _WITH_AD = re.compile(
-    r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)\s+with"
-    r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent)|"
+    r"(?:in combination|in conjunction|concomitant(?:ly)?|concurrent(?:ly)?|together|along|plus)"
+    r"(?:\s+(?:treatment|use|therapy|administration))?\s+with"
+    r"[^.;]{0,40}antidepressant|antidepressant[^.;]{0,30}(?:concomitant|concurrent|alongside)|"
     r"(?:concurrent|concomitant)\s+(?:\w+\s+)?(?:oral\s+)?antidepressant|"
     r"\bco-?(?:prescribed|administered|given)\b[^.;]{0,40}antidepressant|"
-    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing))\s+(?:a|an|the|their)?\s*"
-    r"(?:newly started or ongoing\s+|ongoing\s+|current\s+|stable\s+)?(?:oral\s+)?antidepressant|"
-    r"\boral antidepressant\s+(?:is|will be|must be|should "
-    r"be)\s+(?:continued|maintained|taken|used|given|prescribed)",
+    r"(?:added to|adjunct(?:ive)?(?: therapy)? to|add-on (?:therapy )?to|alongside)\s+(?:a|an|the|their)?\s*"
+    r"(?:\w+\s+){0,3}?(?:oral\s+)?antidepressant|"
+    r"(?<!treatments )(?<!treatment )(?<!trials )(?<!trial )(?<!failure )(?<!therapy )(?<!experience )"
+    r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing)|start(?:s|ing)?|"
+    r"initiat(?:e|es|ing)|begin(?:s|ning)?|maintain(?:s|ing)?)\s+(?:a|an|the|their)?\s*"
+    r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
+    r"(?:oral\s+)?antidepressant|"
+    r"antidepressant[\w ]{0,20}?:\s*(?:required|mandatory|yes\b)|"
+    r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
+    r"used|given|prescribed)|"
+    r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant[^.;]{0,40}"
+    r"\b(?:continu\w*|alongside|during|together)",
     re.I,
 )
 _SCALES = (
@@ -66,7 +102,17 @@ _SCALES = (
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)", re.I
+    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    r"(initially|thereafter|afterwards?))\b",
+    re.I,
+)
+
+
+#: A later period written without a phase word: "… 12 months thereafter", "3 months, then 6 months",
+#: "may be extended for additional 6-month periods".
+_LATER_AFTER = re.compile(r"^\s*(?:thereafter|after that|afterwards?|each time)\b", re.I)
+_LATER_BEFORE = re.compile(
+    r"\b(?:then|thereafter|extended|extensions?|additional|further)\b[^.;]{0,25}$", re.I
 )
 
 
@@ -86,11 +132,18 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         age = m.group(2).lower().startswith("year") and (
             _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
         )
-        if age or _NOT_APPROVAL.search(clause[max(0, m.start() - 25) : m.start()]):
+        window = clause[max(0, m.start() - 25) : m.start()]
+        old = _OLD_BEFORE.search(window) or (_FROM_TO.search(window) and _TO_AFTER.match(clause[m.end() :]))
+        trial = _NOT_APPROVAL.search(window) or _NOT_APPROVAL_AFTER.match(clause[m.end() :])
+        if age or old or trial:
             last = m.end()
             continue
         after = _PHASE_AFTER.match(clause[m.end() :])
-        which = (phase_of(after.group(1)) if after else None) or phase_of(before)
+        later = _LATER_AFTER.match(clause[m.end() :]) or _LATER_BEFORE.search(before)
+        which = (phase_of(after.group(1) or after.group(2)) if after else None) or (
+            "continuation" if later else None
+        )
+        which = which or phase_of(before)
         which = which or phase_of(clause[: m.start()]) or phase
         out.append((f"approval_{which}", duration(m.group(1), m.group(2))))
         last = m.end()
@@ -107,10 +160,16 @@ def concomitant(low: str) -> str | None:
     return None
 
 
-def criteria_of(sentence: str, phase: str = "initial", context: bool = False) -> list[tuple[str, str]]:
-    """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals."""
+def criteria_of(
+    sentence: str, phase: str = "initial", context: bool = False, adult: bool = True
+) -> list[tuple[str, str]]:
+    """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals.
+    ``adult``: "an adult" counts as age 18+ (not in a coverage statement: "covered for adult beneficiaries
+    with …" restates the label's population, it lists no criterion)."""
     low = sentence.lower()
-    out: list[tuple[str, str]] = list(ages(low))
+    if _FORMER.search(low):
+        return []
+    out: list[tuple[str, str]] = list(ages(low, adult))
     m = re.search(
         r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
         r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
@@ -147,7 +206,7 @@ def criteria_of(sentence: str, phase: str = "initial", context: bool = False) ->
         )
         if m:
             out.append((field, m.group(1)))
-    if re.search(r"\brems\b", low):
+    if re.search(r"\brems\b|risk evaluation and mitigation", low):
         out.append(("rems", "required"))
     m = re.search(rf"{N}\s*hours?", low)
     if m and re.search(r"monitor|observ", low):

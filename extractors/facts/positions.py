@@ -15,6 +15,10 @@ A combined wording takes the strongest word, in the order the labels use: experi
 beats unproven beats not medically necessary beats not covered ("INVESTIGATIVE and, therefore, NOT
 COVERED" is investigational).
 
+The payer is often the subject ("UMR will approve Spravato when …", "Molina authorizes …", "The plan
+covers …", "will not authorize …") or the member is ("members may be eligible under the Plan for …"): the
+active and the eligibility wordings are stances like the passive ones; "This policy covers X" is scope.
+
 ``stance`` also says how the stance was worded: ``approval`` for "may be approved / authorization of N
 months may be granted" (a statement about an authorization, which needs a named indication to be a
 position) and ``weak`` for "may not be approved for the following" (a denial rule whose list often gets
@@ -28,7 +32,9 @@ import re
 _POINTER = re.compile(
     r"not addressed|is addressed (?:in|by|under)|are addressed (?:in|by|under)|addressed separately|"
     r"does not address|do not address|refer to (?:the|a|our)|\bsee (?:the|also|our|a)\b|outside the scope|"
-    r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy",
+    r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy|"
+    r"\b(?:this|the) (?:policy|document|guideline|bulletin|article|notice) (?:covers|addresses|describes|"
+    r"discusses|applies to)\b",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -50,7 +56,8 @@ _FDA = re.compile(
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:approved|indicated)\s+(?:for|by|as|in)\b"
     r"(?!\s+(?:up to\s+|a period of\s+|an? "
     r"(?:initial|additional)\s+)?(?:\d|one|two|three|four|six|twelve|renewal))|"
-    r"\breceived\b.*\bapproval",
+    r"\breceived\b.*\bapproval|"
+    r"\b(?:is|are|was|were)\b[^.;]{0,30}?(?<!medically )(?<!clinically )\bindicated\b(?!\s+by)",
     re.I,
 )
 _NEGATED_SUBJECT = re.compile(
@@ -63,39 +70,65 @@ _CODE_SUBJECT = re.compile(
 _EI = re.compile(r"experimental|investigational|investigative", re.I)
 _UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
 _NMN = re.compile(
-    r"not (?:be )?(?:considered )?medically necessary|not reasonable and necessary|not medically appropriate|"
+    r"not (?:be )?(?:considered |deemed )?(?:to be )?medically necessary|"
+    r"(?:does|do|will) not consider\b[^.;]{0,60}?medically "
+    r"necessary|(?:does|do) not meet (?:the )?(?:\w+ )?medical necessity|not reasonable and necessary|"
+    r"not medically appropriate|"
     r"(?:does|do) not meet the definition of medical necessity|"
     r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
     re.I,
 )
 _NOT_COVERED = re.compile(
-    r"not (?:be )?(?:a )?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
+    r"not (?:be )?(?:considered |deemed )?(?:an? )?covered|"
+    r"(?:does|do|will) not consider\b[^.;]{0,60}?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
     r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
     r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
     r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
-    r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable",
+    r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
+    r"\b(?:not (?:be )?eligible|ineligible) (?:for (?:coverage|reimbursement|payment)|under)\b|"
+    r"(?:will|shall|may) not cover\b|"
+    r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
+    r"no longer (?:be )?(?:covered|cover(?:s|ing)?\b)|(?:stop|stops|cease|ceases|discontinue)\s+covering|"
+    r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
+    r"(?:benefit|plan|contract|contractual) exclusions?\b(?!\s+criteri)|"
+    r"\b(?:is|are) an? (?:coverage )?exclusion\b(?!\s+criteri)",
     re.I,
 )
 _WEAK_NEGATIVE = re.compile(
-    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied", re.I
+    r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied|"
+    r"\b(?:will|may|shall|does|do|can)\s+not\s+(?:approve|authori[sz]e)\b|\bwon't (?:approve|authori[sz]e)\b",
+    re.I,
 )
 _NOT_EXCLUDED = re.compile(r"\bnot excluded\b", re.I)
 _COVERED = re.compile(
     r"medically necessary|medically appropriate|definition of medical necessity|\bproven\b|"
-    r"covered (?:benefit|service)|\b(?:is|are|be|remains?|also) covered\b|limited benefit|"
+    r"covered (?:benefit|service|drug|medication|treatment)|"
+    r"considered for (?:coverage|approval|authori[sz]ation)|"
+    r"\b(?:begin|begins|start|starts|continue|continues)\s+(?:to\s+cover\b|covering\b)|"
+    r"\b(?:is|are|be|remains?|also) (?:then |only |still |also )?covered\b|limited benefit|"
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
-    r"coverage (?:is|will be|may be) (?:provided|available)|qualif(?:y|ies) for coverage|"
+    r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
+    r"qualif(?:y|ies) for coverage|"
+    r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
+    r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
     r"\b(?:is|are|remains?) payable\b",
     re.I,
 )
 _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
-    r"may be granted|approval is provided",
+    r"may be granted|approval is provided|"
+    # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
+    r"\b(?:will|may|can|shall)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"
+    r"(?!\s*(?:,|or|and/or)\s*(?:deny|reject))|"
+    r"\b(?:authori[sz]es|approves)\b(?!\s*(?:,|or|and/or)\s*(?:denies|rejects))|"
+    r"\b(?:approval|authori[sz]ation)s?\s+(?:will|may|can|shall) be (?:given|granted|issued)|"
+    r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
+    r"additional )?)?(?:\d|one|two|three|four|six|twelve)",
     re.I,
 )
 #: A prior-authorization requirement: the drug is covered, with criteria (for its labelled use when the
@@ -104,6 +137,8 @@ _PA_REQUIRED = re.compile(
     r"(?:prior|pre-?)\s*authori[sz]ation (?:\(PA\) )?(?:is )?required|"
     r"requires? (?:a )?(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification|prior approval)|"
     r"subject to (?:prior|pre-?)\s*authori[sz]ation|precertification (?:is )?required|"
+    r"(?:available|covered|payable|approved|allowed) (?:only )?(?:with|through|via|upon|after) (?:a )?"
+    r"(?:(?:prior|pre-?)\s*authori[sz]ation|PA\b|precertification)|"
     r"(?:prior|pre-?)\s*authori[sz]ation (?:applies|is needed)",
     re.I,
 )
@@ -112,7 +147,15 @@ _CRITERIA = re.compile(
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
-    r"approv|authori[sz]|granted",
+    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) ",
+    re.I,
+)
+
+
+#: "… covered when used as an anesthetic": the use itself, not a criterion (it stays plain ``covered``).
+_USE_WHEN = re.compile(
+    r"\b(?:when|if)\s+(?:it is\s+|they are\s+)?(?:used|given|administered)\s+(?:as|for|during)\b"
+    r".*?(?=\s+(?:and|who|if|provided|only|in (?:combination|conjunction))\b|[,;.]|$)",
     re.I,
 )
 
@@ -143,7 +186,8 @@ def stance(clause: str) -> tuple[str | None, str]:
     if _WEAK_NEGATIVE.search(text):
         return "not_covered", "weak"
     if _COVERED.search(text):
-        return ("covered_with_criteria" if _CRITERIA.search(text) else "covered"), "strong"
+        bare = _USE_WHEN.sub(" ", text)
+        return ("covered_with_criteria" if _CRITERIA.search(bare) else "covered"), "strong"
     if _APPROVAL.search(text):
         return "covered_with_criteria", "approval"
     if _PA_REQUIRED.search(text):

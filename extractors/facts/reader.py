@@ -21,15 +21,47 @@ stance per drug × indication × sub-population.
 
 from __future__ import annotations
 
+import re
+
 from ..model import Section
 from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
-from .context import INHERITED, LEADIN, Candidate, LeadIn, Targets
+from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
 from .criteria import criteria_of
 from .positions import is_fda, stance
 from .units import UnitReader
+
+#: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
+_EXCLUSIONS = re.compile(
+    r"^(?:exclusions?|(?:benefit |plan )?exclusions and limitations|"
+    r"non-?covered (?:indications|uses|services)|"
+    r"not covered(?: indications| uses| services)?)$",
+    re.I,
+)
+#: A paragraph that starts with a list marker ("I. ", "b) ", "3. "): an item when a lead-in is open.
+_MARKED = re.compile(r"^\s*\(?(?:\d{1,2}|[A-Za-z]|[IVXivx]{1,4})[.)]\s+\S")
+#: A PBM guideline's record table: "Product Name: Spravato | Diagnosis: …" / "Approval Length: 3 month(s) |
+#: Therapy Stage: Initial Authorization" over each criteria list.
+_RECORD_CELL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,30}):\s*(.*)$")
+_RECORD_KEYS = re.compile(
+    r"^(?:product|drug|medication|brand)(?: name)?$|^(?:diagnosis|indication)$|"
+    r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
+    re.I,
+)
+_PRODUCT = re.compile(r"^(?:product|drug|medication|brand)(?: name)?$", re.I)
+#: Several pairs on one line: "Product Name: Spravato Diagnosis: Treatment-Resistant Depression".
+_RECORD_SPLIT = re.compile(
+    r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
+    r"Guideline Type):)"
+)
+
+
+#: A statement about "the drug(s) in the table below" / "the drugs listed below" leads the table after it.
+_TABLE_REF = re.compile(
+    r"\b(?:in|on) (?:the|this) (?:table|list|chart)\b|\b(?:table|list|chart) below\b|\blisted below\b", re.I
+)
 
 
 class Reader(UnitReader):
@@ -43,12 +75,14 @@ class Reader(UnitReader):
         self.pseudo: tuple[str, str] | None = None  # a heading-like paragraph or item: (role, kind)
         self.header: list[str] = []
         self.prev_kind = ""
+        self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
+        self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
 
     # -- emit --------------------------------------------------------------------------------------
-    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None) -> None:
+    def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
         for d in drugs:
             for ind in inds:
-                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub))
+                self.out.append(Candidate(d, ind, fld, value, strength, block, a, b, sub, alt))
 
     # -- context -----------------------------------------------------------------------------------
     def heading_context(self, path: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -70,6 +104,17 @@ class Reader(UnitReader):
                 continue
             inner = enclosing(self.sections, block.start, block.end)
             path = inner[0].path if inner else ()
+            pairs = self.record_pairs(block)
+            if self.record is not None and (pairs is None or any(k in self.record[1] for k, _ in pairs)):
+                self.close_record(
+                    path
+                )  # a block that is no part of it, or the same label again: a new record
+            if pairs is not None:
+                if S.scope_of(path) != S.INFO:
+                    self.record = self.record or (block, {})
+                    self.record[1].update(pairs)
+                self.prev_kind = block.kind
+                continue
             if block.kind == "heading":
                 self.on_heading(block, path, inner[0].level if inner else 0, nxt)
             else:
@@ -87,11 +132,17 @@ class Reader(UnitReader):
             return
         text = block.text
         st, how = stance(text) if not is_fda(text) else (None, "")
-        if st and LEADIN.search(text):
+        if not st and _EXCLUSIONS.match(S.bare(text)):
+            st, how = "not_covered", "strong"
+        negative = st is not None and not st.startswith("covered") and not indications_of(text)
+        if st:
+            self.heading_statement(block, path, text, st)
+        if st and (LEADIN.search(text) or negative):
             drugs = drugs_in(text) or self.context_drugs(path)
             if drugs:
                 self.close_leadin(None)
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
+                self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
             return
         crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
         if crit:
@@ -112,6 +163,65 @@ class Reader(UnitReader):
             if drugs:
                 self.targets.set(drugs, inds, True, path)
 
+    def heading_statement(self, block: Block, path, text: str, st: str) -> None:
+        """A heading that is a statement ("Treatment-Resistant Depression. Approve for 6 months if the
+        individual meets ALL of the following:", bold lines a PDF sets as headings): its position and the
+        criteria it states are the indication's."""
+        inds = indications_of(text)
+        drugs = drugs_in(text) or self.context_drugs(path)
+        if not (inds and drugs):
+            return
+        sub = "monotherapy" if MONO_SUBJECT.search(text) else None
+        self.emit(drugs, inds, "position", st, OWN, block, 0, len(text), sub)
+        if not st.startswith("covered") or sub:
+            return
+        inds = tuple(i for i in inds if i != "other")
+        for fld, value in criteria_of(text, S.phase_of(text) or "initial"):
+            self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
+        self.targets.set(drugs, inds, True, path)
+
+    def record_pairs(self, block: Block) -> list[tuple[str, str]] | None:
+        """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
+        record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
+        with the product ("Product Name: Spravato") or continue a record already open."""
+        if block.kind == "row":
+            cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
+        elif block.kind == "para":
+            cells = [c.strip() for c in _RECORD_SPLIT.split(block.text) if c.strip()]
+        else:
+            return None
+        found = [_RECORD_CELL.match(c) for c in cells]
+        pairs = [(m.group(1).strip().lower(), m.group(2).strip()) for m in found if m]
+        if not cells or len(pairs) < len(cells) or not any(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and not all(_RECORD_KEYS.match(k) for k, _ in pairs):
+            return None
+        if block.kind == "para" and self.record is None and not _PRODUCT.match(pairs[0][0]):
+            return None
+        return pairs
+
+    def close_record(self, path) -> None:
+        """The record's diagnosis is covered with criteria; its approval length is the stage's period; the
+        criteria list after it belongs to it."""
+        if self.record is None:
+            return
+        (block, rec), self.record = self.record, None
+        product = " ".join(v for k, v in rec.items() if re.match(r"product|drug|medication|brand", k))
+        drugs = drugs_in(product) or self.context_drugs(path)
+        diagnosis = " ".join(v for k, v in rec.items() if k in ("diagnosis", "indication"))
+        inds = tuple(i for i in indications_of(diagnosis) if i != "other")
+        if not (drugs and inds):
+            return
+        self.close_leadin(None)
+        whole = (block, 0, len(block.text))
+        self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, *whole)
+        length = " ".join(v for k, v in rec.items() if k.startswith("approval"))
+        stage = " ".join(v for k, v in rec.items() if k.endswith(("stage", "type")))
+        for fld, value in criteria_of(f"approval {length}", S.phase_of(stage) or "initial"):
+            if fld.startswith("approval"):
+                self.emit(drugs, inds, fld, value, INHERITED, *whole)
+        self.targets.set(drugs, inds, True, path)
+
     def context_drugs(self, path) -> tuple[str, ...]:
         drugs, _ = self.heading_context(path)
         return drugs or self.doc_drugs
@@ -119,26 +229,31 @@ class Reader(UnitReader):
     def on_block(self, block: Block, path) -> None:
         text = block.text
         heading_like, pseudo = False, None
-        if block.kind in ("para", "item", "row"):
-            role = S.pseudo_heading(text) if block.kind != "row" else None
+        kind = block.kind
+        if kind == "para" and self.leadin is not None and _MARKED.match(text):
+            kind = "item"  # "I. Individual is 18 …" set as paragraphs under a lead-in: its list
+        if kind in ("para", "item", "row"):
+            role = S.pseudo_heading(text) if kind != "row" else None
             if role is not None:
                 heading_like, pseudo = True, role
-                self.pseudo = (role, block.kind)
-                if block.kind == "item":
+                self.pseudo = (role, kind)
+                if kind == "item":
                     self.close_leadin(None)  # "2. Related Policies" ends the list above it
             elif self.pseudo is not None:
                 # a heading-like paragraph scopes the next block; a heading-like item, the items after it
-                role, kind = self.pseudo
-                if kind == "para" or block.kind == "item":
+                role, seen = self.pseudo
+                if seen == "para" or kind == "item":
                     pseudo = role
-                if kind == "para" or block.kind != "item":
+                if seen == "para" or kind != "item":
                     self.pseudo = None
         role = S.scope_of(path, pseudo)
         if role == S.INFO:
-            if block.kind == "para":
+            if kind == "para":
                 self.close_leadin(None)
             return
-        if block.kind == "row":
+        if kind != "row":
+            self.table_lead = self.table_leadin(text) if kind == "para" else None
+        if kind == "row":
             if self.prev_kind != "row":
                 self.header = [c.strip() for c in text.split(" | ")]
                 if not any(drugs_in(c) or stance(c)[0] for c in self.header):
@@ -146,16 +261,19 @@ class Reader(UnitReader):
             self.on_row(block, path)
             return
         label = self.label_of(text)
-        if label and self.leadin and block.kind == "item" and set(label) != set(self.leadin.inds):
+        if label and self.leadin and kind == "item" and set(label) != set(self.leadin.inds):
             self.close_leadin(
                 None
             )  # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry
         lead = self.leadin
-        if lead and block.kind == "para":
+        if lead and kind == "para":
             if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
                 lead.paras += 1  # "Approval length: …" between the lead-in and its list
             elif lead.headings:
                 pass  # a paragraph under one of the sub-headings the lead-in introduced
+            elif lead.under_heading:
+                if not stance(text)[0]:
+                    kind = "item"  # "2.2 Esketamine for any other indication." under "Exclusions"
             elif lead.stance is not None and lead.how == "weak" and lead.pending:
                 self.close_leadin(text)
             else:
@@ -165,7 +283,7 @@ class Reader(UnitReader):
             path,
             text,
             0,
-            block.kind == "item" and self.leadin is not None,
+            kind == "item" and self.leadin is not None,
             label,
             headline=heading_like,
         )
@@ -183,7 +301,20 @@ class Reader(UnitReader):
     def duration_line(self, text: str) -> bool:
         return bool(criteria_of(text, "initial")) and not stance(text)[0] and len(text) < 160
 
+    def table_leadin(self, text: str) -> str | None:
+        """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
+        if drugs_in(text) or not _TABLE_REF.search(text):
+            return None
+        st, how = stance(text)
+        return st if how == "strong" else None
+
     def on_row(self, block: Block, path) -> None:
+        row_drugs = drugs_in(block.text)
+        if self.table_lead and row_drugs:
+            # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
+            inds = tuple(i for i in indications_of(block.text) if i != "other")
+            inds = tuple(i for i in inds if i in ("trd", "mdsi")) or inds
+            self.emit(row_drugs, inds, "position", self.table_lead, INHERITED, block, 0, len(block.text))
         pos = 0
         cells = []
         for cell in block.text.split(" | "):
@@ -191,13 +322,15 @@ class Reader(UnitReader):
             pos += len(cell) + 3
         label_inds: tuple[str, ...] = ()
         label_phase = None
-        row_drugs = drugs_in(block.text)
+        if self.field_row(block, path, cells):
+            return
         for k, (off, cell) in enumerate(cells):
             if k == 0 and not stance(cell)[0]:
                 label_inds = tuple(i for i in indications_of(cell) if i != "other")
                 label_phase = S.phase_of(cell)
-                if label_inds or label_phase or not drugs_in(cell):
-                    continue
+                self.row_under_leadin(block, path, label_inds, off, len(cell))
+                if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
+                    continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
             head = self.header[k] if k < len(self.header) else ""
             ctx = bool(S.phase_of(head) or "approv" in head.lower())
             self.read_unit(

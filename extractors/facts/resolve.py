@@ -8,6 +8,7 @@ sub-population, one value per single-valued criterion.
   … is unproven for TRD" next to "covered with criteria for TRD" keeps both; "will also be indicated as
   monotherapy for TRD" alone is the TRD row.
 * "Covered" becomes "covered with criteria" when the policy states criteria for that drug × indication.
+* Alternatives ("ONE of the following: with an oral antidepressant; or as monotherapy") allow monotherapy.
 """
 
 from __future__ import annotations
@@ -74,9 +75,18 @@ def resolve(cands: list[Candidate]) -> tuple[CoverageFact, ...]:
             value = "covered_with_criteria"
         facts.append(_fact(cand, value))
     for cs in values.values():
-        best = _best(cs)
+        best = _best(_alternatives(cs))
         facts.append(_fact(best, best.value))
     return tuple(sorted(facts, key=_order))
+
+
+def _alternatives(cs: list[Candidate]) -> list[Candidate]:
+    """ "ONE of the following: combined with an oral antidepressant; or monotherapy": when one list of
+    alternatives gives a concomitant antidepressant both ways, monotherapy is allowed."""
+    mono = {c.alt for c in cs if c.alt is not None and c.value == "monotherapy_allowed"}
+    if not mono:
+        return cs
+    return [c for c in cs if not (c.alt in mono and c.value == "required")]
 
 
 def _fact(c: Candidate, value: str) -> CoverageFact:

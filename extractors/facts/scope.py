@@ -21,13 +21,20 @@ import re
 COVERAGE = "coverage"
 INFO = "info"
 
-_STRIP = re.compile(r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\.\d+)*|[IVXivx]+|[A-Za-z])[.)]\s*)*|[\s:.]+$")
+#: Leading numbering: "V. ", "a) ", "2.0 ", "3.2.1 " (dotted section numbers need no final dot), and
+#: "2 . Background" (PDF text often sets the number's dot apart).
+_STRIP = re.compile(
+    r"^\s*(?:[-•]\s*)?(?:(?:\d+(?:\s?\.\s?\d+)+(?:\s?\.)?\s+|(?:\d+(?:\s?\.\s?\d+)*|[IVXivx]+|[A-Za-z])\s?[.)])\s*)*"
+    r"|[\s:.]+$"
+)
 
 _INFO = re.compile(
     r"^(?:background|general background|description(?: of (?:procedure|service|procedure or service))?|"
     r"description/scope|overview|introduction|summary|"
     r"(?:summary of |clinical |scientific )?evidence(?: review| summary| discussion| based? .*)?|"
-    r"clinical evidence|rationale|key points|key words|"
+    r"clinical evidence|rationale|key points|key words|literature review|review of (?:the )?literature|"
+    r"discussion|scientific background|supporting information|professional (?:society|organi[sz]ation).*|"
+    r"(?:clinical )?practice guidelines|peer[- ]reviewed literature|"
     r"references?|sources?(?: of information)?|bibliography|citations|"
     r"(?:u\.?s\.? )?food and drug administration.*|fda(?: approval| status| regulatory status)?|"
     r"regulatory status|approved by governing bodies|fda approved indications and dosage|"
@@ -65,7 +72,8 @@ _APPROVAL = re.compile(
 )
 _INITIAL = re.compile(r"\binitial|\binduction", re.I)
 _CONTINUATION = re.compile(
-    r"continu|re-?authori[sz]|renew(?:al|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension",
+    r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension|"
+    r"\blater\b|\bthereafter\b|\b(?:additional|further) (?:approv|authori[sz])",
     re.I,
 )
 

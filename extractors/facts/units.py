@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 
+from ..terms import drugs_in
 from . import scope as S
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
-from .context import DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
+from .context import ALTERNATIVES, DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
 from .criteria import approval_cue, criteria_of
 from .positions import is_fda, not_a_statement, stance
 
+_DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
+#: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
+#: that indication, even where the row's label names a broader one ("Depression").
+_UNIT_LABEL = re.compile(r"^\W*(?:for|in)\s+([^:.;]{3,80}):\s", re.I)
 #: "…on CRPS or sickle cell pain; these uses are investigative": the stance clause names its uses by pointing
 #: back to the clause before it in the same sentence.
 _ANAPHOR = re.compile(
@@ -46,6 +51,9 @@ class UnitReader:
         phase = phase or S.path_phase(path) or "initial"
         block_drugs: tuple[str, ...] = tuple(row_drugs)
         block_inds: tuple[str, ...] = tuple(label_inds)
+        own_label = _UNIT_LABEL.match(unmarked(text))
+        if own_label:
+            block_inds = tuple(i for i in indications_of(own_label.group(1)) if i != "other") or block_inds
         stated = inline = False
         units = [
             (c, approval_cue(text[a:b]), k)
@@ -74,6 +82,12 @@ class UnitReader:
                 or self.doc_drugs
             )
             block_drugs = own_drugs or block_drugs
+            if not st and own_inds and drugs and self.diagnosis_opens_criteria(body, path, in_list):
+                inds = tuple(i for i in own_inds if i != "other")
+                self.emit(
+                    drugs, inds, "position", "covered_with_criteria", INHERITED, block, off + a, off + b
+                )
+                self.targets.set(drugs, inds, True, path)
             if not_a_statement(body) or (fda and not st) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1
@@ -97,8 +111,11 @@ class UnitReader:
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
                 lead.found += [i for i in own_inds if i != "other"]
-                if is_leadin:
-                    lead.current = tuple(i for i in own_inds if i != "other")  # nested items are about it
+                label = len(body.split()) <= 10 and not criteria_of(body) and not body.rstrip().endswith(".")
+                if is_leadin or label:
+                    # "Treatment-resistant depression, with all of:" or a bare "1. Treatment-resistant
+                    # depression (initial request)" over its sub-items: nested items are about it
+                    lead.current = tuple(i for i in own_inds if i != "other")
             elif is_leadin and not st and FOLLOW_UP.search(body) and self.last_stmt:
                 s_drugs, s_st = self.last_stmt  # "… are investigational. This includes the following:"
                 if own_inds:
@@ -117,16 +134,33 @@ class UnitReader:
             if inline and not in_list and self.leadin is not None:
                 in_list, lead = True, self.leadin
             if st and not st.startswith("covered"):
+                listed = in_list and lead and (lead.stance is None or lead.stance.startswith("covered"))
+                if listed and MONO_SUBJECT.search(body):
+                    # "… will not be approved as monotherapy" among criteria: an antidepressant is required
+                    inds = self.criteria_inds(path, own_inds, block_inds, head_inds, True, same_block=stated)
+                    fld = "concomitant_antidepressant"
+                    self.emit(drugs, inds, fld, "required", INHERITED, block, off + a, off + b)
                 continue
-            crit = criteria_of(body, phase, approval_ctx or sentence_cue)
+            crit = criteria_of(body, phase, approval_ctx or sentence_cue, adult=st is None)
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
                 inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, same_block=stated)
+                alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
                 for fld, value in crit:
-                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b)
+                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
+
+    def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
+        """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
+        an approval-criteria heading with no statement of its own: the indication the criteria are for."""
+        if in_list and self.leadin is not None:
+            return False  # the lead-in above says what the list is about
+        if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
+            return False
+        t = self.targets.current
+        return t is None or path[: len(t.path)] != t.path
 
     def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
         """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
@@ -137,7 +171,8 @@ class UnitReader:
             if S.approval_heading(path):
                 self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
         self.close_leadin(None)
-        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path)
+        alt = bool(ALTERNATIVES.search(block.text[a:b]))
+        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
 
     def criteria_inds(self, path, own, block_inds, head_inds, in_list, same_block) -> tuple[str, ...]:
         """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
@@ -175,6 +210,7 @@ class UnitReader:
         if is_leadin:
             self.close_leadin(None)
             self.leadin = LeadIn(drugs, st, how, inds, self.level_of(path), (block, a, b), path)
+            self.leadin.alt = bool(ALTERNATIVES.search(body))
         if not inds:
             if is_leadin:
                 pass  # the list names them
@@ -192,3 +228,38 @@ class UnitReader:
             self.targets.set(drugs, inds, strong, path)
             return True
         return False
+
+    def field_row(self, block, path, cells: list[tuple[int, str]]) -> bool:
+        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
+        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
+        label = cells[0][1].strip()
+        values = cells[1:]
+        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
+            return False
+        if stance(label)[0] or criteria_of(label):
+            return False
+        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
+            return False
+        head_drugs, head_inds = self.heading_context(path)
+        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
+        phase = S.phase_of(label) or S.path_phase(path) or "initial"
+        inds = self.criteria_inds(path, (), (), head_inds, False, False)
+        found = False
+        for off, value in values:
+            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
+                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                found = True
+        return found
+
+    def row_under_leadin(self, block, path, inds: tuple[str, ...], a: int, n: int) -> None:
+        """A table under a lead-in that names no indication ("… is medically necessary when the following
+        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
+        lead = self.leadin
+        if not (inds and lead and lead.stance and not lead.inds):
+            return
+        if lead.how == "weak":
+            lead.pending += [(i, block, a, a + n) for i in inds]
+            return
+        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
+        if lead.stance.startswith("covered"):
+            self.targets.set(lead.drugs, inds, True, path)

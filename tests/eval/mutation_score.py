@@ -52,7 +52,8 @@ MODULES: dict[str, list[str]] = {
         "tests/feeds/test_email_unsubscribe.py",
         "--deselect=tests/feeds/test_email_unsubscribe.py::test_alert_commands",
     ],
-    "differ/words.py": _DIFFER,
+    # its own unit tests and the compare tests that use it (the fixture cases re-extract documents: slow)
+    "differ/words.py": ["tests/differ/test_differ_words.py", "tests/differ/test_differ_compare.py"],
     "store/crawlstate.py": ["tests/store/test_crawlstate.py", "tests/crawler/test_crawl_store.py"],
     "extractors/normalize.py": ["tests/extractors/test_extract_normalize.py", *_EXTRACT],
     "differ/wording.py": _DIFFER,

@@ -10,8 +10,16 @@ import time
 import pytest
 
 from feeds.outbox import digest_key_for, queue_changes, queue_recent, send_outbox, subscription_matches
-from store.models import Subscription
-from tests.support.feeds import SmtpSink, detection_moment, mail_settings, seed
+from store.models import Subscription, utcnow
+from tests.support.feeds import (
+    SmtpSink,
+    detection_moment,
+    free_port,
+    load_cases,
+    mail_settings,
+    make_change,
+    seed,
+)
 
 #: a detection time safely after every subscription a test makes now (and 20:00 UTC, a day-edge case)
 LATER = dt.datetime(dt.datetime.now(dt.UTC).year + 2, 3, 1, 20, tzinfo=dt.UTC)
@@ -163,3 +171,96 @@ def test_a_digest_partly_backing_off_waits_whole_without_holding_up_other_mail(a
         assert {to for to, _, _ in report.sent} == {"now@clinic.test"}
         report = send_outbox(archive, mail_settings(sink.port), now=later + dt.timedelta(hours=2))
         assert [(to, n) for to, _, n in report.sent] == [("digest@clinic.test", len(digest_rows))]
+
+
+def test_mail_about_a_change_no_longer_in_the_archive_is_cancelled_and_the_run_goes_on(archive):
+    """Deliveries name their change without a foreign key (a restored or hand-pruned archive can lose it)."""
+    from store import schema
+
+    archive.add_subscription("all@clinic.test")
+    changes = seed(archive, detected_at=detection_moment())
+    queue_changes(archive, changes.values())
+    lost = changes["eh-trd-trials"]
+    with archive.engine.begin() as conn:
+        conn.execute(schema.changes.delete().where(schema.changes.c.id == lost.id))
+    with SmtpSink() as sink:
+        report = send_outbox(archive, mail_settings(sink.port))
+    assert len(report.sent) == len(sink.messages) == len(changes) - 1
+    (row,) = [d for d in archive.list_deliveries() if d.change_id == lost.id]
+    assert (row.status, row.last_error) == ("cancelled", "change no longer in the archive")
+
+
+def test_the_schedulers_call_holds_a_digest_until_its_day_is_over(archive, monkeypatch):
+    from feeds.outbox import send_pending
+
+    archive.add_subscription("now@clinic.test", min_severity="critical")
+    archive.add_subscription("digest@clinic.test", digest="daily")
+    seed(archive, detected_at=detection_moment())
+    with SmtpSink() as sink:
+        for name, value in {
+            "PAYERWATCH_SMTP_HOST": "127.0.0.1",
+            "PAYERWATCH_SMTP_PORT": str(sink.port),
+            "PAYERWATCH_SMTP_SECURITY": "none",
+            "PAYERWATCH_MAIL_FROM": "alerts@watch.example.org",
+            "PAYERWATCH_SECRET": "s",
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert send_pending(archive) == len(sink.messages) == 1
+        assert list(sink.by_recipient()) == ["now@clinic.test"]
+        assert send_pending(archive, flush_digests=True) == 1
+
+
+def test_a_sender_killed_mid_message_leaves_a_lease_and_the_message_id_for_the_retry(archive):
+    """The claim is committed before SMTP is spoken: it must carry the Message-ID and a lease, so another
+    run keeps off the row for the lease and then resends it under the same Message-ID, never loses it."""
+    from feeds.outbox import LEASE
+    from feeds.smtp import Mailer
+
+    class KilledMidSend(Mailer):
+        def send(self, msg, sender, recipient):
+            raise SystemExit("killed while talking SMTP")
+
+    archive.add_subscription("a@clinic.test", min_severity="critical")
+    seed(archive, detected_at=detection_moment())
+    now = detection_moment() + dt.timedelta(minutes=1)
+    with SmtpSink() as sink:
+        settings = mail_settings(sink.port)
+        with pytest.raises(SystemExit):
+            send_outbox(archive, settings, now=now, mailer=KilledMidSend(settings.smtp))
+        (row,) = archive.list_deliveries()
+        assert row.status == "sending" and row.message_id and row.next_attempt_at == now + LEASE
+        assert send_outbox(archive, settings, now=now + LEASE - dt.timedelta(seconds=1)).sent == []
+        report = send_outbox(archive, settings, now=now + LEASE)
+    assert [mid for _, mid, _ in report.sent] == [row.message_id] == [sink.messages[0][1]["Message-ID"]]
+
+
+def test_the_report_and_the_rows_say_why_mail_waits_failed_or_stopped(archive):
+    """What ``payerwatch send`` prints and the outbox keeps: the server's own reply, never a blank."""
+    from feeds.outbox import MAX_ATTEMPTS
+
+    archive.add_subscription("busy@clinic.test", min_severity="critical")
+    seed(archive, detected_at=detection_moment())
+    now = detection_moment() + dt.timedelta(minutes=1)
+    with SmtpSink(tempfail=("busy@clinic.test",)) as sink:
+        report = send_outbox(archive, mail_settings(sink.port), now=now)
+        assert report.retrying == [("busy@clinic.test", "451 4.3.0 Mailbox busy, try again later")]
+        assert "451" in archive.list_deliveries()[0].last_error
+        for _ in range(MAX_ATTEMPTS):
+            now += dt.timedelta(days=1)
+            report = send_outbox(archive, mail_settings(sink.port), now=now)
+            if report.failed:
+                break
+    ((to, why),) = report.failed
+    assert to == "busy@clinic.test" and why.startswith(f"gave up after {MAX_ATTEMPTS} attempts: 451")
+    archive.add_subscription("ok@clinic.test", min_severity="critical")
+    fresh = make_change(
+        archive, dict(load_cases()["changes"][1], key="fresh"), utcnow() + dt.timedelta(seconds=1)
+    )
+    assert queue_changes(archive, [fresh]) == 2  # busy@ and ok@
+    report = send_outbox(archive, mail_settings(free_port()), now=now + dt.timedelta(days=1))
+    assert report.stopped and "127.0.0.1" in report.stopped  # the connection error, not "None"
+    with SmtpSink() as sink:
+        before = dt.datetime.now(dt.UTC)
+        send_outbox(archive, mail_settings(sink.port), now=now + dt.timedelta(days=2))
+    sent = [d for d in archive.list_deliveries() if d.status == "sent"]
+    assert sent and all(d.sent_at and d.sent_at >= before - dt.timedelta(seconds=5) for d in sent)

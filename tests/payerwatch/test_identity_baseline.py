@@ -95,6 +95,36 @@ def test_renamed_and_moved_policy_keeps_its_history(tmp_path, data_dir):
         assert change.kind == "wording" and change.details[0]["text"].startswith("Title: Spravato")
 
 
+def test_renamed_moved_and_relettered_policy_keeps_its_history(tmp_path, data_dir):
+    """UnitedHealthcare-style numbers change their version letter with every revision (issue #13)."""
+    old = {"/policy/ketamine-psychiatric.html": _policy("2026D0200A", "Ketamine for Psychiatric Conditions")}
+    with LocalSite(_site(old)) as site:
+        _crawl(tmp_path, data_dir, site)
+        moved = _policy("2026D0200B", "Intravenous Ketamine Infusion")
+        site.set_pages(_site({"/policy/intravenous-ketamine.html": moved}))
+        for _ in range(3):  # long enough for the old address to count as retired if it were another policy
+            _crawl(tmp_path, data_dir, site)
+    with Archive(data_dir) as arc:
+        (policy,) = arc.list_policies("local")
+        assert policy.url.endswith("/policy/intravenous-ketamine.html")
+        (change,) = arc.list_changes()
+        assert change.kind == "wording" and change.details[0]["text"].startswith("Title: Ketamine")
+
+
+def test_another_number_at_a_new_address_is_another_policy(tmp_path, data_dir):
+    """Only the version suffix is ignored: a neighbouring serial is a new policy, the old one retires."""
+    old = {"/policy/ketamine-psychiatric.html": _policy("2026D0200A", "Ketamine for Psychiatric Conditions")}
+    with LocalSite(_site(old)) as site:
+        _crawl(tmp_path, data_dir, site)
+        other = _policy("2026D0201A", "Intravenous Ketamine Infusion")
+        site.set_pages(_site({"/policy/intravenous-ketamine.html": other}))
+        for _ in range(2):
+            _crawl(tmp_path, data_dir, site)
+    with Archive(data_dir) as arc:
+        assert len(arc.list_policies("local")) == 2
+    assert _kinds(data_dir) == ["new_policy", "retired"]
+
+
 def test_versioned_urls_with_old_versions_online_stay_one_policy(tmp_path, data_dir):
     v1 = _policy("LH-300", "Esketamine")
     with LocalSite(_site({"/policy/LH-300-001.html": v1})) as site:

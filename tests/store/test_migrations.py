@@ -123,7 +123,7 @@ def test_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url,
         assert _schema_differences(arc.engine) == []
 
 
-def test_0008_to_0010_add_the_matrix_indexes_to_an_0007_archive(empty_url, tmp_path):
+def test_0008_to_0011_add_the_paging_indexes_to_an_0007_archive(empty_url, tmp_path):
     engine = make_engine(empty_url)
     command.upgrade(alembic_config(engine), "0007")
     engine.dispose()
@@ -131,9 +131,10 @@ def test_0008_to_0010_add_the_matrix_indexes_to_an_0007_archive(empty_url, tmp_p
         inspector = sa.inspect(arc.engine)
         names = {
             table: {ix["name"] for ix in inspector.get_indexes(table)}
-            for table in ("sources", "policies", "facts")
+            for table in ("sources", "policies", "facts", "changes")
         }
         assert "ix_sources_payer_id" in names["sources"] and "ix_policies_source_id_id" in names["policies"]
         assert {"ix_facts_value_field", "ix_facts_indication_drug", "ix_facts_mixed"} <= names["facts"]
         assert "ix_facts_field_value" not in names["facts"]  # 0009: it lured the planner off version ids
+        assert "ix_changes_newest" in names["changes"]  # 0011: change lists newest first
         assert arc.matrix(stance="not_covered", limit=5) == []

@@ -362,6 +362,13 @@ CASES: dict[str, tuple[str, str]] = {
     "truepos-wording-scope": (aetna(), aetna(scope="This Clinical Policy Bulletin addresses intravenous ketamine "
                                                    "and esketamine nasal spray for depression and other selected "
                                                    "indications.")),
+    # a typo fix hid a criterion from the extractors: wording, never "criteria added" (issue #13)
+    "truepos-wording-typo-fixed": (uhc().replace("different antidepressants", "different antidepresants"), uhc()),
+    # ... but one real word is never a typo: a number word, a dropped "not"
+    "truepos-criteria-count-word-only": (uhc(), uhc(failed="four")),
+    "truepos-position-not-removed": (
+        uhc(other="<p>Spravato is not medically necessary for all other indications.</p>"),
+        uhc(other="<p>Spravato is medically necessary for all other indications.</p>")),
     "truepos-new-mention": (omni(ketamine=""), omni(history=ohist("07/01/2025", "Added ketamine statement."))),
     "truepos-retired-marked": (aetna(), aetna(banner="<p>This policy has been retired and is archived for "
                                                      "reference only.</p>")),

@@ -1,0 +1,79 @@
+"""A section moved to another policy of the same payer is ``wording``, not "coverage changed" (issue #13).
+
+Real extractors over ``tests/files/moves/``: a combined ketamine + esketamine policy (LH-510) hands its
+esketamine section, unchanged, to a new policy (LH-520) and points there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from payerwatch import processing
+from store.models import Policy, Source
+
+FILES = Path(__file__).resolve().parent.parent / "files" / "moves"
+COMBINED, SPLIT_OUT = "local/LH-510", "local/LH-520"
+
+
+def _setup(archive) -> None:
+    archive.upsert_source(Source(id="local", payer="Local Health"))
+    for pid in (COMBINED, SPLIT_OUT):
+        archive.upsert_policy(Policy(id=pid, source_id="local", url=f"https://local.test/{pid}.html"))
+
+
+def _add(archive, pid: str, name: str, day: int) -> int:
+    when = dt.datetime(2026, 4, day, 6, tzinfo=dt.UTC)
+    data = (FILES / name).read_bytes()
+    version, _ = archive.add_version(pid, data, f"https://local.test/{pid}.html", "text/html", when)
+    return version.id
+
+
+def _kinds(archive) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for change in archive.list_changes():
+        out.setdefault(change.policy_id, []).append(change.kind)
+    return {pid: sorted(kinds) for pid, kinds in out.items()}
+
+
+def _split(archive, destination: str = "esketamine.html") -> list[int]:
+    _setup(archive)
+    processing.process_versions(archive, [_add(archive, COMBINED, "combined.before.html", 1)])
+    return [_add(archive, COMBINED, "combined.after.html", 2), _add(archive, SPLIT_OUT, destination, 2)]
+
+
+def test_a_section_moved_to_a_new_policy_is_wording_naming_where(archive):
+    processing.process_versions(archive, _split(archive))
+    assert _kinds(archive) == {COMBINED: ["new_policy", "wording"], SPLIT_OUT: ["new_policy"]}
+    (moved,) = [c for c in archive.list_changes() if c.policy_id == COMBINED and c.kind == "wording"]
+    assert "moved to LH-520 (Esketamine Nasal Spray), unchanged" in moved.summary
+    assert moved.details[0]["text"].startswith("Esketamine: coverage and criteria moved unchanged to LH-520")
+
+
+def test_a_section_moved_with_a_misspelling_the_extractors_trip_on_is_still_a_move(archive):
+    """The destination says "antidepressents": its trial-count fact is not read, its sentence is there."""
+    processing.process_versions(archive, _split(archive, "esketamine-misspelt.html"))
+    assert _kinds(archive) == {COMBINED: ["new_policy", "wording"], SPLIT_OUT: ["new_policy"]}
+
+
+def test_a_section_that_changed_on_its_way_is_still_a_coverage_change(archive):
+    """The destination asks for three failed antidepressants where the old section asked for two."""
+    processing.process_versions(archive, _split(archive, "esketamine-stricter.html"))
+    assert _kinds(archive) == {COMBINED: ["coverage_position", "new_policy"], SPLIT_OUT: ["new_policy"]}
+
+
+def test_the_decision_waits_for_a_destination_extracted_later(archive):
+    """A worker analysing in batches sees the old policy first; the crawl's analysis decides at the end."""
+    left, arrived = _split(archive)
+    assert processing.process_versions(archive, [left]) == []  # the destination is not extracted yet
+    assert archive.get_version(left).note == processing.PENDING_MOVE
+    processing.analyse_source(archive, "local")
+    assert _kinds(archive) == {COMBINED: ["new_policy", "wording"], SPLIT_OUT: ["new_policy"]}
+    assert archive.get_version(left).note != processing.PENDING_MOVE
+    # later revisions of the destination never turn the move back into a coverage change
+    _add(archive, SPLIT_OUT, "esketamine-stricter.html", 20)
+    processing.analyse_source(archive, "local")
+    before = sorted(c.id for c in archive.list_changes())
+    _, _, created = processing.reprocess(archive)
+    assert created == [] and sorted(c.id for c in archive.list_changes()) == before
+    assert _kinds(archive)[COMBINED] == ["new_policy", "wording"]

@@ -35,7 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("crawler", "differ", "extractors", "feeds", "payerwatch", "portal", "store", "tests")
 
-_DIFFER = ["tests/differ/test_differ_compare.py", "tests/differ/test_differ_cases.py"]
+#: the differ's unit tests on hand-built extractions, and the file cases (each side extracted once per run:
+#: the forked mutant runs reuse the clean run's extractions, so a mutant costs the differ's time only)
+_DIFFER = [
+    "tests/differ/test_differ_compare.py",
+    "tests/differ/test_differ_infer.py",
+    "tests/differ/test_differ_wording.py",
+    "tests/differ/test_differ_topic.py",
+    "tests/differ/test_differ_spelling.py",
+    "tests/differ/test_differ_cases.py",
+]
 _EXTRACT = ["tests/extractors/test_extract_sentences.py", "tests/extractors/test_extract_cases.py"]
 #: module → its own tests (the test selection mutmut runs; the smallest modules first)
 MODULES: dict[str, list[str]] = {

@@ -173,9 +173,11 @@ def test_a_number_on_the_last_line_of_a_document(line):
     def version(months):
         return last(policy([HEAD, ("Coverage Rationale", [LEAD, line.format(months)])], [LEAD_FACT]))
 
-    (change,) = compare(version(6), version(3)).changes
+    old, new = version(6), version(3)
+    (change,) = compare(old, new).changes
     ev = change.bullets[0]["evidence"]
     assert (ev["old"]["text"], ev["new"]["text"]) == (line.format(6), line.format(3))
+    assert (ev["old"]["end"], ev["new"]["end"]) == (len(old.text), len(new.text))
     assert _rows(change) == [("approval_initial", "esketamine", "trd", "6 months", "3 months")]
 
 
@@ -190,8 +192,12 @@ def test_evidence_names_the_page_the_criteria_passage_starts_on():
         (["- Approval is for 6 months."], ["- Approval is for 3 months."]),
         ([], ["- The prescriber must be a board-certified psychiatrist."]),
         (["- The prescriber must be a board-certified psychiatrist."], []),
+        ([KET_LEAD, PTSD], [KET_LEAD, PTSD, "- obsessive-compulsive disorder"]),
+        ([KET_LEAD, PTSD, "- obsessive-compulsive disorder"], [KET_LEAD, PTSD]),
     ):
-        old, new = map(on_page_two, _versions(old_lines, new_lines, title="Depression Treatments"))
+        facts = (LEAD_FACT, KET_FACT) if KET_LEAD in old_lines else (LEAD_FACT,)
+        versions = _versions(old_lines, new_lines, title="Depression Treatments", facts=facts)
+        old, new = map(on_page_two, versions)
         (bullet,) = compare(old, new).changes[0].bullets
         assert {side: ev["page"] for side, ev in bullet["evidence"].items() if ev} in (
             {"old": 2, "new": 2},

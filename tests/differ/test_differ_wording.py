@@ -126,12 +126,15 @@ def test_evidence_points_at_the_edit_in_each_version():
     assert ev["new"]["start"] == new.text.index("licensed")
 
 
-def test_a_long_edit_is_shortened_in_the_bullet():
-    item = "- The member is seen " + "by the same care team every week " * 8 + "after discharge."
+@pytest.mark.parametrize("length", [159, 160, 161, 300])
+def test_a_long_edit_is_shortened_in_the_bullet(length):
+    start = "- The member is seen by the same care team every week after discharge"
+    item = start + " " + "x" * (length - len(start) - 2) + "."
+    assert len(item) == length
     change, _, _ = _change(ITEMS, [*ITEMS, item])
     (text,) = _texts(change)
-    quoted = text.split("“", 1)[1].rstrip("”")
-    assert len(quoted) == 160 and quoted.endswith("…") and item.startswith(quoted[:-1])
+    quoted = text.split("“", 1)[1].removesuffix("”")
+    assert quoted == (item if length <= 160 else item[:159] + "…")
 
 
 @pytest.mark.parametrize(("edits", "more"), [(6, None), (7, 1), (9, 3)])

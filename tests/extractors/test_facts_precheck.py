@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import html
+import random
 import re
 import string
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 import extractors
-from extractors.facts import precheck
+from extractors.facts import clauses, needles, precheck
 from extractors.facts import reader as R
 from extractors.facts import scope as S
 from tests.eval.facts import SETS, load_document
@@ -176,18 +177,18 @@ def test_inert_paragraph(text: str, inert: bool) -> None:
 
 
 def test_needles_are_the_literals_a_pattern_needs() -> None:
-    assert precheck.needles_of(re.compile(r"\bcovers\b")) == {"covers"}
-    assert precheck.needles_of(re.compile(r"re-?authori[sz]ation", re.I)) == {
+    assert needles.needles_of(re.compile(r"\bcovers\b")) == {"covers"}
+    assert needles.needles_of(re.compile(r"re-?authori[sz]ation", re.I)) == {
         "reauthorisation",
         "reauthorization",
         "re-authorisation",
         "re-authorization",
     }
-    assert precheck.needles_of(re.compile(r"(?:prior|pre)\s+auth")) == {"auth"}
-    assert precheck.needles_of(re.compile(r"\d+\s*mg")) == {"mg"}
-    assert precheck.needles_of(re.compile(r"^\W*$")) is None
-    assert precheck.needles_of(re.compile(r"(?:covered)?")) is None
-    assert precheck.needles_of(re.compile("é")) is None  # a cased letter outside ASCII
+    assert needles.needles_of(re.compile(r"(?:prior|pre)\s+auth")) == {"auth"}
+    assert needles.needles_of(re.compile(r"\d+\s*mg")) == {"mg"}
+    assert needles.needles_of(re.compile(r"^\W*$")) is None
+    assert needles.needles_of(re.compile(r"(?:covered)?")) is None
+    assert needles.needles_of(re.compile("é")) is None  # a cased letter outside ASCII
 
 
 def test_every_trigger_match_contains_a_needle() -> None:
@@ -198,7 +199,7 @@ def test_every_trigger_match_contains_a_needle() -> None:
         for text in texts:
             for s in (text, text.lower()):
                 if t.needles is not None and t.pattern.search(s):
-                    assert any(n in precheck._fold(s) for n in t.needles), (t.name, s)
+                    assert any(n in needles.fold(s) for n in t.needles), (t.name, s)
 
 
 def _wordings() -> dict:
@@ -233,7 +234,7 @@ def test_no_rule_pattern_is_written_inside_a_function() -> None:
     """A pattern inside a function is invisible to the pre-check: a rule there could be skipped."""
     inline = []
     for path in sorted(FACTS_DIR.glob("*.py")):
-        if path.name == "precheck.py":
+        if path.name in ("precheck.py", "needles.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for fn in ast.walk(tree):
@@ -259,6 +260,27 @@ def test_no_rule_pattern_is_written_inside_a_function() -> None:
 def test_folds_are_every_non_ascii_character_ignorecase_matches_to_ascii() -> None:
     letters = re.compile("[a-z]", re.I)
     found = {chr(cp) for cp in range(128, 0x110000) if letters.fullmatch(chr(cp))}
-    assert found == set(precheck.FOLDS)
-    for ch, ascii_letter in precheck.FOLDS.items():
+    assert found == set(needles.FOLDS)
+    for ch, ascii_letter in needles.FOLDS.items():
         assert re.fullmatch(ascii_letter, ch, re.I) and ascii_letter in string.ascii_lowercase
+
+
+def test_relaxed_patterns_match_wherever_the_pattern_does() -> None:
+    texts = [c["text"] for g in ("criteria", "stances", "indications") for c in _wordings()[g]]
+    texts += [line for _, data in _shape_pages() for line in re.split(r"<[^>]+>", data.decode())]
+    for t in precheck.triggers():
+        for text in texts:
+            for s in (text, text.lower()):
+                if t.pattern.search(s):
+                    assert t.relaxed.search(s), (t.name, s)
+    assert needles.relaxed(re.compile(r"^\W*adults?\W*$")).search("enrolled adults here")
+    assert needles.relaxed(re.compile(r"\d+(?!\s*mg)")).search("20 mg")
+
+
+def test_abbreviation_test_reads_only_the_end() -> None:
+    """clauses._abbreviation is _ABBR.search on the whole head (fuzzed with the pattern's own words)."""
+    rng = random.Random(17)
+    words = re.findall(r"[A-Za-z]+", clauses._ABBR.pattern) + list(".)(:;- \t") + ["12", "3", "a", "Z"]
+    for _ in range(30000):
+        s = "".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        assert bool(clauses._ABBR.search(s)) == clauses._abbreviation(s), s

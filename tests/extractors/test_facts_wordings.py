@@ -49,4 +49,3 @@ def test_split(case: dict) -> None:
     text = case["text"]
     got = [[text[a:b] for a, b in clauses(text, s, e)] for s, e in sentences(text)]
     assert got == case["split"]
-

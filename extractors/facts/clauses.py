@@ -70,7 +70,12 @@ def unmarked(text: str) -> str:
 
 # -- drugs -------------------------------------------------------------------------------------------
 
-_COORDINATED = re.compile(r"^\W*(?:and|or|and/or|,)\s*(?:\w+\s+){0,2}$", re.I)
+#: "ketamine and intranasal esketamine", "ketamine, esketamine": both; "esketamine, unlike racemic ketamine,
+#: …" or "esketamine and not ketamine" sets the second apart (a contrast word between them).
+_COORDINATED = re.compile(
+    r"^\W*(?:and|or|and/or|,)\s*(?:(?!(?:unlike|not|than|instead|versus|vs|except|but|rather)\b)\w+\s+){0,2}$",
+    re.I,
+)
 
 
 def subject_drugs(clause: str) -> tuple[str, ...]:

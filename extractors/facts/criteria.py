@@ -206,7 +206,7 @@ def criteria_of(
         )
         if m:
             out.append((field, m.group(1)))
-    if re.search(r"\brems\b|risk evaluation and mitigation", low):
+    if re.search(r"\brems\b|risk[- ]evaluation\s+(?:and|&)\s+mitigation\s+(?:strateg|program)", low):
         out.append(("rems", "required"))
     m = re.search(rf"{N}\s*hours?", low)
     if m and re.search(r"monitor|observ", low):

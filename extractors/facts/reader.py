@@ -26,10 +26,12 @@ import re
 from ..model import Section
 from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
+from . import precheck
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
 from .units import UnitReader
@@ -58,13 +60,17 @@ _RECORD_SPLIT = re.compile(
     r"Guideline Type):)"
 )
 
-#: The route names the drug in a policy on both: esketamine is the nasal spray, ketamine the infusion.
-_NASAL = re.compile(r"\b(?:intra-?)?nasal(?:ly)?\b", re.I)
-_INFUSION = re.compile(r"\bintravenous(?:ly)?\b|\binfusions?\b|\bIV\b", re.I)
+
+#: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
+#: check it (tests/extractors/test_facts_precheck.py) or to time the reader without it.
+PRECHECK = True
 
 
-class Reader(UnitReader, TableReader):
-    def __init__(self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...]):
+class Reader(UnitReader, TableReader, PartsReader):
+    def __init__(
+        self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
+    ):
+        self.precheck = PRECHECK if precheck is None else precheck
         self.sections = sections
         self.doc_drugs = doc_drugs
         self.out: list[Candidate] = []
@@ -129,18 +135,6 @@ class Reader(UnitReader, TableReader):
         self.close_leadin(None)
         return self.out
 
-    def route_drugs(self, text: str) -> tuple[str, ...]:
-        """In a policy on both drugs, a heading or sentence naming only a route names the drug given that way
-        ("Intranasal treatment" is esketamine, "Intravenous infusion" ketamine)."""
-        if set(self.doc_drugs) != {"ketamine", "esketamine"}:
-            return ()
-        nasal, infusion = _NASAL.search(text), _INFUSION.search(text)
-        if nasal and not infusion:
-            return ("esketamine",)
-        if infusion and not nasal:
-            return ("ketamine",)
-        return ()
-
     def on_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         self.pseudo: tuple[str, str] | None = None
         self.tick += 1
@@ -150,6 +144,11 @@ class Reader(UnitReader, TableReader):
         role = S.scope_of(path)
         if role == S.INFO:
             return
+        if self.precheck and precheck.inert_heading(block.text, S.bare(block.text)):
+            return  # names nothing a rule reads (precheck.py)
+        self.read_heading(block, path, level, nxt)
+
+    def read_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         text = block.text
         st, how = stance(text) if not is_fda(text) else (None, "")
         if not st and _EXCLUSIONS.match(S.bare(text)):
@@ -281,6 +280,13 @@ class Reader(UnitReader, TableReader):
             return
         if kind == "para" and self.drug_label(text):
             self.label_drugs = drugs_in(text)  # "Esketamine nasal spray (Spravato)" over its part
+        if self.precheck and self.leadin is None and precheck.inert_paragraph(text):
+            self.tick += 1  # a skipped paragraph still stands between a statement and its follow-up
+            return  # no list to continue, and names nothing a rule reads (precheck.py)
+        self.read_block(block, path, text, kind, heading_like)
+
+    def read_block(self, block: Block, path, text: str, kind: str, heading_like: bool) -> None:
+        """A paragraph or list item the pre-check could not rule out, clause by clause."""
         label = self.label_of(text)
         if label and self.leadin and kind == "item" and set(label) != set(self.leadin.inds):
             self.close_leadin(
@@ -322,25 +328,6 @@ class Reader(UnitReader, TableReader):
         if len(first.split()) > 15 or stance(first)[0] or criteria_of(first):
             return ()
         return tuple(i for i in indications_of(first) if i != "other")
-
-    def drug_label(self, text: str) -> bool:
-        """A short paragraph that only names a drug ("Intravenous ketamine", "Spravato (esketamine):"): the
-        paragraphs after it, up to the next heading or label, are about that drug."""
-        words = text.split()
-        return (
-            bool(drugs_in(text))
-            and len(words) <= 8
-            and not re.search(r"[.;!?]\s*$", text)
-            and not stance(text)[0]
-            and not criteria_of(text)
-        )
-
-    def aside(self, text: str) -> bool:
-        """A paragraph that states nothing (no stance, use, drug or criterion: "The list is not exhaustive.",
-        "Note: a pharmacist reviews these requests."): it does not end the lead-in before it."""
-        if len(text) > 300 or LEADIN.search(text) or drugs_in(text) or indications_of(text):
-            return False
-        return not any(stance(text[a:b])[0] for a, b in sentences(text))
 
     def duration_line(self, text: str) -> bool:
         return bool(criteria_of(text, "initial")) and not stance(text)[0] and len(text) < 160

@@ -41,6 +41,7 @@ _ANAPHOR = re.compile(
 _BACK_REF = re.compile(r"\b(?:answers?|questions?|above|preceding|previous(?:ly)? listed)\b", re.I)
 #: A drug named after a topic word is still the clause's subject: "For ketamine, …", "In adults, …".
 _TOPIC = re.compile(r"^\W*(?:for|in|with|regarding|about|concerning)\b", re.I)
+_DRUG_NAME = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b", re.I)
 #: Requirements the label sets that payers restate as criteria ("as the FDA labeling requires").
 _SAFETY = {"rems", "monitoring_hours"}
 
@@ -48,7 +49,7 @@ _SAFETY = {"rems", "monitoring_hours"}
 def subject_position(body: str) -> bool:
     """True when the clause's first drug name is its subject ("Intravenous ketamine is …", "Treatment with
     esketamine …", "For ketamine, …"), not an object ("has not received intravenous ketamine …")."""
-    m = re.search(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b", body, re.I)
+    m = _DRUG_NAME.search(body)
     if m is None:
         return True
     before = body[: m.start()].split()

@@ -40,7 +40,9 @@ from .terms import codes_in
 #: 2026.12.3: more wordings and layouts (shapes/wordings.yaml): the payer or member as subject, "eligible",
 #: ages with evidence they are ages, field-and-value tables, rows under a lead-in, statement headings,
 #: "Exclusions" headings, dotted section numbers, conditions outside the vocabulary as other.
-EXTRACTOR_VERSION = "2026.12.3"
+#: 2026.12.4: "esketamine, unlike racemic ketamine, …" and "esketamine and not ketamine" are about the
+#: first drug only (a contrast word between two drug names is no coordination).
+EXTRACTOR_VERSION = "2026.12.4"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -26,6 +26,7 @@ import re
 from ..model import Section
 from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
+from . import precheck
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
@@ -64,8 +65,16 @@ _TABLE_REF = re.compile(
 )
 
 
+#: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
+#: check it (tests/extractors/test_facts_precheck.py) or to time the reader without it.
+PRECHECK = True
+
+
 class Reader(UnitReader):
-    def __init__(self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...]):
+    def __init__(
+        self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
+    ):
+        self.precheck = PRECHECK if precheck is None else precheck
         self.sections = sections
         self.doc_drugs = doc_drugs
         self.out: list[Candidate] = []
@@ -130,6 +139,11 @@ class Reader(UnitReader):
         role = S.scope_of(path)
         if role == S.INFO:
             return
+        if self.precheck and precheck.inert_heading(block.text, S.bare(block.text)):
+            return  # names nothing a rule reads (precheck.py)
+        self.read_heading(block, path, level, nxt)
+
+    def read_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         text = block.text
         st, how = stance(text) if not is_fda(text) else (None, "")
         if not st and _EXCLUSIONS.match(S.bare(text)):
@@ -260,6 +274,12 @@ class Reader(UnitReader):
                     return
             self.on_row(block, path)
             return
+        if self.precheck and self.leadin is None and precheck.inert_paragraph(text):
+            return  # no list to continue, and names nothing a rule reads (precheck.py)
+        self.read_block(block, path, text, kind, heading_like)
+
+    def read_block(self, block: Block, path, text: str, kind: str, heading_like: bool) -> None:
+        """A paragraph or list item the pre-check could not rule out, clause by clause."""
         label = self.label_of(text)
         if label and self.leadin and kind == "item" and set(label) != set(self.leadin.inds):
             self.close_leadin(

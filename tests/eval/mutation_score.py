@@ -37,6 +37,23 @@ PACKAGES = ("crawler", "differ", "extractors", "feeds", "payerwatch", "portal", 
 
 _DIFFER = ["tests/differ/test_differ_compare.py", "tests/differ/test_differ_cases.py"]
 _EXTRACT = ["tests/extractors/test_extract_sentences.py", "tests/extractors/test_extract_cases.py"]
+_FACTS = [
+    "tests/extractors/test_facts_wordings.py",
+    "tests/extractors/test_facts_rules.py",
+    "tests/extractors/test_facts_shapes.py",
+]
+_FACTS_FILES = (
+    "positions",
+    "criteria",
+    "clauses",
+    "values",
+    "units",
+    "scope",
+    "resolve",
+    "context",
+    "reader",
+    "__init__",
+)
 #: module → its own tests (the test selection mutmut runs; the smallest modules first)
 MODULES: dict[str, list[str]] = {
     "extractors/metadata.py": ["tests/extractors/test_extract_metadata.py", *_EXTRACT],
@@ -67,7 +84,9 @@ MODULES: dict[str, list[str]] = {
         "tests/payerwatch/test_hostile_files.py::test_an_exhausted_worker_is_retried_with_backoff_then_given_up",
         "--deselect=tests/payerwatch/test_processing.py::test_changes_json_contract_and_diff",
     ],
-    "extractors/facts.py": _EXTRACT,
+    # the facts package, one file at a time, against the sentence and snippet tables (small HTML pages;
+    # test_extract_cases re-extracts whole PDFs per mutant). Sentence rules first, the walk last.
+    **{f"extractors/facts/{name}.py": _FACTS for name in _FACTS_FILES},
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
 }

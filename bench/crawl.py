@@ -40,7 +40,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTAL = Path(__file__).with_name("portal.py")
+sys.path[:0] = [str(ROOT)]
+
+from bench.portal import PortalProcess  # noqa: E402
+
 CHILD_TIMEOUT = 600  # seconds: a crawl that takes longer is broken, not slow
 COMMON = {
     "CONCURRENT_REQUESTS": 16,
@@ -161,43 +164,7 @@ def _cpus() -> tuple[set[int] | None, set[int] | None]:
     return {cpus[-1]}, set(cpus[:-1])
 
 
-class Portal:
-    """The portal server process: started with N documents, stopped on exit (and by itself, see portal.py)."""
-
-    def __init__(self, docs: int, cpus: set[int] | None):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PORTAL), "--docs", str(docs), "--lifetime", "1800"],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        if cpus:
-            os.sched_setaffinity(self.proc.pid, cpus)
-        self.url = self.proc.stdout.readline().strip()
-        if not self.url.startswith("http://127.0.0.1:"):
-            self.stop()
-            raise SystemExit(f"portal did not start (got {self.url!r})")
-
-    def stats(self) -> dict:
-        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as resp:
-            return json.load(resp)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def __enter__(self) -> Portal:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-def run_child(mode: str, portal: Portal, data: str, cpus: set[int] | None, items: int) -> dict:
+def run_child(mode: str, portal: PortalProcess, data: str, cpus: set[int] | None, items: int) -> dict:
     before = portal.stats()
     preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     proc = subprocess.run(
@@ -223,7 +190,7 @@ def run_child(mode: str, portal: Portal, data: str, cpus: set[int] | None, items
 def bench(docs: int, rounds: int, items: int) -> list[dict]:
     server_cpus, crawler_cpus = _cpus()
     results = []
-    with Portal(docs, server_cpus) as portal, tempfile.TemporaryDirectory() as tmp:
+    with PortalProcess("--docs", str(docs), cpus=server_cpus) as portal, tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
         results.append(run_child("bare", portal, data, crawler_cpus, items))
         results.append(run_child("pw-first", portal, data, crawler_cpus, items))
@@ -240,7 +207,7 @@ def load_check(docs: int) -> None:
         print("load check skipped: wrk is not installed (apt-get install -y wrk)")
         return
     server_cpus, client_cpus = _cpus()
-    with Portal(docs, server_cpus) as portal:
+    with PortalProcess("--docs", str(docs), cpus=server_cpus) as portal:
         preexec = (lambda: os.sched_setaffinity(0, client_cpus)) if client_cpus else None
         for name, extra in (
             ("200", []),
@@ -307,7 +274,6 @@ def main() -> None:
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        sys.path.insert(0, str(ROOT))
         mode, url, data, items = args.child
         child(mode, url, data, int(items))
         return

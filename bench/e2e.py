@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
+from bench.portal import PortalProcess  # noqa: E402
 from tests.support.pdf import render, synthetic_policy  # noqa: E402
 
-PORTAL = Path(__file__).with_name("portal.py")
 PER_INDEX = 100
 PAYERWATCH = Path(sys.executable).with_name("payerwatch")
 
@@ -70,29 +70,6 @@ def build_epoch(root: Path, n: int, changed: set[int], base: Path | None = None)
         (root / "index" / f"{k}.html").write_text(f"<html><body><ul>{links}</ul></body></html>")
     index = "".join(f'<a href="/index/{k}.html">page {k}</a>' for k in range(pages))
     (root / "index.html").write_text(f"<html><body>{index}</body></html>")
-
-
-class Portal:
-    def __init__(self, root: Path, port: int = 0):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PORTAL), "--dir", str(root), "--port", str(port), "--lifetime", "1800"],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        self.url = self.proc.stdout.readline().strip()
-        if not self.url.startswith("http://127.0.0.1:"):
-            self.stop()
-            raise SystemExit(f"portal did not start (got {self.url!r})")
-        self.port = int(self.url.rsplit(":", 1)[1])
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def sources(path: Path, url: str) -> None:
@@ -157,13 +134,13 @@ def main() -> int:
     crawl = [str(PAYERWATCH), "--data", str(data), "crawl", "--sources", str(src)]
     publish = [str(PAYERWATCH), "--data", str(data), "publish", "--out", str(out)]
 
-    portal = Portal(work / "epoch0")
+    portal = PortalProcess("--dir", str(work / "epoch0"))
     try:
         sources(src, portal.url)
         first, first_cpu, _ = timed(crawl, env)
     finally:
         portal.stop()
-    portal = Portal(work / "epoch1", portal.port)
+    portal = PortalProcess("--dir", str(work / "epoch1"), "--port", str(portal.port))
     try:
         recrawl, recrawl_cpu, log1 = timed(crawl, env)
         published, published_cpu, log2 = timed(publish, env)

@@ -23,7 +23,9 @@ import hashlib
 import json
 import os
 import resource
+import subprocess
 import sys
+from pathlib import Path
 
 PER_INDEX = 100
 MODIFIED = 1_700_000_000  # Last-Modified of every page (2023-11-14): fixed, so re-crawls see no change
@@ -122,6 +124,51 @@ def serve(n: int, port: int, lifetime: float, root: str | None = None) -> None:
     reactor.callLater(lifetime, reactor.stop)
     print(f"http://127.0.0.1:{listening.getHost().port}", flush=True)
     reactor.run()
+
+
+class PortalProcess:
+    """The benchmark's handle on a portal server process (``bench/crawl.py``, ``e2e.py``, ``workers.py``).
+
+    Started with this script's arguments, its URL read from the first stdout line; ``cpus`` pins it so the
+    crawler under test keeps the other core. A context manager, so a failing benchmark never leaves it up.
+    """
+
+    def __init__(self, *args: str, lifetime: float = 1800, cpus: set[int] | None = None):
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, *args, "--lifetime", str(lifetime)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        if cpus:
+            os.sched_setaffinity(self.proc.pid, cpus)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise SystemExit(f"portal did not start (got {self.url!r})")
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def stats(self) -> dict:
+        """The server's own CPU seconds and request counts (``/_stats``)."""
+        import urllib.request
+
+        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as resp:
+            return json.load(resp)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __enter__(self) -> PortalProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def main() -> None:

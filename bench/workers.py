@@ -40,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.portal import PortalProcess  # noqa: E402
+
 PER_INDEX = 100  # bench/portal.py's links per index page
 
 
@@ -268,21 +270,11 @@ def main() -> None:
         signal.SIGTERM, lambda *_: sys.exit(1)
     )  # run the clean-up below: workers, portal, PostgreSQL
     tmp = Path(tempfile.mkdtemp(prefix="pw-bench-workers-"))
-    portal = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("portal.py")),
-            "--docs",
-            str(args.docs),
-            "--lifetime",
-            str(24 * 3600),  # it also stops when this process goes away
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    # it also stops when this process goes away
+    portal = PortalProcess("--docs", str(args.docs), lifetime=24 * 3600)
     server = postgres.PostgresServer().start()
     try:
-        portal_url = portal.stdout.readline().strip()
+        portal_url = portal.url
         print(
             f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC: {args.docs} documents, {args.sources} "
             f"sources, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; portal {portal_url}",
@@ -300,7 +292,7 @@ def main() -> None:
         print(table(rows))
         print("load: the 1-minute load average, mean of samples every 10 s during the run")
     finally:
-        portal.terminate()
+        portal.stop()
         server.stop()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

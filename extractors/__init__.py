@@ -40,7 +40,12 @@ from .terms import codes_in
 #: 2026.12.3: more wordings and layouts (shapes/wordings.yaml): the payer or member as subject, "eligible",
 #: ages with evidence they are ages, field-and-value tables, rows under a lead-in, statement headings,
 #: "Exclusions" headings, dotted section numbers, conditions outside the vocabulary as other.
-EXTRACTOR_VERSION = "2026.12.3"
+#: 2026.12.4: "esketamine, unlike racemic ketamine, …" and "esketamine and not ketamine" are about the
+#: first drug only (a contrast word between two drug names is no coordination).
+#: 2026.12.5: lead-ins with a note before their list and "Examples include …" follow-ups, "reasonable and
+#: necessary", PA-form rules over their questions, stance cells and columns, old/new revision tables, REMS
+#: spelled out, the drug of each part of a combined policy, a covered use with no criteria (tables.py).
+EXTRACTOR_VERSION = "2026.12.5"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -161,9 +161,10 @@ passages = sa.Table(
     sa.Column("indications", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("codes", sa.JSON, nullable=False, server_default="[]"),
 )
-# Full-text index over passages(heading, text, drugs): SQLite FTS5 table ``passages_fts`` + triggers, or a
-# GIN index on PostgreSQL; dialect-specific, so created by migration 0002_search and queried in
-# store/search.py.
+# Full-text index over passages(heading, text, drugs): SQLite FTS5 table ``passages_fts`` + triggers
+# (migration 0002), or on PostgreSQL a generated ``search_vector tsvector`` column with a GIN index
+# (migration 0012); dialect-specific, so not declared here (writers never name it) and queried in
+# store/search.py and store/search_pg.py.
 
 facts = sa.Table(
     "facts",

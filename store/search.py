@@ -1,9 +1,9 @@
 """Full-text search over archived passages.
 
 This module and ``store/search_pg.py`` are the ONE place with dialect-specific SQL (marked ``# ---
-dialect-specific``): SQLite uses the FTS5 table created by migration 0002, PostgreSQL a ``to_tsvector``
-query over the GIN expression index. Callers only see ``Archive.search`` and ``SearchHit``, so a
-deployment can switch databases without touching the CLI or the web app.
+dialect-specific``): SQLite uses the FTS5 table created by migration 0002, PostgreSQL the stored,
+GIN-indexed ``passages.search_vector`` column of migration 0012. Callers only see ``Archive.search`` and
+``SearchHit``, so a deployment can switch databases without touching the CLI or the web app.
 
 Scope matters more than ranking here: a researcher asking "who *still* calls IV ketamine investigational"
 wants the version of each policy in force today, not every historical copy of the same sentence. So the
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +32,9 @@ import sqlalchemy as sa
 from store.base import ArchiveBase
 from store.search_pg import pg_order, pg_rows
 from store.search_rank import rank_candidates, stem
+from store.search_walk import SearchTimeout, walk
+
+__all__ = ["SearchHit", "SearchMixin", "SearchQueryError", "SearchTimeout", "make_snippet", "query_terms"]
 
 #: Markers around matched words in ``SearchHit.snippet``; renderers escape the text first, then swap these
 #: for their own highlighting (so nothing from a payer's document is ever trusted as markup).
@@ -52,10 +55,6 @@ _STEPS = 1000  # SQLite VM instructions between deadline checks (~10 µs of work
 
 class SearchQueryError(ValueError):
     """The query is too long or has too many words: the caller should say so (HTTP 400, exit 2)."""
-
-
-class SearchTimeout(RuntimeError):
-    """The search ran past ``SEARCH_TIMEOUT`` and was interrupted (HTTP 503: try again, or narrow it)."""
 
 
 def query_terms(text: str) -> list[str]:
@@ -130,7 +129,18 @@ class SearchMixin(ArchiveBase):
             conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(SEARCH_TIMEOUT * 1000))}")
             try:
                 ordered = pg_order(conn, text, order, RANK_LIMIT)
-                picked = _walk(conn, ordered, payer, drug, as_of, by, all_versions, dialect, offset + limit)
+                picked = walk(
+                    conn,
+                    ordered,
+                    payer,
+                    drug,
+                    as_of,
+                    by,
+                    all_versions,
+                    dialect,
+                    offset + limit,
+                    SEARCH_TIMEOUT,
+                )
                 rows = pg_rows(conn, picked[offset:], text)
             except sa.exc.OperationalError as exc:
                 if "statement timeout" in str(exc.orig):
@@ -152,7 +162,9 @@ class SearchMixin(ArchiveBase):
         q = fts_query(text, drug)
         with self.engine.connect() as conn, _sqlite_deadline(conn):
             ordered = _sqlite_order(conn, q, order, query_terms(text), drug)
-            picked = _walk(conn, ordered, payer, drug, as_of, by, all_versions, "sqlite", offset + limit)
+            picked = walk(
+                conn, ordered, payer, drug, as_of, by, all_versions, "sqlite", offset + limit, SEARCH_TIMEOUT
+            )
             page = picked[offset:]
             shown = _display(conn, page)
         terms = [w.lower() for w in _WORD.findall(text)]
@@ -160,37 +172,6 @@ class SearchMixin(ArchiveBase):
             _hit(dict(shown[pid], snippet=make_snippet(shown[pid]["text"], terms), score=float(offset + i)))
             for i, pid in enumerate(page)
         ]
-
-
-def _walk(conn, ordered, payer, drug, as_of, by, all_versions, dialect, wanted=None) -> list[int]:
-    """The first ``wanted`` passage ids of ``ordered`` that pass the filters and the scope, in order.
-
-    Ids are taken 256 at a time: one query applies the filters to the batch, one more finds each new
-    policy's in-scope version; the walk stops as soon as enough are found, so a page costs a few
-    batches whatever the number of matches.
-    """
-    picked: list[int] = []
-    in_scope: dict[str, int | None] = {}
-    deadline = time.monotonic() + SEARCH_TIMEOUT  # the whole walk, not only each statement, is bounded
-    while wanted is None or len(picked) < wanted:
-        if time.monotonic() > deadline:
-            raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s")
-        ids = list(itertools.islice(ordered, 256))
-        if not ids:
-            break
-        rows = _lookup(conn, ids, payer, drug, as_of, by, dialect)
-        if not all_versions:
-            todo = {r[1] for r in rows.values() if r[1] not in in_scope}
-            if todo:
-                in_scope.update(_scope_versions(conn, todo, as_of, by))
-        for pid in ids:
-            row = rows.get(pid)
-            if row is None or (not all_versions and in_scope.get(row[1]) != row[0]):
-                continue
-            picked.append(pid)
-            if wanted is not None and len(picked) >= wanted:
-                break
-    return picked
 
 
 def _sqlite_order(conn, q: str, order: str, terms: list[str], drug: str | None) -> Iterator[int]:
@@ -201,6 +182,8 @@ def _sqlite_order(conn, q: str, order: str, terms: list[str], drug: str | None) 
     set, so the cost no longer grows with the number of matches (bm25 of every one of ~10^6 matches
     took 0.65 s). ``auto``: relevance when every match is a candidate, newest otherwise.
     """
+    # the driver's own cursor: ids need no result processing (SQLAlchemy rows doubled this read's cost)
+    raw = conn.connection.dbapi_connection
     newest: list[int] = []
     lowest: int | None = None
     phrases = [fts_query(t) for t in terms] + (
@@ -209,10 +192,10 @@ def _sqlite_order(conn, q: str, order: str, terms: list[str], drug: str | None) 
     if order != "newest":
         newest = [
             r[0]
-            for r in conn.exec_driver_sql(
+            for r in raw.execute(
                 "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
                 (q, RANK_LIMIT + 1),
-            )
+            ).fetchall()
         ]
         complete = len(newest) <= RANK_LIMIT
         if order == "auto":
@@ -220,15 +203,16 @@ def _sqlite_order(conn, q: str, order: str, terms: list[str], drug: str | None) 
         if complete and not newest:
             return
     if order == "relevance":
-        lowest = newest[:RANK_LIMIT][-1]
-        yield from rank_candidates(conn, q, phrases, terms, lowest, RANK_LIMIT)
+        candidates = newest[:RANK_LIMIT]
+        lowest = candidates[-1]
+        yield from rank_candidates(raw, q, phrases, terms, candidates, RANK_LIMIT)
         if len(newest) <= RANK_LIMIT:
             return
     else:
         yield from newest
         if newest:
             lowest = newest[-1]
-    rest = conn.exec_driver_sql(
+    rest = raw.execute(
         "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
         + (" AND rowid < ?" if lowest is not None else "")
         + " ORDER BY rowid DESC",
@@ -249,33 +233,12 @@ def _sqlite_deadline(conn):
     raw.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
     try:
         yield
-    except sa.exc.OperationalError as exc:
-        if "interrupted" in str(exc.orig):
+    except (sa.exc.OperationalError, sqlite3.OperationalError) as exc:  # through SQLAlchemy, or not
+        if "interrupted" in str(getattr(exc, "orig", exc)):
             raise SearchTimeout(f"search took longer than {SEARCH_TIMEOUT:g} s") from None
         raise
     finally:
         raw.set_progress_handler(None, 0)  # pooled: the next user of this connection has no deadline
-
-
-def _lookup(conn, ids: list[int], payer, drug, as_of, by, dialect) -> dict[int, tuple[int, str]]:
-    """passage id → (version id, policy id) of the given passages that pass the cheap filters."""
-    where, params = _filters_sql(payer, drug, dialect)
-    if as_of is not None:
-        where += f" AND {_key_sql(by, 'v')} <= :as_of"
-        params["as_of"] = as_of.isoformat()
-    joins = (
-        " JOIN policies pol ON pol.id = v.policy_id JOIN sources s ON s.id = pol.source_id" if payer else ""
-    )
-    marks = ", ".join(f":r{i}" for i in range(len(ids)))
-    params.update({f"r{i}": pid for i, pid in enumerate(ids)})
-    rows = conn.execute(
-        sa.text(
-            f"SELECT p.id, p.version_id, v.policy_id FROM passages p JOIN versions v ON v.id = p.version_id"
-            f"{joins} WHERE p.id IN ({marks}) {where}"
-        ),
-        params,
-    )
-    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def _display(conn, ids: list[int]) -> dict[int, dict]:
@@ -317,65 +280,6 @@ def make_snippet(text: str, terms: list[str], width: int = 24) -> str:
         text[start:end],
     )
     return ("…" if start > 0 else "") + part + ("…" if end < len(text) else "")
-
-
-def _scope_versions(conn, policy_ids: set[str], as_of: dt.date | None, by: str) -> dict[str, int | None]:
-    """For each policy: the id of its latest version, or of the version in force on ``as_of``."""
-    marks = ", ".join(f":i{i}" for i in range(len(policy_ids)))
-    params = {f"i{i}": pid for i, pid in enumerate(policy_ids)}
-    # the in-force key (a correlated subquery per version) only when a day is asked for
-    key = _key_sql(by, "v") if as_of is not None else "NULL"
-    cond = "AND v.seq = (SELECT max(w.seq) FROM versions w WHERE w.policy_id = v.policy_id)"
-    if as_of is not None:
-        cond = f"AND {key} <= :as_of"
-        params["as_of"] = as_of.isoformat()
-    rows = conn.execute(
-        sa.text(
-            f"SELECT v.policy_id, v.id, v.seq, {key} AS k FROM versions v WHERE v.policy_id IN ({marks}) "
-            f"{cond}"
-        ),
-        params,
-    ).all()
-    best: dict[str, tuple] = {}
-    for r in rows:
-        rank = (r.k, r.seq) if as_of is not None else (r.seq,)
-        if r.policy_id not in best or rank > best[r.policy_id][0]:
-            best[r.policy_id] = (rank, r.id)
-    return {pid: best[pid][1] if pid in best else None for pid in policy_ids}
-
-
-def _filters_sql(payer, drug, dialect) -> tuple[str, dict]:
-    """Portable filters on the joined row (``s`` source, ``p`` passage); the scope is ``_walk``'s."""
-    where: list[str] = []
-    params: dict[str, object] = {}
-    if payer:
-        where.append("(s.id = :payer OR lower(s.payer) = :payer_lower)")
-        params.update(payer=payer, payer_lower=payer.lower())
-    if drug:
-        # JSON list stored as text on both dialects; the quotes keep "ketamine" from matching "esketamine"
-        drugs_text = "CAST(p.drugs AS TEXT)" if dialect != "sqlite" else "p.drugs"
-        where.append(f"{drugs_text} LIKE :drug")
-        params["drug"] = f'%"{drug}"%'
-    return "".join(f" AND {w}" for w in where), params
-
-
-def _key_sql(by: str, alias: str) -> str:
-    """The date a version counts from; ``store.queries.in_force_date`` is the Python twin (read its
-    docstring for the rule), so search and ``show --as-of`` agree. ISO dates compare correctly as text."""
-    seen = f"substr(CAST({alias}.first_seen AS TEXT), 1, 10)"
-    if by == "observed":
-        return seen
-    eff = f"CAST({alias}.effective AS TEXT)"
-    earlier = (
-        f"(SELECT max(CAST(e.effective AS TEXT)) FROM versions e "
-        f"WHERE e.policy_id = {alias}.policy_id AND e.seq < {alias}.seq)"
-    )
-    issued = f"coalesce(CAST({alias}.published AS TEXT), {seen})"
-    return (
-        f"(CASE WHEN {eff} IS NULL THEN {issued} "
-        f"WHEN {earlier} IS NULL OR {eff} > {earlier} THEN {eff} "
-        f"WHEN {eff} > {issued} THEN {eff} ELSE {issued} END)"
-    )
 
 
 def _hit(r) -> SearchHit:

@@ -29,11 +29,18 @@ _CLAUSE = re.compile(
 )
 
 
+def _abbreviation(head: str) -> bool:
+    """``_ABBR.search(head)``, without trying every start: a match starts at 0 (the branches anchored
+    with ``^``) or within the last 12 characters (the others match at most 8: "approx." and the
+    character before it), and ``search(head, pos)`` sees the characters before ``pos``."""
+    return bool(_ABBR.match(head) or _ABBR.search(head, max(0, len(head) - 12)))
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans within ``text`` (abbreviations such as "e.g." and "U.S." do not end a sentence)."""
     spans, start = [], 0
     for m in _SENT.finditer(text):
-        if _ABBR.search(text[start : m.start()]):
+        if _abbreviation(text[start : m.start()]):
             continue
         spans.append((start, m.start()))
         start = m.end()
@@ -63,7 +70,12 @@ def unmarked(text: str) -> str:
 
 # -- drugs -------------------------------------------------------------------------------------------
 
-_COORDINATED = re.compile(r"^\W*(?:and|or|and/or|,)\s*(?:\w+\s+){0,2}$", re.I)
+#: "ketamine and intranasal esketamine", "ketamine, esketamine": both; "esketamine, unlike racemic ketamine,
+#: …" or "esketamine and not ketamine" sets the second apart (a contrast word between them).
+_COORDINATED = re.compile(
+    r"^\W*(?:and|or|and/or|,)\s*(?:(?!(?:unlike|not|than|instead|versus|vs|except|but|rather)\b)\w+\s+){0,2}$",
+    re.I,
+)
 
 
 def subject_drugs(clause: str) -> tuple[str, ...]:

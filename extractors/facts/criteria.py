@@ -92,12 +92,44 @@ _WITH_AD = re.compile(
     r"\b(?:continu\w*|alongside|during|together)",
     re.I,
 )
-_SCALES = (
-    (r"madrs|montgomery", "madrs_min"),
-    (r"phq-?9", "phq9_min"),
-    (r"ham-?d(?:-?17)?|hdrs|hamilton", "hamd_min"),
-    (r"qids(?:-sr)?(?:-?16)?", "qids_min"),
+_SCALES = tuple(
+    (
+        re.compile(
+            rf"(?:{name})[^.;\d]{{0,60}}?(?:>=|≥|greater than or equal to|at least|of|above|>)\s*(\d{{1,2}})"
+        ),
+        field,
+    )
+    for name, field in (
+        (r"madrs|montgomery", "madrs_min"),
+        (r"phq-?9", "phq9_min"),
+        (r"ham-?d(?:-?17)?|hdrs|hamilton", "hamd_min"),
+        (r"qids(?:-sr)?(?:-?16)?", "qids_min"),
+    )
 )
+#: The rest of ``criteria_of``'s wordings, one pattern each (kept at module level, where the facts
+#: reader's pre-check finds them: precheck.py). They read the lower-cased clause.
+_PRESCRIBER = re.compile(
+    r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
+    r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
+    r"health "
+    r"(?:specialist|provider))|(?:prescriber|provider) is an? (psychiatrist)"
+)
+_PRESCRIBER_CUE = re.compile(r"prescri|ordered|recommended|supervised|consult")
+_TRIAL_WEEKS = re.compile(rf"{N}\s*(?:or more\s+)?(?:consecutive\s+)?weeks?")
+_TRIAL_CUE = re.compile(r"trial|adequate|duration|at least|each|minimum")
+_CLASSES = re.compile(
+    rf"{N}\s*(?:or more\s+)?(?:different\s+|distinct\s+)?(?:pharmacologic\s+|therapeutic\s+)?classes"
+)
+_AUGMENT = re.compile(r"augment")
+_PSYCHOTHERAPY = re.compile(r"psychotherapy")
+_PSYCHOTHERAPY_CUE = re.compile(r"trial|tried|fail|require|must|receiv")
+_REMS = re.compile(r"\brems\b|risk[- ]evaluation\s+(?:and|&)\s+mitigation\s+(?:strateg|program)")
+_HOURS = re.compile(rf"{N}\s*hours?")
+_MONITOR_CUE = re.compile(r"monitor|observ")
+_DOSE_MAX = re.compile(
+    r"(?:maximum|max\.?|not (?:to )?exceed|up to|no more than|limited to)[^.;]{0,40}?(\d{2,3})\s*mg"
+)
+_AGE_BEFORE = re.compile(r"\bag(?:e|ed)\s*$", re.I)
 
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
@@ -130,7 +162,7 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
     for m in _DURATION.finditer(clause):
         before = clause[last : m.start()]
         age = m.group(2).lower().startswith("year") and (
-            _AGE_AFTER.match(clause[m.end() :]) or re.search(r"\bag(?:e|ed)\s*$", clause[: m.start()], re.I)
+            _AGE_AFTER.match(clause[m.end() :]) or _AGE_BEFORE.search(clause[: m.start()])
         )
         window = clause[max(0, m.start() - 25) : m.start()]
         old = _OLD_BEFORE.search(window) or (_FROM_TO.search(window) and _TO_AFTER.match(clause[m.end() :]))
@@ -170,51 +202,38 @@ def criteria_of(
     if _FORMER.search(low):
         return []
     out: list[tuple[str, str]] = list(ages(low, adult))
-    m = re.search(
-        r"(?:prescribed|ordered|recommended|supervised|diagnosed|confirmed) by[^.]{0,60}?(psychiatrist|"
-        r"psychiatric (?:nurse|provider)[a-z ]{0,20}|mental health (?:professional|provider)|behavioral "
-        r"health "
-        r"(?:specialist|provider))|(?:prescriber|provider) is an? (psychiatrist)",
-        low,
-    )
-    if m and re.search(r"prescri|ordered|recommended|supervised|consult", low):
+    m = _PRESCRIBER.search(low)
+    if m and _PRESCRIBER_CUE.search(low):
         value = (m.group(1) or m.group(2)).strip()
         out.append(("prescriber", value + (" (or consultation)" if "consult" in low else "")))
     failed = failed_count(low)
     if failed:
         out.append(("failed_antidepressants", failed))
-    m = re.search(rf"{N}\s*(?:or more\s+)?(?:consecutive\s+)?weeks?", low)
-    if m and re.search(r"trial|adequate|duration|at least|each|minimum", low) and "antidepressant" in low:
+    m = _TRIAL_WEEKS.search(low)
+    if m and _TRIAL_CUE.search(low) and "antidepressant" in low:
         if not _APPROVAL_CUE.search(low[: m.start()]):
             out.append(("trial_weeks", str(num(m.group(1)))))
-    m = re.search(
-        rf"{N}\s*(?:or more\s+)?(?:different\s+|distinct\s+)?(?:pharmacologic\s+|therapeutic\s+)?classes", low
-    )
+    m = _CLASSES.search(low)
     if m:
         out.append(("antidepressant_classes", str(num(m.group(1)))))
-    if re.search(r"augment", low):
+    if _AUGMENT.search(low):
         out.append(("augmentation", "required"))
-    elif re.search(r"psychotherapy", low) and re.search(r"trial|tried|fail|require|must|receiv", low):
+    elif _PSYCHOTHERAPY.search(low) and _PSYCHOTHERAPY_CUE.search(low):
         out.append(("augmentation", "psychotherapy"))
     value = concomitant(low)
     if value:
         out.append(("concomitant_antidepressant", value))
-    for name, field in _SCALES:
-        m = re.search(
-            rf"(?:{name})[^.;\d]{{0,60}}?(?:>=|≥|greater than or equal to|at least|of|above|>)\s*(\d{{1,2}})",
-            low,
-        )
+    for pattern, field in _SCALES:
+        m = pattern.search(low)
         if m:
             out.append((field, m.group(1)))
-    if re.search(r"\brems\b|risk evaluation and mitigation", low):
+    if _REMS.search(low):
         out.append(("rems", "required"))
-    m = re.search(rf"{N}\s*hours?", low)
-    if m and re.search(r"monitor|observ", low):
+    m = _HOURS.search(low)
+    if m and _MONITOR_CUE.search(low):
         out.append(("monitoring_hours", str(num(m.group(1)))))
     out += approvals(sentence, phase, context)
-    m = re.search(
-        r"(?:maximum|max\.?|not (?:to )?exceed|up to|no more than|limited to)[^.;]{0,40}?(\d{2,3})\s*mg", low
-    )
+    m = _DOSE_MAX.search(low)
     if m:
         out.append(("dose_max_mg", m.group(1)))
     return out

@@ -86,7 +86,6 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     from crawler import settings as base_settings
     from crawler.archive_handle import archive_for
     from crawler.sources import SourceError
-    from payerwatch import processing
     from store.killpoint import kill_point
 
     s = Settings()
@@ -136,6 +135,8 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     runs = []
     archive = archive_for(s)
     analyse = (settings or {}).get("PAYERWATCH_PROCESS", True)
+    if analyse:  # a crawl-only child (a worker's crawl job, the benchmark) never loads the extractors
+        from payerwatch import processing
     for crawler in extensions:
         ext = crawler.get_extension(CrawlRunExtension)
         if ext is None or ext.run is None:

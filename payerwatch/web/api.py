@@ -122,22 +122,29 @@ def policy_as_of(policy_id: str):
     )
 
 
-@api.route("/policies/<path:policy_id>/diff/<int:old_version_id>/<int:new_version_id>")
-def policy_diff(policy_id: str, old_version_id: int, new_version_id: int):
-    """Word-level ops between the topic passages of any two versions, and the changes between them."""
+@api.route("/policies/<path:policy_id>/diff/<int:old>/<int:new>")
+def policy_diff(policy_id: str, old: int, new: int):
+    """Word-level ops between the topic passages of any two versions, and the changes between them.
+
+    ``old`` and ``new`` are the policy's version numbers (1, 2, ...), as in every change record and the
+    HTML diff page, so a client can go from a change to its diff without knowing database ids.
+    """
     arc = archive()
-    old, new = arc.get_version(old_version_id), arc.get_version(new_version_id)
-    if old is None or new is None or old.policy_id != policy_id or new.policy_id != policy_id:
-        abort(404, "both versions must belong to the policy")
-    ops = word_diff(_topic_text(arc.list_passages(old.id)), _topic_text(arc.list_passages(new.id)))
+    by_number = {v.seq: v for v in arc.list_versions(policy_id)}
+    if old not in by_number or new not in by_number:
+        abort(404, f"no versions {old} and {new} of policy {policy_id}")
+    old_v, new_v = by_number[old], by_number[new]
+    ops = word_diff(_topic_text(arc.list_passages(old_v.id)), _topic_text(arc.list_passages(new_v.id)))
+    between = [c.id for c in arc.changes_between(policy_id, old_v.id, new_v.id)]
+    contexts = arc.list_change_contexts(change_ids=between, oldest_first=True) if between else []
     return jsonify(
         {
             "policy": policy_id,
-            "old_version": old.id,
-            "new_version": new.id,
+            "old_version": old,
+            "new_version": new,
             "diff": [[op, text] for op, text in ops],
-            "changes": _json(arc.changes_between(policy_id, old.id, new.id)),
-            "html_url": url_for("views.diff", policy_id=policy_id, old=old.seq, new=new.seq),
+            "changes": [change_record(ctx) for ctx in contexts],
+            "html_url": url_for("views.diff", policy_id=policy_id, old=old, new=new),
         }
     )
 

@@ -55,3 +55,14 @@ def test_the_most_relevant_candidates_come_first_and_every_match_follows_once(ra
     assert sum(pages, []) == bounded
     # auto keeps its rule: relevance while every match is a candidate, newest first beyond
     assert numbers(ranked_archive.search("ketamine", limit=3)) == ["NEW-2", "F-LATE", "NEW-1"]
+
+
+@pytest.mark.parametrize("text", ["Ketamine INFUSION", "Ésketamine Über ÀLPHA", "İstanbul ǅ ß", ""])
+def test_candidate_words_are_lower_cased_as_sqlite_does(text):
+    """The counts behind the bounded ranking were taken with SQLite's ``lower()`` (ASCII letters only);
+    counted in Python now, they must fold exactly the same letters."""
+    import sqlite3
+
+    from store.search_rank import sqlite_lower
+
+    assert sqlite_lower(text) == sqlite3.connect(":memory:").execute("SELECT lower(?)", (text,)).fetchone()[0]

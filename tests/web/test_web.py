@@ -189,10 +189,16 @@ def test_api_policies_versions_as_of_search_matrix(client, sample):
     assert client.get("/api/policies/nobody/none/versions").get_json()["error"].startswith("no such policy")
 
 
-def test_api_diff_between_any_two_versions(client, sample):
-    v1, v2, v3 = sample.uhc_versions
-    body = client.get(f"/api/policies/{UHC}/diff/{v1}/{v3}").get_json()
+def test_api_diff_between_any_two_versions(client):
+    """The route speaks in the policy's version numbers, like the change records it returns."""
+    body = client.get(f"/api/policies/{UHC}/diff/1/3").get_json()
     assert [-1, "three"] in body["diff"] and [1, "two"] in body["diff"]
-    assert [c["kind"] for c in body["changes"]] == ["criteria", "coverage_position"]
+    assert (body["old_version"], body["new_version"]) == (1, 3)
+    assert [(c["kind"], c["old_version"], c["new_version"]) for c in body["changes"]] == [
+        ("criteria", 1, 2),
+        ("coverage_position", 2, 3),
+    ]
+    assert body["changes"][0]["payer"] == "Sample United Health"  # the one change record shape
     assert body["html_url"] == f"/policy/{UHC}/diff/1/3"
-    assert client.get(f"/api/policies/{TX}/diff/{v1}/{v2}").status_code == 404
+    assert client.get(f"/api/policies/{UHC}/diff/1/9").status_code == 404
+    assert client.get(f"/api/policies/{TX}/diff/1/3").status_code == 404

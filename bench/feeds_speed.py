@@ -1,4 +1,7 @@
-"""How long feeds and the outbox take on a larger archive: ``python bench/feeds.py [CHANGES] [SUBSCRIBERS]``.
+"""How long feeds and the outbox take on a larger archive.
+
+    python bench/feeds_speed.py [CHANGES] [SUBSCRIBERS]
+
 
 Builds an archive of CHANGES synthetic changes (from the feed test fixtures) in a temp dir, then times one
 Atom feed, ``publish`` (every feed, both formats) and delivering one alert per change to SUBSCRIBERS

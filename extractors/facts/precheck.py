@@ -1,0 +1,246 @@
+"""The reader's pre-check: can a paragraph or heading state a fact at all?
+
+Reading one paragraph clause by clause costs the reader (reader.py, units.py) ~800 regular-expression
+searches; most paragraphs of a long policy (evidence reviews, descriptions, background) name no drug,
+indication, stance, criterion or list lead-in and yield nothing. With no lead-in open, a paragraph whose
+every clause is *inert* changes nothing the reader keeps — no fact, no target, no lead-in, no last
+statement — so the reader skips it. The pre-check is exact: it never calls a paragraph inert where a
+rule would fire (tests/extractors/test_facts_precheck.py reads every corpus both ways, block by block).
+
+Its words are the rules' own. Every module-level pattern of the facts modules (and terms.py's drug and
+indication vocabulary) is a *trigger* unless ``CONTEXT`` below names it: a pattern that only refines,
+vetoes or splits what a trigger found and states nothing by itself. A new rule's pattern is therefore a
+trigger from the moment it is written; a pattern written inline in a function is invisible here, so the
+test above fails on one. A rule that fires on a plain ``in`` test or a ``str`` method, with no pattern of
+its own, would be missed: write rules as module-level patterns.
+
+A clause is inert when no trigger matches it or its lower-case form (``criteria_of`` reads
+``clause.lower()``). That argument needs every text a rule reads to be the clause itself, its
+lower-case form, or text the triggers cover: the rules that rewrite a clause before matching
+(``_NOT_EXCLUDED``, ``_SCALE_NAME``, ``_EXCEPTION``, ``_OUTSIDE``, ``_AGE_WORD``) are triggers, so a
+clause they would rewrite is read in full. One trigger is *cued*: an approval period (``_DURATION``) is
+only read where an approval word is in the clause or its sentence (``criteria.approvals``), so "within
+the first two months" in an evidence review is no trigger.
+
+Running every trigger on every clause would cost what the rules cost; so each trigger's parsed form
+gives the literal strings one of which any text it matches must contain (lower-cased), and only the
+triggers whose strings occur in the paragraph are run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .clauses import clauses, sentences, unmarked
+from .needles import fold, needles_of, relaxed, trie
+
+#: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
+CONTEXT = {
+    # structure: sentences, clauses, list markers, records and table lead-ins (read before the pre-check)
+    "clauses._SENT": "splits sentences",
+    "clauses._ABBR": "splits sentences",
+    "clauses._CLAUSE": "splits clauses",
+    "clauses._MARKER": "strips list markers (the pre-check reads the same unmarked clause)",
+    "reader._MARKED": "makes a paragraph an item only under an open lead-in (never pre-checked)",
+    "reader._RECORD_CELL": "PBM records are read before the pre-check",
+    "reader._RECORD_KEYS": "PBM records are read before the pre-check",
+    "reader._PRODUCT": "PBM records are read before the pre-check",
+    "reader._RECORD_SPLIT": "PBM records are read before the pre-check",
+    "context.TABLE_REF": "the table lead-in: a drug-less paragraph's is read before the pre-check, a "
+    "statement's needs its stance",
+    "parts._NASAL": "which drug (a route in a policy on both)",
+    "parts._INFUSION": "which drug (a route in a policy on both)",
+    "parts._SENTENCE_END": "a drug label needs a drug name",
+    "tables._OLD_COLUMN": "table columns: rows are read before the pre-check",
+    "tables._NEW_COLUMN": "table columns: rows are read before the pre-check",
+    "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",
+    "scope._STRIP": "section roles and phases: headings, read before the pre-check or with a stance",
+    "scope._INFO": "section role",
+    "scope._COVERAGE": "section role",
+    "scope._APPROVAL": "an approval heading: only with an indication the clause names",
+    "scope._INITIAL": "phase of a statement or criterion",
+    "scope._CONTINUATION": "phase of a statement or criterion",
+    # vetoes: they only take a stance or a criterion away
+    "positions._POINTER": "veto",
+    "positions._DISCLAIMER": "veto",
+    "positions._FDA": "veto",
+    "positions._FDA_NAME": "veto (and its lifting for a criterion, itself a trigger)",
+    "positions._FDA_CLAIM": "veto",
+    "positions._PAYER_CONDITION": "lifts the FDA veto from a stance, itself a trigger",
+    "positions._NEGATED_SUBJECT": "veto",
+    "positions._CODE_SUBJECT": "veto",
+    "units._CONJUNCTION": "veto",
+    "criteria._FORMER": "veto",
+    "values._YOUNG": "veto of 'adult'",
+    "context.UNNAMED": "veto",
+    # refinements of what a trigger found
+    "positions._CRITERIA": "covered → covered with criteria",
+    "positions._USE_WHEN": "covered → covered (the use is no criterion)",
+    "positions._GENERAL_CONDITION": "covered → covered ('when medically necessary' is no criterion)",
+    "context.EXAMPLES": "a follow-up (FOLLOW_UP) right after its statement",
+    "units._BACK_REF": "a stance's questions above it",
+    "units._TOPIC": "which drug is the subject",
+    "units._DRUG_NAME": "which drug is the subject",
+    "context.MONO_SUBJECT": "sub-population of a stance",
+    "context.ALTERNATIVES": "alternatives of a lead-in",
+    "context.FOLLOW_UP": "needs the clause's indications or a lead-in",
+    "units._ANAPHOR": "needs an indication in an earlier clause of the sentence",
+    "units._DIAGNOSIS": "needs the clause's indications",
+    "units._UNIT_LABEL": "indications for the block's criteria",
+    "clauses._COORDINATED": "which drug",
+    "clauses._EXCEPTION_OF_USE": "needs an exception",
+    "clauses._NOT_OTHER": "unused",
+    "criteria._APPROVAL_CUE": "the cue of an approval period (see CUED)",
+    "criteria._AGE_AFTER": "an approval period that is an age",
+    "criteria._AGE_BEFORE": "an approval period that is an age",
+    "criteria._NOT_APPROVAL": "an approval period that is a trial",
+    "criteria._NOT_APPROVAL_AFTER": "an approval period that is a trial",
+    "criteria._OLD_BEFORE": "an approval period that is an old value",
+    "criteria._FROM_TO": "an approval period that is an old value",
+    "criteria._TO_AFTER": "an approval period that is an old value",
+    "criteria._PHASE_AFTER": "the phase of an approval period",
+    "criteria._LATER_AFTER": "the phase of an approval period",
+    "criteria._LATER_BEFORE": "the phase of an approval period",
+    "criteria._PRESCRIBER_CUE": "with _PRESCRIBER",
+    "criteria._TRIAL_CUE": "with _TRIAL_WEEKS",
+    "criteria._PSYCHOTHERAPY_CUE": "with _PSYCHOTHERAPY",
+    "criteria._MONITOR_CUE": "with _HOURS",
+    "values._YEARS_AFTER": "evidence that a number is an age",
+    "values._AGE_CONTEXT": "evidence that a number is an age",
+    "values._FAILED_CUE": "with _FAILED / _FAILED_FIELD / _COUNT_OF",
+    # the billing-code pass of facts/__init__.py reads passages, not through the reader
+    "facts._FACT_CODES": "billing codes are read outside the reader",
+}
+#: Triggers that fire only where their cue matches the clause or its sentence: (trigger, cue).
+CUED = {"criteria._DURATION": "criteria._APPROVAL_CUE"}
+#: terms.py's vocabulary the rules read through ``drugs_in`` / ``indications_in`` / ``subject_drugs``.
+TERMS = ("ESKETAMINE_RE", "KETAMINE_RE", "TOPIC_CODE_RE", "INDICATIONS")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    pattern: re.Pattern[str]
+    needles: frozenset[str] | None  # one of them is in any text the pattern matches (None: no such set)
+    relaxed: re.Pattern[str]  # no anchors, no lookarounds: matches a paragraph wherever it matches a clause
+    cue: re.Pattern[str] | None = None
+
+
+# -- the triggers ------------------------------------------------------------------------------------
+
+
+def _patterns(value, depth: int = 0):
+    if isinstance(value, re.Pattern):
+        yield value
+    elif depth < 3 and isinstance(value, (tuple, list, frozenset, set)):
+        for v in value:
+            yield from _patterns(v, depth + 1)
+    elif depth < 3 and isinstance(value, dict):
+        for v in value.values():
+            yield from _patterns(v, depth + 1)
+
+
+def named_patterns() -> dict[str, list[re.Pattern[str]]]:
+    """``module.NAME`` → its patterns, for every module-level pattern (or container of patterns) of
+    the facts modules, and terms.py's ``TERMS``."""
+    from .. import facts, terms
+
+    out = {f"terms.{name}": list(_patterns(getattr(terms, name))) for name in TERMS}
+    modules = [("facts", facts)] + [
+        (m.name, importlib.import_module(f"{facts.__name__}.{m.name}"))
+        for m in pkgutil.iter_modules(facts.__path__)
+        if m.name not in ("precheck", "needles")
+    ]
+    for short, module in modules:
+        for name, value in vars(module).items():
+            found = list(_patterns(value))
+            if found:
+                out[f"{short}.{name}"] = found
+    return out
+
+
+def _resolve(name: str) -> list[re.Pattern[str]]:
+    return named_patterns()[name]
+
+
+@cache
+def triggers() -> tuple[Trigger, ...]:
+    named = named_patterns()
+    context = {id(p) for name in CONTEXT for p in named.get(name, ())}
+    cues = {id(p): _resolve(cue)[0] for name, cue in CUED.items() for p in named.get(name, ())}
+    out, seen = [], set(context)
+    for name, patterns in named.items():
+        for p in patterns:
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            out.append(Trigger(name, p, needles_of(p), relaxed(p), cues.get(id(p))))
+    return tuple(out)
+
+
+# -- the needles, looked for in one scan ------------------------------------------------------------
+
+
+@cache
+def _index() -> tuple[re.Pattern[str], dict[str, tuple[Trigger, ...]]]:
+    """One pattern that finds the longest needle starting at a place, and each needle's triggers
+    together with those of the needles that are its prefixes (they start at the same place)."""
+    by_needle: dict[str, list[Trigger]] = {}
+    for t in triggers():
+        for n in t.needles or ():
+            by_needle.setdefault(n, []).append(t)
+    closed = {
+        n: tuple({id(t): t for m, ts in by_needle.items() if n.startswith(m) for t in ts}.values())
+        for n in by_needle
+    }
+    return re.compile(trie(sorted(by_needle))), closed
+
+
+def candidates(text: str) -> list[Trigger]:
+    """The triggers that may match somewhere in ``text``: their needles occur in it (and the triggers
+    without needles)."""
+    scan, closed = _index()
+    low = fold(text)
+    found = {id(t): t for t in triggers() if t.needles is None}
+    search = scan.search
+    m = search(low)
+    while m is not None:
+        for t in closed[m.group()]:
+            found[id(t)] = t
+        m = search(low, m.start() + 1)
+    return list(found.values())
+
+
+def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
+    p = trigger.pattern
+    for body, sentence in units:
+        low = body.lower()
+        if p.search(body) or (low != body and p.search(low)):
+            if trigger.cue is None or trigger.cue.search(body) or trigger.cue.search(sentence):
+                return True
+    return False
+
+
+def inert_paragraph(text: str) -> bool:
+    """True when no clause of ``text``, as ``UnitReader.read_unit`` reads it, matches a trigger."""
+    cands = candidates(text)
+    if cands and text.isascii():  # (lower-casing keeps a clause a substring of its paragraph)
+        low = text.lower()
+        cands = [t for t in cands if t.relaxed.search(text) or t.relaxed.search(low)]
+    if not cands:
+        return True
+    units = []
+    for a, b in sentences(text):
+        for ca, cb in clauses(text, a, b):
+            units.append((unmarked(text[ca:cb]), text[a:b]))
+    return not any(_fires(t, units) for t in cands)
+
+
+def inert_heading(text: str, bare: str) -> bool:
+    """True when neither the heading nor its ``bare`` form (no numbering) matches a trigger."""
+    cands = candidates(text)
+    return not any(_fires(t, [(text, text), (bare, text)]) for t in cands)

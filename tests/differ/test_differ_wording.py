@@ -145,3 +145,62 @@ def test_at_most_six_wording_bullets_then_a_count(edits, more):
     texts = _texts(change)
     assert texts[:6] == [f"{WHERE}: “clinical” → “medical”"] * 6
     assert texts[6:] == ([f"… and {more} more wording changes (see the diff)"] if more else [])
+
+
+def test_a_bullet_names_the_section_as_the_new_version_calls_it():
+    old = policy([HEAD, ("Criteria", [LEAD, ITEMS[1]])], [LEAD_FACT])
+    new = policy(
+        [HEAD, ("Coverage Criteria", [LEAD, ITEMS[1].replace("certified", "licensed")])], [LEAD_FACT]
+    )
+    (change,) = compare(old, new).changes
+    assert "Esketamine (Coverage Criteria): “certified” → “licensed”" in _texts(change)
+
+
+def test_passages_all_gone_but_the_background_still_names_the_drug():
+    """The new version has no topic text left: the bullet points into the old version only."""
+    background = ("Background", ["Spravato was approved in 2019."])
+    item = "Spravato is given in a certified setting."
+    old = policy([HEAD, ("Coverage Rationale", [item]), background])
+    new = policy([HEAD, ("Coverage Rationale", ["No criteria are stated."]), background])
+    (change,) = compare(old, new).changes
+    assert _texts(change) == [f"Esketamine (Coverage Rationale): removed “Coverage Rationale {item}”"]
+    ev = change.bullets[0]["evidence"]
+    assert ev["new"] is None and ev["old"]["text"] == f"Coverage Rationale\n{item}"
+
+
+def test_an_edit_after_one_that_needs_no_bullet_is_still_reported():
+    """A renumbered list, a fact's own sentence, a moved code: skipped, and the next edit still counts."""
+    later = (ITEMS[2], ITEMS[2].replace("nurse", "physician"))
+    # a renumbered list first
+    old = ["1. Alpha item is met.", "2. Beta item is met.", later[0]]
+    new = ["1. Delta item is important.", "2. Alpha item is met.", "3. Beta item is met.", later[1]]
+    change, _, _ = _change(old, new)
+    assert len(change.bullets) == 2 and _texts(change)[1] == f"{WHERE}: “nurse” → “physician”"
+    # a criterion's own sentence first
+    count = "- The member failed {} antidepressants."
+    facts = lambda n: (LEAD_FACT, ("esketamine", "trd", "failed_antidepressants", n, count.format(n)))  # noqa: E731
+    old = policy([HEAD, ("Coverage Rationale", [LEAD, count.format(3), later[0]])], list(facts("3")))
+    new = policy([HEAD, ("Coverage Rationale", [LEAD, count.format(2), later[1]])], list(facts("2")))
+    (change,) = compare(old, new).changes
+    assert [b["field"] for b in change.bullets] == ["failed_antidepressants", "wording"]
+    assert change.bullets[1]["text"] == f"{WHERE}: “nurse” → “physician”"
+    # a code swapped in the code table first
+    old = policy(
+        [HEAD, ("Applicable Codes", ["HCPCS S0013 Esketamine"]), ("Coverage Rationale", [LEAD, later[0]])]
+    )
+    new = policy(
+        [HEAD, ("Applicable Codes", ["HCPCS J0013 Esketamine"]), ("Coverage Rationale", [LEAD, later[1]])]
+    )
+    (change,) = compare(old, new).changes
+    assert _texts(change) == ["Codes: added J0013, removed S0013", f"{WHERE}: “nurse” → “physician”"]
+
+
+def test_the_evidence_of_a_joined_or_final_edit_spans_the_changed_words():
+    new_item = ITEMS[1].replace("certified healthcare", "licensed medical")
+    change, old, new = _change(ITEMS, [ITEMS[0], new_item, ITEMS[2]])
+    ev = change.bullets[0]["evidence"]
+    assert (ev["old"]["text"], ev["new"]["text"]) == ("certified healthcare", "licensed medical")
+    change, old, new = _change(ITEMS, [*ITEMS[:2], ITEMS[2].replace("discharge", "release")])
+    ev = change.bullets[0]["evidence"]
+    assert (ev["old"]["text"], ev["new"]["text"]) == ("discharge", "release")
+    assert ev["old"]["end"] == old.text.index("discharge") + len("discharge")

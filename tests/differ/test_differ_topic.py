@@ -197,3 +197,63 @@ def test_a_date_is_found_where_it_is_first_printed_outside_the_revision_history(
 )
 def test_only_dates(text, expected):
     assert topic.only_dates(text) is expected
+
+
+# -- facts, revision notes, titles -----------------------------------------------------------------------
+
+
+def test_a_stance_stated_in_the_background_is_no_stance_and_hides_none_of_the_others():
+    said = "Spravato was once thought unproven for treatment-resistant depression."
+    history_fact = ("esketamine", "trd", "position", "unproven", said)
+
+    def version(failed):
+        lines = [TRD, f"The member failed {failed} antidepressants."]
+        facts = [history_fact, TRD_FACT, ("esketamine", "trd", "failed_antidepressants", failed, lines[1])]
+        return policy([HEAD, ("Background", [said]), ("Coverage Rationale", lines)], facts)
+
+    (change,) = compare(version("3"), version("2")).changes
+    assert [(b["field"], b["old"], b["new"]) for b in change.bullets] == [
+        ("failed_antidepressants", "3", "2")
+    ]
+
+
+def test_a_sentence_about_depression_with_suicidal_ideation_is_one_stance_not_two():
+    def version(value):
+        sentence = f"Spravato is {value} for major depressive disorder with acute suicidal ideation."
+        facts = [
+            TRD_FACT,
+            ("esketamine", "depression", "position", value, sentence),
+            ("esketamine", "mdsi", "position", value, sentence),
+        ]
+        return policy([HEAD, ("Coverage Rationale", [TRD, sentence])], facts)
+
+    (change,) = compare(version("unproven"), version("covered")).changes
+    assert [b["text"] for b in change.bullets] == ["Esketamine · MDSI: unproven → covered"]
+
+
+def test_the_revision_note_lists_every_new_row():
+    old = policy([HEAD, ("Coverage Rationale", [TRD])], [TRD_FACT], history=[("01/01/2025", "Created.")])
+    rows = [("02/01/2026", "Criteria updated."), ("01/15/2026", "Codes updated."), ("01/01/2025", "Created.")]
+    new = policy([HEAD, ("Coverage Rationale", [TRD, NOTE])], [TRD_FACT], history=rows)
+    (change,) = compare(old, new).changes
+    assert change.revision_note == "2026-02-01: Criteria updated.; 2026-01-15: Codes updated."
+    undated = dataclasses.replace(new.revision_history[0], date=None)
+    new = dataclasses.replace(new, revision_history=(undated, *new.revision_history[1:]))
+    (change,) = compare(old, new).changes
+    assert change.revision_note == "Criteria updated.; 2026-01-15: Codes updated."
+
+
+def test_a_renamed_policy_points_at_each_title_where_it_is_first_printed():
+    lines = [TRD, "See also the Esketamine Criteria policy."]
+    old = policy([HEAD, ("Coverage Rationale", lines)], [TRD_FACT], title="Esketamine")
+    new = policy([HEAD, ("Coverage Rationale", lines)], [TRD_FACT], title="Esketamine Criteria")
+    (change,) = compare(old, new).changes
+    (bullet,) = [b for b in change.bullets if b["text"].startswith("Title: ")]
+    assert bullet["text"] == "Title: Esketamine → Esketamine Criteria"
+    ev = bullet["evidence"]
+    assert (ev["old"]["start"], ev["old"]["end"]) == (0, len("Esketamine"))
+    assert (ev["new"]["start"], ev["new"]["end"]) == (0, len("Esketamine Criteria"))
+    # a title the text never prints has no evidence
+    unprinted = dataclasses.replace(new, metadata=dataclasses.replace(new.metadata, title="Spravato Program"))
+    (bullet,) = [b for b in compare(old, unprinted).changes[0].bullets if b["text"].startswith("Title: ")]
+    assert bullet["evidence"]["new"] is None and bullet["evidence"]["old"]["start"] == 0

@@ -44,6 +44,7 @@ _DIFFER = [
     "tests/differ/test_differ_topic.py",
     "tests/differ/test_differ_new_and_retired.py",
     "tests/differ/test_differ_summary.py",
+    "tests/differ/test_differ_notes.py",
     "tests/differ/test_differ_spelling.py",
     "tests/differ/test_differ_cases.py",
     # 1,250 changed lines (2.5 s a run) for words.py's exactness; test_differ_wording.py pins the bullet cap

@@ -7,6 +7,8 @@ bullet at all. Each row is two versions of one criteria list.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from differ import compare
@@ -204,3 +206,51 @@ def test_the_evidence_of_a_joined_or_final_edit_spans_the_changed_words():
     ev = change.bullets[0]["evidence"]
     assert (ev["old"]["text"], ev["new"]["text"]) == ("discharge", "release")
     assert ev["old"]["end"] == old.text.index("discharge") + len("discharge")
+
+
+def test_an_edit_after_an_inferred_criterion_or_with_moved_dates_is_still_reported():
+    later = (ITEMS[2], ITEMS[2].replace("nurse", "physician"))
+    old = ["- Initial approval is for 6 months.", later[0]]
+    new = ["- Initial approval is for 3 months.", later[1]]
+    change, _, _ = _change(old, new)
+    assert [b["field"] for b in change.bullets] == ["approval_initial", "wording"]
+    old = policy([HEAD, ("Coverage Rationale", [LEAD, later[0]])], [LEAD_FACT], effective="2025-01-01")
+    new = policy([HEAD, ("Coverage Rationale", [LEAD, later[1]])], [LEAD_FACT], effective="2026-01-01")
+    (change,) = compare(old, new).changes
+    assert _texts(change) == [f"{WHERE}: “nurse” → “physician”", "Effective date 2025-01-01 → 2026-01-01"]
+
+
+def test_a_wording_bullet_carries_the_words_before_and_after():
+    change, _, _ = _change(ITEMS, [ITEMS[0], ITEMS[1].replace("certified", "licensed"), ITEMS[2]])
+    assert [(b["old"], b["new"]) for b in change.bullets] == [("certified", "licensed")]
+    change, _, _ = _change(ITEMS, ITEMS[:2])
+    assert [(b["old"], b["new"]) for b in change.bullets] == [(ITEMS[2], None)]
+    change, _, _ = _change(ITEMS[:2], ITEMS)
+    assert [(b["old"], b["new"]) for b in change.bullets] == [(None, ITEMS[2])]
+
+
+def test_passages_that_appear_where_only_the_background_named_the_drug():
+    background = ("Background", ["Spravato was approved in 2019."])
+    item = "Spravato is given in a certified setting."
+    old = policy([HEAD, ("Coverage Rationale", ["No criteria are stated."]), background])
+    new = policy([HEAD, ("Coverage Rationale", [item]), background])
+    (change,) = compare(old, new).changes
+    assert _texts(change) == [f"Esketamine (Coverage Rationale): added “Coverage Rationale {item}”"]
+    assert change.bullets[0]["evidence"]["old"] is None
+
+
+def test_wording_evidence_names_the_page_the_passage_starts_on():
+    def on_page_two(ep):
+        return dataclasses.replace(
+            ep, passages=tuple(dataclasses.replace(p, page_start=2) for p in ep.passages)
+        )
+
+    for old_lines, new_lines in ((ITEMS, ITEMS[:2]), (ITEMS[:2], ITEMS)):
+        old, new = (
+            on_page_two(
+                policy([HEAD, ("Coverage Rationale", [LEAD, *lines])], [LEAD_FACT], title="Behavioral Health")
+            )
+            for lines in (old_lines, new_lines)
+        )
+        (bullet,) = compare(old, new).changes[0].bullets
+        assert (bullet["evidence"]["old"]["page"], bullet["evidence"]["new"]["page"]) == (2, 2)

@@ -161,6 +161,19 @@ def test_a_number_under_another_drugs_later_statement_keeps_its_own_drugs_indica
 
     (change,) = compare(version(6), version(12)).changes
     assert _rows(change) == [("approval_continuation", "esketamine", "trd", "6 months", "12 months")]
+    # the same for a requirement sentence added there
+    rule = "- Continued therapy requires documentation of the response."
+    stays = "- Spravato continues while the member responds."
+    old = policy(
+        [HEAD, ("Initial Therapy", [LEAD, OTHER]), ket, ("Continuation of Therapy", [stays])],
+        [LEAD_FACT, KET_FACT],
+    )
+    new = policy(
+        [HEAD, ("Initial Therapy", [LEAD, OTHER]), ket, ("Continuation of Therapy", [stays, rule])],
+        [LEAD_FACT, KET_FACT],
+    )
+    (change,) = compare(old, new).changes
+    assert _rows(change) == [("documentation", "esketamine", "trd", None, rule)]
 
 
 @pytest.mark.parametrize("line", ["- Approval is for {} months.", "- Approval is for {} months"])
@@ -285,6 +298,7 @@ LIST_ITEMS = [
     ("- treatment-resistant depression", [("trd", "unproven")]),
     ("- depression, including treatment-resistant depression", [("trd", "unproven")]),
     ("- depression, including suicidal ideation", [("mdsi", "unproven")]),
+    ("- depression; suicidal ideation", [("mdsi", "unproven")]),
     ("- depression, including bipolar depression", [("bipolar_depression", "unproven")]),
     ("- chronic pain", [("chronic_pain", "unproven")]),
     ("- chronic pain, including complex regional pain syndrome", [("crps", "unproven")]),

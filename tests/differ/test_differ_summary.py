@@ -173,6 +173,8 @@ def test_a_sub_population_with_a_stance_of_its_own_is_named():
         )
         return dataclasses.replace(ep, facts=facts)
 
+    (change,) = compare(with_mono("unproven"), with_mono("covered_with_criteria")).changes
+    assert [(b["indication"], b.get("subpopulation")) for b in change.bullets] == [("trd", "monotherapy")]
     assert summary(with_mono("unproven"), with_mono("covered_with_criteria")) == (
         "P: Spravato for TRD (monotherapy) changed from unproven to covered with criteria"
     )

@@ -36,6 +36,15 @@ def keys(result) -> list[tuple[str, ...]]:
     return out
 
 
+def check_quotes(result) -> None:
+    """Every fact shows the words it was read from: a non-empty stretch of the document's text, at the
+    offsets it gives (the archive and the alerts quote it)."""
+    for f in result.facts:
+        where = f"{f.drug} {f.indication} {f.field} {f.value}"
+        assert f.sentence.strip() and f.start < f.end, f"{where}: empty quote {f.sentence!r}"
+        assert result.text[f.start : f.end] == f.sentence, f"{where}: {f.sentence!r} is not at {f.start}"
+
+
 def matches(pattern: str, key: tuple[str, ...]) -> bool:
     drug, ind, field, value = pattern.split(" ", 3)
     return all(p == "*" or p == k for p, k in zip((drug, ind, field, value), key, strict=True))
@@ -52,6 +61,7 @@ def test_shape(case: dict) -> None:
     if "html" not in case:
         return
     result = extractors.extract(page(case), media_type="text/html")
+    check_quotes(result)
     got = keys(result)
     shown = sorted(" ".join(k) for k in got)
     for want in case.get("facts", []):

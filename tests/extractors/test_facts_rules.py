@@ -60,6 +60,9 @@ def test_snippet(case: dict) -> None:
         assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
     for unwanted in case.get("no_facts", []):
         assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    for want, quote in (case.get("quotes") or {}).items():
+        said = [f.sentence for f, k in zip(result.facts, got, strict=True) if matches(want, k)]
+        assert quote in said, f"{want!r} quotes {said}"
     positions: dict[tuple, set[str]] = {}
     for drug, ind, field, value in got:
         if field == "position":

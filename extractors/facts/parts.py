@@ -49,9 +49,12 @@ class PartsReader:
             and not criteria_of(text)
         )
 
-    def aside(self, text: str) -> bool:
-        """A paragraph that states nothing (no stance, use, drug or criterion: "The list is not exhaustive.",
-        "Note: a pharmacist reviews these requests."): it does not end the lead-in before it."""
-        if len(text) > 300 or LEADIN.search(text) or drugs_in(text) or indications_of(text):
+    def aside(self, text: str, lead_drugs: tuple[str, ...] = ()) -> bool:
+        """A paragraph that states nothing (no stance, use, other drug or criterion: "The list is not
+        exhaustive.", "Ketamine may be given by infusion or as a lozenge."): it does not end the lead-in
+        before it."""
+        if len(text) > 300 or LEADIN.search(text) or indications_of(text) or criteria_of(text):
+            return False
+        if not set(drugs_in(text)) <= set(lead_drugs):
             return False
         return not any(stance(text[a:b])[0] for a, b in sentences(text))

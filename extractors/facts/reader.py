@@ -34,7 +34,7 @@ from .criteria import criteria_of
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
-from .units import UnitReader
+from .units import _SAFETY, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
@@ -163,7 +163,10 @@ class Reader(UnitReader, TableReader, PartsReader):
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
                 self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
             return
-        crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
+        crit = criteria_of(text, S.phase_of(text) or "initial")
+        # an approval period ("Reauthorization for 12 Months") or the label's safety requirement ("Risk
+        # Evaluation and Mitigation Strategy requirements") written as a heading over the criteria
+        crit = [c for c in crit if c[0].startswith("approval")][:1] + [c for c in crit if c[0] in _SAFETY]
         if crit:
             inds = ()
             if nxt is not None and nxt.kind == "para" and not stance(nxt.text)[0]:
@@ -171,7 +174,8 @@ class Reader(UnitReader, TableReader, PartsReader):
             _, head_inds = self.heading_context(path[:-1])
             target = self.targets.pick(path, inds or head_inds)
             if target:
-                self.emit(target.drugs, target.inds, crit[0][0], crit[0][1], INHERITED, block, 0, len(text))
+                for fld, value in crit:
+                    self.emit(target.drugs, target.inds, fld, value, INHERITED, block, 0, len(text))
         _, inds = self.heading_context((text,))
         if self.leadin and self.leadin.stance and inds and not st:
             self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
@@ -297,7 +301,7 @@ class Reader(UnitReader, TableReader, PartsReader):
             plain = not (lead.headings or lead.under_heading)
             if lead.items == 0 and (
                 (lead.paras == 0 and self.duration_line(text))
-                or (plain and lead.paras < 2 and self.aside(text))
+                or (plain and lead.paras < 2 and self.aside(text, lead.drugs))
             ):
                 lead.paras += 1  # "Approval length: …" or a note between the lead-in and its list
             elif lead.headings:

@@ -31,6 +31,7 @@ from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .needles import checked, fold, holds
 from .positions import is_fda, stance
 from .units import UnitReader
 
@@ -63,6 +64,8 @@ _RECORD_SPLIT = re.compile(
 _TABLE_REF = re.compile(
     r"\b(?:in|on) (?:the|this) (?:table|list|chart)\b|\b(?:table|list|chart) below\b|\blisted below\b", re.I
 )
+#: the words any match of _TABLE_REF holds ("table", "list", "chart"): most paragraphs have none
+_TABLE_WORDS = checked(_TABLE_REF)
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -198,6 +201,8 @@ class Reader(UnitReader):
         """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
         record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
         with the product ("Product Name: Spravato") or continue a record already open."""
+        if ":" not in block.text:
+            return None  # every cell must be "Label: value"
         if block.kind == "row":
             cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
         elif block.kind == "para":
@@ -323,7 +328,9 @@ class Reader(UnitReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not _TABLE_REF.search(text):
+        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+            return None
+        if not _TABLE_REF.search(text):
             return None
         st, how = stance(text)
         return st if how == "strong" else None

@@ -23,29 +23,31 @@ def pg_order(conn, text: str, order: str, rank_limit: int) -> Iterator[int]:
     newest first).
 
     ts_rank normalisation 1 (rank / (1 + log length)): a long passage mentioning a word once does not
-    outrank a short one about it — the same preference as bm25 on SQLite. ts_rank reads only the passage
-    itself, so ranking the candidates costs ``rank_limit`` rows whatever the archive's size.
+    outrank a short one about it — the same preference as bm25 on SQLite. ts_rank reads only the passage's
+    stored vector, so ranking the candidates costs ``rank_limit`` rows whatever the archive's size.
     """
     match = f"SELECT p.id FROM passages p WHERE {_DOC} @@ {_TSQ}"
     newest: list[int] = []
     lowest = None
     if order != "newest":
-        newest = list(
-            conn.execute(
-                sa.text(f"{match} ORDER BY p.id DESC LIMIT :cap"), {"q": text, "cap": rank_limit + 1}
-            ).scalars()
-        )
+        # each of the newest matches with its rank, in one statement: the candidates are these rows, so
+        # ranking them needs no second scan (it cost a second read of the same rows, ~20 ms at load)
+        rows = conn.execute(
+            sa.text(
+                f"SELECT p.id, ts_rank({_DOC}, {_TSQ}, 1) FROM passages p WHERE {_DOC} @@ {_TSQ} "
+                "ORDER BY p.id DESC LIMIT :cap"
+            ),
+            {"q": text, "cap": rank_limit + 1},
+        ).all()
+        newest = [r[0] for r in rows]
         if order == "auto":
             order = "relevance" if len(newest) <= rank_limit else "newest"
         if not newest:
             return
     if order == "relevance":
         lowest = newest[:rank_limit][-1]
-        ranked = conn.execute(
-            sa.text(f"{match} AND p.id >= :lo ORDER BY ts_rank({_DOC}, {_TSQ}, 1) DESC, p.id DESC"),
-            {"q": text, "lo": lowest},
-        )
-        yield from ranked.scalars().all()
+        # ORDER BY ts_rank DESC, id DESC over the candidates (ts_rank is a float4: exact in Python)
+        yield from (r[0] for r in sorted(rows[:rank_limit], key=lambda r: (-r[1], -r[0])))
         if len(newest) <= rank_limit:
             return
     else:

@@ -75,9 +75,14 @@ MODULES: dict[str, list[str]] = {
     "extractors/normalize.py": ["tests/extractors/test_extract_normalize.py", *_EXTRACT],
     "differ/wording.py": _DIFFER,
     "differ/infer.py": _DIFFER,
+    # in-process detection over a real archive; test_analysis_seam crawls in child processes (150 s) that
+    # mutmut cannot trace, and the CLI contract test spends 15 s a mutant in subprocesses
     "payerwatch/processing.py": [
         "tests/payerwatch/test_processing.py",
-        "tests/payerwatch/test_analysis_seam.py",
+        "tests/payerwatch/test_processing_rules.py",
+        "tests/payerwatch/test_moves.py",
+        "tests/payerwatch/test_hostile_files.py::test_an_exhausted_worker_is_retried_with_backoff_then_given_up",
+        "--deselect=tests/payerwatch/test_processing.py::test_changes_json_contract_and_diff",
     ],
     # the facts package, one file at a time, against the sentence and snippet tables (small HTML pages;
     # test_extract_cases re-extracts whole PDFs per mutant). Sentence rules first, the walk last.
@@ -85,6 +90,10 @@ MODULES: dict[str, list[str]] = {
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
 }
+#: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
+#: the process that collected the stats, where that server was started) leaves each mutant a forkserver
+#: it cannot wait for, so every test fails and every mutant reads as killed
+FORKSERVER = {"payerwatch/processing.py"}
 #: extra pytest arguments: PostgreSQL variants repeat the SQLite ones and start a server per run
 SELECT_ARGS = ["-k", "not postgres", "-p", "no:cacheprovider", "-q"]
 
@@ -100,6 +109,7 @@ def _config(module: str) -> str:
         + f"source_paths = {json.dumps([p for p in PACKAGES if p != 'tests'])}\n"
         + f"only_mutate = {json.dumps([module])}\n"
         + f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
+        + ('process_isolation = "forkserver"\n' if module in FORKSERVER else "")
     )
 
 

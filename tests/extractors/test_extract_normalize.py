@@ -168,3 +168,147 @@ def test_labelled_dates_with_leaders_and_month_year() -> None:
 
     assert _labelled("Effective Date ........ 1/1/2026", "effective") == dt.date(2026, 1, 1)
     assert _labelled("Last Review Date: 11/2025", "last review") == dt.date(2025, 11, 1)
+
+
+# What a reader would call the same text: each row below kills a mutant of the first mutation run
+# (docs/mutation.md, extractors/normalize.py).
+
+
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        ("(cid:127) Patient is an adult", "\u2022 Patient is an adult"),  # a Symbol-font bullet
+        ("(cid:127)Patient is an adult", "\u2022 Patient is an adult"),  # ... even with no space after
+        ("(cid:3) Patient is an adult", "\u2022 Patient is an adult"),  # any glyph + space at the start
+        ("medi(cid:12)cally necessary", "medically necessary"),  # inside a line: no text to keep
+        ("one  two", "one two"),
+        ("one\ttwo\nthree", "one two three"),
+        ("  one two  ", "one two"),
+    ],
+)
+def test_clean_unmapped_glyphs_and_spacing(raw: str, want: str) -> None:
+    assert normalize.clean(raw) == want
+
+
+@pytest.mark.parametrize("line", ["- ", "\u2022   ", "*"])
+def test_a_bullet_with_nothing_after_it_is_no_item(line: str) -> None:
+    assert normalize.bullet(line) == (False, line)
+
+
+@pytest.mark.parametrize(
+    "line, want",
+    [
+        # boilerplate with no digit to pre-select it: each gate word on its own
+        ("Copyright Acme Health Plans, Inc.", ""),
+        ("All rights reserved.", ""),
+        ("Confidential and proprietary", ""),
+        ("\u00a9 Acme Health, Inc.", ""),  # non-ASCII
+        # a footer's separator goes with its page number; what else the line says stays whole
+        ("Spravato | Page 3 of 12", "Spravato"),
+        ("Page 4 | Appendix IX", "Appendix IX"),
+        ("Esketamine \u2013 covered | Page 2", "Esketamine \u2013 covered"),
+        ("Esketamine (Spravato) is covered.", "Esketamine (Spravato) is covered."),
+        ("Ketamine \u2013 not covered", "Ketamine \u2013 not covered"),
+    ],
+)
+def test_strip_noise_boilerplate_and_footers(line: str, want: str) -> None:
+    assert normalize.strip_noise(line) == want
+
+
+def _pages(
+    count: int, on: set[int], line: str = "Acme Health Medical Policy", at: int = 0
+) -> list[list[str]]:
+    """``count`` pages of twelve distinct body lines; ``line`` replaces line ``at`` on the pages ``on``."""
+    pages = []
+    for i in range(count):
+        page = [f"paragraph {chr(97 + i)}{chr(97 + k)} of the policy" for k in range(12)]
+        if i in on:
+            page[at] = line
+        pages.append(page)
+    return pages
+
+
+@pytest.mark.parametrize(
+    "count, on, running",
+    [
+        (1, {0}, False),  # one page: nothing to compare with
+        (2, {0, 1}, True),
+        (3, {0, 1, 2}, True),
+        (3, {0, 1}, False),  # up to three pages: on every page
+        (4, {0, 1, 2}, True),  # longer: on half the pages, and at least three
+        (4, {0, 1}, False),
+        (8, {0, 2, 4, 6}, True),
+        (8, {0, 2, 4}, False),
+        (9, {0, 2, 4, 6, 8}, True),
+        (9, {0, 2, 4, 6}, False),
+    ],
+)
+def test_running_lines_recur_on_most_pages(count: int, on: set[int], running: bool) -> None:
+    header = normalize.mask("Acme Health Medical Policy")
+    assert (header in normalize.running_lines(_pages(count, on))) is running
+
+
+@pytest.mark.parametrize(
+    "at, running", [(0, True), (4, True), (5, False), (6, False), (-6, False), (-5, True)]
+)
+def test_running_lines_come_from_the_page_edges(at: int, running: bool) -> None:
+    """A sentence repeated in the middle of every page is body text, not a header or footer."""
+    pages = _pages(4, {0, 1, 2, 3}, "See the criteria below.", at)
+    assert (normalize.mask("See the criteria below.") in normalize.running_lines(pages)) is running
+
+
+def test_bare_numbers_at_page_edges_are_not_running_lines() -> None:
+    """A code table that runs over pages starts each page with a bare code: those rows are text."""
+    pages = [[f"{90867 + i}", f"paragraph {chr(97 + i)} of the policy", "Acme Health"] for i in range(4)]
+    assert normalize.running_lines(pages) == {normalize.mask("Acme Health")}
+
+
+@pytest.mark.parametrize(
+    "lines, want",
+    [
+        (["This is medi-", "cally necessary"], "This is medically necessary"),
+        (["for treatment-", "resistant depression"], "for treatment-resistant depression"),
+        (["dosing by low-", "eGFR category"], "dosing by low-eGFR category"),  # the next line starts lower
+        (["Ketamine-", "Assisted Therapy"], "Ketamine- Assisted Therapy"),  # a capital: not a word break
+        (["a dash -", "then text"], "a dash - then text"),
+        (["one", "two  ", "", "three"], "one two three"),
+        (["dose:\t56 mg"], "dose: 56 mg"),
+        (["dose:  56 mg"], "dose: 56 mg"),
+        (["caf\u00e9\tau lait"], "caf\u00e9 au lait"),
+        (["", "  "], ""),  # a paragraph of blank lines
+        (["caf\u00e9  au lait"], "caf\u00e9 au lait"),
+    ],
+)
+def test_join_lines(lines: list[str], want: str) -> None:
+    assert normalize.join_lines(lines) == want
+
+
+@pytest.mark.parametrize(
+    "lines, elsewhere, want",
+    [
+        (["a preg-", "nancy test"], "no pregnancy", "a pregnancy test"),  # the document's own word
+        (["ketamine-", "assisted therapy"], "ketamine-assisted care", "ketamine-assisted therapy"),
+        (["over-", "all response"], "overall, and all", "overall response"),  # even after a compound head
+        (["follow-", "up visits"], "follow-up, followup", "follow-up visits"),  # both written: the hyphen
+        (["non-", "preferred drugs"], "preferred", "non-preferred drugs"),  # a compound head + a word
+        (["non-", "formulary agents"], "off-formulary use", "non-formulary agents"),  # ... part of one
+        (["some-", "times repeated"], "three times", "sometimes repeated"),  # no compound head: joined
+        (["treat-", "ment"], "", "treatment"),  # no evidence: a break
+        (["a re-", "view"], "", "a review"),  # a compound head before no word of the document
+    ],
+)
+def test_line_end_hyphens_decided_by_the_document(lines: list[str], elsewhere: str, want: str) -> None:
+    texts = [normalize.join_lines(lines, mark=True), elsewhere]
+    assert normalize.resolve_line_hyphens(texts) == [want, elsewhere]
+
+
+def test_a_break_before_a_letter_outside_ascii_leaves_no_mark() -> None:
+    (text,) = normalize.resolve_line_hyphens(
+        [normalize.join_lines(["pour le bien-", "\u00eatre"], mark=True)]
+    )
+    assert text in ("pour le bien\u00eatre", "pour le bien-\u00eatre")
+
+
+def test_text_without_line_end_hyphens_is_left_alone() -> None:
+    texts = ["self-administered", "treat- ment"]
+    assert normalize.resolve_line_hyphens(texts) == texts

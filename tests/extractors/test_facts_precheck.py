@@ -31,10 +31,9 @@ FACTS_DIR = Path(precheck.__file__).parent
 
 
 def _state(r: R.Reader) -> str:
-    t = r.targets
-    return repr(
-        (len(r.out), r.leadin, t.current, t.strong, t.primary, r.last_stmt, r.pseudo, r.header, r.table_lead)
-    )
+    """Everything the reader keeps between blocks (``tick`` aside: a skipped block advances it too)."""
+    kept = {k: v for k, v in vars(r).items() if k not in ("out", "tick", "sections", "doc_drugs")}
+    return repr((len(r.out), sorted(kept.items()), vars(r.targets)))
 
 
 class Audit:

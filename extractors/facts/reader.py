@@ -31,6 +31,7 @@ from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .needles import checked, fold, holds
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
@@ -59,6 +60,10 @@ _RECORD_SPLIT = re.compile(
     r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
     r"Guideline Type):)"
 )
+
+
+#: the words any match of TABLE_REF holds ("in the table", "listed below", ...): most paragraphs have none
+_TABLE_WORDS = checked(TABLE_REF)
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -207,6 +212,8 @@ class Reader(UnitReader, TableReader, PartsReader):
         """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
         record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
         with the product ("Product Name: Spravato") or continue a record already open."""
+        if ":" not in block.text:
+            return None  # every cell must be "Label: value"
         if block.kind == "row":
             cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
         elif block.kind == "para":
@@ -338,7 +345,9 @@ class Reader(UnitReader, TableReader, PartsReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not TABLE_REF.search(text):
+        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+            return None
+        if not TABLE_REF.search(text):
             return None
         st, how = stance(text)
         return st if how == "strong" else None

@@ -236,3 +236,77 @@ def test_a_policy_at_a_new_address_with_the_same_number_continues_its_history(ar
     processing.process_versions(archive, [moved])
     assert archive.get_version(moved).policy_id == "local/old"
     assert [v.seq for v in archive.list_versions("local/old")] == [1, 2]
+
+
+# Topic losses and the analysis of one source.
+
+OTHER, THIRD = "uhc/2025D0070", "uhc/2025D0071"
+
+
+def _blank():
+    """What a maintenance page served with HTTP 200 extracts to: a document about nothing."""
+    return policy([("Notice", ["This site is being updated. Please come back later."])], title="Notice")
+
+
+def _policies(archive, *pids: str) -> None:
+    for pid in pids:
+        archive.upsert_policy(Policy(id=pid, source_id="uhc", url=f"https://example.test/{pid}"))
+
+
+def _confirmed_loss(archive, pid: str):
+    """A policy whose drugs vanished from a version that a second crawl saw again."""
+    _add(archive, base(), JAN, pid=pid)
+    gone, found = _add(archive, _blank(), JAN + dt.timedelta(days=1), data=pid.encode(), pid=pid)
+    assert found == [] and archive.get_version(gone.id).note == processing.PENDING_LOSS
+    archive.add_version(pid, pid.encode(), "u", "text/html", JAN + dt.timedelta(days=2))  # seen again
+    return gone
+
+
+def test_every_confirmed_topic_loss_is_announced(archive):
+    _setup(archive)
+    _policies(archive, OTHER)
+    gone = [_confirmed_loss(archive, pid) for pid in (PID, OTHER)]
+    found = processing.confirm_topic_losses(archive, "uhc")
+    assert sorted(c.new_version_id for c in found) == sorted(v.id for v in gone)
+
+
+def test_a_topic_loss_replaced_by_a_newer_version_is_not_announced(archive):
+    _setup(archive)
+    _confirmed_loss(archive, PID)
+    archive.add_version(
+        PID, b"a newer version, not analysed yet", "u", "text/html", JAN + dt.timedelta(days=3)
+    )
+    assert processing.confirm_topic_losses(archive, "uhc") == []
+
+
+def test_analysing_one_source_leaves_the_others_alone(archive):
+    _setup(archive)
+    _policies(archive, OTHER, THIRD)
+    gone = _confirmed_loss(archive, PID)  # uhc: a loss waiting to be announced,
+    waiting, _ = archive.add_version(OTHER, b"not analysed yet", "u", "text/html", JAN)  # a new version,
+    deferred, _ = _add(archive, base(), JAN, pid=THIRD)  # and a move a killed crawl left undecided
+    archive.set_version_note(deferred.id, processing.PENDING_MOVE)
+    _source(archive, "local/a")
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
+    assert [c.policy_id for c in processing.analyse_source(archive, "local")] == ["local/a"]
+    assert archive.get_version(gone.id).note == processing.PENDING_LOSS
+    assert archive.unprocessed_version_ids("uhc") == [waiting.id]
+    assert archive.get_version(deferred.id).note == processing.PENDING_MOVE
+
+
+def _finished_run(archive, source_id: str, finished: dt.datetime) -> None:
+    run = archive.start_run(source_id, started_at=finished - dt.timedelta(hours=1))
+    archive.record_documents(run.id, [])
+    run.status, run.finished_at = "ok", finished
+    archive.finish_run(run)
+
+
+def test_a_crawl_run_counts_the_changes_its_analysis_found(archive):
+    _source(archive, "local/a")
+    _finished_run(archive, "local", JAN)  # the baseline crawl
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)  # a policy that appeared later: news
+    _finished_run(archive, "local", JAN + dt.timedelta(days=1, hours=1))
+    found = processing.analyse_source(archive, "local")
+    assert [(c.kind, c.policy_id) for c in found] == [("new_policy", "local/a")]
+    newest = max(archive.list_runs("local"), key=lambda r: r.id)
+    assert newest.changes == 1 and newest.analysed_at is not None

@@ -219,12 +219,13 @@ def test_reprocess_counts_versions_and_errors_and_reports_progress(archive):
     _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
     _archive_bytes(archive, "local/a", DOC % (1, 2), 2)
     _archive_bytes(archive, "local/b", BROKEN, 1, "application/pdf")
+    _archive_bytes(archive, "local/b", BROKEN + b" again", 2, "application/pdf")
     ticks: list[int] = []
     done, errors, created = processing.reprocess(archive, on_version=ticks.append)
-    assert (done, errors, ticks) == (3, 1, [1, 1, 1])
+    assert (done, errors, ticks) == (4, 2, [1, 1, 1, 1])
     assert [(c.kind, c.policy_id) for c in created] == [("new_policy", "local/a"), ("wording", "local/a")]
     assert processing.reprocess(archive, "local/a") == (2, 0, [])  # again: nothing new
-    assert processing.reprocess(archive, "local/b")[:2] == (1, 1)
+    assert processing.reprocess(archive, "local/b")[:2] == (2, 2)
     assert processing.reprocess(archive, "local/nope") == (0, 0, [])
 
 
@@ -310,3 +311,18 @@ def test_a_crawl_run_counts_the_changes_its_analysis_found(archive):
     assert [(c.kind, c.policy_id) for c in found] == [("new_policy", "local/a")]
     newest = max(archive.list_runs("local"), key=lambda r: r.id)
     assert newest.changes == 1 and newest.analysed_at is not None
+
+
+def test_reprocess_settles_the_runs_an_interrupted_analysis_left_in_its_source_only(archive):
+    _setup(archive)
+    _policies(archive, THIRD)
+    deferred, _ = _add(archive, base(), JAN, pid=THIRD)  # uhc: a move a killed crawl left undecided
+    archive.set_version_note(deferred.id, processing.PENDING_MOVE)
+    _finished_run(archive, "uhc", JAN + dt.timedelta(days=1))  # ... and a run it never settled
+    _source(archive, "local/a")
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
+    _finished_run(archive, "local", JAN + dt.timedelta(days=2))
+    processing.reprocess(archive, "local/a")
+    assert [r.analysed_at is not None for r in archive.list_runs("local")] == [True]
+    assert [r.analysed_at for r in archive.list_runs("uhc")] == [None]
+    assert archive.get_version(deferred.id).note == processing.PENDING_MOVE

@@ -326,3 +326,20 @@ def test_reprocess_settles_the_runs_an_interrupted_analysis_left_in_its_source_o
     assert [r.analysed_at is not None for r in archive.list_runs("local")] == [True]
     assert [r.analysed_at for r in archive.list_runs("uhc")] == [None]
     assert archive.get_version(deferred.id).note == processing.PENDING_MOVE
+
+
+def test_settling_decides_every_deferred_move_even_with_the_destination_unread(archive):
+    """The crawl is over: a destination still unread (its extraction failed or waits for a retry) no
+    longer holds the decision back."""
+    from tests.payerwatch.test_moves import COMBINED, _split
+
+    left, _unread = _split(archive)
+    assert processing.process_versions(archive, [left]) == []
+    assert archive.get_version(left).note == processing.PENDING_MOVE
+    archive.upsert_policy(Policy(id="local/LH-530", source_id="local", url="https://local.test/LH-530"))
+    other, _ = archive.add_version("local/LH-530", b"530", "u", "text/html", JAN)  # what a killed crawl
+    archive.set_extraction(other.id, base())  # left deferred too
+    archive.set_version_note(other.id, processing.PENDING_MOVE)
+    created = processing.settle_moves(archive, "local")
+    assert sorted(c.policy_id for c in created) == [COMBINED, "local/LH-530"]
+    assert processing.PENDING_MOVE not in (archive.get_version(v).note for v in (left, other.id))

@@ -343,3 +343,17 @@ def test_settling_decides_every_deferred_move_even_with_the_destination_unread(a
     created = processing.settle_moves(archive, "local")
     assert sorted(c.policy_id for c in created) == [COMBINED, "local/LH-530"]
     assert processing.PENDING_MOVE not in (archive.get_version(v).note for v in (left, other.id))
+
+
+def test_the_declared_type_and_the_address_are_read_with_the_bytes(archive):
+    """A page fragment with no <html> tag is HTML because the server said so; a policy whose number only
+    its address carries ("…/LH-300.html") is numbered from it."""
+    fragment = b"Ketamine infusions<br><p>Ketamine infusion for depression is not covered.</p>"
+    _source(archive, "local/a")
+    version, _ = archive.add_version(
+        "local/a", fragment, "https://local.test/policies/LH-300.html", "text/html", JAN
+    )
+    processing.process_versions(archive, [version.id])
+    stored = archive.get_version(version.id)
+    assert stored.extract_error is None and stored.mentions_topic
+    assert processing.load_extraction(archive, version.id).metadata.policy_number == "LH-300"

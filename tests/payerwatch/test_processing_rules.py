@@ -357,3 +357,11 @@ def test_the_declared_type_and_the_address_are_read_with_the_bytes(archive):
     stored = archive.get_version(version.id)
     assert stored.extract_error is None and stored.mentions_topic
     assert processing.load_extraction(archive, version.id).metadata.policy_number == "LH-300"
+
+
+def test_a_worker_count_that_is_no_number_is_refused_not_ignored(archive, monkeypatch):
+    from payerwatch.config import ConfigError
+
+    monkeypatch.setenv("PAYERWATCH_EXTRACT_WORKERS", "many")
+    with pytest.raises(ConfigError, match="PAYERWATCH_EXTRACT_WORKERS"):
+        processing.process_versions(archive, [])

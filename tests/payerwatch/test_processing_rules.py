@@ -32,6 +32,11 @@ def _add(archive, extracted, when: dt.datetime, data: bytes | None = None, pid: 
     return version, processing.detect_changes(archive, version.id)
 
 
+def _messages(caplog) -> list[str]:
+    """What the operator reads in the log (whole lines: a word added to one is a different line)."""
+    return [r.getMessage() for r in caplog.records if r.name == "payerwatch.processing"]
+
+
 @pytest.mark.parametrize(
     "new, revision_note, needs_review",
     [
@@ -158,7 +163,7 @@ def test_a_delivered_change_no_longer_detected_is_kept_and_logged(archive, caplo
     with caplog.at_level(logging.WARNING, logger="payerwatch.processing"):
         processing.detect_changes(archive, v2.id)
     assert [c.id for c in archive.changes_for_version(v2.id)] == [first.id]
-    assert f"change {first.id} no longer detected but already delivered" in caplog.text
+    assert f"change {first.id} no longer detected but already delivered; kept" in _messages(caplog)
 
 
 # Batches of real bytes, read by the extraction workers.
@@ -195,7 +200,8 @@ def test_a_document_that_cannot_be_read_does_not_stop_the_batch(archive, caplog)
     broken, *good = (archive.get_version(i) for i in ids)
     assert broken.extract_error.startswith("corrupt") and "%%EOF" in broken.extract_error
     assert all(v.extract_error is None and v.mentions_topic for v in good)
-    assert "extract failed for https://local.test/local/a" in caplog.text
+    why = broken.extract_error.split(": ", 1)[1]  # the reader's words (after the reason)
+    assert f"extract failed for https://local.test/local/a: {why}" in _messages(caplog)
 
 
 def test_workers_killed_for_their_limits_are_each_recorded_for_a_retry(archive, monkeypatch, caplog):
@@ -211,7 +217,8 @@ def test_workers_killed_for_their_limits_are_each_recorded_for_a_retry(archive, 
         assert f"(after 1 attempt(s), retried after {version.extract_retry_at:%Y-%m-%d %H:%M} UTC)" in (
             version.extract_error
         )
-    assert "extract failed for https://local.test/local/b" in caplog.text
+    why = archive.get_version(ids[1]).extract_error.split(": ", 1)[1]  # what died, and when it is retried
+    assert f"extract failed for https://local.test/local/b: {why}" in _messages(caplog)
 
 
 def test_reprocess_counts_versions_and_errors_and_reports_progress(archive):

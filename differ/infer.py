@@ -77,9 +77,12 @@ def _position_before(ep: ExtractedPolicy, drug: str | None, pos: int, floor: int
     return best
 
 
-def _indication_of(ep: ExtractedPolicy, drug: str | None, pos: int) -> str | None:
+def _governing(ep: ExtractedPolicy, drug: str | None, pos: int) -> tuple[str | None, str | None]:
+    """Drug and indication of the position statement a criteria line sits under (the last one above it,
+    of ``drug`` when known). In a section about both drugs an edit that names neither takes the drug of
+    that statement, never none ("for OCD now unproven" says whose coverage moved)."""
     fact = _position_before(ep, drug, pos, 0)
-    return fact.indication if fact else None
+    return (drug or fact.drug, fact.indication) if fact else (drug, None)
 
 
 def infer(
@@ -101,7 +104,7 @@ def infer(
         field = _field(new.text[line_start : ln[0]], new.text[ln[1] : line_end], seg.heading if seg else "")
         if field is None:
             return []
-        indication = _indication_of(new, drug, ln[0])
+        drug, indication = _governing(new, drug, ln[0])
         sentence = topic.span(new, line_start, line_end, ln[2])
         old_line = (
             old.text.rfind("\n", 0, lo[0]) + 1,
@@ -109,7 +112,8 @@ def infer(
         )
         va, vb = str(a), str(b)
         if field.startswith("approval_"):  # same form as the extractors' values: "6 months"
-            found = re.match(r"\W*(\w+)", new.text[ln[1] : line_end])
+            # the unit, past a "calendar" ("6 calendar months" is "6 months", never "6 calendars")
+            found = re.match(r"\W*(?:calendar\s+)?(\w+)", new.text[ln[1] : line_end], re.I)
             unit = found.group(1).lower().rstrip("s") if found else ""
             va, vb = f"{a} {unit}{'s' if a != 1 else ''}", f"{b} {unit}{'s' if b != 1 else ''}"
         text = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)} {va} → {vb}"
@@ -128,7 +132,7 @@ def infer(
     added, removed = topic.squash(hunk_inserted), topic.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
-    requirement = _requirement(hunk_inserted or hunk_deleted, bool(added), old, new, lo, ln, seg, drug)
+    requirement = _requirement(hunk_inserted or hunk_deleted, bool(added), old, new, lo, ln, drug)
     if requirement:
         return requirement
     from extractors.terms import indications_in
@@ -153,6 +157,7 @@ def infer(
         if fact is None:
             return []
         value = fact.value
+        drug = drug or fact.drug  # a list under one drug's statement in a section about both
     out = []
     for ind in indications:
         old_v, new_v = (None, value) if added else (value, None)
@@ -187,7 +192,7 @@ _REQUIREMENT_FIELD = (
 )
 
 
-def _requirement(text: str, added: bool, old, new, lo, ln, seg, drug) -> list[dict]:
+def _requirement(text: str, added: bool, old, new, lo, ln, drug) -> list[dict]:
     sentence = " ".join(text.split())
     if len(sentence.split()) < 5 or not re.search(r"[.;:]$", sentence) or not _REQUIREMENT.search(sentence):
         return []
@@ -196,7 +201,7 @@ def _requirement(text: str, added: bool, old, new, lo, ln, seg, drug) -> list[di
     if field is None or not loc:
         return []
     ep = new if added else old
-    indication = _indication_of(ep, drug, loc[0])
+    drug, indication = _governing(ep, drug, loc[0])
     ev = topic.span(ep, loc[0], loc[1], loc[2])
     short = sentence if len(sentence) <= 160 else sentence[:159] + "…"
     label = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)}"

@@ -58,6 +58,11 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
             np_pos += len(text)
             current.new_end = np_pos
     if current is not None:
+        if ops[-1][0] == EQUAL:  # a short stretch joins two edits, never trails the last one
+            tail = len(ops[-1][1])
+            current.deleted, current.inserted = current.deleted[:-tail], current.inserted[:-tail]
+            current.old_end -= tail
+            current.new_end -= tail
         hunks.append(current)
     return [
         h

@@ -42,7 +42,10 @@ from .terms import codes_in
 #: "Exclusions" headings, dotted section numbers, conditions outside the vocabulary as other.
 #: 2026.12.4: "esketamine, unlike racemic ketamine, …" and "esketamine and not ketamine" are about the
 #: first drug only (a contrast word between two drug names is no coordination).
-EXTRACTOR_VERSION = "2026.12.4"
+#: 2026.12.5: lead-ins with a note before their list and "Examples include …" follow-ups, "reasonable and
+#: necessary", PA-form rules over their questions, stance cells and columns, old/new revision tables, REMS
+#: spelled out, the drug of each part of a combined policy, a covered use with no criteria (tables.py).
+EXTRACTOR_VERSION = "2026.12.5"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -20,9 +20,16 @@ OWN, INHERITED, DEFAULT = 3, 2, 1
 
 FOLLOW_UP = re.compile(
     r"^\W*(?:this|these|that|it|such use)\s+(?:also\s+)?(?:includes?|applies|apply|covers?|extends?)|"
-    r"^\W*(?:including|includes?)\b",
+    r"^\W*(?:including|includes?)\b|"
+    # "Examples include …", "Examples of such syndromes are …", "For example, …", "Such conditions include …"
+    r"^\W*(?:(?:some |other |common )?examples?(?: of [\w -]{1,40}?)?\s+(?:include|includes|are|is)\b|"
+    r"for (?:example|instance)\b|e\.g\.)|"
+    r"^\W*(?:these|such|those)\s+(?:\w+\s+)?(?:uses|indications|conditions|disorders|diagnoses|syndromes)\s+"
+    r"(?:include|includes|are|comprise)\b",
     re.I,
 )
+#: A follow-up that only points at examples must come right after its statement ("Examples include …").
+EXAMPLES = re.compile(r"^\W*(?:(?:some |other |common )?examples?\b|for (?:example|instance)\b|e\.g\.)", re.I)
 MONO_SUBJECT = re.compile(
     r"\bas\s+monotherapy\b|\(monotherapy\)|\bas a single agent|\bby itself\b|\bon its own\b|"
     r"\b(?:esketamine|spravato)\s+alone\b(?!\s+or\b)|"
@@ -30,8 +37,16 @@ MONO_SUBJECT = re.compile(
     re.I,
 )
 LEADIN = re.compile(
-    r":\s*$|\b(?:all|any|each|one|both) of the following|the following (?:criteria|conditions|requirements)"
-    r"|criteria include|\b(?:criteria|requirements|conditions) (?:listed |shown |set out )?below\.?\s*$",
+    r":\s*$|\b(?:all|any|each|one|both) of the following|the following (?:criteria|conditions|requirements"
+    r"|indications|uses|diagnoses|disorders)"
+    r"|criteria include|\b(?:criteria|requirements|conditions|indications|uses|diagnoses|disorders) "
+    r"(?:listed |shown |set out |named )?below\.?\s*$",
+    re.I,
+)
+#: "… for the indications in the table below …": a statement that leads the table after it.
+TABLE_REF = re.compile(
+    r"\b(?:in|on) (?:the|this) (?:following )?(?:table|list|chart)\b|\b(?:table|list|chart) below\b|"
+    r"\blisted below\b|\bthe following table\b",
     re.I,
 )
 ALTERNATIVES = re.compile(r"\b(?:one|any|either)\s+(?:\w+\s+)?of the following|\beither of\b", re.I)
@@ -82,6 +97,9 @@ class LeadIn:
     pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
     under_heading: bool = False  # a negative heading ("Exclusions"): its paragraphs are its list
     alt: bool = False  # "ONE of the following" / "either of the following": the items are alternatives
+    #: criteria of a covered list whose indication an item names later ("… when all of the following are
+    #: met: is 18 or older; has TRD; …"): (drugs, field, value, block, a, b, alt)
+    deferred: list[tuple] = field(default_factory=list)
 
 
 class Targets:
@@ -105,9 +123,13 @@ class Targets:
     def drugs(self) -> tuple[str, ...]:
         return self.current.drugs if self.current else ()
 
-    def pick(self, path: tuple[str, ...], head_inds=(), same_block: bool = False) -> Target | None:
-        """The target of criteria that name no indication, written under ``path``."""
+    def pick(self, path: tuple[str, ...], head_inds=(), same_block: bool = False, drugs=()) -> Target | None:
+        """The target of criteria that name no indication, written under ``path``; criteria about a drug
+        (``drugs``) never go to another drug's statement ("observed for two hours after each esketamine
+        dose" after "ketamine used as an anesthetic is covered")."""
         t = self.current
+        if t is not None and drugs and not set(drugs) & set(t.drugs):
+            t = next((self.strong[d] for d in drugs if d in self.strong), None)
         if t is None:
             return None
         if head_inds:

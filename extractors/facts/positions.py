@@ -51,6 +51,22 @@ _DISCLAIMER = re.compile(
     r"in the event of a conflict|medicaid-covered services|benefit determines",
     re.I,
 )
+#: The label named as a source ("as the FDA labeling requires", "per the prescribing information").
+_FDA_NAME = re.compile(
+    r"\bFDA\b|food and drug administration|\blabel(?:ing|ed)?\b|package insert|prescribing information", re.I
+)
+#: What the label says the drug is for ("is approved for", "is indicated in", "received approval").
+_FDA_CLAIM = re.compile(r"approv|indicat|clear(?:ed|ance)|licens", re.I)
+#: "the FDA-approved REMS": the label as the source of a thing, no claim ("the FDA approved X" is one).
+_FDA_ADJECTIVE = re.compile(
+    r"\b(?:the|an?|its|their)\s+FDA-approved\b(?!\s+(?:for|as|in|by|to|with)\b)", re.I
+)
+#: "… is approved for TRD when the member meets the criteria below": the payer's approval rule, not the label.
+_PAYER_CONDITION = re.compile(
+    r"\b(?:when|if|once|provided|only after)\b[^.;]*?"
+    r"\b(?:criteria|member|enrollee|request|the following|below|answers?)\b",
+    re.I,
+)
 _FDA = re.compile(
     r"\bFDA\b|food and drug administration|\blabel(?:ing|ed)?\b|package insert|prescribing information|"
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:approved|indicated)\s+(?:for|by|as|in)\b"
@@ -69,10 +85,14 @@ _CODE_SUBJECT = re.compile(
 
 _EI = re.compile(r"experimental|investigational|investigative", re.I)
 _UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
+#: CMS wording: "reasonable and necessary" is Medicare's "medically necessary" (and "not reasonable and
+#: necessary" its "not medically necessary"), also as "reasonable or necessary" and "medically reasonable …".
+_RN = r"(?:medically (?:reasonable (?:and|or|&) )?necessary|reasonable (?:and|or|&) necessary)"
 _NMN = re.compile(
-    r"not (?:be )?(?:considered |deemed )?(?:to be )?medically necessary|"
-    r"(?:does|do|will) not consider\b[^.;]{0,60}?medically "
-    r"necessary|(?:does|do) not meet (?:the )?(?:\w+ )?medical necessity|not reasonable and necessary|"
+    rf"not (?:be )?(?:considered |deemed |found |determined )?(?:to be )?{_RN}|"
+    rf"(?:does|do|will) not consider\b[^.;]{{0,60}}?(?:medically necessary|reasonable (?:and|or) necessary)|"
+    r"(?:does|do) not meet (?:the )?(?:\w+ )?medical necessity|"
+    r"(?:does|do) not meet (?:the )?(?:medicare'?s? )?reasonable (?:and|or) necessary|"
     r"not medically appropriate|"
     r"(?:does|do) not meet the definition of medical necessity|"
     r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
@@ -123,10 +143,15 @@ _APPROVAL = re.compile(
     r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
     r"may be granted|approval is provided|"
     # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
-    r"\b(?:will|may|can|shall)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"
+    r"\b(?:will|may|can|shall|should)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"
     r"(?!\s*(?:,|or|and/or)\s*(?:deny|reject))|"
     r"\b(?:authori[sz]es|approves)\b(?!\s*(?:,|or|and/or)\s*(?:denies|rejects))|"
     r"\b(?:approval|authori[sz]ation)s?\s+(?:will|may|can|shall) be (?:given|granted|issued)|"
+    # the payer's rule worded like the label's, but with its conditions: "is approved for TRD when …"
+    r"\b(?:is|are)\s+(?:only\s+)?(?:prior\s+)?(?:approved|authori[sz]ed)\s+(?:for|in)\b"
+    r"(?=[^.;]*\b(?:when|if|once|provided)\b)|"
+    # a PA form's rule in the imperative: "Approve Spravato when the answers to questions 1-4 are Yes"
+    r"^\W*approve\b(?=[^.;]*\b(?:when|if|once|for)\b)|"
     r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
     r"additional )?)?(?:\d|one|two|three|four|six|twelve)",
     re.I,
@@ -143,7 +168,9 @@ _PA_REQUIRED = re.compile(
     re.I,
 )
 _CRITERIA = re.compile(
-    r"\bcriteria (?:are|is) met|following|\bwhen\b|\bif\b|provided that|\bmust\b|\brequires?\b|\brequired\b|"
+    r"\bcriteria (?:are|is) met|(?<!for the )following(?!\s+(?:uses?|indications?|diagnos[ie]s|purposes?|"
+    r"disorders?|procedures?|conditions?\s*:?\s*$))|\bwhen\b|\bif\b|provided that|\bmust\b|\brequires?\b|"
+    r"\brequired\b|"
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
@@ -160,6 +187,15 @@ _USE_WHEN = re.compile(
 )
 
 
+#: "… covered when medically necessary": the benefit's general condition, not a criterion of this use.
+_GENERAL_CONDITION = re.compile(
+    r"\b(?:when|if|where|as)\s+(?:it is\s+|they are\s+|otherwise\s+|deemed\s+|determined to be\s+)?"
+    r"(?:medically|clinically)\s+(?:necessary|appropriate|indicated)(?:\s+(?:and|or)\s+(?:appropriate|necessary))?"
+    r"(?=\s*(?:[.;,]|$))",
+    re.I,
+)
+
+
 def not_a_statement(clause: str) -> bool:
     """Pointers, disclaimers, boilerplate, code notes: no fact of any kind comes from these."""
     return bool(_POINTER.search(clause) or _DISCLAIMER.search(clause) or _CODE_SUBJECT.search(clause))
@@ -167,7 +203,16 @@ def not_a_statement(clause: str) -> bool:
 
 def is_fda(clause: str) -> bool:
     """A sentence about the label or the FDA (it states no payer position or criterion by itself)."""
-    return bool(_FDA.search(clause))
+    if not _FDA.search(clause):
+        return False
+    return bool(_FDA_NAME.search(clause)) or not _PAYER_CONDITION.search(clause)
+
+
+def cites_label(clause: str) -> bool:
+    """The label named only as the source of a requirement ("enrolled in the REMS, as the FDA labeling
+    requires", "under the FDA-approved REMS"), not a statement of what it approves: a criterion in a
+    criteria list all the same."""
+    return bool(_FDA_NAME.search(clause)) and not _FDA_CLAIM.search(_FDA_ADJECTIVE.sub(" ", clause))
 
 
 def stance(clause: str) -> tuple[str | None, str]:
@@ -186,7 +231,7 @@ def stance(clause: str) -> tuple[str | None, str]:
     if _WEAK_NEGATIVE.search(text):
         return "not_covered", "weak"
     if _COVERED.search(text):
-        bare = _USE_WHEN.sub(" ", text)
+        bare = _GENERAL_CONDITION.sub(" ", _USE_WHEN.sub(" ", text))
         return ("covered_with_criteria" if _CRITERIA.search(bare) else "covered"), "strong"
     if _APPROVAL.search(text):
         return "covered_with_criteria", "approval"

@@ -29,10 +29,13 @@ from ..terms import drugs_in, indications_in
 from . import precheck
 from . import scope as S
 from .clauses import indications_of, sentences, unmarked
-from .context import INHERITED, LEADIN, MONO_SUBJECT, OWN, Candidate, LeadIn, Targets
+from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .needles import checked, fold, holds
+from .parts import PartsReader
 from .positions import is_fda, stance
-from .units import UnitReader
+from .tables import TableReader
+from .units import _SAFETY, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
@@ -59,10 +62,8 @@ _RECORD_SPLIT = re.compile(
 )
 
 
-#: A statement about "the drug(s) in the table below" / "the drugs listed below" leads the table after it.
-_TABLE_REF = re.compile(
-    r"\b(?:in|on) (?:the|this) (?:table|list|chart)\b|\b(?:table|list|chart) below\b|\blisted below\b", re.I
-)
+#: the words any match of TABLE_REF holds ("in the table", "listed below", ...): most paragraphs have none
+_TABLE_WORDS = checked(TABLE_REF)
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -70,7 +71,7 @@ _TABLE_REF = re.compile(
 PRECHECK = True
 
 
-class Reader(UnitReader):
+class Reader(UnitReader, TableReader, PartsReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
     ):
@@ -83,6 +84,13 @@ class Reader(UnitReader):
         self.last_stmt: tuple[tuple[str, ...], str] | None = None
         self.pseudo: tuple[str, str] | None = None  # a heading-like paragraph or item: (role, kind)
         self.header: list[str] = []
+        self.header_block: Block | None = None
+        self.old_cols: set[int] = set()  # a revision table's columns of values before the change
+        self.label_drugs: tuple[str, ...] = ()  # a drug-name paragraph over its part of a combined policy
+        self.orphans: list[tuple] = []  # criteria read before the statement they belong to (drugs, fld, …)
+        self.asked: list[str] = []  # indications a form's questions name ("Does the member have TRD?")
+        self.tick = 0  # units read so far; ``stmt_tick``: the unit of the last statement
+        self.stmt_tick = -1
         self.prev_kind = ""
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
         self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
@@ -100,7 +108,7 @@ class Reader(UnitReader):
         inds: tuple[str, ...] = ()
         for h in reversed(path):
             if not drugs:
-                drugs = drugs_in(h)
+                drugs = drugs_in(h) or self.route_drugs(h)
             if not inds and S.classify(h) != S.INFO:
                 inds = tuple(i for i in indications_in(h) if i != "other")
         return drugs, inds
@@ -134,6 +142,8 @@ class Reader(UnitReader):
 
     def on_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         self.pseudo: tuple[str, str] | None = None
+        self.tick += 1
+        self.label_drugs, self.orphans, self.asked = (), [], []
         if self.leadin and level <= self.leadin.level:
             self.close_leadin(None)
         role = S.scope_of(path)
@@ -158,7 +168,10 @@ class Reader(UnitReader):
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
                 self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
             return
-        crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
+        crit = criteria_of(text, S.phase_of(text) or "initial")
+        # an approval period ("Reauthorization for 12 Months") or the label's safety requirement ("Risk
+        # Evaluation and Mitigation Strategy requirements") written as a heading over the criteria
+        crit = [c for c in crit if c[0].startswith("approval")][:1] + [c for c in crit if c[0] in _SAFETY]
         if crit:
             inds = ()
             if nxt is not None and nxt.kind == "para" and not stance(nxt.text)[0]:
@@ -166,7 +179,8 @@ class Reader(UnitReader):
             _, head_inds = self.heading_context(path[:-1])
             target = self.targets.pick(path, inds or head_inds)
             if target:
-                self.emit(target.drugs, target.inds, crit[0][0], crit[0][1], INHERITED, block, 0, len(text))
+                for fld, value in crit:
+                    self.emit(target.drugs, target.inds, fld, value, INHERITED, block, 0, len(text))
         _, inds = self.heading_context((text,))
         if self.leadin and self.leadin.stance and inds and not st:
             self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
@@ -198,6 +212,8 @@ class Reader(UnitReader):
         """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
         record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
         with the product ("Product Name: Spravato") or continue a record already open."""
+        if ":" not in block.text:
+            return None  # every cell must be "Label: value"
         if block.kind == "row":
             cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
         elif block.kind == "para":
@@ -262,19 +278,21 @@ class Reader(UnitReader):
                     self.pseudo = None
         role = S.scope_of(path, pseudo)
         if role == S.INFO:
+            self.tick += 1  # a skipped block still stands between a statement and its follow-up
             if kind == "para":
                 self.close_leadin(None)
             return
         if kind != "row":
             self.table_lead = self.table_leadin(text) if kind == "para" else None
         if kind == "row":
-            if self.prev_kind != "row":
-                self.header = [c.strip() for c in text.split(" | ")]
-                if not any(drugs_in(c) or stance(c)[0] for c in self.header):
-                    return
+            if self.prev_kind != "row" and not self.start_table(block):
+                return
             self.on_row(block, path)
             return
+        if kind == "para" and self.drug_label(text):
+            self.label_drugs = drugs_in(text)  # "Esketamine nasal spray (Spravato)" over its part
         if self.precheck and self.leadin is None and precheck.inert_paragraph(text):
+            self.tick += 1  # a skipped paragraph still stands between a statement and its follow-up
             return  # no list to continue, and names nothing a rule reads (precheck.py)
         self.read_block(block, path, text, kind, heading_like)
 
@@ -287,8 +305,12 @@ class Reader(UnitReader):
             )  # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry
         lead = self.leadin
         if lead and kind == "para":
-            if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
-                lead.paras += 1  # "Approval length: …" between the lead-in and its list
+            plain = not (lead.headings or lead.under_heading)
+            if lead.items == 0 and (
+                (lead.paras == 0 and self.duration_line(text))
+                or (plain and lead.paras < 2 and self.aside(text, lead.drugs))
+            ):
+                lead.paras += 1  # "Approval length: …" or a note between the lead-in and its list
             elif lead.headings:
                 pass  # a paragraph under one of the sub-headings the lead-in introduced
             elif lead.under_heading:
@@ -323,48 +345,12 @@ class Reader(UnitReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not _TABLE_REF.search(text):
+        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+            return None
+        if not TABLE_REF.search(text):
             return None
         st, how = stance(text)
         return st if how == "strong" else None
-
-    def on_row(self, block: Block, path) -> None:
-        row_drugs = drugs_in(block.text)
-        if self.table_lead and row_drugs:
-            # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
-            inds = tuple(i for i in indications_of(block.text) if i != "other")
-            inds = tuple(i for i in inds if i in ("trd", "mdsi")) or inds
-            self.emit(row_drugs, inds, "position", self.table_lead, INHERITED, block, 0, len(block.text))
-        pos = 0
-        cells = []
-        for cell in block.text.split(" | "):
-            cells.append((pos, cell))
-            pos += len(cell) + 3
-        label_inds: tuple[str, ...] = ()
-        label_phase = None
-        if self.field_row(block, path, cells):
-            return
-        for k, (off, cell) in enumerate(cells):
-            if k == 0 and not stance(cell)[0]:
-                label_inds = tuple(i for i in indications_of(cell) if i != "other")
-                label_phase = S.phase_of(cell)
-                self.row_under_leadin(block, path, label_inds, off, len(cell))
-                if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
-                    continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
-            head = self.header[k] if k < len(self.header) else ""
-            ctx = bool(S.phase_of(head) or "approv" in head.lower())
-            self.read_unit(
-                block,
-                path,
-                cell,
-                off,
-                False,
-                label_inds,
-                S.phase_of(head) or label_phase,
-                ctx,
-                False,
-                row_drugs,
-            )
 
     def level_of(self, path) -> int:
         inner = [s for s in self.sections if s.path == path]
@@ -377,13 +363,26 @@ class Reader(UnitReader):
         lead, self.leadin = self.leadin, None
         if lead is None:
             return
-        if lead.stance and lead.stance.startswith("covered") and not lead.inds and lead.found:
+        covered = bool(lead.stance and lead.stance.startswith("covered") and not lead.inds)
+        inds: tuple[str, ...] = ()
+        if covered and lead.found:
             inds = tuple(dict.fromkeys(lead.found))
             specific = [i for i in inds if i in ("trd", "mdsi")]
             inds = tuple(specific) or inds
             if lead.anchor is not None:
                 self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, *lead.anchor)
             self.targets.set(lead.drugs, inds, True, lead.path)
+        elif covered and lead.deferred and lead.drugs == ("esketamine",) and lead.anchor is not None:
+            # "Esketamine is reasonable and necessary for a beneficiary who meets all of the following:" with
+            # no use named: its labelled use, as for a covered statement naming none
+            inds = ("trd",)
+            self.emit(lead.drugs, inds, "position", lead.stance, DEFAULT, *lead.anchor)
+            self.targets.set(lead.drugs, inds, True, lead.path)
+        for drugs, fld, value, block, a, b, alt in lead.deferred:
+            if inds:
+                self.emit(drugs, inds, fld, value, INHERITED, block, a, b, alt=alt)
+            else:
+                self.orphans.append((drugs, fld, value, block, a, b))
         if lead.pending:
             st = lead.stance
             if next_text is not None:

@@ -11,9 +11,21 @@ import re
 from ..terms import drugs_in
 from . import scope as S
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
-from .context import ALTERNATIVES, DEFAULT, FOLLOW_UP, INHERITED, LEADIN, MONO_SUBJECT, OWN, UNNAMED, LeadIn
+from .context import (
+    ALTERNATIVES,
+    DEFAULT,
+    EXAMPLES,
+    FOLLOW_UP,
+    INHERITED,
+    LEADIN,
+    MONO_SUBJECT,
+    OWN,
+    TABLE_REF,
+    UNNAMED,
+    LeadIn,
+)
 from .criteria import approval_cue, criteria_of
-from .positions import is_fda, not_a_statement, stance
+from .positions import cites_label, is_fda, not_a_statement, stance
 
 _DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
@@ -25,6 +37,23 @@ _UNIT_LABEL = re.compile(r"^\W*(?:for|in)\s+([^:.;]{3,80}):\s", re.I)
 _ANAPHOR = re.compile(
     r"^\W*(?:these|this|such|those|both)\s+(?:uses?|indications?|conditions?|applications?)\b", re.I
 )
+#: A statement that points back at what came before it: "approves … when the answers to A–D are Yes".
+_BACK_REF = re.compile(r"\b(?:answers?|questions?|above|preceding|previous(?:ly)? listed)\b", re.I)
+#: A drug named after a topic word is still the clause's subject: "For ketamine, …", "In adults, …".
+_TOPIC = re.compile(r"^\W*(?:for|in|with|regarding|about|concerning)\b", re.I)
+_DRUG_NAME = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b", re.I)
+#: Requirements the label sets that payers restate as criteria ("as the FDA labeling requires").
+_SAFETY = {"rems", "monitoring_hours"}
+
+
+def subject_position(body: str) -> bool:
+    """True when the clause's first drug name is its subject ("Intravenous ketamine is …", "Treatment with
+    esketamine …", "For ketamine, …"), not an object ("has not received intravenous ketamine …")."""
+    m = _DRUG_NAME.search(body)
+    if m is None:
+        return True
+    before = body[: m.start()].split()
+    return len(before) <= 3 or (len(before) <= 6 and bool(_TOPIC.match(body)))
 
 
 class UnitReader:
@@ -62,22 +91,31 @@ class UnitReader:
         ]
         prev: tuple[int, tuple[str, ...]] = (-1, ())
         for n, ((a, b), sentence_cue, k) in enumerate(units):
+            self.tick += 1
             body = unmarked(text[a:b])
             own_drugs = subject_drugs(body)
+            st, how = stance(body)
+            context = (
+                block_drugs or (lead.drugs if in_list and lead else ()) or self.label_drugs or head_drugs
+            )
+            if own_drugs and context and not set(own_drugs) <= set(context) and not st:
+                if not subject_position(body):
+                    own_drugs = ()  # a criterion "has not received intravenous ketamine …" about esketamine
             own_inds = indications_of(body)
             if not own_inds and prev[0] == k and _ANAPHOR.search(body):
                 own_inds = prev[1]
             if own_inds:
                 prev = (k, own_inds)
             fda = is_fda(body)
-            st, how = stance(body)
             if (fda and how != "strong") or len(body.split()) < 3 or headline:
                 st = None  # the label's words, a column header ("Investigational"), a heading
             drugs = (
                 own_drugs
                 or block_drugs
                 or (lead.drugs if in_list and lead else ())
+                or self.label_drugs
                 or head_drugs
+                or self.route_drugs(body)
                 or self.targets.drugs
                 or self.doc_drugs
             )
@@ -88,11 +126,20 @@ class UnitReader:
                     drugs, inds, "position", "covered_with_criteria", INHERITED, block, off + a, off + b
                 )
                 self.targets.set(drugs, inds, True, path)
-            if not_a_statement(body) or (fda and not st) or _CONJUNCTION.fullmatch(body):
+            if body.rstrip().endswith("?") and own_inds and not st:
+                self.asked += [i for i in own_inds if i != "other"]  # a form's question names the use
+            cited = fda and cites_label(body) and ((in_list and lead is not None) or self.safety_only(body))
+            if not_a_statement(body) or (fda and not st and not cited) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1
-            is_leadin = bool(LEADIN.search(body)) and (last or body.rstrip().endswith(":")) and not headline
-            if is_leadin and not last and not in_list:
+            # "… for the conditions listed below. Clinical evidence has not shown a benefit." still leads
+            trailing = not last and self.asides(text, units[n + 1 :])
+            is_leadin = (
+                (bool(LEADIN.search(body)) or bool(st and own_drugs and TABLE_REF.search(body)))
+                and (last or trailing or body.rstrip().endswith(":"))
+                and not headline
+            )
+            if is_leadin and not last and not trailing and not in_list:
                 inline = True  # "… are met: 1. …; AND 2. …": the rest of this cell is the list
             if st and drugs:
                 args = (block, path, off + a, off + b, body, drugs, own_inds or block_inds, st, how)
@@ -116,14 +163,14 @@ class UnitReader:
                     # "Treatment-resistant depression, with all of:" or a bare "1. Treatment-resistant
                     # depression (initial request)" over its sub-items: nested items are about it
                     lead.current = tuple(i for i in own_inds if i != "other")
-            elif is_leadin and not st and FOLLOW_UP.search(body) and self.last_stmt:
+            elif is_leadin and not st and FOLLOW_UP.search(body) and self.follows_statement(body):
                 s_drugs, s_st = self.last_stmt  # "… are investigational. This includes the following:"
                 if own_inds:
                     self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
                 self.close_leadin(None)
                 self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), None, path)
                 continue
-            elif not in_list and FOLLOW_UP.search(body) and own_inds and self.last_stmt:
+            elif not in_list and FOLLOW_UP.search(body) and own_inds and self.follows_statement(body):
                 s_drugs, s_st = self.last_stmt
                 self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
                 continue
@@ -145,12 +192,57 @@ class UnitReader:
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
-                inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, same_block=stated)
+                target = self.targets.drugs
+                if not own_drugs and len(drugs) > 1 and target and set(target) < set(drugs):
+                    drugs = target  # under "Ketamine and Esketamine": the drug of the statement they qualify
+                inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, stated, drugs)
                 alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
+                lead = self.leadin if in_list else None
                 for fld, value in crit:
-                    self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)
+                    if inds:
+                        self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)
+                    elif lead is not None and (lead.stance is None or lead.stance.startswith("covered")):
+                        lead.deferred.append((drugs, fld, value, block, off + a, off + b, alt))
+                    else:
+                        self.orphans.append((drugs, fld, value, block, off + a, off + b))
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
+
+    def asides(self, text: str, units) -> bool:
+        """True when the units left in a block state nothing (no stance, use, drug or criterion)."""
+        for (a, b), _cue, _k in units:
+            body = text[a:b]
+            if (
+                stance(body)[0]
+                or indications_of(body)
+                or drugs_in(body)
+                or criteria_of(body)
+                or LEADIN.search(body)
+            ):
+                return False
+        return True
+
+    def follows_statement(self, body: str) -> bool:
+        """A follow-up has a statement to follow; "Examples include …" only the one right before it."""
+        if self.last_stmt is None:
+            return False
+        return not EXAMPLES.match(body) or self.stmt_tick == self.tick - 1
+
+    def safety_only(self, body: str) -> bool:
+        crit = criteria_of(body)
+        return bool(crit) and all(f in _SAFETY for f, _ in crit)
+
+    def adopt_orphans(self, drugs, inds) -> None:
+        """Criteria read before any statement of their drug ("A. Is the member 18 or older?" over "The plan
+        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them."""
+        keep = []
+        for o_drugs, fld, value, block, a, b in self.orphans:
+            both = tuple(d for d in o_drugs if d in drugs)
+            if both:
+                self.emit(both, inds, fld, value, INHERITED, block, a, b)
+            else:
+                keep.append((o_drugs, fld, value, block, a, b))
+        self.orphans = keep
 
     def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
         """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
@@ -174,7 +266,9 @@ class UnitReader:
         alt = bool(ALTERNATIVES.search(block.text[a:b]))
         self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
 
-    def criteria_inds(self, path, own, block_inds, head_inds, in_list, same_block) -> tuple[str, ...]:
+    def criteria_inds(
+        self, path, own, block_inds, head_inds, in_list, same_block, drugs=()
+    ) -> tuple[str, ...]:
         """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
         disorder" is part of its parent's TRD criteria, not a depression criterion."""
         own = tuple(i for i in own if i != "other")
@@ -189,7 +283,7 @@ class UnitReader:
             return self.leadin.current or self.leadin.inds or tuple(dict.fromkeys(self.leadin.found))
         if head_inds:
             return head_inds
-        target = self.targets.pick(path, (), same_block)
+        target = self.targets.pick(path, (), same_block, drugs)
         return target.inds if target else ()
 
     def statement(
@@ -199,7 +293,10 @@ class UnitReader:
         covered = st.startswith("covered")
         sub = "monotherapy" if MONO_SUBJECT.search(body) else None
         inds, strength = own_inds, OWN
-        if not inds and how == "approval" and not is_leadin and not head_inds:
+        if not inds and covered and self.asked and _BACK_REF.search(body):
+            inds, strength = tuple(dict.fromkeys(self.asked)), INHERITED  # the form's questions name the use
+        backed = bool(self.orphans and _BACK_REF.search(body))  # "If every answer above is Yes, approve …"
+        if not inds and how == "approval" and not is_leadin and not head_inds and not backed:
             return False  # "Reauthorization is approved for 12 months": a duration, not a position
         if not inds and in_list and self.leadin and self.leadin.inds:
             inds, strength = self.leadin.inds, INHERITED
@@ -223,43 +320,12 @@ class UnitReader:
         if inds:
             self.emit(drugs, inds, "position", st, strength, block, a, b, sub)
         self.last_stmt = (drugs, st)
-        strong = is_leadin or bool(LEADIN.search(body))
+        self.stmt_tick = self.tick
+        # a rule over the questions or criteria above it is a statement with its criteria list
+        strong = is_leadin or bool(LEADIN.search(body)) or backed
+        if covered and inds and sub is None and self.orphans:
+            self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"))
         if covered and inds and sub is None and (how != "approval" or strong):
             self.targets.set(drugs, inds, strong, path)
             return True
         return False
-
-    def field_row(self, block, path, cells: list[tuple[int, str]]) -> bool:
-        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
-        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
-        label = cells[0][1].strip()
-        values = cells[1:]
-        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
-            return False
-        if stance(label)[0] or criteria_of(label):
-            return False
-        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
-            return False
-        head_drugs, head_inds = self.heading_context(path)
-        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
-        phase = S.phase_of(label) or S.path_phase(path) or "initial"
-        inds = self.criteria_inds(path, (), (), head_inds, False, False)
-        found = False
-        for off, value in values:
-            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
-                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
-                found = True
-        return found
-
-    def row_under_leadin(self, block, path, inds: tuple[str, ...], a: int, n: int) -> None:
-        """A table under a lead-in that names no indication ("… is medically necessary when the following
-        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
-        lead = self.leadin
-        if not (inds and lead and lead.stance and not lead.inds):
-            return
-        if lead.how == "weak":
-            lead.pending += [(i, block, a, a + n) for i in inds]
-            return
-        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
-        if lead.stance.startswith("covered"):
-            self.targets.set(lead.drugs, inds, True, path)

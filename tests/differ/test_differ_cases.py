@@ -9,6 +9,7 @@ a regression shows up as a number too.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,20 @@ def document(path: Path) -> bytes:
     return render(src, src.pop("variant", "base"))
 
 
+@functools.cache
+def extracted(path: Path):
+    """One extraction per file and run (the extractors are pure): each case, its evidence check and the
+    score read a side several times, and ``make mutate`` runs the differ over every case once per mutant
+    (in processes forked after the clean run, so they reuse these)."""
+    return extractors.extract(document(path), None, URL)
+
+
 def detect(name: str):
     """The change announced for a case (None when nothing is), as the archive would see it."""
     before, after = _pair(name)
-    old = extractors.extract(document(before), None, URL)
+    old = extracted(before)
     try:
-        new = extractors.extract(document(after), None, URL)
+        new = extracted(after)
     except extractors.ExtractionError:
         return None  # an unreadable fetch is a fact about the fetch, never a change
     result = compare(old, new, payer="Sample Payer")
@@ -80,7 +89,7 @@ def test_case(name):
             ev = bullet["evidence"][side]
             if ev:
                 path = _pair(name)[0 if side == "old" else 1]
-                text = extractors.extract(document(path), None, URL).text
+                text = extracted(path).text
                 assert text[ev["start"] : ev["end"]] == ev["text"]
 
 

@@ -1,0 +1,179 @@
+"""Table rows: label cells, field-and-value tables, stance cells and stance columns, old/new columns.
+
+Mixed into ``Reader`` (reader.py) next to ``UnitReader``; a row's cells are read as units (units.py) with
+what the row and its header say around them:
+
+* a first cell that names an indication is the row's label ("Treatment-resistant depression | …");
+* a field table ("Minimum age | 18", "Renewal duration | 12 months") reads each value with its field name;
+* a cell that is only a stance ("Investigational", "Not medically necessary") is the position of the row's
+  drug on the uses its other cells name ("Intravenous ketamine | Depression, PTSD | Investigational");
+* a column whose header is a stance ("Covered with prior authorization | Not covered") gives it to the uses
+  named in its cells;
+* a revision table's old column ("Previous criteria", "Prior position", "Current" next to "New") states
+  nothing in force: only the current column counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..terms import drugs_in
+from . import scope as S
+from .clauses import indications_of
+from .context import INHERITED
+from .criteria import approval_cue, criteria_of
+from .positions import stance
+
+_OLD_COLUMN = re.compile(
+    r"\b(?:previous(?:ly)?|former(?:ly)?|old|original|outgoing|superseded|replaced|retired|deleted|removed|was|"
+    r"before|prior to)\b|"
+    r"\bprior\s+(?:criteria|position|policy|version|requirements?|coverage|language|wording|rules?|text|status|"
+    r"values?|limits?)\b|^\W*from\W*$",
+    re.I,
+)
+_NEW_COLUMN = re.compile(
+    r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after)\b|^\W*to\W*$", re.I
+)
+_CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
+#: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
+_COVERED_LABEL = re.compile(
+    r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
+)
+
+
+def old_columns(header: list[str]) -> set[int]:
+    """Columns of a revision table that hold the values before the change. "Current" is old only next to a
+    "New" / "Revised" column (a notice of a coming change); next to "Previous" it is the value in force."""
+    new = any(_NEW_COLUMN.search(h) and not _OLD_COLUMN.search(h) for h in header)
+    old = {
+        k
+        for k, h in enumerate(header)
+        if k > 0
+        and (_OLD_COLUMN.search(h) or (new and _CURRENT_COLUMN.search(h) and not _NEW_COLUMN.search(h)))
+    }
+    return old if len(old) < len(header) - 1 else set()
+
+
+class TableReader:
+    def start_table(self, block) -> bool:
+        """A first row: the header. False when it is no more than a header (no drug, no stance)."""
+        self.header = [c.strip() for c in block.text.split(" | ")]
+        self.header_block = block
+        self.old_cols = old_columns(self.header)
+        return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
+
+    def on_row(self, block, path) -> None:
+        cells = []
+        pos = 0
+        for k, cell in enumerate(block.text.split(" | ")):
+            if k not in self.old_cols or block is self.header_block:
+                cells.append((pos, cell))
+            pos += len(cell) + 3
+        live = " | ".join(c for _, c in cells)
+        row_drugs = drugs_in(live)
+        if self.table_lead and row_drugs:
+            # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
+            inds = tuple(i for i in indications_of(live) if i != "other")
+            inds = tuple(i for i in inds if i in ("trd", "mdsi")) or inds
+            self.emit(row_drugs, inds, "position", self.table_lead, INHERITED, block, 0, len(block.text))
+        label_inds: tuple[str, ...] = ()
+        label_phase = None
+        if self.field_row(block, path, cells):
+            return
+        stated, row_inds = self.row_stances(block, path, cells, row_drugs)
+        for k, (off, cell) in enumerate(cells):
+            if k == 0 and not stance(cell)[0]:
+                label_inds = tuple(i for i in indications_of(cell) if i != "other")
+                label_phase = S.phase_of(cell)
+                self.row_under_leadin(block, path, label_inds, off, len(cell))
+                if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
+                    continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
+            if off in stated:
+                continue
+            head = self.column_head(block, off)
+            ctx = bool(S.phase_of(head) or "approv" in head.lower())
+            inds = label_inds or (row_inds if stance(cell)[0] else ())
+            drugs = drugs_in(head) if block is not self.header_block else ()
+            self.read_unit(
+                block,
+                path,
+                cell,
+                off,
+                False,
+                inds,
+                S.phase_of(head) or label_phase,
+                ctx,
+                False,
+                drugs or row_drugs,
+            )
+
+    def column_head(self, block, off: int) -> str:
+        k = block.text[:off].count(" | ")
+        return self.header[k] if k < len(self.header) else ""
+
+    def row_stances(self, block, path, cells, row_drugs) -> tuple[set[int], tuple[str, ...]]:
+        """Positions a row states by its layout: stance cells and stance columns. Returns the offsets of the
+        short stance cells it read (nothing more to read in them) and the row's indications."""
+        done: set[int] = set()
+        if block is self.header_block and not any(indications_of(c) for _, c in cells):
+            return done, ()  # a header; a first row naming uses ("Covered indications | TRD") is data
+        drugs = row_drugs or self.context_drugs(path)
+        row_inds = tuple(
+            dict.fromkeys(i for _, c in cells if not stance(c)[0] for i in indications_of(c) if i != "other")
+        )
+        if not drugs:
+            return done, row_inds
+        for off, cell in cells:
+            head = self.column_head(block, off)
+            hst, how = stance(head) if len(head.split()) <= 8 and not indications_of(head) else (None, "")
+            inds = indications_of(cell)
+            if hst and how == "strong" and inds and not stance(cell)[0]:
+                self.emit(drugs, inds, "position", hst, INHERITED, block, off, off + len(cell))
+                if hst.startswith("covered"):
+                    self.targets.set(drugs, tuple(i for i in inds if i != "other"), True, path)
+        for off, cell in cells:
+            st, how = stance(cell) if not _COVERED_LABEL.match(cell) else ("covered", "strong")
+            if not st or how != "strong" or indications_of(cell) or not row_inds:
+                continue
+            self.emit(drugs, row_inds, "position", st, INHERITED, block, off, off + len(cell))
+            if st.startswith("covered"):
+                self.targets.set(drugs, row_inds, True, path)
+            if len(cell.split()) < 3:
+                done.add(off)
+        return done, row_inds
+
+    def field_row(self, block, path, cells: list[tuple[int, str]]) -> bool:
+        """A criteria table of field and value ("Minimum age | 18", "Oral antidepressant | Not required",
+        "Renewal duration | 12 months"): each value is read with its field name in front of it."""
+        label = cells[0][1].strip()
+        values = cells[1:]
+        if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
+            return False
+        if stance(label)[0] or criteria_of(label):
+            return False
+        if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
+            return False
+        head_drugs, head_inds = self.heading_context(path)
+        drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
+        phase = S.phase_of(label) or S.path_phase(path) or "initial"
+        inds = self.criteria_inds(path, (), (), head_inds, False, False, drugs)
+        found = False
+        for off, value in values:
+            col_drugs = drugs_in(self.column_head(block, off))  # "Criterion | Esketamine | IV ketamine"
+            for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
+                self.emit(col_drugs or drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                found = True
+        return found
+
+    def row_under_leadin(self, block, path, inds: tuple[str, ...], a: int, n: int) -> None:
+        """A table under a lead-in that names no indication ("… is medically necessary when the following
+        criteria are met:" over rows "TRD | criteria | duration"): each row's label takes its stance."""
+        lead = self.leadin
+        if not (inds and lead and lead.stance and not lead.inds):
+            return
+        if lead.how == "weak":
+            lead.pending += [(i, block, a, a + n) for i in inds]
+            return
+        self.emit(lead.drugs, inds, "position", lead.stance, INHERITED, block, a, a + n)
+        if lead.stance.startswith("covered"):
+            self.targets.set(lead.drugs, inds, True, path)

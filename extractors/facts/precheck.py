@@ -56,6 +56,7 @@ CONTEXT = {
     "parts._NASAL": "which drug (a route in a policy on both)",
     "parts._INFUSION": "which drug (a route in a policy on both)",
     "parts._SENTENCE_END": "a drug label needs a drug name",
+    "parts._LIST_LABEL": "a label between a lead-in and its list (only with a lead-in open)",
     "tables._OLD_COLUMN": "table columns: rows are read before the pre-check",
     "tables._NEW_COLUMN": "table columns: rows are read before the pre-check",
     "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",

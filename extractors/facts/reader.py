@@ -306,11 +306,12 @@ class Reader(UnitReader, TableReader, PartsReader):
         lead = self.leadin
         if lead and kind == "para":
             plain = not (lead.headings or lead.under_heading)
-            if lead.items == 0 and (
-                (lead.paras == 0 and self.duration_line(text))
-                or (plain and lead.paras < 2 and self.aside(text, lead.drugs))
-            ):
-                lead.paras += 1  # "Approval length: …" or a note between the lead-in and its list
+            if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
+                lead.paras += 1  # "Approval length: …" between the lead-in and its list
+            elif lead.items == 0 and plain and lead.paras < 2 and self.aside(text, lead.drugs):
+                lead.paras += 1  # a note or a label ("Uses:") between the lead-in and its list: no statement
+                self.tick += 1
+                return
             elif lead.headings:
                 pass  # a paragraph under one of the sub-headings the lead-in introduced
             elif lead.under_heading:

@@ -45,7 +45,10 @@ from .terms import codes_in
 #: 2026.12.5: lead-ins with a note before their list and "Examples include …" follow-ups, "reasonable and
 #: necessary", PA-form rules over their questions, stance cells and columns, old/new revision tables, REMS
 #: spelled out, the drug of each part of a combined policy, a covered use with no criteria (tables.py).
-EXTRACTOR_VERSION = "2026.12.5"
+#: 2026.12.6: the same families read more ways: a note about the lead-in's drug or a bare label ("Uses:")
+#: before the list, a form's rule naming no use, stance-label rows, a column per drug, "Original" columns,
+#: REMS in a heading or "the FDA-approved REMS", "the uses below, as …".
+EXTRACTOR_VERSION = "2026.12.6"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

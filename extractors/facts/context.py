@@ -40,7 +40,8 @@ LEADIN = re.compile(
     r":\s*$|\b(?:all|any|each|one|both) of the following|the following (?:criteria|conditions|requirements"
     r"|indications|uses|diagnoses|disorders)"
     r"|criteria include|\b(?:criteria|requirements|conditions|indications|uses|diagnoses|disorders) "
-    r"(?:listed |shown |set out |named )?below\.?\s*$",
+    r"(?:listed |shown |set out |named )?below\.?\s*$"
+    r"|\bthe (?:uses|indications|conditions|diagnoses|disorders)(?: (?:listed|shown|named))? below\b",
     re.I,
 )
 #: "… for the indications in the table below …": a statement that leads the table after it.

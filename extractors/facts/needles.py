@@ -14,6 +14,7 @@ import re
 from re import _compiler as Compiler  # type: ignore[attr-defined]
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
+from typing import Any
 
 # -- the literal strings a pattern needs ------------------------------------------------------------
 
@@ -51,7 +52,9 @@ def _exact(items) -> set[str] | None:
 def _exact_one(op, av) -> set[str] | None:
     if op is C.LITERAL:
         return {chr(av).lower()}
-    if op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+    if op is C.AT:
+        return {_WORD_START} if av is C.AT_BOUNDARY else {""}  # zero-width: "\\b" kept as a mark
+    if op is C.ASSERT or op is C.ASSERT_NOT:
         return {""}  # zero-width
     if op is C.IN:
         chars = _chars(av)
@@ -82,6 +85,11 @@ def _exact_one(op, av) -> set[str] | None:
                 return None
         return out if len(out) <= _MOST else None
     return None
+
+
+#: Marks a needle that must start a word (the pattern has ``\\b`` before it and it starts with a letter
+#: or digit): "\\x01ten" is not found in "often".
+WORD_START = _WORD_START = "\x01"
 
 
 #: How often a character occurs in English prose (letters: their share of letters, times 0.8).
@@ -121,7 +129,7 @@ _FREQ = dict(
         ),
         strict=True,
     )
-) | {" ": 15.0}
+) | {" ": 15.0, _WORD_START: 20.0}
 
 
 def _score(needles: set[str]) -> float:
@@ -141,16 +149,23 @@ def _minimal(needles: set[str]) -> set[str]:
     return {n for n in needles if not any(m != n and m in n for m in needles)}
 
 
-def _needles(items) -> set[str] | None:
-    """Strings one of which every match of the parsed ``items`` contains: the most selective of the
-    runs of items with few exact matches, and of the other items' own needles."""
-    best: set[str] | None = None
+def _marked(n: str) -> str:
+    """A needle with its ``\\b`` marks dropped but a leading one before a word character."""
+    bare = n.replace(_WORD_START, "")
+    lead = n.startswith(_WORD_START) and (bare[:1].isalnum() or bare[:1] == "_")
+    return _WORD_START + bare if lead else bare
+
+
+def _factors(items) -> list[set[str] | tuple]:
+    """What every match of a sequence of parsed items needs, as a list of parts that must all hold: needle
+    sets (the runs of items with few exact matches) and the other items' own requirements (trees)."""
+    found: list[set[str] | tuple] = []
     run: set[str] = {""}
 
-    def consider(cand: set[str] | None) -> None:
-        nonlocal best
-        if cand and "" not in cand and (best is None or _score(cand) < _score(best)):
-            best = cand
+    def consider(cand: set[str]) -> None:
+        cand = {_marked(n) for n in cand}
+        if "" not in cand:
+            found.append(_minimal(cand))
 
     for op, av in items:
         one = _exact_one(op, av)
@@ -162,42 +177,124 @@ def _needles(items) -> set[str] | None:
             consider(run)
             run = one
             continue
+        lead = all(n.endswith(_WORD_START) for n in run)  # a "\\b" right before the item
         consider(run)
         run = {""}
-        consider(_needles_one(op, av))
+        sub = _tree_one(op, av)
+        if sub is not None:
+            found.append(_lead(sub) if lead else sub)
     consider(run)
-    return best
+    return found
 
 
-def _needles_one(op, av) -> set[str] | None:
+def _lead(tree):
+    """``tree`` for an item right after ``\\b``: its first needles must start a word."""
+    if isinstance(tree, (set, frozenset)):
+        return {_marked(_WORD_START + n) for n in tree}
+    kind, parts = tree
+    if kind == "any":
+        return ("any", [_lead(p) for p in parts])
+    return tree  # (a sequence's first part is not known here: no mark)
+
+
+def _tree(items):
+    parts = _factors(items)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ("all", parts)
+
+
+def _tree_one(op, av):
     if op is C.SUBPATTERN:
-        return _needles(av[-1])
+        return _tree(av[-1])
     if op is C.ATOMIC_GROUP:
-        return _needles(av)
+        return _tree(av)
     if op is C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            one = _needles(branch)
-            if one is None:
-                return None
-            out |= one
-        return out
+        parts = [_tree(b) for b in av[1]]
+        return None if any(p is None for p in parts) else ("any", parts)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _needles(av[2])
+        return _tree(av[2])
     return None
 
 
+def _best(tree) -> set[str]:
+    """One needle set every match needs a needle of: the most selective the tree offers."""
+    if isinstance(tree, (set, frozenset)):
+        return set(tree)
+    kind, parts = tree
+    if kind == "any":
+        return set().union(*(_best(p) for p in parts))
+    return min((_best(p) for p in parts), key=_score)
+
+
+def _freeze(tree):
+    if isinstance(tree, (set, frozenset)):
+        return frozenset(tree)
+    return (tree[0], tuple(_freeze(p) for p in tree[1]))
+
+
+def _rank(tree) -> float:
+    if isinstance(tree, (set, frozenset)):
+        return _score(set(tree))
+    ranks = [_rank(p) for p in tree[1]]
+    return sum(ranks) if tree[0] == "any" else min(ranks)
+
+
+def _check(tree):
+    """``tree`` for ``holds``: marks dropped, and each "all" cut to its two most selective parts (fewer
+    parts need less: still true wherever the pattern matches)."""
+    if isinstance(tree, (set, frozenset)):
+        return frozenset(n.lstrip(_WORD_START) for n in tree)
+    parts = [_check(p) for p in tree[1]]
+    if tree[0] == "all":
+        parts = [c for _, c in sorted(zip(map(_rank, tree[1]), parts, strict=True), key=lambda rc: rc[0])[:2]]
+    return (tree[0], tuple(parts))
+
+
+#: ``frozenset`` of needles (one must be present), or ("all" | "any", parts).
+Requirement = Any
+
+
+def requirement(pattern: re.Pattern[str]) -> Requirement | None:
+    """What any text ``pattern`` matches holds (after ``fold``): needle sets combined with "all" and
+    "any"; ``None`` when nothing is known. A needle starting with ``WORD_START`` must start a word."""
+    tree = _tree(P.parse(pattern.pattern, pattern.flags))
+    if tree is None or not all(_plain(ch) for n in _leaves(tree) for ch in n):
+        return None  # a letter or digit outside ASCII would need Unicode folding: always run it
+    return _freeze(tree)
+
+
+def _leaves(tree):
+    if isinstance(tree, (set, frozenset)):
+        yield from tree
+    else:
+        for p in tree[1]:
+            yield from _leaves(p)
+
+
+def holds(check, low: str) -> bool:
+    """``low`` (folded) has what ``check`` (from ``checked``) requires; word starts are not checked."""
+    if isinstance(check, frozenset):
+        return any(n in low for n in check)
+    if check[0] == "all":
+        return all(holds(p, low) for p in check[1])
+    return any(holds(p, low) for p in check[1])
+
+
+def checked(pattern: re.Pattern[str]):
+    """``requirement(pattern)`` in the form ``holds`` reads (None: nothing known)."""
+    req = requirement(pattern)
+    return None if req is None else _check(req)
+
+
 def needles_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-cased strings one of which any text ``pattern`` matches contains (after ``_fold``)."""
-    found = _needles(P.parse(pattern.pattern, pattern.flags))
-    found = _minimal(found) if found is not None else None
-    if found is None or not all(_plain(ch) for n in found for ch in n):
-        return None  # a letter or digit outside ASCII would need Unicode folding: always run the pattern
-    return frozenset(found)
+    """The needles looked for first: the most selective set every match needs one of."""
+    req = requirement(pattern)
+    return None if req is None else frozenset(_minimal(_best(req)))
 
 
 def _plain(ch: str) -> bool:
-    """An ASCII character, or a symbol ("≥", "–") that lower-casing and ``_fold`` leave alone."""
+    """An ASCII character, or a symbol ("≥", "–") that lower-casing and ``fold`` leave alone."""
     return ch.isascii() or (ch.lower() == ch == ch.upper() and not ch.isdecimal() and ch != "\u0307")
 
 

@@ -20,6 +20,8 @@ from .positions import stance
 #: The route names the drug in a policy on both: esketamine is the nasal spray, ketamine the infusion.
 _NASAL = re.compile(r"\b(?:intra-?)?nasal(?:ly)?\b", re.I)
 _INFUSION = re.compile(r"\bintravenous(?:ly)?\b|\binfusions?\b|\bIV\b", re.I)
+#: A bare label over a list ("Uses:", "Conditions include:").
+_LIST_LABEL = re.compile(r"^\W*[A-Za-z][\w -]*:\s*$")
 #: A paragraph that ends like a sentence is no label.
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
 
@@ -49,9 +51,14 @@ class PartsReader:
             and not criteria_of(text)
         )
 
-    def aside(self, text: str) -> bool:
-        """A paragraph that states nothing (no stance, use, drug or criterion: "The list is not exhaustive.",
-        "Note: a pharmacist reviews these requests."): it does not end the lead-in before it."""
-        if len(text) > 300 or LEADIN.search(text) or drugs_in(text) or indications_of(text):
+    def aside(self, text: str, lead_drugs: tuple[str, ...] = ()) -> bool:
+        """A paragraph that states nothing (no stance, use, other drug or criterion: "The list is not
+        exhaustive.", "Ketamine may be given by infusion or as a lozenge."): it does not end the lead-in
+        before it."""
+        if len(text) > 300 or indications_of(text) or criteria_of(text):
+            return False
+        if LEADIN.search(text) and not (len(text.split()) <= 3 and _LIST_LABEL.match(text)):
+            return False  # a lead-in of its own; but a bare label ("Uses:", "Conditions:") names the list
+        if not set(drugs_in(text)) <= set(lead_drugs):
             return False
         return not any(stance(text[a:b])[0] for a, b in sentences(text))

@@ -57,6 +57,10 @@ _FDA_NAME = re.compile(
 )
 #: What the label says the drug is for ("is approved for", "is indicated in", "received approval").
 _FDA_CLAIM = re.compile(r"approv|indicat|clear(?:ed|ance)|licens", re.I)
+#: "the FDA-approved REMS": the label as the source of a thing, no claim ("the FDA approved X" is one).
+_FDA_ADJECTIVE = re.compile(
+    r"\b(?:the|an?|its|their)\s+FDA-approved\b(?!\s+(?:for|as|in|by|to|with)\b)", re.I
+)
 #: "… is approved for TRD when the member meets the criteria below": the payer's approval rule, not the label.
 _PAYER_CONDITION = re.compile(
     r"\b(?:when|if|once|provided|only after)\b[^.;]*?"
@@ -206,8 +210,9 @@ def is_fda(clause: str) -> bool:
 
 def cites_label(clause: str) -> bool:
     """The label named only as the source of a requirement ("enrolled in the REMS, as the FDA labeling
-    requires"), not a statement of what it approves: a criterion in a criteria list all the same."""
-    return bool(_FDA_NAME.search(clause)) and not _FDA_CLAIM.search(clause)
+    requires", "under the FDA-approved REMS"), not a statement of what it approves: a criterion in a
+    criteria list all the same."""
+    return bool(_FDA_NAME.search(clause)) and not _FDA_CLAIM.search(_FDA_ADJECTIVE.sub(" ", clause))
 
 
 def stance(clause: str) -> tuple[str | None, str]:

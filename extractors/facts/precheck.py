@@ -34,9 +34,10 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from .clauses import clauses, sentences, unmarked
-from .needles import fold, needles_of, relaxed, trie
+from .needles import WORD_START, Requirement, checked, fold, holds, needles_of, relaxed, requirement, trie
 
 #: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
 CONTEXT = {
@@ -55,9 +56,11 @@ CONTEXT = {
     "parts._NASAL": "which drug (a route in a policy on both)",
     "parts._INFUSION": "which drug (a route in a policy on both)",
     "parts._SENTENCE_END": "a drug label needs a drug name",
+    "parts._LIST_LABEL": "a label between a lead-in and its list (only with a lead-in open)",
     "tables._OLD_COLUMN": "table columns: rows are read before the pre-check",
     "tables._NEW_COLUMN": "table columns: rows are read before the pre-check",
     "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",
+    "tables._COVERED_LABEL": "a row's stance label: rows are read before the pre-check",
     "scope._STRIP": "section roles and phases: headings, read before the pre-check or with a stance",
     "scope._INFO": "section role",
     "scope._COVERAGE": "section role",
@@ -70,6 +73,7 @@ CONTEXT = {
     "positions._FDA": "veto",
     "positions._FDA_NAME": "veto (and its lifting for a criterion, itself a trigger)",
     "positions._FDA_CLAIM": "veto",
+    "positions._FDA_ADJECTIVE": "narrows the veto _FDA_CLAIM",
     "positions._PAYER_CONDITION": "lifts the FDA veto from a stance, itself a trigger",
     "positions._NEGATED_SUBJECT": "veto",
     "positions._CODE_SUBJECT": "veto",
@@ -125,9 +129,16 @@ TERMS = ("ESKETAMINE_RE", "KETAMINE_RE", "TOPIC_CODE_RE", "INDICATIONS")
 class Trigger:
     name: str
     pattern: re.Pattern[str]
-    needles: frozenset[str] | None  # one of them is in any text the pattern matches (None: no such set)
+    #: what any text it matches holds (``needles.requirement``); None: nothing known, always run it
+    requirement: Requirement | None
+    #: the needles the scan looks for: the most selective set every match needs one of
+    needles: frozenset[str] | None
     relaxed: re.Pattern[str]  # no anchors, no lookarounds: matches a paragraph wherever it matches a clause
+    check: Any  # the requirement as ``needles.holds`` reads it
     cue: re.Pattern[str] | None = None
+
+    def holds(self, low: str) -> bool:
+        return self.check is None or holds(self.check, low)
 
 
 # -- the triggers ------------------------------------------------------------------------------------
@@ -178,7 +189,9 @@ def triggers() -> tuple[Trigger, ...]:
             if id(p) in seen:
                 continue
             seen.add(id(p))
-            out.append(Trigger(name, p, needles_of(p), relaxed(p), cues.get(id(p))))
+            out.append(
+                Trigger(name, p, requirement(p), needles_of(p), relaxed(p), checked(p), cues.get(id(p)))
+            )
     return tuple(out)
 
 
@@ -186,33 +199,42 @@ def triggers() -> tuple[Trigger, ...]:
 
 
 @cache
-def _index() -> tuple[re.Pattern[str], dict[str, tuple[Trigger, ...]]]:
-    """One pattern that finds the longest needle starting at a place, and each needle's triggers
-    together with those of the needles that are its prefixes (they start at the same place)."""
-    by_needle: dict[str, list[Trigger]] = {}
+def _index() -> tuple[re.Pattern[str], dict[str, tuple[tuple[Trigger, ...], tuple[Trigger, ...]]]]:
+    """One pattern that finds the longest needle starting at a place; for each needle, the triggers it
+    (or a needle that is its prefix: they start at the same place) admits anywhere, and those it admits
+    only at the start of a word."""
+    free: dict[str, list[Trigger]] = {}
+    bound: dict[str, list[Trigger]] = {}
     for t in triggers():
         for n in t.needles or ():
-            by_needle.setdefault(n, []).append(t)
-    closed = {
-        n: tuple({id(t): t for m, ts in by_needle.items() if n.startswith(m) for t in ts}.values())
-        for n in by_needle
-    }
-    return re.compile(trie(sorted(by_needle))), closed
+            (bound if n.startswith(WORD_START) else free).setdefault(n.lstrip(WORD_START), []).append(t)
+    words = set(free) | set(bound)
+
+    def admitted(table: dict[str, list[Trigger]], n: str) -> tuple[Trigger, ...]:
+        return tuple({id(t): t for m, ts in table.items() if n.startswith(m) for t in ts}.values())
+
+    closed = {n: (admitted(free, n), admitted(bound, n)) for n in words}
+    return re.compile(trie(sorted(words))), closed
 
 
 def candidates(text: str) -> list[Trigger]:
-    """The triggers that may match somewhere in ``text``: their needles occur in it (and the triggers
-    without needles)."""
+    """The triggers that may match somewhere in ``text``: all the needles one of their alternatives
+    needs occur in it (and the triggers without needles)."""
     scan, closed = _index()
     low = fold(text)
-    found = {id(t): t for t in triggers() if t.needles is None}
+    found = {id(t): t for t in triggers() if t.requirement is None}
     search = scan.search
     m = search(low)
     while m is not None:
-        for t in closed[m.group()]:
+        at = m.start()
+        anywhere, word_start = closed[m.group()]
+        for t in anywhere:
             found[id(t)] = t
-        m = search(low, m.start() + 1)
-    return list(found.values())
+        if word_start and (at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_")):
+            for t in word_start:
+                found[id(t)] = t
+        m = search(low, at + 1)
+    return [t for t in found.values() if t.holds(low)]
 
 
 def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
@@ -225,12 +247,18 @@ def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
     return False
 
 
+def _relaxed_match(t: Trigger, text: str, low: str) -> bool:
+    if t.pattern.flags & re.IGNORECASE:
+        return bool(t.relaxed.search(low))  # ASCII: case does not matter to it
+    return bool(t.relaxed.search(text) or (low != text and t.relaxed.search(low)))
+
+
 def inert_paragraph(text: str) -> bool:
     """True when no clause of ``text``, as ``UnitReader.read_unit`` reads it, matches a trigger."""
     cands = candidates(text)
     if cands and text.isascii():  # (lower-casing keeps a clause a substring of its paragraph)
         low = text.lower()
-        cands = [t for t in cands if t.relaxed.search(text) or t.relaxed.search(low)]
+        cands = [t for t in cands if _relaxed_match(t, text, low)]
     if not cands:
         return True
     units = []

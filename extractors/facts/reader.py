@@ -31,10 +31,11 @@ from . import scope as S
 from .clauses import indications_of, sentences, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .needles import checked, fold, holds
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
-from .units import UnitReader
+from .units import _SAFETY, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
@@ -59,6 +60,10 @@ _RECORD_SPLIT = re.compile(
     r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
     r"Guideline Type):)"
 )
+
+
+#: the words any match of TABLE_REF holds ("in the table", "listed below", ...): most paragraphs have none
+_TABLE_WORDS = checked(TABLE_REF)
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -163,7 +168,10 @@ class Reader(UnitReader, TableReader, PartsReader):
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
                 self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
             return
-        crit = [c for c in criteria_of(text, S.phase_of(text) or "initial") if c[0].startswith("approval")]
+        crit = criteria_of(text, S.phase_of(text) or "initial")
+        # an approval period ("Reauthorization for 12 Months") or the label's safety requirement ("Risk
+        # Evaluation and Mitigation Strategy requirements") written as a heading over the criteria
+        crit = [c for c in crit if c[0].startswith("approval")][:1] + [c for c in crit if c[0] in _SAFETY]
         if crit:
             inds = ()
             if nxt is not None and nxt.kind == "para" and not stance(nxt.text)[0]:
@@ -171,7 +179,8 @@ class Reader(UnitReader, TableReader, PartsReader):
             _, head_inds = self.heading_context(path[:-1])
             target = self.targets.pick(path, inds or head_inds)
             if target:
-                self.emit(target.drugs, target.inds, crit[0][0], crit[0][1], INHERITED, block, 0, len(text))
+                for fld, value in crit:
+                    self.emit(target.drugs, target.inds, fld, value, INHERITED, block, 0, len(text))
         _, inds = self.heading_context((text,))
         if self.leadin and self.leadin.stance and inds and not st:
             self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
@@ -203,6 +212,8 @@ class Reader(UnitReader, TableReader, PartsReader):
         """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
         record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
         with the product ("Product Name: Spravato") or continue a record already open."""
+        if ":" not in block.text:
+            return None  # every cell must be "Label: value"
         if block.kind == "row":
             cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
         elif block.kind == "para":
@@ -295,11 +306,12 @@ class Reader(UnitReader, TableReader, PartsReader):
         lead = self.leadin
         if lead and kind == "para":
             plain = not (lead.headings or lead.under_heading)
-            if lead.items == 0 and (
-                (lead.paras == 0 and self.duration_line(text))
-                or (plain and lead.paras < 2 and self.aside(text))
-            ):
-                lead.paras += 1  # "Approval length: …" or a note between the lead-in and its list
+            if lead.items == 0 and lead.paras == 0 and self.duration_line(text):
+                lead.paras += 1  # "Approval length: …" between the lead-in and its list
+            elif lead.items == 0 and plain and lead.paras < 2 and self.aside(text, lead.drugs):
+                lead.paras += 1  # a note or a label ("Uses:") between the lead-in and its list: no statement
+                self.tick += 1
+                return
             elif lead.headings:
                 pass  # a paragraph under one of the sub-headings the lead-in introduced
             elif lead.under_heading:
@@ -334,7 +346,9 @@ class Reader(UnitReader, TableReader, PartsReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not TABLE_REF.search(text):
+        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+            return None
+        if not TABLE_REF.search(text):
             return None
         st, how = stance(text)
         return st if how == "strong" else None

@@ -17,6 +17,7 @@ next real heading: HTML pages and numbered PDFs often set sub-headings as ordina
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 COVERAGE = "coverage"
 INFO = "info"
@@ -83,6 +84,7 @@ def bare(heading: str) -> str:
     return _STRIP.sub("", heading).strip()
 
 
+@lru_cache(maxsize=4096)
 def classify(heading: str) -> str | None:
     """``coverage``, ``info`` or None (a heading that says nothing about its section's role)."""
     text = bare(heading)

@@ -25,7 +25,8 @@ from .criteria import approval_cue, criteria_of
 from .positions import stance
 
 _OLD_COLUMN = re.compile(
-    r"\b(?:previous(?:ly)?|former(?:ly)?|old|outgoing|superseded|replaced|retired|deleted|removed|was|before)\b|"
+    r"\b(?:previous(?:ly)?|former(?:ly)?|old|original|outgoing|superseded|replaced|retired|deleted|removed|was|"
+    r"before|prior to)\b|"
     r"\bprior\s+(?:criteria|position|policy|version|requirements?|coverage|language|wording|rules?|text|status|"
     r"values?|limits?)\b|^\W*from\W*$",
     re.I,
@@ -34,6 +35,10 @@ _NEW_COLUMN = re.compile(
     r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after)\b|^\W*to\W*$", re.I
 )
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
+#: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
+_COVERED_LABEL = re.compile(
+    r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
+)
 
 
 def old_columns(header: list[str]) -> set[int]:
@@ -55,7 +60,7 @@ class TableReader:
         self.header = [c.strip() for c in block.text.split(" | ")]
         self.header_block = block
         self.old_cols = old_columns(self.header)
-        return any(drugs_in(c) or stance(c)[0] for c in self.header)
+        return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
 
     def on_row(self, block, path) -> None:
         cells = []
@@ -88,8 +93,18 @@ class TableReader:
             head = self.column_head(block, off)
             ctx = bool(S.phase_of(head) or "approv" in head.lower())
             inds = label_inds or (row_inds if stance(cell)[0] else ())
+            drugs = drugs_in(head) if block is not self.header_block else ()
             self.read_unit(
-                block, path, cell, off, False, inds, S.phase_of(head) or label_phase, ctx, False, row_drugs
+                block,
+                path,
+                cell,
+                off,
+                False,
+                inds,
+                S.phase_of(head) or label_phase,
+                ctx,
+                False,
+                drugs or row_drugs,
             )
 
     def column_head(self, block, off: int) -> str:
@@ -100,8 +115,8 @@ class TableReader:
         """Positions a row states by its layout: stance cells and stance columns. Returns the offsets of the
         short stance cells it read (nothing more to read in them) and the row's indications."""
         done: set[int] = set()
-        if block is self.header_block:
-            return done, ()
+        if block is self.header_block and not any(indications_of(c) for _, c in cells):
+            return done, ()  # a header; a first row naming uses ("Covered indications | TRD") is data
         drugs = row_drugs or self.context_drugs(path)
         row_inds = tuple(
             dict.fromkeys(i for _, c in cells if not stance(c)[0] for i in indications_of(c) if i != "other")
@@ -117,7 +132,7 @@ class TableReader:
                 if hst.startswith("covered"):
                     self.targets.set(drugs, tuple(i for i in inds if i != "other"), True, path)
         for off, cell in cells:
-            st, how = stance(cell)
+            st, how = stance(cell) if not _COVERED_LABEL.match(cell) else ("covered", "strong")
             if not st or how != "strong" or indications_of(cell) or not row_inds:
                 continue
             self.emit(drugs, row_inds, "position", st, INHERITED, block, off, off + len(cell))
@@ -144,8 +159,9 @@ class TableReader:
         inds = self.criteria_inds(path, (), (), head_inds, False, False, drugs)
         found = False
         for off, value in values:
+            col_drugs = drugs_in(self.column_head(block, off))  # "Criterion | Esketamine | IV ketamine"
             for fld, v in criteria_of(f"{label}: {value}", phase, approval_cue(label)):
-                self.emit(drugs, inds, fld, v, INHERITED, block, off, off + len(value))
+                self.emit(col_drugs or drugs, inds, fld, v, INHERITED, block, off, off + len(value))
                 found = True
         return found
 

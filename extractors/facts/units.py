@@ -295,7 +295,8 @@ class UnitReader:
         inds, strength = own_inds, OWN
         if not inds and covered and self.asked and _BACK_REF.search(body):
             inds, strength = tuple(dict.fromkeys(self.asked)), INHERITED  # the form's questions name the use
-        if not inds and how == "approval" and not is_leadin and not head_inds:
+        backed = bool(self.orphans and _BACK_REF.search(body))  # "If every answer above is Yes, approve …"
+        if not inds and how == "approval" and not is_leadin and not head_inds and not backed:
             return False  # "Reauthorization is approved for 12 months": a duration, not a position
         if not inds and in_list and self.leadin and self.leadin.inds:
             inds, strength = self.leadin.inds, INHERITED
@@ -321,7 +322,7 @@ class UnitReader:
         self.last_stmt = (drugs, st)
         self.stmt_tick = self.tick
         # a rule over the questions or criteria above it is a statement with its criteria list
-        strong = is_leadin or bool(LEADIN.search(body)) or bool(self.orphans and _BACK_REF.search(body))
+        strong = is_leadin or bool(LEADIN.search(body)) or backed
         if covered and inds and sub is None and self.orphans:
             self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"))
         if covered and inds and sub is None and (how != "approval" or strong):

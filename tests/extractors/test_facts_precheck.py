@@ -31,10 +31,9 @@ FACTS_DIR = Path(precheck.__file__).parent
 
 
 def _state(r: R.Reader) -> str:
-    t = r.targets
-    return repr(
-        (len(r.out), r.leadin, t.current, t.strong, t.primary, r.last_stmt, r.pseudo, r.header, r.table_lead)
-    )
+    """Everything the reader keeps between blocks (``tick`` aside: a skipped block advances it too)."""
+    kept = {k: v for k, v in vars(r).items() if k not in ("out", "tick", "sections", "doc_drugs")}
+    return repr((len(r.out), sorted(kept.items()), vars(r.targets)))
 
 
 class Audit:
@@ -177,7 +176,9 @@ def test_inert_paragraph(text: str, inert: bool) -> None:
 
 
 def test_needles_are_the_literals_a_pattern_needs() -> None:
-    assert needles.needles_of(re.compile(r"\bcovers\b")) == {"covers"}
+    word = needles.WORD_START  # the needle must start a word: the pattern has "\b" before it
+    assert needles.needles_of(re.compile(r"\bcovers\b")) == {word + "covers"}
+    assert needles.needles_of(re.compile(r"covers\b")) == {"covers"}
     assert needles.needles_of(re.compile(r"re-?authori[sz]ation", re.I)) == {
         "reauthorisation",
         "reauthorization",
@@ -191,15 +192,47 @@ def test_needles_are_the_literals_a_pattern_needs() -> None:
     assert needles.needles_of(re.compile("é")) is None  # a cased letter outside ASCII
 
 
+def test_every_needle_set_a_match_needs_is_checked() -> None:
+    """ "18 or older" needs a digit, "or"/"and" and "older"/"over"; "ten" as an age must start a word."""
+    check = needles.checked(re.compile(r"\b(\d{1,2})\s*(?:or|and)\s*(?:older|over)\b"))
+    assert needles.holds(check, "18 or older") and not needles.holds(check, "older participants")
+    names = {t.name for t in precheck.candidates("The effect was often seen at ten sites; older adults.")}
+    assert "values._AGE_WORD" in names and "values._MIN" not in names
+    assert "values._AGE_WORD" not in {t.name for t in precheck.candidates("It was often seen.")}
+
+
 def test_every_trigger_match_contains_a_needle() -> None:
     """The needles, checked against the patterns themselves on every wording the tables hold."""
-    texts = [c["text"] for g in ("criteria", "stances", "indications") for c in _wordings()[g]]
-    texts += [line for _, data in _shape_pages() for line in re.split(r"<[^>]+>", data.decode())]
+    texts = _table_texts()
+    forms = sorted({s for text in texts for s in (text, text.lower())})
+    admitted = {s: {id(c) for c in precheck.candidates(s)} for s in forms}
     for t in precheck.triggers():
-        for text in texts:
-            for s in (text, text.lower()):
-                if t.needles is not None and t.pattern.search(s):
-                    assert any(n in needles.fold(s) for n in t.needles), (t.name, s)
+        for s in forms:
+            if t.needles is not None and t.pattern.search(s):
+                low = needles.fold(s)
+                assert any(_occurs(n, low) for n in t.needles), (t.name, s)
+                assert t.holds(low) and id(t) in admitted[s], (t.name, s)
+
+
+def _occurs(needle: str, low: str) -> bool:
+    """``needle`` in ``low``; one marked ``WORD_START`` at the start of a word."""
+    if not needle.startswith(needles.WORD_START):
+        return needle in low
+    at = low.find(needle[1:])
+    while at >= 0:
+        if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+            return True
+        at = low.find(needle[1:], at + 1)
+    return False
+
+
+def _table_texts() -> list[str]:
+    """Every wording of wordings.yaml and every line of the shape cases' snippets, once."""
+    texts = {c["text"] for g in ("criteria", "stances", "indications") for c in _wordings()[g]}
+    for table in ("facts.yaml", "rules.yaml"):
+        for case in yaml.safe_load((SHAPES / table).read_text(encoding="utf-8"))["cases"]:
+            texts.update(t.strip() for t in re.split(r"<[^>]+>", case.get("html", "")) if t.strip())
+    return sorted(texts)
 
 
 def _wordings() -> dict:
@@ -266,8 +299,7 @@ def test_folds_are_every_non_ascii_character_ignorecase_matches_to_ascii() -> No
 
 
 def test_relaxed_patterns_match_wherever_the_pattern_does() -> None:
-    texts = [c["text"] for g in ("criteria", "stances", "indications") for c in _wordings()[g]]
-    texts += [line for _, data in _shape_pages() for line in re.split(r"<[^>]+>", data.decode())]
+    texts = _table_texts()
     for t in precheck.triggers():
         for text in texts:
             for s in (text, text.lower()):

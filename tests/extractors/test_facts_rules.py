@@ -13,8 +13,8 @@ import yaml
 import extractors
 from extractors.facts import criteria_of, position_of
 from extractors.facts.clauses import indications_of
-from extractors.facts.scope import classify
-from tests.extractors.test_facts_shapes import keys, matches, page
+from extractors.facts.scope import classify, pseudo_heading
+from tests.extractors.test_facts_shapes import check_quotes, keys, matches, page
 from tests.support.pdf import FILES
 
 TABLE = yaml.safe_load((FILES / "shapes" / "rules.yaml").read_text(encoding="utf-8"))
@@ -45,14 +45,24 @@ def test_heading_role(heading: str, role: str) -> None:
     assert classify(heading) == role
 
 
+@pytest.mark.parametrize(("text", "role"), TABLE["pseudo_headings"])
+def test_pseudo_heading(text: str, role: str | None) -> None:
+    assert pseudo_heading(text) == role
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_snippet(case: dict) -> None:
-    got = keys(extractors.extract(page(case), media_type="text/html"))
+    result = extractors.extract(page(case), media_type="text/html")
+    check_quotes(result)
+    got = keys(result)
     shown = sorted(" ".join(k) for k in got)
     for want in case.get("facts", []):
         assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
     for unwanted in case.get("no_facts", []):
         assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    for want, quote in (case.get("quotes") or {}).items():
+        said = [f.sentence for f, k in zip(result.facts, got, strict=True) if matches(want, k)]
+        assert quote in said, f"{want!r} quotes {said}"
     positions: dict[tuple, set[str]] = {}
     for drug, ind, field, value in got:
         if field == "position":

@@ -14,9 +14,13 @@ import pytest
 import yaml
 
 import extractors
+from extractors.facts import FIELDS
+from extractors.model import DRUGS
 from extractors.normalize import clean
+from extractors.terms import INDICATIONS
 from tests.support.pdf import FILES
 
+_IND_RANK = {slug: i for i, (slug, _) in enumerate(INDICATIONS)}
 CASES = yaml.safe_load((FILES / "shapes" / "facts.yaml").read_text(encoding="utf-8"))["cases"]
 
 
@@ -36,6 +40,22 @@ def keys(result) -> list[tuple[str, ...]]:
     return out
 
 
+def check_quotes(result) -> None:
+    """Every fact shows the words it was read from: a non-empty stretch of the document's text, at the
+    offsets it gives (the archive and the alerts quote it); a sub-population is named or absent; facts come
+    in one order (drug, indication, field)."""
+    for f in result.facts:
+        where = f"{f.drug} {f.indication} {f.field} {f.value}"
+        assert f.sentence.strip() and f.start < f.end, f"{where}: empty quote {f.sentence!r}"
+        assert result.text[f.start : f.end] == f.sentence, f"{where}: {f.sentence!r} is not at {f.start}"
+        assert f.subpopulation is None or f.subpopulation, f"{where}: empty sub-population"
+    # one order for every reader of the facts: drug, then indication and field in vocabulary order
+    rank = [
+        (DRUGS.index(f.drug), _IND_RANK.get(f.indication, 99), FIELDS.index(f.field)) for f in result.facts
+    ]
+    assert rank == sorted(rank), [f"{f.drug} {f.indication} {f.field}" for f in result.facts]
+
+
 def matches(pattern: str, key: tuple[str, ...]) -> bool:
     drug, ind, field, value = pattern.split(" ", 3)
     return all(p == "*" or p == k for p, k in zip((drug, ind, field, value), key, strict=True))
@@ -52,6 +72,7 @@ def test_shape(case: dict) -> None:
     if "html" not in case:
         return
     result = extractors.extract(page(case), media_type="text/html")
+    check_quotes(result)
     got = keys(result)
     shown = sorted(" ".join(k) for k in got)
     for want in case.get("facts", []):

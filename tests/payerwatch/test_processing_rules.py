@@ -32,6 +32,11 @@ def _add(archive, extracted, when: dt.datetime, data: bytes | None = None, pid: 
     return version, processing.detect_changes(archive, version.id)
 
 
+def _messages(caplog) -> list[str]:
+    """What the operator reads in the log (whole lines: a word added to one is a different line)."""
+    return [r.getMessage() for r in caplog.records if r.name == "payerwatch.processing"]
+
+
 @pytest.mark.parametrize(
     "new, revision_note, needs_review",
     [
@@ -158,7 +163,7 @@ def test_a_delivered_change_no_longer_detected_is_kept_and_logged(archive, caplo
     with caplog.at_level(logging.WARNING, logger="payerwatch.processing"):
         processing.detect_changes(archive, v2.id)
     assert [c.id for c in archive.changes_for_version(v2.id)] == [first.id]
-    assert f"change {first.id} no longer detected but already delivered" in caplog.text
+    assert f"change {first.id} no longer detected but already delivered; kept" in _messages(caplog)
 
 
 # Batches of real bytes, read by the extraction workers.
@@ -195,7 +200,8 @@ def test_a_document_that_cannot_be_read_does_not_stop_the_batch(archive, caplog)
     broken, *good = (archive.get_version(i) for i in ids)
     assert broken.extract_error.startswith("corrupt") and "%%EOF" in broken.extract_error
     assert all(v.extract_error is None and v.mentions_topic for v in good)
-    assert "extract failed for https://local.test/local/a" in caplog.text
+    why = broken.extract_error.split(": ", 1)[1]  # the reader's words (after the reason)
+    assert f"extract failed for https://local.test/local/a: {why}" in _messages(caplog)
 
 
 def test_workers_killed_for_their_limits_are_each_recorded_for_a_retry(archive, monkeypatch, caplog):
@@ -211,7 +217,8 @@ def test_workers_killed_for_their_limits_are_each_recorded_for_a_retry(archive, 
         assert f"(after 1 attempt(s), retried after {version.extract_retry_at:%Y-%m-%d %H:%M} UTC)" in (
             version.extract_error
         )
-    assert "extract failed for https://local.test/local/b" in caplog.text
+    why = archive.get_version(ids[1]).extract_error.split(": ", 1)[1]  # what died, and when it is retried
+    assert f"extract failed for https://local.test/local/b: {why}" in _messages(caplog)
 
 
 def test_reprocess_counts_versions_and_errors_and_reports_progress(archive):
@@ -219,12 +226,13 @@ def test_reprocess_counts_versions_and_errors_and_reports_progress(archive):
     _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
     _archive_bytes(archive, "local/a", DOC % (1, 2), 2)
     _archive_bytes(archive, "local/b", BROKEN, 1, "application/pdf")
+    _archive_bytes(archive, "local/b", BROKEN + b" again", 2, "application/pdf")
     ticks: list[int] = []
     done, errors, created = processing.reprocess(archive, on_version=ticks.append)
-    assert (done, errors, ticks) == (3, 1, [1, 1, 1])
+    assert (done, errors, ticks) == (4, 2, [1, 1, 1, 1])
     assert [(c.kind, c.policy_id) for c in created] == [("new_policy", "local/a"), ("wording", "local/a")]
     assert processing.reprocess(archive, "local/a") == (2, 0, [])  # again: nothing new
-    assert processing.reprocess(archive, "local/b")[:2] == (1, 1)
+    assert processing.reprocess(archive, "local/b")[:2] == (2, 2)
     assert processing.reprocess(archive, "local/nope") == (0, 0, [])
 
 
@@ -236,3 +244,132 @@ def test_a_policy_at_a_new_address_with_the_same_number_continues_its_history(ar
     processing.process_versions(archive, [moved])
     assert archive.get_version(moved).policy_id == "local/old"
     assert [v.seq for v in archive.list_versions("local/old")] == [1, 2]
+
+
+# Topic losses and the analysis of one source.
+
+OTHER, THIRD = "uhc/2025D0070", "uhc/2025D0071"
+
+
+def _blank():
+    """What a maintenance page served with HTTP 200 extracts to: a document about nothing."""
+    return policy([("Notice", ["This site is being updated. Please come back later."])], title="Notice")
+
+
+def _policies(archive, *pids: str) -> None:
+    for pid in pids:
+        archive.upsert_policy(Policy(id=pid, source_id="uhc", url=f"https://example.test/{pid}"))
+
+
+def _confirmed_loss(archive, pid: str):
+    """A policy whose drugs vanished from a version that a second crawl saw again."""
+    _add(archive, base(), JAN, pid=pid)
+    gone, found = _add(archive, _blank(), JAN + dt.timedelta(days=1), data=pid.encode(), pid=pid)
+    assert found == [] and archive.get_version(gone.id).note == processing.PENDING_LOSS
+    archive.add_version(pid, pid.encode(), "u", "text/html", JAN + dt.timedelta(days=2))  # seen again
+    return gone
+
+
+def test_every_confirmed_topic_loss_is_announced(archive):
+    _setup(archive)
+    _policies(archive, OTHER)
+    gone = [_confirmed_loss(archive, pid) for pid in (PID, OTHER)]
+    found = processing.confirm_topic_losses(archive, "uhc")
+    assert sorted(c.new_version_id for c in found) == sorted(v.id for v in gone)
+
+
+def test_a_topic_loss_replaced_by_a_newer_version_is_not_announced(archive):
+    """Only the policy's current text is announced: a newer version stands (here one that could not be
+    read, so nothing else decides it)."""
+    _setup(archive)
+    _confirmed_loss(archive, PID)
+    newer, _ = archive.add_version(PID, b"a newer version", "u", "text/html", JAN + dt.timedelta(days=3))
+    archive.set_extraction(newer.id, None, error="corrupt: unreadable")
+    assert processing.confirm_topic_losses(archive, "uhc") == []
+
+
+def test_analysing_one_source_leaves_the_others_alone(archive):
+    _setup(archive)
+    _policies(archive, OTHER, THIRD)
+    gone = _confirmed_loss(archive, PID)  # uhc: a loss waiting to be announced,
+    waiting, _ = archive.add_version(OTHER, b"not analysed yet", "u", "text/html", JAN)  # a new version,
+    deferred, _ = _add(archive, base(), JAN, pid=THIRD)  # and a move a killed crawl left undecided
+    archive.set_version_note(deferred.id, processing.PENDING_MOVE)
+    _source(archive, "local/a")
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
+    assert [c.policy_id for c in processing.analyse_source(archive, "local")] == ["local/a"]
+    assert archive.get_version(gone.id).note == processing.PENDING_LOSS
+    assert archive.unprocessed_version_ids("uhc") == [waiting.id]
+    assert archive.get_version(deferred.id).note == processing.PENDING_MOVE
+
+
+def _finished_run(archive, source_id: str, finished: dt.datetime) -> None:
+    run = archive.start_run(source_id, started_at=finished - dt.timedelta(hours=1))
+    archive.record_documents(run.id, [])
+    run.status, run.finished_at = "ok", finished
+    archive.finish_run(run)
+
+
+def test_a_crawl_run_counts_the_changes_its_analysis_found(archive):
+    _source(archive, "local/a")
+    _finished_run(archive, "local", JAN)  # the baseline crawl
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)  # a policy that appeared later: news
+    _finished_run(archive, "local", JAN + dt.timedelta(days=1, hours=1))
+    found = processing.analyse_source(archive, "local")
+    assert [(c.kind, c.policy_id) for c in found] == [("new_policy", "local/a")]
+    newest = max(archive.list_runs("local"), key=lambda r: r.id)
+    assert newest.changes == 1 and newest.analysed_at is not None
+
+
+def test_reprocess_settles_the_runs_an_interrupted_analysis_left_in_its_source_only(archive):
+    _setup(archive)
+    _policies(archive, THIRD)
+    deferred, _ = _add(archive, base(), JAN, pid=THIRD)  # uhc: a move a killed crawl left undecided
+    archive.set_version_note(deferred.id, processing.PENDING_MOVE)
+    _finished_run(archive, "uhc", JAN + dt.timedelta(days=1))  # ... and a run it never settled
+    _source(archive, "local/a")
+    _archive_bytes(archive, "local/a", DOC % (1, 1), 1)
+    _finished_run(archive, "local", JAN + dt.timedelta(days=2))
+    processing.reprocess(archive, "local/a")
+    assert [r.analysed_at is not None for r in archive.list_runs("local")] == [True]
+    assert [r.analysed_at for r in archive.list_runs("uhc")] == [None]
+    assert archive.get_version(deferred.id).note == processing.PENDING_MOVE
+
+
+def test_settling_decides_every_deferred_move_even_with_the_destination_unread(archive):
+    """The crawl is over: a destination still unread (its extraction failed or waits for a retry) no
+    longer holds the decision back."""
+    from tests.payerwatch.test_moves import COMBINED, _split
+
+    left, _unread = _split(archive)
+    assert processing.process_versions(archive, [left]) == []
+    assert archive.get_version(left).note == processing.PENDING_MOVE
+    archive.upsert_policy(Policy(id="local/LH-530", source_id="local", url="https://local.test/LH-530"))
+    other, _ = archive.add_version("local/LH-530", b"530", "u", "text/html", JAN)  # what a killed crawl
+    archive.set_extraction(other.id, base())  # left deferred too
+    archive.set_version_note(other.id, processing.PENDING_MOVE)
+    created = processing.settle_moves(archive, "local")
+    assert sorted(c.policy_id for c in created) == [COMBINED, "local/LH-530"]
+    assert processing.PENDING_MOVE not in (archive.get_version(v).note for v in (left, other.id))
+
+
+def test_the_declared_type_and_the_address_are_read_with_the_bytes(archive):
+    """A page fragment with no <html> tag is HTML because the server said so; a policy whose number only
+    its address carries ("…/LH-300.html") is numbered from it."""
+    fragment = b"Ketamine infusions<br><p>Ketamine infusion for depression is not covered.</p>"
+    _source(archive, "local/a")
+    version, _ = archive.add_version(
+        "local/a", fragment, "https://local.test/policies/LH-300.html", "text/html", JAN
+    )
+    processing.process_versions(archive, [version.id])
+    stored = archive.get_version(version.id)
+    assert stored.extract_error is None and stored.mentions_topic
+    assert processing.load_extraction(archive, version.id).metadata.policy_number == "LH-300"
+
+
+def test_a_worker_count_that_is_no_number_is_refused_not_ignored(archive, monkeypatch):
+    from payerwatch.config import ConfigError
+
+    monkeypatch.setenv("PAYERWATCH_EXTRACT_WORKERS", "many")
+    with pytest.raises(ConfigError, match="PAYERWATCH_EXTRACT_WORKERS"):
+        processing.process_versions(archive, [])

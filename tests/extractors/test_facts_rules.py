@@ -10,11 +10,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-import extractors
 from extractors.facts import criteria_of, position_of
 from extractors.facts.clauses import indications_of
 from extractors.facts.scope import classify, pseudo_heading
-from tests.extractors.test_facts_shapes import check_quotes, keys, matches, page
+from tests.support.facts import matches, read_case
 from tests.support.pdf import FILES
 
 TABLE = yaml.safe_load((FILES / "shapes" / "rules.yaml").read_text(encoding="utf-8"))
@@ -52,14 +51,7 @@ def test_pseudo_heading(text: str, role: str | None) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_snippet(case: dict) -> None:
-    result = extractors.extract(page(case), media_type="text/html")
-    check_quotes(result)
-    got = keys(result)
-    shown = sorted(" ".join(k) for k in got)
-    for want in case.get("facts", []):
-        assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
-    for unwanted in case.get("no_facts", []):
-        assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    result, got = read_case(case)
     for want, quote in (case.get("quotes") or {}).items():
         said = [f.sentence for f, k in zip(result.facts, got, strict=True) if matches(want, k)]
         assert quote in said, f"{want!r} quotes {said}"

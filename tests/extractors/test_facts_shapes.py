@@ -7,58 +7,16 @@ through ``extractors.extract``; the table lists the facts it must and must not y
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import defaultdict
 
 import pytest
 import yaml
 
-import extractors
-from extractors.facts import FIELDS
-from extractors.model import DRUGS
 from extractors.normalize import clean
-from extractors.terms import INDICATIONS
+from tests.support.facts import read_case
 from tests.support.pdf import FILES
 
-_IND_RANK = {slug: i for i, (slug, _) in enumerate(INDICATIONS)}
 CASES = yaml.safe_load((FILES / "shapes" / "facts.yaml").read_text(encoding="utf-8"))["cases"]
-
-
-def page(case: dict) -> bytes:
-    title = html.escape(case["title"])
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-        f"<body><main><h1>{title}</h1>\n{case['html']}</main></body></html>"
-    ).encode()
-
-
-def keys(result) -> list[tuple[str, ...]]:
-    out = []
-    for f in result.facts:
-        sub = getattr(f, "subpopulation", None)
-        out.append((f.drug, f.indication, f.field, f.value + (f" @{sub}" if sub else "")))
-    return out
-
-
-def check_quotes(result) -> None:
-    """Every fact shows the words it was read from: a non-empty stretch of the document's text, at the
-    offsets it gives (the archive and the alerts quote it); a sub-population is named or absent; facts come
-    in one order (drug, indication, field)."""
-    for f in result.facts:
-        where = f"{f.drug} {f.indication} {f.field} {f.value}"
-        assert f.sentence.strip() and f.start < f.end, f"{where}: empty quote {f.sentence!r}"
-        assert result.text[f.start : f.end] == f.sentence, f"{where}: {f.sentence!r} is not at {f.start}"
-        assert f.subpopulation is None or f.subpopulation, f"{where}: empty sub-population"
-    # one order for every reader of the facts: drug, then indication and field in vocabulary order
-    rank = [
-        (DRUGS.index(f.drug), _IND_RANK.get(f.indication, 99), FIELDS.index(f.field)) for f in result.facts
-    ]
-    assert rank == sorted(rank), [f"{f.drug} {f.indication} {f.field}" for f in result.facts]
-
-
-def matches(pattern: str, key: tuple[str, ...]) -> bool:
-    drug, ind, field, value = pattern.split(" ", 3)
-    return all(p == "*" or p == k for p, k in zip((drug, ind, field, value), key, strict=True))
 
 
 def test_every_shape_of_the_issue_has_a_case() -> None:
@@ -71,14 +29,7 @@ def test_shape(case: dict) -> None:
         assert clean(line) == want
     if "html" not in case:
         return
-    result = extractors.extract(page(case), media_type="text/html")
-    check_quotes(result)
-    got = keys(result)
-    shown = sorted(" ".join(k) for k in got)
-    for want in case.get("facts", []):
-        assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
-    for unwanted in case.get("no_facts", []):
-        assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    result, got = read_case(case)
     stances = defaultdict(set)
     for f in result.facts:
         if f.field == "position":

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from .model import EmptyDocument, NotAPolicy
 from .normalize import NUMBERED, bullet, clean, strip_noise
 from .sections import Block
+from .status import STATUS_WORDS
 
 _DROP_TAGS = (
     "script",
@@ -45,7 +46,7 @@ _CHROME = re.compile(
     r"|banner|toolbar|utility|\bsearch|modal|popup|disclaimer-bar|back-to-top|sr-only|visually-hidden",
     re.I,
 )
-_STATUS = re.compile(r"version was replaced|superseded|retired|archived|no longer (?:active|in effect)", re.I)
+_STATUS = STATUS_WORDS  # one vocabulary with the status reader (extractors/status.py)
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 _BLOCK = {
     "p",

@@ -61,7 +61,7 @@ CONTEXT = {
     "tables._NEW_COLUMN": "table columns: rows are read before the pre-check",
     "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",
     "tables._COVERED_LABEL": "a row's stance label: rows are read before the pre-check",
-    "scope._STRIP": "section roles and phases: headings, read before the pre-check or with a stance",
+    "scope._NUMBERING": "section roles and phases: headings, read before the pre-check or with a stance",
     "scope._INFO": "section role",
     "scope._COVERAGE": "section role",
     "scope._APPROVAL": "an approval heading: only with an indication the clause names",

@@ -48,7 +48,10 @@ from .terms import codes_in
 #: 2026.12.6: the same families read more ways: a note about the lead-in's drug or a bare label ("Uses:")
 #: before the list, a form's rule naming no use, stance-label rows, a column per drug, "Original" columns,
 #: REMS in a heading or "the FDA-approved REMS", "the uses below, as …".
-EXTRACTOR_VERSION = "2026.12.6"
+#: 2026.12.7: "no longer has to be taken together with", "either with … or by itself / or as the only
+#: treatment", "an oral antidepressant is no longer a requirement" allow monotherapy; "an oral antidepressant
+#: is required" requires one; a phase in brackets after a period ("6 months (initial), 12 months (renewal)").
+EXTRACTOR_VERSION = "2026.12.7"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

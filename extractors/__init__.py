@@ -48,7 +48,10 @@ from .terms import codes_in
 #: 2026.12.6: the same families read more ways: a note about the lead-in's drug or a bare label ("Uses:")
 #: before the list, a form's rule naming no use, stance-label rows, a column per drug, "Original" columns,
 #: REMS in a heading or "the FDA-approved REMS", "the uses below, as …".
-EXTRACTOR_VERSION = "2026.12.6"
+#: 2026.12.7: a stance written after the list it applies to ("The above are considered …",
+#: facts/afterlist.py); change-notice tables with "Before | Effective", "Was | Now", dated or year
+#: columns and a caption row; "covered with criteria".
+EXTRACTOR_VERSION = "2026.12.7"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

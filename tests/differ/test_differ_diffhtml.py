@@ -93,3 +93,20 @@ def test_a_page_stands_alone_with_its_title_header_lines_bullets_and_diff() -> N
 def test_a_page_without_bullets_has_no_empty_list() -> None:
     page = html_page("T", [(EQUAL, "same")])
     assert "<ul>" not in page and "<li>" not in page and "<p " not in page
+
+
+def test_the_whole_page() -> None:
+    """Byte for byte: a page written twice for the same diff is the same file."""
+    page = html_page("T", [(EQUAL, "a "), (INSERT, "b")], header_lines=["h1", "h2"], bullets=["x", "y"])
+    assert page == (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title></head>\n'
+        '<body style="font-family:Georgia,serif;max-width:60em;margin:2em auto;line-height:1.5">\n'
+        '<h1 style="font-size:1.3em">T</h1>\n'
+        '<p style="margin:2px 0;color:#444">h1</p><p style="margin:2px 0;color:#444">h2</p>\n'
+        "<ul><li>x</li><li>y</li></ul>\n"
+        '<div style="white-space:normal;border-top:1px solid #ccc;padding-top:1em">'
+        f'a <ins style="{INS_STYLE}">b</ins></div>\n'
+        "</body></html>\n"
+    )
+    bare = html_page("T", [(EQUAL, "a")])
+    assert '<h1 style="font-size:1.3em">T</h1>\n\n\n<div style=' in bare

@@ -70,7 +70,9 @@ def test_indication_words(indication: str | None, label: str, name: str) -> None
     [
         ("covered_with_criteria", "covered with criteria"),
         ("experimental_investigational", "experimental/investigational"),
-        ("unproven / not_medically_necessary", "unproven / not medically necessary"),  # two sentences
+        # two sentences, two stances: each reads as its label
+        ("unproven / not_medically_necessary", "unproven / not medically necessary"),
+        ("experimental_investigational / not_covered", "experimental/investigational / not covered"),
         ("limited_benefit", "limited benefit"),  # unknown: the slug's words
         (None, "not addressed"),
     ],

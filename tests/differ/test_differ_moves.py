@@ -21,7 +21,7 @@ FAILED = "The member has not responded to at least two antidepressants."
 FAILED3 = "The member has not responded to at least three antidepressants."
 KET = "Intravenous ketamine is unproven and not medically necessary for PTSD."
 POINTER = "Coverage of Spravato is now in policy MP-520."
-CODES = "Spravato is billed with HCPCS S0013."
+CODES = "Spravato is billed with HCPCS S0013 and G2082."
 
 F_TRD = ("esketamine", "trd", "position", "covered_with_criteria", TRD)
 F_FAILED = ("esketamine", "trd", "failed_antidepressants", "2", FAILED)
@@ -38,8 +38,8 @@ def combined(esketamine=(TRD, FAILED), facts=(F_TRD, F_FAILED), codes=True, ket=
     return policy(sections, [F_KET] * ket + list(facts), number="MP-510", **kw)
 
 
-def destination(lines=(TRD, FAILED), facts=(F_TRD, F_FAILED), codes=True, title="Esketamine Nasal Spray"):
-    sections = [HEAD, ("Esketamine", list(lines))] + [("Applicable Codes", [CODES])] * codes
+def destination(lines=(TRD, FAILED), facts=(F_TRD, F_FAILED), codes=CODES, title="Esketamine Nasal Spray"):
+    sections = [HEAD, ("Esketamine", list(lines))] + [("Applicable Codes", [codes])] * bool(codes)
     return policy(sections, list(facts), number="MP-520", title=title)
 
 
@@ -58,7 +58,7 @@ def test_a_section_that_moved_unchanged_is_wording_naming_where() -> None:
         change.summary
         == "P: Spravato coverage and criteria moved to MP-520, unchanged (no coverage change in T)"
     )
-    (b,) = change.bullets  # the code left with the section and is listed there: part of the move
+    (b,) = change.bullets  # the codes left with the section and are listed there: part of the move
     assert b["text"] == (
         "Esketamine: coverage and criteria moved unchanged to MP-520 (2 statements; no coverage change)"
     )
@@ -143,13 +143,17 @@ def test_a_sub_population_fact_is_matched_as_its_own_row() -> None:
 
 
 def test_a_code_not_listed_there_stays_a_codes_change() -> None:
-    (change,) = moved_elsewhere(split(), [("MP-520", destination(codes=False))], "P", "T").changes
+    (change,) = moved_elsewhere(split(), [("MP-520", destination(codes=None))], "P", "T").changes
     assert (change.kind, change.severity) == ("codes", "medium")
     assert [b["text"] for b in change.bullets] == [
         "Esketamine: coverage and criteria moved unchanged to MP-520 (2 statements; no coverage change)",
-        "Codes: removed S0013",
+        "Codes: removed G2082, S0013",
     ]
     assert change.summary.endswith("unchanged (no coverage change in T) (+1 more)")
+    # one of the two codes listed there is not enough
+    one_code = destination(codes="Spravato is billed with HCPCS S0013.")
+    (change,) = moved_elsewhere(split(), [("MP-520", one_code)], "P", "T").changes
+    assert change.kind == "codes"
 
 
 def test_new_dates_go_along_without_counting_as_more() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from differ import compare
@@ -87,6 +89,14 @@ def test_a_sentence_is_stated_up_to_spelling_and_spacing() -> None:
         ("sertraline", "seratraline", True),
         ("weekly", "weakly", True),  # one letter is a typo, even where it makes another word
         ("weekly", "wekaly", False),  # a swap and a change are two
+        ("rpescriber", "prescriber", True),  # the first two letters swapped
+        ("antidepressants", "anitdepressant", False),  # a swap and a letter dropped: two typos
+        ("dose", "redose", False),  # two letters added
+        ("depressoin", "depression", True),  # the same indication, misspelt
+        ("2025", "2026", False),  # a year, and a diagnosis code: digits are never typos
+        ("F32.1", "F33.1", False),
+        ("HAM-D", "ham-a", False),  # an acronym on one side only
+        ("McLaen", "Mclean", False),  # two capitals on one side only
     ],
 )
 def test_spelling_fix_edges(old: str, new: str, fixed: bool) -> None:
@@ -153,3 +163,21 @@ def test_a_typo_fix_that_reveals_a_criterion_is_announced_as_spelling_only() -> 
         for side, ep in (("old", old), ("new", new)):
             ev = b["evidence"][side]
             assert ep.text[ev["start"] : ev["end"]] == ev["text"] == b[side] and ev["page"] == 1
+
+
+def test_a_fixed_word_s_evidence_names_the_page_of_its_paragraph() -> None:
+    """The coverage section starts on page 1; the paragraph with the typo is on page 2 (an omnibus policy:
+    only the paragraphs naming the drug are read)."""
+    head = ("Instructions for Use", ["This policy is a guide; benefit plans differ."])
+    trd = "Spravato is covered for treatment-resistant depression when criteria are met."
+
+    def version(word):
+        lines = [trd, f"Spravato is given in a {word} setting."]
+        ep = policy([head, ("Coverage", lines)], title="Psychiatric Medications")
+        return dataclasses.replace(
+            ep, passages=tuple(dataclasses.replace(p, page_start=2) for p in ep.passages)
+        )
+
+    (change,) = compare(version("certfied"), version("certified")).changes
+    (b,) = change.bullets
+    assert b["evidence"]["old"]["page"] == b["evidence"]["new"]["page"] == 2

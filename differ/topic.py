@@ -132,6 +132,17 @@ def _deepest(ep: ExtractedPolicy, pos: int):
     return found
 
 
+def _without(start: int, end: int, excluded: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[start, end) less the excluded sections inside it: a "Background" sub-section of a coverage
+    section describes, never states coverage."""
+    pieces = []
+    for a, b in sorted(excluded):
+        if start <= a < end:
+            pieces.append((start, a))
+            start = max(start, b)
+    return [(a, b) for a, b in [*pieces, (start, end)] if a < b]
+
+
 def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
     """Document spans the differ reads: each topic passage, widened to the criteria blocks it governs.
 
@@ -151,14 +162,15 @@ def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
         if titled and not _CODE_HEADING.search(sec.heading or "") and not _inside(sec.start, excluded):
             # a policy about the drugs (its title names one): the rest of a section that states the
             # topic is about the drugs too ("claims from these ketamine centers are denied")
-            spans.append((sec.start, len(ep.text[: sec.end].rstrip()), p))
+            pieces = _without(sec.start, sec.end, excluded)
+            spans += [(a, len(ep.text[:b].rstrip()), p) for a, b in pieces if ep.text[a:b].strip()]
         children = [
             s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path
         ]
         if children and p.start < min(c.start for c in children):
             for c in children:
                 if not _inside(c.start, excluded):
-                    spans.append((c.start, c.end, p))
+                    spans += [(a, b, p) for a, b in _without(c.start, c.end, excluded)]
     spans.sort(key=lambda x: (x[0], x[1]))
     merged: list[tuple[int, int, Passage]] = []
     for a, b, p in spans:

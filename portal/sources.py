@@ -37,7 +37,7 @@ def portal_sources(base_url: str) -> list[dict]:
     uhc_pdf = r"/uhc/content/dam/provider/docs/public/policies/[a-z0-9/-]+\.pdf$"
     return [
         src(
-            "sample-uhc",
+            "sample-uhc-commercial",
             "UnitedHealthcare",
             "commercial",
             None,
@@ -57,7 +57,7 @@ def portal_sources(base_url: str) -> list[dict]:
             [uhc_pdf],
         ),
         src(
-            "sample-aetna",
+            "sample-aetna-cpb",
             "Aetna",
             "commercial",
             None,
@@ -89,7 +89,7 @@ def portal_sources(base_url: str) -> list[dict]:
             page_param="page",
         ),
         src(
-            "sample-txmedicaid",
+            "sample-tx-medicaid",
             "Texas Medicaid",
             "medicaid",
             "TX",
@@ -109,7 +109,7 @@ def portal_sources(base_url: str) -> list[dict]:
             [r"/masshealth/MHDL/pubtheradetail\.do\?id=\d+&drugId=\d+$"],
         ),
         src(
-            "sample-cigna",
+            "sample-cigna-drug",
             "Cigna Healthcare",
             "commercial",
             None,

@@ -69,7 +69,16 @@ _MONO = re.compile(
     r"in combination with) (?:an? )?(?:oral )?antidepressant|antidepressant (?:is|are) (?:not|no longer) "
     r"required|"
     r"regardless of (?:whether|concurrent|concomitant)[^.;]{0,40}antidepressant|"
-    r"antidepressant[\w ]{0,20}?:\s*(?:not required|optional|not needed|no\b)",
+    r"antidepressant[\w ]{0,20}?:\s*(?:not required|optional|not needed|no\b)|"
+    # "no longer has to be taken together with …", "need not be on …": the permission, not the "with"
+    r"\b(?:no longer|not|never)\s+(?:has|have|needs?)\s+to\s+be\s+(?:\w+\s+)?(?:together\s+with|with|"
+    r"in combination with|in conjunction with|alongside|along with)[^.;]{0,30}antidepressant|"
+    r"not (?:be )?required to (?:be on|be taking|have)[^.;]{0,30}antidepressant|"
+    # "either with an oral antidepressant or by itself / or as the only treatment"
+    r"\bor\s+(?:by itself|on its own|as (?:the |a )?(?:only|sole|single) (?:treatment|therapy|agent|"
+    r"medication|antidepressant))\b|"
+    r"antidepressant(?:\s+(?:therapy|treatment|medication|use))?\s+(?:is|are)\s+(?:not|no longer)\s+"
+    r"(?:a\s+)?(?:requirement|mandatory|necessary|needed)",
     re.I,
 )
 _WITH_AD = re.compile(
@@ -86,6 +95,8 @@ _WITH_AD = re.compile(
     r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
     r"(?:oral\s+)?antidepressant|"
     r"antidepressant[\w ]{0,20}?:\s*(?:required|mandatory|yes\b)|"
+    r"\boral antidepressant(?:\s+(?:therapy|treatment|use))?\s+(?:is|remains)\s+(?:still\s+)?(?:required|"
+    r"mandatory|necessary)|"
     r"\boral antidepressant\s+(?:is|will be|must be|should be|to be|being)\s+(?:continued|maintained|taken|"
     r"used|given|prescribed)|"
     r"\b(?:prescription for|prescribed)\s+an?\s+(?:\w+\s+)?oral antidepressant[^.;]{0,40}"
@@ -134,7 +145,8 @@ _AGE_BEFORE = re.compile(r"\bag(?:e|ed)\s*$", re.I)
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    # "for the first", "upon renewal", or the phase in brackets after the period: "6 months (initial)"
+    r"^\s*(?:(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?|\(\s*)([\w-]+)|"
     r"(initially|thereafter|afterwards?))\b",
     re.I,
 )

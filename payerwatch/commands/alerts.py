@@ -36,7 +36,7 @@ def subscribe(ctx, email, payers, drugs, min_severity, digest) -> None:
 
     Example:
 
-        payerwatch --data data/demo subscribe clinic@example.org --payer sample-aetna --drug esketamine
+        payerwatch --data data/demo subscribe clinic@example.org --payer sample-aetna-cpb --drug esketamine
     """
     email = _check_email(email)
     _check_payers(ctx.archive, payers)

@@ -243,7 +243,7 @@ def register(cli: click.Group) -> None:
         Example:
 
             payerwatch crawl --source uhc-commercial --source aetna-cpb
-            payerwatch --data data/demo crawl --sources data/demo/sources.yaml --source sample-aetna
+            payerwatch --data data/demo crawl --sources data/demo/sources.yaml --source sample-aetna-cpb
 
         A source that another process is crawling right now (the scheduler of `payerwatch serve`, say)
         is skipped with a message: two crawls of one source never run at once.

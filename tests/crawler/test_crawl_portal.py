@@ -31,7 +31,7 @@ def fallback_sources(url: str) -> list[dict]:
 
     return [
         src(
-            "sample-uhc",
+            "sample-uhc-commercial",
             "UnitedHealthcare (sample)",
             "uhc",
             [
@@ -39,11 +39,13 @@ def fallback_sources(url: str) -> list[dict]:
                 "/uhc/resources/clinical-guidelines/community-plan/texas/medical-benefit-drug-policies.html",
             ],
         ),
-        src("sample-aetna", "Aetna (sample)", "aetna_cpb", ["/aetna/cpb/medical/data/900_999/index.html"]),
+        src(
+            "sample-aetna-cpb", "Aetna (sample)", "aetna_cpb", ["/aetna/cpb/medical/data/900_999/index.html"]
+        ),
         src("sample-bcbsmn", "Blue Cross MN (sample)", "bcbs_versioned", ["/bcbsmn/policies/index.html"]),
         src("sample-bcbsnd", "BCBS ND (sample)", "bcbsnd", ["/bcbsnd/api/policies?page=1"]),
         src(
-            "sample-txmedicaid",
+            "sample-tx-medicaid",
             "Texas Medicaid (sample)",
             "tx_medicaid",
             ["/txmedicaid/news"],
@@ -58,7 +60,7 @@ def fallback_sources(url: str) -> list[dict]:
             program="medicaid",
             state="MA",
         ),
-        src("sample-cigna", "Cigna (sample)", "cigna", ["/cigna/coverage-policies/pharmacy/index.html"]),
+        src("sample-cigna-drug", "Cigna (sample)", "cigna", ["/cigna/coverage-policies/pharmacy/index.html"]),
     ]
 
 

@@ -21,7 +21,7 @@ def _sources(tmp_path, url, ids):
 def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
-        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid"})
+        sources = _sources(tmp_path, portal.url, {"sample-tx-medicaid"})
         assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
         portal.set_epoch(3)  # after the baseline: a new notice is news
         assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
@@ -41,7 +41,7 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
                 conn.execute(
                     schema.versions.update().values(extraction=None, extractor_version=None, text_hash=None)
                 )
-            assert archive.unprocessed_version_ids("sample-txmedicaid")
+            assert archive.unprocessed_version_ids("sample-tx-medicaid")
         result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
         assert result.returncode == 0, result.stderr
     with Archive(data) as archive:
@@ -57,26 +57,27 @@ def test_versions_left_unanalysed_by_a_killed_crawl_are_analysed_by_the_next(tmp
 def test_a_source_being_crawled_elsewhere_is_skipped(tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
-        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid", "sample-aetna"})
-        with source_lock(data, "sample-aetna"):
-            result = run_cli("crawl", "--sources", str(sources), "--now", "sample-aetna", data_dir=data)
+        sources = _sources(tmp_path, portal.url, {"sample-tx-medicaid", "sample-aetna-cpb"})
+        with source_lock(data, "sample-aetna-cpb"):
+            result = run_cli("crawl", "--sources", str(sources), "--now", "sample-aetna-cpb", data_dir=data)
             assert result.returncode == 1 and "already being crawled" in result.stderr
             result = run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data)
             assert (
-                result.returncode == 0 and "sample-aetna is already being crawled; skipped" in result.stderr
+                result.returncode == 0
+                and "sample-aetna-cpb is already being crawled; skipped" in result.stderr
             )
         assert not any(r.path.startswith("/aetna/") for r in portal.requests)
     with Archive(data) as archive:
-        assert archive.list_runs("sample-aetna") == []
-        assert [r.status for r in archive.list_runs("sample-txmedicaid")] == ["ok"]
+        assert archive.list_runs("sample-aetna-cpb") == []
+        assert [r.status for r in archive.list_runs("sample-tx-medicaid")] == ["ok"]
 
 
 def test_reprocess_waits_for_no_running_crawl_of_its_sources(tmp_path):
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
-        sources = _sources(tmp_path, portal.url, {"sample-txmedicaid"})
+        sources = _sources(tmp_path, portal.url, {"sample-tx-medicaid"})
         assert run_cli("crawl", "--sources", str(sources), "--quiet", data_dir=data).returncode == 0
-    with source_lock(data, "sample-txmedicaid"):
+    with source_lock(data, "sample-tx-medicaid"):
         busy = run_cli("reprocess", data_dir=data)
         assert busy.returncode == 1 and "already being crawled" in busy.stderr
     done = run_cli("reprocess", data_dir=data)

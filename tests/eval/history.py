@@ -1,7 +1,7 @@
 """Score change detection on the history set: crawl it epoch by epoch, compare with expected.yaml.
 
-The history set (``tests/files/eval/history/``, or with ``--set holdout`` the blind set in its
-``holdout/`` folder; sites built by ``history_site.py``) is served on
+The history set (``tests/files/eval/history/``, or with ``--set holdout`` / ``--set holdout2`` the blind
+sets in its ``holdout/`` and ``holdout2/`` folders; sites built by ``history_site.py``) is served on
 loopback and crawled by real ``payerwatch crawl`` processes, one per epoch, with the clock pinned to
 the epoch's date. The changes each crawl newly stored are mapped to the set's policy keys through the
 URLs of their versions, then scored against ``expected.yaml``:
@@ -11,9 +11,9 @@ URLs of their versions, then scored against ``expected.yaml``:
 * kind_accuracy — share of the announced expected changes whose kind is the most severe expected one;
 * identity_splits — extra policy ids the archive made for one policy of the set (0 = one identity each).
 
-Run: ``python -m tests.eval.history [--set main|holdout]`` (``-v`` lists every miss); it prints one line,
-``history: recall=… false_alerts=… kind_accuracy=… identity_splits=…`` (``history[holdout]: …`` for the
-holdout set).
+Run: ``python -m tests.eval.history [--set main|holdout|holdout2]`` (``-v`` lists every miss); it prints
+one line, ``history: recall=… false_alerts=… kind_accuracy=… identity_splits=…`` (``history[holdout]: …``
+for a holdout set).
 """
 
 from __future__ import annotations
@@ -153,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--data", type=Path, help="keep the archive in this directory (default: a temp dir)")
-    parser.add_argument("--set", default="main", help="main, or holdout (written blind; score rarely)")
+    parser.add_argument("--set", default="main", help="main, holdout, holdout2 (blind; score rarely)")
     args, _ = parser.parse_known_args(argv)  # make eval passes every scorer the same EVAL_ARGS
-    if args.set not in site.SETS:  # e.g. the facts corpus's holdout2: not an error for `make eval`
+    if args.set not in site.SETS:  # e.g. the facts corpus's holdout3: not an error for `make eval`
         print(f"history: no {args.set!r} set (have {', '.join(sorted(site.SETS))}); skipped")
         return 0
     folder = site.SETS[args.set]

@@ -1,12 +1,14 @@
 """The history sets' payer sites, epoch by epoch: ``build_site(epoch, folder)`` → ``{path: Page}``.
 
-Each ``<set folder>/<payer>.yaml`` (``SETS``: ``tests/files/eval/history/`` and its blind ``holdout/``)
+Each ``<set folder>/<payer>.yaml`` (``SETS``: ``tests/files/eval/history/`` and its blind ``holdout/``
+and ``holdout2/``)
 describes one fictional source: its index page (optionally split over pages of ``per_page`` rows linked
 by "Next", with ``index_faults: {epoch: {page: status}}``), its document-URL patterns, and its policies.
 A policy is a Jinja2 body in a small line markup (``## `` and ``### `` headings, ``- `` bullets,
 ``| a | b |`` table rows, other lines are paragraphs) plus cumulative per-epoch settings: template
 variables, and ``url``, ``title``, ``number`` (payers whose printed number carries a version letter),
-``status`` (200 / 404 / 410 / 500 / 503, or ``timeout``: the server never answers), ``listed`` (on the
+``status`` (200 / 404 / 410 / 500 / 503, ``timeout``: the server never answers, or ``login``: a sign-in
+page answers 200 at the address, as a portal does when its session lapses), ``listed`` (on the
 index or not) and, for PDFs, ``variant`` (``tests/support/pdf.py``: base, reexport, rewrap, reprint,
 typeset; ``gs`` / ``cairo``: the base PDF re-written by another producer). A policy whose URL changed
 either keeps its old URL online with its last content (``old_versions_stay``) or answers 404 there.
@@ -29,7 +31,7 @@ from tests.support import pdf
 
 HISTORY = Path(__file__).resolve().parent.parent / "files" / "eval" / "history"
 # main: the set the detection code was developed on; holdout: written blind to the code, scored rarely
-SETS = {"main": HISTORY, "holdout": HISTORY / "holdout"}
+SETS = {"main": HISTORY, "holdout": HISTORY / "holdout", "holdout2": HISTORY / "holdout2"}
 SPECIAL = ("url", "title", "number", "status", "listed", "variant")
 
 
@@ -123,6 +125,8 @@ def build_site(epoch: int, folder: Path = HISTORY) -> dict[str, Page]:
                         pages[then["url"]] = _document(doc, policy, last, dates[last])
             if now["status"] == "timeout":
                 pages[now["url"]] = Page(hang=True)
+            elif now["status"] == "login":
+                pages[now["url"]] = Page(_login_page(src["payer"]).encode())
             elif now["status"] != 200:
                 pages[now["url"]] = Page(f"HTTP {now['status']}".encode(), "text/plain", status=now["status"])
             else:
@@ -158,6 +162,17 @@ def _index_pages(src: dict[str, Any], rows: list[tuple[str, str, str]], epoch: i
             ).encode()
         )
     return out
+
+
+def _login_page(payer: str) -> str:
+    """The portal's sign-in form, served (200, HTML) where a document was expected — even at a PDF's URL."""
+    return (
+        f"<!DOCTYPE html><html><head><title>Sign in | {html.escape(payer)}</title></head><body><main>"
+        f"<h1>Sign in</h1><p>Your session has ended. Sign in to {html.escape(payer)} to continue.</p>"
+        '<form method="post" action="/login"><label>User ID <input name="user"></label>'
+        '<label>Password <input name="password" type="password"></label><button>Sign in</button></form>'
+        "</main></body></html>"
+    )
 
 
 def _body_lines(policy: dict[str, Any], values: dict[str, Any]) -> list[str]:

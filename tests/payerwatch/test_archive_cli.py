@@ -13,7 +13,7 @@ from store import Archive
 from tests.support import run_cli
 from tests.support.archive_builder import build_sample_archive
 
-UHC = "sample-uhc/2026D0069P"
+UHC = "sample-uhc-commercial/2026D0069P"
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_show_text_output_and_errors(data):
 
 def test_search_current_and_as_of(data):
     now = lines(run_cli("search", "investigational", "--json", data_dir=data))
-    assert [h["policy"] for h in now] == ["sample-txmedicaid/KET-01"]
+    assert [h["policy"] for h in now] == ["sample-tx-medicaid/KET-01"]
     then = lines(
         run_cli(
             "search",
@@ -82,7 +82,7 @@ def test_search_current_and_as_of(data):
             "--as-of",
             "2024-12-31",
             "--payer",
-            "sample-uhc",
+            "sample-uhc-commercial",
             "--json",
             data_dir=data,
         )

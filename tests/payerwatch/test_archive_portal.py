@@ -19,7 +19,7 @@ from tests.support import run_cli
 from tests.support.archive_builder import build_portal_archive
 
 CSTX = "sample-uhc-community-tx/cstx-spravato"
-UHC = "sample-uhc/spravato"
+UHC = "sample-uhc-commercial/spravato"
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +74,10 @@ def test_search_and_matrix_over_the_portal(portal):
     hits = [
         json.loads(x)
         for x in run_cli(
-            "search", "Spravato", "--payer", "sample-uhc", "--json", data_dir=data
+            "search", "Spravato", "--payer", "sample-uhc-commercial", "--json", data_dir=data
         ).stdout.splitlines()
     ]
-    assert hits and {h["policy"] for h in hits} <= {UHC, "sample-uhc/off-label"}
+    assert hits and {h["policy"] for h in hits} <= {UHC, "sample-uhc-commercial/off-label"}
     with Archive(data) as arc:
         payers = {c.payer for c in arc.matrix()}
         assert {"UnitedHealthcare", "Aetna"} <= payers

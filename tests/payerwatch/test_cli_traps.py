@@ -10,7 +10,7 @@ from store.models import Source
 from tests.support import ROOT, run_cli
 from tests.support.archive_builder import build_sample_archive
 
-UHC = "sample-uhc/2026D0069P"
+UHC = "sample-uhc-commercial/2026D0069P"
 
 
 def _sample(data_dir) -> None:
@@ -38,8 +38,12 @@ def test_subscribe_refuses_an_unknown_payer_and_lists_the_valid_ones(data_dir):
     _sample(data_dir)
     res = run_cli("subscribe", "clinic@example.org", "--payer", "nonexistent", data_dir=data_dir)
     assert res.returncode == 2
-    assert "'nonexistent'" in res.stderr and "sample-txmedicaid" in res.stderr and "sample-uhc" in res.stderr
-    for payer in ("sample-uhc", "Sample United Health"):  # a source id or the payer's name
+    assert (
+        "'nonexistent'" in res.stderr
+        and "sample-tx-medicaid" in res.stderr
+        and "sample-uhc-commercial" in res.stderr
+    )
+    for payer in ("sample-uhc-commercial", "Sample United Health"):  # a source id or the payer's name
         assert run_cli("subscribe", "ok@example.org", "--payer", payer, data_dir=data_dir).returncode == 0
 
 

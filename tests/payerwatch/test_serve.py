@@ -104,12 +104,12 @@ def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database
     data = tmp_path / "data"
     with PortalServer(epoch=1) as portal:
         sources = _sources_file(
-            tmp_path, portal.url, {"sample-txmedicaid", "sample-aetna"}, "every 2 seconds"
+            tmp_path, portal.url, {"sample-tx-medicaid", "sample-aetna-cpb"}, "every 2 seconds"
         )
         service = Service(tmp_path, data, sources)
         try:
             _wait_for(
-                lambda: all(len(_runs(data, s)) >= 2 for s in ("sample-txmedicaid", "sample-aetna")),
+                lambda: all(len(_runs(data, s)) >= 2 for s in ("sample-tx-medicaid", "sample-aetna-cpb")),
                 120,
                 "two scheduled runs of each source",
                 service.proc,
@@ -121,7 +121,7 @@ def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database
         finally:
             code, err = service.stop()
     assert code == 0, err[-2000:]
-    for source_id in ("sample-txmedicaid", "sample-aetna"):
+    for source_id in ("sample-tx-medicaid", "sample-aetna-cpb"):
         runs = _runs(data, source_id)
         # The schedule keeps firing every 2 s, so SIGTERM may land in the middle of a third run. That run
         # is closed as "interrupted" and must have archived nothing; every run before it finished "ok".
@@ -135,7 +135,7 @@ def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database
         # The second run re-fetched with validators: nothing new was archived.
         assert runs[1].new_versions == 0 and runs[0].new_versions > 0
     assert health["status"] == "ok" and health["failing"] == []
-    assert {s["source"] for s in health["sources"]} == {"sample-txmedicaid", "sample-aetna"}
+    assert {s["source"] for s in health["sources"]} == {"sample-tx-medicaid", "sample-aetna-cpb"}
     assert all(s["status"] == "ok" and s["last_run"] for s in health["sources"])
     feed = (data / "feeds" / "all.atom").read_text()
     # Both runs saw epoch 1 only: the first crawl of a source is its baseline, so the published feed is
@@ -143,7 +143,7 @@ def test_serve_runs_scheduled_crawls_without_overlap_and_reports_health(database
     assert "<feed" in feed and "<entry>" not in feed
     # structured one-line log records
     records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
-    assert any(r["msg"] == "crawl finished" and r["source"] == "sample-aetna" for r in records)
+    assert any(r["msg"] == "crawl finished" and r["source"] == "sample-aetna-cpb" for r in records)
 
 
 def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(tmp_path):
@@ -151,7 +151,7 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
     site = build_site(1)
     uhc_documents = [p for p in site if p.startswith("/uhc/content/") and "/comm-medical-drug/" in p]
     with PortalServer(epoch=1) as portal:
-        sources = _sources_file(tmp_path, portal.url, {"sample-uhc"}, "every 1 seconds")
+        sources = _sources_file(tmp_path, portal.url, {"sample-uhc-commercial"}, "every 1 seconds")
         portal.hold(SPRAVATO_PDF)
         service = Service(tmp_path, data, sources)
         try:
@@ -162,7 +162,7 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
             code, err = service.stop()
         assert code == 0, err[-2000:]
         with Archive(data) as archive:
-            interrupted = archive.list_runs("sample-uhc")
+            interrupted = archive.list_runs("sample-uhc-commercial")
             assert interrupted and all(r.status != "running" for r in interrupted), (
                 "a run was left half-written"
             )
@@ -176,7 +176,7 @@ def test_sigterm_during_a_crawl_loses_nothing_and_a_restart_completes_the_work(t
 
     with Archive(data) as archive:
         assert archive.verify() == []
-        policies = archive.list_policies("sample-uhc")
+        policies = archive.list_policies("sample-uhc-commercial")
         urls = {v.url for p in policies for v in archive.list_versions(p.id)}
         assert {portal.url + p for p in uhc_documents} <= urls
         for p in policies:

@@ -37,9 +37,9 @@ def hostile_archive(data_dir):
     "command",
     [
         ["changes"],
-        ["history", "sample-uhc/2026D0069P"],
-        ["show", "sample-uhc/2026D0069P"],
-        ["diff", "sample-uhc/2026D0069P"],
+        ["history", "sample-uhc-commercial/2026D0069P"],
+        ["show", "sample-uhc-commercial/2026D0069P"],
+        ["diff", "sample-uhc-commercial/2026D0069P"],
         ["search", "ketamine"],
         ["status"],
     ],
@@ -57,7 +57,7 @@ def test_pages_and_feeds_drop_bidi_overrides(data_dir, hostile_archive):
         client = create_app(archive, base_url="https://watch.example.org").test_client()
         for url in (
             "/changes",
-            "/policy/sample-uhc/2026D0069P",
+            "/policy/sample-uhc-commercial/2026D0069P",
             "/search?q=ketamine",
             "/feeds/all.atom",
             "/feeds/all.rss",

@@ -15,11 +15,13 @@ from html.parser import HTMLParser
 
 import pdfplumber
 import pytest
+import yaml
 
 from portal import PortalServer, build_site, portal_sources
 from portal import build as build_module
 from portal.content import load_expected, max_epoch
 from portal.render_pdf import RUNNING_BAND
+from tests.support import ROOT
 
 EXPECTED = load_expected()
 EPOCHS = sorted(EXPECTED["epochs"])
@@ -480,3 +482,12 @@ def test_portal_sources_cover_every_document(portal):
         source = by_id[doc["source"]]
         patterns = source["follow"] if doc.get("role") == "index" else source["documents"]
         assert any(re.search(p, portal.url + doc["url"]) for p in patterns), key
+
+
+def test_every_sample_source_is_named_after_the_real_source_it_imitates():
+    """One payer, one slug: the sample id is ``sample-`` + the real slug (issue #11 found five names)."""
+    real = {s["id"] for s in yaml.safe_load((ROOT / "crawler" / "sources.yaml").read_text())["sources"]}
+    sample = [s["id"] for s in portal_sources("http://127.0.0.1:1")]
+    assert all(i.startswith("sample-") for i in sample), sample
+    assert {i.removeprefix("sample-") for i in sample} <= real, set(sample) - {f"sample-{r}" for r in real}
+    assert {d["source"] for d in load_expected()["documents"].values()} == set(sample)

@@ -98,7 +98,7 @@ def test_search_as_of_and_filters(archive, sample):
     assert {h.policy_id for h in archive.search("psychiatrist", drug="esketamine")} == {sample.uhc}
     assert archive.search("psychiatrist", drug="ketamine") == []  # "ketamine" must not match "esketamine"
     assert {h.policy_id for h in archive.search("ketamine", payer="Sample Texas Medicaid")} == {sample.tx}
-    assert {h.policy_id for h in archive.search("ketamine", payer="sample-uhc")} == {sample.uhc}
+    assert {h.policy_id for h in archive.search("ketamine", payer="sample-uhc-commercial")} == {sample.uhc}
 
 
 @pytest.mark.parametrize(

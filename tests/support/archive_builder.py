@@ -130,8 +130,8 @@ class Sample:
     tx_versions: list[int]
 
 
-UHC = Source(id="sample-uhc", payer="Sample United Health", program="commercial")
-TXM = Source(id="sample-txmedicaid", payer="Sample Texas Medicaid", program="medicaid", state="TX")
+UHC = Source(id="sample-uhc-commercial", payer="Sample United Health", program="commercial")
+TXM = Source(id="sample-tx-medicaid", payer="Sample Texas Medicaid", program="medicaid", state="TX")
 
 ESK_V1 = (
     "Spravato is covered for treatment-resistant depression when the member has failed three "
@@ -148,7 +148,7 @@ KET_V3 = "Intravenous ketamine infusion for depression is not medically necessar
 def build_sample_archive(archive: Archive) -> Sample:
     """Two payers, four versions, four changes; dates chosen so effective and observed clocks disagree.
 
-    sample-uhc/2026D0069P
+    sample-uhc-commercial/2026D0069P
       v1 seen 2024-01-10, effective 2024-02-01  (3 failed antidepressants; IV ketamine investigational)
       v2 seen 2024-06-05, effective 2024-07-01  (published ahead: 2 failed antidepressants)
       v3 seen 2025-03-01, effective 2025-01-01  (re-issued with a past effective date: ketamine NMN)

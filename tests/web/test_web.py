@@ -9,8 +9,8 @@ import pytest
 from payerwatch.web import create_app
 from tests.support.archive_builder import build_sample_archive
 
-UHC = "sample-uhc/2026D0069P"
-TX = "sample-txmedicaid/KET-01"
+UHC = "sample-uhc-commercial/2026D0069P"
+TX = "sample-tx-medicaid/KET-01"
 
 
 @pytest.fixture
@@ -44,7 +44,9 @@ def test_matrix_shows_current_positions_and_filters(client, sample):
     assert f'href="/policy/{UHC}"' in html and html.count("changed 2025-03-01") == 1  # once per policy
     assert ">trd<" not in html and "treatment-resistant depression" in html  # columns read as words
     assert "_" not in re.sub(r"<[^>]+>", "", html.split("<table", 1)[1])  # no raw keys in any cell
-    assert "Sample Texas Medicaid" not in page(client, "/?payer=sample-uhc").split('id="matrix"')[1]
+    assert (
+        "Sample Texas Medicaid" not in page(client, "/?payer=sample-uhc-commercial").split('id="matrix"')[1]
+    )
     only_ketamine = page(client, "/?drug=ketamine").split('id="matrix"')[1]
     assert "IV ketamine" in only_ketamine and ">Esketamine<" not in only_ketamine
     medicaid = page(client, "/?program=medicaid").split('id="matrix"')[1]
@@ -98,7 +100,7 @@ def test_changes_list_filters_and_search(client, sample):
     assert html.count('class="sev sev-') == 4
     crit = page(client, "/changes?kind=criteria")
     assert "lowered from 3 to 2" in crit and "moved from investigational" not in crit
-    assert "Texas" not in page(client, "/changes?payer=sample-uhc").split("<ol")[1]
+    assert "Texas" not in page(client, "/changes?payer=sample-uhc-commercial").split("<ol")[1]
     found = page(client, "/search?q=investigational&as_of=2024-12-31")
     assert found.count("<mark>investigational</mark>") == 2
     assert "No passages match" in page(client, "/search?q=zzzunknown")
@@ -125,7 +127,7 @@ def test_payer_text_is_escaped_everywhere(client, sample, url):
 
 
 def test_diff_ops_are_escaped(client, sample):
-    html = page(client, "/changes?payer=sample-txmedicaid")
+    html = page(client, "/changes?payer=sample-tx-medicaid")
     assert '<ins style="' in html and "&lt;script&gt;alert(" in html
     same = page(client, f"/policy/{TX}/diff/1/1")
     assert "&lt;script&gt;alert(" in same and "identical" in same

@@ -41,7 +41,7 @@ def test_every_int_in_a_path_is_range_checked(app):
     for rule in rules:
         for huge in HUGE:
             url = re.sub(r"<int:[^>]+>", huge, rule.rule)
-            url = re.sub(r"<path:[^>]+>", "sample-uhc/2026D0069P", url)
+            url = re.sub(r"<path:[^>]+>", "sample-uhc-commercial/2026D0069P", url)
             url = re.sub(r"<[^>]+>", "x", url)
             assert client.get(url).status_code == 400, url
 
@@ -60,7 +60,7 @@ def test_every_number_in_a_query_is_range_checked(app, param):
             assert status != 500 and status < 500, (url, param, bad, status)
     assert client.get(f"/changes?page={2**63}").status_code == 400
     assert client.get(f"/api/changes?cursor={2**64}").status_code == 400
-    assert client.get(f"/policy/sample-uhc/2026D0069P?version={2**64}").status_code == 400
+    assert client.get(f"/policy/sample-uhc-commercial/2026D0069P?version={2**64}").status_code == 400
 
 
 def test_search_terms_are_deduplicated_and_capped(archive):

@@ -81,7 +81,7 @@ def test_matrix_policy_diff_search(server, browser_page):
     assert page.locator("#matrix tbody tr").count() == 1
 
     page.click("a.policy-link:has-text('Sample United Health')")
-    page.wait_for_url("**/policy/sample-uhc/2026D0069P")
+    page.wait_for_url("**/policy/sample-uhc-commercial/2026D0069P")
     assert page.locator("#timeline tbody tr").count() == 3
     assert page.locator("#stance-chart g.series").count() == 2
     shot(page, "policy")
@@ -104,7 +104,7 @@ def test_matrix_policy_diff_search(server, browser_page):
 
 def test_hostile_payer_text_stays_inert(server, browser_page):
     page = browser_page
-    for url in ("/", "/policy/sample-txmedicaid/KET-01", "/changes", "/search?q=infusion"):
+    for url in ("/", "/policy/sample-tx-medicaid/KET-01", "/changes", "/search?q=infusion"):
         page.goto(server + url)
         page.wait_for_load_state("load")
         assert page.locator("body").inner_text().count('<script>alert("pwned")</script>') >= 1

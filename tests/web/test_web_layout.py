@@ -22,7 +22,7 @@ from tests.web.test_web_browser import ARGS, ARTIFACTS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 375)
-POLICY = "sample-aetna/0938"
+POLICY = "sample-aetna-cpb/0938"
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_matrix_scrolls_inside_its_box_with_sticky_headers(portal_site, page):
 CHANGE_PAGES = [
     ("/", None),
     ("/changes", None),
-    ("/changes?payer=sample-aetna", "/feeds/payer/aetna.atom"),
+    ("/changes?payer=sample-aetna-cpb", "/feeds/payer/aetna.atom"),
     ("/changes?drug=esketamine", "/feeds/drug/esketamine.atom"),
     ("/changes?kind=coverage_position", "/feeds/kind/coverage_position.atom"),
     (f"/policy/{POLICY}", "/feeds/payer/aetna.atom"),

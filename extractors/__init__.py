@@ -50,8 +50,12 @@ from .terms import codes_in
 #: REMS in a heading or "the FDA-approved REMS", "the uses below, as …".
 #: 2026.12.7: "no longer has to be taken together with", "either with … or by itself / or as the only
 #: treatment", "an oral antidepressant is no longer a requirement" allow monotherapy; "an oral antidepressant
-#: is required" requires one.
-EXTRACTOR_VERSION = "2026.12.7"
+#: is required" requires one; a phase in brackets after a period ("6 months (initial), 12 months (renewal)").
+#: A lower-case URL slug with a year ("ketamine-2025.html") is no policy number.
+#: 2026.12.8: a stance written after the list it applies to ("The above are considered …",
+#: facts/afterlist.py); change-notice tables with "Before | Effective", "Was | Now", dated or year
+#: columns and a caption row; "covered with criteria".
+EXTRACTOR_VERSION = "2026.12.8"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

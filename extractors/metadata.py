@@ -87,8 +87,12 @@ def policy_number(head: str, url: str | None) -> str | None:
         if m:
             return m.group(1)
     if url:
+        # a numbering scheme's capitals ("II-170-003.html", "MP-446.htm") are case-sensitive: a
+        # lower-case slug such as "ketamine-2025.html" is a name with a year, not a number
         m = re.search(
-            r"/(\d{4})\.html?$|articleid=(\d+)|/([A-Z]{2,}-?\d[\w.]*?)(?:-\d{3})?\.html?$", url, re.I
+            r"/(\d{4})\.html?$|articleid=(\d+)|(?-i:/([A-Z]{2,}-?\d[\w.]*?)(?:-\d{3})?\.[hH][tT][mM][lL]?$)",
+            url,
+            re.I,
         )
         if m:
             return next(g for g in m.groups() if g)

@@ -145,7 +145,8 @@ _AGE_BEFORE = re.compile(r"\bag(?:e|ed)\s*$", re.I)
 
 #: A phase written after the period: "for 24 weeks on renewal", "6 months upon reauthorization".
 _PHASE_AFTER = re.compile(
-    r"^\s*(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?([\w-]+)|"
+    # "for the first", "upon renewal", or the phase in brackets after the period: "6 months (initial)"
+    r"^\s*(?:(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?|\(\s*)([\w-]+)|"
     r"(initially|thereafter|afterwards?))\b",
     re.I,
 )

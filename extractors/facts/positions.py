@@ -174,7 +174,8 @@ _CRITERIA = re.compile(
     r"prior authori|precertif|limited benefit|\bwho (?:are|is|have|has|meet|show)|\bunless\b|"
     r"in (?:combination|conjunction) with|\bused (?:together )?with|with an oral|meets? (?:all|the "
     r"following)|"
-    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) ",
+    r"approv|authori[sz]|granted|\bonce (?:the|all|these|its|each) |"
+    r"\bwith (?:criteria|restrictions|limitations|conditions)\b",
     re.I,
 )
 

@@ -28,6 +28,7 @@ from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import precheck
 from . import scope as S
+from .afterlist import AfterListReader
 from .clauses import indications_of, sentences, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
@@ -71,7 +72,7 @@ _TABLE_WORDS = checked(TABLE_REF)
 PRECHECK = True
 
 
-class Reader(UnitReader, TableReader, PartsReader):
+class Reader(UnitReader, TableReader, PartsReader, AfterListReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
     ):
@@ -94,6 +95,7 @@ class Reader(UnitReader, TableReader, PartsReader):
         self.prev_kind = ""
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
         self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
+        self.pool: list[tuple] = []  # uses list items named, for a stance written after them (afterlist.py)
 
     # -- emit --------------------------------------------------------------------------------------
     def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
@@ -143,7 +145,7 @@ class Reader(UnitReader, TableReader, PartsReader):
     def on_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         self.pseudo: tuple[str, str] | None = None
         self.tick += 1
-        self.label_drugs, self.orphans, self.asked = (), [], []
+        self.label_drugs, self.orphans, self.asked, self.pool = (), [], [], []
         if self.leadin and level <= self.leadin.level:
             self.close_leadin(None)
         role = S.scope_of(path)
@@ -281,7 +283,9 @@ class Reader(UnitReader, TableReader, PartsReader):
             self.tick += 1  # a skipped block still stands between a statement and its follow-up
             if kind == "para":
                 self.close_leadin(None)
+                self.pool = []
             return
+        self.pool_block(block, path, text, kind)  # a stance after a list (afterlist.py)
         if kind != "row":
             self.table_lead = self.table_leadin(text) if kind == "para" else None
         if kind == "row":

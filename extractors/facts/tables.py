@@ -26,15 +26,21 @@ from .positions import stance
 
 _OLD_COLUMN = re.compile(
     r"\b(?:previous(?:ly)?|former(?:ly)?|old|original|outgoing|superseded|replaced|retired|deleted|removed|was|"
-    r"before|prior to)\b|"
+    r"before|prior to|legacy|discontinued|pre-(?:change|revision|update))\b|"
     r"\bprior\s+(?:criteria|position|policy|version|requirements?|coverage|language|wording|rules?|text|status|"
-    r"values?|limits?)\b|^\W*from\W*$",
+    r"values?|limits?)\b|^\W*(?:from|prior)\W*$",
     re.I,
 )
 _NEW_COLUMN = re.compile(
-    r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after)\b|^\W*to\W*$", re.I
+    r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after|replacement|future|upcoming|"
+    r"beginning|starting|going forward|as of|on and after)\b|^\W*to\W*$",
+    re.I,
 )
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
+#: An end date in a header ("Through 12/31/2025", "Until March 1"): the column of values that end.
+_ENDING_COLUMN = re.compile(r"\b(?:through|thru|until|ending|ends|expires?|up to)\b", re.I)
+#: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
+_YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
 _COVERED_LABEL = re.compile(
     r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
@@ -43,15 +49,28 @@ _COVERED_LABEL = re.compile(
 
 def old_columns(header: list[str]) -> set[int]:
     """Columns of a revision table that hold the values before the change. "Current" is old only next to a
-    "New" / "Revised" column (a notice of a coming change); next to "Previous" it is the value in force."""
-    new = any(_NEW_COLUMN.search(h) and not _OLD_COLUMN.search(h) for h in header)
-    old = {
-        k
-        for k, h in enumerate(header)
-        if k > 0
-        and (_OLD_COLUMN.search(h) or (new and _CURRENT_COLUMN.search(h) and not _NEW_COLUMN.search(h)))
-    }
-    return old if len(old) < len(header) - 1 else set()
+    "New" / "Revised" / "Beginning <date>" column (a notice of a coming change); next to "Previous" it is the
+    value in force. An end date ("Through 12/31/2025") or an earlier year than another column's is old next
+    to a new column too. The first column is a row label unless it is old itself and a new column follows
+    ("Before 1/1/2026 | Effective 1/1/2026")."""
+    is_new = [bool(_NEW_COLUMN.search(h) and not _OLD_COLUMN.search(h)) for h in header]
+    new = any(is_new)
+    years = [max((int(y) for y in _YEAR.findall(h)), default=None) for h in header]
+    dated = [y for y in years if y is not None]
+    latest = max(dated) if len(dated) > 1 and dated.count(max(dated)) == 1 else None
+    old = set()
+    for k, h in enumerate(header):
+        if is_new[k]:
+            continue
+        word = bool(_OLD_COLUMN.search(h))
+        weak = new and bool(_CURRENT_COLUMN.search(h) or _ENDING_COLUMN.search(h))
+        earlier = latest is not None and years[k] is not None and years[k] < latest
+        if k == 0 and not (word and new):
+            continue
+        if word or weak or earlier:
+            old.add(k)
+    live = len(header) - len(old) - (0 not in old)  # the columns left to read, the row label aside
+    return old if live >= 1 else set()
 
 
 class TableReader:
@@ -62,7 +81,20 @@ class TableReader:
         self.old_cols = old_columns(self.header)
         return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
 
+    def retake_header(self, block) -> bool:
+        """A caption row ("Summary of the revision") over the real header: the row of short labels with an
+        old and a new column ("Criterion | Existing language | Replacement language") is the header."""
+        cells = [c.strip() for c in block.text.split(" | ")]
+        if self.old_cols or len(cells) < 2 or any(len(c.split()) > 6 for c in cells):
+            return False
+        if any(stance(c)[0] or indications_of(c) or criteria_of(c) for c in cells) or not old_columns(cells):
+            return False
+        self.header, self.header_block, self.old_cols = cells, block, old_columns(cells)
+        return True
+
     def on_row(self, block, path) -> None:
+        if block is not self.header_block and self.retake_header(block):
+            return
         cells = []
         pos = 0
         for k, cell in enumerate(block.text.split(" | ")):

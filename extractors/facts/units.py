@@ -10,6 +10,7 @@ import re
 
 from ..terms import drugs_in
 from . import scope as S
+from .afterlist import points_back
 from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
 from .context import (
     ALTERNATIVES,
@@ -315,8 +316,8 @@ class UnitReader:
                 return False
             elif covered:
                 inds, strength = (("trd",) if drugs == ("esketamine",) else ()), DEFAULT
-            elif how != "weak":
-                inds, strength = ("other",), DEFAULT
+            elif how != "weak" and not points_back(body):
+                inds, strength = ("other",), DEFAULT  # (a sentence after a list is about its uses)
         if inds:
             self.emit(drugs, inds, "position", st, strength, block, a, b, sub)
         self.last_stmt = (drugs, st)

@@ -24,6 +24,21 @@ def test_the_number_falls_back_to_the_url():
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "number"),
+    [
+        ("https://x.example/bcbsmn/policies/Medicine/II-170/II-170-003.html", "II-170"),
+        ("https://x.example/policies/MP-446.htm", "MP-446"),
+        ("https://x.example/medicaid/articleid=10245", "10245"),
+        # a lower-case slug with a year is a name, not a policy number
+        ("https://x.example/policies/ketamine-2025.html", None),
+        ("https://x.example/news/spravato-update-2026.html", None),
+    ],
+)
+def test_a_url_gives_a_number_only_in_a_numbering_scheme(url, number):
+    assert policy_number("Ketamine infusion therapy", url) == number
+
+
 # Each test below kills a mutant that survived the first mutation run (docs/mutation.md).
 
 

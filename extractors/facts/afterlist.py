@@ -1,0 +1,102 @@
+"""A stance written after the list it applies to: "… for any of the following: • Depression • PTSD. The above
+are considered experimental/investigational", "These uses are not covered", "… is not medically necessary
+for the conditions listed above".
+
+Mixed into ``Reader`` (reader.py). Medicare Advantage and many commercial policies list the uses first —
+under a lead-in that states no stance ("Ketamine has been proposed for the following uses:"), a stance the
+next sentence sharpens ("may not be eligible for …" then "These are considered experimental"), or no lead-in
+at all — and give the stance in the sentence after the list, sometimes after a second list or a note. The
+reader keeps a *pool* of the uses the list items named since the last heading or statement; a sentence
+that points back at them ("the above", "these uses", "listed above") gives them its stance. Criteria lists
+are no pool ("Requests that do not meet the criteria above are not medically necessary" states nothing
+about the use a criterion names), and a statement that does not point back ends the pool unread.
+
+The pool is kept in ``on_block`` before the pre-check, so a skipped note between the list and its
+sentence leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..terms import drugs_in
+from .clauses import indications_of, sentences, subject_drugs, unmarked
+from .context import INHERITED
+from .criteria import criteria_of
+from .positions import stance
+
+#: A sentence that points back at the list before it.
+AFTER_LIST = re.compile(
+    r"\b(?:the|all(?: of)? the|each of the|any of the)\s+(?:above|preceding|foregoing)\b|"
+    r"\b(?:uses?|indications?|conditions?|diagnos[ie]s|disorders?|services?|treatments?|therapies|"
+    r"procedures?|applications?|requests?)\s+(?:(?:listed|named|shown|set out|noted|described)\s+)?above\b|"
+    r"^\W*(?:these|those|such|all such|each such|both)\b(?!\s+(?:criteria|requirements)\b)|"
+    r"^\W*(?:this|it)\s+(?:use\s+|treatment\s+|therapy\s+)?(?:is|are)\s+(?:also\s+)?(?:considered|deemed)\b",
+    re.I,
+)
+#: The rest of the lead-in's sentence after its list ("Use of ketamine for any of the following • … is
+#: considered investigational"): a paragraph that starts with a lower-case verb.
+_CONTINUES = re.compile(r"^\s*(?:is|are)\s+(?:also\s+)?(?:considered|deemed|not)\b")
+#: A sentence about criteria ("if the above criteria are not met") points back at a criteria list.
+_CRITERIA_WORDS = re.compile(
+    r"\bcriteri(?:a|on)\b|\brequirements?\b|\bnot (?:been )?met\b|\bdoes not meet\b", re.I
+)
+#: Which of two negative stances says more: the label's order (positions.py).
+_RANK = {"experimental_investigational": 4, "unproven": 3, "not_medically_necessary": 2, "not_covered": 1}
+
+
+class AfterListReader:
+    def pool_block(self, block, path, text: str, kind: str) -> None:
+        if kind == "item":
+            self.pool_item(block, text)
+        elif self.pool and kind == "para":
+            self.pool_sentence(block, path, text)
+        else:
+            self.pool = []
+
+    def pool_item(self, block, text: str) -> None:
+        """A list item that only names a use ("Post-traumatic stress disorder", "chronic pain;") joins the
+        pool; an item with a stance of its own ends it."""
+        lead = self.leadin
+        if lead is not None and lead.stance is not None and lead.stance.startswith("covered"):
+            return  # a covered statement's list: criteria, or uses that already have their stance
+        body = unmarked(text)
+        inds = indications_of(body)
+        if len(body.split()) > 12 or not inds:
+            return
+        if stance(body)[0]:
+            self.pool = []
+            return
+        if criteria_of(body):
+            return
+        drugs = (lead.drugs if lead is not None else ()) or drugs_in(body) or self.label_drugs
+        self.pool.append((drugs, inds, block))
+
+    def pool_sentence(self, block, path, text: str) -> None:
+        """The paragraph after the pooled items: its first sentence's stance is theirs when it points back."""
+        pool, self.pool = self.pool, []
+        a, b = sentences(text)[0]
+        body = text[a:b]
+        if not points_back(body):
+            if not stance(text)[0]:
+                self.pool = pool  # a note or a label ("Pain uses:") between the lists: keep them
+            return
+        st, how = stance(body)
+        if st is None or st.startswith("covered") or how == "weak":
+            return
+        own = subject_drugs(body)
+        for drugs, inds, blk in pool:
+            said = [c for c in self.out if c.field == "position" and c.block is blk]
+            if any(_RANK.get(c.value, 9) > _RANK[st] for c in said):
+                continue  # the lead-in said more ("experimental …: • PTSD. These are not covered.")
+            # the lead-in said less ("may not be eligible for …"): the sentence after the list is the stance
+            self.out = [c for c in self.out if not any(c is s for s in said)]
+            drugs = own or drugs or self.context_drugs(path)
+            self.emit(drugs, inds, "position", st, INHERITED, blk, 0, len(blk.text))
+
+
+def points_back(sentence: str) -> bool:
+    """True when a sentence points back at a list of uses ("The above are …", "These uses …", "for the
+    conditions listed above"), not at a list of criteria."""
+    hit = AFTER_LIST.search(sentence) or _CONTINUES.search(sentence)
+    return bool(hit) and not _CRITERIA_WORDS.search(sentence)

@@ -55,7 +55,9 @@ from .terms import codes_in
 #: 2026.12.8: a stance written after the list it applies to ("The above are considered …",
 #: facts/afterlist.py); change-notice tables with "Before | Effective", "Was | Now", dated or year
 #: columns and a caption row; "covered with criteria".
-EXTRACTOR_VERSION = "2026.12.8"
+#: 2026.12.9: a status is the document's own only when said of it (extractors/status.py), also from a
+#: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
+EXTRACTOR_VERSION = "2026.12.9"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -45,6 +45,12 @@ _AUX = r"(?:has|have|had|is|are|was|were|been|being|will|be|now|hereby|officiall
 _SELF = re.compile(
     rf"^\s*(?:this|the\s+present|the\s+current)\s+(?:[\w-]+\s+){{0,3}}?{_DOC}(?:\s+{_AUX})*\s*$", re.I
 )
+#: After the status word, a list of what it applies to: "Retired: MP-330", "Archived policies – 5.01.16".
+_NAMES_OTHER = re.compile(
+    r"\s*(?:polic(?:y|ies)\b\s*)?[:\-–]\s*(?!\d{1,2}/\d{1,2}/\d{2,4})(?:[A-Z]{1,6}[-\s]?\d|\d+\.\d+\.\d+)"
+    r"|\s*policies\b",
+    re.I,
+)
 #: A banner: the status with at most a label before it ("Status:", "Policy", "Note:", "This").
 _LABEL = re.compile(r"^\W*(?:(?:status|policy|policy\s+status|note|notice|this)\W*)*$", re.I)
 
@@ -56,7 +62,11 @@ def document_status(text: str) -> str | None:
         statement = _ASIDE.sub(" ", statement)
         for pattern, status in _WORDS:
             m = pattern.search(statement)
-            if m and _of_this_document(statement[: m.start()]):
+            if (
+                m
+                and _of_this_document(statement[: m.start()])
+                and not _NAMES_OTHER.match(statement[m.end() :])
+            ):
                 found.add(status)
     return next((status for _, status in _WORDS if status in found), None)
 

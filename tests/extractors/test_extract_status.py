@@ -38,6 +38,9 @@ from tests.support import pdf
         ("This manual section applies to active duty and retired service members.", None),
         ("Version 1 (SUPERSEDED, effective 07/01/2025 to 12/31/2026)", None),
         ("Current policy", None),
+        ("Retired: MP-330 Ketamine Infusions", None),
+        ("Archived policies – 5.01.20", None),
+        ("Retired: 06/01/2026", "retired"),
     ],
 )
 def test_a_status_counts_only_when_said_of_this_document(text, expected):
@@ -77,10 +80,16 @@ def test_a_revision_history_row_is_not_a_notice():
 
 def test_an_html_page_naming_the_policy_it_absorbed_is_not_retired():
     page = (
-        "<html><body><main><h1>Ketamine and Esketamine</h1><p>Policy Number: 5.01.16</p>"
-        "<h2>Policy</h2><p>Esketamine nasal spray is medically necessary for treatment-resistant depression.</p>"
-        "<p>Note: this policy replaces MP-330, which has been retired.</p></main></body></html>"
-    ).encode()
+        b"<html><body><main><h1>Ketamine and Esketamine</h1><p>Policy Number: 5.01.16</p><h2>Policy</h2>"
+        b"<p>Esketamine nasal spray is medically necessary for treatment-resistant depression.</p>"
+        b"<p>Note: this policy replaces MP-330, which has been retired.</p></main></body></html>"
+    )
     assert extract(page).metadata.status is None
+    # a table of the policies it replaced, with their status in a column
+    table = (
+        b"<table><tr><th>Policy</th><th>Status</th></tr>"
+        b"<tr><td>MP-330 Ketamine</td><td>Archived</td></tr></table>"
+    )
+    assert extract(page.replace(b"</main>", table + b"</main>")).metadata.status is None
     banner = page.replace(b"<main>", b'<div class="alert">This policy has been archived.</div><main>')
     assert extract(banner).metadata.status == "archived"

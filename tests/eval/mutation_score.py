@@ -104,6 +104,14 @@ MODULES: dict[str, list[str]] = {
     **{f"extractors/facts/{name}.py": _FACTS for name in _FACTS_FILES},
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
+    # the differ's small helpers, each against its own unit tests on hand-built extractions (compare.py's
+    # selection reaches them too, but ~2 s a mutant; these run in well under a second). moves.py's other
+    # tests (tests/payerwatch/test_moves.py) extract real documents in the archive's worker processes.
+    # differ/__init__.py has no function: nothing to mutate.
+    "differ/spelling.py": ["tests/differ/test_differ_spelling.py", "tests/differ/test_differ_moves.py"],
+    "differ/moves.py": ["tests/differ/test_differ_moves.py"],
+    "differ/diffhtml.py": ["tests/differ/test_differ_diffhtml.py"],
+    "differ/taxonomy.py": ["tests/differ/test_differ_taxonomy.py"],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -57,9 +57,11 @@ from .terms import codes_in
 #: columns and a caption row; "covered with criteria".
 #: 2026.12.9: Medicare Part D PA records ("Covered Uses", "Age Restrictions", "Coverage Duration" rows or
 #: lines, facts/partd.py) and PA forms whose answers approve, deny or go on (facts/forms.py).
-#: 2026.12.10: an item of a negative list that names one of the list's drugs ("Exclusions: Ketamine infusion
+#: 2026.12.10: a covered follow-up list ("… is medically necessary. This applies to the following:") states
+#: the uses its items name (they had criteria but no position).
+#: 2026.12.11: an item of a negative list that names one of the list's drugs ("Exclusions: Ketamine infusion
 #: for depression. Esketamine for PTSD.") is about that drug only, no longer about both.
-EXTRACTOR_VERSION = "2026.12.10"
+EXTRACTOR_VERSION = "2026.12.11"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -33,6 +33,13 @@ def _number(text: str) -> int | None:
     return int(word) if word.isdigit() else WORD_NUMBERS[word]
 
 
+def _heading(ep: ExtractedPolicy, pos: int, seg: topic.Segment | None) -> str:
+    """The heading over an edit: its own sub-section's ("Continuation of Therapy"), not the heading where
+    its stretch of topic text starts (a lead-in's sub-sections are one stretch)."""
+    sec = topic.section_at(ep, pos)
+    return sec.heading if sec else seg.heading if seg else ""
+
+
 def _field(before: str, after: str, heading: str) -> str | None:
     """The criterion a number measures, from the words around it."""
     after, before = after.lower(), before.lower()
@@ -101,7 +108,7 @@ def infer(
         line_start = new.text.rfind("\n", 0, ln[0]) + 1
         line_end = new.text.find("\n", ln[1])
         line_end = len(new.text) if line_end == -1 else line_end
-        field = _field(new.text[line_start : ln[0]], new.text[ln[1] : line_end], seg.heading if seg else "")
+        field = _field(new.text[line_start : ln[0]], new.text[ln[1] : line_end], _heading(new, ln[0], seg))
         if field is None:
             return []
         drug, indication = _governing(new, drug, ln[0])
@@ -149,8 +156,7 @@ def infer(
     if not indications or not loc or not re.match(r"\s*(?:[-•*]|\d+[.)])\s", text):
         return []
     drug = (topic.drugs_named(text) or (drug,))[0]
-    heading = seg.heading if seg else ""
-    if re.search(r"not covered|exclusion", heading, re.I):
+    if re.search(r"not covered|exclusion", _heading(ep, loc[0], seg), re.I):
         value = "not_covered"
     else:
         fact = _position_before(ep, drug, loc[0], seg.start if seg else 0)

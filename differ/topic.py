@@ -34,8 +34,7 @@ _PAGE_NO = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b", re.I)
 
 def is_revision_path(path: tuple[str, ...] | list[str], heading: str | None = None) -> bool:
     """True for the document's revision-history section (by any of its usual headings)."""
-    names = [*path, heading or ""]
-    return any(_REVISION_HEADING.search(n or "") for n in names if n)
+    return any(_REVISION_HEADING.search(name) for name in (*path, heading) if name)
 
 
 def revision_spans(ep: ExtractedPolicy) -> list[tuple[int, int]]:
@@ -159,7 +158,7 @@ def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
         sec = _deepest(ep, p.start)
         if sec is None:
             continue
-        if titled and not _CODE_HEADING.search(sec.heading or "") and not _inside(sec.start, excluded):
+        if titled and not _CODE_HEADING.search(sec.heading or ""):
             # a policy about the drugs (its title names one): the rest of a section that states the
             # topic is about the drugs too ("claims from these ketamine centers are denied")
             pieces = _without(sec.start, sec.end, excluded)
@@ -168,9 +167,8 @@ def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
             s for s in ep.sections if len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path
         ]
         if children and p.start < min(c.start for c in children):
-            for c in children:
-                if not _inside(c.start, excluded):
-                    spans += [(a, b, p) for a, b in _without(c.start, c.end, excluded)]
+            for c in children:  # an excluded child (a "References" sub-section) leaves no piece
+                spans += [(a, b, p) for a, b in _without(c.start, c.end, excluded)]
     spans.sort(key=lambda x: (x[0], x[1]))
     merged: list[tuple[int, int, Passage]] = []
     for a, b, p in spans:
@@ -237,8 +235,7 @@ def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[Coverage
 def indication_key(f: CoverageFact) -> str:
     """``trd``, or ``trd/monotherapy`` for a sub-population the policy gives a stance of its own: the two
     are separate rows (TRD covered with criteria, TRD monotherapy unproven), never one "A / B" value."""
-    sub = getattr(f, "subpopulation", None)
-    return f"{f.indication}/{sub}" if sub else f.indication
+    return f"{f.indication}/{f.subpopulation}" if f.subpopulation else f.indication
 
 
 #: ICD-10-CM codes with a decimal part ("F42.2"): code tables list diagnoses far beyond the extractors'
@@ -256,7 +253,7 @@ def topic_codes(ep: ExtractedPolicy) -> dict[str, Passage]:
         for code in _ICD10.findall(ep.text, a, b):
             out.setdefault(code, p)
     if about_the_drugs(ep):
-        for sec, p in code_sections(ep, whole=True):
+        for sec, p in code_sections(ep):
             for code in _ANY_CODE.findall(ep.text, sec.start, sec.end):
                 out.setdefault(code, p)
     return out
@@ -281,9 +278,9 @@ def about_the_drugs(ep: ExtractedPolicy) -> bool:
     )
 
 
-def code_sections(ep: ExtractedPolicy, whole: bool = False) -> list[tuple]:
-    """Code-table sections holding a topic passage (``whole``: every code-table section, each with the
-    first topic passage).
+def code_sections(ep: ExtractedPolicy) -> list[tuple]:
+    """Every code-table section outside the informational ones, each with the topic passage it holds
+    (for the evidence's page), else with the first topic passage.
 
     In a policy about the drugs every row of such a table is about the drugs, even the rows that only
     say "96366 | each additional hour"; the extractors keep only the rows that name a drug, so the
@@ -297,7 +294,7 @@ def code_sections(ep: ExtractedPolicy, whole: bool = False) -> list[tuple]:
         if sec is not None and _CODE_HEADING.search(sec.heading or "") and sec.start not in seen:
             seen.add(sec.start)
             out.append((sec, p))
-    if whole and passages:
+    if passages:
         for sec in ep.sections:
             if (
                 _CODE_HEADING.search(sec.heading or "")
@@ -309,15 +306,15 @@ def code_sections(ep: ExtractedPolicy, whole: bool = False) -> list[tuple]:
     return out
 
 
-def find_code(ep: ExtractedPolicy, code: str, passage: Passage | None) -> dict | None:
-    """Evidence span of ``code`` (inside its passage when we know it)."""
-    lo, hi = (passage.start, passage.end) if passage else (0, len(ep.text))
-    m = re.compile(rf"\b{re.escape(code)}\b").search(ep.text, lo, hi) or re.compile(
-        rf"\b{re.escape(code)}\b"
-    ).search(ep.text)
-    if not m:
-        return None
-    return span(ep, m.start(), m.end(), passage.page_start if passage else None)
+def find_code(ep: ExtractedPolicy, code: str, passage: Passage) -> dict | None:
+    """Evidence span of ``code``: inside its passage (on the passage's page), else the first place after
+    the passage's start (a code table's row that names no drug, below the row that does), else the first
+    place at all (on the page of the section there)."""
+    pattern = re.compile(rf"\b{re.escape(code)}\b")
+    if m := pattern.search(ep.text, passage.start, passage.end):
+        return span(ep, m.start(), m.end(), passage.page_start)
+    m = pattern.search(ep.text, passage.start) or pattern.search(ep.text)
+    return span(ep, m.start(), m.end()) if m else None
 
 
 def date_forms(d: dt.date) -> list[str]:
@@ -377,9 +374,11 @@ def without_noise(ep: ExtractedPolicy) -> str:
 
     Equal results for two versions mean that only dates (or printed-on stamps, footer years) moved.
     """
-    text = ep.text
-    for a, b in sorted(revision_spans(ep), reverse=True):
-        text = text[:a] + text[b:]
+    kept, pos = [], 0
+    for a, b in sorted(revision_spans(ep)):  # a history's sub-sections ("2025 changes") lie inside it
+        kept.append(ep.text[pos:a])
+        pos = max(pos, b)
+    text = "".join(kept) + ep.text[pos:]
     text = _DATEISH.sub(" ", text)
     text = _PAGE_NO.sub(" ", text)
     if ep.metadata.policy_number:
@@ -387,8 +386,9 @@ def without_noise(ep: ExtractedPolicy) -> str:
     return squash(text)
 
 
-def strip_number(text: str, number: str | None) -> str:
-    return squash(text.replace(number, " ")) if number else text
+def strip_number(squashed: str, number: str | None) -> str:
+    """A ``squash``-ed text without ``number`` (in the squashed form too: "2025D0069O" is lower-cased)."""
+    return squash(squashed.replace(squash(number), " ")) if number else squashed
 
 
 def new_entries(old: ExtractedPolicy, new: ExtractedPolicy) -> list[RevisionEntry]:

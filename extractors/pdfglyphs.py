@@ -6,8 +6,8 @@ reading (``pdfium.read_pages``: four look-ups a line) follows PDFium's own rules
 pdfplumber's in corner cases that matter inside a passage: a word gap without a space glyph just under
 or over 0.15 em, a superscript set on its own baseline, a line whose first and last glyphs are bold
 but not all the others. pdfplumber itself costs ~30 ms a page (pdfminer lays out every glyph in
-Python). So the pages a passage rests on are read here, glyph by glyph, from PDFium (five look-ups a
-glyph, ~5 ms a page), and turned into lines with the rule of ``pdf.plumb_page``:
+Python). So the pages a passage rests on are read here, glyph by glyph, from PDFium (three look-ups a
+glyph, ~2 ms a page of 1,000 glyphs), and turned into lines with the rule of ``pdf.plumb_page``:
 
 * glyphs are grouped into rows by their origin's y to 0.1 pt (pdfplumber's ``round(matrix[5], 1)``);
 * a row is sorted by the origin's x; a space is inserted between two glyphs, neither of them a space,
@@ -28,13 +28,17 @@ import math
 from collections.abc import Callable
 
 from .layout import Line, is_bold
-from .pdfium import document, raw, text_page
+from .pdfium import address, addressed, document, raw, text_page
 
-#: ``FPDFText_GetTextObject`` answering the object's address as an int: a hashable key without a
-#: ``ctypes.cast`` per glyph (a quarter of this module's time otherwise)
-_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDFText_GetTextObject.argtypes[0], ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value  # type: ignore[arg-type]  # never NULL
-)
+#: the raw functions this reader calls per glyph or text object, taking plain addresses (``addressed``:
+#: half a call's cost; a text object comes back as an int, a hashable key without a ``ctypes.cast``)
+_TEXT_OBJECT = addressed(raw.FPDFText_GetTextObject)
+_IS_GENERATED = addressed(raw.FPDFText_IsGenerated)
+_CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
+_LOOSE_BOX = addressed(raw.FPDFText_GetLooseCharBox)
+_CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
+_FONT_SIZE = addressed(raw.FPDFText_GetFontSize)
+_FONT_INFO = addressed(raw.FPDFText_GetFontInfo)
 
 
 def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> dict[int, list[Line]] | None:
@@ -51,7 +55,7 @@ def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> d
                 if loaded is None:
                     return None
                 _, tp, text = loaded
-                out[i] = _lines(_glyphs(tp, text, fonts), i) if text else []
+                out[i] = _lines(_rows(tp, text, fonts), i) if text else []
         return out
 
 
@@ -59,78 +63,89 @@ def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> d
 _MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 
 
-def _glyphs(
-    tp, text: str, fonts: dict[bytes, bool]
-) -> list[tuple[float, float, float, float, float, bool, str]]:
-    """(row y, x, advance end, size, size to 0.01, bold, text) for every glyph PDFium did not make up.
-    Three look-ups a glyph (origin, advance box, text object); size and boldness once per text object."""
+#: a glyph as ``_rows`` records it: (x, advance end, size, size to 0.01, bold, text)
+Glyph = tuple[float, float, float, float, bool, str]
+
+
+def _rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
+    """Every glyph PDFium did not make up, in rows by origin y to 0.1 pt (in order of first appearance).
+    Three look-ups a glyph (text object, origin, advance box); size and boldness once per text object."""
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
     m = raw.FS_MATRIX()
     name = ctypes.create_string_buffer(128)
-    px, py, pbox, pm = ctypes.byref(x), ctypes.byref(y), ctypes.byref(box), ctypes.byref(m)
-    pflags = ctypes.byref(ctypes.c_int())
-    generated, origin, loose, text_object = (
-        raw.FPDFText_IsGenerated,
-        raw.FPDFText_GetCharOrigin,
-        raw.FPDFText_GetLooseCharBox,
-        _TEXT_OBJECT,
-    )
+    flags = ctypes.c_int()
+    px, py, pbox, pm, pname, pflags = map(ctypes.addressof, (x, y, box, m, name, flags))
+    page = address(tp)
+    generated, origin, loose, text_object = _IS_GENERATED, _CHAR_ORIGIN, _LOOSE_BOX, _TEXT_OBJECT
     styles: dict[int | None, tuple[float, float, bool]] = {}  # text object → (size, rounded, bold)
-    rows: dict[float, float] = {}  # origin y → row (rounded once per line, not per glyph)
-    glyphs = []
+    rows: dict[float, list[Glyph]] = {}
+    row_at: dict[float, list[Glyph]] = {}  # origin y → its row (rounded once per line, not per glyph)
+    last: int | None = -1
+    size = rounded = 0.0
+    bold = False
     for k, ch in enumerate(text):
         if ch in _MAYBE_GENERATED:
-            if generated(tp, k) or ch in "\r\n":
+            if generated(page, k) or ch in "\r\n":
                 continue
             if ch != " ":
                 ch = "-"  # a real hyphen glyph PDFium marked as ending a line
-        obj = text_object(tp, k)
-        style = styles.get(obj)
-        if style is None:
-            raw.FPDFText_GetMatrix(tp, k, pm)
-            size = raw.FPDFText_GetFontSize(tp, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-            raw.FPDFText_GetFontInfo(tp, k, name, 128, pflags)
-            font = name.value
-            if font not in fonts:
-                fonts[font] = is_bold(font.decode("latin-1"))
-            style = styles[obj] = (size, round(size, 2), fonts[font])
-        origin(tp, k, px, py)
-        loose(tp, k, pbox)
-        row = rows.get(y.value)
+        obj = text_object(page, k)
+        if obj != last:  # consecutive glyphs mostly share their text object
+            last = obj
+            style = styles.get(obj)
+            if style is None:
+                _CHAR_MATRIX(page, k, pm)
+                font_size = _FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+                _FONT_INFO(page, k, pname, 128, pflags)
+                font = name.value
+                if font not in fonts:
+                    fonts[font] = is_bold(font.decode("latin-1"))
+                style = styles[obj] = (font_size, round(font_size, 2), fonts[font])
+            size, rounded, bold = style
+        origin(page, k, px, py)
+        loose(page, k, pbox)
+        at = y.value
+        row = row_at.get(at)
         if row is None:
-            row = rows[y.value] = round(y.value, 1)
-        glyphs.append((row, x.value, box.right, style[0], style[1], style[2], ch))
-    return glyphs
+            row = row_at[at] = rows.setdefault(round(at, 1), [])
+        row.append((x.value, box.right, size, rounded, bold, ch))
+    return rows
 
 
-def _lines(glyphs: list[tuple[float, float, float, float, float, bool, str]], index: int) -> list[Line]:
-    """``pdf.plumb_page``'s grouping, for glyph tuples."""
-    rows: dict[float, list[tuple[float, float, float, float, float, bool, str]]] = {}
-    for g in glyphs:
-        rows.setdefault(g[0], []).append(g)
+def _by_x(glyph: Glyph) -> float:
+    return glyph[0]
+
+
+def _lines(rows: dict[float, list[Glyph]], index: int) -> list[Line]:
+    """``pdf.plumb_page``'s line rule, for glyph tuples: each row sorted by x, a space where the gap
+    between two glyphs (neither a space) exceeds 0.15 × the second's size."""
     lines = []
     for row_y, row in rows.items():
-        row.sort(key=lambda g: g[1])
+        row.sort(key=_by_x)
         out: list[str] = []
-        prev = None
-        for g in row:
-            if prev is not None and g[6] != " " and prev[6] != " " and g[1] - prev[2] > 0.15 * g[3]:
-                out.append(" ")
-            out.append(g[6])
-            prev = g
-        text = "".join(out)
-        if not text.strip():
+        right = 0.0
+        spaced = True  # the previous glyph is a space (or there is none): no gap test
+        ink_x: float | None = None
+        bold = True
+        for x, end, size, _, glyph_bold, ch in row:
+            if ch == " ":
+                spaced = True
+            else:
+                if not spaced and x - right > 0.15 * size:
+                    out.append(" ")
+                spaced = False
+            out.append(ch)
+            right = end
+            if ch.strip():
+                if ink_x is None:
+                    ink_x = x
+                bold = bold and glyph_bold
+        if ink_x is None:  # only blanks
             continue
-        ink = [g for g in row if g[6].strip()]
         lines.append(
             Line(
-                page=index,
-                text=text,
-                baseline=row_y,
-                x=ink[0][1],
-                size=max(g[4] for g in row),
-                bold=all(g[5] for g in ink),
+                page=index, text="".join(out), baseline=row_y, x=ink_x, size=max(g[3] for g in row), bold=bold
             )
         )
     lines.sort(key=lambda ln: (-ln.baseline, ln.x))

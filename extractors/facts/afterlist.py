@@ -46,6 +46,8 @@ _RANK = {"experimental_investigational": 4, "unproven": 3, "not_medically_necess
 
 
 class AfterListReader:
+    pool: list[tuple]  # (drugs, indications, item block) of the uses listed since the last statement
+
     def pool_block(self, block, path, text: str, kind: str) -> None:
         if kind == "item":
             self.pool_item(block, text)

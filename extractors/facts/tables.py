@@ -22,6 +22,7 @@ from . import scope as S
 from .clauses import indications_of
 from .context import INHERITED
 from .criteria import approval_cue, criteria_of
+from .partd import partd_label
 from .positions import stance
 
 _OLD_COLUMN = re.compile(
@@ -64,7 +65,8 @@ def old_columns(header: list[str]) -> set[int]:
             continue
         word = bool(_OLD_COLUMN.search(h))
         weak = new and bool(_CURRENT_COLUMN.search(h) or _ENDING_COLUMN.search(h))
-        earlier = latest is not None and years[k] is not None and years[k] < latest
+        year = years[k]
+        earlier = latest is not None and year is not None and year < latest
         if k == 0 and not (word and new):
             continue
         if word or weak or earlier:
@@ -79,6 +81,8 @@ class TableReader:
         self.header = [c.strip() for c in block.text.split(" | ")]
         self.header_block = block
         self.old_cols = old_columns(self.header)
+        if self.header and partd_label(self.header[0]):
+            return True  # "Products Affected | …": a Part D record starts with its first row (partd.py)
         return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
 
     def retake_header(self, block) -> bool:
@@ -95,6 +99,8 @@ class TableReader:
     def on_row(self, block, path) -> None:
         if block is not self.header_block and self.retake_header(block):
             return
+        if self.layout_row(block, path):
+            return  # a form's question with its answers, a Part D record row (layouts.py)
         cells = []
         pos = 0
         for k, cell in enumerate(block.text.split(" | ")):

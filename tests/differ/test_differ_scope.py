@@ -76,11 +76,75 @@ def test_a_lead_in_governs_the_sub_sections_of_its_sub_sections(title):
 
 
 @pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
-def test_a_background_sub_section_under_the_lead_in_is_never_announced(title):
+@pytest.mark.parametrize("heading", ["Background", "Policy History"])
+def test_a_background_sub_section_under_the_lead_in_is_never_announced(title, heading):
     """Found by mutation testing: in a policy whose title names the drug, the section's "rest" took in its
     Background sub-section, so "Studies were small" → "Studies were very small" was a wording change."""
-    cmp = compared([HEAD, coverage()], [HEAD, coverage(background="Studies were very small.")], title)
-    assert cmp.changes == () and cmp.unrelated_revision
+
+    def version(said):
+        old = coverage()
+        return [HEAD, (old[0], [*old[1][:3], (heading, [said])])]
+
+    cmp = compared(version("Studies were small."), version("Studies were very small."), title)
+    # the revision history is no text of the version at all: an edit there changes nothing
+    assert cmp.changes == () and (
+        cmp.formatting_only if heading == "Policy History" else cmp.unrelated_revision
+    )
+
+
+@pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
+def test_a_sub_section_after_a_background_sub_section_is_governed_still(title):
+    def version(responded):
+        old = coverage()
+        return [HEAD, (old[0], [LEAD, old[1][1], old[1][3], ("Continuation of Therapy", [responded])])]
+
+    cmp = compared(version("The member responded."), version("The member responded well."), title)
+    assert bullets(cmp) == ["Esketamine (Continuation of Therapy): added “well”"]
+
+
+@pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
+def test_a_lead_in_governs_its_sub_sections_after_a_paragraph_before_any_heading(title):
+    def version(initial):
+        return nested([HEAD, coverage(initial)], title=title, intro=["Spravato notice: read all sections."])
+
+    cmp = compare(version(TRIED), version(TRIED2))
+    assert bullets(cmp) == ["Esketamine (Initial Therapy): added “two”"]
+
+
+@pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
+def test_a_number_under_a_continuation_sub_heading_is_the_continuation_approval(title):
+    """Found by mutation testing: the lead-in's sub-sections are one stretch of topic text, and the number
+    took the heading where the stretch starts ("Initial Therapy"): 6 → 12 months read as initial approval."""
+
+    def version(months):
+        continuation = ("Continuation of Therapy", [f"Approval is for {months} months."])
+        return [HEAD, ("Coverage Rationale", [LEAD, ("Initial Therapy", [TRIED]), continuation])]
+
+    cmp = compared(version(6), version(12), title)
+    assert bullets(cmp) == ["Esketamine: continuation approval 6 months → 12 months"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "bullet"),
+    [
+        # an edit at the very start of a sub-section's stretch, and at its very end
+        ("Initial Therapy", "First Therapy", "Esketamine (First Therapy): “Initial” → “First”"),
+        (
+            "The member responded.",
+            "The member responded. Twice",
+            "Esketamine (Continuation of Therapy): added “Twice”",
+        ),
+    ],
+)
+def test_an_edit_at_either_end_of_a_stretch_is_about_the_lead_ins_drug(old, new, bullet):
+    def version(first, end):
+        sub = [(first, [TRIED]), ("Continuation of Therapy", ["Approval is for 6 months.", end])]
+        return [HEAD, ("Coverage Rationale", [LEAD, *sub])]
+
+    def args(text):
+        return (text, "The member responded.") if "Therapy" in text else ("Initial Therapy", text)
+
+    assert bullets(compared(version(*args(old)), version(*args(new)), OMNIBUS)) == [bullet]
 
 
 @pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
@@ -107,7 +171,8 @@ def test_another_drugs_section_and_its_sub_sections_are_out_of_scope(title):
 @pytest.mark.parametrize(("title", "announced"), [(ABOUT, True), (OMNIBUS, False)])
 def test_the_rest_of_a_section_stating_the_topic_counts_in_a_policy_about_the_drugs(title, announced):
     def version(claims):
-        return [HEAD, ("Coverage Rationale", ["Spravato is covered for depression.", claims])]
+        said = ["Spravato is covered for depression.", claims, "Esketamine needs a REMS-certified setting."]
+        return [HEAD, ("Coverage Rationale", said)]
 
     cmp = compared(version("Claims from these centers are denied."), version("Claims are reviewed."), title)
     if announced:

@@ -43,6 +43,7 @@ _DIFFER = [
     "tests/differ/test_differ_wording.py",
     "tests/differ/test_differ_topic.py",
     "tests/differ/test_differ_scope.py",
+    "tests/differ/test_differ_evidence.py",
     "tests/differ/test_differ_new_and_retired.py",
     "tests/differ/test_differ_summary.py",
     "tests/differ/test_differ_bullets.py",

@@ -102,50 +102,59 @@ def nested(
     title: str = "Spravato (Esketamine)",
     number: str = "2025D0069O",
     pages: dict[str, int] | None = None,
+    intro: list[str] = (),
 ) -> ExtractedPolicy:
     """A version with sub-sections: ``outline`` is ``[(heading, [paragraph | (heading, [...]), ...]), ...]``.
 
     Each heading's section runs to the next heading of its level or above (its sub-sections inside it),
     the way the extractors lay out a heading tree; a heading's own paragraphs (written before its
     sub-sections, wherever the list puts them) are passages where they name a drug or its codes, one
-    passage per run of such paragraphs (the extractors merge neighbouring blocks).
-    ``pages`` gives a heading's section (and its passage) a page; others have none. ``facts`` as in
-    ``policy()``.
+    passage per run of such paragraphs (the extractors merge neighbouring blocks). ``intro``: paragraphs
+    before the first heading. ``pages`` maps a heading to its section's page, or a paragraph to the page
+    of the passage it starts (else the section's); a fact is on the page of the section holding it.
+    ``facts`` as in ``policy()``.
     """
     pages = pages or {}
     text = f"{title}\nPolicy Number: {number}\n"
     secs: list[Section] = []
     passages: list[Passage] = []
 
+    def paragraphs(items: list[str], path: tuple[str, ...], page: int | None) -> None:
+        nonlocal text
+        run: list[tuple[int, str]] = []  # consecutive paragraphs that name the topic
+        for para in [*items, ""]:
+            if _DRUGS[0][1].search(para) or _DRUGS[1][1].search(para) or _CODES.search(para):
+                run.append((len(text), para))
+            elif run:
+                a, b = run[0][0], run[-1][0] + len(run[-1][1])
+                body, first = text[a:b], pages.get(run[0][1], page)
+                drugs = tuple(d for d, rx in _DRUGS if rx.search(body))
+                codes = tuple(sorted(set(_CODES.findall(body))))
+                heading = path[-1] if path else ""
+                passages.append(Passage(path, heading, body, a, b, first, first, drugs, (), codes))
+                run = []
+            text += para + "\n" if para else ""
+
     def walk(nodes: list, path: tuple[str, ...]) -> None:
         nonlocal text
         for heading, items in nodes:
-            here = (*path, heading)
-            page = pages.get(heading)
-            start = len(text)
+            here, page, start = (*path, heading), pages.get(heading), len(text)
             text += heading + "\n"
-            run: list[tuple[int, str]] = []  # consecutive paragraphs that name the topic
-            for para in [i for i in items if isinstance(i, str)] + [""]:
-                if _DRUGS[0][1].search(para) or _DRUGS[1][1].search(para) or _CODES.search(para):
-                    run.append((len(text), para))
-                elif run:
-                    a, b = run[0][0], run[-1][0] + len(run[-1][1])
-                    body = text[a:b]
-                    drugs = tuple(d for d, rx in _DRUGS if rx.search(body))
-                    codes = tuple(sorted(set(_CODES.findall(body))))
-                    passages.append(Passage(here, heading, body, a, b, page, page, drugs, (), codes))
-                    run = []
-                text += para + "\n" if para else ""
+            paragraphs([i for i in items if isinstance(i, str)], here, page)
             index = len(secs)
             secs.append(Section(heading, here, len(here), start, start, page, page))
             walk([i for i in items if not isinstance(i, str)], here)
             secs[index] = dataclasses.replace(secs[index], end=len(text))
 
+    paragraphs(list(intro), (), None)
     walk(outline, ())
     out_facts = []
     for drug, ind, field, value, phrase in facts:
         i = text.index(phrase)
-        out_facts.append(CoverageFact(drug, ind, field, value, phrase, i, i + len(phrase)))
+        sec = max((s for s in secs if s.start <= i < s.end), key=lambda s: s.level, default=None)
+        out_facts.append(
+            CoverageFact(drug, ind, field, value, phrase, i, i + len(phrase), sec and sec.page_start)
+        )
     return ExtractedPolicy(
         media_type="text/html",
         text=text,

@@ -320,3 +320,17 @@ def test_facts_that_moved_without_their_passages_show_their_sentences() -> None:
     assert [b["field"] for b in change.bullets] == ["position", "failed_antidepressants"]
     assert "".join(text for op, text in change.diff if op != 1) == KET + "\n" + TRIALS.format(3)
     assert "".join(text for op, text in change.diff if op != -1) == spaced + "\n" + TRIALS.format(3)
+
+
+def test_a_policy_number_one_version_s_reading_missed_is_still_no_revision() -> None:
+    """Both versions print 2025D0069O, one reading found it: the new effective date alone is the change."""
+
+    def unread(ep):
+        return dataclasses.replace(ep, metadata=dataclasses.replace(ep.metadata, policy_number=None))
+
+    old, new = (
+        version([TRD], number="2025D0069O"),
+        version([TRD], number="2025D0069O", effective="2026-01-01"),
+    )
+    for a, b in ((unread(old), new), (old, unread(new))):
+        assert compare(a, b).kinds == ("dates",)

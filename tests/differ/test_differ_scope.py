@@ -254,3 +254,12 @@ def test_a_code_tables_descriptions_are_no_wording():
         [HEAD, COVERED, codes("99215 Office visit")], [HEAD, COVERED, codes("99215 Office visit, 40 min")]
     )
     assert cmp.changes == () and cmp.unrelated_revision
+
+
+def test_the_rest_of_each_section_stating_the_topic_counts_not_only_the_last():
+    def version(claims):
+        covered = ("Coverage Rationale", ["Spravato is covered for depression.", claims])
+        return [HEAD, covered, ("Dosing", ["Spravato is given twice weekly.", "Doses are logged."])]
+
+    cmp = compared(version("Claims are denied."), version("Claims are reviewed."))
+    assert bullets(cmp) == ["Esketamine (Coverage Rationale): “denied” → “reviewed”"]

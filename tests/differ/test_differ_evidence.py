@@ -251,3 +251,15 @@ def test_an_edit_after_a_revision_history_with_sub_sections_is_an_unrelated_revi
         footed("Printed by the plan.", history=["Criteria changed."]),
     )
     assert moved.changes == () and moved.formatting_only
+
+
+def test_a_new_years_sub_section_in_the_revision_history_is_no_revision():
+    def version(*years):
+        history = (
+            "Revision History",
+            ["Reviewed yearly.", *[(year, ["Criteria updated."]) for year in years]],
+        )
+        return nested([HEAD, ("Coverage Rationale", [TRD]), history, ("Footer", ["Printed copies."])])
+
+    cmp = compare(version(), version("2026 Changes"))
+    assert cmp.changes == () and cmp.formatting_only

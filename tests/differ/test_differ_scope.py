@@ -263,3 +263,11 @@ def test_the_rest_of_each_section_stating_the_topic_counts_not_only_the_last():
 
     cmp = compared(version("Claims are denied."), version("Claims are reviewed."))
     assert bullets(cmp) == ["Esketamine (Coverage Rationale): “denied” → “reviewed”"]
+
+
+def test_words_added_at_the_very_end_of_a_topic_section_are_about_its_drug():
+    def version(last):
+        return [HEAD, ("Coverage Rationale", ["Spravato is covered for depression.", last])]
+
+    cmp = compared(version("The member responded."), version("The member responded. Twice"))
+    assert bullets(cmp) == ["Esketamine (Coverage Rationale): added “Twice”"]

@@ -61,6 +61,8 @@ _PATIENT = re.compile(
     r"contraindicat\w*|hypersensitiv\w*|pregnan\w*|aneurysm\w*)\b",
     re.I,
 )
+#: "Adults", "Adult patients only": the age row of a record naming no number.
+_ADULTS = re.compile(r"^\W*(?:adults?|adult (?:patients|members)(?: only)?)\W*$", re.I)
 _NONE = re.compile(r"^\W*(?:n/?a|none|not applicable|-)?\W*$", re.I)
 
 
@@ -167,6 +169,9 @@ class PartDReader:
         months")."""
         if not record.inds:
             return
-        for fld, v in criteria_of(text, "initial", True):
+        found = criteria_of(text, "initial", True)
+        if text.startswith("Age") and _ADULTS.match(value) and not found:
+            found = [("age_min", "18")]  # "Age Restrictions | Adults"
+        for fld, v in found:
             if fld.startswith(("age", "approval")):
                 self.emit(record.drugs, record.inds, fld, v, INHERITED, block, off, off + len(value))

@@ -62,6 +62,7 @@ CONTEXT = {
     "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",
     "tables._COVERED_LABEL": "a row's stance label: rows are read before the pre-check",
     "tables._ENDING_COLUMN": "table columns: rows are read before the pre-check",
+    "tables._OLD_ROW": "table rows: read before the pre-check",
     "tables._YEAR": "table columns: rows are read before the pre-check",
     "afterlist.AFTER_LIST": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CONTINUES": "the stance after a list: read before the pre-check (and a veto of 'other')",

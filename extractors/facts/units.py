@@ -169,7 +169,9 @@ class UnitReader:
                 if own_inds:
                     self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
                 self.close_leadin(None)
-                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), None, path)
+                # anchored at the follow-up: a covered one's list items name the uses it states
+                anchor = (block, off + a, off + b)
+                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), anchor, path)
                 continue
             elif not in_list and FOLLOW_UP.search(body) and own_inds and self.follows_statement(body):
                 s_drugs, s_st = self.last_stmt

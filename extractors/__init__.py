@@ -55,9 +55,18 @@ from .terms import codes_in
 #: 2026.12.8: a stance written after the list it applies to ("The above are considered …",
 #: facts/afterlist.py); change-notice tables with "Before | Effective", "Was | Now", dated or year
 #: columns and a caption row; "covered with criteria".
-#: 2026.12.9: a status is the document's own only when said of it (extractors/status.py), also from a
+#: 2026.12.9: Medicare Part D PA records ("Covered Uses", "Age Restrictions", "Coverage Duration" rows or
+#: lines, facts/partd.py) and PA forms whose answers approve, deny or go on (facts/forms.py).
+#: 2026.12.10: a covered follow-up list ("… is medically necessary. This applies to the following:") states
+#: the uses its items name (they had criteria but no position).
+#: 2026.12.11: a form's answers in the paragraph after its question (a question with one answer and no
+#: box or jump is a FAQ, not a form), list items up to 20 words naming uses, "Age Restrictions | Adults";
+#: a Part D label outside a record ("Coverage Duration: 6 months") read as before; "Previous | …" rows.
+#: 2026.12.12: a criteria list under an approval heading whose lead-in names no use ("All of the following
+#: must be met:") takes the use its diagnosis item names (it gave no fact before).
+#: 2026.12.13: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.9"
+EXTRACTOR_VERSION = "2026.12.13"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

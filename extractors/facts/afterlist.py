@@ -46,6 +46,8 @@ _RANK = {"experimental_investigational": 4, "unproven": 3, "not_medically_necess
 
 
 class AfterListReader:
+    pool: list[tuple]  # (drugs, indications, item block) of the uses listed since the last statement
+
     def pool_block(self, block, path, text: str, kind: str) -> None:
         if kind == "item":
             self.pool_item(block, text)
@@ -62,7 +64,7 @@ class AfterListReader:
             return  # a covered statement's list: criteria, or uses that already have their stance
         body = unmarked(text)
         inds = indications_of(body)
-        if len(body.split()) > 12 or not inds:
+        if len(body.split()) > 20 or not inds:
             return
         if stance(body)[0]:
             self.pool = []

@@ -32,12 +32,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from .clauses import clauses, sentences, unmarked
-from .needles import WORD_START, Requirement, checked, fold, holds, needles_of, relaxed, requirement, trie
+from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, relaxed, requirement, trie
 
 #: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
 CONTEXT = {
@@ -62,10 +62,26 @@ CONTEXT = {
     "tables._CURRENT_COLUMN": "table columns: rows are read before the pre-check",
     "tables._COVERED_LABEL": "a row's stance label: rows are read before the pre-check",
     "tables._ENDING_COLUMN": "table columns: rows are read before the pre-check",
+    "tables._OLD_ROW": "table rows: read before the pre-check",
     "tables._YEAR": "table columns: rows are read before the pre-check",
     "afterlist.AFTER_LIST": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CONTINUES": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CRITERIA_WORDS": "veto",
+    "forms._ANSWER": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._DENY": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._APPROVE": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._GOTO": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._TARGET": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._NUMBER": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._REQUEST": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._RENEWAL_Q": "a PA form's answers: read before the pre-check (layouts.py)",
+    "partd._LABEL": "a Part D record: read before the pre-check (layouts.py)",
+    "partd._ALL_USES": "a Part D record: read before the pre-check (layouts.py)",
+    "partd._PATIENT": "a Part D record: read before the pre-check (layouts.py)",
+    "partd._NONE": "a Part D record: read before the pre-check (layouts.py)",
+    "partd._ADULTS": "a Part D record: read before the pre-check (layouts.py)",
+    "forms._FORM_MARK": "a PA form's answers: read before the pre-check (layouts.py)",
+    "forms._ANSWER_LINE": "a PA form's answers: read before the pre-check (layouts.py)",
     "scope._NUMBERING": "section roles and phases: headings, read before the pre-check or with a stance",
     "scope._INFO": "section role",
     "scope._COVERAGE": "section role",
@@ -141,9 +157,17 @@ class Trigger:
     relaxed: re.Pattern[str]  # no anchors, no lookarounds: matches a paragraph wherever it matches a clause
     check: Any  # the requirement as ``needles.holds`` reads it
     cue: re.Pattern[str] | None = None
+    #: the cue without anchors and lookarounds: a paragraph it misses has no clause or sentence the cue
+    #: matches (``relaxed``), so the trigger cannot fire there
+    relaxed_cue: re.Pattern[str] | None = None
+    #: ``check`` as one function (``needles.predicate``): the tree walk without its generators
+    test: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", None if self.check is None else predicate(self.check))
 
     def holds(self, low: str) -> bool:
-        return self.check is None or holds(self.check, low)
+        return self.test is None or self.test(low)
 
 
 # -- the triggers ------------------------------------------------------------------------------------
@@ -194,8 +218,18 @@ def triggers() -> tuple[Trigger, ...]:
             if id(p) in seen:
                 continue
             seen.add(id(p))
+            cue = cues.get(id(p))
             out.append(
-                Trigger(name, p, requirement(p), needles_of(p), relaxed(p), checked(p), cues.get(id(p)))
+                Trigger(
+                    name,
+                    p,
+                    requirement(p),
+                    needles_of(p),
+                    relaxed(p),
+                    checked(p),
+                    cue,
+                    None if cue is None else relaxed(cue),
+                )
             )
     return tuple(out)
 
@@ -254,8 +288,12 @@ def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
 
 def _relaxed_match(t: Trigger, text: str, low: str) -> bool:
     if t.pattern.flags & re.IGNORECASE:
-        return bool(t.relaxed.search(low))  # ASCII: case does not matter to it
-    return bool(t.relaxed.search(text) or (low != text and t.relaxed.search(low)))
+        found = bool(t.relaxed.search(low))  # ASCII: case does not matter to it
+    else:
+        found = bool(t.relaxed.search(text) or (low != text and t.relaxed.search(low)))
+    # a cued trigger also needs its cue in the clause or its sentence (``_fires``), both substrings of
+    # the paragraph: "within the first two months" with no approval word anywhere is no approval period
+    return found and (t.relaxed_cue is None or bool(t.relaxed_cue.search(text)))
 
 
 def inert_paragraph(text: str) -> bool:

@@ -28,10 +28,10 @@ from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import precheck
 from . import scope as S
-from .afterlist import AfterListReader
 from .clauses import indications_of, sentences, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
+from .layouts import LayoutReader
 from .needles import checked, fold, holds
 from .parts import PartsReader
 from .positions import is_fda, stance
@@ -72,7 +72,7 @@ _TABLE_WORDS = checked(TABLE_REF)
 PRECHECK = True
 
 
-class Reader(UnitReader, TableReader, PartsReader, AfterListReader):
+class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
     ):
@@ -95,7 +95,8 @@ class Reader(UnitReader, TableReader, PartsReader, AfterListReader):
         self.prev_kind = ""
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
         self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
-        self.pool: list[tuple] = []  # uses list items named, for a stance written after them (afterlist.py)
+        # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
+        self.pool, self.form, self.form_q, self.partd = [], None, None, None
 
     # -- emit --------------------------------------------------------------------------------------
     def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
@@ -285,7 +286,8 @@ class Reader(UnitReader, TableReader, PartsReader, AfterListReader):
                 self.close_leadin(None)
                 self.pool = []
             return
-        self.pool_block(block, path, text, kind)  # a stance after a list (afterlist.py)
+        if self.layout_block(block, path, text, kind):
+            return  # a form's question, a Part D record line (layouts.py)
         if kind != "row":
             self.table_lead = self.table_leadin(text) if kind == "para" else None
         if kind == "row":

@@ -22,6 +22,7 @@ from . import scope as S
 from .clauses import indications_of
 from .context import INHERITED
 from .criteria import approval_cue, criteria_of
+from .partd import partd_label
 from .positions import stance
 
 _OLD_COLUMN = re.compile(
@@ -39,6 +40,14 @@ _NEW_COLUMN = re.compile(
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
 #: An end date in a header ("Through 12/31/2025", "Until March 1"): the column of values that end.
 _ENDING_COLUMN = re.compile(r"\b(?:through|thru|until|ending|ends|expires?|up to)\b", re.I)
+#: A row label that says the row holds the values before a change ("Previous", "Old criteria", "Before
+#: 1/1/2026"): a revision table laid out by rows.
+_OLD_ROW = re.compile(
+    r"^\W*(?:previous(?:ly)?|prior|old|original|former(?:ly)?|outgoing|superseded|was|"
+    r"before(?: [\w/,. ]{1,20})?)"
+    r"(?:\s+(?:criteria|policy|language|wording|text|version|position|requirements?|values?|coverage))?\W*$",
+    re.I,
+)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
@@ -64,7 +73,8 @@ def old_columns(header: list[str]) -> set[int]:
             continue
         word = bool(_OLD_COLUMN.search(h))
         weak = new and bool(_CURRENT_COLUMN.search(h) or _ENDING_COLUMN.search(h))
-        earlier = latest is not None and years[k] is not None and years[k] < latest
+        year = years[k]
+        earlier = latest is not None and year is not None and year < latest
         if k == 0 and not (word and new):
             continue
         if word or weak or earlier:
@@ -79,6 +89,8 @@ class TableReader:
         self.header = [c.strip() for c in block.text.split(" | ")]
         self.header_block = block
         self.old_cols = old_columns(self.header)
+        if self.header and partd_label(self.header[0]):
+            return True  # "Products Affected | …": a Part D record starts with its first row (partd.py)
         return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
 
     def retake_header(self, block) -> bool:
@@ -95,6 +107,10 @@ class TableReader:
     def on_row(self, block, path) -> None:
         if block is not self.header_block and self.retake_header(block):
             return
+        if self.layout_row(block, path):
+            return  # a form's question with its answers, a Part D record row (layouts.py)
+        if block is not self.header_block and _OLD_ROW.match(block.text.split(" | ")[0]):
+            return  # "Previous | Initial approval for 3 months": the row before the change
         cells = []
         pos = 0
         for k, cell in enumerate(block.text.split(" | ")):

@@ -169,7 +169,9 @@ class UnitReader:
                 if own_inds:
                     self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
                 self.close_leadin(None)
-                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), None, path)
+                # anchored at the follow-up: a covered one's list items name the uses it states
+                anchor = (block, off + a, off + b)
+                self.leadin = LeadIn(s_drugs, s_st, "strong", own_inds, self.level_of(path), anchor, path)
                 continue
             elif not in_list and FOLLOW_UP.search(body) and own_inds and self.follows_statement(body):
                 s_drugs, s_st = self.last_stmt
@@ -248,8 +250,9 @@ class UnitReader:
     def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
         """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
         an approval-criteria heading with no statement of its own: the indication the criteria are for."""
-        if in_list and self.leadin is not None:
-            return False  # the lead-in above says what the list is about
+        lead = self.leadin
+        if in_list and lead is not None and (lead.stance or lead.inds):
+            return False  # the lead-in above says what the list is about ("All of the following:" does not)
         if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
             return False
         t = self.targets.current

@@ -95,6 +95,20 @@ def test_a_first_version_that_states_nothing_points_at_where_it_mentions_the_dru
     assert change.diff == ()
 
 
+def test_a_first_version_that_states_nothing_points_past_its_background_to_the_page_of_the_mention():
+    """The background names ketamine first; the mention that counts is in the coverage section, on page 2."""
+    mention = "The committee discussed ketamine infusions this year."
+    sections = [
+        ("Background", ["Ketamine is an anesthetic."]),
+        ("Coverage Rationale", ["No criteria yet.", mention]),
+    ]
+    new = policy(sections, title="Behavioral Health")
+    new = dataclasses.replace(new, passages=tuple(dataclasses.replace(p, page_start=2) for p in new.passages))
+    (change,) = compare(None, new).changes
+    ev = change.bullets[0]["evidence"]["new"]
+    assert (ev["text"], ev["page"]) == ("No criteria yet.\n" + mention, 2)
+
+
 def test_a_policy_that_starts_mentioning_the_drugs_is_a_new_policy_to_us():
     off = policy([HEAD, ("Coverage Rationale", ["Transcranial magnetic stimulation is proven."])])
     (change,) = compare(off, base()).changes

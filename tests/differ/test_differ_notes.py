@@ -83,6 +83,14 @@ NOTES = [
         False,
         "only footers, printed-on dates or page numbers differ",
     ),
+    (
+        "a new version letter in the policy number",  # 2025D0069O → 2025D0069P, printed in the header
+        base(number="2025D0069O"),
+        base(number="2025D0069P"),
+        True,
+        False,
+        "only footers, printed-on dates or page numbers differ",
+    ),
 ]
 
 

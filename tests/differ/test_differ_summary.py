@@ -24,6 +24,7 @@ TRIALS = "The member has not responded to {} antidepressants of adequate dose."
 ORAL = "Spravato is given {}."
 CODES = "HCPCS {} Esketamine, 1 mg"
 BOTH_CODES = "Ketamine and Spravato infusion visits are billed with CPT {}."
+DOSE = "The dose is at most {} per session."
 
 S_TRD = ("esketamine", "trd", "position", "covered_with_criteria", TRD)
 S_MDSI = ("esketamine", "mdsi", "position", "covered_with_criteria", MDSI)
@@ -36,6 +37,10 @@ def version(lines, facts=(S_TRD,), codes=None, **kw):
     if codes:
         sections.append(("Applicable Codes", [codes]))
     return policy(sections, list(facts), **kw)
+
+
+def dose(value):
+    return ("esketamine", "trd", "dose_max_mg", value, DOSE.format(value))
 
 
 def trials(n, indication="trd"):
@@ -84,6 +89,12 @@ SUMMARIES = [
         version([MDSI, TRIALS.format(2)], [S_MDSI, trials(2, "mdsi")]),
         version([MDSI, TRIALS.format(1)], [S_MDSI, trials(1, "mdsi")]),
         "P: trials of failed antidepressants required for Spravato (MDSI) lowered from 2 to 1",
+    ),
+    (
+        "the same number written another way is no raise",
+        version([TRD, DOSE.format("84 mg")], [S_TRD, dose("84 mg")]),
+        version([TRD, DOSE.format("84mg")], [S_TRD, dose("84mg")]),
+        "P: maximum dose (mg) for Spravato changed from 84 mg to 84mg",
     ),
     (
         "a criterion without numbers",

@@ -46,6 +46,7 @@ _DIFFER = [
     "tests/differ/test_differ_evidence.py",
     "tests/differ/test_differ_new_and_retired.py",
     "tests/differ/test_differ_summary.py",
+    "tests/differ/test_differ_bullets.py",
     "tests/differ/test_differ_notes.py",
     "tests/differ/test_differ_spelling.py",
     "tests/differ/test_differ_cases.py",

@@ -65,7 +65,8 @@ def test_indications_named(text, wanted):
         ("chronic neuropathic pain", ("neuropathic_pain",)),
         ("chronic neuropathic pain and complex regional pain syndrome", ("crps", "neuropathic_pain")),
         (
-            "treatment-resistant depression, major depressive disorder with suicidal ideation, and bipolar depression",
+            "treatment-resistant depression, major depressive disorder with suicidal ideation, "
+            "and bipolar depression",
             ("trd", "mdsi", "bipolar_depression"),
         ),
         # ... but named on its own as well, it is

@@ -59,7 +59,14 @@ from .terms import codes_in
 #: lines, facts/partd.py) and PA forms whose answers approve, deny or go on (facts/forms.py).
 #: 2026.12.10: a covered follow-up list ("… is medically necessary. This applies to the following:") states
 #: the uses its items name (they had criteria but no position).
-EXTRACTOR_VERSION = "2026.12.10"
+#: 2026.12.11: a form's answers in the paragraph after its question (a question with one answer and no
+#: box or jump is a FAQ, not a form), list items up to 20 words naming uses, "Age Restrictions | Adults";
+#: a Part D label outside a record ("Coverage Duration: 6 months") read as before; "Previous | …" rows.
+#: 2026.12.12: an item of a negative list that names one of the list's drugs ("Exclusions: Ketamine infusion
+#: for depression. Esketamine for PTSD.") is about that drug only, no longer about both.
+#: 2026.12.13: a criteria list under an approval heading whose lead-in names no use ("All of the following
+#: must be met:") takes the use its diagnosis item names (it gave no fact before).
+EXTRACTOR_VERSION = "2026.12.13"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

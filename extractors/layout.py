@@ -19,7 +19,7 @@ from .terms import SECTION_VOCABULARY, is_topic
 _VOCAB = set(SECTION_VOCABULARY)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     page: int
     text: str

@@ -48,7 +48,7 @@ from .layout import Line, is_bold, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
 from .pdfglyphs import glyph_lines
-from .pdfium import Reading, read_pages
+from .pdfium import Reading, held, read_pages
 from .sections import Block
 
 MAX_PAGES = 1500
@@ -242,17 +242,23 @@ def read_pdf(
     """Read a PDF into blocks. ``check`` is called between pages (it raises on timeout);
     ``passage_pages`` maps blocks to the pages the topic passages span (injected to avoid a cycle).
     ``pdfium=False`` lays out every page with (lean) pdfplumber; ``full=True`` with stock pdfplumber."""
-    reading = None
     if pdfium and not full and b"%%EOF" in data[-4096:]:
-        reading = read_pages(data, check=check, max_pages=max_pages)
-        if reading is not None and reading.off_topic:
-            lines: list[list[Line]] = reading.pages  # type: ignore[assignment]  # off topic: every page read
-            blocks = lines_to_blocks(lines)  # fresh lines: no copy needed
-            if blocks:
-                return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
-    return _read_plumbed(
-        data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages, reading=reading
-    )
+        with held(data, check):  # one PDFium document for the line reading and the glyph reading
+            reading = read_pages(data, check=check, max_pages=max_pages)
+            if reading is not None and reading.off_topic:
+                lines: list[list[Line]] = reading.pages  # type: ignore[assignment]  # off topic: all read
+                blocks = lines_to_blocks(lines)  # fresh lines: no copy needed
+                if blocks:
+                    return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
+            return _read_plumbed(
+                data,
+                full=full,
+                check=check,
+                max_pages=max_pages,
+                passage_pages=passage_pages,
+                reading=reading,
+            )
+    return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
 
 
 def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> PdfRead:

@@ -64,7 +64,7 @@ class AfterListReader:
             return  # a covered statement's list: criteria, or uses that already have their stance
         body = unmarked(text)
         inds = indications_of(body)
-        if len(body.split()) > 12 or not inds:
+        if len(body.split()) > 20 or not inds:
             return
         if stance(body)[0]:
             self.pool = []

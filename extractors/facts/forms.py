@@ -33,6 +33,12 @@ _DENY = re.compile(
 _APPROVE = re.compile(r"\bapprov(?:e|ed|al)\b|\bauthori[sz]e\b", re.I)
 _GOTO = re.compile(r"\b(?:go|proceed|continue|skip|move|advance)\b|\bquestion\s*#?\s*\d", re.I)
 _TARGET = re.compile(r"\b(?:question|#|to)\s*#?\s*(\d{1,2})\b", re.I)
+#: What only a form's answers have: a box to tick, a jump to another question.
+_FORM_MARK = re.compile(
+    r"[\u2610\u2751\u25a1\u25a0\u25a2\u25fb\u25cb]|\[\s*\]|\bgo to\b|\bproceed\b|\bquestion\s*#?\s*\d", re.I
+)
+#: A paragraph that is only answers: "If yes, …", "☐ No - STOP …".
+_ANSWER_LINE = re.compile(r"^\W*(?:if\s+(?:the\s+answer\s+is\s+)?)?(?:yes|no)\b", re.I)
 _NUMBER = re.compile(r"^\W*(\d{1,2})[.)]?\s")
 #: A question about the request itself: its "Yes - deny" is a position on the use it names.
 _REQUEST = re.compile(r"\b(?:request(?:ed)?|prescribed|being used|to treat|for the treatment of)\b", re.I)
@@ -78,6 +84,7 @@ def answers(text: str) -> dict[str, tuple[str, int, int]]:
 
 class FormReader:
     form: Form | None  # the form being read
+    form_q: tuple | None  # a question whose answers did not say what happens next (they may follow)
 
     def form_row(self, block, path) -> bool:
         """A table row: the question in the first cell, the answers in the others (or under "Yes" / "No")."""
@@ -88,9 +95,9 @@ class FormReader:
         for k, cell in enumerate(cells[1:], 1):
             head = self.header[k].strip().lower() if k < len(self.header) else ""
             if head in ("yes", "no") and not _ANSWER.search(cell):
-                parts.append((pos - len(head) - 1, f"{head} {cell}"))  # the answer is the column's
+                parts.append((block, pos - len(head) - 1, f"{head} {cell}"))  # the answer is the column's
             else:
-                parts.append((pos, cell))
+                parts.append((block, pos, cell))
             pos += len(cells[k]) + 3
         return self.form_question(block, path, cells[0], 0, parts)
 
@@ -99,18 +106,33 @@ class FormReader:
         q_end = text.find("?")
         if q_end < 0 or q_end > 400:
             return False
-        return self.form_question(block, path, text[: q_end + 1], 0, [(q_end + 1, text[q_end + 1 :])])
+        return self.form_question(block, path, text[: q_end + 1], 0, [(block, q_end + 1, text[q_end + 1 :])])
 
-    def form_question(self, block, path, question: str, q_off: int, parts) -> bool:
-        found: dict[str, tuple[str, int, int]] = {}
-        for off, part in parts:
+    def form_answers(self, block, path, text: str) -> bool:
+        """A paragraph of answers to the question just before it ("If yes, approve for 6 months. If no,
+        deny.", "☐ No - STOP, coverage not approved")."""
+        pending, self.form_q = self.form_q, None
+        if pending is None or not _ANSWER_LINE.match(text):
+            return False
+        q_block, q_path, question, q_off, found = pending
+        return self.form_question(q_block, q_path, question, q_off, [(block, 0, text)], found)
+
+    def form_question(self, block, path, question: str, q_off: int, parts, found=None) -> bool:
+        """``parts``: (block, offset, text) of the answers; ``found``: answers read before (their block's)."""
+        found = dict(found or {})
+        said = " ".join(part for _, _, part in parts)
+        kinds = {m.group(1).lower() for m in _ANSWER.finditer(said)} | set(found)
+        if kinds != {"yes", "no"} and not _FORM_MARK.search(said):
+            return False  # "Is Spravato covered for PTSD? No, it is not covered.": a question and its answer
+        for a_block, off, part in parts:
             for kind, (action, a, b) in answers(part).items():
-                found[kind] = (action, off + a, off + b)
-        yes, no = found.get("yes", ("", 0, 0)), found.get("no", ("", 0, 0))
+                found[kind] = (action, a_block, off + a, off + b)
+        yes, no = found.get("yes", ("", None, 0, 0)), found.get("no", ("", None, 0, 0))
         body = unmarked(question)
         inds = tuple(i for i in indications_of(body) if i != "other")
         branch = "goto" in (yes[0], no[0]) and (inds or _RENEWAL_Q.search(body))
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
+            self.form_q = (block, path, question, q_off, found)  # its answers may follow
             return False  # "[ ] Yes [ ] No": no outcome, read as before
         drugs = drugs_in(question) or self.context_drugs(path) or self.label_drugs
         if self.form is None or (drugs and not set(drugs) <= set(self.form.drugs)):
@@ -122,7 +144,7 @@ class FormReader:
         phase = "continuation" if renewal or _RENEWAL_Q.search(body) else "initial"
         span = (block, q_off, q_off + len(question))
         if _RENEWAL_Q.search(body) and yes[0] == "goto":
-            target = _TARGET.search(block.text[yes[1] : yes[2]])
+            target = _TARGET.search(yes[1].text[yes[2] : yes[3]])
             form.renewal_from = int(target.group(1)) if target else None
         elif yes[0] == "deny":
             if _REQUEST.search(body) and indications_of(body):
@@ -133,9 +155,9 @@ class FormReader:
                 form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
-        for action, a, b in (yes, no):
+        for action, a_block, a, b in (yes, no):
             if action == "approve":
-                self.form_approves(path, form, block, a, b, phase)
+                self.form_approves(path, form, a_block, a, b, phase)
                 break
         return True
 

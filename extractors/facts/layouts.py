@@ -17,6 +17,9 @@ from .partd import PartDReader
 class LayoutReader(AfterListReader, FormReader, PartDReader):
     def layout_block(self, block, path, text: str, kind: str) -> bool:
         """True when the block was read here in full (a form's question, a Part D record line)."""
+        if self.form_q is not None and self.form_answers(block, path, text):
+            return True
+        self.form_q = None
         if "?" in text and self.form_line(block, path, text):
             return True
         if kind == "para" and text[:1].isupper() and self.partd_line(block, path, text):
@@ -26,4 +29,5 @@ class LayoutReader(AfterListReader, FormReader, PartDReader):
 
     def layout_row(self, block, path) -> bool:
         """True when a table row was read here in full."""
+        self.form_q = None
         return self.form_row(block, path) or self.partd_row(block, path)

@@ -61,6 +61,8 @@ _PATIENT = re.compile(
     r"contraindicat\w*|hypersensitiv\w*|pregnan\w*|aneurysm\w*)\b",
     re.I,
 )
+#: "Adults", "Adult patients only": the age row of a record naming no number.
+_ADULTS = re.compile(r"^\W*(?:adults?|adult (?:patients|members)(?: only)?)\W*$", re.I)
 _NONE = re.compile(r"^\W*(?:n/?a|none|not applicable|-)?\W*$", re.I)
 
 
@@ -70,6 +72,7 @@ class PartD:
     labels: set[str] = field(default_factory=set)
     inds: tuple[str, ...] = ()
     default: bool = False  # the covered use was "All FDA-approved indications"
+    started: bool = False  # a "Products Affected" or "Covered Uses" label: a record, not a stray label
 
 
 def partd_label(cell: str) -> bool:
@@ -106,17 +109,21 @@ class PartDReader:
             self.partd = record = PartD(self.context_drugs(path) or self.label_drugs)
         record.labels.add(key)
         if key in ("products affected", "drug names"):
-            record.drugs = drugs_in(value)
+            record.drugs, record.started = drugs_in(value), True
             return True
-        if not record.drugs or _NONE.match(value):
-            return True  # another drug's record, or a row left empty: nothing for our drugs
-        if key in (
+        uses = key in (
             "covered uses",
             "indications",
             "pa indication indicator",
             "off-label uses",
             "off label uses",
-        ):
+        )
+        record.started = record.started or uses
+        if not record.started:
+            return False  # "Coverage Duration: 6 months" in an ordinary policy: read as before
+        if not record.drugs or _NONE.match(value):
+            return True  # another drug's record, or a row left empty: nothing for our drugs
+        if uses:
             self.partd_uses(record, path, block, value, off)
         elif key == "exclusion criteria":
             inds = tuple(i for i in indications_of(value) if i not in record.inds)
@@ -167,6 +174,9 @@ class PartDReader:
         months")."""
         if not record.inds:
             return
-        for fld, v in criteria_of(text, "initial", True):
+        found = criteria_of(text, "initial", True)
+        if text.startswith("Age") and _ADULTS.match(value) and not found:
+            found = [("age_min", "18")]  # "Age Restrictions | Adults"
+        for fld, v in found:
             if fld.startswith(("age", "approval")):
                 self.emit(record.drugs, record.inds, fld, v, INHERITED, block, off, off + len(value))

@@ -96,7 +96,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
         self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
         # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
-        self.pool, self.form, self.partd = [], None, None
+        self.pool, self.form, self.form_q, self.partd = [], None, None, None
 
     # -- emit --------------------------------------------------------------------------------------
     def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:

@@ -40,6 +40,14 @@ _NEW_COLUMN = re.compile(
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
 #: An end date in a header ("Through 12/31/2025", "Until March 1"): the column of values that end.
 _ENDING_COLUMN = re.compile(r"\b(?:through|thru|until|ending|ends|expires?|up to)\b", re.I)
+#: A row label that says the row holds the values before a change ("Previous", "Old criteria", "Before
+#: 1/1/2026"): a revision table laid out by rows.
+_OLD_ROW = re.compile(
+    r"^\W*(?:previous(?:ly)?|prior|old|original|former(?:ly)?|outgoing|superseded|was|"
+    r"before(?: [\w/,. ]{1,20})?)"
+    r"(?:\s+(?:criteria|policy|language|wording|text|version|position|requirements?|values?|coverage))?\W*$",
+    re.I,
+)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
@@ -101,6 +109,8 @@ class TableReader:
             return
         if self.layout_row(block, path):
             return  # a form's question with its answers, a Part D record row (layouts.py)
+        if block is not self.header_block and _OLD_ROW.match(block.text.split(" | ")[0]):
+            return  # "Previous | Initial approval for 3 months": the row before the change
         cells = []
         pos = 0
         for k, cell in enumerate(block.text.split(" | ")):

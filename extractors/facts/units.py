@@ -153,9 +153,10 @@ class UnitReader:
                 if lead.how == "weak":
                     lead.pending += [(i, block, off + a, off + b) for i in inds]
                 else:
-                    self.emit(
-                        lead.drugs, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub
-                    )
+                    # "Exclusions: Ketamine infusion for depression. Esketamine for PTSD.": an item that
+                    # names one of the list's drugs is about that drug only
+                    mine = tuple(d for d in lead.drugs if d in own_drugs) or lead.drugs
+                    self.emit(mine, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub)
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
                 lead.found += [i for i in own_inds if i != "other"]
@@ -250,8 +251,9 @@ class UnitReader:
     def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
         """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
         an approval-criteria heading with no statement of its own: the indication the criteria are for."""
-        if in_list and self.leadin is not None:
-            return False  # the lead-in above says what the list is about
+        lead = self.leadin
+        if in_list and lead is not None and (lead.stance or lead.inds):
+            return False  # the lead-in above says what the list is about ("All of the following:" does not)
         if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
             return False
         t = self.targets.current

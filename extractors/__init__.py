@@ -62,7 +62,9 @@ from .terms import codes_in
 #: 2026.12.11: a form's answers in the paragraph after its question (a question with one answer and no
 #: box or jump is a FAQ, not a form), list items up to 20 words naming uses, "Age Restrictions | Adults";
 #: a Part D label outside a record ("Coverage Duration: 6 months") read as before; "Previous | …" rows.
-EXTRACTOR_VERSION = "2026.12.11"
+#: 2026.12.12: "The above is considered medically necessary when …" after a list covers its uses; "If the
+#: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
+EXTRACTOR_VERSION = "2026.12.12"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

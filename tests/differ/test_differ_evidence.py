@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from differ import compare, topic
+from extractors.model import Section
 from tests.support.differ import nested
 
 HEAD = ("Instructions for Use", ["This policy is a guide; benefit plans differ."])
@@ -78,10 +79,14 @@ def test_a_zero_padded_date_is_evidence_as_printed():
     assert topic.find_date(ep, DAY)["text"] == "01/15/2026"
 
 
-def test_a_date_printed_at_a_headings_start_is_on_that_headings_page():
-    outline = [HEAD, ("Coverage Rationale", [TRD]), ("January 15, 2026 Update", ["Criteria apply."])]
-    ep = nested(outline, pages={**PAGES, "January 15, 2026 Update": 4})
-    assert topic.find_date(ep, DAY)["page"] == 4
+def test_a_date_printed_at_the_start_of_the_heading_after_the_revision_history_is_evidence():
+    outline = [HEAD, ("Coverage Rationale", [TRD]), ("Revision History", ["Created."])]
+    ep = nested(
+        [*outline, ("January 15, 2026 Update", ["Criteria apply."])],
+        pages={**PAGES, "January 15, 2026 Update": 4},
+    )
+    ev = topic.find_date(ep, DAY)
+    assert (ev["start"], ev["page"]) == (ep.text.index("January 15"), 4)
 
 
 # -- codes -----------------------------------------------------------------------------------------------
@@ -111,6 +116,31 @@ def test_an_added_rows_evidence_is_the_row_even_when_the_code_is_printed_earlier
     new = nested([HEAD, coverage, codes("99215 Office visit", "99214 Office visit")], pages=PAGES)
     (ev,) = evidence(compare(nested([HEAD, coverage, codes("99215 Office visit")], pages=PAGES), new))
     assert (ev["start"], ev["page"]) == (new.text.index("99214 Office visit"), 5)
+
+
+def test_a_row_on_the_code_tables_next_page_is_on_that_page():
+    """The table's rows after the drug's row continue under a sub-heading on page 6."""
+
+    def version(*rows):
+        table = (
+            "Applicable Codes",
+            ["S0013 Esketamine, nasal spray, 1 mg", ("Office Visit Codes", list(rows))],
+        )
+        return nested([HEAD, ("Coverage Rationale", [TRD]), table], pages={**PAGES, "Office Visit Codes": 6})
+
+    new = version("99215 Office visit", "99214 Office visit")
+    (ev,) = evidence(compare(version("99215 Office visit"), new))
+    assert (ev["start"], ev["page"]) == (new.text.index("99214"), 6)
+
+
+def test_a_code_table_before_the_coverage_text_is_read_whole_too():
+    def version(*rows):
+        return nested([HEAD, ("Applicable Codes", ["Office visits:", *rows]), ("Coverage Rationale", [TRD])])
+
+    new = version("99215 Office visit", "99214 Office visit")
+    cmp = compare(version("99215 Office visit"), new)
+    assert [b["text"] for b in cmp.changes[0].bullets] == ["Codes: added 99214"]
+    assert evidence(cmp)[0]["start"] == new.text.index("99214")
 
 
 @pytest.mark.parametrize("title", ["Spravato (Esketamine)", "Antidepressant Treatments"])
@@ -193,6 +223,21 @@ def test_a_footer_still_printing_the_former_policy_number_is_no_revision():
     assert cmp.changes == () and cmp.formatting_only
 
 
+def test_a_policy_without_a_number_or_with_a_second_revision_history_has_no_revision_in_either():
+    old = footed("Printed copies.")
+    no_number = dataclasses.replace(old, metadata=dataclasses.replace(old.metadata, policy_number=None))
+    cmp = compare(no_number, dataclasses.replace(no_number, text=no_number.text + "Page 2\n"))
+    assert cmp.changes == () and cmp.formatting_only
+    # the new version adds a review-history section of its own
+    start = len(old.text)
+    added = ("Review History", ("Review History",), 1, start, start + len("Review History\nReviewed.\n"))
+    new = dataclasses.replace(
+        old, text=old.text + "Review History\nReviewed.\n", sections=(*old.sections, Section(*added))
+    )
+    cmp = compare(old, new)
+    assert cmp.changes == () and cmp.formatting_only
+
+
 def test_an_edit_after_a_revision_history_with_sub_sections_is_an_unrelated_revision():
     """Found by mutation testing: a history's sub-section was cut twice, and with it as many characters
     of the text after the history, so the footer's edit read as "only footers, dates ... differ"."""
@@ -206,3 +251,15 @@ def test_an_edit_after_a_revision_history_with_sub_sections_is_an_unrelated_revi
         footed("Printed by the plan.", history=["Criteria changed."]),
     )
     assert moved.changes == () and moved.formatting_only
+
+
+def test_a_new_years_sub_section_in_the_revision_history_is_no_revision():
+    def version(*years):
+        history = (
+            "Revision History",
+            ["Reviewed yearly.", *[(year, ["Criteria updated."]) for year in years]],
+        )
+        return nested([HEAD, ("Coverage Rationale", [TRD]), history, ("Footer", ["Printed copies."])])
+
+    cmp = compare(version(), version("2026 Changes"))
+    assert cmp.changes == () and cmp.formatting_only

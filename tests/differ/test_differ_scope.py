@@ -125,18 +125,19 @@ def test_a_number_under_a_continuation_sub_heading_is_the_continuation_approval(
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "bullet"),
+    ("old", "new", "title", "bullet"),
     [
         # an edit at the very start of a sub-section's stretch, and at its very end
-        ("Initial Therapy", "First Therapy", "Esketamine (First Therapy): “Initial” → “First”"),
+        ("Initial Therapy", "First Therapy", OMNIBUS, "Esketamine (First Therapy): “Initial” → “First”"),
         (
             "The member responded.",
             "The member responded. Twice",
+            ABOUT,
             "Esketamine (Continuation of Therapy): added “Twice”",
         ),
     ],
 )
-def test_an_edit_at_either_end_of_a_stretch_is_about_the_lead_ins_drug(old, new, bullet):
+def test_an_edit_at_either_end_of_a_stretch_is_about_the_lead_ins_drug(old, new, title, bullet):
     def version(first, end):
         sub = [(first, [TRIED]), ("Continuation of Therapy", ["Approval is for 6 months.", end])]
         return [HEAD, ("Coverage Rationale", [LEAD, *sub])]
@@ -144,7 +145,31 @@ def test_an_edit_at_either_end_of_a_stretch_is_about_the_lead_ins_drug(old, new,
     def args(text):
         return (text, "The member responded.") if "Therapy" in text else ("Initial Therapy", text)
 
-    assert bullets(compared(version(*args(old)), version(*args(new)), OMNIBUS)) == [bullet]
+    assert bullets(compared(version(*args(old)), version(*args(new)), title)) == [bullet]
+
+
+def test_a_number_changed_before_the_first_heading_is_a_criteria_change():
+    def version(months):
+        return nested([HEAD], intro=[f"Spravato approval is for {months} months."])
+
+    assert bullets(compare(version(6), version(12))) == ["Esketamine: initial approval 6 months → 12 months"]
+
+
+def test_a_stance_after_one_stated_in_the_background_still_counts():
+    said = "Spravato was once thought unproven for treatment-resistant depression."
+
+    def version(stance, value):
+        sentence = f"Spravato is {stance} for treatment-resistant depression."
+        facts = [
+            ("esketamine", "trd", "position", "unproven", said),
+            ("esketamine", "trd", "position", value, sentence),
+        ]
+        return nested([HEAD, ("Background", [said]), ("Coverage Rationale", [sentence])], facts)
+
+    cmp = compare(
+        version("proven and medically necessary", "covered_with_criteria"), version("unproven", "unproven")
+    )
+    assert bullets(cmp) == ["Esketamine · TRD: covered with criteria → unproven"]
 
 
 @pytest.mark.parametrize("title", [ABOUT, OMNIBUS])
@@ -229,3 +254,20 @@ def test_a_code_tables_descriptions_are_no_wording():
         [HEAD, COVERED, codes("99215 Office visit")], [HEAD, COVERED, codes("99215 Office visit, 40 min")]
     )
     assert cmp.changes == () and cmp.unrelated_revision
+
+
+def test_the_rest_of_each_section_stating_the_topic_counts_not_only_the_last():
+    def version(claims):
+        covered = ("Coverage Rationale", ["Spravato is covered for depression.", claims])
+        return [HEAD, covered, ("Dosing", ["Spravato is given twice weekly.", "Doses are logged."])]
+
+    cmp = compared(version("Claims are denied."), version("Claims are reviewed."))
+    assert bullets(cmp) == ["Esketamine (Coverage Rationale): “denied” → “reviewed”"]
+
+
+def test_words_added_at_the_very_end_of_a_topic_section_are_about_its_drug():
+    def version(last):
+        return [HEAD, ("Coverage Rationale", ["Spravato is covered for depression.", last])]
+
+    cmp = compared(version("The member responded."), version("The member responded. Twice"))
+    assert bullets(cmp) == ["Esketamine (Coverage Rationale): added “Twice”"]

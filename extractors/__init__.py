@@ -62,9 +62,13 @@ from .terms import codes_in
 #: 2026.12.11: a form's answers in the paragraph after its question (a question with one answer and no
 #: box or jump is a FAQ, not a form), list items up to 20 words naming uses, "Age Restrictions | Adults";
 #: a Part D label outside a record ("Coverage Duration: 6 months") read as before; "Previous | …" rows.
-#: 2026.12.12: a criteria list under an approval heading whose lead-in names no use ("All of the following
+#: 2026.12.12: an item of a negative list that names one of the list's drugs ("Exclusions: Ketamine infusion
+#: for depression. Esketamine for PTSD.") is about that drug only, no longer about both.
+#: 2026.12.13: a criteria list under an approval heading whose lead-in names no use ("All of the following
 #: must be met:") takes the use its diagnosis item names (it gave no fact before).
-EXTRACTOR_VERSION = "2026.12.12"
+#: 2026.12.14: "The above is considered medically necessary when …" after a list covers its uses; "If the
+#: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
+EXTRACTOR_VERSION = "2026.12.14"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

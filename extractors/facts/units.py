@@ -153,9 +153,10 @@ class UnitReader:
                 if lead.how == "weak":
                     lead.pending += [(i, block, off + a, off + b) for i in inds]
                 else:
-                    self.emit(
-                        lead.drugs, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub
-                    )
+                    # "Exclusions: Ketamine infusion for depression. Esketamine for PTSD.": an item that
+                    # names one of the list's drugs is about that drug only
+                    mine = tuple(d for d in lead.drugs if d in own_drugs) or lead.drugs
+                    self.emit(mine, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub)
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
                 lead.found += [i for i in own_inds if i != "other"]

@@ -2,7 +2,8 @@
 
 A case is a short policy snippet wrapped into a minimal HTML page and run through ``extractors.extract``;
 its ``facts`` / ``no_facts`` patterns (``drug indication field value``, ``*`` for any) say what it must and
-must not yield, and every fact must quote the text it was read from.
+must not yield (``exact: true``: the ``facts`` are all it yields), and every fact must quote the text it was
+read from.
 """
 
 from __future__ import annotations
@@ -64,4 +65,7 @@ def read_case(case: dict):
         assert any(matches(want, k) for k in got), f"missing {want!r}; have {shown}"
     for unwanted in case.get("no_facts", []):
         assert not any(matches(unwanted, k) for k in got), f"unwanted {unwanted!r}; have {shown}"
+    if case.get("exact"):  # the facts listed are all the snippet says: nothing else, nothing twice
+        extra = [k for k in got if not any(matches(want, k) for want in case.get("facts", []))]
+        assert not extra and len(set(got)) == len(got), f"exact: unlisted {extra}; have {shown}"
     return result, got

@@ -77,3 +77,41 @@ def test_indications_named(text, wanted):
 )
 def test_a_generic_use_inside_a_specific_phrase_is_not_a_second_use(text, wanted):
     assert indications_in(text) == wanted
+
+
+# -- sections: the tree every passage, fact and change is placed in ---------------------------------------
+
+
+def test_an_empty_block_is_skipped_and_the_blocks_after_it_kept():
+    from extractors.sections import Block, assemble
+
+    text, kept = assemble([Block("para", "A"), Block("para", ""), Block("para", "B")])
+    assert text == "A\nB" and [b.text for b in kept] == ["A", "B"] and kept[1].start == 2
+
+
+def test_a_section_ends_on_the_page_of_its_own_last_block():
+    from extractors.sections import Block, assemble, build_sections
+
+    blocks = [
+        Block("heading", "Policy", level=1, page=1),
+        Block("para", "Ketamine is unproven.", page=1, page_last=2),
+        Block("heading", "Background", level=1, page=3),
+        Block("para", "History.", page=3),
+        Block("para", "More history.", page=4, page_last=5),
+    ]
+    text, kept = assemble(blocks)
+    policy, background = build_sections(kept, len(text))
+    assert (policy.page_start, policy.page_end) == (1, 2)
+    assert (background.page_start, background.page_end) == (3, 5)
+    assert policy.end == kept[2].start - 1 and background.end == len(text)
+
+
+def test_the_innermost_enclosing_section_is_the_shortest_of_a_level():
+    from extractors.model import Section
+    from extractors.sections import enclosing
+
+    outer = Section("Policy", ("Policy",), 1, 0, 100)
+    inner = Section("Criteria", ("Criteria",), 1, 60, 95)
+    sub = Section("Initial", ("Criteria", "Initial"), 2, 70, 90)
+    assert enclosing((outer, inner, sub), 72, 80) == [sub, inner, outer]
+    assert enclosing((outer, inner, sub), 10, 20) == [outer]

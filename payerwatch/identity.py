@@ -90,6 +90,12 @@ def _earlier_editions(
     return out
 
 
+def _later_edition(other: Policy, version: Version) -> bool:
+    """Is ``other`` a later edition of this dated path? An old edition found late never continues it."""
+    here, there = undated(version.url), undated(other.url)
+    return bool(here and there and here[0] == there[0] and there[1] > here[1])
+
+
 def _printed(archive: Archive, policy: Policy) -> str | None:
     latest = archive.latest_version(policy.id)
     return (latest.policy_number if latest else None) or policy.policy_number
@@ -113,7 +119,7 @@ def continue_history(archive: Archive, version: Version, printed_number: str | N
     candidates = [
         c
         for c in numbered or _earlier_editions(archive, policy, version, printed_number)
-        if run_id is None or not archive.listed_in_run(c.id, run_id)
+        if (run_id is None or not archive.listed_in_run(c.id, run_id)) and not _later_edition(c, version)
     ]
     if not candidates:
         return version

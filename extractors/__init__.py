@@ -64,7 +64,11 @@ from .terms import codes_in
 #: a Part D label outside a record ("Coverage Duration: 6 months") read as before; "Previous | …" rows.
 #: 2026.12.12: an item of a negative list that names one of the list's drugs ("Exclusions: Ketamine infusion
 #: for depression. Esketamine for PTSD.") is about that drug only, no longer about both.
-EXTRACTOR_VERSION = "2026.12.12"
+#: 2026.12.13: a criteria list under an approval heading whose lead-in names no use ("All of the following
+#: must be met:") takes the use its diagnosis item names (it gave no fact before).
+#: 2026.12.14: "The above is considered medically necessary when …" after a list covers its uses; "If the
+#: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
+EXTRACTOR_VERSION = "2026.12.14"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

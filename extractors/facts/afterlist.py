@@ -84,9 +84,18 @@ class AfterListReader:
                 self.pool = pool  # a note or a label ("Pain uses:") between the lists: keep them
             return
         st, how = stance(body)
-        if st is None or st.startswith("covered") or how == "weak":
+        if st is None or how == "weak":
             return
         own = subject_drugs(body)
+        if st.startswith("covered"):
+            # "The above is considered medically necessary when …": its criteria are the listed uses'
+            drugs = own or pool[0][0] or self.context_drugs(path)
+            inds = tuple(dict.fromkeys(i for _, found, _ in pool for i in found if i != "other"))
+            for _, found, blk in pool:
+                self.emit(drugs, found, "position", st, INHERITED, blk, 0, len(blk.text))
+            if drugs and inds:
+                self.targets.set(drugs, inds, True, path)
+            return
         for drugs, inds, blk in pool:
             said = [c for c in self.out if c.field == "position" and c.block is blk]
             if any(_RANK.get(c.value, 9) > _RANK[st] for c in said):

@@ -152,7 +152,10 @@ class FormReader:
         elif no[0] == "deny":
             form.inds = inds or form.inds
             if not inds:
-                form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
+                found_crit = [(fld, value, *span) for fld, value in criteria_of(body, phase)]
+                form.crit += found_crit
+                # a rule after the questions ("If the answers above are Yes, approve …") adopts them too
+                self.orphans += [(form.drugs, *c) for c in found_crit]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
         for action, a_block, a, b in (yes, no):
@@ -171,6 +174,7 @@ class FormReader:
         self.emit(form.drugs, inds, "position", "covered_with_criteria", strength, block, a, b)
         for fld, value, blk, x, y in form.crit:
             self.emit(form.drugs, inds, fld, value, INHERITED, blk, x, y)
+        self.orphans = [o for o in self.orphans if tuple(o[1:]) not in form.crit]
         form.crit = []
         for fld, value in criteria_of("approve " + block.text[a:b], phase):
             if fld.startswith("approval"):

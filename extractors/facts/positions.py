@@ -152,6 +152,8 @@ _APPROVAL = re.compile(
     r"(?=[^.;]*\b(?:when|if|once|provided)\b)|"
     # a PA form's rule in the imperative: "Approve Spravato when the answers to questions 1-4 are Yes"
     r"^\W*approve\b(?=[^.;]*\b(?:when|if|once|for)\b)|"
+    # … after its condition: "If the answers above are Yes, approve Spravato for TRD for 12 months"
+    r"^\W*if\b[^.;]*,\s*(?:then\s+)?approve\b(?=[^.;]*\bfor\b)|"
     r"\b(?:is|are) (?:prior )?(?:approved|authori[sz]ed) for (?:up to |a period of |an? (?:initial |"
     r"additional )?)?(?:\d|one|two|three|four|six|twelve)",
     re.I,

@@ -251,8 +251,9 @@ class UnitReader:
     def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
         """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
         an approval-criteria heading with no statement of its own: the indication the criteria are for."""
-        if in_list and self.leadin is not None:
-            return False  # the lead-in above says what the list is about
+        lead = self.leadin
+        if in_list and lead is not None and (lead.stance or lead.inds):
+            return False  # the lead-in above says what the list is about ("All of the following:" does not)
         if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
             return False
         t = self.targets.current

@@ -117,6 +117,15 @@ MODULES: dict[str, list[str]] = {
     "extractors/facts/needles.py": _PRECHECK,
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
+    # the topic vocabulary, sections and passage selection: the sentence tables and the round-trip cases
+    # (which drug a block names, which section it sits in, which passages a document yields)
+    "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
+    "extractors/sections.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py"],
+    "extractors/passages.py": [
+        *_EXTRACT,
+        "tests/extractors/test_extract_terms.py",
+        "tests/extractors/test_extract_noise.py",
+    ],
     # the differ's small helpers, each against its own unit tests on hand-built extractions (compare.py's
     # selection reaches them too, but ~2 s a mutant; these run in well under a second). moves.py's other
     # tests (tests/payerwatch/test_moves.py) extract real documents in the archive's worker processes.

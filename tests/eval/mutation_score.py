@@ -70,6 +70,10 @@ _FACTS_FILES = (
     "context",
     "parts",
     "tables",
+    "afterlist",
+    "layouts",
+    "partd",
+    "forms",
     "reader",
     "__init__",
 )

@@ -27,7 +27,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from differ import taxonomy, topic
+from differ import restated, taxonomy, topic
+from differ.background import background_bullets
 from differ.infer import bullet as _bullet
 from differ.spelling import spelling_bullets
 from differ.taxonomy import KIND_SEVERITY as SEVERITY
@@ -97,7 +98,9 @@ def compare(
         return Comparison(unrelated_revision=True, note=f"this version is marked {new.metadata.status}")
 
     old_t, new_t = topic.topic_text(old), topic.topic_text(new)
-    bullets = _position_bullets(old, new) + _criteria_bullets(old, new)
+    # a criterion the extractors lost in a reworded sentence that still states it is left to wording
+    criteria = [b for b in _criteria_bullets(old, new) if not restated.reworded(b, old, new)]
+    bullets = _position_bullets(old, new) + criteria
     code_bullets, moved_codes = _code_bullets(old, new)
     bullets += code_bullets
     date_bullets = _date_bullets(old, new)
@@ -118,7 +121,7 @@ def compare(
             )
     if bullets and not ops:  # facts moved but the passages did not: show the facts' sentences
         ops = word_diff(_evidence_text(bullets, "old"), _evidence_text(bullets, "new"))
-    bullets += _title_bullets(old, new)
+    bullets += _title_bullets(old, new) + background_bullets(old, new)
     entries = topic.new_entries(old, new)
     history_on_topic = any(is_topic(e.text) for e in entries)
 
@@ -442,7 +445,9 @@ def _summary(kind: str, bullets: list[dict], payer: str, title: str, drugs) -> s
     elif kind == "criteria":
         what = f"{taxonomy.field_label(b['field'], summary=True)} for {_for(b['drug'], b['indication'])}"
         a, z = taxonomy.numbers(old, new)
-        if old is None:
+        if b["field"] == "response":  # whole sentences: the bullet quotes them
+            line = f"{what} changed"
+        elif old is None:
             line = f"{what} added: {new}"
         elif new is None:
             line = f"{what} removed (was {old})"

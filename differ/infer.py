@@ -103,6 +103,9 @@ def infer(
     drug: str | None,
 ) -> list[dict]:
     """Fact bullets for one wording hunk, or [] when it is plain wording."""
+    threshold = _response_threshold(old, new, lo, ln, seg, drug)
+    if threshold:
+        return threshold
     a, b = _number(hunk_deleted), _number(hunk_inserted)
     if a is not None and b is not None and a != b and ln:
         line_start = new.text.rfind("\n", 0, ln[0]) + 1
@@ -182,6 +185,59 @@ def infer(
             )
         )
     return out
+
+
+#: A measured response: "at least a 50% reduction", "a PHQ-9 score below 10", "MADRS improved by 25 percent".
+_MEASURE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)|\b(?:PHQ-?9|MADRS|HAM-?D(?:-?17)?|QIDS(?:-SR)?|CGI)\b[^.;\n]{0,40}?\b\d+\b",
+    re.I,
+)
+#: ... where it decides whether treatment goes on (reauthorization, continuation, response to treatment).
+_CONTINUATION = re.compile(r"reauthori|re-authori|continu|renew|subsequent|respon|improv|reduc", re.I)
+
+
+def _line(text: str, loc) -> tuple[int, int]:
+    start = text.rfind("\n", 0, loc[0]) + 1
+    end = text.find("\n", loc[1])
+    return start, len(text) if end == -1 else end
+
+
+def _measures(text: str) -> set[str]:
+    return {" ".join(m.group(0).lower().split()) for m in _MEASURE.finditer(text)}
+
+
+def _response_threshold(old, new, lo, ln, seg, drug) -> list[dict]:
+    """A continuation rule that now asks for (or no longer asks for) a measured response — "documents a
+    response" → "at least a 50% drop in the PHQ-9 score" — is a criterion the extractors have no field
+    for (their score fields are baseline severity): a ``criteria`` change, never wording."""
+    if not lo or not ln:
+        return []
+    (oa, ob), (na, nb) = _line(old.text, lo), _line(new.text, ln)
+    old_line, new_line = old.text[oa:ob], new.text[na:nb]
+    before, after = _measures(old_line), _measures(new_line)
+    heading = seg.heading if seg else ""
+    if before == after or not _CONTINUATION.search(f"{heading} {old_line} {new_line}"):
+        return []
+    drug, indication = _governing(new, drug, ln[0])
+    was, now = _short_line(old_line), _short_line(new_line)
+    label = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label('response')}"
+    return [
+        bullet(
+            f"{label}: “{was}” → “{now}”",
+            "response",
+            drug,
+            indication,
+            was,
+            now,
+            topic.span(old, oa, ob, lo[2]),
+            topic.span(new, na, nb, ln[2]),
+        )
+    ]
+
+
+def _short_line(text: str) -> str:
+    text = " ".join(text.split()).lstrip("-• ")
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 #: A whole sentence or list item added (or removed) that states a requirement is a criterion, even when

@@ -108,6 +108,7 @@ FIELD_LABEL = {
     "psychotherapy": ("psychotherapy trial", "psychotherapy requirement"),
     "augmentation": ("augmentation trial", "augmentation trial requirement"),
     "documentation": ("documentation", "documentation requirement"),
+    "response": ("response required to continue", "response required to continue treatment"),
 }
 
 ABSENT = "not addressed"

@@ -266,15 +266,20 @@ _ANY_CODE = re.compile(r"\b(?:[A-V]\d{4}|\d{5}|[A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
 def about_the_drugs(ep: ExtractedPolicy) -> bool:
     """A policy about the drugs: its title names one, or its first section states the topic (a policy on
     ketamine infusions titled "Anesthetic Agents for Chronic Pain") — unlike an omnibus policy, whose
-    ketamine paragraph sits in a later section of its own among other drugs'."""
+    ketamine paragraph sits in a later section of its own among other drugs'. The first section means
+    the first that states coverage: a BCBSA-style "Description" ahead of the "Policy" does not count."""
     if ep.metadata.title and drugs_named(ep.metadata.title):
         return True
     passages = topic_passages(ep)
     sec = _deepest(ep, passages[0].start) if passages else None
     if sec is None:
         return False
-    return not any(
-        len(s.path) == len(sec.path) and s.start < sec.start and s.level >= sec.level for s in ep.sections
+    return not any(  # a Description / Background before it introduces, never states another topic
+        len(s.path) == len(sec.path)
+        and s.start < sec.start
+        and s.level >= sec.level
+        and not is_informational(s.path)
+        for s in ep.sections
     )
 
 

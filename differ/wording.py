@@ -124,8 +124,8 @@ def wording_bullets(
         if _renumbered(h, new, ln) or (dates_moved and topic.only_dates(h.deleted + " " + h.inserted)):
             continue  # a renumbered list, or a date the date bullets already report
         inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
-        if inferred:
-            out.extend(inferred)
+        if inferred:  # two hunks of one line can infer the same line-wide fact: keep it once
+            out.extend(b for b in inferred if b not in out)
             continue
         sec = topic.section_at(new, ln[0]) if ln else topic.section_at(old, lo[0]) if lo else None
         heading = sec.heading if sec else seg.heading if seg else None

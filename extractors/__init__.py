@@ -68,7 +68,9 @@ from .terms import codes_in
 #: must be met:") takes the use its diagnosis item names (it gave no fact before).
 #: 2026.12.14: "The above is considered medically necessary when …" after a list covers its uses; "If the
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
-EXTRACTOR_VERSION = "2026.12.14"
+#: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
+#: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
+EXTRACTOR_VERSION = "2026.12.15"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

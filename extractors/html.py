@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from .model import EmptyDocument, NotAPolicy
 from .normalize import NUMBERED, bullet, clean, strip_noise
 from .sections import Block
+from .status import STATUS_WORDS
 
 _DROP_TAGS = (
     "script",
@@ -45,7 +46,7 @@ _CHROME = re.compile(
     r"|banner|toolbar|utility|\bsearch|modal|popup|disclaimer-bar|back-to-top|sr-only|visually-hidden",
     re.I,
 )
-_STATUS = re.compile(r"version was replaced|superseded|retired|archived|no longer (?:active|in effect)", re.I)
+_STATUS = STATUS_WORDS  # one vocabulary with the status reader (extractors/status.py)
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 _BLOCK = {
     "p",
@@ -238,9 +239,7 @@ def read_html(data: bytes) -> HtmlRead:
     if not raw_text:
         raise EmptyDocument("HTML page has no text")
     _reject(soup, raw_text)
-    status = " ".join(
-        clean(str(s.parent.get_text(" ")) if s.parent else str(s)) for s in soup.find_all(string=_STATUS)
-    )
+    status = " ".join(_status_context(s) for s in soup.find_all(string=_STATUS))
     title = clean(soup.title.get_text()) if soup.title else None
     head_title = title or ""
     root = _main(soup)
@@ -255,6 +254,18 @@ def read_html(data: bytes) -> HtmlRead:
     if not blocks:
         raise EmptyDocument("HTML page has no content outside the site chrome")
     return HtmlRead(blocks, title, status, head_title)
+
+
+def _status_context(string) -> str:
+    """The text a status word is said in: its element, or a table cell's whole row ("MP-330 | Ketamine |
+    Archived" is about MP-330, "Status | Superseded" about this page) — read by ``extractors.status``."""
+    parent = string.parent
+    if parent is None:
+        return clean(str(string))
+    row = (
+        parent.find_parent("tr") if parent.name in ("td", "th") or parent.find_parent(("td", "th")) else None
+    )
+    return clean(str((row if row is not None else parent).get_text(" ")))
 
 
 def _reject(soup: BeautifulSoup, text: str) -> None:

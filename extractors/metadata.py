@@ -15,6 +15,7 @@ from dateutil import parser as dateparser
 from .model import PolicyMetadata, RevisionEntry, Section
 from .normalize import DATE_PATTERN
 from .sections import Block
+from .status import STATUS_WORDS, document_status
 from .terms import REVISION_HEADINGS, STATES
 
 _DATE_RE = re.compile(DATE_PATTERN, re.I)
@@ -54,6 +55,14 @@ _NUMBER_LABEL = re.compile(
     re.I,
 )
 
+#: A manual's section reference ("Manual Reference: Chapter 7, Section 3.8", or the bare "CHAPTER 7 SECTION
+#: 3.8" heading): a manual republished at a new dated path each edition keeps it, so it is the identity.
+_SECTION_REFERENCE = re.compile(
+    r"^(?:(?:manual|section|chapter)\s+reference\s*[:|#.-]?\s*)?(chapter\s+\d+[,;]?\s+section\s+\d+(?:\.\d+)*)\b"
+    r"|^(?:manual|section)\s+reference\s*[:|#]\s*([A-Z0-9][\w.,\- ]{0,30}\d[\w.]*)\s*$",
+    re.I,
+)
+
 
 def policy_number(head: str, url: str | None) -> str | None:
     for pattern in _NUMBER_PATTERNS[:3]:
@@ -66,6 +75,9 @@ def policy_number(head: str, url: str | None) -> str | None:
         label_only = re.fullmatch(r"(?i)[\w ]*(?:(?<![a-z])(?:number|no\.|id)|#)\s*:?", line.strip())
         if label_only and i + 1 < len(lines):
             line = f"{line} {lines[i + 1]}"  # a label and its value in separate cells (<dt>/<dd>)
+        ref = _SECTION_REFERENCE.match(line.strip())
+        if ref:
+            return " ".join((ref.group(1) or ref.group(2)).split())
         m = _NUMBER_LABEL.search(line)
         value = m and (m.group(1) or m.group(2) or m.group(3))
         if value and re.search(r"\d", value) and not _DATE_RE.fullmatch(value):
@@ -132,16 +144,21 @@ def _state(head: str, number: str | None, url: str | None) -> str | None:
 
 
 def _status(text: str) -> str | None:
-    low = text.lower()
-    for word, status in (
-        ("version was replaced", "replaced"),
-        ("superseded", "superseded"),
-        ("retired", "retired"),
-        ("archived", "archived"),
-    ):
-        if word in low:
-            return status
-    return None
+    return document_status(text)
+
+
+def _notices(blocks: list[Block]) -> str:
+    """The document's own paragraphs that carry a status word, outside its revision history: a PDF has
+    no banner markup, so "This policy has been retired effective …" is one of its paragraphs."""
+    hits = [b for b in blocks if b.kind != "row" and STATUS_WORDS.search(b.text)]
+    if not hits:
+        return ""
+    history = [
+        (s.start, s.end)
+        for s in _sections_of(blocks)
+        if REVISION_HEADINGS.match(s.heading.strip().rstrip(":"))
+    ]
+    return "\n".join(b.text for b in hits if not any(a <= b.start < e for a, e in history))
 
 
 def read_metadata(
@@ -193,7 +210,7 @@ def read_metadata(
         next_review=next_review,
         line_of_business=number_lob,
         state=_state(f"{title or ''}\n{head}\n{context}", number, url),
-        status=_status(status_text),
+        status=_status(f"{status_text}\n{_notices(blocks)}"),
     )
 
 

@@ -215,6 +215,11 @@ def test_each_published_label_is_read(label):
         ("Ketamine infusion\nPolicy: RX-501", "RX-501"),  # a labelled line anywhere in the header
         ("Medical Coverage Guideline 09-J2000-45\nKetamine", "09-J2000-45"),
         ("Document Number: MED-1042X", "MED-1042X"),
+        # a manual's section reference: the identity of a section republished at dated paths
+        ("Esketamine\nManual Reference: Chapter 7, Section 3.8", "Chapter 7, Section 3.8"),
+        ("CHAPTER 7 SECTION 3.8\nEsketamine Nasal Spray", "CHAPTER 7 SECTION 3.8"),
+        ("Section Reference: C7S3.8", "C7S3.8"),
+        ("Ketamine\nSee Chapter 7, Section 3.8 for infusions.", None),  # a citation names another section
     ],
 )
 def test_each_policy_number_form_is_read(head, expected):

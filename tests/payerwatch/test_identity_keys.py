@@ -25,6 +25,7 @@ from payerwatch.identity import number_key
         ("0938", "0938 (version 4)"),
         ("IP 0412", "ip-0412"),
         ("5.01.16", "5.01.16a"),
+        ("Chapter 7, Section 3.8", "CHAPTER 7 SECTION 3.8"),  # a manual's printed section reference
     ],
 )
 def test_revisions_of_one_policy_share_a_key(old: str, new: str) -> None:
@@ -45,6 +46,7 @@ def test_revisions_of_one_policy_share_a_key(old: str, new: str) -> None:
         ("IP 0412", "IP 0413"),
         ("A59250", "A59251"),
         ("2026D0072A", "2027D0073A"),
+        ("Chapter 7, Section 3.8", "Chapter 7, Section 3.9"),
     ],
 )
 def test_different_policies_keep_different_keys(one: str, other: str) -> None:

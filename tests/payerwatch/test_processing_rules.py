@@ -373,3 +373,42 @@ def test_a_worker_count_that_is_no_number_is_refused_not_ignored(archive, monkey
     monkeypatch.setenv("PAYERWATCH_EXTRACT_WORKERS", "many")
     with pytest.raises(ConfigError, match="PAYERWATCH_EXTRACT_WORKERS"):
         processing.process_versions(archive, [])
+
+
+# Dated paths: a manual republishing every section at a new dated path (holdout-2, category 1).
+
+MANUAL = "https://manual.test/manuals/%s/AsOf/FP12/%s.html"
+SECTION = (
+    b"<html><body><h1>Esketamine Nasal Spray</h1><p>Manual Reference: Chapter 7, Section 3.8</p>"
+    b"<p>Esketamine nasal spray is covered for treatment-resistant depression (edition %d).</p></body></html>"
+)
+
+
+def _edition(archive, date: str, name: str, data: bytes, day: int) -> int:
+    pid = "local/" + MANUAL % (date, name)
+    archive.upsert_policy(Policy(id=pid, source_id="local", url=MANUAL % (date, name)))
+    version, _ = archive.add_version(
+        pid, data, MANUAL % (date, name), "text/html", JAN + dt.timedelta(days=day)
+    )
+    return version.id
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_a_newer_edition_at_a_dated_path_continues_the_section(archive, numbered):
+    doc = SECTION if numbered else SECTION.replace(b"Manual Reference: Chapter 7, Section 3.8", b"")
+    _source(archive)
+    first = _edition(archive, "2026-01-15", "c7s3_8", doc % 1, 1)
+    processing.process_versions(archive, [first])
+    pid = archive.get_version(first).policy_id
+    later = _edition(archive, "2026-03-01", "c7s3_8", doc % 2, 20)
+    processing.process_versions(archive, [later])
+    assert archive.get_version(later).policy_id == pid
+    assert [c.kind for c in archive.list_changes()] != ["new_policy"]
+    # an older edition found late is its own document, never the section's current version
+    stale = _edition(archive, "2025-11-01", "c7s3_8", doc % 0, 30)
+    processing.process_versions(archive, [stale])
+    assert archive.get_version(stale).policy_id != pid
+    # another section of the same edition is another policy
+    other = _edition(archive, "2026-04-01", "c7s3_9", doc.replace(b"3.8", b"3.9") % 3, 40)
+    processing.process_versions(archive, [other])
+    assert archive.get_version(other).policy_id != pid

@@ -1,0 +1,87 @@
+"""Does the document say that *it* is retired, archived, superseded or replaced?
+
+A status word alone is not enough: a combined policy announces that the policies it absorbed "have been
+archived" ("This policy replaces MP-330, which has been retired"), a bulletin lists "retired policies", a
+manual speaks of "retired service members". Reading any of those as the document's own status announced a
+live policy as retired. So a status counts only when it is said of this document — a banner that is
+nothing but the status ("ARCHIVED", "Status: Retired", "SUPERSEDED by policy 2026D0001", a heading
+"Archived"), or a sentence whose subject is this document ("This policy has been retired effective …",
+"This Clinical Policy Bulletin was archived on …", "This policy is no longer active").
+
+Notices inside a PDF are read the same way as HTML banners (``document_status`` takes any text), because
+a PDF has no banner markup: its retirement notice is a paragraph of the document.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: (pattern, status) in priority order: a "retired policy that was superseded" is superseded.
+_WORDS = (
+    (re.compile(r"\bversion\s+was\s+replaced\b", re.I), "replaced"),
+    (re.compile(r"\bsuperseded\b", re.I), "superseded"),
+    (re.compile(r"\bretired\b", re.I), "retired"),
+    (re.compile(r"\bno\s+longer\s+(?:active|in\s+effect)\b", re.I), "retired"),
+    (re.compile(r"\barchived\b", re.I), "archived"),
+)
+#: How a status is cut into statements: sentences, table cells, lines.
+_SPLIT = re.compile(r"(?<=[.!?])\s+|\s+\|\s+|\n+")
+#: Asides that name another document ("(MP-330)", ", formerly MP-330,") are not the subject.
+_ASIDE = re.compile(r"\([^()]*\)|,\s*(?:formerly|previously|also known as|now)\b[^,]*,", re.I)
+#: Words before the status that make it about another document (the one this one replaces).
+_OTHER = re.compile(
+    r"\b(?:which|that|who|whose|replaces?|replacing|supersedes|superseding|combines?|consolidat\w*|"
+    r"merg\w*|incorporat\w*|absorb\w*|formerly|previous|prior|former|old|older|earlier|separate|other|"
+    r"predecessor|no\s+\w+\s+(?:were|was|are|is))\b",
+    re.I,
+)
+_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", re.I)
+_DOC = (
+    r"(?:policy|policies|document|guideline|bulletin|article|version|page|criteria|lcd|cpb|section|"
+    r"manual|chapter|notice|statement|guidance)"
+)
+_AUX = r"(?:has|have|had|is|are|was|were|been|being|will|be|now|hereby|officially|permanently|also)"
+#: "[Effective 06/01/2026,] this [clinical policy] bulletin has been" — the subject, then only auxiliaries.
+_SELF = re.compile(
+    rf"^\s*(?:this|the\s+present|the\s+current)\s+(?:[\w-]+\s+){{0,3}}?{_DOC}(?:\s+{_AUX})*\s*$", re.I
+)
+#: After the status word, a list of what it applies to: "Retired: MP-330", "Archived policies – 5.01.16".
+_NAMES_OTHER = re.compile(
+    r"\s*(?:polic(?:y|ies)\b\s*)?[:\-–]\s*(?!\d{1,2}/\d{1,2}/\d{2,4})(?:[A-Z]{1,6}[-\s]?\d|\d+\.\d+\.\d+)"
+    r"|\s*policies\b",
+    re.I,
+)
+#: A banner: the status with at most a label before it ("Status:", "Policy", "Note:", "This").
+_LABEL = re.compile(r"^\W*(?:(?:status|policy|policy\s+status|note|notice|this)\W*)*$", re.I)
+
+
+def document_status(text: str) -> str | None:
+    """``replaced`` / ``superseded`` / ``retired`` / ``archived`` when ``text`` says so of this document."""
+    found = set()
+    for statement in _SPLIT.split(text or ""):
+        statement = _ASIDE.sub(" ", statement)
+        for pattern, status in _WORDS:
+            m = pattern.search(statement)
+            if (
+                m
+                and _of_this_document(statement[: m.start()])
+                and not _NAMES_OTHER.match(statement[m.end() :])
+            ):
+                found.add(status)
+    return next((status for _, status in _WORDS if status in found), None)
+
+
+def _of_this_document(before: str) -> bool:
+    """Is the text before the status word a banner label, or this document as the subject?"""
+    if _LABEL.match(before):
+        return True
+    if _OTHER.search(before):
+        return False
+    clauses = [c for c in _CLAUSE.split(before) if c.strip()]
+    return bool(clauses) and bool(_SELF.match(clauses[-1]))
+
+
+#: A cheap filter for the blocks worth reading as a status notice.
+STATUS_WORDS = re.compile(
+    r"version was replaced|superseded|retired|archived|no longer (?:active|in effect)", re.I
+)

@@ -1,0 +1,95 @@
+"""A status is the document's own only when said of it (``extractors/status.py``).
+
+Holdout-2 found a combined ketamine-and-esketamine policy announced as retired because it said that the
+policy it replaced "has been archived", and a PDF saying "This policy has been retired" announced nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import extract
+from extractors.status import document_status
+from tests.support import pdf
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # said of this document
+        ("This policy has been retired effective 07/01/2026.", "retired"),
+        ("Effective 07/01/2026, this medical policy is retired.", "retired"),
+        ("This Clinical Policy Bulletin was archived on 06/15/2026. It is kept for reference.", "archived"),
+        ("This policy is no longer active and is not used for coverage decisions.", "retired"),
+        ("This document is no longer in effect.", "retired"),
+        ("This policy, formerly MP-330, has been retired.", "retired"),
+        ("Status: Retired", "retired"),
+        ("ARCHIVED", "archived"),
+        ("SUPERSEDED - This article has been superseded by a newer version.", "superseded"),
+        ("This policy version was replaced 01/01/2026.", "replaced"),
+        # said of another document, or of people
+        ("This policy replaces MP-330, which has been archived.", None),
+        ("This combined policy replaces the former ketamine policy that was retired.", None),
+        ("Policy MP-330 (Ketamine Infusions) has been retired; its criteria are now in this policy.", None),
+        ("The separate esketamine policy has been archived.", None),
+        ("The previous version of this policy was archived.", None),
+        ("This bulletin lists new, updated and retired policies.", None),
+        ("No policies were retired this month.", None),
+        ("This manual section applies to active duty and retired service members.", None),
+        ("Version 1 (SUPERSEDED, effective 07/01/2025 to 12/31/2026)", None),
+        ("Current policy", None),
+        ("Retired: MP-330 Ketamine Infusions", None),
+        ("Archived policies – 5.01.20", None),
+        ("Retired: 06/01/2026", "retired"),
+    ],
+)
+def test_a_status_counts_only_when_said_of_this_document(text, expected):
+    assert document_status(text) == expected
+
+
+def _pdf(paragraphs: list[str], history: list[list[str]] | None = None) -> bytes:
+    content = [{"title": "Ketamine Infusion Therapy"}, {"meta": ["Policy Number: MP-410"]}]
+    content += [{"h1": "Policy"}, *({"p": p} for p in paragraphs)]
+    if history:
+        content += [{"h1": "Revision History"}, {"table": [["Date", "Change"], *history]}]
+    return pdf.render(
+        {
+            "doc_title": "Ketamine",
+            "header": "Pine Health",
+            "footer": ["Page {page} of {pages}"],
+            "content": content,
+        }
+    )
+
+
+def test_a_retirement_notice_inside_a_pdf_is_the_status():
+    body = "Intravenous ketamine is considered investigational for depression and chronic pain."
+    notice = "This policy has been retired effective 06/01/2026 and is no longer used for coverage decisions."
+    assert extract(_pdf([body])).metadata.status is None
+    assert extract(_pdf([notice, body])).metadata.status == "retired"
+    # a combined policy naming the one it replaced stays current
+    merged = "This policy replaces MP-330, which has been archived."
+    assert extract(_pdf([merged, body])).metadata.status is None
+
+
+def test_a_revision_history_row_is_not_a_notice():
+    body = "Intravenous ketamine is considered investigational for depression and chronic pain."
+    history = [["01/01/2026", "Archived the earlier esketamine policy."], ["01/01/2025", "Status: Retired"]]
+    assert extract(_pdf([body], history)).metadata.status is None
+
+
+def test_an_html_page_naming_the_policy_it_absorbed_is_not_retired():
+    page = (
+        b"<html><body><main><h1>Ketamine and Esketamine</h1><p>Policy Number: 5.01.16</p><h2>Policy</h2>"
+        b"<p>Esketamine nasal spray is medically necessary for treatment-resistant depression.</p>"
+        b"<p>Note: this policy replaces MP-330, which has been retired.</p></main></body></html>"
+    )
+    assert extract(page).metadata.status is None
+    # a table of the policies it replaced, with their status in a column
+    table = (
+        b"<table><tr><th>Policy</th><th>Status</th></tr>"
+        b"<tr><td>MP-330 Ketamine</td><td>Archived</td></tr></table>"
+    )
+    assert extract(page.replace(b"</main>", table + b"</main>")).metadata.status is None
+    banner = page.replace(b"<main>", b'<div class="alert">This policy has been archived.</div><main>')
+    assert extract(banner).metadata.status == "archived"

@@ -49,7 +49,9 @@ def background_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]
     drugs = topic.drugs_named(f"{was or ''} {now or ''}")
     drug = drugs[0] if len(drugs) == 1 else None
     head = taxonomy.drug_label(drug) if drug else "Wording"
-    where = (b or a)[3]
+    changed = b or a  # the counts differ, so a sentence went or came
+    assert changed is not None
+    where = changed[3]
     what = (
         f"“{_short(was)}” → “{_short(now)}”"
         if was and now

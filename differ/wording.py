@@ -110,7 +110,7 @@ def wording_bullets(
     dates_moved: bool = False,
 ) -> list[dict]:
     """One bullet per changed stretch of topic text that no fact or code bullet already explains."""
-    out = []
+    out: list[dict] = []
     for h in _hunks(ops):
         lo = _trimmed(old.text, old_t.locate(h.old_start, h.old_end))
         ln = _trimmed(new.text, new_t.locate(h.new_start, h.new_end))

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 
 from differ import taxonomy, topic
-from differ.infer import bullet
+from differ.infer import bullet, short
 from extractors.model import ExtractedPolicy
 
 DESCRIPTIVE = re.compile(r"^(?:general\s+)?(?:background|description|overview)$", re.I)
@@ -53,11 +53,11 @@ def background_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]
     assert changed is not None
     where = changed[3]
     what = (
-        f"“{_short(was)}” → “{_short(now)}”"
+        f"“{short(was)}” → “{short(now)}”"
         if was and now
-        else f"added “{_short(now)}”"
+        else f"added “{short(now)}”"
         if now
-        else f"removed “{_short(was)}”"
+        else f"removed “{short(was or '')}”"
     )
     return [
         bullet(
@@ -71,8 +71,3 @@ def background_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]
             topic.span(new, b[1], b[2]) if b else None,
         )
     ]
-
-
-def _short(text: str | None, limit: int = 160) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -235,9 +235,14 @@ def _response_threshold(old, new, lo, ln, seg, drug) -> list[dict]:
     ]
 
 
+def short(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis: how a bullet quotes a passage."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _short_line(text: str) -> str:
-    text = " ".join(text.split()).lstrip("-• ")
-    return text if len(text) <= 160 else text[:159] + "…"
+    return short(" ".join(text.split()).lstrip("-• "))
 
 
 #: A whole sentence or list item added (or removed) that states a requirement is a criterion, even when

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 
 from differ import topic
+from differ.infer import WORD_NUMBERS
 from extractors.model import ExtractedPolicy
 
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_WORDS = {n: w for w, n in WORD_NUMBERS.items()}
 #: The unit words that follow a field's number ("2 hours", "four weeks", "56 mg").
 _UNIT = {
     "monitoring_hours": r"hours?",
@@ -55,7 +56,7 @@ def _pattern(field: str, value: str) -> re.Pattern | None:
     m = re.match(r"^\s*(\d+)\s*(\w*)", value or "")
     if m:
         n = int(m.group(1))
-        forms = [str(n)] + ([_WORDS[n]] if n < len(_WORDS) else [])
+        forms = [str(n)] + ([_WORDS[n]] if n in _WORDS else [])
         unit = _UNIT.get(field) or (re.escape(m.group(2).rstrip("s")) + "s?" if m.group(2) else None)
         if unit is None:
             return None

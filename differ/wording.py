@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from differ import taxonomy, topic
 from differ.infer import bullet as _bullet
-from differ.infer import infer
+from differ.infer import infer, short
 from differ.words import DELETE, EQUAL, INSERT
 from extractors.model import ExtractedPolicy
 
@@ -94,11 +94,6 @@ def _overlaps(ev: dict | None, loc) -> bool:
     return bool(ev and loc and ev["start"] < max(loc[1], loc[0] + 1) and loc[0] < ev["end"])
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def wording_bullets(
     ops,
     old,
@@ -132,8 +127,8 @@ def wording_bullets(
         where = f" ({heading})" if heading else ""
         head = taxonomy.drug_label(drug) if drug else "Wording"
         deleted, inserted = (
-            topic.squash(h.deleted) and _short(h.deleted),
-            topic.squash(h.inserted) and _short(h.inserted),
+            topic.squash(h.deleted) and short(h.deleted),
+            topic.squash(h.inserted) and short(h.inserted),
         )
         if deleted and inserted:
             what = f"“{deleted}” → “{inserted}”"

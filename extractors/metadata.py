@@ -143,10 +143,6 @@ def _state(head: str, number: str | None, url: str | None) -> str | None:
     return None
 
 
-def _status(text: str) -> str | None:
-    return document_status(text)
-
-
 def _notices(blocks: list[Block]) -> str:
     """The document's own paragraphs that carry a status word, outside its revision history: a PDF has
     no banner markup, so "This policy has been retired effective …" is one of its paragraphs."""
@@ -210,7 +206,7 @@ def read_metadata(
         next_review=next_review,
         line_of_business=number_lob,
         state=_state(f"{title or ''}\n{head}\n{context}", number, url),
-        status=_status(f"{status_text}\n{_notices(blocks)}"),
+        status=document_status(f"{status_text}\n{_notices(blocks)}"),
     )
 
 

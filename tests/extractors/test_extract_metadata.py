@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from extractors.metadata import _line_of_business, _state, _status, parse_date, policy_number
+from extractors.metadata import _line_of_business, _state, parse_date, policy_number
+from extractors.status import document_status
 
 
 def test_a_labelled_number_in_a_table_cell_beats_related_policies_named_earlier():
@@ -156,7 +157,7 @@ def test_state(head, number, url, expected):
     ],
 )
 def test_status(banner, expected):
-    assert _status(banner) == expected
+    assert document_status(banner) == expected
 
 
 def test_a_date_without_a_day_is_the_first_and_fuzzy_text_is_no_date():

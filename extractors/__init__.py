@@ -70,7 +70,10 @@ from .terms import codes_in
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
 #: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.15"
+#: 2026.12.16: a revision table's first column is old when its header says so and a newer column follows
+#: ("Previous | Current", "Current | New", "Through 12/31/2025 | Effective 1/1/2026", "2025 | 2026" without a
+#: label column), also under a caption row; a "Previous | …" row is old as the table's first row too.
+EXTRACTOR_VERSION = "2026.12.16"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -1,6 +1,6 @@
 """Score the fact extractor against the hand-labelled corpus in tests/files/eval/facts/.
 
-    python -m tests.eval.facts [--set main|holdout|holdout2|holdout3|holdout4|holdout5|holdout6] [-v]
+    python -m tests.eval.facts [--set main|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7] [-v]
 
 prints exactly one line (``-v`` adds each document's misses before it)::
 
@@ -42,6 +42,7 @@ SETS = {
     "holdout4": ROOT / "holdout4",
     "holdout5": ROOT / "holdout5",
     "holdout6": ROOT / "holdout6",
+    "holdout7": ROOT / "holdout7",
 }
 FIELDS = (
     "age_min",
@@ -172,7 +173,7 @@ def line(positions: Tally, criteria: Tally) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.eval.facts", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--set", choices=sorted(SETS), default="main", help="main or holdout..holdout6 (fresh)"
+        "--set", choices=sorted(SETS), default="main", help="main or holdout..holdout7 (fresh)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print each document's misses")
     args = parser.parse_args(argv)

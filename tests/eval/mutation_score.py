@@ -148,6 +148,16 @@ MODULES: dict[str, list[str]] = {
     # the glyph reader on one small page of cases (drawn once per session) and its pdfplumber reference;
     # test_extract_producers' comparison re-renders and re-lays out whole policies (17 s a mutant)
     "extractors/pdfglyphs.py": ["tests/extractors/test_extract_pdfglyphs.py"],
+    # mut-layout: the status reader against its sentence table and the metadata banners that call it
+    "extractors/status.py": [
+        "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_metadata.py",
+    ],
+    # the CMS Coverage API answer rendered as its article page, and the sniff that calls it an answer
+    "extractors/coverage_api.py": [
+        "tests/extractors/test_extract_coverage_api.py",
+        "tests/extractors/test_extract_detect.py",
+    ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

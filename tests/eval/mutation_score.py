@@ -158,6 +158,12 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_coverage_api.py",
         "tests/extractors/test_extract_detect.py",
     ],
+    # PDF lines → blocks on hand-built lines (headings, paragraphs over page breaks, running headers and
+    # small print): a rendered PDF per case would cost a second a mutant for the same rules
+    "extractors/layout.py": [
+        "tests/extractors/test_extract_layout.py",
+        "tests/extractors/test_extract_furniture.py",
+    ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -79,10 +79,12 @@ def test_a_drug_section_of_max_section_characters_is_whole_and_one_more_splits_i
     heading, mention = "Ketamine", "Ketamine is unproven."
     # the section spans the heading, a newline, the mention, a newline and the filler
     filler = _filler(MAX_SECTION - len(heading) - len(mention) - 2)
-    (whole,) = _find(H(heading), P(mention), P(filler))
-    assert whole.start == 0 and whole.end == MAX_SECTION and whole.text.endswith(filler)
+    intro = [H("Overview"), P("About this policy.")]  # the drug section does not start at offset 0
+    (whole,) = _find(*intro, H(heading), P(mention), P(filler))
+    assert whole.end - whole.start == MAX_SECTION and whole.text.startswith(heading)
+    assert whole.text.endswith(filler) and whole.heading == heading
     # one character more: the heading is skipped, the mention is a passage of its own
-    (alone,) = _find(H(heading), P(mention), P(filler + "x"))
+    (alone,) = _find(*intro, H(heading), P(mention), P(filler + "x"))
     assert (alone.text, alone.heading) == (mention, heading)
 
 
@@ -138,18 +140,36 @@ def test_a_list_that_ends_in_a_deeper_heading_ends_at_its_last_item():
     assert p.text == "Ketamine is covered when:\nage 18 or older"
 
 
-def test_a_colon_paragraph_before_any_heading_passes_over_a_heading_of_level_one():
-    """Before the first heading the paragraph sits at level 0: every heading is deeper than it."""
+def test_a_colon_paragraph_before_any_heading_stops_at_the_first_heading():
+    """Outside every section no heading is a sub-heading of the paragraph's: the list ends there (it
+    used to pass over any heading and take the next section's first list too)."""
     blocks = [
         P("Ketamine is covered when:"),
         Block("item", "age 18 or older"),
-        H("Criteria", level=1),
-        Block("item", "a psychiatrist prescribes"),
+        H("Background", level=2),
+        Block("item", "an anesthetic since 1970"),
         P("Unrelated text."),
     ]
     (p,) = _find(*blocks)
-    assert p.text == "\n".join(b.text for b in blocks[:4])
+    assert p.text == "Ketamine is covered when:\nage 18 or older"
     assert (p.heading, p.section_path) == ("", ())
+
+
+def test_a_mention_after_a_list_that_ran_into_a_sub_heading_is_a_passage_of_that_sub_section():
+    first, second = _find(
+        H("Policy"),
+        P("Ketamine is covered when:"),
+        Block("item", "age 18 or older"),
+        H("Note", level=2),
+        Block("item", "a psychiatrist prescribes"),
+        P("Ketamine is given in a clinic."),
+    )
+    assert (first.heading, first.text.splitlines()[-1]) == ("Policy", "a psychiatrist prescribes")
+    assert (second.heading, second.text, second.start) == (
+        "Note",
+        "Ketamine is given in a clinic.",
+        first.end + 1,
+    )
 
 
 def test_rows_of_a_code_table_are_one_passage():
@@ -236,16 +256,17 @@ def test_a_coverage_section_of_max_coverage_section_characters_and_one_more():
 
 def test_a_short_notice_about_the_drug_is_one_passage_but_a_long_one_is_not():
     title = Block("title", "Spravato billing notice")
-    first = _filler(3000)
-    last = _filler(MAX_COVERAGE_SECTION - 3001)  # body: first, a newline, last
-    (p,) = _find(title, P(first), P(last))
+    first, middle = _filler(3000), "Ketamine is not addressed."
+    last = _filler(MAX_COVERAGE_SECTION - 3000 - len(middle) - 2)  # body: three blocks, two newlines
+    (p,) = _find(title, P(first), P(middle), P(last))
     assert (p.start, p.end, p.text) == (
         len(title.text) + 1,
         len(title.text) + 1 + MAX_COVERAGE_SECTION,
-        first + "\n" + last,
+        "\n".join((first, middle, last)),
     )
-    assert (p.heading, p.section_path, p.drugs) == ("", (), ("esketamine",))
-    assert _find(title, P(first), P(last + "x")) == ()
+    assert (p.heading, p.section_path, p.drugs) == ("", (), ("ketamine",))  # its own words first
+    (q,) = _find(title, P(first), P(middle), P(last + "x"))  # too long: the mention alone
+    assert (q.text, q.drugs) == (middle, ("ketamine",))
     # a notice with headings goes by its sections instead
     assert _find(title, H("Background"), P(first)) == ()
 
@@ -281,9 +302,9 @@ def test_passage_pages_are_the_pages_the_passages_span_and_the_blocks_stay_as_gi
         H("Dosing", level=2, page=4),  # still the Spravato section
         P("Weekly.", page=4),
         H("References", page=5),
-        P("Ketamine in a reference.", page=6),
+        P("Ketamine in a reference.", page=6, last=7),
     ]
-    assert passage_pages(blocks) == {2, 3, 4, 6}
+    assert passage_pages(blocks) == {2, 3, 4, 6, 7}
     assert all((b.start, b.end) == (0, 0) for b in blocks)  # copied, not assembled in place
     assert passage_pages([P("Ketamine on a page without a number.")]) == set()
     assert passage_pages([]) == set()

@@ -141,6 +141,32 @@ MODULES: dict[str, list[str]] = {
     "differ/moves.py": ["tests/differ/test_differ_moves.py"],
     "differ/diffhtml.py": ["tests/differ/test_differ_diffhtml.py"],
     "differ/taxonomy.py": ["tests/differ/test_differ_taxonomy.py"],
+    # the inflation budget on streams of a few MiB (small limits); the bombs at the real 256 MiB budget
+    # take seconds each, and whole extractions are not needed to see what the scan counts
+    "extractors/streams.py": [
+        "tests/extractors/test_extract_streams.py",
+        "--deselect=tests/extractors/test_extract_streams.py::test_bombs_are_refused_before_reading",
+        "--deselect=tests/extractors/test_extract_streams.py::test_an_ascii85_wrapper_does_not_hide_a_bomb",
+    ],
+    # the glyph reader on one small page of cases (drawn once per session) and its pdfplumber reference;
+    # test_extract_producers' comparison re-renders and re-lays out whole policies (17 s a mutant)
+    "extractors/pdfglyphs.py": ["tests/extractors/test_extract_pdfglyphs.py"],
+    # mut-layout: the status reader against its sentence table and the metadata banners that call it
+    "extractors/status.py": [
+        "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_metadata.py",
+    ],
+    # the CMS Coverage API answer rendered as its article page, and the sniff that calls it an answer
+    "extractors/coverage_api.py": [
+        "tests/extractors/test_extract_coverage_api.py",
+        "tests/extractors/test_extract_detect.py",
+    ],
+    # PDF lines → blocks on hand-built lines (headings, paragraphs over page breaks, running headers and
+    # small print): a rendered PDF per case would cost a second a mutant for the same rules
+    "extractors/layout.py": [
+        "tests/extractors/test_extract_layout.py",
+        "tests/extractors/test_extract_furniture.py",
+    ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -63,7 +63,8 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "mdsi",
-            # "depressive symptoms in adults with major depressive disorder (MDD) with acute suicidal …": one use
+            # "depressive symptoms in adults with major depressive disorder (MDD) with acute suicidal …":
+            # one use
             r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,90}?)?"
             r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",

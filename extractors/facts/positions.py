@@ -101,8 +101,9 @@ _NMN = re.compile(
 #: The member as the subject of an eligibility rule: "members may qualify under the Plan for …" (and "may
 #: NOT qualify under the Plan for …"), "qualifies for coverage"; not "qualify for a clinical trial".
 _QUALIFY = (
-    r"qualif(?:y|ies)\s+(?:for (?:coverage|reimbursement|payment)|under\s+(?:the|this|their|its|our|your|a)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:plan|benefits?|program|coverage|contract|policy)\b)"
+    r"qualif(?:y|ies)\s+(?:for (?:coverage|reimbursement|payment)|"
+    r"under\s+(?:the|this|their|its|our|your|a)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:plan|benefits?|program|coverage|contract|policy)\b)"
 )
 _NOT_COVERED = re.compile(
     r"not (?:be )?(?:considered |deemed )?(?:an? )?covered|"

@@ -155,6 +155,9 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_pdfium_reading.py",
         "tests/extractors/test_extract_pdfglyphs.py",
     ],
+    # which reader reads which page, the blocks and the typed errors, on documents of a few pages drawn
+    # once per session (test_extract_pdfium/_producers/_bad re-render and re-extract whole policies)
+    "extractors/pdf.py": ["tests/extractors/test_extract_pdfread.py"],
     # mut-layout: the status reader against its sentence table and the metadata banners that call it
     "extractors/status.py": [
         "tests/extractors/test_extract_status.py",

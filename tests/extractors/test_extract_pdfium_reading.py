@@ -24,6 +24,9 @@ from extractors.pdfium import Reading, _flat, cipher, doubtful, held, read_pages
 PROSE = "The member has a diagnosis and the plan reviews the request in the usual way."
 
 
+Draw = Callable[[canvas.Canvas], None]
+
+
 def _pdf(*pages: Callable[[canvas.Canvas], None]) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=letter, invariant=1)
@@ -240,6 +243,28 @@ def _moved_box(c: canvas.Canvas) -> None:
     c.restoreState()
 
 
+def _rotated_box(c: canvas.Canvas) -> None:
+    """A box drawn turned by 90 degrees, 10 pt right of another (its corners through the matrix)."""
+    c.rect(50, 640, 100, 40)
+    c.saveState()
+    c.translate(200, 640)
+    c.rotate(90)
+    c.rect(0, 0, 40, 40)
+    c.restoreState()
+
+
+def _rules(flat: tuple[tuple[int, int, int], ...], upright: tuple[int, int, int]) -> Draw:
+    """Horizontal rules (x0, y, x1) drawn in order, then an upright one (x, y0, y1)."""
+
+    def draw(c: canvas.Canvas) -> None:
+        for x0, y, x1 in flat:
+            c.line(x0, y, x1, y)
+        x, y0, y1 = upright
+        c.line(x, y0, x, y1)
+
+    return draw
+
+
 #: page → (what it draws besides a line naming the drugs, whether pdfplumber may find a table there)
 GRAPHICS: list[tuple[str, Callable[[canvas.Canvas], None], bool]] = [
     ("header-row-of-two-cells", lambda c: (c.rect(54, 100, 150, 20), c.rect(204, 100, 300, 20)), True),
@@ -265,6 +290,40 @@ GRAPHICS: list[tuple[str, Callable[[canvas.Canvas], None], bool]] = [
         lambda c: c.lines([(54, 100, 300, 100), (300, 100, 300, 200), (300, 200, 54, 200)]),
         True,
     ),
+    (
+        "a-dot-then-two-cells",
+        lambda c: (c.rect(30, 30, 0.5, 0.5, fill=1), c.rect(54, 100, 150, 20), c.rect(204, 100, 300, 20)),
+        True,
+    ),
+    # two boxes exactly 10 pt apart, on each side: near
+    ("a-box-10pt-left", lambda c: (c.rect(200, 640, 100, 40), c.rect(90, 640, 100, 40)), True),
+    ("a-box-10pt-right", lambda c: (c.rect(200, 640, 100, 40), c.rect(310, 640, 100, 40)), True),
+    ("a-box-10pt-below", lambda c: (c.rect(200, 640, 100, 40), c.rect(200, 590, 100, 40)), True),
+    ("a-box-10pt-above", lambda c: (c.rect(200, 640, 100, 40), c.rect(200, 690, 100, 40)), True),
+    ("a-box-9pt-below", lambda c: (c.rect(200, 640, 100, 40), c.rect(200, 591, 100, 40)), True),
+    ("a-rotated-box-by-a-box", _rotated_box, True),
+    # a 1 pt high rectangle is a box, not a rule; 1 pt wide likewise
+    ("a-thin-box-by-a-rule", lambda c: (c.rect(54, 300, 400, 1), c.line(54, 305, 454, 305)), True),
+    (
+        "a-narrow-box-by-an-upright-rule",
+        lambda c: (c.rect(300, 100, 1, 400), c.line(305, 100, 305, 500)),
+        True,
+    ),
+    # a segment 1 pt long is an edge (only shorter ones are dots)
+    ("a-1pt-segment-by-a-box", lambda c: (c.rect(50, 640, 100, 40), c.line(160, 660, 161, 660)), True),
+    (
+        "a-1pt-upright-segment-by-a-box",
+        lambda c: (c.rect(50, 640, 100, 40), c.line(160, 660, 160, 661)),
+        True,
+    ),
+    # two rules merged, then an upright rule near only their joint extent (each edge) or beyond it
+    ("rules-then-one-by-their-bottom", _rules(((400, 150, 480), (470, 142, 550)), (420, 60, 135)), True),
+    ("rules-then-one-by-their-right", _rules(((400, 150, 480), (470, 142, 550)), (555, 158, 300)), True),
+    ("rules-then-one-by-their-top", _rules(((400, 150, 480), (470, 142, 550)), (520, 158, 300)), True),
+    ("rules-then-one-by-their-top-2", _rules(((400, 142, 480), (470, 150, 550)), (430, 158, 300)), True),
+    ("rules-then-one-left-of-them", _rules(((400, 150, 480), (470, 142, 550)), (300, 100, 200)), False),
+    ("rules-then-one-below-them", _rules(((54, 650, 130), (120, 642, 200)), (100, 300, 600)), False),
+    ("rules-then-one-right-of-them", _rules(((54, 650, 130), (120, 642, 200)), (400, 600, 700)), False),
 ]
 
 
@@ -518,3 +577,112 @@ def test_doubtful_readings(text, doubt):
 )
 def test_cipher_rule(words, common, is_cipher):
     assert cipher(words, common) is is_cipher
+
+
+def _more_lines(c: canvas.Canvas) -> None:
+    c.drawString(54, 700, "Requests for ther-")  # two line-end hyphens in a row: one PDFium line
+    c.drawString(54, 686, "apy with keta-")
+    c.drawString(54, 672, "mine are reviewed.")
+    c.drawString(54, 650.35, "Trailing space ")  # a baseline between tenths; a space glyph at the end
+    c.drawString(54, 620, "aaa")
+    c.drawString(54, 630, "  ")  # a line of blanks alone, in the middle of the stream
+    c.drawString(54, 610, "bbb")
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(54, 580, "Coverage Rationale")
+    c.setFont("Helvetica", 12)
+    c.drawString(54 + 112, 580, "1")  # a plain footnote mark ends the bold heading: not bold
+    c.drawString(54, 560, "See ")
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(80, 560, "Note")  # plain first glyph, bold last: not bold
+
+
+def test_hyphen_chains_blank_lines_and_line_ends():
+    reading = _read(_pdf(_more_lines))
+    assert _tuples(reading.pages[0]) == [
+        (0, "Requests for ther-", 700.0, 54.0, 10.0, False),
+        (0, "apy with keta-", 686.0, 54.0, 10.0, False),
+        (0, "mine are reviewed.", 672.0, 54.0, 10.0, False),
+        (0, "Trailing space", 650.3, 54.0, 10.0, False),
+        (0, "aaa", 620.0, 54.0, 10.0, False),
+        (0, "bbb", 610.0, 54.0, 10.0, False),
+        (0, "Coverage Rationale 1", 580.0, 54.0, 12.0, False),
+        (0, "See Note", 560.0, 54.0, 12.0, False),
+    ]
+    assert reading.topic and reading.hits == set() and reading.inexact == set()
+
+
+def _turned_line(c: canvas.Canvas) -> None:
+    c.drawString(54, 700, PROSE)
+    c.saveState()
+    c.translate(100, 300)
+    c.rotate(30)
+    c.drawString(0, 0, "turned text")  # its size is the font size, whatever the angle
+    c.restoreState()
+
+
+def _skewed_line(c: canvas.Canvas) -> None:
+    c.drawString(54, 700, PROSE)
+    c.saveState()
+    c.translate(300, 300)
+    c.skew(0, 30)
+    c.drawString(0, 0, "skewed note")  # slanted, not turned: pdfplumber reads it otherwise too
+    c.restoreState()
+
+
+def _one_turned_glyph(c: canvas.Canvas) -> None:
+    c.drawString(54, 700, PROSE)
+    c.saveState()
+    c.translate(300, 300)
+    c.rotate(30)
+    c.drawString(0, 0, "X")
+    c.restoreState()
+
+
+def test_turned_and_slanted_text_makes_a_page_inexact():
+    reading = _read(_pdf(_lines(PROSE), _turned_line, _skewed_line, _one_turned_glyph))
+    assert reading.inexact == {1, 2, 3}
+    assert [(ln.text, ln.size) for ln in reading.pages[1] or []] == [(PROSE, 10.0), ("turned text", 10.0)]
+
+
+def test_a_page_pdfium_cannot_read_before_any_text():
+    """A page in doubt first, then text: the reading goes on (the term tail starts afresh)."""
+    reading = _read(_pdf(_scan, _lines(PROSE)))
+    assert reading.pages[0] is None and _tuples(reading.pages[1]) == [_prose_line(1)]
+    assert not reading.topic and not reading.off_topic
+
+
+@pytest.mark.parametrize(
+    ("first", "topic"),
+    [("Short keta-", True), (PROSE + " keta-", True), ("Short text.", False)],
+)
+def test_a_term_over_a_page_break_alone_makes_the_document_topic(first, topic):
+    """No page names a term: only the end of one page and the start of the next do (a page's last 16
+    letters are kept, so a short page's whole text counts)."""
+    reading = _read(_pdf(_lines(first), _lines("mine infusions are reviewed.")))
+    assert reading.topic is topic and reading.hits == set()
+
+
+def test_addressed_functions_take_plain_addresses():
+    """``addressed`` rebinds PDFium functions to plain int addresses: the glyph and line readers'
+    look-ups give what the typed bindings give."""
+    import ctypes
+
+    from extractors.pdfium import address, addressed, document, raw, text_page
+
+    count, size, origin = (
+        addressed(raw.FPDFText_CountChars),
+        addressed(raw.FPDFText_GetFontSize),
+        addressed(raw.FPDFText_GetCharOrigin),
+    )
+    text_object = addressed(raw.FPDFText_GetTextObject)
+    assert address(ctypes.POINTER(ctypes.c_int)()) == 0  # NULL
+    with document(_shapes_pdf(), lambda: None) as doc, text_page(doc, 1) as loaded:
+        assert loaded is not None
+        _, tp, text = loaded
+        page = address(tp)
+        assert page and count(page) == raw.FPDFText_CountChars(tp) == len(text)
+        assert size(page, 0) == raw.FPDFText_GetFontSize(tp, 0) == 10.0
+        x, y = ctypes.c_double(), ctypes.c_double()
+        assert origin(page, 0, ctypes.addressof(x), ctypes.addressof(y))
+        assert (x.value, y.value) == (54.0, 700.0)
+        assert text_object(page, 0) == address(raw.FPDFText_GetTextObject(tp, 0)) != 0

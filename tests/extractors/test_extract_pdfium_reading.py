@@ -605,7 +605,7 @@ def test_hyphen_chains_blank_lines_and_line_ends():
         (0, "Trailing space", 650.3, 54.0, 10.0, False),
         (0, "aaa", 620.0, 54.0, 10.0, False),
         (0, "bbb", 610.0, 54.0, 10.0, False),
-        (0, "Coverage Rationale 1", 580.0, 54.0, 12.0, False),
+        (0, "Coverage Rationale1", 580.0, 54.0, 12.0, False),
         (0, "See Note", 560.0, 54.0, 12.0, False),
     ]
     assert reading.topic and reading.hits == set() and reading.inexact == set()

@@ -638,9 +638,18 @@ def _one_turned_glyph(c: canvas.Canvas) -> None:
     c.restoreState()
 
 
+def _one_slanted_glyph(c: canvas.Canvas) -> None:
+    c.drawString(54, 700, PROSE)
+    c.saveState()
+    c.translate(300, 300)
+    c.skew(0, 30)  # the matrix's c only
+    c.drawString(0, 0, "Y")
+    c.restoreState()
+
+
 def test_turned_and_slanted_text_makes_a_page_inexact():
-    reading = _read(_pdf(_lines(PROSE), _turned_line, _skewed_line, _one_turned_glyph))
-    assert reading.inexact == {1, 2, 3}
+    reading = _read(_pdf(_lines(PROSE), _turned_line, _skewed_line, _one_turned_glyph, _one_slanted_glyph))
+    assert reading.inexact == {1, 2, 3, 4}
     assert [(ln.text, ln.size) for ln in reading.pages[1] or []] == [(PROSE, 10.0), ("turned text", 10.0)]
 
 

@@ -164,6 +164,9 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_layout.py",
         "tests/extractors/test_extract_furniture.py",
     ],
+    # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
+    # status banners, login/error/click-through pages)
+    "extractors/html.py": ["tests/extractors/test_extract_html.py"],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -125,10 +125,13 @@ MODULES: dict[str, list[str]] = {
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
     "extractors/sections.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py"],
+    # passages.py: its own unit tests on hand-built blocks first (each rule's exact passages), then the
+    # round-trip cases; test_extract_noise (60 s a mutant: every PDF variant extracted) is left out, the
+    # fast path's page closure (passage_pages) is pinned in test_extract_passages.py
     "extractors/passages.py": [
+        "tests/extractors/test_extract_passages.py",
         *_EXTRACT,
         "tests/extractors/test_extract_terms.py",
-        "tests/extractors/test_extract_noise.py",
     ],
     # the differ's small helpers, each against its own unit tests on hand-built extractions (compare.py's
     # selection reaches them too, but ~2 s a mutant; these run in well under a second). moves.py's other
@@ -168,6 +171,15 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_coverage_api.py",
         "tests/extractors/test_extract_detect.py",
     ],
+    # PDF lines → blocks on hand-built lines (headings, paragraphs over page breaks, running headers and
+    # small print): a rendered PDF per case would cost a second a mutant for the same rules
+    "extractors/layout.py": [
+        "tests/extractors/test_extract_layout.py",
+        "tests/extractors/test_extract_furniture.py",
+    ],
+    # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
+    # status banners, login/error/click-through pages)
+    "extractors/html.py": ["tests/extractors/test_extract_html.py"],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -70,7 +70,13 @@ from .terms import codes_in
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
 #: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.15"
+#: 2026.12.16: "members may (NOT) qualify under the Plan for …" is a stance; "<Payer> regards these uses as …"
+#: after a list is its items' stance; an exclusion checklist's "If any item above is checked, … will not be
+#: approved" denies the uses its boxes name; "first request / first approval period" is the initial period,
+#: "6 months initial, 12 months renewal" each its own; "no fewer than three antidepressant trials" is a count;
+#: the MDSI label wording with "(MDD)" is MDSI only; "used without an oral antidepressant is not medically
+#: necessary" after the covered use is its monotherapy; a Part D use's "alone or together with" allows it.
+EXTRACTOR_VERSION = "2026.12.16"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -408,7 +408,9 @@ def _pieces(
     and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
-    size scaled by it) and font name (bold or not, with the rule the other readers use). A line whose
+    size scaled by it) and font name (bold or not, with the rule the other readers use); and the last
+    glyph's matrix, as PDFium may append a sideways run (a note set in the margin) to a straight line,
+    which pdfplumber reads glyph by glyph on rows of their own. A line whose
     first glyph is bold is bold only if its last glyph is too ("Effective Date: May 1" with a bold label
     is not a heading), as pdfplumber's reading requires every glyph to be bold.
     """
@@ -434,8 +436,12 @@ def _pieces(
         font_info(page, k, pname, 128, pflags)
         bold = _bold(fonts, name.value)
         body = body.rstrip()
-        if bold and len(body) > 1:
-            font_info(page, k + len(body) - 1, pname, 128, pflags)
+        last = k + len(body) - 1
+        if straight and last > k:  # a sideways run PDFium appended to a straight line (a margin note)
+            matrix(page, last, pm)
+            straight = not (m.b or m.c)
+        if bold and last > k:
+            font_info(page, last, pname, 128, pflags)
             bold = _bold(fonts, name.value)
         pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
     return pieces, straight

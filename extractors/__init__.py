@@ -24,7 +24,7 @@ from .model import (
     ExtractionTimeout,
     ResourceLimit,
 )
-from .passages import document_drugs, find_passages, passage_pages
+from .passages import Rounds, document_drugs, find_passages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
 from .streams import MAX_INFLATED, refuse_bombs
@@ -157,19 +157,25 @@ def _extract(
 ) -> ExtractedPolicy:
     status_text = context = ""
     pages = None
+    settled = None
     if kind == detect.PDF:
+        rounds = Rounds()
         read = read_pdf(
-            data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages, pdfium=pdfium
+            data, full=full, check=check, max_pages=max_pages, passage_pages=rounds, pdfium=pdfium
         )
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
+        settled = rounds.reading(blocks)
     else:
         hread = read_html(coverage_api.to_html(data) if kind == detect.JSON else data)
         blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
     check()
-    text, blocks = assemble(blocks)
-    sections = build_sections(blocks, len(text))
-    passages = find_passages(text, blocks, sections, title)
+    if settled is not None:  # the PDF reader's last round read these blocks already
+        text, blocks, sections, passages = settled
+    else:
+        text, blocks = assemble(blocks)
+        sections = build_sections(blocks, len(text))
+        passages = find_passages(text, blocks, sections, title)
     if passages and kind == detect.PDF and read.source == "pdfium":
         # cannot happen (the first pass's needles are a superset of is_topic), but if it ever did, the
         # passages must come from the reference reading: redo the document the pdfplumber way

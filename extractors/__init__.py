@@ -79,7 +79,10 @@ from .terms import codes_in
 #: 2026.12.17: a revision table's first column is old when its header says so and a newer column follows
 #: ("Previous | Current", "Current | New", "Through 12/31/2025 | Effective 1/1/2026", "2025 | 2026" without a
 #: label column), also under a caption row; a "Previous | …" row is old as the table's first row too.
-EXTRACTOR_VERSION = "2026.12.17"
+#: 2026.12.18: a Part D use clause about all other uses ("All other medically accepted indications, with an
+#: oral antidepressant") no longer gives its requirement to the record's listed use; 2026.12.17 also quoted
+#: a PA form's approving answer without the next answer's box ("approve for 6 months", not "… ☐").
+EXTRACTOR_VERSION = "2026.12.18"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -70,7 +70,9 @@ from .terms import codes_in
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
 #: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.15"
+#: 2026.12.16: list items whose label sentence names a use ("1. Post-traumatic stress disorder. …") under a
+#: lead-in that names none ("Ketamine is not covered for the following:") keep its stance (they gave no fact).
+EXTRACTOR_VERSION = "2026.12.16"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -27,7 +27,7 @@ from .model import (
 from .passages import document_drugs, find_passages, passage_pages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
-from .streams import MAX_INFLATED, check_inflation
+from .streams import MAX_INFLATED, refuse_bombs
 from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
@@ -104,7 +104,7 @@ def extract(
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
     kind = detect.sniff(data, media_type)
     if kind == detect.PDF:
-        check_inflation(data, max_inflated)
+        refuse_bombs(data, max_inflated)
     result: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
     cancelled = threading.Event()

@@ -63,13 +63,14 @@ def find_passages(
                 continue  # a long drug section: its paragraphs are passages of their own
             end = b.end
             if b.text.endswith(":"):
+                # the list may hold sub-headings of the paragraph's section; any other heading (and any
+                # heading at all before the first section) starts another part of the document
                 here = enclosing(sections, b.start, b.end)
-                level = here[0].level if here else 0
                 for nxt in blocks[i + 1 :]:
-                    if nxt.kind in ("item", "row") or (nxt.kind == "heading" and nxt.level > level):
-                        end = nxt.end if nxt.kind != "heading" else end
-                        continue
-                    break
+                    if nxt.kind in ("item", "row"):
+                        end = nxt.end
+                    elif not (here and nxt.kind == "heading" and nxt.level > here[0].level):
+                        break
             chosen = (b.start, end)
         spans.append(chosen)
     merged: list[list[int]] = []

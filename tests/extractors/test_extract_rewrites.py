@@ -1,5 +1,6 @@
 """Speed rewrites of issue #17 give what the code they replaced gave.
 
+``metadata._says_status`` gates ``status.STATUS_WORDS`` by substrings;
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
 reader reuse the line reader's document. Each is compared with its reference here, on generated strings
@@ -14,7 +15,7 @@ import re
 
 import yaml
 
-from extractors import pdfium
+from extractors import metadata, pdfium, status
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
 from tests.support.pdf import FILES, _filler, render, synthetic_policy
@@ -92,3 +93,25 @@ def test_held_document_is_reused_and_released() -> None:
     pdfium._LOCK.release()
     with pdfium.document(data, lambda: None) as fresh:  # outside: a document of its own
         assert fresh
+
+
+def test_status_gate_equals_the_status_regex() -> None:
+    words = [
+        "Retired",
+        "ARCHIVED",
+        "superseded",
+        "version was replaced",
+        "No Longer Active",
+        "no longer",
+        "in effect",
+        "replaced",
+        "Re-tired",
+        "retir\u0130ed",
+        "\u017fuper\u017feded",
+        "ſ",
+        "policy",
+    ]
+    rng = random.Random(17)
+    made = [" ".join(rng.choice(words + _PIECES) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
+    for text in made + _texts():
+        assert metadata._says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)

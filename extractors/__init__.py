@@ -27,7 +27,7 @@ from .model import (
 from .passages import document_drugs, find_passages, passage_pages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
-from .streams import MAX_INFLATED, check_inflation
+from .streams import MAX_INFLATED, refuse_bombs
 from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
@@ -70,7 +70,13 @@ from .terms import codes_in
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
 #: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.15"
+#: 2026.12.16: "members may (NOT) qualify under the Plan for …" is a stance; "<Payer> regards these uses as …"
+#: after a list is its items' stance; an exclusion checklist's "If any item above is checked, … will not be
+#: approved" denies the uses its boxes name; "first request / first approval period" is the initial period,
+#: "6 months initial, 12 months renewal" each its own; "no fewer than three antidepressant trials" is a count;
+#: the MDSI label wording with "(MDD)" is MDSI only; "used without an oral antidepressant is not medically
+#: necessary" after the covered use is its monotherapy; a Part D use's "alone or together with" allows it.
+EXTRACTOR_VERSION = "2026.12.16"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -102,7 +108,7 @@ def extract(
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
     kind = detect.sniff(data, media_type)
     if kind == detect.PDF:
-        check_inflation(data, max_inflated)
+        refuse_bombs(data, max_inflated)
     result: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
     cancelled = threading.Event()

@@ -185,8 +185,8 @@ def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
         text = ""
         if count:
             out = ctypes.create_string_buffer((count + 1) * 2)
-            raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
-            text = out.raw[: count * 2].decode("utf-16-le", "replace")
+            _GET_TEXT(address(tp), 0, count, ctypes.addressof(out))
+            text = str(memoryview(out)[: count * 2], "utf-16-le", "replace")  # no copy of the buffer
         yield (page, tp, text) if len(text) == count else None
     finally:
         if tp:
@@ -219,7 +219,10 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
         flat = _flat(low)
         if any(needle in flat for needle in _NEEDLES):
             reading.hits.add(i)
-        if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
+        # across the break: ``tail`` names no needle (it would have been a hit), so one that ends in this
+        # page starts in the tail and ends in the page's first 16 characters (needles are shorter)
+        across = tail + flat[:16]
+        if not reading.topic and (i in reading.hits or any(needle in across for needle in _NEEDLES)):
             # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
             # at the earlier pages' (this one's included) again, without their text
             reading.topic = True
@@ -391,6 +394,7 @@ def address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+_GET_TEXT = addressed(raw.FPDFText_GetText)
 _CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
 _CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
 _FONT_SIZE = addressed(raw.FPDFText_GetFontSize)
@@ -404,7 +408,9 @@ def _pieces(
     and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
-    size scaled by it) and font name (bold or not, with the rule the other readers use). A line whose
+    size scaled by it) and font name (bold or not, with the rule the other readers use); and the last
+    glyph's matrix, as PDFium may append a sideways run (a note set in the margin) to a straight line,
+    which pdfplumber reads glyph by glyph on rows of their own. A line whose
     first glyph is bold is bold only if its last glyph is too ("Effective Date: May 1" with a bold label
     is not a heading), as pdfplumber's reading requires every glyph to be bold.
     """
@@ -430,8 +436,12 @@ def _pieces(
         font_info(page, k, pname, 128, pflags)
         bold = _bold(fonts, name.value)
         body = body.rstrip()
-        if bold and len(body) > 1:
-            font_info(page, k + len(body) - 1, pname, 128, pflags)
+        last = k + len(body) - 1
+        if straight and last > k:  # a sideways run PDFium appended to a straight line (a margin note)
+            matrix(page, last, pm)
+            straight = not (m.b or m.c)
+        if bold and last > k:
+            font_info(page, last, pname, 128, pflags)
             bold = _bold(fonts, name.value)
         pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
     return pieces, straight

@@ -151,6 +151,16 @@ MODULES: dict[str, list[str]] = {
     # the glyph reader on one small page of cases (drawn once per session) and its pdfplumber reference;
     # test_extract_producers' comparison re-renders and re-lays out whole policies (17 s a mutant)
     "extractors/pdfglyphs.py": ["tests/extractors/test_extract_pdfglyphs.py"],
+    # PDFium's reading asserted whole (lines, inexact, topic, hits, cipher) on small documents drawn once,
+    # and the glyph reader's pages (the shared document and page loading); test_extract_pdfium.py compares
+    # whole extractions with pdfplumber's (seconds a mutant)
+    "extractors/pdfium.py": [
+        "tests/extractors/test_extract_pdfium_reading.py",
+        "tests/extractors/test_extract_pdfglyphs.py",
+    ],
+    # which reader reads which page, the blocks and the typed errors, on documents of a few pages drawn
+    # once per session (test_extract_pdfium/_producers/_bad re-render and re-extract whole policies)
+    "extractors/pdf.py": ["tests/extractors/test_extract_pdfread.py"],
     # mut-layout: the status reader against its sentence table and the metadata banners that call it
     "extractors/status.py": [
         "tests/extractors/test_extract_status.py",
@@ -166,6 +176,16 @@ MODULES: dict[str, list[str]] = {
     "extractors/layout.py": [
         "tests/extractors/test_extract_layout.py",
         "tests/extractors/test_extract_furniture.py",
+    ],
+    # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
+    # status banners, login/error/click-through pages)
+    "extractors/html.py": ["tests/extractors/test_extract_html.py"],
+    # the result's JSON round trip (what the store keeps on each version)
+    "extractors/model.py": ["tests/extractors/test_extract_model.py"],
+    # extract() itself: every part of the result, the byte limit, the timeout, typed errors (one small PDF)
+    "extractors/__init__.py": [
+        "tests/extractors/test_extract_entry.py",
+        "tests/extractors/test_extract_coverage_api.py",
     ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 
 import pytest
 from reportlab.lib.pagesizes import letter
@@ -71,6 +72,19 @@ def _cases_pdf() -> bytes:
     c.setFont("Times-Bold", 14)
     c.drawString(54, 700, "Third page")
     c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(54, 650, "Left ")
+    c.drawString(300, 650, "right")  # a space glyph, then a wide gap: no second space
+    c.drawString(54, 620, "aaa")
+    c.drawString(54, 630, "  ")  # a row of a space glyph alone, in the middle of the stream
+    c.drawString(54, 610, "bbb")
+    c.drawString(100, 600, "W")
+    c.drawString(101, 600, "i")  # starts inside the W: ordered by origin, not by advance end
+    c.drawString(200, 600, "W")
+    c.drawString(200, 600, "l")  # the same origin: stream order
+    c.drawString(54, 580, "base")
+    c.drawString(90, 580.3, "lifted")  # 0.3 pt up: a row of its own; PDFium makes up a space before it
+    c.showPage()
     c.save()
     return buf.getvalue()
 
@@ -93,6 +107,14 @@ PAGE0 = [
     ("odd size", 460.0, 54.0, 10.33, False),
 ]
 PAGE2 = [("Third page", 700.0, 54.0, 14.0, True)]
+PAGE3 = [
+    ("Left right", 650.0, 54.0, 10.0, False),
+    ("aaa", 620.0, 54.0, 10.0, False),
+    ("bbb", 610.0, 54.0, 10.0, False),
+    ("Wi Wl", 600.0, 100.0, 10.0, False),
+    ("lifted", 580.3, 90.0, 10.0, False),
+    ("base", 580.0, 54.0, 10.0, False),
+]
 
 
 def _tuples(lines) -> list[tuple]:
@@ -100,11 +122,12 @@ def _tuples(lines) -> list[tuple]:
 
 
 def test_each_case_reads_as_pdfplumber_reads_it():
-    got = glyph_lines(_cases_pdf(), {0, 1, 2}, check=lambda: None)
-    assert got is not None and set(got) == {0, 1, 2}
+    got = glyph_lines(_cases_pdf(), {0, 1, 2, 3}, check=lambda: None)
+    assert got is not None and set(got) == {0, 1, 2, 3}
     assert _tuples(got[0]) == PAGE0
     assert got[1] == []
     assert _tuples(got[2]) == PAGE2
+    assert _tuples(got[3]) == PAGE3
     assert {ln.page for ln in got[0]} == {0} and {ln.page for ln in got[2]} == {2}
     assert not any(ln.row for ln in got[0])
 
@@ -123,7 +146,7 @@ def _plumber_lines() -> dict[int, list[tuple]]:
 
 
 def test_the_expected_lines_are_pdfplumbers():
-    assert _plumber_lines() == {0: PAGE0, 1: [], 2: PAGE2}
+    assert _plumber_lines() == {0: PAGE0, 1: [], 2: PAGE2, 3: PAGE3}
 
 
 def test_only_the_pages_asked_for_are_read():
@@ -150,6 +173,35 @@ def test_a_timeout_between_pages_stops_the_reading():
 
     with pytest.raises(Stop):
         glyph_lines(_cases_pdf(), {0}, check=check)
+
+
+def test_waiting_for_pdfium_checks_the_deadline():
+    """PDFium runs one document at a time: a reader waiting for it still calls ``check`` (a timed-out
+    extraction must not wait for ever behind another one)."""
+    from extractors.pdfium import held
+
+    class Stop(Exception):
+        pass
+
+    def check():
+        raise Stop
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with held(_turned_pdf(), lambda: None):
+            inside.set()
+            leave.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(Stop):
+            glyph_lines(_cases_pdf(), {0}, check=check)
+    finally:
+        leave.set()
+        holder.join()
 
 
 def test_a_file_pdfium_cannot_open_or_a_missing_page_gives_none():

@@ -9,6 +9,7 @@ import zlib
 import pytest
 
 import extractors
+from extractors import streams
 from extractors.model import InflationBomb
 from extractors.streams import check_inflation
 from tests.support import bombs
@@ -325,3 +326,55 @@ def test_a_stream_whose_dictionary_starts_the_file():
     inner = zlib.compress(bombs.TEXT, 9)
     data = b"/FlateDecode\nstream\n" + inner + b"\nendstream\n%PDF-1.7\n"
     assert check_inflation(data) == len(bombs.TEXT)
+
+
+# refuse_bombs: check_inflation skipped only where the compressed sizes bound the total under the limit
+
+
+def _bound_cases() -> list[bytes]:
+    once = bombs.deflated_zeros(2 * bombs.MiB)
+    inner = bombs.deflated_zeros(bombs.MiB)
+    return [
+        bombs.huge_flate(3 * bombs.MiB),
+        bombs.many_streams(count=4, each=bombs.MiB),
+        bombs.double_flate(4 * bombs.MiB),
+        _one(_wrapped(b"/Fl /Fl", zlib.compress(once, 9))),
+        _one(_wrapped(b"/ASCII85Decode /FlateDecode", base64.a85encode(inner) + b"~>")),
+        _one(_wrapped(b"/AHx /Fl", inner.hex().encode() + b">")),
+        _one(_wrapped(b"/FlateDecode " * 5, zlib.compress(zlib.compress(b"policy " * 9000, 9), 9))),
+        render_file("cigna-ketamine.yaml", "reexport"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_refuse_bombs_refuses_exactly_what_check_inflation_refuses(case):
+    """At every limit from the total's half to twice it: both refuse, or neither does."""
+    data = _bound_cases()[case]
+    total = check_inflation(data)
+    for limit in sorted({max(1, total // 2), total - 1, total, total + 1, 2 * total} - {0}):
+        try:
+            check_inflation(data, limit)
+            expected = False
+        except InflationBomb:
+            expected = True
+        try:
+            streams.refuse_bombs(data, limit)
+            refused = False
+        except InflationBomb:
+            refused = True
+        assert refused == expected, (case, limit, total)
+
+
+def test_refuse_bombs_inflates_nothing_in_a_policy_far_under_the_limit(monkeypatch):
+    monkeypatch.setattr(streams, "check_inflation", lambda *a: pytest.fail("inflated"))
+    streams.refuse_bombs(render_file("cigna-ketamine.yaml"))
+    with pytest.raises(InflationBomb):  # over the bound: the exact check decides (and refuses)
+        monkeypatch.undo()
+        streams.refuse_bombs(bombs.huge_flate(3 * bombs.MiB), 2 * bombs.MiB)
+
+
+def test_the_bound_is_deflates_largest_ratio():
+    """One byte of deflate data gives at most 1032 (a 2-bit length/distance pair: 258 bytes)."""
+    data = bombs.deflated_zeros(4 * bombs.MiB)
+    assert 4 * bombs.MiB <= len(data) * streams.FLATE_RATIO
+    assert 4 * bombs.MiB > len(data) * streams.FLATE_RATIO * 0.9  # zlib comes close to it

@@ -40,6 +40,8 @@ _FORM_MARK = re.compile(
 )
 #: A box to tick ("[ ] Yes", "☐ No"): a checkbox form's answer, which says nothing of what follows.
 _BOX = re.compile(r"[\u2610\u2751\u25a1\u25a2\u25fb]|\[\s*\]")
+#: What ends an answer's quote but is no part of it: a cell separator, a comma, the next answer's box.
+_TRAILING = "|;,\u2610\u2751\u25a1\u25a0\u25a2\u25fb\u25cb[]"
 #: A paragraph that is only answers: "If yes, …", "☐ No - STOP …".
 _ANSWER_LINE = re.compile(r"^\W*(?:if\s+(?:the\s+answer\s+is\s+)?)?(?:yes|no)\b", re.I)
 _NUMBER = re.compile(r"^\W*(\d{1,2})[.)]?\s")
@@ -82,8 +84,8 @@ def answers(text: str) -> dict[str, tuple[str, int, int]]:
         a, b = m.end(), end
         while a < b and not text[a].isalnum():
             a += 1  # the quote is the action: "approve for 6 months", not ": approve for 6 months | "
-        while b > a and (text[b - 1].isspace() or text[b - 1] in "|;,"):
-            b -= 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
+            b -= 1  # nor the next answer's box: "approve for 6 months", not "approve for 6 months ☐"
         out[m.group(1).lower()] = (action, a, b)
     return out
 

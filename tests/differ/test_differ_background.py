@@ -29,7 +29,7 @@ def _evidence(ep, sentence: str) -> dict:
 
 
 def test_a_reworded_drug_sentence_is_one_wording_bullet_quoting_both():
-    old, new = _version(NOTE, SAID), _version(NOTE, SAID_AGAIN)
+    old, new = _version(f"{NOTE} {SAID}"), _version(f"{NOTE} {SAID_AGAIN}")  # a sentence after another
     assert background_bullets(old, new) == [
         {
             "text": f"Esketamine (Background): “{SAID}” → “{SAID_AGAIN}”",

@@ -113,3 +113,4 @@ def test_the_value_s_leading_space_and_plural_unit():
     old, new = _version(OBSERVED), _version("Spravato is approved for 3 months at first.")
     assert reworded(_bullet("approval_initial", " 3 months", None), old, new)
     assert reworded(_bullet("approval_initial", "3 month", None), old, new)
+    assert reworded(_bullet("approval_initial", "3 Months", None), old, new)  # case is formatting

@@ -83,7 +83,9 @@ from .terms import codes_in
 #: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
 #: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
 #: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
-EXTRACTOR_VERSION = "2026.12.18"
+#: 2026.12.19: a dotted date after a status word ("Archived: 06.01.2026") dates this document's status; it
+#: was read as the number of another policy (no status).
+EXTRACTOR_VERSION = "2026.12.19"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -61,10 +61,8 @@ def test_a_sentence_naming_both_drugs_is_plain_wording_without_a_drug():
     new = _version("Ketamine and Spravato are closely related.")
     (b,) = background_bullets(old, new)
     assert b["drug"] is None
-    assert (
-        b["text"]
-        == "Wording (Background): “Ketamine and Spravato are related.” → “Ketamine and Spravato are closely related.”"
-    )
+    was, now = "Ketamine and Spravato are related.", "Ketamine and Spravato are closely related."
+    assert b["text"] == f"Wording (Background): “{was}” → “{now}”"
 
 
 def test_ketamine_reads_as_iv_ketamine():

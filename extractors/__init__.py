@@ -79,10 +79,18 @@ from .terms import codes_in
 #: 2026.12.17: a revision table's first column is old when its header says so and a newer column follows
 #: ("Previous | Current", "Current | New", "Through 12/31/2025 | Effective 1/1/2026", "2025 | 2026" without a
 #: label column), also under a caption row; a "Previous | …" row is old as the table's first row too.
-#: 2026.12.18: a Part D use clause about all other uses ("All other medically accepted indications, with an
+#: 2026.12.18: a PA form's "Yes - go to #6" on a use's question routes the questions from #6 on to that use
+#: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
+#: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
+#: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
+#: 2026.12.19: a dotted date after a status word ("Archived: 06.01.2026") dates this document's status; it
+#: was read as the number of another policy (no status).
+#: 2026.12.20: list items whose label sentence names a use ("1. Post-traumatic stress disorder. …") under a
+#: lead-in that names none ("Ketamine is not covered for the following:") keep its stance (they gave no fact).
+#: 2026.12.21: a Part D use clause about all other uses ("All other medically accepted indications, with an
 #: oral antidepressant") no longer gives its requirement to the record's listed use; 2026.12.17 also quoted
 #: a PA form's approving answer without the next answer's box ("approve for 6 months", not "… ☐").
-EXTRACTOR_VERSION = "2026.12.18"
+EXTRACTOR_VERSION = "2026.12.21"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -76,7 +76,14 @@ from .terms import codes_in
 #: "6 months initial, 12 months renewal" each its own; "no fewer than three antidepressant trials" is a count;
 #: the MDSI label wording with "(MDD)" is MDSI only; "used without an oral antidepressant is not medically
 #: necessary" after the covered use is its monotherapy; a Part D use's "alone or together with" allows it.
-EXTRACTOR_VERSION = "2026.12.16"
+#: 2026.12.17: a revision table's first column is old when its header says so and a newer column follows
+#: ("Previous | Current", "Current | New", "Through 12/31/2025 | Effective 1/1/2026", "2025 | 2026" without a
+#: label column), also under a caption row; a "Previous | …" row is old as the table's first row too.
+#: 2026.12.18: a PA form's "Yes - go to #6" on a use's question routes the questions from #6 on to that use
+#: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
+#: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
+#: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
+EXTRACTOR_VERSION = "2026.12.18"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

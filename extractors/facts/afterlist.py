@@ -117,7 +117,9 @@ class AfterListReader:
             inds = tuple(dict.fromkeys(i for _, found, _ in pool for i in found if i != "other"))
             for _, found, blk in pool:
                 self.emit(drugs, found, "position", st, INHERITED, blk, 0, len(blk.text))
-            if drugs and inds:
+            if drugs:
+                # the criteria after it are the listed uses' ("other" ones record none); a list of only
+                # "other" uses still ends the statement before it, or its criteria went to that one's use
                 self.targets.set(drugs, inds, True, path)
             return
         for drugs, inds, blk in pool:

@@ -49,7 +49,7 @@ _INFO = re.compile(
     r"(?:cpt|hcpcs|icd)[ /].*|"
     r"instructions for use|table of contents|related (?:policies|coverage resources|guidelines|information)|"
     r"cross references?|benefit (?:application|considerations)|program exceptions|"
-    r"disclaimer|notes?|program summary notes|questions\??|contact.*)$",
+    r"disclaimer|notes?|program summary notes|questions\?|contact.*)$",
     re.I,
 )
 _COVERAGE = re.compile(

@@ -393,6 +393,8 @@ def _layout_cases(c: canvas.Canvas) -> None:
     c.drawString(54, 670, "bbb")
     c.drawString(54, 650, "Left ")
     c.drawString(300, 650, "right")  # a space glyph, then a wide gap: no second space
+    c.drawString(54, 640, "Gap")
+    c.drawString(100, 640, " then")  # a wide gap, then a space glyph: no second space either
     c.drawString(54, 630, "base")
     c.drawString(100, 630.04, "up")  # the same row to 0.1 pt
     c.drawString(200, 630.3, "lifted")  # a row of its own
@@ -423,6 +425,7 @@ def test_pdfplumbers_line_rule_lean_and_stock():
         (0, "aaa", 680.0, 54.0, 10.0, False, False),
         (0, "bbb", 670.0, 54.0, 10.0, False, False),
         (0, "Left right", 650.0, 54.0, 10.0, False, False),
+        (0, "Gap then", 640.0, 54.0, 10.0, False, False),
         (0, "lifted", 630.3, 200.0, 10.0, False, False),
         (0, "base up", 630.0, 54.0, 10.0, False, False),
         (0, "odd size", 610.0, 54.0, 10.33, False, False),
@@ -467,6 +470,11 @@ def test_the_end_of_file_marker_must_be_in_the_last_4_kib():
             "password",
         ),
         (lambda: ValueError("A Password is required"), model.EncryptedDocument, "password"),
+        (
+            lambda: _chained(_named("PDFEncryptionError")("unsupported"), cause=KeyError("V")),
+            model.EncryptedDocument,
+            "password",
+        ),
         (
             lambda: _chained(ValueError("outer"), cause=KeyError("xref")),
             model.CorruptDocument,

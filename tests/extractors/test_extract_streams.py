@@ -413,3 +413,10 @@ def test_refuse_bombs_checks_exactly_when_the_bound_passes_the_limit(
     if bound:
         streams.refuse_bombs(data, bound - 1)
         assert calls == [bound - 1]
+
+
+def test_a_stream_with_no_flate_level_does_not_end_the_scan():
+    """An ASCII-only stream first, a Flate stream after it: the second still counts."""
+    text = zlib.compress(bombs.TEXT, 9)
+    objs = [_wrapped(b"/AHx", b"4142>"), _wrapped(b"/FlateDecode", text)]
+    assert check_inflation(bombs.pdf(objs)) == len(bombs.TEXT)

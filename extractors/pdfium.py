@@ -128,21 +128,35 @@ def read_pages(data: bytes, *, check: Callable[[], None], max_pages: int) -> Rea
         return _read(doc, check, max_pages)
 
 
-#: the document ``held`` keeps open in this thread: (bytes, document)
+#: the document ``held`` keeps open in this thread: (bytes, document, {page: its text page kept open})
 _HELD = threading.local()
+#: at most this many text pages kept open for the glyph reader (the pages that name a needle)
+KEEP = 8
 
 
 @contextmanager
 def held(data: bytes, check: Callable[[], None]) -> Iterator[Any]:
     """Keep ``data``'s document open (and the module lock held) for everything inside: ``document``
     called again for the same bytes in this thread reuses it instead of loading the file and its fonts
-    again (~1.5 ms: the glyph reader's second look at the pages a topic document's passages rest on)."""
+    again (~1.5 ms: the glyph reader's second look at the pages a topic document's passages rest on).
+    The text pages of the first ``KEEP`` pages that name a needle stay open too (``text_page``): the
+    glyph reader reads those pages again (~0.3 ms a page to load)."""
     with document(data, check) as doc:
-        _HELD.entry = (data, doc)
+        kept: dict[int, tuple[Any, Any, str]] = {}
+        _HELD.entry = (data, doc, kept)
         try:
             yield doc
         finally:
             _HELD.entry = None
+            for page, tp, _ in kept.values():
+                raw.FPDFText_ClosePage(tp)
+                raw.FPDF_ClosePage(page)
+
+
+def _kept(doc: Any) -> dict[int, tuple[Any, Any, str]] | None:
+    """The text pages ``held`` keeps open for ``doc``, or ``None`` outside ``held``."""
+    entry = getattr(_HELD, "entry", None)
+    return entry[2] if entry is not None and entry[1] is doc else None
 
 
 @contextmanager
@@ -170,12 +184,17 @@ def document(data: bytes, check: Callable[[], None]) -> Iterator[Any]:
 @contextmanager
 def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
     """(page, text page, PDFium's text of the page: "" if it has no characters), or ``None`` when PDFium
-    cannot load the page or its text (one UTF-16 unit per character, or offsets would drift)."""
+    cannot load the page or its text (one UTF-16 unit per character, or offsets would drift).
+    Inside ``held``, a page kept open (``keep_open``) is handed out again and left open."""
+    kept = _kept(doc)
+    if kept is not None and index in kept:
+        yield kept[index]
+        return
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
         yield None
         return
-    tp = None
+    tp = loaded = None
     try:
         tp = raw.FPDFText_LoadPage(page)
         if not tp:
@@ -187,11 +206,21 @@ def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
             out = ctypes.create_string_buffer((count + 1) * 2)
             _GET_TEXT(address(tp), 0, count, ctypes.addressof(out))
             text = str(memoryview(out)[: count * 2], "utf-16-le", "replace")  # no copy of the buffer
-        yield (page, tp, text) if len(text) == count else None
+        loaded = (page, tp, text) if len(text) == count else None
+        yield loaded
     finally:
-        if tp:
-            raw.FPDFText_ClosePage(tp)
-        raw.FPDF_ClosePage(page)
+        if loaded is None or kept is None or kept.get(index) is not loaded:  # else ``held`` closes it
+            if tp:
+                raw.FPDFText_ClosePage(tp)
+            raw.FPDF_ClosePage(page)
+
+
+def keep_open(doc: Any, index: int, loaded: tuple[Any, Any, str]) -> None:
+    """Inside ``held``, leave page ``index``'s text page (``loaded``, from ``text_page``) open for a
+    second reading, up to ``KEEP`` pages; outside, nothing."""
+    kept = _kept(doc)
+    if kept is not None and len(kept) < KEEP:
+        kept[index] = loaded
 
 
 def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
@@ -210,13 +239,11 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
             reading.pages.append(None)
             tail = ""
             continue
-        text, lines, exact = page
+        low, flat, lines, exact = page
         if not exact:
             reading.inexact.add(i)
         elif not reading.topic:
             unruled.append(i)
-        low = text.lower()
-        flat = _flat(low)
         if any(needle in flat for needle in _NEEDLES):
             reading.hits.add(i)
         # across the break: ``tail`` names no needle (it would have been a hit), so one that ends in this
@@ -237,19 +264,24 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
 
 def _page(
     doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
-) -> tuple[str, list[Line], bool] | None:
-    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
-    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
+) -> tuple[str, str, list[Line], bool] | None:
+    """(PDFium's text of the page lower-cased, and ``_flat``, its lines, whether pdfplumber reads the
+    same lines — ruled graphics only looked at if ``ruling``), or ``None`` when the reading is in doubt.
+    A page naming a needle stays open for the glyph reader (``keep_open``)."""
     with text_page(doc, index) as loaded:
         if loaded is None:
             return None
         page, tp, text = loaded
         if not text:
             # a blank page is fine; objects without text are a scan or an unmapped font
-            return ("", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
+            return ("", "", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
+        low = text.lower()
+        flat = _flat(low)
+        if any(needle in flat for needle in _NEEDLES):
+            keep_open(doc, index, loaded)
         pieces, straight = _pieces(tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
             pieces.sort(key=lambda p: -p[0])
@@ -257,7 +289,8 @@ def _page(
         else:
             lines = group_pieces(pieces, index)
         return (
-            text,
+            low,
+            flat,
             lines,
             straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or not tabular(page)),
         )

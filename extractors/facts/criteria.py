@@ -147,7 +147,7 @@ _AGE_BEFORE = re.compile(r"\bag(?:e|ed)\s*$", re.I)
 _PHASE_AFTER = re.compile(
     # "for the first", "upon renewal", or the phase in brackets after the period: "6 months (initial)"
     r"^\s*(?:(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?|\(\s*)([\w-]+)|"
-    r"(initially|thereafter|afterwards?))\b",
+    r"(initially|thereafter|afterwards?|initial|renewals?|continuation|re-?authori[sz]ation))\b",
     re.I,
 )
 

@@ -309,6 +309,11 @@ class UnitReader:
             inds, strength = head_inds, INHERITED
         if not inds and covered and is_leadin and self.targets.inds:
             inds, strength = self.targets.inds, INHERITED
+        if not inds and sub and not covered and set(drugs) <= set(self.targets.drugs) and self.targets.inds:
+            # "Esketamine used without an oral antidepressant is not medically necessary" after its covered
+            # use: that use's monotherapy, which needs the antidepressant the use is covered with
+            inds, strength = self.targets.inds, INHERITED
+            self.emit(drugs, inds, "concomitant_antidepressant", "required", INHERITED, block, a, b)
         if is_leadin:
             self.close_leadin(None)
             self.leadin = LeadIn(drugs, st, how, inds, self.level_of(path), (block, a, b), path)

@@ -180,6 +180,13 @@ MODULES: dict[str, list[str]] = {
     # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
     # status banners, login/error/click-through pages)
     "extractors/html.py": ["tests/extractors/test_extract_html.py"],
+    # the result's JSON round trip (what the store keeps on each version)
+    "extractors/model.py": ["tests/extractors/test_extract_model.py"],
+    # extract() itself: every part of the result, the byte limit, the timeout, typed errors (one small PDF)
+    "extractors/__init__.py": [
+        "tests/extractors/test_extract_entry.py",
+        "tests/extractors/test_extract_coverage_api.py",
+    ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

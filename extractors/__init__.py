@@ -83,10 +83,12 @@ from .terms import codes_in
 #: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
 #: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
 #: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
-#: 2026.12.19: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
+#: 2026.12.19: a dotted date after a status word ("Archived: 06.01.2026") dates this document's status; it
+#: was read as the number of another policy (no status).
+#: 2026.12.20: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
 #: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
 #: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
-EXTRACTOR_VERSION = "2026.12.19"
+EXTRACTOR_VERSION = "2026.12.20"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -83,7 +83,17 @@ from .terms import codes_in, is_topic
 #: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
 #: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
 #: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
-EXTRACTOR_VERSION = "2026.12.18"
+#: 2026.12.19: a dotted date after a status word ("Archived: 06.01.2026") dates this document's status; it
+#: was read as the number of another policy (no status).
+#: 2026.12.20: list items whose label sentence names a use ("1. Post-traumatic stress disorder. …") under a
+#: lead-in that names none ("Ketamine is not covered for the following:") keep its stance (they gave no fact).
+#: 2026.12.21: a Part D use clause about all other uses ("All other medically accepted indications, with an
+#: oral antidepressant") no longer gives its requirement to the record's listed use; 2026.12.17 also quoted
+#: a PA form's approving answer without the next answer's box ("approve for 6 months", not "… ☐").
+#: 2026.12.22: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
+#: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
+#: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
+EXTRACTOR_VERSION = "2026.12.22"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -162,3 +162,20 @@ def test_passages_are_looked_for_when_the_title_alone_names_a_drug() -> None:
     result = extract(page, "text/html")
     assert [p.text for p in result.passages] == [result.text]
     assert extract(page.replace(b"Spravato", b"Botox"), "text/html").passages == ()
+
+
+def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
+    """Each top-level alternative of ``status.STATUS_WORDS`` holds one of the gate's substrings: a status
+    word added there without one here would be skipped by ``metadata._says_status``."""
+    alternatives, depth, current = [], 0, ""
+    for ch in status.STATUS_WORDS.pattern:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    assert len(alternatives) >= 5
+    for alternative in alternatives:
+        assert any(n in alternative.lower() for n in metadata._STATUS_NEEDLES), alternative

@@ -28,7 +28,7 @@ from .passages import Rounds, document_drugs, find_passages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
 from .streams import MAX_INFLATED, refuse_bombs
-from .terms import codes_in, is_topic
+from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
 #: 2026.11.2: PDFs that never name the drugs are read by PDFium alone (their ``text`` changed; see pdf.py).
@@ -189,9 +189,7 @@ def _extract(
     else:
         text, blocks = assemble(blocks)
         sections = build_sections(blocks, len(text))
-        # no block and no title names a drug (no pattern of terms.py spans a line): no passage to look for
-        topic = is_topic(text) or (bool(title) and is_topic(title or ""))
-        passages = find_passages(text, blocks, sections, title) if topic else ()
+        passages = find_passages(text, blocks, sections, title)
     if passages and kind == detect.PDF and read.source == "pdfium":
         # cannot happen (the first pass's needles are a superset of is_topic), but if it ever did, the
         # passages must come from the reference reading: redo the document the pdfplumber way

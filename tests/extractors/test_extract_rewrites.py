@@ -16,7 +16,7 @@ import re
 
 import yaml
 
-from extractors import extract, metadata, pdfglyphs, pdfium, status
+from extractors import metadata, pdfglyphs, pdfium, status
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
 from extractors.passages import Rounds, find_passages
@@ -150,18 +150,6 @@ def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
         assert pdfium._kept(doc) is kept and len(kept) == pdfium.KEEP  # still open, not loaded again
     assert pdfium._kept(doc) is None
     assert pdfium.read_pages(data, check=lambda: None, max_pages=20) is not None  # nothing kept outside
-
-
-def test_passages_are_looked_for_when_the_title_alone_names_a_drug() -> None:
-    """``extract`` looks for passages only if the text or the title names a drug: a page whose title
-    alone names one is a short notice about it, read whole."""
-    page = (
-        b"<html><head><title>Spravato notice</title></head><body><main><p>Prior authorization applies "
-        b"from May 1 for all members of the plan.</p></main></body></html>"
-    )
-    result = extract(page, "text/html")
-    assert [p.text for p in result.passages] == [result.text]
-    assert extract(page.replace(b"Spravato", b"Botox"), "text/html").passages == ()
 
 
 def test_the_status_gate_has_a_needle_for_every_status_word() -> None:

@@ -87,7 +87,13 @@ from .terms import codes_in
 #: was read as the number of another policy (no status).
 #: 2026.12.20: list items whose label sentence names a use ("1. Post-traumatic stress disorder. …") under a
 #: lead-in that names none ("Ketamine is not covered for the following:") keep its stance (they gave no fact).
-EXTRACTOR_VERSION = "2026.12.20"
+#: 2026.12.21: a Part D use clause about all other uses ("All other medically accepted indications, with an
+#: oral antidepressant") no longer gives its requirement to the record's listed use; 2026.12.17 also quoted
+#: a PA form's approving answer without the next answer's box ("approve for 6 months", not "… ☐").
+#: 2026.12.22: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
+#: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
+#: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
+EXTRACTOR_VERSION = "2026.12.22"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -63,7 +63,7 @@ class Form:
     renewal_from: int | None = None  # questions numbered from here on are about renewals
     #: question number -> the use of the question whose "Yes" jumps to it ("1. Is it TRD? Yes - go to #3")
     route: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No" since the last approval
+    boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No"
 
 
 def answers(text: str) -> dict[str, tuple[str, int, int]]:
@@ -204,7 +204,6 @@ class FormReader:
         self.adopt_orphans(form.drugs, inds)
         for fld, value in crit:
             self.emit(form.drugs, inds, fld, value, INHERITED, *whole)
-        form.boxes = 0
         self.targets.set(form.drugs, inds, True, path)
         return True
 

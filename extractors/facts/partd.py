@@ -171,7 +171,10 @@ class PartDReader:
             # "Treatment-resistant depression, alone or together with an oral antidepressant": the use's
             # antidepressant requirement, written in the use's own cell
             part = value[a:b]
-            named = tuple(i for i in indications_of(part) if i != "other") or inds
+            said = indications_of(part)
+            if said == ("other",):
+                continue  # "All other medically accepted indications, with an oral antidepressant": not ours
+            named = tuple(i for i in said if i != "other") or inds
             for fld, v in criteria_of(part):
                 if fld == "concomitant_antidepressant":
                     self.emit(record.drugs, named, fld, v, INHERITED, block, off + a, off + b)

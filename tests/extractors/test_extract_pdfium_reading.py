@@ -453,10 +453,25 @@ def test_held_keeps_one_document_open_for_the_readers_inside():
         assert reading is not None and [_tuples(p) for p in reading.pages] == expected
         assert glyph_lines(data, {0}, check=lambda: None) is not None
     assert [_tuples(p) for p in _read(data).pages] == expected
-    other = threading.Thread(target=lambda: _read(_off_topic_pdf()))
+    results: list[list] = []  # a thread that never entered ``held`` reads on its own
+    other = threading.Thread(target=lambda: results.append([_tuples(p) for p in _read(data).pages]))
     other.start()
     other.join(10)
-    assert not other.is_alive()
+    assert results == [expected]
+
+
+def test_pages_kept_open_by_held_read_the_same_the_second_time():
+    """Inside ``held`` the pages naming a needle stay open for the glyph reader: its lines from them
+    equal its lines from a fresh document."""
+    from extractors.pdfglyphs import glyph_lines
+
+    data = _topic_pdf()
+    fresh = glyph_lines(data, {2, 9}, check=lambda: None)
+    assert fresh is not None and fresh[9]
+    with held(data, lambda: None):
+        assert _read(data).hits == {9}
+        assert glyph_lines(data, {2, 9}, check=lambda: None) == fresh
+        assert glyph_lines(data, {9}, check=lambda: None) == {9: fresh[9]}  # and again
 
 
 def test_another_document_inside_held_waits_for_the_lock():

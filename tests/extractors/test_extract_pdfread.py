@@ -383,3 +383,229 @@ def test_runs_of_spaces_read_the_same_on_every_path():
     read = read_pdf(data, passage_pages=passage_pages)
     assert (read.plumbed, read.glyphs) == (set(), {0})
     assert _blocks(read) == _blocks(read_pdf(data, full=True, passage_pages=passage_pages))
+
+
+def _layout_cases(c: canvas.Canvas) -> None:
+    c.drawString(300, 700, "right part")  # drawn first, read second: a row is ordered by x
+    c.drawString(54, 700, "left part")
+    c.drawString(54, 680, "aaa")
+    c.drawString(54, 690, "  ")  # a row of blanks alone, in the middle of the stream
+    c.drawString(54, 670, "bbb")
+    c.drawString(54, 650, "Left ")
+    c.drawString(300, 650, "right")  # a space glyph, then a wide gap: no second space
+    c.drawString(54, 640, "Gap")
+    c.drawString(100, 640, " then")  # a wide gap, then a space glyph: no second space either
+    c.drawString(54, 630, "base")
+    c.drawString(100, 630.04, "up")  # the same row to 0.1 pt
+    c.drawString(200, 630.3, "lifted")  # a row of its own
+    c.setFont("Helvetica", 10.333)
+    c.drawString(54, 610, "odd size")
+    c.grid([54, 204, 504], [440, 470, 500, 530.37])
+    c.setFont("Helvetica", 9.333)
+    c.drawString(60, 510, "Code")
+    c.drawString(210, 510, "Description")
+    c.drawString(60, 480, "X")  # a row whose only text is an X
+    c.setFont("Helvetica", 10)
+    c.drawString(54, 420, "After the table.")
+    c.beginForm("note")
+    c.setFont("Helvetica", 10)
+    c.drawString(54, 380, "Inside a form.")  # pdfminer's LTFigure: its glyphs are read too
+    c.endForm()
+    c.doForm("note")
+
+
+@functools.cache
+def _layout_pdf() -> bytes:
+    return _pdf(_layout_cases, header=False)
+
+
+def test_pdfplumbers_line_rule_lean_and_stock():
+    want = [
+        (0, "left part right part", 700.0, 54.0, 10.0, False, False),
+        (0, "aaa", 680.0, 54.0, 10.0, False, False),
+        (0, "bbb", 670.0, 54.0, 10.0, False, False),
+        (0, "Left right", 650.0, 54.0, 10.0, False, False),
+        (0, "Gap then", 640.0, 54.0, 10.0, False, False),
+        (0, "lifted", 630.3, 200.0, 10.0, False, False),
+        (0, "base up", 630.0, 54.0, 10.0, False, False),
+        (0, "odd size", 610.0, 54.0, 10.33, False, False),
+        (0, "Code | Description", 530.4, 54.0, 9.33, False, True),
+        (0, "X | ", 500.0, 54.0, 9.33, False, True),
+        (0, "After the table.", 420.0, 54.0, 10.0, False, False),
+        (0, "Inside a form.", 380.0, 54.0, 10.0, False, False),
+    ]
+    assert _laid_out(_layout_pdf(), 0) == want
+    assert _laid_out(_layout_pdf(), 0, lean=False) == want
+
+
+def test_the_end_of_file_marker_must_be_in_the_last_4_kib():
+    base = _pdf(_lines("Short policy text."), header=False)
+    assert base.endswith(b"%%EOF\n")
+    inside = base + b" " * (4096 - 6)  # "%%EOF" starts 4096 bytes before the end
+    outside = base + b" " * (4096 - 5)
+    for pdfium in (True, False):
+        assert [b.text for b in read_pdf(inside, pdfium=pdfium).blocks] == ["Short policy text."]
+        with pytest.raises(model.CorruptDocument, match="^PDF is truncated"):
+            read_pdf(outside, pdfium=pdfium)
+
+
+@pytest.mark.parametrize(
+    ("raised", "error", "message"),
+    [
+        (
+            lambda: _chained(RuntimeError("wrapped"), cause=_password_error()),
+            model.EncryptedDocument,
+            "password",
+        ),
+        (
+            lambda: _chained(RuntimeError("wrapped"), context=_password_error()),
+            model.EncryptedDocument,
+            "password",
+        ),
+        (lambda: _named("PDFEncryptionError")("unsupported"), model.EncryptedDocument, "password"),
+        (lambda: _named("PDFPasswordIncorrect")("no"), model.EncryptedDocument, "password"),
+        (
+            lambda: _chained(ValueError("outer"), cause=_named("PDFPasswordIncorrect")("no")),
+            model.EncryptedDocument,
+            "password",
+        ),
+        (lambda: ValueError("A Password is required"), model.EncryptedDocument, "password"),
+        (
+            lambda: _chained(_named("PDFEncryptionError")("unsupported"), cause=KeyError("V")),
+            model.EncryptedDocument,
+            "password",
+        ),
+        (
+            lambda: _chained(ValueError("outer"), cause=KeyError("xref")),
+            model.CorruptDocument,
+            r"^PDF cannot be parsed: KeyError: 'xref'$",
+        ),
+        (
+            lambda: _chained(ValueError("outer"), context=KeyError("trailer")),
+            model.CorruptDocument,
+            r"^PDF cannot be parsed: KeyError: 'trailer'$",
+        ),
+        (
+            lambda: ValueError("bad xref"),
+            model.CorruptDocument,
+            r"^PDF cannot be parsed: ValueError: bad xref$",
+        ),
+    ],
+)
+def test_pdfminers_many_exceptions_become_two_errors(monkeypatch, raised, error, message):
+    """pdfminer (and pdfplumber around it) raise a zoo of types, wrapped or not: a password in the type
+    or the message is an encrypted document, anything else a corrupt one naming the inner error."""
+    import pdfplumber
+
+    def fail(*_a, **_k):
+        raise raised()
+
+    monkeypatch.setattr(pdfplumber, "open", fail)
+    with pytest.raises(error, match=message):
+        read_pdf(_gaps_pdf(), pdfium=False)
+
+
+def _password_error() -> Exception:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    return PDFPasswordIncorrect()
+
+
+def _named(name: str) -> type[Exception]:
+    return type(name, (Exception,), {})
+
+
+def _chained(
+    exc: Exception, *, cause: Exception | None = None, context: Exception | None = None
+) -> Exception:
+    exc.__cause__, exc.__context__ = cause, context
+    return exc
+
+
+def test_an_unparseable_file_names_pdfminers_error():
+    with pytest.raises(model.CorruptDocument, match=r"^PDF cannot be parsed: PSEOF: Unexpected EOF$"):
+        read_pdf(b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage\n%%EOF\n")
+
+
+@functools.cache
+def _headed_pdf() -> bytes:
+    """A running header naming the drug on every page; only page 2's own text names it."""
+
+    def page(*texts: str) -> Draw:
+        def draw(c: canvas.Canvas) -> None:
+            c.setFont("Helvetica", 9)
+            c.drawString(54, 760, "Spravato Program Manual")
+            c.setFont("Helvetica", 10)
+            _lines(*texts)(c)
+
+        return draw
+
+    return _pdf(
+        page("Enrollment", "Members enroll through the plan portal."),
+        page("Pharmacies", "Pharmacies register once a year."),
+        page("Dosing", "Spravato is given in a certified setting only."),
+        page("Records", "Records are kept for six years."),
+        header=False,
+    )
+
+
+def test_a_running_header_naming_the_drug_does_not_make_every_page_exact():
+    read = read_pdf(_headed_pdf())
+    assert (read.plumbed, read.glyphs) == (set(), {2})
+    assert read.furniture == "Spravato Program Manual"
+
+
+def test_a_reader_waiting_for_pdfium_checks_its_deadline():
+    import threading
+
+    from extractors.pdfium import held
+
+    class Stop(Exception):
+        pass
+
+    def stop() -> None:
+        raise Stop
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with held(_gaps_pdf(), lambda: None):
+            inside.set()
+            leave.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(Stop):
+            read_pdf(_topic(), check=stop)
+    finally:
+        leave.set()
+        holder.join()
+
+
+def _list_page(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(54, 700, "Covered Uses")  # bold at the body size: a heading by its weight alone
+    c.setFont("Helvetica", 10)
+    c.drawString(54, 684, "\u2022 Treatment-resistant depression in adults who have tried two")
+    c.drawString(66, 670, "antidepressants at adequate doses")
+    c.drawString(54, 656, "\u2022 Major depressive disorder with acute suicidal thoughts")
+
+
+def test_lines_keep_their_weight_and_indent_when_pages_are_mixed():
+    """Blocks are built from copies of each page's lines: the copies keep bold (a heading at the body
+    size) and x (a list item's continuation line)."""
+    data = _pdf(_list_page, _lines("Esketamine", "Esketamine is covered for the uses above.", heading=True))
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert _blocks(read)[:3] == [
+        ("heading", 2, 0, 0, "Covered Uses"),
+        (
+            "item",
+            0,
+            0,
+            0,
+            "- Treatment-resistant depression in adults who have tried two antidepressants at adequate doses",
+        ),
+        ("item", 0, 0, 0, "- Major depressive disorder with acute suicidal thoughts"),
+    ]

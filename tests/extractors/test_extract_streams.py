@@ -378,3 +378,45 @@ def test_the_bound_is_deflates_largest_ratio():
     data = bombs.deflated_zeros(4 * bombs.MiB)
     assert 4 * bombs.MiB <= len(data) * streams.FLATE_RATIO
     assert 4 * bombs.MiB > len(data) * streams.FLATE_RATIO * 0.9  # zlib comes close to it
+
+
+def _stream_length(data: bytes) -> int:
+    """The bytes between ``stream`` and ``endstream`` of the document's one stream object."""
+    start = data.index(b"stream\n") + len(b"stream\n")
+    return data.index(b"endstream", start) - start
+
+
+@pytest.mark.parametrize(
+    ("filters", "body", "wrappers", "levels"),
+    [
+        (b"/FlateDecode", zlib.compress(b"covered " * 500, 9), 0, 1),
+        (b"/FlateDecode " * 5, zlib.compress(b"covered " * 500, 9), 0, 4),  # four levels at most
+        (b"/AHx /Fl", zlib.compress(b"covered " * 500, 9).hex().encode() + b">", 1, 1),
+        (b"/AHx /A85 /Fl", b"00>", 2, 1),  # two wrappers
+        (b"/AHx", b"4142>", 1, 0),  # a wrapper alone: no Flate level
+    ],
+    ids=["one-level", "five-levels", "hex-wrapped", "two-wrappers", "wrapper-only"],
+)
+def test_refuse_bombs_checks_exactly_when_the_bound_passes_the_limit(
+    monkeypatch, filters, body, wrappers, levels
+):
+    """The bound: the stream's bytes × 4 per ASCII wrapper × 1032 per Flate level (four at most), each
+    level's output counted. At the bound itself nothing is inflated; one byte under it, the exact check
+    runs."""
+    data = _one(_wrapped(filters, body))
+    size = _stream_length(data) * 4**wrappers
+    bound = sum(size * streams.FLATE_RATIO**k for k in range(1, levels + 1))
+    calls: list[int] = []
+    monkeypatch.setattr(streams, "check_inflation", lambda data, limit: calls.append(limit))
+    streams.refuse_bombs(data, max(bound, 1))
+    assert calls == []
+    if bound:
+        streams.refuse_bombs(data, bound - 1)
+        assert calls == [bound - 1]
+
+
+def test_a_stream_with_no_flate_level_does_not_end_the_scan():
+    """An ASCII-only stream first, a Flate stream after it: the second still counts."""
+    text = zlib.compress(bombs.TEXT, 9)
+    objs = [_wrapped(b"/AHx", b"4142>"), _wrapped(b"/FlateDecode", text)]
+    assert check_inflation(bombs.pdf(objs)) == len(bombs.TEXT)

@@ -12,7 +12,7 @@ import yaml
 
 from extractors.facts import criteria_of, position_of
 from extractors.facts.clauses import indications_of
-from extractors.facts.scope import classify, pseudo_heading
+from extractors.facts.scope import bare, classify, pseudo_heading
 from tests.support.facts import matches, read_case
 from tests.support.pdf import FILES
 
@@ -61,3 +61,18 @@ def test_snippet(case: dict) -> None:
             sub = value.partition(" @")[2]
             positions.setdefault((drug, ind, sub), set()).add(value)
     assert all(len(v) == 1 for v in positions.values()), positions
+
+
+@pytest.mark.parametrize(
+    ("heading", "text"),
+    [
+        ("V. REFERENCES:", "REFERENCES"),
+        ("Scope: .", "Scope"),
+        ("2.1. Criteria .", "Criteria"),
+        ("Policy :", "Policy"),
+        ("  Coverage", "Coverage"),
+    ],
+)
+def test_bare_heading(heading: str, text: str) -> None:
+    """Numbering and every trailing space, colon and full stop go, however they alternate."""
+    assert bare(heading) == text

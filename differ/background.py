@@ -39,10 +39,12 @@ def _drug_sentences(ep: ExtractedPolicy) -> list[tuple[str, int, int, str]]:
 def background_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:
     """One wording bullet when a drug-naming descriptive sentence was reworded, added or removed."""
     so, sn = _drug_sentences(old), _drug_sentences(new)
-    if Counter(s[0] for s in so) == Counter(s[0] for s in sn):
+    count_old, count_new = Counter(s[0] for s in so), Counter(s[0] for s in sn)
+    if count_old == count_new:
         return []
-    gone = [s for s in so if s[0] not in {t[0] for t in sn}]
-    came = [s for s in sn if s[0] not in {t[0] for t in so}]
+    # a sentence that went (came) entirely, else one copy of a sentence said more often before (after)
+    gone = [s for s in so if s[0] not in count_new] or [s for s in so if s[0] in count_old - count_new]
+    came = [s for s in sn if s[0] not in count_old] or [s for s in sn if s[0] in count_new - count_old]
     a, b = (gone[0] if gone else None), (came[0] if came else None)
     was = old.text[a[1] : a[2]].strip() if a else None
     now = new.text[b[1] : b[2]].strip() if b else None

@@ -24,10 +24,10 @@ from .model import (
     ExtractionTimeout,
     ResourceLimit,
 )
-from .passages import document_drugs, find_passages, passage_pages
+from .passages import Rounds, document_drugs, find_passages
 from .pdf import MAX_PAGES, read_pdf
 from .sections import assemble, build_sections
-from .streams import MAX_INFLATED, check_inflation
+from .streams import MAX_INFLATED, refuse_bombs
 from .terms import codes_in
 
 #: Bump whenever the output for the same bytes changes, so ``payerwatch reprocess`` knows what is stale.
@@ -70,7 +70,30 @@ from .terms import codes_in
 #: answers above are Yes, approve …" is an approval rule, and adopts the criteria of a form's questions.
 #: 2026.12.15: a status is the document's own only when said of it (extractors/status.py), also from a
 #: notice inside a PDF; a manual's "Manual Reference: Chapter 7, Section 3.8" is its number.
-EXTRACTOR_VERSION = "2026.12.15"
+#: 2026.12.16: "members may (NOT) qualify under the Plan for …" is a stance; "<Payer> regards these uses as …"
+#: after a list is its items' stance; an exclusion checklist's "If any item above is checked, … will not be
+#: approved" denies the uses its boxes name; "first request / first approval period" is the initial period,
+#: "6 months initial, 12 months renewal" each its own; "no fewer than three antidepressant trials" is a count;
+#: the MDSI label wording with "(MDD)" is MDSI only; "used without an oral antidepressant is not medically
+#: necessary" after the covered use is its monotherapy; a Part D use's "alone or together with" allows it.
+#: 2026.12.17: a revision table's first column is old when its header says so and a newer column follows
+#: ("Previous | Current", "Current | New", "Through 12/31/2025 | Effective 1/1/2026", "2025 | 2026" without a
+#: label column), also under a caption row; a "Previous | …" row is old as the table's first row too.
+#: 2026.12.18: a PA form's "Yes - go to #6" on a use's question routes the questions from #6 on to that use
+#: (Medicaid criteria guides with TRD and MDSI branches); a checkbox form ("[ ] Yes [ ] No") followed by its
+#: periods ("Initial approval 90 days, continuation 180 days") covers the use it asked about with the
+#: criteria its questions state; a "Questions" heading is read ("Questions?" stays the contact aside).
+#: 2026.12.19: a dotted date after a status word ("Archived: 06.01.2026") dates this document's status; it
+#: was read as the number of another policy (no status).
+#: 2026.12.20: list items whose label sentence names a use ("1. Post-traumatic stress disorder. …") under a
+#: lead-in that names none ("Ketamine is not covered for the following:") keep its stance (they gave no fact).
+#: 2026.12.21: a Part D use clause about all other uses ("All other medically accepted indications, with an
+#: oral antidepressant") no longer gives its requirement to the record's listed use; 2026.12.17 also quoted
+#: a PA form's approving answer without the next answer's box ("approve for 6 months", not "… ☐").
+#: 2026.12.22: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
+#: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
+#: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
+EXTRACTOR_VERSION = "2026.12.22"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -102,7 +125,7 @@ def extract(
         raise DocumentTooLarge(f"document is {len(data)} bytes; the limit is {max_bytes}")
     kind = detect.sniff(data, media_type)
     if kind == detect.PDF:
-        check_inflation(data, max_inflated)
+        refuse_bombs(data, max_inflated)
     result: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
     cancelled = threading.Event()
@@ -148,19 +171,25 @@ def _extract(
 ) -> ExtractedPolicy:
     status_text = context = ""
     pages = None
+    settled = None
     if kind == detect.PDF:
+        rounds = Rounds()
         read = read_pdf(
-            data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages, pdfium=pdfium
+            data, full=full, check=check, max_pages=max_pages, passage_pages=rounds, pdfium=pdfium
         )
         blocks, pages, context = read.blocks, read.pages, read.furniture
         title = next((b.text for b in blocks if b.kind == "title"), None)
+        settled = rounds.reading(blocks)
     else:
         hread = read_html(coverage_api.to_html(data) if kind == detect.JSON else data)
         blocks, title, status_text, context = hread.blocks, hread.title, hread.status_text, hread.head_title
     check()
-    text, blocks = assemble(blocks)
-    sections = build_sections(blocks, len(text))
-    passages = find_passages(text, blocks, sections, title)
+    if settled is not None:  # the PDF reader's last round read these blocks already
+        text, blocks, sections, passages = settled
+    else:
+        text, blocks = assemble(blocks)
+        sections = build_sections(blocks, len(text))
+        passages = find_passages(text, blocks, sections, title)
     if passages and kind == detect.PDF and read.source == "pdfium":
         # cannot happen (the first pass's needles are a superset of is_topic), but if it ever did, the
         # passages must come from the reference reading: redo the document the pdfplumber way

@@ -63,13 +63,14 @@ def find_passages(
                 continue  # a long drug section: its paragraphs are passages of their own
             end = b.end
             if b.text.endswith(":"):
+                # the list may hold sub-headings of the paragraph's section; any other heading (and any
+                # heading at all before the first section) starts another part of the document
                 here = enclosing(sections, b.start, b.end)
-                level = here[0].level if here else 0
                 for nxt in blocks[i + 1 :]:
-                    if nxt.kind in ("item", "row") or (nxt.kind == "heading" and nxt.level > level):
-                        end = nxt.end if nxt.kind != "heading" else end
-                        continue
-                    break
+                    if nxt.kind in ("item", "row"):
+                        end = nxt.end
+                    elif not (here and nxt.kind == "heading" and nxt.level > here[0].level):
+                        break
             chosen = (b.start, end)
         spans.append(chosen)
     merged: list[list[int]] = []
@@ -111,11 +112,37 @@ def _same_section(sections: tuple[Section, ...], a: int, b: int) -> bool:
 
 def passage_pages(blocks: list[Block]) -> set[int]:
     """Pages the topic passages of ``blocks`` span (the PDF fast path's closure test)."""
-    blocks = [Block(b.kind, b.text, b.level, b.page, page_last=b.page_last) for b in blocks]
-    text, blocks = assemble(blocks)
-    sections = build_sections(blocks, len(text)) if blocks else ()
-    pages: set[int] = set()
-    for p in find_passages(text, blocks, sections):
-        if p.page_start is not None and p.page_end is not None:
-            pages.update(range(p.page_start, p.page_end + 1))
-    return pages
+    return Rounds()(blocks)
+
+
+class Rounds:
+    """``passage_pages`` that keeps its last reading: the PDF fast path's final round has assembled
+    the final blocks, built their sections and found their passages, which ``extract`` would otherwise
+    do again (~1.5 ms of a 60-page policy naming the drugs)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[list[Block], str, list[Block], tuple[Section, ...], tuple[Passage, ...]] | None = (
+            None
+        )
+
+    def __call__(self, blocks: list[Block]) -> set[int]:
+        copies = [Block(b.kind, b.text, b.level, b.page, page_last=b.page_last) for b in blocks]
+        text, copies = assemble(copies)
+        sections = build_sections(copies, len(text)) if copies else ()
+        passages = find_passages(text, copies, sections)
+        self._last = (blocks, text, copies, sections, passages)
+        pages: set[int] = set()
+        for p in passages:
+            if p.page_start is not None and p.page_end is not None:
+                pages.update(range(p.page_start, p.page_end + 1))
+        return pages
+
+    def reading(
+        self, blocks: list[Block]
+    ) -> tuple[str, list[Block], tuple[Section, ...], tuple[Passage, ...]] | None:
+        """(text, blocks with offsets, sections, passages) of ``blocks`` if they were the last read
+        (the same list), as ``assemble``, ``build_sections`` and ``find_passages`` give them; passages
+        are the same with the document's title (it only adds a title block's drugs again)."""
+        if self._last is None or self._last[0] is not blocks:
+            return None
+        return self._last[1:]

@@ -128,21 +128,35 @@ def read_pages(data: bytes, *, check: Callable[[], None], max_pages: int) -> Rea
         return _read(doc, check, max_pages)
 
 
-#: the document ``held`` keeps open in this thread: (bytes, document)
+#: the document ``held`` keeps open in this thread: (bytes, document, {page: its text page kept open})
 _HELD = threading.local()
+#: at most this many text pages kept open for the glyph reader (the pages that name a needle)
+KEEP = 8
 
 
 @contextmanager
 def held(data: bytes, check: Callable[[], None]) -> Iterator[Any]:
     """Keep ``data``'s document open (and the module lock held) for everything inside: ``document``
     called again for the same bytes in this thread reuses it instead of loading the file and its fonts
-    again (~1.5 ms: the glyph reader's second look at the pages a topic document's passages rest on)."""
+    again (~1.5 ms: the glyph reader's second look at the pages a topic document's passages rest on).
+    The text pages of the first ``KEEP`` pages that name a needle stay open too (``text_page``): the
+    glyph reader reads those pages again (~0.3 ms a page to load)."""
     with document(data, check) as doc:
-        _HELD.entry = (data, doc)
+        kept: dict[int, tuple[Any, Any, str]] = {}
+        _HELD.entry = (data, doc, kept)
         try:
             yield doc
         finally:
             _HELD.entry = None
+            for page, tp, _ in kept.values():
+                raw.FPDFText_ClosePage(tp)
+                raw.FPDF_ClosePage(page)
+
+
+def _kept(doc: Any) -> dict[int, tuple[Any, Any, str]] | None:
+    """The text pages ``held`` keeps open for ``doc``, or ``None`` outside ``held``."""
+    entry = getattr(_HELD, "entry", None)
+    return entry[2] if entry is not None and entry[1] is doc else None
 
 
 @contextmanager
@@ -170,12 +184,17 @@ def document(data: bytes, check: Callable[[], None]) -> Iterator[Any]:
 @contextmanager
 def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
     """(page, text page, PDFium's text of the page: "" if it has no characters), or ``None`` when PDFium
-    cannot load the page or its text (one UTF-16 unit per character, or offsets would drift)."""
+    cannot load the page or its text (one UTF-16 unit per character, or offsets would drift).
+    Inside ``held``, a page kept open (``keep_open``) is handed out again and left open."""
+    kept = _kept(doc)
+    if kept is not None and index in kept:
+        yield kept[index]
+        return
     page = raw.FPDF_LoadPage(doc, index)
     if not page:
         yield None
         return
-    tp = None
+    tp = loaded = None
     try:
         tp = raw.FPDFText_LoadPage(page)
         if not tp:
@@ -185,13 +204,23 @@ def text_page(doc: Any, index: int) -> Iterator[tuple[Any, Any, str] | None]:
         text = ""
         if count:
             out = ctypes.create_string_buffer((count + 1) * 2)
-            raw.FPDFText_GetText(tp, 0, count, ctypes.cast(out, ctypes.POINTER(ctypes.c_ushort)))
-            text = out.raw[: count * 2].decode("utf-16-le", "replace")
-        yield (page, tp, text) if len(text) == count else None
+            _GET_TEXT(address(tp), 0, count, ctypes.addressof(out))
+            text = str(memoryview(out)[: count * 2], "utf-16-le", "replace")  # no copy of the buffer
+        loaded = (page, tp, text) if len(text) == count else None
+        yield loaded
     finally:
-        if tp:
-            raw.FPDFText_ClosePage(tp)
-        raw.FPDF_ClosePage(page)
+        if loaded is None or kept is None or kept.get(index) is not loaded:  # else ``held`` closes it
+            if tp:
+                raw.FPDFText_ClosePage(tp)
+            raw.FPDF_ClosePage(page)
+
+
+def keep_open(doc: Any, index: int, loaded: tuple[Any, Any, str]) -> None:
+    """Inside ``held``, leave page ``index``'s text page (``loaded``, from ``text_page``) open for a
+    second reading, up to ``KEEP`` pages; outside, nothing."""
+    kept = _kept(doc)
+    if kept is not None and len(kept) < KEEP:
+        kept[index] = loaded
 
 
 def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
@@ -210,16 +239,17 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
             reading.pages.append(None)
             tail = ""
             continue
-        text, lines, exact = page
+        low, flat, lines, exact = page
         if not exact:
             reading.inexact.add(i)
         elif not reading.topic:
             unruled.append(i)
-        low = text.lower()
-        flat = _flat(low)
         if any(needle in flat for needle in _NEEDLES):
             reading.hits.add(i)
-        if not reading.topic and (i in reading.hits or any(needle in tail + flat for needle in _NEEDLES)):
+        # across the break: ``tail`` names no needle (it would have been a hit), so one that ends in this
+        # page starts in the tail and ends in the page's first 16 characters (needles are shorter)
+        across = tail + flat[:16]
+        if not reading.topic and (i in reading.hits or any(needle in across for needle in _NEEDLES)):
             # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
             # at the earlier pages' (this one's included) again, without their text
             reading.topic = True
@@ -234,19 +264,24 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
 
 def _page(
     doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
-) -> tuple[str, list[Line], bool] | None:
-    """(PDFium's text of the page, its lines, whether pdfplumber reads the same lines — ruled graphics
-    only looked at if ``ruling``), or ``None`` when the reading is in doubt."""
+) -> tuple[str, str, list[Line], bool] | None:
+    """(PDFium's text of the page lower-cased, and ``_flat``, its lines, whether pdfplumber reads the
+    same lines — ruled graphics only looked at if ``ruling``), or ``None`` when the reading is in doubt.
+    A page naming a needle stays open for the glyph reader (``keep_open``)."""
     with text_page(doc, index) as loaded:
         if loaded is None:
             return None
         page, tp, text = loaded
         if not text:
             # a blank page is fine; objects without text are a scan or an unmapped font
-            return ("", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
+            return ("", "", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
+        low = text.lower()
+        flat = _flat(low)
+        if any(needle in flat for needle in _NEEDLES):
+            keep_open(doc, index, loaded)
         pieces, straight = _pieces(tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
             pieces.sort(key=lambda p: -p[0])
@@ -254,7 +289,8 @@ def _page(
         else:
             lines = group_pieces(pieces, index)
         return (
-            text,
+            low,
+            flat,
             lines,
             straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or not tabular(page)),
         )
@@ -391,6 +427,7 @@ def address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+_GET_TEXT = addressed(raw.FPDFText_GetText)
 _CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
 _CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
 _FONT_SIZE = addressed(raw.FPDFText_GetFontSize)
@@ -404,7 +441,9 @@ def _pieces(
     and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).
 
     Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
-    size scaled by it) and font name (bold or not, with the rule the other readers use). A line whose
+    size scaled by it) and font name (bold or not, with the rule the other readers use); and the last
+    glyph's matrix, as PDFium may append a sideways run (a note set in the margin) to a straight line,
+    which pdfplumber reads glyph by glyph on rows of their own. A line whose
     first glyph is bold is bold only if its last glyph is too ("Effective Date: May 1" with a bold label
     is not a heading), as pdfplumber's reading requires every glyph to be bold.
     """
@@ -430,8 +469,12 @@ def _pieces(
         font_info(page, k, pname, 128, pflags)
         bold = _bold(fonts, name.value)
         body = body.rstrip()
-        if bold and len(body) > 1:
-            font_info(page, k + len(body) - 1, pname, 128, pflags)
+        last = k + len(body) - 1
+        if straight and last > k:  # a sideways run PDFium appended to a straight line (a margin note)
+            matrix(page, last, pm)
+            straight = not (m.b or m.c)
+        if bold and last > k:
+            font_info(page, last, pname, 128, pflags)
             bold = _bold(fonts, name.value)
         pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
     return pieces, straight

@@ -46,8 +46,11 @@ _SELF = re.compile(
     rf"^\s*(?:this|the\s+present|the\s+current)\s+(?:[\w-]+\s+){{0,3}}?{_DOC}(?:\s+{_AUX})*\s*$", re.I
 )
 #: After the status word, a list of what it applies to: "Retired: MP-330", "Archived policies – 5.01.16".
+#: A date is when, not what: "Retired: 06/01/2026", "Archived: 06.01.2026" (a dotted date has a four-digit
+#: year, as in ``normalize.DATE_PATTERN``; "5.01.20" is a BCBSA-style number).
 _NAMES_OTHER = re.compile(
-    r"\s*(?:polic(?:y|ies)\b\s*)?[:\-–]\s*(?!\d{1,2}/\d{1,2}/\d{2,4})(?:[A-Z]{1,6}[-\s]?\d|\d+\.\d+\.\d+)"
+    r"\s*(?:polic(?:y|ies)\b\s*)?[:\-–]\s*(?!\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4}\b)"
+    r"(?:[A-Z]{1,6}[-\s]?\d|\d+\.\d+\.\d+)"
     r"|\s*policies\b",
     re.I,
 )

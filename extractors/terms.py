@@ -63,7 +63,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "mdsi",
-            r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,60}?)?"
+            # "depressive symptoms in adults with major depressive disorder (MDD) with acute suicidal …":
+            # one use
+            r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,90}?)?"
             r"(?:acute )?"
             r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
         ),

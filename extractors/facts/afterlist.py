@@ -29,9 +29,14 @@ from .positions import stance
 AFTER_LIST = re.compile(
     r"\b(?:the|all(?: of)? the|each of the|any of the)\s+(?:above|preceding|foregoing)\b|"
     r"\b(?:uses?|indications?|conditions?|diagnos[ie]s|disorders?|services?|treatments?|therapies|"
-    r"procedures?|applications?|requests?)\s+(?:(?:listed|named|shown|set out|noted|described)\s+)?above\b|"
+    r"procedures?|applications?|requests?|items?|box(?:es)?|entries|entry)\s+"
+    r"(?:(?:listed|named|shown|set out|noted|described)\s+)?above\b|"
     r"^\W*(?:these|those|such|all such|each such|both)\b(?!\s+(?:criteria|requirements)\b)|"
-    r"^\W*(?:this|it)\s+(?:use\s+|treatment\s+|therapy\s+)?(?:is|are)\s+(?:also\s+)?(?:considered|deemed)\b",
+    r"^\W*(?:this|it)\s+(?:use\s+|treatment\s+|therapy\s+)?(?:is|are)\s+(?:also\s+)?(?:considered|deemed)\b|"
+    # the payer as the subject: "Acme regards these uses of esketamine as …", "The Plan considers those
+    # indications experimental"
+    r"\b(?:regards?|considers?|deems?|classif(?:y|ies)|views?)\s+(?:all\s+(?:of\s+)?)?(?:these|those)\s+(?:\w+\s+)?"
+    r"(?:uses|indications|conditions|diagnoses|disorders|applications)\b",
     re.I,
 )
 #: The rest of the lead-in's sentence after its list ("Use of ketamine for any of the following • … is
@@ -41,6 +46,20 @@ _CONTINUES = re.compile(r"^\s*(?:is|are)\s+(?:also\s+)?(?:considered|deemed|not)
 _CRITERIA_WORDS = re.compile(
     r"\bcriteri(?:a|on)\b|\brequirements?\b|\bnot (?:been )?met\b|\bdoes not meet\b", re.I
 )
+#: A checklist's rule after its items: "If any item above is checked (applies), … will not be approved",
+#: "When one or more of the boxes above is marked, … is not approved" — a denial of every use they name
+#: (never "If any item above is NOT checked": the items are then requirements).
+_ANY_CHECKED = re.compile(
+    r"^\W*(?:if|when|where|should)\b[^.;,]{0,40}?\b(?:any|one or more|either)\b"
+    r"(?![^.;,]*\b(?:not|following|below)\b)"
+    r"[^.;,]{0,40}?\b(?:checked|marked|ticked|selected|appl(?:y|ies))\b",
+    re.I,
+)
+_DENIED = re.compile(r"\bnot (?:be )?(?:approved|authori[sz]ed|covered)\b|\b(?:be|is|are) denied\b", re.I)
+#: A checklist item about the patient, not the use ("☐ Active substance use disorder"): no use is denied.
+_PATIENT = re.compile(r"\b(?:history of|active|current|concurrent|untreated|uncontrolled)\b", re.I)
+#: A checklist item: a paragraph or row that starts with a box to tick ("☐ Post-traumatic stress disorder").
+BOX = re.compile(r"^\W{0,3}?(?:\[\s*[xX]?\s*\]|[\u2610\u2611\u2612\u25a1\u2751])")
 #: Which of two negative stances says more: the label's order (positions.py).
 _RANK = {"experimental_investigational": 4, "unproven": 3, "not_medically_necessary": 2, "not_covered": 1}
 
@@ -49,7 +68,7 @@ class AfterListReader:
     pool: list[tuple]  # (drugs, indications, item block) of the uses listed since the last statement
 
     def pool_block(self, block, path, text: str, kind: str) -> None:
-        if kind == "item":
+        if kind == "item" or (kind in ("para", "row") and BOX.match(text)):
             self.pool_item(block, text)
         elif self.pool and kind == "para":
             self.pool_sentence(block, path, text)
@@ -79,11 +98,16 @@ class AfterListReader:
         pool, self.pool = self.pool, []
         a, b = sentences(text)[0]
         body = text[a:b]
-        if not points_back(body):
+        checklist = bool(_ANY_CHECKED.search(body))  # "If any item in the checklist is marked, …"
+        if not (points_back(body) or checklist):
             if not stance(text)[0]:
                 self.pool = pool  # a note or a label ("Pain uses:") between the lists: keep them
             return
         st, how = stance(body)
+        if checklist and _DENIED.search(body):
+            st, how = "not_covered", "strong"  # "If any item above is checked, … will not be approved"
+            # a use to tick is a short label; a long item describes the patient
+            pool = [p for p in pool if len(p[2].text.split()) <= 15 and not _PATIENT.search(p[2].text)]
         if st is None or how == "weak":
             return
         own = subject_drugs(body)
@@ -93,7 +117,9 @@ class AfterListReader:
             inds = tuple(dict.fromkeys(i for _, found, _ in pool for i in found if i != "other"))
             for _, found, blk in pool:
                 self.emit(drugs, found, "position", st, INHERITED, blk, 0, len(blk.text))
-            if drugs and inds:
+            if drugs:
+                # the criteria after it are the listed uses' ("other" ones record none); a list of only
+                # "other" uses still ends the statement before it, or its criteria went to that one's use
                 self.targets.set(drugs, inds, True, path)
             return
         for drugs, inds, blk in pool:

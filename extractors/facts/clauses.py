@@ -109,7 +109,7 @@ _EXCEPTION_OF_USE = re.compile(
     r"\b(?:indications?|uses?|conditions?|diagnos[ie]s|purposes?|disorders?)\s*,?\s*(?:\w+\s*){0,2}$", re.I
 )
 _OTHER = re.compile(
-    r"\b(?:all|any|every)\s+other\s+(?:\w+\s+)?(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
+    r"\b(?:all|any|every)\s+other\s+(?:[\w-]+\s+){0,4}?(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
     r"|\b(?:any|all|every)\s+(?:(?:psychiatric|mental health|behavioral health)\s+)?"
     r"(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
     r"(?!\s+(?:listed|below|above|are|is|must|have|of|in (?:paragraph|section)))"

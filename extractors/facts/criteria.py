@@ -41,6 +41,11 @@ _FORMER = re.compile(
     r"before (?:this|the) (?:change|update|revision))",
     re.I,
 )
+#: An old value and the arrow to its new one ("3 months → 6 months", "21 → 18 years", "three -> two"): the
+#: value before the arrow is no longer in force ("=>" is "≥", never an arrow).
+_ARROW_MARK = r"(?:[→⟶➔➜⇒]|-{1,2}>)"
+_ARROW = re.compile(rf"\b{N}(?:\s*-?\s*{UNIT})?\s*{_ARROW_MARK}\s*(?=\d|{N})", re.I)
+_ARROW_CUE = re.compile(_ARROW_MARK)
 _ALONE = r"(?:(?:as\s+)?(?:a\s+)?monotherapy|alone|on its own|by itself|(?:as\s+)?a single agent)"
 _NEG_MONO = re.compile(
     rf"\b(?:must|should|will|shall|may|can|is|are|cannot)\s+not\s+(?:be\s+)?(?:used|given|administered|"
@@ -147,7 +152,7 @@ _AGE_BEFORE = re.compile(r"\bag(?:e|ed)\s*$", re.I)
 _PHASE_AFTER = re.compile(
     # "for the first", "upon renewal", or the phase in brackets after the period: "6 months (initial)"
     r"^\s*(?:(?:(?:on|at|upon|for|with|after)\s+(?:each\s+|the\s+|a\s+|every\s+)?|\(\s*)([\w-]+)|"
-    r"(initially|thereafter|afterwards?))\b",
+    r"(initially|thereafter|afterwards?|initial|renewals?|continuation|re-?authori[sz]ation))\b",
     re.I,
 )
 
@@ -210,6 +215,8 @@ def criteria_of(
     """(field, value) pairs stated in one clause; ``phase`` is initial/continuation for approvals.
     ``adult``: "an adult" counts as age 18+ (not in a coverage statement: "covered for adult beneficiaries
     with …" restates the label's population, it lists no criterion)."""
+    if _ARROW_CUE.search(sentence):
+        sentence = _ARROW.sub(" ", sentence)  # "Initial approval: 3 months → 6 months" is 6 months
     low = sentence.lower()
     if _FORMER.search(low):
         return []

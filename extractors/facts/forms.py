@@ -24,6 +24,7 @@ from ..terms import drugs_in
 from .clauses import indications_of, unmarked
 from .context import DEFAULT, INHERITED
 from .criteria import criteria_of
+from .positions import stance
 
 #: An answer and what follows it: "Yes - go to 2", "If no, deny", "☐ No → STOP".
 _ANSWER = re.compile(r"(?:\bif\s+(?:the\s+answer\s+is\s+)?)?\b(yes|no)\b", re.I)
@@ -37,6 +38,10 @@ _TARGET = re.compile(r"\b(?:question|#|to)\s*#?\s*(\d{1,2})\b", re.I)
 _FORM_MARK = re.compile(
     r"[\u2610\u2751\u25a1\u25a0\u25a2\u25fb\u25cb]|\[\s*\]|\bgo to\b|\bproceed\b|\bquestion\s*#?\s*\d", re.I
 )
+#: A box to tick ("[ ] Yes", "☐ No"): a checkbox form's answer, which says nothing of what follows.
+_BOX = re.compile(r"[\u2610\u2751\u25a1\u25a2\u25fb]|\[\s*\]")
+#: What ends an answer's quote but is no part of it: a cell separator, a comma, the next answer's box.
+_TRAILING = "|;,\u2610\u2751\u25a1\u25a0\u25a2\u25fb\u25cb[]"
 #: A paragraph that is only answers: "If yes, …", "☐ No - STOP …".
 _ANSWER_LINE = re.compile(r"^\W*(?:if\s+(?:the\s+answer\s+is\s+)?)?(?:yes|no)\b", re.I)
 _NUMBER = re.compile(r"^\W*(\d{1,2})[.)]?\s")
@@ -56,6 +61,9 @@ class Form:
     inds: tuple[str, ...] = ()
     crit: list[tuple] = field(default_factory=list)  # (field, value, block, a, b) since the last approval
     renewal_from: int | None = None  # questions numbered from here on are about renewals
+    #: question number -> the use of the question whose "Yes" jumps to it ("1. Is it TRD? Yes - go to #3")
+    route: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No"
 
 
 def answers(text: str) -> dict[str, tuple[str, int, int]]:
@@ -76,8 +84,8 @@ def answers(text: str) -> dict[str, tuple[str, int, int]]:
         a, b = m.end(), end
         while a < b and not text[a].isalnum():
             a += 1  # the quote is the action: "approve for 6 months", not ": approve for 6 months | "
-        while b > a and (text[b - 1].isspace() or text[b - 1] in "|;,"):
-            b -= 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
+            b -= 1  # nor the next answer's box: "approve for 6 months", not "approve for 6 months ☐"
         out[m.group(1).lower()] = (action, a, b)
     return out
 
@@ -133,13 +141,15 @@ class FormReader:
         branch = "goto" in (yes[0], no[0]) and (inds or _RENEWAL_Q.search(body))
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
             self.form_q = (block, path, question, q_off, found)  # its answers may follow
+            if kinds == {"yes", "no"} and _BOX.search(said):
+                self.form_of(question, path).boxes += 1  # a checkbox form: its periods approve (form_period)
+                self.asked += [i for i in indications_of(unmarked(question)) if i != "other"]
             return False  # "[ ] Yes [ ] No": no outcome, read as before
-        drugs = drugs_in(question) or self.context_drugs(path) or self.label_drugs
-        if self.form is None or (drugs and not set(drugs) <= set(self.form.drugs)):
-            self.form = Form(drugs)
-        form = self.form
+        form = self.form_of(question, path)
         number = _NUMBER.match(question)
         n = int(number.group(1)) if number else None
+        if n is not None and n in form.route:
+            form.inds = form.route[n]  # a use's branch: "2. Is it MDSI? Yes - go to #6" makes #6 MDSI's
         renewal = form.renewal_from is not None and n is not None and n >= form.renewal_from
         phase = "continuation" if renewal or _RENEWAL_Q.search(body) else "initial"
         span = (block, q_off, q_off + len(question))
@@ -158,10 +168,43 @@ class FormReader:
                 self.orphans += [(form.drugs, *c) for c in found_crit]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
+        if yes[0] == "goto" and form.inds and not _RENEWAL_Q.search(body):
+            jump = _TARGET.search(yes[1].text[yes[2] : yes[3]])
+            if jump:
+                form.route.setdefault(int(jump.group(1)), form.inds)
         for action, a_block, a, b in (yes, no):
             if action == "approve":
                 self.form_approves(path, form, a_block, a, b, phase)
                 break
+        return True
+
+    def form_of(self, question: str, path) -> Form:
+        """The form being read, or a new one when the question names another drug."""
+        drugs = drugs_in(question) or self.context_drugs(path) or self.label_drugs
+        if self.form is None or (drugs and not set(drugs) <= set(self.form.drugs)):
+            self.form = Form(drugs)
+        return self.form
+
+    def form_period(self, block, path, text: str) -> bool:
+        """A checkbox form's approval periods after its questions ("Initial approval 90 days, continuation
+        180 days"): the form approves the use its questions asked about, with their criteria."""
+        form = self.form
+        if form is None or not form.boxes or "?" in text or not form.drugs:
+            return False
+        crit = criteria_of(text, "initial")
+        if not crit or not all(f.startswith("approval") for f, _ in crit) or stance(text)[0]:
+            return False
+        inds, strength = tuple(dict.fromkeys(i for i in self.asked if i != "other")), INHERITED
+        if not inds and form.drugs == ("esketamine",):
+            inds, strength = ("trd",), DEFAULT  # a Spravato form naming no use: its labelled one
+        if not inds:
+            return False
+        whole = (block, 0, len(text))
+        self.emit(form.drugs, inds, "position", "covered_with_criteria", strength, *whole)
+        self.adopt_orphans(form.drugs, inds)
+        for fld, value in crit:
+            self.emit(form.drugs, inds, fld, value, INHERITED, *whole)
+        self.targets.set(form.drugs, inds, True, path)
         return True
 
     def form_approves(self, path, form: Form, block, a: int, b: int, phase: str) -> None:

@@ -24,6 +24,8 @@ class LayoutReader(AfterListReader, FormReader, PartDReader):
             return True
         if kind == "para" and text[:1].isupper() and self.partd_line(block, path, text):
             return True
+        if kind in ("para", "item") and self.form_period(block, path, text):
+            return True  # "Initial approval 90 days, continuation 180 days" after a checkbox form
         self.pool_block(block, path, text, kind)
         return False
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..terms import drugs_in
-from .clauses import indications_of
+from .clauses import clauses, indications_of, sentences
 from .context import DEFAULT, INHERITED
 from .criteria import criteria_of
 
@@ -167,6 +167,17 @@ class PartDReader:
         self.emit(
             record.drugs, inds, "position", "covered_with_criteria", strength, block, off, off + len(value)
         )
+        for a, b in (c for s in sentences(value) for c in clauses(value, *s)):
+            # "Treatment-resistant depression, alone or together with an oral antidepressant": the use's
+            # antidepressant requirement, written in the use's own cell
+            part = value[a:b]
+            said = indications_of(part)
+            if said == ("other",):
+                continue  # "All other medically accepted indications, with an oral antidepressant": not ours
+            named = tuple(i for i in said if i != "other") or inds
+            for fld, v in criteria_of(part):
+                if fld == "concomitant_antidepressant":
+                    self.emit(record.drugs, named, fld, v, INHERITED, block, off + a, off + b)
         self.targets.set(record.drugs, record.inds, True, path)
 
     def partd_criteria(self, record: PartD, path, block, text: str, off: int, value: str) -> None:

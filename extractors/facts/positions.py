@@ -98,6 +98,13 @@ _NMN = re.compile(
     r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
     re.I,
 )
+#: The member as the subject of an eligibility rule: "members may qualify under the Plan for …" (and "may
+#: NOT qualify under the Plan for …"), "qualifies for coverage"; not "qualify for a clinical trial".
+_QUALIFY = (
+    r"qualif(?:y|ies)\s+(?:for (?:coverage|reimbursement|payment)|"
+    r"under\s+(?:the|this|their|its|our|your|a)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:plan|benefits?|program|coverage|contract|policy)\b)"
+)
 _NOT_COVERED = re.compile(
     r"not (?:be )?(?:considered |deemed )?(?:an? )?covered|"
     r"(?:does|do|will) not consider\b[^.;]{0,60}?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
@@ -111,7 +118,7 @@ _NOT_COVERED = re.compile(
     r"(?:will|shall|may) not cover\b|"
     r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
     r"no longer (?:be )?(?:covered|cover(?:s|ing)?\b)|(?:stop|stops|cease|ceases|discontinue)\s+covering|"
-    r"(?:does|do|will) not qualify for (?:coverage|reimbursement|payment)|"
+    rf"\bnot\s+{_QUALIFY}|"
     r"(?:benefit|plan|contract|contractual) exclusions?\b(?!\s+criteri)|"
     r"\b(?:is|are) an? (?:coverage )?exclusion\b(?!\s+criteri)",
     re.I,
@@ -132,7 +139,7 @@ _COVERED = re.compile(
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
     r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
-    r"qualif(?:y|ies) for coverage|"
+    rf"\b{_QUALIFY}|"
     r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"

@@ -305,10 +305,16 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
     def read_block(self, block: Block, path, text: str, kind: str, heading_like: bool) -> None:
         """A paragraph or list item the pre-check could not rule out, clause by clause."""
         label = self.label_of(text)
-        if label and self.leadin and kind == "item" and set(label) != set(self.leadin.inds):
-            self.close_leadin(
-                None
-            )  # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry
+        if (
+            label
+            and self.leadin
+            and self.leadin.inds
+            and kind == "item"
+            and set(label) != set(self.leadin.inds)
+        ):
+            # "3. Major Depressive Disorder with … . Approve for 4 weeks …": a new entry. A lead-in that names
+            # no use ("… not covered for the following:") stays open: its items name the uses it is about
+            self.close_leadin(None)
         lead = self.leadin
         if lead and kind == "para":
             plain = not (lead.headings or lead.under_heading)

@@ -49,7 +49,7 @@ _INFO = re.compile(
     r"(?:cpt|hcpcs|icd)[ /].*|"
     r"instructions for use|table of contents|related (?:policies|coverage resources|guidelines|information)|"
     r"cross references?|benefit (?:application|considerations)|program exceptions|"
-    r"disclaimer|notes?|program summary notes|questions\??|contact.*)$",
+    r"disclaimer|notes?|program summary notes|questions\?|contact.*)$",
     re.I,
 )
 _COVERAGE = re.compile(
@@ -71,7 +71,12 @@ _APPROVAL = re.compile(
     r"prior authori[sz]ation criteria|initial therapy|initial (?:requests|evaluation)|indications",
     re.I,
 )
-_INITIAL = re.compile(r"\binitial|\binduction", re.I)
+_INITIAL = re.compile(
+    r"\binitial|\binduction|"
+    # "A first request … may be approved for up to 3 months", "the first approval period is eight weeks"
+    r"\bfirst\s+(?:\w+\s+)?(?:requests?|approvals?|authori[sz]ations?|periods?|reviews?|courses?)\b",
+    re.I,
+)
 _CONTINUATION = re.compile(
     r"continu|re-?authori[sz]|renew(?:als?|ed|s)?\b|subsequent|re-?approv|re-?certif|maintenance|extension|"
     r"\blater\b|\bthereafter\b|\b(?:additional|further) (?:approv|authori[sz])",

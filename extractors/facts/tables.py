@@ -60,13 +60,15 @@ def old_columns(header: list[str]) -> set[int]:
     """Columns of a revision table that hold the values before the change. "Current" is old only next to a
     "New" / "Revised" / "Beginning <date>" column (a notice of a coming change); next to "Previous" it is the
     value in force. An end date ("Through 12/31/2025") or an earlier year than another column's is old next
-    to a new column too. The first column is a row label unless it is old itself and a new column follows
-    ("Before 1/1/2026 | Effective 1/1/2026")."""
+    to a new column too. The first column is a row label unless it is old itself and a newer column follows
+    ("Before 1/1/2026 | Effective 1/1/2026", "Previous | Current", "Current | New", "Through 12/31/2025 |
+    Effective 1/1/2026", "2025 | 2026"): a label column is headed "Criterion" or "Drug", not by a date."""
     is_new = [bool(_NEW_COLUMN.search(h) and not _OLD_COLUMN.search(h)) for h in header]
     new = any(is_new)
     years = [max((int(y) for y in _YEAR.findall(h)), default=None) for h in header]
     dated = [y for y in years if y is not None]
     latest = max(dated) if len(dated) > 1 and dated.count(max(dated)) == 1 else None
+    in_force = any(_CURRENT_COLUMN.search(h) for h in header[1:])  # "Previous | Current": the first is old
     old = set()
     for k, h in enumerate(header):
         if is_new[k]:
@@ -75,7 +77,7 @@ def old_columns(header: list[str]) -> set[int]:
         weak = new and bool(_CURRENT_COLUMN.search(h) or _ENDING_COLUMN.search(h))
         year = years[k]
         earlier = latest is not None and year is not None and year < latest
-        if k == 0 and not (word and new):
+        if k == 0 and not ((word and (new or in_force)) or weak or earlier):
             continue
         if word or weak or earlier:
             old.add(k)
@@ -109,8 +111,8 @@ class TableReader:
             return
         if self.layout_row(block, path):
             return  # a form's question with its answers, a Part D record row (layouts.py)
-        if block is not self.header_block and _OLD_ROW.match(block.text.split(" | ")[0]):
-            return  # "Previous | Initial approval for 3 months": the row before the change
+        if _OLD_ROW.match(block.text.split(" | ")[0]):
+            return  # "Previous | Initial approval for 3 months": the row before the change (first row too)
         cells = []
         pos = 0
         for k, cell in enumerate(block.text.split(" | ")):

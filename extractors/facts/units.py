@@ -43,6 +43,14 @@ _BACK_REF = re.compile(r"\b(?:answers?|questions?|above|preceding|previous(?:ly)
 #: A drug named after a topic word is still the clause's subject: "For ketamine, …", "In adults, …".
 _TOPIC = re.compile(r"^\W*(?:for|in|with|regarding|about|concerning)\b", re.I)
 _DRUG_NAME = re.compile(r"\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b", re.I)
+#: A change notice's paragraph of the values before the change ("Previous criteria: …", "Prior requirement:
+#: …", "Before 3/1/2026: …", "Old: …"): nothing in it is in force (the "New criteria: …" paragraph is).
+_OLD_LABEL = re.compile(
+    r"^\W*(?:previous(?:ly)?|prior|old|former(?:ly)?|superseded|outgoing|was|before(?: [\w/,. ]{1,20})?)"
+    r"(?:\s+(?:criteria|policy|language|wording|text|version|position|requirements?|values?|coverage|rules?))?"
+    r"\s*:",
+    re.I,
+)
 #: Requirements the label sets that payers restate as criteria ("as the FDA labeling requires").
 _SAFETY = {"rems", "monitoring_hours"}
 
@@ -73,6 +81,9 @@ class UnitReader:
     ) -> None:
         """``headline``: the unit reads like a heading, so it states no position (its durations still
         count: "Initial Authorization for 3 Months"). ``label_inds``: the indications its label names."""
+        if _OLD_LABEL.match(unmarked(text)):
+            self.tick += 1
+            return  # "Previous criteria: at least three antidepressants": the value before the change
         head_drugs, head_inds = self.heading_context(path)
         lead = self.leadin
         if in_list and lead:
@@ -91,6 +102,7 @@ class UnitReader:
             for c in clauses(text, a, b)
         ]
         prev: tuple[int, tuple[str, ...]] = (-1, ())
+        approved: tuple[int, tuple[str, ...]] = (-1, ())  # an approval naming its use: (sentence, uses)
         for n, ((a, b), sentence_cue, k) in enumerate(units):
             self.tick += 1
             body = unmarked(text[a:b])
@@ -147,6 +159,8 @@ class UnitReader:
                 if self.statement(*args, is_leadin, head_inds, in_list):
                     stated = True
                     phase = S.phase_of(body) or given or "initial"
+                elif how == "approval" and own_inds:
+                    approved = (k, tuple(i for i in own_inds if i != "other"))
             elif in_list and lead and lead.stance and not lead.stance.startswith("covered"):
                 inds = own_inds or ("other",)  # "Psychotic disorders such as schizophrenia"
                 sub = "monotherapy" if MONO_SUBJECT.search(body) else None
@@ -200,6 +214,10 @@ class UnitReader:
                 if not own_drugs and len(drugs) > 1 and target and set(target) < set(drugs):
                     drugs = target  # under "Ketamine and Esketamine": the drug of the statement they qualify
                 inds = self.criteria_inds(path, own_inds, block_inds, head_inds, in_list, stated, drugs)
+                if approved[0] == k and not own_inds:
+                    # "Spravato may be approved for MDSI for 1 month; the member must be 18 or older": the
+                    # rest of the approval's sentence is about the use it names
+                    inds = approved[1] or inds
                 alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
                 lead = self.leadin if in_list else None
                 for fld, value in crit:
@@ -309,6 +327,11 @@ class UnitReader:
             inds, strength = head_inds, INHERITED
         if not inds and covered and is_leadin and self.targets.inds:
             inds, strength = self.targets.inds, INHERITED
+        if not inds and sub and not covered and set(drugs) <= set(self.targets.drugs) and self.targets.inds:
+            # "Esketamine used without an oral antidepressant is not medically necessary" after its covered
+            # use: that use's monotherapy, which needs the antidepressant the use is covered with
+            inds, strength = self.targets.inds, INHERITED
+            self.emit(drugs, inds, "concomitant_antidepressant", "required", INHERITED, block, a, b)
         if is_leadin:
             self.close_leadin(None)
             self.leadin = LeadIn(drugs, st, how, inds, self.level_of(path), (block, a, b), path)

@@ -188,7 +188,13 @@ _FAILED_CUE = re.compile(
     r"(?:too little|not enough|insufficient|inadequate|limited|minimal|little or no)\s+(?:\w+\s+)?"
     r"(?:improvement|benefit|response|relief)|\benough (?:improvement|benefit|response)|"
     r"\b(?:no|not|never|without)\b[^.;]{0,40}?\b(?:response|benefit|improvement|remission|effect)|"
-    r"\bpersist",
+    r"\bpersist|"
+    # a count of antidepressant trials is a count of failed ones: "no fewer than three antidepressant
+    # trials",
+    # "Prior antidepressant trials: two"
+    r"\b(?:no fewer than|not fewer than|at least|a minimum of|minimum of)\s+\w+\s+(?:\w+\s+)?"
+    r"antidepressant\s+"
+    r"(?:trials|courses|regimens)\b|\bantidepressant\s+(?:trials|courses|regimens)\s*:",
     re.I,
 )
 

@@ -153,19 +153,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--data", type=Path, help="keep the archive in this directory (default: a temp dir)")
-    parser.add_argument("--set", default="main", help="main, holdout, holdout2 (blind; score rarely)")
+    parser.add_argument("--set", default="main", help="main, holdout, holdout2, ... or all")
     args, _ = parser.parse_known_args(argv)  # make eval passes every scorer the same EVAL_ARGS
-    if args.set not in site.SETS:  # e.g. the facts corpus's holdout3: not an error for `make eval`
+    if args.set != "all" and args.set not in site.SETS:  # e.g. facts' holdout3: not an error for make eval
         print(f"history: no {args.set!r} set (have {', '.join(sorted(site.SETS))}); skipped")
         return 0
-    folder = site.SETS[args.set]
-    with tempfile.TemporaryDirectory(prefix="history-") as tmp:
-        data = args.data or Path(tmp) / "data"
-        result = score(*crawl_history(data, folder=folder), folder=folder)
-    if args.verbose:
-        for miss in result.misses:
-            print("  " + miss)
-    print(result.line("history" if args.set == "main" else f"history[{args.set}]"))
+    for name in site.SETS if args.set == "all" else [args.set]:
+        folder = site.SETS[name]
+        with tempfile.TemporaryDirectory(prefix="history-") as tmp:
+            data = args.data / name if args.data and args.set == "all" else args.data or Path(tmp) / "data"
+            result = score(*crawl_history(data, folder=folder), folder=folder)
+        if args.verbose:
+            for miss in result.misses:
+                print("  " + miss)
+        print(result.line("history" if name == "main" else f"history[{name}]"))
     return 0
 
 

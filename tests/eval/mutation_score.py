@@ -125,10 +125,13 @@ MODULES: dict[str, list[str]] = {
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
     "extractors/sections.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py"],
+    # passages.py: its own unit tests on hand-built blocks first (each rule's exact passages), then the
+    # round-trip cases; test_extract_noise (60 s a mutant: every PDF variant extracted) is left out, the
+    # fast path's page closure (passage_pages) is pinned in test_extract_passages.py
     "extractors/passages.py": [
+        "tests/extractors/test_extract_passages.py",
         *_EXTRACT,
         "tests/extractors/test_extract_terms.py",
-        "tests/extractors/test_extract_noise.py",
     ],
     # the differ's small helpers, each against its own unit tests on hand-built extractions (compare.py's
     # selection reaches them too, but ~2 s a mutant; these run in well under a second). moves.py's other
@@ -138,6 +141,56 @@ MODULES: dict[str, list[str]] = {
     "differ/moves.py": ["tests/differ/test_differ_moves.py"],
     "differ/diffhtml.py": ["tests/differ/test_differ_diffhtml.py"],
     "differ/taxonomy.py": ["tests/differ/test_differ_taxonomy.py"],
+    # a drug sentence reworded in Background, and a criterion restated in a reworded sentence: their own
+    # unit tests on hand-built versions (and, for background.py, the topic tests that compare through it)
+    "differ/background.py": ["tests/differ/test_differ_background.py", "tests/differ/test_differ_topic.py"],
+    "differ/restated.py": ["tests/differ/test_differ_restated.py"],
+    # the inflation budget on streams of a few MiB (small limits); the bombs at the real 256 MiB budget
+    # take seconds each, and whole extractions are not needed to see what the scan counts
+    "extractors/streams.py": [
+        "tests/extractors/test_extract_streams.py",
+        "--deselect=tests/extractors/test_extract_streams.py::test_bombs_are_refused_before_reading",
+        "--deselect=tests/extractors/test_extract_streams.py::test_an_ascii85_wrapper_does_not_hide_a_bomb",
+    ],
+    # the glyph reader on one small page of cases (drawn once per session) and its pdfplumber reference;
+    # test_extract_producers' comparison re-renders and re-lays out whole policies (17 s a mutant)
+    "extractors/pdfglyphs.py": ["tests/extractors/test_extract_pdfglyphs.py"],
+    # PDFium's reading asserted whole (lines, inexact, topic, hits, cipher) on small documents drawn once,
+    # and the glyph reader's pages (the shared document and page loading); test_extract_pdfium.py compares
+    # whole extractions with pdfplumber's (seconds a mutant)
+    "extractors/pdfium.py": [
+        "tests/extractors/test_extract_pdfium_reading.py",
+        "tests/extractors/test_extract_pdfglyphs.py",
+    ],
+    # which reader reads which page, the blocks and the typed errors, on documents of a few pages drawn
+    # once per session (test_extract_pdfium/_producers/_bad re-render and re-extract whole policies)
+    "extractors/pdf.py": ["tests/extractors/test_extract_pdfread.py"],
+    # mut-layout: the status reader against its sentence table and the metadata banners that call it
+    "extractors/status.py": [
+        "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_metadata.py",
+    ],
+    # the CMS Coverage API answer rendered as its article page, and the sniff that calls it an answer
+    "extractors/coverage_api.py": [
+        "tests/extractors/test_extract_coverage_api.py",
+        "tests/extractors/test_extract_detect.py",
+    ],
+    # PDF lines → blocks on hand-built lines (headings, paragraphs over page breaks, running headers and
+    # small print): a rendered PDF per case would cost a second a mutant for the same rules
+    "extractors/layout.py": [
+        "tests/extractors/test_extract_layout.py",
+        "tests/extractors/test_extract_furniture.py",
+    ],
+    # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
+    # status banners, login/error/click-through pages)
+    "extractors/html.py": ["tests/extractors/test_extract_html.py"],
+    # the result's JSON round trip (what the store keeps on each version)
+    "extractors/model.py": ["tests/extractors/test_extract_model.py"],
+    # extract() itself: every part of the result, the byte limit, the timeout, typed errors (one small PDF)
+    "extractors/__init__.py": [
+        "tests/extractors/test_extract_entry.py",
+        "tests/extractors/test_extract_coverage_api.py",
+    ],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -1,5 +1,7 @@
 """Speed rewrites of issue #17 give what the code they replaced gave.
 
+``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``metadata._says_status``
+gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extract_streams.py;
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
 reader reuse the line reader's document. Each is compared with its reference here, on generated strings
@@ -14,9 +16,12 @@ import re
 
 import yaml
 
-from extractors import pdfium
+from extractors import metadata, pdfglyphs, pdfium, status
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
+from extractors.passages import Rounds, find_passages
+from extractors.pdf import read_pdf
+from extractors.sections import assemble, build_sections
 from tests.support.pdf import FILES, _filler, render, synthetic_policy
 
 #: scope.bare's one-regex form before #17
@@ -92,3 +97,56 @@ def test_held_document_is_reused_and_released() -> None:
     pdfium._LOCK.release()
     with pdfium.document(data, lambda: None) as fresh:  # outside: a document of its own
         assert fresh
+
+
+def test_status_gate_equals_the_status_regex() -> None:
+    words = [
+        "Retired",
+        "ARCHIVED",
+        "superseded",
+        "version was replaced",
+        "No Longer Active",
+        "no longer",
+        "in effect",
+        "replaced",
+        "Re-tired",
+        "retir\u0130ed",
+        "\u017fuper\u017feded",
+        "ſ",
+        "policy",
+    ]
+    rng = random.Random(17)
+    made = [" ".join(rng.choice(words + _PIECES) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
+    for text in made + _texts():
+        assert metadata._says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)
+
+
+def test_the_last_rounds_reading_is_extracts_own() -> None:
+    """``passages.Rounds`` hands ``extract`` the final round's text, sections and passages: the same as
+    assembling the PDF reader's blocks and reading them again, title included."""
+    data = render(synthetic_policy(8, (1, 5), drug_section_at=3))
+    rounds = Rounds()
+    read = read_pdf(data, passage_pages=rounds)
+    settled = rounds.reading(read.blocks)
+    assert settled is not None and rounds.reading(list(read.blocks)) is None
+    title = next(b.text for b in read.blocks if b.kind == "title")
+    text, blocks = assemble(read.blocks)
+    sections = build_sections(blocks, len(text))
+    assert settled == (text, blocks, sections, find_passages(text, blocks, sections, title))
+    assert settled[3] and Rounds().reading(read.blocks) is None
+
+
+def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
+    """Inside ``held`` the line reader leaves the text pages that name a needle open (at most
+    ``pdfium.KEEP``); the glyph reader reads them as it reads freshly loaded ones."""
+    data = render(synthetic_policy(12, (1, 5, 6, 7, 8, 9, 10, 11, 3)))
+    outside = pdfglyphs.glyph_lines(data, set(range(12)), check=lambda: None)
+    with pdfium.held(data, lambda: None) as doc:
+        reading = pdfium.read_pages(data, check=lambda: None, max_pages=20)
+        assert reading is not None and reading.hits == {1, 3, 5, 6, 7, 8, 9, 10, 11}
+        kept = pdfium._kept(doc)
+        assert kept is not None and sorted(kept) == [1, 3, 5, 6, 7, 8, 9, 10][: pdfium.KEEP]
+        assert pdfglyphs.glyph_lines(data, set(range(12)), check=lambda: None) == outside
+        assert pdfium._kept(doc) is kept and len(kept) == pdfium.KEEP  # still open, not loaded again
+    assert pdfium._kept(doc) is None
+    assert pdfium.read_pages(data, check=lambda: None, max_pages=20) is not None  # nothing kept outside

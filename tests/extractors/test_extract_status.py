@@ -27,6 +27,11 @@ from tests.support import pdf
         ("ARCHIVED", "archived"),
         ("SUPERSEDED - This article has been superseded by a newer version.", "superseded"),
         ("This policy version was replaced 01/01/2026.", "replaced"),
+        ("Status: Superseded. This policy version was replaced 01/01/2026.", "replaced"),  # the stronger
+        ("Ketamine Infusion Therapy | ARCHIVED", "archived"),  # a cell of a header line
+        ("This policy replaces MP-330. This policy has been retired effective 07/01/2026.", "retired"),
+        ("This policy (which replaced MP-330) has been retired.", "retired"),
+        ("Archived: 06.01.2026", "archived"),
         # said of another document, or of people
         ("This policy replaces MP-330, which has been archived.", None),
         ("This combined policy replaces the former ketamine policy that was retired.", None),
@@ -40,6 +45,10 @@ from tests.support import pdf
         ("Current policy", None),
         ("Retired: MP-330 Ketamine Infusions", None),
         ("Archived policies – 5.01.20", None),
+        ("Archived: 5.01.20", None),
+        ("Retired Policies", None),  # the heading of a bulletin's list
+        ("This policy replaces the policy retired in 2025.", None),
+        ("This month no policies were retired.", None),
         ("Retired: 06/01/2026", "retired"),
     ],
 )

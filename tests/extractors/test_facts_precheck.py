@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import html
+import os
 import random
 import re
 import string
@@ -89,10 +90,22 @@ def _documents(name: str):
         yield entry["file"], load_document(folder, entry["file"]), entry.get("url")
 
 
+@pytest.fixture(autouse=True)
+def _triggers_built_by_each_test():
+    """Under mutmut (``MUTANT_UNDER_TEST`` set) every test builds the triggers and their needles itself.
+
+    They are built once per process (``@cache``), and mutmut forks each mutant's run from a process that built
+    them with the unmutated code: a mutant of ``needles.py`` or of ``precheck.triggers`` would then never run,
+    and mutmut would tie the building to the one test that happened to build first. Clearing the caches before
+    each test makes every test that asks the pre-check build them (0.4 s), under the mutant and in mutmut's
+    record of which tests reach which function. Ordinary runs keep the cache."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        precheck.triggers.cache_clear()
+        precheck._index.cache_clear()
+
+
 def test_the_precheck_skips_what_states_nothing_and_reads_the_rest() -> None:
-    """First in this file on purpose: the triggers and their needles are built once per process (cached), in
-    the first test that asks for them, and mutmut ties that building to that one test; so it must check the
-    skipping both ways (a wrong skip loses a fact, a missed skip costs the whole rule set)."""
+    """Skipping both ways: a wrong skip loses a fact, a missed skip costs the whole rule set."""
     skipped = ["Dropout was common in both arms and higher among older participants.", "The list is long."]
     read = ["The member is 18 or older.", "Spravato is covered for TRD.", "Criteria include:", "Adults"]
     assert [precheck.inert_paragraph(t) for t in skipped + read] == [True] * 2 + [False] * 4

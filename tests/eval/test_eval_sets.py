@@ -1,0 +1,52 @@
+"""The scorers find every labelled set by its folder, so a new blind corpus is scored by `make eval`
+from the commit that adds it; a forgotten entry in a hand-kept list would leave it silently unscored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.eval import facts, history, history_site
+
+
+def test_facts_sets_are_every_labelled_folder_in_order() -> None:
+    folders = [p.parent.name for p in facts.ROOT.glob("holdout*/labels.yaml")]
+    assert list(facts.SETS) == ["main", *sorted(folders, key=lambda n: int(n.removeprefix("holdout") or 1))]
+    assert list(facts.SETS)[:3] == ["main", "holdout", "holdout2"]
+
+
+def test_history_sets_are_every_folder_of_sources() -> None:
+    folders = {p.parent.name for p in history_site.HISTORY.glob("holdout*/*.yaml")}
+    assert set(history_site.SETS) == {"main", *folders}
+    assert history_site.SETS["main"] == history_site.HISTORY
+    assert list(history_site.SETS)[1] == "holdout"
+
+
+def test_a_folder_without_labels_is_not_a_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "holdout9").mkdir()
+    (tmp_path / "holdout10").mkdir()
+    (tmp_path / "holdout10" / "labels.yaml").write_text("documents: []\n", encoding="utf-8")
+    (tmp_path / "holdout").mkdir()
+    (tmp_path / "holdout" / "labels.yaml").write_text("documents: []\n", encoding="utf-8")
+    found = [f.name for f in sorted(tmp_path.glob("holdout*"), key=facts._holdout_order)]
+    assert found == ["holdout", "holdout9", "holdout10"]
+
+
+def test_all_prints_one_named_line_per_set(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(facts, "SETS", {"main": facts.SETS["main"], "holdout": facts.SETS["holdout"]})
+    monkeypatch.setattr(facts, "score_set", lambda name: (facts.Tally(), facts.Tally(), []))
+    assert facts.main(["--set", "all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["facts[main]", "facts[holdout]"]
+
+
+def test_one_set_keeps_the_plain_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(facts, "score_set", lambda name: (facts.Tally(), facts.Tally(), []))
+    facts.main(["--set", "holdout"])
+    assert capsys.readouterr().out.startswith("facts: strict_position_precision=")
+
+
+def test_history_skips_an_unknown_set_without_failing(capsys) -> None:
+    assert history.main(["--set", "holdout3x"]) == 0
+    assert "skipped" in capsys.readouterr().out

@@ -109,6 +109,10 @@ _UNDER = (
 )
 _MAX = (
     re.compile(rf"{_UNDER}\s*(?:age\s*)?(\d{{2}})\b{_NOT_YEARS}"),
+    # a labelled ceiling ("Maximum age: 65", "upper age limit of 64"): its "age: 65" is no minimum
+    re.compile(
+        r"\b(?:max(?:imum)?\s+age|upper\s+age\s+limit|age\s+limit)\s*(?:is\s*|of\s*|:\s*|=\s*)?(\d{2})\b"
+    ),
     re.compile(rf"\b(\d{{2}})\s*(?:{_YEARS}\s*)?(?:or|and)\s*(?:younger|under|below)\b"),
 )
 #: "an adult", "adult members", "adults with …": a person aged 18 or more (not "adult dosing", and not

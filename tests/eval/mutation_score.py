@@ -80,6 +80,8 @@ _FACTS_FILES = (
 #: the pre-check and its needles: skipping a paragraph it must read shows in the shape cases read both
 #: ways (test_facts_precheck.py); skipping fewer shows only in its own skip tests. The corpus run (60 s:
 #: every facts corpus both ways, block by block) is the same check on documents, too slow for each mutant.
+#: Under mutmut the file's autouse fixture builds the triggers afresh in every test (they are cached per
+#: process, and each mutant is forked from a process that built them unmutated).
 _PRECHECK = [
     "tests/extractors/test_facts_precheck.py",
     "--deselect=tests/extractors/test_facts_precheck.py::test_precheck_changes_no_fact_in_a_corpus",

@@ -150,3 +150,20 @@ def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
         assert pdfium._kept(doc) is kept and len(kept) == pdfium.KEEP  # still open, not loaded again
     assert pdfium._kept(doc) is None
     assert pdfium.read_pages(data, check=lambda: None, max_pages=20) is not None  # nothing kept outside
+
+
+def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
+    """Each top-level alternative of ``status.STATUS_WORDS`` holds one of the gate's substrings: a status
+    word added there without one here would be skipped by ``metadata._says_status``."""
+    alternatives, depth, current = [], 0, ""
+    for ch in status.STATUS_WORDS.pattern:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    assert len(alternatives) >= 5
+    for alternative in alternatives:
+        assert any(n in alternative.lower() for n in metadata._STATUS_NEEDLES), alternative

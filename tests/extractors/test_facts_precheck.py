@@ -194,6 +194,11 @@ def test_precheck_skips_an_evidence_review() -> None:
         ("Criteria include:", False),
         ("Evidence was reviewed for PTSD.", False),
         ("This use is not excluded here.", False),  # _NOT_EXCLUDED rewrites the clause: read it
+        ("Initial approval is granted; the length is 6 months.", False),  # the cue in another clause
+        ("The code is J0013.", False),  # a case-sensitive trigger: the paragraph as written, not lower-cased
+        ("Treatment is MEDİCALLY NECESSARY.", False),  # "İ" is "i" to IGNORECASE, two characters lower-cased
+        ("Diagnosis: _ dementia", False),  # a blank line's "_" two characters before a word-start needle
+        ("Diagnosis:depression", False),  # a needle starting right after a one-character needle (":")
     ],
 )
 def test_inert_paragraph(text: str, inert: bool) -> None:

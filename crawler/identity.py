@@ -21,8 +21,8 @@ TRACKING = re.compile(
 PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 
 
-def canonical_url(url: str, drop_params: tuple[str, ...] = ()) -> str:
-    """Lower-case scheme/host, no fragment, no session/tracking params, remaining params sorted."""
+def _canonical(url: str, drop_params: tuple[str, ...]) -> tuple[str, str, str, str]:
+    """(scheme, netloc, path, query) of the canonical URL."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if parts.port and not (
@@ -30,22 +30,36 @@ def canonical_url(url: str, drop_params: tuple[str, ...] = ()) -> str:
     ):
         host = f"{host}:{parts.port}"
     path = PATH_SESSION.sub("", parts.path) or "/"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING.match(k) and k.lower() not in {p.lower() for p in drop_params}
-    ]
-    return urlunsplit((parts.scheme.lower(), host, path, urlencode(sorted(query)), ""))
+    query = ""
+    if parts.query:  # most document URLs have none: no parsing, no re-encoding
+        dropped = {p.lower() for p in drop_params}
+        pairs = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING.match(k) and k.lower() not in dropped
+        ]
+        query = urlencode(sorted(pairs))
+    return parts.scheme.lower(), host, path, query
+
+
+def canonical_url(url: str, drop_params: tuple[str, ...] = ()) -> str:
+    """Lower-case scheme/host, no fragment, no session/tracking params, remaining params sorted."""
+    return urlunsplit((*_canonical(url, drop_params), ""))
 
 
 def url_key(url: str, drop_params: tuple[str, ...] = ()) -> str:
     """The canonical URL without the scheme and port, so http/https and host:port moves keep identity."""
-    parts = urlsplit(canonical_url(url, drop_params))
-    host = parts.netloc.split(":")[0]
+    scheme, netloc, path, query = _canonical(url, drop_params)
+    if not netloc:  # rare (no host): read back from the canonical URL, as it always was
+        parts = urlsplit(urlunsplit((scheme, netloc, path, query, "")))
+        netloc, path, query = parts.netloc, parts.path, parts.query
+    # with a host, the canonical URL reads back to these same parts (its path starts with "/"), so the
+    # second urlsplit it used to take is skipped: every document's identity is computed at every crawl
+    host = netloc.split(":")[0]
     if host.startswith("www."):
         host = host[4:]
-    key = host + parts.path
-    return key + (f"?{parts.query}" if parts.query else "")
+    key = host + path
+    return key + (f"?{query}" if query else "")
 
 
 def normalize_number(number: str) -> str:

@@ -9,6 +9,7 @@ records as an error of the document's own URL (its first URL), with the target n
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +23,19 @@ from crawler.archive_handle import archive_for
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|logon|sso|saml|oauth2?|auth|account/login)\b", re.I)
 
 
+#: ``scheme://netloc`` at the start of an absolute URL, exactly where ``urlsplit`` finds them
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
 def host_allowed(url: str, allowed_domains: list[str]) -> bool:
+    # asked for every link of every index page: the answer depends on the host alone, so it is cached by
+    # the URL's origin (a URL that does not start with one is its own key)
+    origin = _ORIGIN.match(url)
+    return _host_allowed(origin.group() if origin else url, tuple(allowed_domains))
+
+
+@functools.lru_cache(maxsize=1024)
+def _host_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return any(
         host == d.lower().split(":")[0] or host.endswith("." + d.lower().split(":")[0])

@@ -96,6 +96,10 @@ class ArchivePipeline:
 
 
 def _to_fetch(item: PolicyDocument) -> DocumentFetch:
+    # one pass over the headers for the three we keep (``_header`` walks them once per name)
+    found: dict[str, str] = {}
+    for key, value in item.headers.items():
+        found.setdefault(key.lower(), value)
     return DocumentFetch(
         source_id=item.source,
         url=item.url,
@@ -104,9 +108,9 @@ def _to_fetch(item: PolicyDocument) -> DocumentFetch:
         title=item.title,
         policy_number=item.policy_number,
         http_status=item.status,
-        etag=_header(item.headers, "ETag"),
-        last_modified=_header(item.headers, "Last-Modified"),
-        content_type=_header(item.headers, "Content-Type"),
+        etag=found.get("etag"),
+        last_modified=found.get("last-modified"),
+        content_type=found.get("content-type"),
         media_type=item.media_type,
         body=item.body if item.error_kind is None else None,
         not_modified=item.not_modified,

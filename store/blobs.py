@@ -35,7 +35,8 @@ class BlobStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def has(self, sha256: str) -> bool:
-        return self.path_for(sha256).is_file()
+        # a string path, not ``path_for``'s Path: asked once per known URL at every crawl's start
+        return os.path.isfile(os.path.join(self.root, sha256[:2], sha256[2:4], sha256))
 
     def put(self, data: bytes) -> str:
         """Store ``data`` and return its sha256; a blob already present is left untouched."""

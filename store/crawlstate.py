@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from store import schema
 from store.base import ArchiveBase
 from store.models import GONE_KINDS, utcnow
-from store.versions import keep_version
+from store.versions import VersionBatch
 
 GOOD = ("new_version", "unchanged", "not_modified", "superseded")
 
@@ -94,13 +94,18 @@ class CrawlStateMixin(ArchiveBase):
 
         Blobs are written first (content-addressed, idempotent), so no row ever points at missing bytes.
         A 304 or identical bytes refreshes ``last_seen`` and creates no version. The common case (an
-        unchanged re-crawl) costs two SELECTs and three executemany statements per batch, not per document.
+        unchanged re-crawl) costs two SELECTs and three executemany statements per batch, not per document;
+        a first crawl's new policies, keys and versions are written by one executemany each
+        (``VersionBatch``), with one SELECT of the new versions' ids.
         """
         bodies = [d.body if d.body is not None and not d.error_kind else None for d in docs]
         shas = _put_blobs(self.blobs, bodies)
         results: list[tuple[str, int | None]] = []
         fetch_rows, policy_updates, version_touches = [], {}, []
+        new_policies: list[dict] = []  # written by one executemany before the versions that name them
+        kept = []  # (index in results, the version kept): new versions' ids are known after the batch
         with self.engine.begin() as conn:
+            versions = VersionBatch(conn)
             prev = _previous_bytes(conn, {d.url for d in docs if d.not_modified})
             # a document names its policy by key (``<source id>/<number or url>``); rechecks and 304s by id
             known = _resolve_keys(
@@ -123,8 +128,8 @@ class CrawlStateMixin(ArchiveBase):
                         "pnumber": doc.policy_number,
                     }
                     return policy_id
-                _insert_policy(conn, doc, key, now)
-                conn.execute(schema.policy_keys.insert().values(key=key, policy_id=key))
+                new_policies.append(_policy_row(doc, key, now))
+                versions.fresh(key)
                 known[key] = key
                 return key
 
@@ -158,12 +163,23 @@ class CrawlStateMixin(ArchiveBase):
                     size = len(doc.body or b"")
                     assert doc.policy_id is not None and sha is not None  # a new document has both
                     policy_id = ensure_policy(doc, doc.policy_id, now)
-                    version_id, created = keep_version(
-                        conn, policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now
+                    version, created = versions.keep(
+                        policy_id, sha, doc.final_url or doc.url, doc.media_type, size, now
                     )
                     outcome = "new_version" if created else "unchanged"
+                    if created:
+                        kept.append((len(results), version))
                 fetch_rows.append(_fetch_row(run_id, doc, policy_id, now, sha, size, outcome))
-                results.append((outcome, version_id if outcome == "new_version" else None))
+                results.append((outcome, version_id))
+            if new_policies:
+                conn.execute(schema.policies.insert(), new_policies)
+                conn.execute(
+                    schema.policy_keys.insert(),
+                    [{"key": r["id"], "policy_id": r["id"]} for r in new_policies],
+                )
+            versions.write()
+            for i, version in kept:
+                results[i] = (results[i][0], version.id)
             if policy_updates:
                 p = schema.policies
                 conn.execute(
@@ -303,18 +319,16 @@ def _resolve_keys(conn: sa.Connection, keys: set[str]) -> dict[str, str]:
     return out
 
 
-def _insert_policy(conn: sa.Connection, doc: DocumentFetch, policy_id: str, now: dt.datetime) -> None:
-    conn.execute(
-        schema.policies.insert().values(
-            id=policy_id,
-            source_id=doc.source_id,
-            policy_number=doc.policy_number,
-            title=doc.title,
-            url=doc.final_url or doc.url,
-            first_seen=now,
-            last_seen=now,
-        )
-    )
+def _policy_row(doc: DocumentFetch, policy_id: str, now: dt.datetime) -> dict:
+    return {
+        "id": policy_id,
+        "source_id": doc.source_id,
+        "policy_number": doc.policy_number,
+        "title": doc.title,
+        "url": doc.final_url or doc.url,
+        "first_seen": now,
+        "last_seen": now,
+    }
 
 
 #: Blob writes in flight at once. Each blob is fsynced (file, then directory) before any row names it;

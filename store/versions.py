@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -257,35 +258,113 @@ def keep_version(
     size: int,
     now: dt.datetime,
 ) -> tuple[int, bool]:
-    """The one rule for archiving bytes as a version (used by ``add_version`` and the crawler's batches).
+    """The one rule for archiving bytes as a version, for one document (``add_version``); the crawler's
+    batches apply the same rule through ``VersionBatch``.
 
     Bytes equal to the policy's latest version refresh its ``last_seen``; any other bytes, including
     bytes of an older version coming back (A → B → A), become the next version. Returns (id, created).
     """
-    latest = conn.execute(
-        sa.select(schema.versions.c.id, schema.versions.c.sha256, schema.versions.c.seq)
-        .where(schema.versions.c.policy_id == policy_id)
-        .order_by(schema.versions.c.seq.desc())
-        .limit(1)
-    ).first()
-    if latest is not None and latest.sha256 == sha:
-        conn.execute(schema.versions.update().where(schema.versions.c.id == latest.id).values(last_seen=now))
-        return latest.id, False
-    vid = inserted_id(
-        conn.execute(
-            schema.versions.insert().values(
-                policy_id=policy_id,
-                seq=(latest.seq if latest is not None else 0) + 1,
-                sha256=sha,
-                url=url,
-                media_type=media_type,
-                size=size,
-                first_seen=now,
-                last_seen=now,
+    batch = VersionBatch(conn)
+    kept, created = batch.keep(policy_id, sha, url, media_type, size, now)
+    batch.write()
+    assert kept.id is not None
+    return kept.id, created
+
+
+@dataclass
+class Kept:
+    """The latest version of a policy as a batch sees it: stored, or to be written by ``write``."""
+
+    sha256: str
+    seq: int
+    id: int | None  # None until ``VersionBatch.write`` stores a new version
+    row: dict[str, Any] | None = None  # the INSERT row of a new version
+
+
+class VersionBatch:
+    """``keep_version``'s rule over many documents in one transaction, with a few statements per batch.
+
+    A first crawl of N documents used to cost 2 statements per document here (SELECT the latest version,
+    INSERT the new one). A policy created in the same batch (``fresh``) has no stored version, so it needs
+    no SELECT; new versions are kept in document order and written by one executemany in ``write`` (ids
+    follow document order, as before); refreshed ``last_seen`` dates are written there too. The latest
+    version of a policy that had one before the batch is still read with one SELECT, on first use.
+    """
+
+    def __init__(self, conn: sa.Connection):
+        self.conn = conn
+        self.latest: dict[str, Kept | None] = {}  # policy id → its latest version (None: none yet)
+        self.new: list[Kept] = []
+        self.touched: dict[int, dt.datetime] = {}  # stored version id → its new last_seen
+
+    def fresh(self, policy_id: str) -> None:
+        """``policy_id`` was created in this transaction: it has no version yet."""
+        self.latest[policy_id] = None
+
+    def keep(
+        self, policy_id: str, sha: str, url: str, media_type: str | None, size: int, now: dt.datetime
+    ) -> tuple[Kept, bool]:
+        """(the policy's latest version after these bytes, created?); ``id`` is known after ``write``."""
+        if policy_id in self.latest:
+            latest = self.latest[policy_id]
+        else:
+            v = schema.versions
+            row = self.conn.execute(
+                sa.select(v.c.id, v.c.sha256, v.c.seq)
+                .where(v.c.policy_id == policy_id)
+                .order_by(v.c.seq.desc())
+                .limit(1)
+            ).first()
+            latest = Kept(row.sha256, row.seq, row.id) if row is not None else None
+        if latest is not None and latest.sha256 == sha:
+            if latest.row is not None:
+                latest.row["last_seen"] = now
+            else:
+                assert latest.id is not None
+                self.touched[latest.id] = now
+            return latest, False
+        seq = (latest.seq if latest is not None else 0) + 1
+        new: dict[str, Any] = {
+            "policy_id": policy_id,
+            "seq": seq,
+            "sha256": sha,
+            "url": url,
+            "media_type": media_type,
+            "size": size,
+            "first_seen": now,
+            "last_seen": now,
+        }
+        kept = self.latest[policy_id] = Kept(sha, seq, None, new)
+        self.new.append(kept)
+        return kept, True
+
+    def write(self) -> None:
+        """Insert the new versions (in order) and learn their ids; write the refreshed dates."""
+        v = schema.versions
+        if self.new:
+            rows = [k.row for k in self.new if k.row is not None]
+            if len(rows) == 1:
+                self.new[0].id = inserted_id(self.conn.execute(v.insert().values(**rows[0])))
+            else:
+                self.conn.execute(v.insert(), rows)
+                pids = {r["policy_id"] for r in rows}
+                ids = {
+                    (pid, seq): vid
+                    for vid, pid, seq in self.conn.execute(
+                        sa.select(v.c.id, v.c.policy_id, v.c.seq).where(v.c.policy_id.in_(pids))
+                    )
+                }
+                for k, r in zip(self.new, rows, strict=True):
+                    k.id = ids[(r["policy_id"], k.seq)]
+            for k in self.new:
+                k.row = None  # stored now: a later keep of the same bytes refreshes it by id
+            self.new = []
+        if self.touched:
+            self.conn.execute(
+                v.update().where(v.c.id == sa.bindparam("vid")).values(last_seen=sa.bindparam("seen")),
+                [{"vid": vid, "seen": seen} for vid, seen in self.touched.items()],
             )
-        )
-    )
-    return vid, True
+            self.touched = {}
 
 
 def _version_cols() -> list[sa.Column]:

@@ -123,10 +123,11 @@ def _run_locked(data_dir: Path, configs, settings: dict | None, progress: bool):
     for c in configs:
         crawler = process.create_crawler(loader.load(c.spider))
         task = bar.add_task(c.id, total=None)
-        # Scrapy holds signal receivers weakly: keep the closures alive for the whole crawl
-        handlers.append(_ProgressHandlers(bar, task))
-        crawler.signals.connect(handlers[-1].scraped, signal=signals.item_scraped)
-        crawler.signals.connect(handlers[-1].closed, signal=signals.spider_closed)
+        if progress:  # a hidden bar needs no call per item (a crawl-only child, the benchmark, --quiet)
+            # Scrapy holds signal receivers weakly: keep the closures alive for the whole crawl
+            handlers.append(_ProgressHandlers(bar, task))
+            crawler.signals.connect(handlers[-1].scraped, signal=signals.item_scraped)
+            crawler.signals.connect(handlers[-1].closed, signal=signals.spider_closed)
         process.crawl(crawler, config=c)
         extensions.append(crawler)
     with bar:

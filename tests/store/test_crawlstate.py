@@ -4,11 +4,13 @@ tests/crawler/test_crawl_store.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
-from store import Archive
+from store import Archive, schema
 from store.crawlstate import DocumentFetch
 from store.models import Source
 
@@ -277,3 +279,50 @@ def test_a_policy_the_archive_holds_without_a_key_is_found_by_its_id(arc):
     arc.upsert_policy(Policy(id="s/1", source_id="s", url="https://s.example/p/1", title="Old"))
     out = arc.record_documents(arc.start_run("s").id, [_doc(1, body=b"v1", fetched_at=T1)])
     assert out[0][0] == "new_version" and arc.get_policy("s/1").last_seen == T1
+
+
+def _state(archive: Archive) -> tuple[list, list, list]:
+    """Every version, policy and fetch row as plain tuples (ids included: a batch must number versions
+    in document order, as one INSERT per document did)."""
+    with archive.engine.connect() as conn:
+        return tuple(  # type: ignore[return-value]
+            [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
+            for t in (schema.versions, schema.policies, schema.fetches)
+        )
+
+
+def test_a_batch_archives_exactly_what_one_document_at_a_time_does(tmp_path):
+    """``VersionBatch`` (new policies, keys and versions written once per batch) against the same
+    documents recorded one per transaction: new policies twice in a batch, the same bytes again, a
+    known policy's bytes changing and coming back (A → B → A), a 304 and an error among them."""
+    first = [_doc(n, body=f"v{n}".encode(), fetched_at=T1) for n in (1, 2)]
+    second = [
+        _doc(3, body=b"v3", fetched_at=T2),
+        _doc(3, body=b"v3", fetched_at=T2, url="https://s.example/p/3b"),  # same policy, same bytes
+        _doc(4, body=b"a", fetched_at=T2),
+        _doc(4, body=b"b", fetched_at=T3),  # a new policy's second version in the same batch
+        _doc(1, body=b"v1-changed", fetched_at=T2),
+        _doc(1, body=b"v1", fetched_at=T3),  # A → B → A on a stored policy
+        _doc(2, body=b"v2", fetched_at=T3),  # the stored version's bytes again: last_seen only
+        _doc(2, body=b"v2", fetched_at=T4),
+        _doc(5, error_kind="http-503", http_status=503, error="HTTP 503", fetched_at=T2),
+        _doc(6, body=b"v6", fetched_at=T4),
+    ]
+    states, outs = [], []
+    for name, batches in (("one", [[d] for d in second]), ("all", [second])):
+        archive = Archive(tmp_path / name)
+        archive.upsert_source(Source(id="s", payer="S"))
+        archive.record_documents(archive.start_run("s").id, [dataclasses.replace(d) for d in first])
+        run = archive.start_run("s").id
+        outs.append(
+            [
+                out
+                for batch in batches
+                for out in archive.record_documents(run, [dataclasses.replace(d) for d in batch])
+            ]
+        )
+        states.append(_state(archive))
+        archive.close()
+    assert outs[0] == outs[1]
+    assert [o for o, _ in outs[1]].count("new_version") == 6
+    assert states[0] == states[1]

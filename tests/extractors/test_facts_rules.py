@@ -71,6 +71,7 @@ def test_snippet(case: dict) -> None:
         ("2.1. Criteria .", "Criteria"),
         ("Policy :", "Policy"),
         ("  Coverage", "Coverage"),
+        ("Appendix X:", "Appendix X"),
     ],
 )
 def test_bare_heading(heading: str, text: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import threading
 
 import pytest
 from reportlab.lib.pagesizes import letter
@@ -19,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from extractors.pdfglyphs import glyph_lines
+from tests.support.pdfium_lock import Stop, pdfium_held_elsewhere, stop
 
 
 def _width(text: str, font: str = "Helvetica", size: float = 10) -> float:
@@ -165,43 +165,15 @@ def test_bold_is_decided_per_font_across_pages():
 
 
 def test_a_timeout_between_pages_stops_the_reading():
-    class Stop(Exception):
-        pass
-
-    def check():
-        raise Stop
-
     with pytest.raises(Stop):
-        glyph_lines(_cases_pdf(), {0}, check=check)
+        glyph_lines(_cases_pdf(), {0}, check=stop)
 
 
 def test_waiting_for_pdfium_checks_the_deadline():
     """PDFium runs one document at a time: a reader waiting for it still calls ``check`` (a timed-out
     extraction must not wait for ever behind another one)."""
-    from extractors.pdfium import held
-
-    class Stop(Exception):
-        pass
-
-    def check():
-        raise Stop
-
-    inside, leave = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with held(_turned_pdf(), lambda: None):
-            inside.set()
-            leave.wait()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert inside.wait(10)
-        with pytest.raises(Stop):
-            glyph_lines(_cases_pdf(), {0}, check=check)
-    finally:
-        leave.set()
-        holder.join()
+    with pdfium_held_elsewhere(_turned_pdf()), pytest.raises(Stop):
+        glyph_lines(_cases_pdf(), {0}, check=stop)
 
 
 def test_a_file_pdfium_cannot_open_or_a_missing_page_gives_none():

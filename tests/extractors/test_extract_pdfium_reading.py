@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 from extractors import model
 from extractors.layout import Line
 from extractors.pdfium import Reading, _flat, cipher, doubtful, held, read_pages
+from tests.support.pdfium_lock import Stop, pdfium_held_elsewhere, stop
 
 PROSE = "The member has a diagnosis and the plan reviews the request in the usual way."
 
@@ -489,28 +490,8 @@ def test_another_document_inside_held_waits_for_the_lock():
 
 
 def test_a_reader_waiting_for_pdfium_still_checks_its_deadline():
-    class Stop(Exception):
-        pass
-
-    def check() -> None:
-        raise Stop
-
-    inside, leave = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with held(_off_topic_pdf(), lambda: None):
-            inside.set()
-            leave.wait()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert inside.wait(10)
-        with pytest.raises(Stop):
-            read_pages(_shapes_pdf(), check=check, max_pages=9)
-    finally:
-        leave.set()
-        holder.join()
+    with pdfium_held_elsewhere(_off_topic_pdf()), pytest.raises(Stop):
+        read_pages(_shapes_pdf(), check=stop, max_pages=9)
 
 
 def _line(text: str, page: int = 0) -> Line:

@@ -22,6 +22,7 @@ from extractors import model
 from extractors.passages import passage_pages
 from extractors.pdf import PdfRead, plumb_page, read_pdf
 from tests.support.pdf import image_only_pdf
+from tests.support.pdfium_lock import Stop, pdfium_held_elsewhere, stop
 
 Draw = Callable[[canvas.Canvas], None]
 
@@ -556,32 +557,8 @@ def test_a_running_header_naming_the_drug_does_not_make_every_page_exact():
 
 
 def test_a_reader_waiting_for_pdfium_checks_its_deadline():
-    import threading
-
-    from extractors.pdfium import held
-
-    class Stop(Exception):
-        pass
-
-    def stop() -> None:
-        raise Stop
-
-    inside, leave = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with held(_gaps_pdf(), lambda: None):
-            inside.set()
-            leave.wait()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert inside.wait(10)
-        with pytest.raises(Stop):
-            read_pdf(_topic(), check=stop)
-    finally:
-        leave.set()
-        holder.join()
+    with pdfium_held_elsewhere(_gaps_pdf()), pytest.raises(Stop):
+        read_pdf(_topic(), check=stop)
 
 
 def _list_page(c: canvas.Canvas) -> None:

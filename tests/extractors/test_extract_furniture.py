@@ -82,11 +82,25 @@ def test_a_recurring_drug_sentence_at_body_size_is_policy_text():
     assert " ".join(texts(*pages)).count(" ".join(lead)) == 3
 
 
-def test_a_recurring_drug_line_in_small_print_stays_furniture():
+def test_a_recurring_drug_line_set_smaller_than_the_text_stays_furniture():
+    """Policy text is set at the body size (10 pt here); a header naming the drug a point smaller, not
+    only in small print, is furniture: kept, it drew every page into the passages."""
     pages = _pages(3, header=ln("Spravato Policy | Page #", 0, size=8.5))
     assert "Spravato" not in " ".join(texts(*pages))
-    pages = _pages(3, header=ln("Spravato Policy | Page #", 0, size=8.6))
-    assert " ".join(texts(*pages)).count("Spravato Policy") == 3
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9.4))
+    assert "Spravato" not in " ".join(texts(*pages))
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9.5))
+    assert " ".join(texts(*pages)).count("Spravato Program Manual") == 3
+
+
+def test_a_recurring_table_row_naming_the_drug_keeps_the_small_print_bound():
+    """A table's header row repeated on each page, its cells a point or so smaller than the text, is the
+    table's own; only in small print is a recurring row furniture."""
+    for size, kept in ((8.6, 3), (8.5, 0)):
+        pages = _pages(3)
+        for k, page in enumerate(pages):
+            page.insert(0, ln("Spravato | Criteria", 740, k, size=size, row=True))
+        assert " ".join(texts(*pages)).count("Spravato | Criteria") == kept
 
 
 def test_a_recurring_drug_line_after_a_line_of_the_page_is_policy_text():

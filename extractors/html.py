@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from .model import EmptyDocument, NotAPolicy
 from .normalize import NUMBERED, bullet, clean, strip_noise
 from .sections import Block
-from .status import says_status
+from .status import STATUS_WORDS
 
 _DROP_TAGS = (
     "script",
@@ -46,6 +46,7 @@ _CHROME = re.compile(
     r"|banner|toolbar|utility|\bsearch|modal|popup|disclaimer-bar|back-to-top|sr-only|visually-hidden",
     re.I,
 )
+_STATUS = STATUS_WORDS  # one vocabulary with the status reader (extractors/status.py)
 _ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog", "alertdialog"}
 _BLOCK = {
     "p",
@@ -238,7 +239,7 @@ def read_html(data: bytes) -> HtmlRead:
     if not raw_text:
         raise EmptyDocument("HTML page has no text")
     _reject(soup, raw_text)
-    status = " ".join(_status_context(s) for s in soup.find_all(string=says_status))
+    status = " ".join(_status_context(s) for s in soup.find_all(string=_STATUS))
     title = clean(soup.title.get_text()) if soup.title else None
     head_title = title or ""
     root = _main(soup)

@@ -120,7 +120,7 @@ _NEEDLES = ("replaced", "superseded", "retired", "archived", "no longer")
 
 def says_status(text: str) -> bool:
     """Does ``text`` hold a status word (``STATUS_WORDS.search``)? The one test for "is this a notice
-    worth reading" (a PDF's paragraphs, an HTML page's strings). An ASCII text without any of its words
+    worth reading" (a PDF's paragraphs, ``metadata._notices``). An ASCII text without any of its words
     skips the regex: a case-insensitive alternation is tried at every character (2 ms on a 60-page
     policy's 300 blocks, against 0.2 ms for the substring tests; for ASCII, re.I folds case exactly as
     lower() does)."""

@@ -93,7 +93,11 @@ from .terms import codes_in
 #: 2026.12.22: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
 #: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
 #: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
-EXTRACTOR_VERSION = "2026.12.23"
+#: 2026.12.23: a labelled age ceiling ("Maximum age: 65") is age_max.
+#: 2026.12.24: retirement said in other words is this document's status ("This policy and guideline were
+#: archived", "This means that this policy was retired", "no longer in use", "replaced by policy MP-512");
+#: "Archived versions are available on request" / "Retired members …" no longer read as archived / retired.
+EXTRACTOR_VERSION = "2026.12.24"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -46,6 +46,8 @@ def _holdout_order(folder: Path) -> int:
 SETS = {
     "main": ROOT,
     **{f.name: f for f in sorted(ROOT.glob("holdout*"), key=_holdout_order) if (f / "labels.yaml").exists()},
+    # generated development sets (tests/eval/gen_facts.py): varied wordings with the generator's labels
+    **{f.name: f for f in sorted(ROOT.glob("gen[0-9]*")) if (f / "labels.yaml").exists()},
 }
 FIELDS = (
     "age_min",

@@ -100,8 +100,11 @@ class AfterListReader:
         body = text[a:b]
         checklist = bool(_ANY_CHECKED.search(body))  # "If any item in the checklist is marked, …"
         if not (points_back(body) or checklist):
-            if not stance(text)[0]:
-                self.pool = pool  # a note or a label ("Pain uses:") between the lists: keep them
+            # a note or a label ("Pain uses:") between the lists keeps them; a new lead-in ("Ketamine has been
+            # proposed for the following:") starts a list of its own
+            new_list = text.rstrip().endswith(":") and (drugs_in(text) or len(text.split()) > 6)
+            if not stance(text)[0] and not new_list:
+                self.pool = pool
             return
         st, how = stance(body)
         if checklist and _DENIED.search(body):

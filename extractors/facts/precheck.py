@@ -67,6 +67,7 @@ CONTEXT = {
     "afterlist.AFTER_LIST": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CONTINUES": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CRITERIA_WORDS": "veto",
+    "units._ANSWER": "refines: an answer takes the use of the question before it (its stance is the trigger)",
     "forms._ANSWER": "a PA form's answers: read before the pre-check (layouts.py)",
     "forms._DENY": "a PA form's answers: read before the pre-check (layouts.py)",
     "forms._APPROVE": "a PA form's answers: read before the pre-check (layouts.py)",

@@ -1,6 +1,6 @@
 """Speed rewrites of issue #17 give what the code they replaced gave.
 
-``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``metadata._says_status``
+``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``status.says_status``
 gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extract_streams.py;
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
@@ -16,7 +16,7 @@ import re
 
 import yaml
 
-from extractors import metadata, pdfglyphs, pdfium, status
+from extractors import pdfglyphs, pdfium, status
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
 from extractors.passages import Rounds, find_passages
@@ -109,6 +109,10 @@ def test_status_gate_equals_the_status_regex() -> None:
         "no longer",
         "in effect",
         "replaced",
+        "replaced by",
+        "Replaced  with",
+        "no longer in use",
+        "NO LONGER EFFECTIVE",
         "Re-tired",
         "retir\u0130ed",
         "\u017fuper\u017feded",
@@ -118,7 +122,7 @@ def test_status_gate_equals_the_status_regex() -> None:
     rng = random.Random(17)
     made = [" ".join(rng.choice(words + _PIECES) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
     for text in made + _texts():
-        assert metadata._says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)
+        assert status.says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)
 
 
 def test_the_last_rounds_reading_is_extracts_own() -> None:
@@ -154,7 +158,7 @@ def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
 
 def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
     """Each top-level alternative of ``status.STATUS_WORDS`` holds one of the gate's substrings: a status
-    word added there without one here would be skipped by ``metadata._says_status``."""
+    word added there without one here would be skipped by ``status.says_status``."""
     alternatives, depth, current = [], 0, ""
     for ch in status.STATUS_WORDS.pattern:
         depth += {"(": 1, ")": -1}.get(ch, 0)
@@ -166,4 +170,4 @@ def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
     alternatives.append(current)
     assert len(alternatives) >= 5
     for alternative in alternatives:
-        assert any(n in alternative.lower() for n in metadata._STATUS_NEEDLES), alternative
+        assert any(n in alternative.lower() for n in status._NEEDLES), alternative

@@ -164,15 +164,16 @@ _COVERED = re.compile(
     # the payer or the member as subject: "we cover", "the plan pays for", "members with TRD are eligible for
     # esketamine", "is approvable for"
     r"\b(?:we|plans?)\s+(?:also\s+)?(?:only\s+)?(?:cover|pays? for)\b|"
-    r"\b(?:is|are)\s+(?:also\s+)?eligible (?:to receive|for)\b(?![^.;]{0,40}?\b(?:trials?|stud(?:y|ies)|research)\b)"
-    r"[^.;]{0,40}?"
+    r"\b(?:is|are)\s+(?:also\s+)?eligible (?:to receive|for)\b"
+    r"(?![^.;]{0,40}?\b(?:trials?|stud(?:y|ies)|research)\b)[^.;]{0,40}?"
     r"\b(?:ketamine|esketamine|spravato|ketalar|treatment|therapy|infusions?)\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
     r"\b(?:is|are|remains?) payable\b",
     re.I,
 )
 _APPROVAL = re.compile(
-    r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\b(?:is|are) approvable\b|\bapproved (?:when|if)|\bapprove for\b|"
+    r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\b(?:is|are) approvable\b|"
+    r"\bapproved (?:when|if)|\bapprove for\b|"
     r"may be granted|approval is provided|"
     # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
     r"\b(?:will|may|can|shall|should)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"

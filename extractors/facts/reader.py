@@ -98,7 +98,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.table_drugs: tuple[str, ...] = ()  # the drug the paragraph before a table names as its subject
         # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
         self.pool, self.form, self.form_q, self.partd = [], None, None, None
-        self.blocks = 0  # blocks read so far; ``question``: (drugs, uses, block) of the last question on a use
+        self.blocks = 0  # blocks read so far
+        # (drugs, uses, block) of the last question on a use: the next block may be its answer
         self.question: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
 
     # -- emit --------------------------------------------------------------------------------------

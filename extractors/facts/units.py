@@ -159,7 +159,7 @@ class UnitReader:
                 self.targets.set(drugs, inds, True, path)
             if body.rstrip().endswith("?") and own_inds and not st:
                 self.asked += [i for i in own_inds if i != "other"]  # a form's question names the use
-                # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about the use asked
+                # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about that use
                 self.question = (drugs, own_inds, self.blocks)
                 block_inds = own_inds if own_drugs or block_drugs else block_inds
             cited = fda and cites_label(body) and ((in_list and lead is not None) or self.safety_only(body))

@@ -72,7 +72,9 @@ def test_history_skips_an_unknown_set_without_failing(capsys) -> None:
     assert "skipped" in capsys.readouterr().out
 
 
-def test_generated_sets_are_what_the_generator_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generated_sets_are_what_the_generator_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """gen1/gen2 are rewritten by tests/eval/gen_facts.py: a hand edit of a document or a label is lost."""
     from tests.eval import gen_facts
 

@@ -32,7 +32,7 @@ from .clauses import indications_of, sentences, subject_drugs, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
 from .layouts import LayoutReader
-from .needles import checked, fold, holds
+from .needles import checked, fold, predicate
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
@@ -63,8 +63,9 @@ _RECORD_SPLIT = re.compile(
 )
 
 
-#: the words any match of TABLE_REF holds ("in the table", "listed below", ...): most paragraphs have none
-_TABLE_WORDS = checked(TABLE_REF)
+#: the words any match of TABLE_REF holds ("in the table", "listed below", ...), tested by one function
+#: (``needles.predicate``): most paragraphs have none
+_TABLE_WORDS = None if checked(TABLE_REF) is None else predicate(checked(TABLE_REF))
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -365,7 +366,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+        if not (_TABLE_WORDS is None or _TABLE_WORDS(fold(text))) or drugs_in(text):
             return None
         if not TABLE_REF.search(text):
             return None

@@ -97,13 +97,19 @@ from .terms import codes_in
 #: 2026.12.24: retirement said in other words is this document's status ("This policy and guideline were
 #: archived", "This means that this policy was retired", "no longer in use", "replaced by policy MP-512");
 #: "Archived versions are available on request" / "Retired members …" no longer read as archived / retired.
-#: 2026.12.25: a running header or footer naming a drug set smaller than the text (9 pt over 10 pt) is
+#: 2026.12.25 (groups CA-CE of shapes/rules.yaml, from the generated sets tests/files/eval/facts/gen1-2):
+#: positive cue under a negation is the negative stance ("No coverage is available …", "we do not cover",
+#: "is never covered", "not approvable", "lacks proven benefit"), a question states no stance and its answer
+#: ("A: No - this use is investigational") takes the question's drug and use; a statement whose subject is
+#: another treatment (TMS, ECT, zuranolone) gives the policy's drug nothing, nor does the list it leads; a
+#: table takes the drug its lead-in paragraph names; a new lead-in ends the uses a later "These uses …" reads.
+#: 2026.12.26: a running header or footer naming a drug set smaller than the text (9 pt over 10 pt) is
 #: furniture on every page (it was kept as policy text: a passage per page, joined to the paragraph over
 #: each page break); table rows give their criteria to the use named in a cell of their own ("Spravato |
 #: MDSI | 4 weeks"), an outside use's row ("Migraine | 21 or older") to other; a dated change log ("Date |
 #: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
 #: criteria of its questions (no position).
-EXTRACTOR_VERSION = "2026.12.25"
+EXTRACTOR_VERSION = "2026.12.26"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

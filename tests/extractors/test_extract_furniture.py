@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.layout import Line, lines_to_blocks, running_shapes
+from extractors.layout import Line, furniture, lines_to_blocks, running_shapes
 from tests.support.lines import FILL, LONG, P1, P2, Q1, Q2, SHORT, body, ln, read, texts
 
 HEADER = "Sample Health Plan Medical Policy Manual"
@@ -91,6 +91,21 @@ def test_a_recurring_drug_line_set_smaller_than_the_text_stays_furniture():
     assert "Spravato" not in " ".join(texts(*pages))
     pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9.5))
     assert " ".join(texts(*pages)).count("Spravato Program Manual") == 3
+
+
+def test_furniture_marks_the_lines_the_layout_drops():
+    """``furniture`` is the one decision: the PDF fast path asks it which lines are a page's furniture
+    (their needles draw no page in), the layout drops exactly those. A header naming the drug a point
+    smaller than the text is marked; a recurring drug sentence at the body size is not."""
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9), footer=ln("Page #", 0, size=8))
+    for k, page in enumerate(pages):
+        page.insert(1, ln("Spravato is covered for adults when:", 726, k))
+    marks = furniture(pages)
+    assert marks == [[True, False, False, False, False, False, True]] * 3
+    kept = [
+        ln.text for page, m in zip(pages, marks, strict=True) for ln, f in zip(page, m, strict=True) if not f
+    ]
+    assert " ".join(texts(*pages)) == " ".join(kept)
 
 
 def test_a_recurring_table_row_naming_the_drug_keeps_the_small_print_bound():

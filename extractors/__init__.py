@@ -97,7 +97,10 @@ from .terms import codes_in
 #: 2026.12.24: retirement said in other words is this document's status ("This policy and guideline were
 #: archived", "This means that this policy was retired", "no longer in use", "replaced by policy MP-512");
 #: "Archived versions are available on request" / "Retired members …" no longer read as archived / retired.
-EXTRACTOR_VERSION = "2026.12.24"
+#: 2026.12.25: a duration line between a covered lead-in that names no use and its list ("Spravato is covered
+#: when all of the following are met: / Initial approval: 3 months. / • Diagnosis of TRD …") is the list's
+#: use's (it was an orphan no statement adopted: lost).
+EXTRACTOR_VERSION = "2026.12.25"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -138,6 +138,33 @@ def test_a_revision_history_row_is_not_a_notice():
     assert extract(_pdf([body], history)).metadata.status is None
 
 
+def _doc(content: list[dict]) -> bytes:
+    head = [{"title": "Ketamine Infusion Therapy"}, {"meta": ["Policy Number: MP-410"]}, {"h1": "Policy"}]
+    return pdf.render({"doc_title": "Ketamine", "header": "Pine Health", "content": head + content})
+
+
+def test_a_history_written_as_paragraphs_is_no_notice():
+    """Under "Revision History:" (its colon too) a paragraph about an earlier retirement is history."""
+    body = {"p": "Intravenous ketamine is considered investigational for depression and chronic pain."}
+    history = [
+        {"h1": "Revision History:"},
+        {"p": "01/15/2025: This policy was retired, then reinstated on 03/01/2025."},
+    ]
+    assert extract(_doc([body, *history])).metadata.status is None
+    # the same paragraph outside the history is a notice
+    assert extract(_doc([body, history[1]])).metadata.status == "retired"
+
+
+def test_every_notice_of_a_pdf_is_read_whole():
+    """Notices are read together, each whole: a status line after another paragraph that names a status
+    word, and a status heading right after the revision history, still give the status."""
+    body = {"p": "Intravenous ketamine is considered investigational for depression and chronic pain."}
+    members = {"p": "Retired members keep the coverage described in this policy."}
+    assert extract(_doc([body, members, {"p": "ARCHIVED"}])).metadata.status == "archived"
+    history = [{"h1": "Revision History"}, {"table": [["Date", "Change"], ["01/01/2026", "Annual review."]]}]
+    assert extract(_doc([body, *history, {"h1": "Archived"}])).metadata.status == "archived"
+
+
 def test_an_html_page_naming_the_policy_it_absorbed_is_not_retired():
     page = (
         b"<html><body><main><h1>Ketamine and Esketamine</h1><p>Policy Number: 5.01.16</p><h2>Policy</h2>"

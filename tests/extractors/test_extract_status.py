@@ -56,6 +56,7 @@ from tests.support import pdf
         ("Archived Policy", "archived"),
         ("This policy was retired effective 06/01/2026 for all members.", "retired"),
         ("This policy was archived; members should call the number below.", "archived"),
+        ("Effective 07/01/2026, this policy is retired for members of all plans.", "retired"),
         # said of another document, or of people
         ("This policy replaces MP-330, which has been archived.", None),
         ("This combined policy replaces the former ketamine policy that was retired.", None),
@@ -91,6 +92,7 @@ from tests.support import pdf
         ("This policy replaced MP-330.", None),
         ("The criteria were replaced by those in section 4.", None),
         ("This is an overview of archived policies.", None),
+        ("This manual whose drug section was archived remains in force.", None),
     ],
 )
 def test_a_status_counts_only_when_said_of_this_document(text, expected):

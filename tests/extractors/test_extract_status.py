@@ -57,6 +57,7 @@ from tests.support import pdf
         ("This policy was retired effective 06/01/2026 for all members.", "retired"),
         ("This policy was archived; members should call the number below.", "archived"),
         ("Effective 07/01/2026, this policy is retired for members of all plans.", "retired"),
+        ("Coverage moves to policy MP-512 and this document is no longer in effect.", "retired"),
         # said of another document, or of people
         ("This policy replaces MP-330, which has been archived.", None),
         ("This combined policy replaces the former ketamine policy that was retired.", None),

@@ -67,6 +67,10 @@ CONTEXT = {
     "afterlist.AFTER_LIST": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CONTINUES": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CRITERIA_WORDS": "veto",
+    "afterlist._NEW_LIST": "the stance after a list: read before the pre-check",
+    "units._ANSWER": "refines: an answer takes the use of the question before it (its stance is the trigger)",
+    "clauses.OTHER_TREATMENT": "veto: a statement about another treatment (its stance is the trigger)",
+    "positions._QUESTION": "veto: a question states no stance",
     "forms._ANSWER": "a PA form's answers: read before the pre-check (layouts.py)",
     "forms._DENY": "a PA form's answers: read before the pre-check (layouts.py)",
     "forms._APPROVE": "a PA form's answers: read before the pre-check (layouts.py)",
@@ -162,9 +166,14 @@ class Trigger:
     relaxed_cue: re.Pattern[str] | None = None
     #: ``check`` as one function (``needles.predicate``): the tree walk without its generators
     test: Any = field(init=False, repr=False, compare=False)
+    #: what any text the cue matches holds, as one function (None: no cue, or nothing known): a few
+    #: substring tests, where the cue's own (case-insensitive) search costs ~18 µs a paragraph
+    cue_test: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "test", None if self.check is None else predicate(self.check))
+        cue_check = None if self.cue is None else checked(self.cue)
+        object.__setattr__(self, "cue_test", None if cue_check is None else predicate(cue_check))
 
     def holds(self, low: str) -> bool:
         return self.test is None or self.test(low)
@@ -261,7 +270,7 @@ def candidates(text: str) -> list[Trigger]:
     needs occur in it (and the triggers without needles)."""
     scan, closed = _index()
     low = fold(text)
-    found = {id(t): t for t in triggers() if t.requirement is None}
+    found = {id(t): t for t in _unknown()}
     search = scan.search
     m = search(low)
     while m is not None:
@@ -273,7 +282,13 @@ def candidates(text: str) -> list[Trigger]:
             for t in word_start:
                 found[id(t)] = t
         m = search(low, at + 1)
-    return [t for t in found.values() if t.holds(low)]
+    return [t for t in found.values() if t.test is None or t.test(low)]  # ``Trigger.holds``, inlined
+
+
+@cache
+def _unknown() -> tuple[Trigger, ...]:
+    """The triggers whose needles nothing tells: always candidates."""
+    return tuple(t for t in triggers() if t.requirement is None)
 
 
 def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
@@ -287,6 +302,8 @@ def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
 
 
 def _relaxed_match(t: Trigger, text: str, low: str) -> bool:
+    if t.cue_test is not None and not t.cue_test(low):
+        return False  # no clause or sentence of the paragraph (its substrings) can hold the cue
     if t.pattern.flags & re.IGNORECASE:
         found = bool(t.relaxed.search(low))  # ASCII: case does not matter to it
     else:

@@ -1,5 +1,6 @@
-"""The bullets of a change (``differ/compare.py``): what each says, its fields and evidence, their order,
-the drugs of the change, and the diff shown with them — on hand-built extractions.
+"""The bullets of a change (``differ/factdiff.py``, ordered by ``differ/compare.py``): what each says,
+its fields and evidence, their order, the drugs of the change, and the diff shown with them — on
+hand-built extractions.
 
 One test per behaviour a reader of a feed entry or the archive relies on: several codes in one bullet,
 a criterion stated at several values, a sub-population a version does not single out, two stances in one

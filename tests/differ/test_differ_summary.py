@@ -1,4 +1,4 @@
-"""The one-line summary of a change (``differ/compare.py``): what a feed entry title or a mail subject says.
+"""The one-line summary of a change (``differ/summary.py``): what a feed entry title or a mail subject says.
 
 One row per kind of change and direction: a stance that appears, goes or moves; a criterion added,
 removed, raised, lowered or reworded; codes; a renamed policy, a typo fixed, other wording; dates. The

@@ -88,7 +88,12 @@ _PRECHECK = [
 ]
 #: module → its own tests (the test selection mutmut runs; the smallest modules first)
 MODULES: dict[str, list[str]] = {
-    "extractors/metadata.py": ["tests/extractors/test_extract_metadata.py", *_EXTRACT],
+    # with the status table: read_metadata's PDF notices (status.says_status picks the paragraphs)
+    "extractors/metadata.py": [
+        "tests/extractors/test_extract_metadata.py",
+        "tests/extractors/test_extract_status.py",
+        *_EXTRACT,
+    ],
     # the sniff on its own; test_extract_bad/_hostile go through whole extractions (10 s a mutant)
     "extractors/detect.py": [
         "tests/extractors/test_extract_detect.py",
@@ -171,6 +176,9 @@ MODULES: dict[str, list[str]] = {
     "extractors/status.py": [
         "tests/extractors/test_extract_status.py",
         "tests/extractors/test_extract_metadata.py",
+        # says_status: the gate equals STATUS_WORDS.search on generated strings (the gate only saves time)
+        "tests/extractors/test_extract_rewrites.py::test_status_gate_equals_the_status_regex",
+        "tests/extractors/test_extract_rewrites.py::test_the_status_gate_has_a_needle_for_every_status_word",
     ],
     # the CMS Coverage API answer rendered as its article page, and the sniff that calls it an answer
     "extractors/coverage_api.py": [

@@ -195,6 +195,9 @@ def test_precheck_skips_an_evidence_review() -> None:
         ("Evidence was reviewed for PTSD.", False),
         ("This use is not excluded here.", False),  # _NOT_EXCLUDED rewrites the clause: read it
         ("Initial approval is granted; the length is 6 months.", False),  # the cue in another clause
+        ("Relapse within two months was rare. Renewal rates were not reported.", True),  # cue: sentence 2
+        ("Relapse within two months was rare; renewal rates were not reported.", False),  # its sentence
+        ("Relapse within two months was rare; AUTHORIZATION was not studied.", False),  # the cue in capitals
         ("The code is J0013.", False),  # a case-sensitive trigger: the paragraph as written, not lower-cased
         ("Treatment is MEDİCALLY NECESSARY.", False),  # "İ" is "i" to IGNORECASE, two characters lower-cased
         ("Diagnosis: _ dementia", False),  # a blank line's "_" two characters before a word-start needle
@@ -337,6 +340,19 @@ def test_relaxed_patterns_match_wherever_the_pattern_does() -> None:
                     assert t.relaxed.search(s), (t.name, s)
     assert needles.relaxed(re.compile(r"^\W*adults?\W*$")).search("enrolled adults here")
     assert needles.relaxed(re.compile(r"\d+(?!\s*mg)")).search("20 mg")
+
+
+def test_a_cue_s_needles_hold_wherever_the_cue_matches() -> None:
+    """A cued trigger is dropped when its cue's needles are missing (``Trigger.cue_test``): exact only
+    if every text the cue matches holds them, checked on every wording the tables hold."""
+    cued = [t for t in precheck.triggers() if t.cue is not None]
+    assert cued and all(t.cue_test is not None for t in cued)
+    texts = _table_texts() + ["Reauthorization: 6 months", "RE-AUTHORIZATION for 12 months", "Renewal"]
+    for t in cued:
+        for text in texts:
+            for s in (text, text.lower()):
+                if t.cue.search(s):
+                    assert t.cue_test(needles.fold(s)), (t.name, s)
 
 
 def test_abbreviation_test_reads_only_the_end() -> None:

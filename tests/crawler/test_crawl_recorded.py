@@ -20,7 +20,8 @@ PLAIN = "import contextlib, payerwatch.commands.crawl as c\nc.frozen_heap = cont
 
 def _page(i: int, text: str) -> Page:
     return Page(
-        f"<html><head><title>Policy {i}</title></head><body><h1>Policy {i}</h1><p>{text}</p></body></html>".encode()
+        f"<html><head><title>Policy {i}</title></head>"
+        f"<body><h1>Policy {i}</h1><p>{text}</p></body></html>".encode()
     )
 
 

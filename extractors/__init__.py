@@ -97,7 +97,13 @@ from .terms import codes_in
 #: 2026.12.24: retirement said in other words is this document's status ("This policy and guideline were
 #: archived", "This means that this policy was retired", "no longer in use", "replaced by policy MP-512");
 #: "Archived versions are available on request" / "Retired members …" no longer read as archived / retired.
-EXTRACTOR_VERSION = "2026.12.24"
+#: 2026.12.25 (groups CA-CE of shapes/rules.yaml, from the generated sets tests/files/eval/facts/gen1-2):
+#: positive cue under a negation is the negative stance ("No coverage is available …", "we do not cover",
+#: "is never covered", "not approvable", "lacks proven benefit"), a question states no stance and its answer
+#: ("A: No - this use is investigational") takes the question's drug and use; a statement whose subject is
+#: another treatment (TMS, ECT, zuranolone) gives the policy's drug nothing, nor does the list it leads; a
+#: table takes the drug its lead-in paragraph names; a new lead-in ends the uses a later "These uses …" reads.
+EXTRACTOR_VERSION = "2026.12.25"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -39,7 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent / "files" / "eval" / "facts"
 
 
 # Every labelled folder is a set (``tests.eval.eval_sets``; ``holdout`` sorts as 1, before ``holdout2``).
-SETS = eval_sets(ROOT, lambda folder: (folder / "labels.yaml").exists())
+SETS = {
+    **eval_sets(ROOT, lambda folder: (folder / "labels.yaml").exists()),
+    # generated development sets (tests/eval/gen_facts.py): varied wordings with the generator's labels
+    **{f.name: f for f in sorted(ROOT.glob("gen[0-9]*")) if (f / "labels.yaml").exists()},
+}
 FIELDS = (
     "age_min",
     "age_max",

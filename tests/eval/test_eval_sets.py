@@ -12,7 +12,10 @@ from tests.eval import eval_sets, facts, history, history_site, holdout_order
 
 def test_facts_sets_are_every_labelled_folder_in_order() -> None:
     folders = [p.parent.name for p in facts.ROOT.glob("holdout*/labels.yaml")]
-    assert list(facts.SETS) == ["main", *sorted(folders, key=lambda n: holdout_order(Path(n)))]
+    generated = sorted(p.parent.name for p in facts.ROOT.glob("gen[0-9]*/labels.yaml"))
+    holdouts = sorted(folders, key=lambda n: holdout_order(Path(n)))
+    assert list(facts.SETS) == ["main", *holdouts, *generated]
+    assert generated[:2] == ["gen1", "gen2"]
     assert list(facts.SETS)[:3] == ["main", "holdout", "holdout2"]
 
 
@@ -67,3 +70,17 @@ def test_one_set_keeps_the_plain_line(monkeypatch: pytest.MonkeyPatch, capsys) -
 def test_history_skips_an_unknown_set_without_failing(capsys) -> None:
     assert history.main(["--set", "holdout3x"]) == 0
     assert "skipped" in capsys.readouterr().out
+
+
+def test_generated_sets_are_what_the_generator_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gen1/gen2 are rewritten by tests/eval/gen_facts.py: a hand edit of a document or a label is lost."""
+    from tests.eval import gen_facts
+
+    monkeypatch.setattr(gen_facts, "ROOT", tmp_path)
+    gen_facts.main()
+    for name in ("gen1", "gen2"):
+        for made in sorted((tmp_path / name).iterdir()):
+            kept = facts.ROOT / name / made.name
+            assert kept.read_text(encoding="utf-8") == made.read_text(encoding="utf-8"), kept

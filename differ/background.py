@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from differ import taxonomy, topic
+from differ import evidence, noise, taxonomy, topic
 from differ.infer import bullet, short
 from extractors.model import ExtractedPolicy
 
@@ -32,7 +32,7 @@ def _drug_sentences(ep: ExtractedPolicy) -> list[tuple[str, int, int, str]]:
             text = m.group(0)
             if text.strip() != sec.heading.strip() and topic.drugs_named(text):
                 lead = len(text) - len(text.lstrip())
-                out.append((topic.squash(text), m.start() + lead, m.end(), sec.heading))
+                out.append((noise.squash(text), m.start() + lead, m.end(), sec.heading))
     return out
 
 
@@ -69,7 +69,7 @@ def background_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]
             None,
             was,
             now,
-            topic.span(old, a[1], a[2]) if a else None,
-            topic.span(new, b[1], b[2]) if b else None,
+            evidence.span(old, a[1], a[2]) if a else None,
+            evidence.span(new, b[1], b[2]) if b else None,
         )
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from differ import taxonomy, topic
+from differ import evidence, noise, taxonomy, topic
 from extractors.model import ExtractedPolicy
 
 WORD_NUMBERS = {
@@ -115,7 +115,7 @@ def infer(
         if field is None:
             return []
         drug, indication = _governing(new, drug, ln[0])
-        sentence = topic.span(new, line_start, line_end, ln[2])
+        sentence = evidence.span(new, line_start, line_end, ln[2])
         old_line = (
             old.text.rfind("\n", 0, lo[0]) + 1,
             (old.text.find("\n", lo[1]) + 1 or len(old.text) + 1) - 1,
@@ -135,11 +135,11 @@ def infer(
                 indication,
                 va,
                 vb,
-                topic.span(old, *old_line, lo[2]) if lo else None,
+                evidence.span(old, *old_line, lo[2]) if lo else None,
                 sentence,
             )
         ]
-    added, removed = topic.squash(hunk_inserted), topic.squash(hunk_deleted)
+    added, removed = noise.squash(hunk_inserted), noise.squash(hunk_deleted)
     if bool(added) == bool(removed):
         return []
     requirement = _requirement(hunk_inserted or hunk_deleted, bool(added), old, new, lo, ln, drug)
@@ -170,7 +170,7 @@ def infer(
     out = []
     for ind in indications:
         old_v, new_v = (None, value) if added else (value, None)
-        ev = topic.span(ep, loc[0], loc[1], loc[2])
+        ev = evidence.span(ep, loc[0], loc[1], loc[2])
         out.append(
             bullet(
                 f"{taxonomy.subject(drug, ind)}: {taxonomy.position_label(old_v)} → "
@@ -229,8 +229,8 @@ def _response_threshold(old, new, lo, ln, seg, drug) -> list[dict]:
             indication,
             was,
             now,
-            topic.span(old, oa, ob, lo[2]),
-            topic.span(new, na, nb, ln[2]),
+            evidence.span(old, oa, ob, lo[2]),
+            evidence.span(new, na, nb, ln[2]),
         )
     ]
 
@@ -269,7 +269,7 @@ def _requirement(text: str, added: bool, old, new, lo, ln, drug) -> list[dict]:
         return []
     ep = new if added else old
     drug, indication = _governing(ep, drug, loc[0])
-    ev = topic.span(ep, loc[0], loc[1], loc[2])
+    ev = evidence.span(ep, loc[0], loc[1], loc[2])
     short = sentence if len(sentence) <= 160 else sentence[:159] + "…"
     label = f"{taxonomy.subject(drug, indication)}: {taxonomy.field_label(field)}"
     text = f"{label} added: “{short}”" if added else f"{label} removed (was “{short}”)"

@@ -14,15 +14,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from differ import taxonomy, topic
-from differ.compare import KIND_ORDER, SEVERITY, Comparison, DetectedChange
+from differ.compare import Comparison, DetectedChange
 from differ.infer import bullet
 from differ.spelling import states
 from extractors.model import DRUGS, ExtractedPolicy
 
 #: Bullet fields that are not facts of a drug × indication (they never make a section "gone").
 _NOT_FACTS = ("codes", "wording", "effective", "next_review", "status")
-_FIELD_KIND = {"position": "coverage_position", "codes": "codes", "wording": "wording"}
-_FIELD_KIND.update(effective="dates", next_review="dates")
 
 
 def _fact_bullets(change: DetectedChange) -> list[dict]:
@@ -92,13 +90,21 @@ def moved_elsewhere(
         None,
     )
     bullets = [moved, *rest]
-    kind = min((_FIELD_KIND.get(b["field"], "criteria") for b in bullets), key=KIND_ORDER.index)
+    kind = min(
+        (taxonomy.FIELD_KIND.get(b["field"], "criteria") for b in bullets), key=taxonomy.KIND_ORDER.index
+    )
     summary = f"{payer}: {names} {what} moved to {name}, unchanged (no coverage change in {title})"
     others = len([b for b in rest if b["field"] not in ("effective", "next_review")])
     if others:
         summary += f" (+{others} more)"
     return Comparison(
         changes=(
-            replace(change, kind=kind, severity=SEVERITY[kind], summary=summary, bullets=tuple(bullets)),
+            replace(
+                change,
+                kind=kind,
+                severity=taxonomy.KIND_SEVERITY[kind],
+                summary=summary,
+                bullets=tuple(bullets),
+            ),
         )
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from differ import topic
+from differ import noise, topic
 from differ.infer import WORD_NUMBERS
 from extractors.model import ExtractedPolicy
 
@@ -67,4 +67,4 @@ def _pattern(field: str, value: str) -> re.Pattern | None:
 
 def _sentences(ep: ExtractedPolicy) -> set[str]:
     """The version's topic text as whitespace- and case-folded sentences."""
-    return set(topic.units(topic.topic_text(ep).text))
+    return set(noise.units(topic.topic_text(ep).text))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from differ import topic
+from differ import evidence, topic
 from differ.infer import bullet
 from differ.words import DELETE, EQUAL, INSERT
 from extractors.model import ExtractedPolicy
@@ -141,8 +141,8 @@ def spelling_bullets(
                 None,
                 deleted,
                 inserted,
-                topic.span(old, lo[0], lo[1], lo[2]) if lo else None,
-                topic.span(new, ln[0], ln[1], ln[2]) if ln else None,
+                evidence.span(old, lo[0], lo[1], lo[2]) if lo else None,
+                evidence.span(new, ln[0], ln[1], ln[2]) if ln else None,
             )
         )
     return out

@@ -13,9 +13,19 @@ from __future__ import annotations
 import re
 
 #: Change kinds (design contract). ``new_policy``, ``retired`` and ``reinstated`` stand alone; the others
-#: are ranked by ``compare.KIND_ORDER`` when one version moves several things.
+#: are ranked by ``KIND_ORDER`` when one version moves several things.
 KINDS = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates", "retired", "reinstated")
 SEVERITIES = ("low", "medium", "high", "critical")
+#: Most severe first: a version that moves several things is one change of the first kind present.
+KIND_ORDER = ("new_policy", "coverage_position", "criteria", "codes", "wording", "dates")
+#: The kind a bullet's field raises; every other field (age, weeks, REMS, ...) is a criterion.
+FIELD_KIND = {
+    "position": "coverage_position",
+    "codes": "codes",
+    "wording": "wording",
+    "effective": "dates",
+    "next_review": "dates",
+}
 #: Every kind has one severity: a subscriber's ``--min-severity`` is then a filter on kinds people can read.
 KIND_SEVERITY = {
     "new_policy": "high",

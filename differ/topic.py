@@ -1,19 +1,20 @@
-"""The parts of a version the differ looks at: topic passages, facts, codes, dates, revision entries.
+"""The topic scope: which parts of a version the differ reads — topic passages, facts, codes, sections.
 
 Only ketamine / esketamine passages can raise a change, so an omnibus policy's unrelated edits stay
-silent. The document's own revision history is excluded from the topic text (a new history row would
-otherwise count as a wording change of the very passage it describes); it is read separately and
-attached to the change as ``revision_note``.
+silent. The document's own revision history and its informational sections (Background, References, the
+FDA's label, ...) are excluded from the topic text (a new history row would otherwise count as a wording
+change of the very passage it describes); the history is read separately (``compare``) and attached to
+the change as ``revision_note``. Where a bullet then points is ``evidence.py``'s job, and what never
+counts (formatting, moved paragraphs, dates, page numbers) ``noise.py``'s: this module only decides what
+is in scope, and both build on its sections and pages.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from extractors.model import CoverageFact, ExtractedPolicy, Passage, RevisionEntry
+from extractors.model import CoverageFact, ExtractedPolicy, Passage
 from extractors.terms import drugs_in
 
 _REVISION_HEADING = re.compile(
@@ -21,15 +22,6 @@ _REVISION_HEADING = re.compile(
 )
 #: What names a drug is the extractors' vocabulary (``extractors/terms.py``); the differ never re-declares it.
 drugs_named = drugs_in
-
-
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATEISH = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
-    r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2})\b",
-    re.I,
-)
-_PAGE_NO = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b", re.I)
 
 
 def is_revision_path(path: tuple[str, ...] | list[str], heading: str | None = None) -> bool:
@@ -41,7 +33,8 @@ def revision_spans(ep: ExtractedPolicy) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in ep.sections if is_revision_path(s.path, s.heading)]
 
 
-def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+def inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    """True when a document offset lies in one of ``spans`` (the excluded sections, the revision history)."""
     return any(a <= start < b for a, b in spans)
 
 
@@ -77,7 +70,7 @@ def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
         if (
             is_revision_path(p.section_path, p.heading)
             or is_informational(p.section_path)
-            or _inside(p.start, spans)
+            or inside(p.start, spans)
             or (p.start, p.end) in seen
         ):
             continue
@@ -198,17 +191,6 @@ def topic_text(ep: ExtractedPolicy) -> TopicText:
     return TopicText("".join(parts), tuple(segments))
 
 
-def squash(text: str) -> str:
-    """Whitespace- and case-insensitive form: formatting never counts as wording."""
-    return " ".join(text.split()).lower()
-
-
-def units(text: str) -> Counter[str]:
-    """Sentences / lines as a multiset: equal multisets mean paragraphs only moved."""
-    parts = re.split(r"(?<=[.;:])\s+|\n+", text)
-    return Counter(s for s in (squash(p) for p in parts) if s)
-
-
 _SPECIFIC = {"trd", "mdsi", "bipolar_depression"}
 
 
@@ -224,7 +206,7 @@ def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[Coverage
     specific = {(f.drug, f.field, f.start) for f in ep.facts if f.indication in _SPECIFIC}
     out: dict[tuple[str, str, str], list[CoverageFact]] = {}
     for f in ep.facts:
-        if _inside(f.start, spans):
+        if inside(f.start, spans):
             continue
         if f.indication == "depression" and (f.drug, f.field, f.start) in specific:
             continue
@@ -311,45 +293,6 @@ def code_sections(ep: ExtractedPolicy) -> list[tuple]:
     return out
 
 
-def find_code(ep: ExtractedPolicy, code: str, passage: Passage) -> dict | None:
-    """Evidence span of ``code``: inside its passage (on the passage's page), else the first place after
-    the passage's start (a code table's row that names no drug, below the row that does), else the first
-    place at all (on the page of the section there)."""
-    pattern = re.compile(rf"\b{re.escape(code)}\b")
-    if m := pattern.search(ep.text, passage.start, passage.end):
-        return span(ep, m.start(), m.end(), passage.page_start)
-    m = pattern.search(ep.text, passage.start) or pattern.search(ep.text)
-    return span(ep, m.start(), m.end()) if m else None
-
-
-def date_forms(d: dt.date) -> list[str]:
-    return [
-        d.isoformat(),
-        f"{d.month:02d}/{d.day:02d}/{d.year}",
-        f"{d.month}/{d.day}/{d.year}",
-        f"{d.strftime('%B')} {d.day}, {d.year}",
-        f"{d.strftime('%B')} {d.day:02d}, {d.year}",
-        f"{d.strftime('%b')}. {d.day}, {d.year}",
-        f"{d.strftime('%B')} {d.year}",
-    ]
-
-
-def find_date(ep: ExtractedPolicy, d: dt.date | None) -> dict | None:
-    """Evidence span of the first place the text prints ``d``, outside the revision history."""
-    if d is None:
-        return None
-    spans = revision_spans(ep)
-    best = None
-    low = ep.text.lower()
-    for form in date_forms(d):
-        i = low.find(form.lower())
-        while i != -1 and _inside(i, spans):
-            i = low.find(form.lower(), i + 1)
-        if i != -1 and (best is None or i < best[0]):
-            best = (i, i + len(form))
-    return span(ep, *best) if best else None
-
-
 def page_at(ep: ExtractedPolicy, pos: int) -> int | None:
     """The page of a document offset, from the innermost section holding it."""
     found = None
@@ -360,69 +303,6 @@ def page_at(ep: ExtractedPolicy, pos: int) -> int | None:
     return found.page_start if found else None
 
 
-def span(ep: ExtractedPolicy, start: int, end: int, page: int | None = None) -> dict:
-    """An evidence dict (the caller adds ``version_id``)."""
-    return {
-        "start": start,
-        "end": end,
-        "page": page if page is not None else page_at(ep, start),
-        "text": ep.text[start:end],
-    }
-
-
-def fact_span(f: CoverageFact) -> dict:
-    return {"start": f.start, "end": f.end, "page": f.page, "text": f.sentence}
-
-
-def without_noise(ep: ExtractedPolicy) -> str:
-    """The text minus revision history, dates, years, page numbers and policy numbers.
-
-    Equal results for two versions mean that only dates (or printed-on stamps, footer years) moved.
-    """
-    kept, pos = [], 0
-    for a, b in sorted(revision_spans(ep)):  # a history's sub-sections ("2025 changes") lie inside it
-        kept.append(ep.text[pos:a])
-        pos = max(pos, b)
-    text = "".join(kept) + ep.text[pos:]
-    text = _DATEISH.sub(" ", text)
-    text = _PAGE_NO.sub(" ", text)
-    if ep.metadata.policy_number:
-        text = text.replace(ep.metadata.policy_number, " ")
-    return squash(text)
-
-
-def strip_number(squashed: str, number: str | None) -> str:
-    """A ``squash``-ed text without ``number`` (in the squashed form too: "2025D0069O" is lower-cased)."""
-    return squash(squashed.replace(squash(number), " ")) if number else squashed
-
-
-def new_entries(old: ExtractedPolicy, new: ExtractedPolicy) -> list[RevisionEntry]:
-    """Revision-history rows present in ``new`` but not in ``old``."""
-    seen = {(e.date, squash(e.text)) for e in old.revision_history}
-    return [e for e in new.revision_history if (e.date, squash(e.text)) not in seen]
-
-
-def entry_note(entries: list[RevisionEntry]) -> str | None:
-    if not entries:
-        return None
-    return "; ".join(f"{e.date.isoformat()}: {e.text}" if e.date else e.text for e in entries)
-
-
-def find_word(ep: ExtractedPolicy, word: str) -> dict | None:
-    m = re.search(rf"\b{re.escape(word)}\b", ep.text, re.I)
-    return span(ep, m.start(), m.end()) if m else None
-
-
-def find_text(ep: ExtractedPolicy, needle: str) -> dict | None:
-    i = ep.text.find(needle)
-    return span(ep, i, i + len(needle)) if i != -1 else None
-
-
 def section_at(ep: ExtractedPolicy, pos: int):
     """The innermost section holding a document offset (None before the first heading)."""
     return _deepest(ep, pos)
-
-
-def only_dates(text: str) -> bool:
-    """True when ``text`` holds nothing but dates, years and punctuation."""
-    return not re.search(r"\w", _DATEISH.sub(" ", text).replace("effective", ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from differ import taxonomy, topic
+from differ import evidence, noise, taxonomy, topic
 from differ.infer import bullet as _bullet
 from differ.infer import infer, short
 from differ.words import DELETE, EQUAL, INSERT
@@ -67,7 +67,7 @@ def _hunks(ops: list[tuple[int, str]]) -> list[_Hunk]:
     return [
         h
         for h in hunks
-        if re.search(r"\w", h.deleted + h.inserted) and topic.squash(h.deleted) != topic.squash(h.inserted)
+        if re.search(r"\w", h.deleted + h.inserted) and noise.squash(h.deleted) != noise.squash(h.inserted)
     ]
 
 
@@ -116,7 +116,7 @@ def wording_bullets(
         seg = new_t.segment_at(h.new_start) or old_t.segment_at(h.old_start)
         drugs = topic.drugs_named(h.deleted + h.inserted) or (seg.drugs if seg else ())
         drug = drugs[0] if len(drugs) == 1 else None
-        if _renumbered(h, new, ln) or (dates_moved and topic.only_dates(h.deleted + " " + h.inserted)):
+        if _renumbered(h, new, ln) or (dates_moved and noise.only_dates(h.deleted + " " + h.inserted)):
             continue  # a renumbered list, or a date the date bullets already report
         inferred = infer(h.deleted, h.inserted, old, new, lo, ln, seg, drug)
         if inferred:  # two hunks of one line can infer the same line-wide fact: keep it once
@@ -127,8 +127,8 @@ def wording_bullets(
         where = f" ({heading})" if heading else ""
         head = taxonomy.drug_label(drug) if drug else "Wording"
         deleted, inserted = (
-            topic.squash(h.deleted) and short(h.deleted),
-            topic.squash(h.inserted) and short(h.inserted),
+            noise.squash(h.deleted) and short(h.deleted),
+            noise.squash(h.inserted) and short(h.inserted),
         )
         if deleted and inserted:
             what = f"“{deleted}” → “{inserted}”"
@@ -145,8 +145,8 @@ def wording_bullets(
                 deleted or None,
                 inserted or None,
                 # a pure insertion (deletion) still points at where it happened in the other version
-                topic.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
-                topic.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
+                evidence.span(old, lo[0], lo[1] if deleted else lo[0], lo[2]) if lo else None,
+                evidence.span(new, ln[0], ln[1] if inserted else ln[0], ln[2]) if ln else None,
             )
         )
     facts = [b for b in out if b["field"] != "wording"]

@@ -93,7 +93,20 @@ from .terms import codes_in
 #: 2026.12.22: change notices in prose: a "Previous criteria: …" / "Prior requirement: …" paragraph states
 #: nothing in force, an arrow's old value ("3 months → 6 months") is none; an approval naming MDSI keeps
 #: the criteria of the rest of its sentence ("… for MDSI for 1 month; the member must be 18 or older").
-EXTRACTOR_VERSION = "2026.12.23"
+#: 2026.12.23: a labelled age ceiling ("Maximum age: 65") is age_max.
+#: 2026.12.24: retirement said in other words is this document's status ("This policy and guideline were
+#: archived", "This means that this policy was retired", "no longer in use", "replaced by policy MP-512");
+#: "Archived versions are available on request" / "Retired members …" no longer read as archived / retired.
+#: 2026.12.25 (groups CA-CE of shapes/rules.yaml, from the generated sets tests/files/eval/facts/gen1-2):
+#: positive cue under a negation is the negative stance ("No coverage is available …", "we do not cover",
+#: "is never covered", "not approvable", "lacks proven benefit"), a question states no stance and its answer
+#: ("A: No - this use is investigational") takes the question's drug and use; a statement whose subject is
+#: another treatment (TMS, ECT, zuranolone) gives the policy's drug nothing, nor does the list it leads; a
+#: table takes the drug its lead-in paragraph names; a new lead-in ends the uses a later "These uses …" reads.
+#: 2026.12.26: a duration line between a covered lead-in that names no use and its list ("Spravato is covered
+#: when all of the following are met: / Initial approval: 3 months. / • Diagnosis of TRD …") is the list's
+#: use's (it was an orphan no statement adopted: lost).
+EXTRACTOR_VERSION = "2026.12.26"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

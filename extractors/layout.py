@@ -9,7 +9,6 @@ all-pdfplumber path.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from . import normalize
@@ -71,20 +70,29 @@ def _body_size(lines: list[Line]) -> float:
     """The most used font size outside tables. Table cells are often set a point smaller than the text;
     counting them let a table-heavy policy's ordinary paragraphs pass for headings (their first lines
     became section titles, cutting "… is medically necessary when:" from its own sentence)."""
-    weights: Counter[float] = Counter()
+    weights: dict[float, int] = {}  # a plain dict: Counter's += costs twice as much, on every line
+    get = weights.get
     for ln in lines:
         if not ln.row:
-            weights[ln.size] += len(ln.text)
+            weights[ln.size] = get(ln.size, 0) + len(ln.text)
     if sum(weights.values()) < 200:  # (almost) all table: the cells are the body
         for ln in lines:
             if ln.row:
-                weights[ln.size] += len(ln.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
+                weights[ln.size] = get(ln.size, 0) + len(ln.text)
+    # the first size of the largest weight, as ``Counter.most_common(1)`` picks it
+    return max(weights.items(), key=_weight)[0] if weights else 10.0
+
+
+def _weight(item: tuple[float, int]) -> int:
+    return item[1]
 
 
 def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
     """Footers and headers are set in small type at the page edges; on a one-page document this is the
     only way to tell them from the policy's own words."""
+    small = body * 0.85
+    if not any(ln.size <= small for ln in lines):
+        return lines  # nothing in small type: nothing to drop (most documents)
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
@@ -100,10 +108,12 @@ def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
     return [ln for ln in lines if id(ln) not in drop]
 
 
-def running_shapes(pages: list[list[Line]]) -> set[str]:
+def running_shapes(pages: list[list[Line]], body: float | None = None) -> set[str]:
     """Masked running header/footer lines. Lines set larger than the body text are never running: a
-    numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture."""
-    body = _body_size([ln for page in pages for ln in page])
+    numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture.
+    ``body``: the body size of all of ``pages``' lines, if the caller has it."""
+    if body is None:
+        body = _body_size([ln for page in pages for ln in page])
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
@@ -153,8 +163,8 @@ def _keep_topic_runs(page: list[Line], furniture: list[bool], body: float) -> No
 
 def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     """Turn the lines of every page (reading order) into blocks."""
-    running = running_shapes(pages)
     page_body = _body_size([ln for page in pages for ln in page])
+    running = running_shapes(pages, page_body)
     lines = _content_lines(pages, running, page_body)
     if not lines and running:
         # every line is "running": a document that says one thing on every page (pdftotext reads it).

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Callable
+from operator import itemgetter
 
 from .layout import Line, is_bold
 from .pdfium import address, addressed, document, raw, text_page
@@ -59,6 +60,8 @@ def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> d
         return out
 
 
+#: a glyph's x, the key rows are sorted by
+_BY_X = itemgetter(0)
 #: the characters PDFium may make up (word gaps, line ends, a line-end hyphen's marker)
 _MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 
@@ -113,22 +116,21 @@ def _rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
     return rows
 
 
-def _by_x(glyph: Glyph) -> float:
-    return glyph[0]
-
-
 def _lines(rows: dict[float, list[Glyph]], index: int) -> list[Line]:
     """``pdf.plumb_page``'s line rule, for glyph tuples: each row sorted by x, a space where the gap
     between two glyphs (neither a space) exceeds 0.15 × the second's size."""
     lines = []
     for row_y, row in rows.items():
-        row.sort(key=_by_x)
+        row.sort(key=_BY_X)
         out: list[str] = []
         right = 0.0
         spaced = True  # the previous glyph is a space (or there is none): no gap test
         ink_x: float | None = None
         bold = True
-        for x, end, size, _, glyph_bold, ch in row:
+        top = row[0][3]  # the largest size to 0.01, found in the same pass
+        for x, end, size, rounded, glyph_bold, ch in row:
+            if rounded > top:
+                top = rounded
             if ch == " ":
                 spaced = True
             else:
@@ -143,10 +145,6 @@ def _lines(rows: dict[float, list[Glyph]], index: int) -> list[Line]:
                 bold = bold and glyph_bold
         if ink_x is None:  # only blanks
             continue
-        lines.append(
-            Line(
-                page=index, text="".join(out), baseline=row_y, x=ink_x, size=max(g[3] for g in row), bold=bold
-            )
-        )
+        lines.append(Line(page=index, text="".join(out), baseline=row_y, x=ink_x, size=top, bold=bold))
     lines.sort(key=lambda ln: (-ln.baseline, ln.x))
     return lines

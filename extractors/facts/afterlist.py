@@ -60,6 +60,9 @@ _DENIED = re.compile(r"\bnot (?:be )?(?:approved|authori[sz]ed|covered)\b|\b(?:b
 _PATIENT = re.compile(r"\b(?:history of|active|current|concurrent|untreated|uncontrolled)\b", re.I)
 #: A checklist item: a paragraph or row that starts with a box to tick ("☐ Post-traumatic stress disorder").
 BOX = re.compile(r"^\W{0,3}?(?:\[\s*[xX]?\s*\]|[\u2610\u2611\u2612\u25a1\u2751])")
+#: A lead-in of its own list ("Ketamine has been proposed for the following conditions:"), not a label
+#: between two lists of one statement ("Pain uses of IV ketamine:").
+_NEW_LIST = re.compile(r"\b(?:the following|(?:listed |named )?below)\b[^:]{0,80}:\s*$", re.I)
 #: Which of two negative stances says more: the label's order (positions.py).
 _RANK = {"experimental_investigational": 4, "unproven": 3, "not_medically_necessary": 2, "not_covered": 1}
 
@@ -100,8 +103,11 @@ class AfterListReader:
         body = text[a:b]
         checklist = bool(_ANY_CHECKED.search(body))  # "If any item in the checklist is marked, …"
         if not (points_back(body) or checklist):
-            if not stance(text)[0]:
-                self.pool = pool  # a note or a label ("Pain uses:") between the lists: keep them
+            # a note or a label ("Pain uses:") between the lists keeps them; a new lead-in ("Ketamine has been
+            # proposed for the following:") starts a list of its own
+            new_list = bool(_NEW_LIST.search(text))
+            if not stance(text)[0] and not new_list:
+                self.pool = pool
             return
         st, how = stance(body)
         if checklist and _DENIED.search(body):

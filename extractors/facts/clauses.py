@@ -97,6 +97,25 @@ def subject_drugs(clause: str) -> tuple[str, ...]:
     return ()
 
 
+#: Treatments a depression or pain policy names next to the drugs: a statement whose subject is one of them
+#: ("Transcranial magnetic stimulation is covered for MDD when …", "Zuranolone is not covered for postpartum
+#: depression") is about that treatment, never about the drug of the title or heading around it.
+OTHER_TREATMENT = re.compile(
+    r"\b(?:(?:repetitive )?transcranial magnetic stimulation|r?TMS|electroconvulsive(?: therapy)?|ECT|"
+    r"deep brain stimulation|vagus nerve stimulation|VNS|psilocybin|MDMA|zuranolone|zurzuvae|brexanolone|"
+    r"zulresso|auvelity|dextromethorphan(?:-bupropion)?|nitrous oxide|bright light therapy|neurofeedback|"
+    r"stellate ganglion block|cranial electrotherapy|spinal cord stimulation)\b",
+    re.I,
+)
+
+
+def other_subject(clause: str) -> bool:
+    """True when the clause names neither drug and another treatment is named among its first words (its
+    subject: "TMS is …", "Coverage of electroconvulsive therapy is …")."""
+    m = OTHER_TREATMENT.search(clause)
+    return m is not None and len(clause[: m.start()].split()) <= 3 and not subject_drugs(clause)
+
+
 # -- indications and their scope ----------------------------------------------------------------------
 
 _VERB = r"(?:is|are|was|were|will|would|may|shall|should|does|do|meets?|has|have|can|must)"

@@ -98,6 +98,7 @@ class LeadIn:
     pending: list[tuple[str, Block, int, int]] = field(default_factory=list)  # weak lists: (ind, block, a, b)
     under_heading: bool = False  # a negative heading ("Exclusions"): its paragraphs are its list
     alt: bool = False  # "ONE of the following" / "either of the following": the items are alternatives
+    other: bool = False  # the lead-in of another treatment ("TMS is covered when all of the following …")
     #: criteria of a covered list whose indication an item names later ("… when all of the following are
     #: met: is 18 or older; has TRD; …"): (drugs, field, value, block, a, b, alt)
     deferred: list[tuple] = field(default_factory=list)

@@ -42,10 +42,9 @@ class PartsReader:
     def drug_label(self, text: str) -> bool:
         """A short paragraph that only names a drug ("Intravenous ketamine", "Spravato (esketamine):"): the
         paragraphs after it, up to the next heading or label, are about that drug."""
-        words = text.split()
         return (
             bool(drugs_in(text))
-            and len(words) <= 8
+            and len(text.split()) <= 8
             and not _SENTENCE_END.search(text)
             and not stance(text)[0]
             and not criteria_of(text)

@@ -79,12 +79,19 @@ _FDA = re.compile(
 _NEGATED_SUBJECT = re.compile(
     r"^\W*(?:no|none of the)\s+(?:\w+\s+)?(?:indications?|conditions?|uses?)\b", re.I
 )
+_QUESTION = re.compile(r"\?\W*$")
 _CODE_SUBJECT = re.compile(
     r"\b(?:procedure|billing|hcpcs|cpt)\s+codes?\s+[A-Z]?\d{4}|\bcode [A-Z]\d{4}\b", re.I
 )
 
 _EI = re.compile(r"experimental|investigational|investigative", re.I)
-_UNPROVEN = re.compile(r"\bunproven|not (?:been )?(?:medically )?proven", re.I)
+_UNPROVEN = re.compile(
+    r"\bunproven|not (?:been )?(?:medically )?proven|"
+    # the proof denied in other words: "lacks proven benefit", "has not been shown to be effective"
+    r"\black(?:s|ing)? (?:proven|demonstrated|established) (?:benefit|efficacy|effectiveness|value)|"
+    r"\bnot (?:been )?(?:shown|demonstrated|established) to be (?:effective|beneficial|safe and effective)",
+    re.I,
+)
 #: CMS wording: "reasonable and necessary" is Medicare's "medically necessary" (and "not reasonable and
 #: necessary" its "not medically necessary"), also as "reasonable or necessary" and "medically reasonable …".
 _RN = r"(?:medically (?:reasonable (?:and|or|&) )?necessary|reasonable (?:and|or|&) necessary)"
@@ -93,7 +100,8 @@ _NMN = re.compile(
     rf"(?:does|do|will) not consider\b[^.;]{{0,60}}?(?:medically necessary|reasonable (?:and|or) necessary)|"
     r"(?:does|do) not meet (?:the )?(?:\w+ )?medical necessity|"
     r"(?:does|do) not meet (?:the )?(?:medicare'?s? )?reasonable (?:and|or) necessary|"
-    r"not medically appropriate|"
+    r"not (?:medically|clinically) (?:appropriate|indicated)|\black(?:s|ing)? medical necessity|"
+    r"\bmedically unnecessary|"
     r"(?:does|do) not meet the definition of medical necessity|"
     r"(?:does|do) not meet [\w' ]*criteria (?:for|of) medical necessity|not supported by medical necessity",
     re.I,
@@ -110,9 +118,18 @@ _NOT_COVERED = re.compile(
     r"(?:does|do|will) not consider\b[^.;]{0,60}?covered|not an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"no longer (?:be )?an? (?:[A-Z][\w-]*\s+){0,2}(?:covered )?benefit|"
     r"\bexcluded\b|non-?covered|does not cover|is not payable|not eligible for (?:coverage|reimbursement)|"
+    # a positive cue under a negation: "we do not cover", "is never covered", "isn't covered", "no coverage
+    # is available", "coverage is not provided", "not approvable", "falls outside coverage"
+    r"\b(?:do|don[’']t|doesn[’']t)\s+(?:not\s+)?cover\b|(?:\bnever|n[’']t)\s+(?:be\s+)?covered\b|"
+    r"\bno (?:coverage|benefits?|payment|reimbursement)\b(?!\s+(?:limits?|changes?|restrictions?)\b)|"
+    r"\b(?:coverage|benefits?|payment|reimbursement)\b[^.;]{0,40}?\b(?:is|are|will|shall)\s+not\s+(?:be\s+)?"
+    r"(?:provided|available|allowed|extended|made|offered|granted)\b|"
+    r"\bnot (?:approvable|included in (?:the |its |their )?(?:benefits?|coverage))\b|"
+    r"\b(?:falls?|is|are)\s+outside (?:of )?(?:the )?(?:coverage|benefits?)\b|"
+    r"\bnot an? (?:payable|reimbursable|approved) (?:service|benefit|treatment|drug|therapy)\b|"
     r"(?:does|do) not meet [\w' ]*criteria|not (?:be )?reimbursed|"
     r"(?:will|shall|does|do) not (?:reimburse|cost-?share|pay for)|"
-    r"outside the benefit|\bnot approved for|not reimbursable|non-?reimbursable|"
+    r"outside the benefit|\bnot (?:approved|authori[sz]ed) for|not reimbursable|non-?reimbursable|"
     r"(?:will|shall) not be (?:reimbursed|paid)|coverage (?:is|will) not be provided|\bis not payable|"
     r"\b(?:not (?:be )?eligible|ineligible) (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"(?:will|shall|may) not cover\b|"
@@ -125,6 +142,8 @@ _NOT_COVERED = re.compile(
 )
 _WEAK_NEGATIVE = re.compile(
     r"\b(?:will|may|should|must) not be (?:approved|authori[sz]ed)|will be denied|"
+    r"\b(?:is|are) (?:not (?:be )?(?:approved|authori[sz]ed)\b(?! for)|denied\b)|"
+    r"\bcannot be (?:approved|authori[sz]ed)|"
     r"\b(?:will|may|shall|does|do|can)\s+not\s+(?:approve|authori[sz]e)\b|\bwon't (?:approve|authori[sz]e)\b",
     re.I,
 )
@@ -142,12 +161,19 @@ _COVERED = re.compile(
     rf"\b{_QUALIFY}|"
     r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
+    # the payer or the member as subject: "we cover", "the plan pays for", "members with TRD are eligible for
+    # esketamine", "is approvable for"
+    r"\b(?:we|plans?)\s+(?:also\s+)?(?:only\s+)?(?:cover|pays? for)\b|"
+    r"\b(?:is|are)\s+(?:also\s+)?eligible (?:to receive|for)\b"
+    r"(?![^.;]{0,40}?\b(?:trials?|stud(?:y|ies)|research)\b)[^.;]{0,40}?"
+    r"\b(?:ketamine|esketamine|spravato|ketalar|treatment|therapy|infusions?)\b|"
     r"\b(?:will|shall|may) (?:also )?(?:reimburse|cost-?share|pay for)\b|\bcost-?shared\b|"
     r"\b(?:is|are|remains?) payable\b",
     re.I,
 )
 _APPROVAL = re.compile(
-    r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\bapproved (?:when|if)|\bapprove for\b|"
+    r"\b(?:may|will|can) be (?:prior )?(?:approved|authori[sz]ed)|\b(?:is|are) approvable\b|"
+    r"\bapproved (?:when|if)|\bapprove for\b|"
     r"may be granted|approval is provided|"
     # the payer as the subject: "The plan may authorize coverage of …", "Acme approves Spravato for … when"
     r"\b(?:will|may|can|shall|should)\s+(?:also\s+)?(?:only\s+)?(?:approve|authori[sz]e)\b"
@@ -227,8 +253,8 @@ def cites_label(clause: str) -> bool:
 
 def stance(clause: str) -> tuple[str | None, str]:
     """(position, how) for one clause; how is ``strong``, ``approval`` or ``weak``."""
-    if not_a_statement(clause) or _NEGATED_SUBJECT.search(clause):
-        return None, ""
+    if not_a_statement(clause) or _NEGATED_SUBJECT.search(clause) or _QUESTION.search(clause):
+        return None, ""  # a question asks, it states no stance ("Does the plan cover X for Y?")
     text = _NOT_EXCLUDED.sub(" ", clause)
     if _EI.search(text):
         return "experimental_investigational", "strong"

@@ -28,11 +28,11 @@ from ..sections import Block, enclosing
 from ..terms import drugs_in, indications_in
 from . import precheck
 from . import scope as S
-from .clauses import indications_of, sentences, unmarked
+from .clauses import indications_of, sentences, subject_drugs, unmarked
 from .context import DEFAULT, INHERITED, LEADIN, MONO_SUBJECT, OWN, TABLE_REF, Candidate, LeadIn, Targets
 from .criteria import criteria_of
 from .layouts import LayoutReader
-from .needles import checked, fold, holds
+from .needles import checked, fold, predicate
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
@@ -63,8 +63,9 @@ _RECORD_SPLIT = re.compile(
 )
 
 
-#: the words any match of TABLE_REF holds ("in the table", "listed below", ...): most paragraphs have none
-_TABLE_WORDS = checked(TABLE_REF)
+#: the words any match of TABLE_REF holds ("in the table", "listed below", ...), tested by one function
+#: (``needles.predicate``): most paragraphs have none
+_TABLE_WORDS = None if checked(TABLE_REF) is None else predicate(checked(TABLE_REF))
 
 
 #: Skip the paragraphs and headings that name nothing a rule reads (exact: precheck.py). Off only to
@@ -95,8 +96,12 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.prev_kind = ""
         self.record: tuple[Block, dict[str, str]] | None = None  # the PBM record table being read
         self.table_lead: str | None = None  # the stance a drug-less paragraph gives the table after it
+        self.table_drugs: tuple[str, ...] = ()  # the drug the paragraph before a table names as its subject
         # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
         self.pool, self.form, self.form_q, self.partd = [], None, None, None
+        self.blocks = 0  # blocks read so far
+        # (drugs, uses, block) of the last question on a use: the next block may be its answer
+        self.question: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
 
     # -- emit --------------------------------------------------------------------------------------
     def emit(self, drugs, inds, fld, value, strength, block, a, b, sub=None, alt=None) -> None:
@@ -120,6 +125,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
     def read(self, blocks: list[Block]) -> list[Candidate]:
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            self.blocks = i
             if block.kind == "title":
                 continue
             inner = enclosing(self.sections, block.start, block.end)
@@ -290,6 +296,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             return  # a form's question, a Part D record line (layouts.py)
         if kind != "row":
             self.table_lead = self.table_leadin(text) if kind == "para" else None
+            # "Coverage of IV ketamine by indication is in the table below.": the drug of the rows after it
+            self.table_drugs = subject_drugs(text) if kind == "para" and TABLE_REF.search(text) else ()
         if kind == "row":
             if self.prev_kind != "row" and not self.start_table(block):
                 return
@@ -358,7 +366,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
 
     def table_leadin(self, text: str) -> str | None:
         """The stance of "Each drug in the table below is covered once …" (a paragraph naming no drug)."""
-        if drugs_in(text) or not (_TABLE_WORDS is None or holds(_TABLE_WORDS, fold(text))):
+        if not (_TABLE_WORDS is None or _TABLE_WORDS(fold(text))) or drugs_in(text):
             return None
         if not TABLE_REF.search(text):
             return None

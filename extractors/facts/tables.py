@@ -19,7 +19,7 @@ import re
 
 from ..terms import drugs_in
 from . import scope as S
-from .clauses import indications_of
+from .clauses import indications_of, other_subject
 from .context import INHERITED
 from .criteria import approval_cue, criteria_of
 from .partd import partd_label
@@ -167,10 +167,19 @@ class TableReader:
         done: set[int] = set()
         if block is self.header_block and not any(indications_of(c) for _, c in cells):
             return done, ()  # a header; a first row naming uses ("Covered indications | TRD") is data
-        drugs = row_drugs or self.context_drugs(path)
+        drugs = row_drugs or self.table_drugs or self.context_drugs(path)
         row_inds = tuple(
             dict.fromkeys(i for _, c in cells if not stance(c)[0] for i in indications_of(c) if i != "other")
         )
+        # "All other indications | Not covered", "Schizophrenia | Investigational": a row of two short cells
+        other_row = (
+            not row_inds
+            and len(cells) == 2
+            and indications_of(cells[0][1]) == ("other",)
+            and len(cells[1][1].split()) <= 4
+        )
+        if cells and other_subject(cells[0][1]):
+            return done, ()  # "TMS | Covered with criteria": another treatment's row
         if not drugs:
             return done, row_inds
         for off, cell in cells:
@@ -183,9 +192,9 @@ class TableReader:
                     self.targets.set(drugs, tuple(i for i in inds if i != "other"), True, path)
         for off, cell in cells:
             st, how = stance(cell) if not _COVERED_LABEL.match(cell) else ("covered", "strong")
-            if not st or how != "strong" or indications_of(cell) or not row_inds:
+            if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row):
                 continue
-            self.emit(drugs, row_inds, "position", st, INHERITED, block, off, off + len(cell))
+            self.emit(drugs, row_inds or ("other",), "position", st, INHERITED, block, off, off + len(cell))
             if st.startswith("covered"):
                 self.targets.set(drugs, row_inds, True, path)
             if len(cell.split()) < 3:

@@ -11,7 +11,7 @@ import re
 from ..terms import drugs_in
 from . import scope as S
 from .afterlist import points_back
-from .clauses import clauses, indications_of, sentences, subject_drugs, unmarked
+from .clauses import clauses, indications_of, other_subject, sentences, subject_drugs, unmarked
 from .context import (
     ALTERNATIVES,
     DEFAULT,
@@ -51,6 +51,12 @@ _OLD_LABEL = re.compile(
     r"\s*:",
     re.I,
 )
+#: The answer to a question on the use in the block before it ("Q: Is Spravato covered for PTSD?" then "A: No.
+#: The plan considers this use investigational"): it opens with an answer word or points at "this use".
+_ANSWER = re.compile(
+    r"^\W*(?:A\s*[:.)]|answer\b|no\b|yes\b)|\b(?:this|such|that|the)\s+(?:use|indication|request|application)\b",
+    re.I,
+)
 #: Requirements the label sets that payers restate as criteria ("as the FDA labeling requires").
 _SAFETY = {"rems", "monitoring_hours"}
 
@@ -88,6 +94,9 @@ class UnitReader:
         lead = self.leadin
         if in_list and lead:
             lead.items += 1
+            if lead.other:
+                self.tick += 1
+                return  # an item of another treatment's list (its criteria are not the drug's)
         given = phase  # a row label or column header ("Renewal Evaluation") outlives the row's statement
         phase = phase or S.path_phase(path) or "initial"
         block_drugs: tuple[str, ...] = tuple(row_drugs)
@@ -95,6 +104,9 @@ class UnitReader:
         own_label = _UNIT_LABEL.match(unmarked(text))
         if own_label:
             block_inds = tuple(i for i in indications_of(own_label.group(1)) if i != "other") or block_inds
+        asked = self.question
+        if asked is not None and asked[2] == self.blocks - 1 and not block_inds and _ANSWER.search(text):
+            block_drugs, block_inds = block_drugs or asked[0], asked[1]  # the answer to the question above
         stated = inline = False
         units = [
             (c, approval_cue(text[a:b]), k)
@@ -119,6 +131,12 @@ class UnitReader:
                 own_inds = prev[1]
             if own_inds:
                 prev = (k, own_inds)
+            if st and not own_drugs and other_subject(body):
+                # "TMS is covered for MDD when …": another treatment's statement and criteria; its list too
+                if LEADIN.search(body) and n == len(units) - 1 and not in_list:
+                    self.close_leadin(None)
+                    self.leadin = LeadIn((), None, "", (), self.level_of(path), path=path, other=True)
+                continue
             fda = is_fda(body)
             if (fda and how != "strong") or len(body.split()) < 3 or headline:
                 st = None  # the label's words, a column header ("Investigational"), a heading
@@ -141,6 +159,9 @@ class UnitReader:
                 self.targets.set(drugs, inds, True, path)
             if body.rstrip().endswith("?") and own_inds and not st:
                 self.asked += [i for i in own_inds if i != "other"]  # a form's question names the use
+                # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about that use
+                self.question = (drugs, own_inds, self.blocks)
+                block_inds = own_inds if own_drugs or block_drugs else block_inds
             cited = fda and cites_label(body) and ((in_list and lead is not None) or self.safety_only(body))
             if not_a_statement(body) or (fda and not st and not cited) or _CONJUNCTION.fullmatch(body):
                 continue
@@ -219,7 +240,9 @@ class UnitReader:
                     # rest of the approval's sentence is about the use it names
                     inds = approved[1] or inds
                 alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
-                lead = self.leadin if in_list else None
+                # an open lead-in also holds a paragraph read inside it: "Initial approval: 3 months" between
+                # "Spravato is covered when all of the following are met:" and its list (was an orphan, lost)
+                lead = self.leadin
                 for fld, value in crit:
                     if inds:
                         self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)

@@ -1,5 +1,6 @@
-"""The bullets of a change (``differ/compare.py``): what each says, its fields and evidence, their order,
-the drugs of the change, and the diff shown with them — on hand-built extractions.
+"""The bullets of a change (``differ/factdiff.py``, ordered by ``differ/compare.py``): what each says,
+its fields and evidence, their order, the drugs of the change, and the diff shown with them — on
+hand-built extractions.
 
 One test per behaviour a reader of a feed entry or the archive relies on: several codes in one bullet,
 a criterion stated at several values, a sub-population a version does not single out, two stances in one
@@ -258,6 +259,19 @@ def test_date_bullets_carry_both_dates_and_where_they_are_printed() -> None:
         "2026-01-01",
     )
     assert b["evidence"]["old"] is None and b["evidence"]["new"]["text"] == "2026-01-01"
+
+
+def test_a_renamed_policy_points_at_both_titles() -> None:
+    old, new = version([TRD], title="Esketamine"), version([TRD], title="Psychiatry – Spravato")
+    (b,) = only(old, new).bullets
+    assert (b["text"], b["field"], b["old"], b["new"]) == (
+        "Title: Esketamine → Psychiatry – Spravato",
+        "wording",
+        "Esketamine",
+        "Psychiatry – Spravato",
+    )
+    assert (b["evidence"]["old"]["start"], b["evidence"]["old"]["text"]) == (0, "Esketamine")
+    assert (b["evidence"]["new"]["start"], b["evidence"]["new"]["text"]) == (0, "Psychiatry – Spravato")
 
 
 def test_both_dates_moved_read_in_one_summary() -> None:

@@ -1,4 +1,5 @@
-"""Evidence and noise (``differ/topic.py``): where a bullet points, on which page, and what never counts.
+"""Evidence and noise (``differ/evidence.py``, ``differ/noise.py``): where a bullet points, on which
+page, and what never counts.
 
 A user opens the evidence to check a change against the payer's document, so it must point at the words
 the bullet is about, on their page: a fact's sentence, the first place a date is printed outside the
@@ -13,7 +14,8 @@ import datetime as dt
 
 import pytest
 
-from differ import compare, topic
+from differ import compare
+from differ.evidence import find_date
 from extractors.model import Section
 from tests.support.differ import nested
 
@@ -62,21 +64,21 @@ def dated(*lines, history=("January 15, 2026: criteria updated.",), heading="Rev
 
 def test_a_date_is_first_printed_after_the_revision_history_even_when_printed_twice():
     ep = dated("Criteria apply from January 15, 2026; renewals from January 15, 2026 too.")
-    ev = topic.find_date(ep, DAY)
+    ev = find_date(ep, DAY)
     assert (ev["start"], ev["text"], ev["page"]) == (ep.text.index("from January") + 5, "January 15, 2026", 3)
 
 
 def test_a_date_in_the_revision_history_only_is_no_evidence():
-    assert topic.find_date(dated("Criteria apply now."), DAY) is None
+    assert find_date(dated("Criteria apply now."), DAY) is None
     # nor its heading's date
     ep = dated("Criteria apply now.", history=["Criteria updated."], heading="January 2026 Revision History")
-    assert topic.find_date(ep, DAY) is None
+    assert find_date(ep, DAY) is None
 
 
 def test_a_zero_padded_date_is_evidence_as_printed():
     """ "1/15/2026" is inside "01/15/2026": the evidence is the whole date as the policy prints it."""
     ep = dated("Criteria apply from 01/15/2026.", history=["Created."])
-    assert topic.find_date(ep, DAY)["text"] == "01/15/2026"
+    assert find_date(ep, DAY)["text"] == "01/15/2026"
 
 
 def test_a_date_printed_at_the_start_of_the_heading_after_the_revision_history_is_evidence():
@@ -85,7 +87,7 @@ def test_a_date_printed_at_the_start_of_the_heading_after_the_revision_history_i
         [*outline, ("January 15, 2026 Update", ["Criteria apply."])],
         pages={**PAGES, "January 15, 2026 Update": 4},
     )
-    ev = topic.find_date(ep, DAY)
+    ev = find_date(ep, DAY)
     assert (ev["start"], ev["page"]) == (ep.text.index("January 15"), 4)
 
 
@@ -193,6 +195,11 @@ def test_a_retirement_points_at_the_word_however_it_is_capitalised():
     new = dataclasses.replace(banner, metadata=dataclasses.replace(ep.metadata, status="retired"))
     (ev,) = evidence(compare(ep, new))
     assert (ev["start"], ev["text"]) == (len(ep.text), "RETIRED")
+    # a banner that says "archived" (or "retiring") names no "retired": nothing to point at
+    for word in ("ARCHIVED POLICY", "This policy is retiring."):
+        banner = dataclasses.replace(ep, text=ep.text + word + "\n")
+        new = dataclasses.replace(banner, metadata=dataclasses.replace(ep.metadata, status="archived"))
+        assert evidence(compare(ep, new)) == [None]
 
 
 # -- noise -----------------------------------------------------------------------------------------------

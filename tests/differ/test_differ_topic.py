@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from differ import compare, topic
+from differ import compare, evidence, noise
 from tests.support.differ import policy
 
 HEAD = ("Instructions for Use", ["This policy is a guide; benefit plans differ."])
@@ -177,7 +177,7 @@ def test_a_date_is_found_as_the_policy_prints_it(printed):
     ep = policy(
         [HEAD, ("Coverage Rationale", [f"Spravato criteria apply from {printed} on.", TRD])], effective=None
     )
-    ev = topic.find_date(ep, DAY)
+    ev = evidence.find_date(ep, DAY)
     assert ev["text"] == printed and ep.text[ev["start"] : ev["end"]] == printed
 
 
@@ -187,14 +187,14 @@ def test_a_date_is_found_where_it_is_first_printed_outside_the_revision_history(
         effective=None,
         history=[("01/05/2026", "Criteria updated.")],
     )
-    ev = topic.find_date(ep, DAY)
+    ev = evidence.find_date(ep, DAY)
     assert ev["start"] == ep.text.index("January 5, 2026")
-    assert topic.find_date(ep, dt.date(2027, 1, 1)) is None
-    assert topic.find_date(ep, None) is None
+    assert evidence.find_date(ep, dt.date(2027, 1, 1)) is None
+    assert evidence.find_date(ep, None) is None
     only_history = policy(
         [HEAD, ("Coverage Rationale", [TRD])], effective=None, history=[("01/05/2026", "New.")]
     )
-    assert topic.find_date(only_history, DAY) is None
+    assert evidence.find_date(only_history, DAY) is None
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_a_date_is_found_where_it_is_first_printed_outside_the_revision_history(
     ],
 )
 def test_only_dates(text, expected):
-    assert topic.only_dates(text) is expected
+    assert noise.only_dates(text) is expected
 
 
 # -- facts, revision notes, titles -----------------------------------------------------------------------

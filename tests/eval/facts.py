@@ -33,19 +33,16 @@ import yaml
 
 import extractors
 from extractors.model import ExtractionError
+from tests.eval import eval_sets
 
 ROOT = Path(__file__).resolve().parent.parent / "files" / "eval" / "facts"
 
 
-def _holdout_order(folder: Path) -> int:
-    return int(folder.name.removeprefix("holdout") or 1)
-
-
-# Every labelled folder is a set: a new blind corpus counts from the commit that adds it, with no list here
-# to forget (``holdout`` sorts as 1, before ``holdout2``).
+# Every labelled folder is a set (``tests.eval.eval_sets``; ``holdout`` sorts as 1, before ``holdout2``).
 SETS = {
-    "main": ROOT,
-    **{f.name: f for f in sorted(ROOT.glob("holdout*"), key=_holdout_order) if (f / "labels.yaml").exists()},
+    **eval_sets(ROOT, lambda folder: (folder / "labels.yaml").exists()),
+    # generated development sets (tests/eval/gen_facts.py): varied wordings with the generator's labels
+    **{f.name: f for f in sorted(ROOT.glob("gen[0-9]*")) if (f / "labels.yaml").exists()},
 }
 FIELDS = (
     "age_min",

@@ -27,20 +27,14 @@ import jinja2
 import yaml
 
 from portal.localsite import Page
+from tests.eval import eval_sets
 from tests.support import pdf
 
 HISTORY = Path(__file__).resolve().parent.parent / "files" / "eval" / "history"
 # main: the set the detection code was developed on; holdout: written blind to the code, scored rarely
-# Every folder of sources is a set (``holdout`` sorts as 1, before ``holdout2``): a new blind history counts
-# from the commit that adds it.
-SETS = {
-    "main": HISTORY,
-    **{
-        f.name: f
-        for f in sorted(HISTORY.glob("holdout*"), key=lambda f: int(f.name.removeprefix("holdout") or 1))
-        if any(f.glob("*.yaml"))
-    },
-}
+# Every folder of sources is a set (``tests.eval.eval_sets``; ``holdout`` sorts as 1, before ``holdout2``): a
+# new blind history counts from the commit that adds it.
+SETS = eval_sets(HISTORY, lambda folder: any(folder.glob("*.yaml")))
 SPECIAL = ("url", "title", "number", "status", "listed", "variant")
 
 

@@ -88,7 +88,12 @@ _PRECHECK = [
 ]
 #: module → its own tests (the test selection mutmut runs; the smallest modules first)
 MODULES: dict[str, list[str]] = {
-    "extractors/metadata.py": ["tests/extractors/test_extract_metadata.py", *_EXTRACT],
+    # with the status table: read_metadata's PDF notices (status.says_status picks the paragraphs)
+    "extractors/metadata.py": [
+        "tests/extractors/test_extract_metadata.py",
+        "tests/extractors/test_extract_status.py",
+        *_EXTRACT,
+    ],
     # the sniff on its own; test_extract_bad/_hostile go through whole extractions (10 s a mutant)
     "extractors/detect.py": [
         "tests/extractors/test_extract_detect.py",
@@ -120,9 +125,47 @@ MODULES: dict[str, list[str]] = {
     # test_extract_cases re-extracts whole PDFs per mutant). Sentence rules first, the walk last.
     **{f"extractors/facts/{name}.py": _FACTS for name in _FACTS_FILES},
     "extractors/facts/precheck.py": _PRECHECK,
-    "extractors/facts/needles.py": _PRECHECK,
+    # its own tests first (each construct read both ways: sound on matches, selective on near misses)
+    "extractors/facts/needles.py": ["tests/extractors/test_facts_needles.py", *_PRECHECK],
+    # compare() orchestrates every other differ module and the topic scope decides what all of them read:
+    # both are reached by every differ test, so they keep the whole hand-built selection and the file cases
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
+    # compare.py's and topic.py's parts (split for #11), each against the tests that state its behaviour:
+    # the fact bullets (what each says, their evidence and order, the kind they give, the file cases'
+    # expected bullets), the one-line summary and the change's drugs, where evidence points, and noise
+    # (formatting, moved paragraphs, dates, page and policy numbers: the notes of versions that announce
+    # nothing)
+    "differ/factdiff.py": [
+        "tests/differ/test_differ_bullets.py",
+        "tests/differ/test_differ_summary.py",
+        "tests/differ/test_differ_compare.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_notes.py",
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_scope.py",
+        "tests/differ/test_differ_cases.py",
+        "--deselect=tests/differ/test_differ_compare.py::test_long_document_with_many_changes_stays_exact",
+    ],
+    "differ/summary.py": [
+        "tests/differ/test_differ_summary.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_bullets.py",
+    ],
+    "differ/evidence.py": [
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_topic.py",
+        "tests/differ/test_differ_bullets.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_scope.py",
+    ],
+    "differ/noise.py": [
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_notes.py",
+        "tests/differ/test_differ_topic.py",
+        "tests/differ/test_differ_compare.py",
+        "--deselect=tests/differ/test_differ_compare.py::test_long_document_with_many_changes_stays_exact",
+    ],
     # the topic vocabulary, sections and passage selection: the sentence tables and the round-trip cases
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
@@ -171,6 +214,9 @@ MODULES: dict[str, list[str]] = {
     "extractors/status.py": [
         "tests/extractors/test_extract_status.py",
         "tests/extractors/test_extract_metadata.py",
+        # says_status: the gate equals STATUS_WORDS.search on generated strings (the gate only saves time)
+        "tests/extractors/test_extract_rewrites.py::test_status_gate_equals_the_status_regex",
+        "tests/extractors/test_extract_rewrites.py::test_the_status_gate_has_a_needle_for_every_status_word",
     ],
     # the CMS Coverage API answer rendered as its article page, and the sniff that calls it an answer
     "extractors/coverage_api.py": [

@@ -1,24 +1,28 @@
 """Speed rewrites of issue #17 give what the code they replaced gave.
 
-``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``metadata._says_status``
+``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``status.says_status``
 gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extract_streams.py;
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
-reader reuse the line reader's document. Each is compared with its reference here, on generated strings
-and on the wordings the facts tables hold (the facts themselves: test_facts_precheck.py and the
-fast==full tests).
+reader reuse the line reader's document; ``terms.drugs_in`` gates its regexes by plain substring tests;
+``layout._body_size`` weighs sizes in a dict, not a ``Counter``; ``normalize.strip_noise`` tries
+each pattern only where its words occur. Each is compared with its reference
+here, on generated strings and on the wordings the facts tables hold (the facts themselves:
+test_facts_precheck.py and the fast==full tests).
 """
 
 from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 import yaml
 
-from extractors import metadata, pdfglyphs, pdfium, status
+from extractors import layout, normalize, pdfglyphs, pdfium, status, terms
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
+from extractors.layout import Line
 from extractors.passages import Rounds, find_passages
 from extractors.pdf import read_pdf
 from extractors.sections import assemble, build_sections
@@ -109,6 +113,10 @@ def test_status_gate_equals_the_status_regex() -> None:
         "no longer",
         "in effect",
         "replaced",
+        "replaced by",
+        "Replaced  with",
+        "no longer in use",
+        "NO LONGER EFFECTIVE",
         "Re-tired",
         "retir\u0130ed",
         "\u017fuper\u017feded",
@@ -117,8 +125,10 @@ def test_status_gate_equals_the_status_regex() -> None:
     ]
     rng = random.Random(17)
     made = [" ".join(rng.choice(words + _PIECES) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
-    for text in made + _texts():
-        assert metadata._says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)
+    # every needle at once (the gate must not skip a paragraph for naming them all)
+    every = "This policy was retired, archived, superseded and replaced by MP-512; it is no longer active."
+    for text in [every, every.upper(), *made, *_texts()]:
+        assert status.says_status(text) == bool(status.STATUS_WORDS.search(text)), repr(text)
 
 
 def test_the_last_rounds_reading_is_extracts_own() -> None:
@@ -154,7 +164,7 @@ def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
 
 def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
     """Each top-level alternative of ``status.STATUS_WORDS`` holds one of the gate's substrings: a status
-    word added there without one here would be skipped by ``metadata._says_status``."""
+    word added there without one here would be skipped by ``status.says_status``."""
     alternatives, depth, current = [], 0, ""
     for ch in status.STATUS_WORDS.pattern:
         depth += {"(": 1, ")": -1}.get(ch, 0)
@@ -166,4 +176,87 @@ def test_the_status_gate_has_a_needle_for_every_status_word() -> None:
     alternatives.append(current)
     assert len(alternatives) >= 5
     for alternative in alternatives:
-        assert any(n in alternative.lower() for n in metadata._STATUS_NEEDLES), alternative
+        assert any(n in alternative.lower() for n in status._NEEDLES), alternative
+
+
+def test_the_drug_gate_equals_the_drug_regexes() -> None:
+    """``terms.drugs_in`` skips its regexes for ASCII text holding none of the needles and codes, spelled
+    out as plain ``in`` tests: the same answer as the regexes on every wording, with each needle and code
+    put at the start, middle and end in upper and lower case."""
+    texts = _texts()
+    for word in (*terms._ASCII_NEEDLES, *terms.DRUG_CODES, "es-ketamine", "S-Ketamine", "(S)-ketamine"):
+        for w in (word, word.upper(), word.capitalize()):
+            texts += [w, f"{w} is named.", f"The drug {w}.", f"x{w}y", f"about {w}"]
+    for text in texts:
+        found = set()
+        if terms.ESKETAMINE_RE.search(text) or terms.TOPIC_CODE_RE.search(text):
+            found.add("esketamine")
+        if terms.KETAMINE_RE.search(text):
+            found.add("ketamine")
+        assert terms.drugs_in(text) == tuple(d for d in ("ketamine", "esketamine") if d in found), text
+    assert all("0013" in code or "G208" in code for code in terms.DRUG_CODES)
+
+
+def test_body_size_is_the_first_size_of_the_largest_weight() -> None:
+    """``layout._body_size`` weighs sizes in a plain dict: the size ``Counter.most_common(1)`` picked,
+    ties to the first size seen included."""
+    rng = random.Random(5)
+    for _ in range(300):
+        lines = [
+            Line(
+                0,
+                "x" * rng.randint(1, 60),
+                700.0,
+                72.0,
+                rng.choice((8.0, 9.5, 10.0, 12.0)),
+                False,
+                rng.random() < 0.2,
+            )
+            for _ in range(rng.randint(0, 12))
+        ]
+        weights: Counter[float] = Counter()
+        for ln in lines:
+            if not ln.row:
+                weights[ln.size] += len(ln.text)
+        if sum(weights.values()) < 200:
+            for ln in lines:
+                if ln.row:
+                    weights[ln.size] += len(ln.text)
+        assert layout._body_size(lines) == (weights.most_common(1)[0][0] if weights else 10.0)
+
+
+def _strip_noise_before(line: str) -> str:
+    """``normalize.strip_noise`` before its ASCII patterns were gated by their words (#17)."""
+    if line.isascii():
+        if not normalize._MAYBE_NOISE_ASCII.search(line):
+            low = line.lower()
+            if "copyright" not in low and "rights reserved" not in low and "proprietary" not in low:
+                return line
+    elif not normalize._MAYBE_NOISE.search(line):
+        return line
+    if normalize._COPYRIGHT.search(line):
+        return ""
+    line = normalize._PRINTED.sub(" ", line)
+    line = normalize._PAGE_OF.sub(" ", line)
+    return normalize._WS.sub(" ", line).strip(" |")
+
+
+def test_strip_noise_equals_its_ungated_form() -> None:
+    """Every wording of the tables, the benchmark's lines, and random lines built from the patterns' own
+    words, digits, dates, spaces and separators give what the ungated patterns gave."""
+    words = [
+        "Page", "page", "of", "/", "3", "12", "60", "2026", "-", " ", "  ", "\t", "\x1c", "|", "(c)", "(C)",
+        "©", "Copyright", "All Rights Reserved", "rights reserved", "Proprietary information of", "Inc.",
+        "Printed on", "printed", "Generated:", "Report Date:", "print date", "viewed", "accessed at",
+        "01/02/2026", "Jan 5, 2026", "10:30 AM EST", "Evidence", "Review", "Part", "\n", "Part 2", ":",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    lines = _texts() + [
+        ln for page in range(60) for ln in (f"Evidence Review Part {page}", f"Page {page} of 60")
+    ]
+    lines += [
+        "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 7)))
+        for _ in range(4000)
+    ]
+    for line in lines:
+        assert normalize.strip_noise(line) == _strip_noise_before(line), repr(line)

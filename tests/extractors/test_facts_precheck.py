@@ -25,7 +25,7 @@ from extractors.facts import clauses, needles, precheck
 from extractors.facts import reader as R
 from extractors.facts import scope as S
 from tests.eval.facts import SETS, load_document
-from tests.support.pdf import FILES, render, synthetic_policy
+from tests.support.pdf import FILES, _filler, render, synthetic_policy
 
 SHAPES = FILES / "shapes"
 FACTS_DIR = Path(precheck.__file__).parent
@@ -195,6 +195,9 @@ def test_precheck_skips_an_evidence_review() -> None:
         ("Evidence was reviewed for PTSD.", False),
         ("This use is not excluded here.", False),  # _NOT_EXCLUDED rewrites the clause: read it
         ("Initial approval is granted; the length is 6 months.", False),  # the cue in another clause
+        ("Relapse within two months was rare. Renewal rates were not reported.", True),  # cue: sentence 2
+        ("Relapse within two months was rare; renewal rates were not reported.", False),  # its sentence
+        ("Relapse within two months was rare; AUTHORIZATION was not studied.", False),  # the cue in capitals
         ("The code is J0013.", False),  # a case-sensitive trigger: the paragraph as written, not lower-cased
         ("Treatment is MEDİCALLY NECESSARY.", False),  # "İ" is "i" to IGNORECASE, two characters lower-cased
         ("Diagnosis: _ dementia", False),  # a blank line's "_" two characters before a word-start needle
@@ -339,6 +342,19 @@ def test_relaxed_patterns_match_wherever_the_pattern_does() -> None:
     assert needles.relaxed(re.compile(r"\d+(?!\s*mg)")).search("20 mg")
 
 
+def test_a_cue_s_needles_hold_wherever_the_cue_matches() -> None:
+    """A cued trigger is dropped when its cue's needles are missing (``Trigger.cue_test``): exact only
+    if every text the cue matches holds them, checked on every wording the tables hold."""
+    cued = [t for t in precheck.triggers() if t.cue is not None]
+    assert cued and all(t.cue_test is not None for t in cued)
+    texts = _table_texts() + ["Reauthorization: 6 months", "RE-AUTHORIZATION for 12 months", "Renewal"]
+    for t in cued:
+        for text in texts:
+            for s in (text, text.lower()):
+                if t.cue.search(s):
+                    assert t.cue_test(needles.fold(s)), (t.name, s)
+
+
 def test_abbreviation_test_reads_only_the_end() -> None:
     """clauses._abbreviation is _ABBR.search on the whole head (fuzzed with the pattern's own words)."""
     rng = random.Random(17)
@@ -346,3 +362,38 @@ def test_abbreviation_test_reads_only_the_end() -> None:
     for _ in range(30000):
         s = "".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
         assert bool(clauses._ABBR.search(s)) == clauses._abbreviation(s), s
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"\d+", True),
+        (r"\d*", False),
+        (r"a|\d", False),
+        (r"(?:\d|[0-9])x", True),
+        (r"[0-9a]", False),
+        (r"[^a]", False),
+        (r"(?=\d)", False),
+        (r"18", True),
+        (r"\D", False),
+        (r"(?:age\s+)?(\d{1,2})\b", True),
+        (r"(?i:ab\d{2,})", True),
+        (r"x{0,2}", False),
+    ],
+)
+def test_needs_digit(pattern: str, needs: bool) -> None:
+    assert precheck.needs_digit(re.compile(pattern)) is needs
+
+
+def test_a_trigger_that_needs_a_digit_matches_no_text_without_one() -> None:
+    """An ASCII paragraph without a digit drops the triggers ``needs_digit`` marks: checked against the
+    patterns themselves on every wording the tables hold, and on the benchmark's evidence paragraphs."""
+    marked = [t for t in precheck.triggers() if t.digit]
+    assert {"values._MIN", "values._RANGE"} <= {t.name for t in marked}
+    texts = _table_texts() + [_filler(page, k) for page in range(13) for k in range(4)]
+    for t in marked:
+        for text in texts:
+            for s in (text, text.lower()):
+                if s.isascii() and t.pattern.search(s):
+                    assert re.search(r"[0-9]", s), (t.name, s)
+    assert precheck.inert_paragraph(_filler(0, 1)) and not precheck.inert_paragraph("Adults 18 or older.")

@@ -103,7 +103,12 @@ from .terms import codes_in
 #: ("A: No - this use is investigational") takes the question's drug and use; a statement whose subject is
 #: another treatment (TMS, ECT, zuranolone) gives the policy's drug nothing, nor does the list it leads; a
 #: table takes the drug its lead-in paragraph names; a new lead-in ends the uses a later "These uses …" reads.
-EXTRACTOR_VERSION = "2026.12.25"
+#: 2026.12.26 (groups CF-CG, extractors/facts/fallback.py): uses named by their definition or another common
+#: name ("MDD … who have not responded to two antidepressants" is TRD, "at imminent risk for suicide" MDSI,
+#: "depressive episodes of bipolar disorder" bipolar only, panic disorder, vaso-occlusive crisis, neuralgia,
+#: dysthymia); criteria written before any drug is named go to the statement pointing back at them; a last
+#: reader gives a position to each drug × use a clause states in its own words that no reader gave one.
+EXTRACTOR_VERSION = "2026.12.26"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

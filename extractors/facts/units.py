@@ -248,6 +248,10 @@ class UnitReader:
                         lead.deferred.append((drugs, fld, value, block, off + a, off + b, alt))
                     else:
                         self.orphans.append((drugs, fld, value, block, off + a, off + b))
+            elif crit and not st and not in_list:
+                # "Requirements: age 18 or older; two failed antidepressants." before any drug is named: the
+                # statement after them that points back ("When the requirements above are met, …") takes them
+                self.orphans += [((), fld, value, block, off + a, off + b) for fld, value in crit]
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
 
@@ -275,12 +279,13 @@ class UnitReader:
         crit = criteria_of(body)
         return bool(crit) and all(f in _SAFETY for f, _ in crit)
 
-    def adopt_orphans(self, drugs, inds) -> None:
+    def adopt_orphans(self, drugs, inds, backed: bool = False) -> None:
         """Criteria read before any statement of their drug ("A. Is the member 18 or older?" over "The plan
-        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them."""
+        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them; those
+        read before any drug was named, only to one that points back at them (``backed``)."""
         keep = []
         for o_drugs, fld, value, block, a, b in self.orphans:
-            both = tuple(d for d in o_drugs if d in drugs)
+            both = tuple(d for d in o_drugs if d in drugs) if o_drugs or not backed else drugs
             if both:
                 self.emit(both, inds, fld, value, INHERITED, block, a, b)
             else:
@@ -373,7 +378,7 @@ class UnitReader:
         # a rule over the questions or criteria above it is a statement with its criteria list
         strong = is_leadin or bool(LEADIN.search(body)) or backed
         if covered and inds and sub is None and self.orphans:
-            self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"))
+            self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"), backed)
         if covered and inds and sub is None and (how != "approval" or strong):
             self.targets.set(drugs, inds, strong, path)
             return True

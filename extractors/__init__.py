@@ -108,7 +108,12 @@ from .terms import codes_in
 #: "depressive episodes of bipolar disorder" bipolar only, panic disorder, vaso-occlusive crisis, neuralgia,
 #: dysthymia); criteria written before any drug is named go to the statement pointing back at them; a last
 #: reader gives a position to each drug × use a clause states in its own words that no reader gave one.
-EXTRACTOR_VERSION = "2026.12.26"
+#: 2026.12.27 (group CH, from the generated set gen3): "Initial: 6 months" under an "Approval Duration" /
+#: "Length of Authorization" heading is an approval period; "Criteria for approval:" over a list whose first
+#: item is "Diagnosis of X" is about X (not the last covered use); a question heading takes no lead-in's
+#: stance; a heading after a list's items ends its lead-in; a drug-less "Not Covered" heading gives its items
+#: their own drug's stance; a field table's "Concurrent oral antidepressant | Not required" allows monotherapy.
+EXTRACTOR_VERSION = "2026.12.27"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -112,7 +112,7 @@ from .terms import codes_in
 #: "Length of Authorization" heading is an approval period; "Criteria for approval:" over a list whose first
 #: item is "Diagnosis of X" is about X (not the last covered use); a question heading takes no lead-in's
 #: stance; a heading after a list's items ends its lead-in; a drug-less "Not Covered" heading gives its items
-#: their own drug's stance; a field table's "Concurrent oral antidepressant | Not required" allows monotherapy.
+#: their own drug's stance; a field row "Concurrent oral antidepressant | Not required" allows monotherapy.
 EXTRACTOR_VERSION = "2026.12.27"
 MAX_BYTES = 80 * 1024 * 1024
 

@@ -69,8 +69,9 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b|"
             # the definition in place of the name: "MDD in adults who have not responded adequately to at
             # least two antidepressants", "depression that has not responded to two or more antidepressants"
-            r"(?:major depressive disorder|\bMDD\b|\bdepression)(?: \(MDD\))?[^.;:]{0,40}?\b(?:who|that|which)\s+"
-            r"(?:has|have)\s+(?:not|failed to)\s+(?:respond(?:ed)?|improve[d]?)\b[^.;:]{0,50}?\bantidepressants\b",
+            r"(?:major depressive disorder|\bMDD\b|\bdepression)(?: \(MDD\))?[^.;:]{0,40}?"
+            r"\b(?:who|that|which)\s+(?:has|have)\s+(?:not|failed to)\s+(?:respond(?:ed)?|improve[d]?)\b"
+            r"[^.;:]{0,50}?\bantidepressants\b",
         ),
         (
             "mdsi",

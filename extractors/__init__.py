@@ -103,11 +103,10 @@ from .terms import codes_in
 #: ("A: No - this use is investigational") takes the question's drug and use; a statement whose subject is
 #: another treatment (TMS, ECT, zuranolone) gives the policy's drug nothing, nor does the list it leads; a
 #: table takes the drug its lead-in paragraph names; a new lead-in ends the uses a later "These uses …" reads.
-#: 2026.12.26 (groups CF-CG, extractors/facts/fallback.py): uses named by their definition or another common
+#: 2026.12.26 (groups CF-CG): uses named by their definition or another common
 #: name ("MDD … who have not responded to two antidepressants" is TRD, "at imminent risk for suicide" MDSI,
 #: "depressive episodes of bipolar disorder" bipolar only, panic disorder, vaso-occlusive crisis, neuralgia,
-#: dysthymia); criteria written before any drug is named go to the statement pointing back at them; a last
-#: reader gives a position to each drug × use a clause states in its own words that no reader gave one.
+#: dysthymia); criteria written before any drug is named go to the statement pointing back at them.
 #: 2026.12.27 (group CH, from the generated set gen3): "Initial: 6 months" under an "Approval Duration" /
 #: "Length of Authorization" heading is an approval period; "Criteria for approval:" over a list whose first
 #: item is "Diagnosis of X" is about X (not the last covered use); a question heading takes no lead-in's

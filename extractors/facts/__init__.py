@@ -19,7 +19,6 @@ from ..sections import Block
 from .clauses import sentences
 from .context import DEFAULT, Candidate
 from .criteria import criteria_of
-from .fallback import fallback
 from .positions import position_of
 from .reader import Reader
 from .resolve import FIELDS, resolve
@@ -41,7 +40,6 @@ def find_facts(
     if not passages and not doc_drugs:
         return ()  # every fact needs a drug: named in a passage, or by the title for the whole document
     cands = Reader(sections, doc_drugs).read(blocks)
-    cands += fallback(blocks, sections, cands)
     cands += _codes(blocks, passages, doc_drugs)
     return resolve(cands)
 

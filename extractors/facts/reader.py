@@ -73,6 +73,12 @@ _TABLE_WORDS = None if checked(TABLE_REF) is None else predicate(checked(TABLE_R
 PRECHECK = True
 
 
+def timed(path: tuple[str, ...]) -> bool:
+    """A block under an approval-period heading ("Approval Duration"): "Initial: 6 months" has its cue there,
+    so the pre-check, which looks for the cue in the paragraph, is not asked."""
+    return bool(path) and DURATION_HEADING.search(path[-1]) is not None
+
+
 class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
@@ -310,8 +316,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             return
         if kind == "para" and self.drug_label(text):
             self.label_drugs = drugs_in(text)  # "Esketamine nasal spray (Spravato)" over its part
-        timed = bool(path) and DURATION_HEADING.search(path[-1]) is not None  # "Initial: 6 months" under it
-        if self.precheck and self.leadin is None and not timed and precheck.inert_paragraph(text):
+        if self.precheck and self.leadin is None and not timed(path) and precheck.inert_paragraph(text):
             self.tick += 1  # a skipped paragraph still stands between a statement and its follow-up
             return  # no list to continue, and names nothing a rule reads (precheck.py)
         self.read_block(block, path, text, kind, heading_like)

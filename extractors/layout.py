@@ -90,6 +90,9 @@ def _weight(item: tuple[float, int]) -> int:
 def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
     """Footers and headers are set in small type at the page edges; on a one-page document this is the
     only way to tell them from the policy's own words."""
+    small = body * 0.85
+    if not any(ln.size <= small for ln in lines):
+        return lines  # nothing in small type: nothing to drop (most documents)
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)

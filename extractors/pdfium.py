@@ -323,16 +323,16 @@ def tabular(page: Any) -> bool:
     from the paths' points through their matrices (PDFium's bounds add the stroke width); a point-size
     path gives pdfplumber no edge (its 1 pt prefilter) and is left out.
     """
-    get, kind = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    get, kind, handle = _GET_OBJECT, _OBJECT_TYPE, address(page)  # every page of a topic document
     groups: list[list[Any]] = []  # [x0, y0, x1, y1, paths, points, orientations]
-    for k in range(raw.FPDFPage_CountObjects(page)):
-        obj = get(page, k)
+    for k in range(_COUNT_OBJECTS(handle)):
+        obj = get(handle, k)
         t = kind(obj)
         if t == raw.FPDF_PAGEOBJ_FORM:
             return True
         if t != raw.FPDF_PAGEOBJ_PATH:
             continue
-        shape = _path_shape(obj)
+        shape = _path_shape(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
         if shape is None:
             continue
         x0, y0, x1, y1, points = shape
@@ -428,6 +428,9 @@ def address(handle: Any) -> int:
 
 
 _GET_TEXT = addressed(raw.FPDFText_GetText)
+_COUNT_OBJECTS = addressed(raw.FPDFPage_CountObjects)
+_GET_OBJECT = addressed(raw.FPDFPage_GetObject)
+_OBJECT_TYPE = addressed(raw.FPDFPageObj_GetType)
 _CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
 _CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
 _FONT_SIZE = addressed(raw.FPDFText_GetFontSize)

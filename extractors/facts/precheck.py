@@ -34,6 +34,8 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 from .clauses import clauses, sentences, unmarked
@@ -171,8 +173,13 @@ class Trigger:
     #: substring tests, where the cue's own (case-insensitive) search costs ~18 µs a paragraph
     cue_test: Any = field(init=False, repr=False, compare=False)
 
+    #: every match holds an ASCII digit (``needs_digit``): needles are literals, so a digit class
+    #: ("18 or older": ``\d{1,2}`` before "or older") is tested here, on an ASCII paragraph's digits
+    digit: bool = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "test", None if self.check is None else predicate(self.check))
+        object.__setattr__(self, "digit", needs_digit(self.pattern))
         cue_check = None if self.cue is None else checked(self.cue)
         object.__setattr__(self, "cue_test", None if cue_check is None else predicate(cue_check))
 
@@ -242,6 +249,44 @@ def triggers() -> tuple[Trigger, ...]:
                 )
             )
     return tuple(out)
+
+
+def needs_digit(pattern: re.Pattern[str]) -> bool:
+    r"""True when every text ``pattern`` matches holds a digit (``\d``, ``[0-9]`` or a digit itself,
+    consumed at least once on every branch). Unsure means False: then nothing is skipped."""
+    return _digit_in(P.parse(pattern.pattern, pattern.flags))
+
+
+def _digit_in(items) -> bool:
+    return any(_digit_item(op, av) for op, av in items)
+
+
+def _digit_item(op, av) -> bool:
+    if op is C.LITERAL:
+        return chr(av).isdigit() and chr(av).isascii()
+    if op is C.IN:
+        return bool(av) and all(_digit_member(o, a) for o, a in av)
+    if op is C.SUBPATTERN:
+        return _digit_in(av[3])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _digit_in(av[2])
+    if op is C.ATOMIC_GROUP:
+        return _digit_in(av)
+    if op is C.BRANCH:
+        return all(_digit_in(alt) for alt in av[1])
+    return False  # lookarounds, anchors, any character, back references: nothing known
+
+
+def _digit_member(op, av) -> bool:
+    if op is C.LITERAL:
+        return "0" <= chr(av) <= "9"
+    if op is C.RANGE:
+        return "0" <= chr(av[0]) and chr(av[1]) <= "9"
+    return op is C.CATEGORY and av is C.CATEGORY_DIGIT
+
+
+#: an ASCII digit (``needs_digit``'s triggers cannot fire in an ASCII paragraph without one)
+_DIGIT = re.compile(r"[0-9]")
 
 
 # -- the needles, looked for in one scan ------------------------------------------------------------
@@ -319,7 +364,8 @@ def inert_paragraph(text: str) -> bool:
     cands = candidates(text)
     if cands and text.isascii():  # (lower-casing keeps a clause a substring of its paragraph)
         low = text.lower()
-        cands = [t for t in cands if _relaxed_match(t, text, low)]
+        digits = _DIGIT.search(text) is not None  # (for ASCII text, \d is [0-9])
+        cands = [t for t in cands if (digits or not t.digit) and _relaxed_match(t, text, low)]
     if not cands:
         return True
     units = []

@@ -5,7 +5,8 @@ gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extr
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
 reader reuse the line reader's document; ``terms.drugs_in`` gates its regexes by plain substring tests;
-``layout._body_size`` weighs sizes in a dict, not a ``Counter``. Each is compared with its reference
+``layout._body_size`` weighs sizes in a dict, not a ``Counter``; ``normalize.strip_noise`` tries
+each pattern only where its words occur. Each is compared with its reference
 here, on generated strings and on the wordings the facts tables hold (the facts themselves:
 test_facts_precheck.py and the fast==full tests).
 """
@@ -18,7 +19,7 @@ from collections import Counter
 
 import yaml
 
-from extractors import layout, pdfglyphs, pdfium, status, terms
+from extractors import layout, normalize, pdfglyphs, pdfium, status, terms
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
 from extractors.layout import Line
@@ -220,3 +221,40 @@ def test_body_size_is_the_first_size_of_the_largest_weight() -> None:
                 if ln.row:
                     weights[ln.size] += len(ln.text)
         assert layout._body_size(lines) == (weights.most_common(1)[0][0] if weights else 10.0)
+
+
+def _strip_noise_before(line: str) -> str:
+    """``normalize.strip_noise`` before its ASCII patterns were gated by their words (#17)."""
+    if line.isascii():
+        if not normalize._MAYBE_NOISE_ASCII.search(line):
+            low = line.lower()
+            if "copyright" not in low and "rights reserved" not in low and "proprietary" not in low:
+                return line
+    elif not normalize._MAYBE_NOISE.search(line):
+        return line
+    if normalize._COPYRIGHT.search(line):
+        return ""
+    line = normalize._PRINTED.sub(" ", line)
+    line = normalize._PAGE_OF.sub(" ", line)
+    return normalize._WS.sub(" ", line).strip(" |")
+
+
+def test_strip_noise_equals_its_ungated_form() -> None:
+    """Every wording of the tables, the benchmark's lines, and random lines built from the patterns' own
+    words, digits, dates, spaces and separators give what the ungated patterns gave."""
+    words = [
+        "Page", "page", "of", "/", "3", "12", "60", "2026", "-", " ", "  ", "\t", "\x1c", "|", "(c)", "(C)",
+        "©", "Copyright", "All Rights Reserved", "rights reserved", "Proprietary information of", "Inc.",
+        "Printed on", "printed", "Generated:", "Report Date:", "print date", "viewed", "accessed at",
+        "01/02/2026", "Jan 5, 2026", "10:30 AM EST", "Evidence", "Review", "Part", "\n", "Part 2", ":",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    lines = _texts() + [
+        ln for page in range(60) for ln in (f"Evidence Review Part {page}", f"Page {page} of 60")
+    ]
+    lines += [
+        "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 7)))
+        for _ in range(4000)
+    ]
+    for line in lines:
+        assert normalize.strip_noise(line) == _strip_noise_before(line), repr(line)

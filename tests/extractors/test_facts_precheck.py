@@ -25,7 +25,7 @@ from extractors.facts import clauses, needles, precheck
 from extractors.facts import reader as R
 from extractors.facts import scope as S
 from tests.eval.facts import SETS, load_document
-from tests.support.pdf import FILES, render, synthetic_policy
+from tests.support.pdf import FILES, _filler, render, synthetic_policy
 
 SHAPES = FILES / "shapes"
 FACTS_DIR = Path(precheck.__file__).parent
@@ -362,3 +362,38 @@ def test_abbreviation_test_reads_only_the_end() -> None:
     for _ in range(30000):
         s = "".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
         assert bool(clauses._ABBR.search(s)) == clauses._abbreviation(s), s
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"\d+", True),
+        (r"\d*", False),
+        (r"a|\d", False),
+        (r"(?:\d|[0-9])x", True),
+        (r"[0-9a]", False),
+        (r"[^a]", False),
+        (r"(?=\d)", False),
+        (r"18", True),
+        (r"\D", False),
+        (r"(?:age\s+)?(\d{1,2})\b", True),
+        (r"(?i:ab\d{2,})", True),
+        (r"x{0,2}", False),
+    ],
+)
+def test_needs_digit(pattern: str, needs: bool) -> None:
+    assert precheck.needs_digit(re.compile(pattern)) is needs
+
+
+def test_a_trigger_that_needs_a_digit_matches_no_text_without_one() -> None:
+    """An ASCII paragraph without a digit drops the triggers ``needs_digit`` marks: checked against the
+    patterns themselves on every wording the tables hold, and on the benchmark's evidence paragraphs."""
+    marked = [t for t in precheck.triggers() if t.digit]
+    assert {"values._MIN", "values._RANGE"} <= {t.name for t in marked}
+    texts = _table_texts() + [_filler(page, k) for page in range(13) for k in range(4)]
+    for t in marked:
+        for text in texts:
+            for s in (text, text.lower()):
+                if s.isascii() and t.pattern.search(s):
+                    assert re.search(r"[0-9]", s), (t.name, s)
+    assert precheck.inert_paragraph(_filler(0, 1)) and not precheck.inert_paragraph("Adults 18 or older.")

@@ -250,7 +250,9 @@ class UnitReader:
                     # rest of the approval's sentence is about the use it names
                     inds = approved[1] or inds
                 alt = id(self.leadin) if in_list and self.leadin and self.leadin.alt else None
-                lead = self.leadin if in_list else None
+                # an open lead-in also holds a paragraph read inside it: "Initial approval: 3 months" between
+                # "Spravato is covered when all of the following are met:" and its list (was an orphan, lost)
+                lead = self.leadin
                 for fld, value in crit:
                     if inds:
                         self.emit(drugs, inds, fld, value, INHERITED, block, off + a, off + b, alt=alt)

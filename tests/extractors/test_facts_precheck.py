@@ -47,7 +47,7 @@ class Audit:
         audit = self
 
         def checked_block(self, block, path, text, kind, heading_like):
-            inert = self.leadin is None and precheck.inert_paragraph(text)
+            inert = self.leadin is None and not R.timed(path) and precheck.inert_paragraph(text)
             before = _state(self)
             read_block(self, block, path, text, kind, heading_like)
             audit.check(inert, before, _state(self), text)

@@ -176,6 +176,13 @@ def test_small_print_at_the_page_edges_is_dropped_even_on_one_page():
     assert texts(page) == [f"{P1} {P2} a footnote set small between two body lines {Q1} {Q2}", "J0013 | 1 mg"]
 
 
+def test_a_footer_at_exactly_the_small_print_bound_is_dropped():
+    """The only line in small type sits at 0.85 of the body size, no smaller: the page still has small
+    print to drop (the pass that looks for any is skipped only when there is none)."""
+    page = [*body(0, [P1, P2], top=700), ln("Internal reference SAMPLE-77, version four", 30, size=8.5)]
+    assert texts(page) == [f"{P1} {P2}"]
+
+
 def test_small_print_is_judged_page_by_page():
     """A footer is below its own page's text, whatever the next page's text reaches down to; a page of
     small print alone (a cover note) leaves the pages after it judged too."""

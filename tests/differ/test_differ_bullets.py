@@ -261,6 +261,19 @@ def test_date_bullets_carry_both_dates_and_where_they_are_printed() -> None:
     assert b["evidence"]["old"] is None and b["evidence"]["new"]["text"] == "2026-01-01"
 
 
+def test_a_renamed_policy_points_at_both_titles() -> None:
+    old, new = version([TRD], title="Esketamine"), version([TRD], title="Psychiatry – Spravato")
+    (b,) = only(old, new).bullets
+    assert (b["text"], b["field"], b["old"], b["new"]) == (
+        "Title: Esketamine → Psychiatry – Spravato",
+        "wording",
+        "Esketamine",
+        "Psychiatry – Spravato",
+    )
+    assert (b["evidence"]["old"]["start"], b["evidence"]["old"]["text"]) == (0, "Esketamine")
+    assert (b["evidence"]["new"]["start"], b["evidence"]["new"]["text"]) == (0, "Psychiatry – Spravato")
+
+
 def test_both_dates_moved_read_in_one_summary() -> None:
     def dated(effective, review):
         ep = version([TRD], effective=effective)

@@ -195,6 +195,11 @@ def test_a_retirement_points_at_the_word_however_it_is_capitalised():
     new = dataclasses.replace(banner, metadata=dataclasses.replace(ep.metadata, status="retired"))
     (ev,) = evidence(compare(ep, new))
     assert (ev["start"], ev["text"]) == (len(ep.text), "RETIRED")
+    # a banner that says "archived" (or "retiring") names no "retired": nothing to point at
+    for word in ("ARCHIVED POLICY", "This policy is retiring."):
+        banner = dataclasses.replace(ep, text=ep.text + word + "\n")
+        new = dataclasses.replace(banner, metadata=dataclasses.replace(ep.metadata, status="archived"))
+        assert evidence(compare(ep, new)) == [None]
 
 
 # -- noise -----------------------------------------------------------------------------------------------

@@ -128,6 +128,12 @@ SUMMARIES = [
         "monotherapy_allowed",
     ),
     (
+        "a measured response to continue",
+        version([TRD, "Reauthorization requires documentation of a positive response to Spravato."]),
+        version([TRD, "Reauthorization requires at least a 50% reduction in the PHQ-9 score."]),
+        "P: response required to continue treatment for Spravato changed",
+    ),
+    (
         "codes of one drug",
         version([TRD], codes=CODES.format("S0013")),
         version([TRD], codes=CODES.format("J0013")),
@@ -214,3 +220,15 @@ def test_the_summary_counts_the_other_bullets_but_never_the_dates():
         effective="2026-01-01",
     )
     assert summary(old, dates_only) == ("P: dates changed in T: Effective date 2025-01-01 → 2026-01-01")
+
+
+def test_the_change_names_the_drugs_its_bullets_name_else_the_documents():
+    """A criterion of Spravato's in a policy that also covers ketamine is about Spravato alone; a change
+    whose bullets name no drug (only dates moved) is about every drug the policy names, in DRUGS order."""
+    old = version([KET, TRD, TRIALS.format(2)], [S_KET, S_TRD, trials(2)])
+    raised = version([KET, TRD, TRIALS.format(3)], [S_KET, S_TRD, trials(3)])
+    (change,) = compare(old, raised).changes
+    assert change.drugs == ("esketamine",)
+    dated = version([KET, TRD, TRIALS.format(2)], [S_KET, S_TRD, trials(2)], effective="2026-01-01")
+    (change,) = compare(old, dated).changes
+    assert change.kind == "dates" and change.drugs == ("ketamine", "esketamine")

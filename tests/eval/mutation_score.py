@@ -127,8 +127,45 @@ MODULES: dict[str, list[str]] = {
     "extractors/facts/precheck.py": _PRECHECK,
     # its own tests first (each construct read both ways: sound on matches, selective on near misses)
     "extractors/facts/needles.py": ["tests/extractors/test_facts_needles.py", *_PRECHECK],
+    # compare() orchestrates every other differ module and the topic scope decides what all of them read:
+    # both are reached by every differ test, so they keep the whole hand-built selection and the file cases
     "differ/topic.py": _DIFFER,
     "differ/compare.py": _DIFFER,
+    # compare.py's and topic.py's parts (split for #11), each against the tests that state its behaviour:
+    # the fact bullets (what each says, their evidence and order, the kind they give, the file cases'
+    # expected bullets), the one-line summary and the change's drugs, where evidence points, and noise
+    # (formatting, moved paragraphs, dates, page and policy numbers: the notes of versions that announce
+    # nothing)
+    "differ/factdiff.py": [
+        "tests/differ/test_differ_bullets.py",
+        "tests/differ/test_differ_summary.py",
+        "tests/differ/test_differ_compare.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_notes.py",
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_scope.py",
+        "tests/differ/test_differ_cases.py",
+        "--deselect=tests/differ/test_differ_compare.py::test_long_document_with_many_changes_stays_exact",
+    ],
+    "differ/summary.py": [
+        "tests/differ/test_differ_summary.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_bullets.py",
+    ],
+    "differ/evidence.py": [
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_topic.py",
+        "tests/differ/test_differ_bullets.py",
+        "tests/differ/test_differ_new_and_retired.py",
+        "tests/differ/test_differ_scope.py",
+    ],
+    "differ/noise.py": [
+        "tests/differ/test_differ_evidence.py",
+        "tests/differ/test_differ_notes.py",
+        "tests/differ/test_differ_topic.py",
+        "tests/differ/test_differ_compare.py",
+        "--deselect=tests/differ/test_differ_compare.py::test_long_document_with_many_changes_stays_exact",
+    ],
     # the topic vocabulary, sections and passage selection: the sentence tables and the round-trip cases
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],

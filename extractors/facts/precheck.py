@@ -338,9 +338,11 @@ def _unknown() -> tuple[Trigger, ...]:
 
 
 def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
-    p = trigger.pattern
+    p, test = trigger.pattern, trigger.test
     for body, sentence in units:
         low = body.lower()
+        if test is not None and body.isascii() and not test(low):
+            continue  # the clause lacks what every match holds (for ASCII, ``fold`` is lower())
         if p.search(body) or (low != body and p.search(low)):
             if trigger.cue is None or trigger.cue.search(body) or trigger.cue.search(sentence):
                 return True

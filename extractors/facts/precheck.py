@@ -39,7 +39,8 @@ from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 from .clauses import clauses, sentences, unmarked
-from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, relaxed, requirement, trie
+from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, requirement, trie
+from .relaxed import relaxed
 
 #: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
 CONTEXT = {

@@ -47,9 +47,9 @@ _OTHER = re.compile(
     r"predecessor|no\s+\w+\s+(?:were|was|are|is))\b",
     re.I,
 )
-#: "This means that this policy was retired": a clause starts after "that" / "which", and the subject of
-#: "that was retired" / "which has been archived" is the document before it (no subject: not this one).
-_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas|that|which)\b", re.I)
+#: "This means that this policy was retired": a clause starts after "that", and the subject of "that was
+#: retired" is the document before it (no subject: not this one).
+_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas|that)\b", re.I)
 _DOC = (
     r"(?:policy|policies|document|guideline|bulletin|article|version|page|criteria|lcd|cpb|section|"
     r"manual|chapter|notice|statement|guidance)"

@@ -35,8 +35,9 @@ from .layouts import LayoutReader
 from .needles import checked, fold, predicate
 from .parts import PartsReader
 from .positions import is_fda, stance
+from .records import RecordReader
 from .tables import TableReader
-from .units import _SAFETY, UnitReader
+from .units import _SAFETY, DURATION_HEADING, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
@@ -47,20 +48,6 @@ _EXCLUSIONS = re.compile(
 )
 #: A paragraph that starts with a list marker ("I. ", "b) ", "3. "): an item when a lead-in is open.
 _MARKED = re.compile(r"^\s*\(?(?:\d{1,2}|[A-Za-z]|[IVXivx]{1,4})[.)]\s+\S")
-#: A PBM guideline's record table: "Product Name: Spravato | Diagnosis: …" / "Approval Length: 3 month(s) |
-#: Therapy Stage: Initial Authorization" over each criteria list.
-_RECORD_CELL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,30}):\s*(.*)$")
-_RECORD_KEYS = re.compile(
-    r"^(?:product|drug|medication|brand)(?: name)?$|^(?:diagnosis|indication)$|"
-    r"^approval (?:length|duration)$|^(?:therapy|review|authori[sz]ation) (?:stage|type)$|^guideline type$",
-    re.I,
-)
-_PRODUCT = re.compile(r"^(?:product|drug|medication|brand)(?: name)?$", re.I)
-#: Several pairs on one line: "Product Name: Spravato Diagnosis: Treatment-Resistant Depression".
-_RECORD_SPLIT = re.compile(
-    r"\s+(?=(?:Product Name|Drug Name|Diagnosis|Indication|Approval (?:Length|Duration)|Therapy Stage|"
-    r"Guideline Type):)"
-)
 
 
 #: the words any match of TABLE_REF holds ("in the table", "listed below", ...), tested by one function
@@ -73,7 +60,13 @@ _TABLE_WORDS = None if checked(TABLE_REF) is None else predicate(checked(TABLE_R
 PRECHECK = True
 
 
-class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
+def timed(path: tuple[str, ...]) -> bool:
+    """A block under an approval-period heading ("Approval Duration"): "Initial: 6 months" has its cue there,
+    so the pre-check, which looks for the cue in the paragraph, is not asked."""
+    return bool(path) and DURATION_HEADING.search(path[-1]) is not None
+
+
+class Reader(UnitReader, TableReader, PartsReader, LayoutReader, RecordReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
     ):
@@ -99,7 +92,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.table_drugs: tuple[str, ...] = ()  # the drug the paragraph before a table names as its subject
         # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
         self.pool, self.form, self.form_q, self.partd = [], None, None, None
-        self.blocks = 0  # blocks read so far
+        self.blocks = 0  # blocks read so far; ``label_block``: the last approval label set as a paragraph
+        self.label_block = -2
         # (drugs, uses, block) of the last question on a use: the next block may be its answer
         self.question: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
 
@@ -153,8 +147,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.pseudo: tuple[str, str] | None = None
         self.tick += 1
         self.label_drugs, self.orphans, self.asked, self.pool = (), [], [], []
-        if self.leadin and level <= self.leadin.level:
-            self.close_leadin(None)
+        if self.leadin and (level <= self.leadin.level or (self.leadin.items and not self.leadin.headings)):
+            self.close_leadin(None)  # a heading after the list's items ends it too
         role = S.scope_of(path)
         if role == S.INFO:
             return
@@ -172,7 +166,9 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             self.heading_statement(block, path, text, st)
         if st and (LEADIN.search(text) or negative):
             drugs = drugs_in(text) or self.context_drugs(path)
-            if drugs:
+            if (
+                drugs or negative
+            ):  # "Not Covered" over "- Intravenous ketamine for CRPS": items name their drug
                 self.close_leadin(None)
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
                 self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
@@ -191,7 +187,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
                 for fld, value in crit:
                     self.emit(target.drugs, target.inds, fld, value, INHERITED, block, 0, len(text))
         _, inds = self.heading_context((text,))
-        if self.leadin and self.leadin.stance and inds and not st:
+        if self.leadin and self.leadin.stance and inds and not st and not text.rstrip().endswith("?"):
             self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
             self.leadin.inds, self.leadin.headings = inds, self.leadin.headings + 1
             self.targets.set(self.leadin.drugs, inds, True, path)
@@ -217,50 +213,6 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             self.emit(drugs, inds, fld, value, INHERITED, block, 0, len(text))
         self.targets.set(drugs, inds, True, path)
 
-    def record_pairs(self, block: Block) -> list[tuple[str, str]] | None:
-        """The "Label: value" pairs of a PBM record line: a table row whose every cell is one (some labels the
-        record's own), or (where the PDF reader gave lines, not cells) paragraphs of them, which must open
-        with the product ("Product Name: Spravato") or continue a record already open."""
-        if ":" not in block.text:
-            return None  # every cell must be "Label: value"
-        if block.kind == "row":
-            cells = [c for c in (c.strip() for c in block.text.split(" | ")) if c]
-        elif block.kind == "para":
-            cells = [c.strip() for c in _RECORD_SPLIT.split(block.text) if c.strip()]
-        else:
-            return None
-        found = [_RECORD_CELL.match(c) for c in cells]
-        pairs = [(m.group(1).strip().lower(), m.group(2).strip()) for m in found if m]
-        if not cells or len(pairs) < len(cells) or not any(_RECORD_KEYS.match(k) for k, _ in pairs):
-            return None
-        if block.kind == "para" and not all(_RECORD_KEYS.match(k) for k, _ in pairs):
-            return None
-        if block.kind == "para" and self.record is None and not _PRODUCT.match(pairs[0][0]):
-            return None
-        return pairs
-
-    def close_record(self, path) -> None:
-        """The record's diagnosis is covered with criteria; its approval length is the stage's period; the
-        criteria list after it belongs to it."""
-        if self.record is None:
-            return
-        (block, rec), self.record = self.record, None
-        product = " ".join(v for k, v in rec.items() if re.match(r"product|drug|medication|brand", k))
-        drugs = drugs_in(product) or self.context_drugs(path)
-        diagnosis = " ".join(v for k, v in rec.items() if k in ("diagnosis", "indication"))
-        inds = tuple(i for i in indications_of(diagnosis) if i != "other")
-        if not (drugs and inds):
-            return
-        self.close_leadin(None)
-        whole = (block, 0, len(block.text))
-        self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, *whole)
-        length = " ".join(v for k, v in rec.items() if k.startswith("approval"))
-        stage = " ".join(v for k, v in rec.items() if k.endswith(("stage", "type")))
-        for fld, value in criteria_of(f"approval {length}", S.phase_of(stage) or "initial"):
-            if fld.startswith("approval"):
-                self.emit(drugs, inds, fld, value, INHERITED, *whole)
-        self.targets.set(drugs, inds, True, path)
-
     def context_drugs(self, path) -> tuple[str, ...]:
         drugs, _ = self.heading_context(path)
         return drugs or self.doc_drugs
@@ -276,6 +228,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             if role is not None:
                 heading_like, pseudo = True, role
                 self.pseudo = (role, kind)
+                if S.approval_heading((text,)):
+                    self.label_block = self.blocks  # "Criteria for approval:" set as a paragraph
                 if kind == "item":
                     self.close_leadin(None)  # "2. Related Policies" ends the list above it
             elif self.pseudo is not None:
@@ -305,7 +259,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             return
         if kind == "para" and self.drug_label(text):
             self.label_drugs = drugs_in(text)  # "Esketamine nasal spray (Spravato)" over its part
-        if self.precheck and self.leadin is None and precheck.inert_paragraph(text):
+        if self.precheck and self.leadin is None and not timed(path) and precheck.inert_paragraph(text):
             self.tick += 1  # a skipped paragraph still stands between a statement and its follow-up
             return  # no list to continue, and names nothing a rule reads (precheck.py)
         self.read_block(block, path, text, kind, heading_like)

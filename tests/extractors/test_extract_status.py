@@ -56,6 +56,8 @@ from tests.support import pdf
         ("Archived Policy", "archived"),
         ("This policy was retired effective 06/01/2026 for all members.", "retired"),
         ("This policy was archived; members should call the number below.", "archived"),
+        ("Effective 07/01/2026, this policy is retired for members of all plans.", "retired"),
+        ("Coverage moves to policy MP-512 and this document is no longer in effect.", "retired"),
         # said of another document, or of people
         ("This policy replaces MP-330, which has been archived.", None),
         ("This combined policy replaces the former ketamine policy that was retired.", None),
@@ -91,6 +93,7 @@ from tests.support import pdf
         ("This policy replaced MP-330.", None),
         ("The criteria were replaced by those in section 4.", None),
         ("This is an overview of archived policies.", None),
+        ("This manual whose drug section was archived remains in force.", None),
     ],
 )
 def test_a_status_counts_only_when_said_of_this_document(text, expected):
@@ -136,6 +139,33 @@ def test_a_revision_history_row_is_not_a_notice():
     body = "Intravenous ketamine is considered investigational for depression and chronic pain."
     history = [["01/01/2026", "Archived the earlier esketamine policy."], ["01/01/2025", "Status: Retired"]]
     assert extract(_pdf([body], history)).metadata.status is None
+
+
+def _doc(content: list[dict]) -> bytes:
+    head = [{"title": "Ketamine Infusion Therapy"}, {"meta": ["Policy Number: MP-410"]}, {"h1": "Policy"}]
+    return pdf.render({"doc_title": "Ketamine", "header": "Pine Health", "content": head + content})
+
+
+def test_a_history_written_as_paragraphs_is_no_notice():
+    """Under "Revision History:" (its colon too) a paragraph about an earlier retirement is history."""
+    body = {"p": "Intravenous ketamine is considered investigational for depression and chronic pain."}
+    history = [
+        {"h1": "Revision History:"},
+        {"p": "01/15/2025: This policy was retired, then reinstated on 03/01/2025."},
+    ]
+    assert extract(_doc([body, *history])).metadata.status is None
+    # the same paragraph outside the history is a notice
+    assert extract(_doc([body, history[1]])).metadata.status == "retired"
+
+
+def test_every_notice_of_a_pdf_is_read_whole():
+    """Notices are read together, each whole: a status line after another paragraph that names a status
+    word, and a status heading right after the revision history, still give the status."""
+    body = {"p": "Intravenous ketamine is considered investigational for depression and chronic pain."}
+    members = {"p": "Retired members keep the coverage described in this policy."}
+    assert extract(_doc([body, members, {"p": "ARCHIVED"}])).metadata.status == "archived"
+    history = [{"h1": "Revision History"}, {"table": [["Date", "Change"], ["01/01/2026", "Annual review."]]}]
+    assert extract(_doc([body, *history, {"h1": "Archived"}])).metadata.status == "archived"
 
 
 def test_an_html_page_naming_the_policy_it_absorbed_is_not_retired():

@@ -39,7 +39,8 @@ from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 from .clauses import clauses, sentences, unmarked
-from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, relaxed, requirement, trie
+from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, requirement, trie
+from .relaxed import relaxed
 
 #: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
 CONTEXT = {
@@ -49,10 +50,10 @@ CONTEXT = {
     "clauses._CLAUSE": "splits clauses",
     "clauses._MARKER": "strips list markers (the pre-check reads the same unmarked clause)",
     "reader._MARKED": "makes a paragraph an item only under an open lead-in (never pre-checked)",
-    "reader._RECORD_CELL": "PBM records are read before the pre-check",
-    "reader._RECORD_KEYS": "PBM records are read before the pre-check",
-    "reader._PRODUCT": "PBM records are read before the pre-check",
-    "reader._RECORD_SPLIT": "PBM records are read before the pre-check",
+    "records._RECORD_CELL": "PBM records are read before the pre-check",
+    "records._RECORD_KEYS": "PBM records are read before the pre-check",
+    "records._PRODUCT": "PBM records are read before the pre-check",
+    "records._RECORD_SPLIT": "PBM records are read before the pre-check",
     "context.TABLE_REF": "the table lead-in: a drug-less paragraph's is read before the pre-check, a "
     "statement's needs its stance",
     "parts._NASAL": "which drug (a route in a policy on both)",

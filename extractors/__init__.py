@@ -106,7 +106,16 @@ from .terms import codes_in
 #: 2026.12.26: a duration line between a covered lead-in that names no use and its list ("Spravato is covered
 #: when all of the following are met: / Initial approval: 3 months. / • Diagnosis of TRD …") is the list's
 #: use's (it was an orphan no statement adopted: lost).
-EXTRACTOR_VERSION = "2026.12.26"
+#: 2026.12.27 (groups CF-CG): uses named by their definition or another common
+#: name ("MDD … who have not responded to two antidepressants" is TRD, "at imminent risk for suicide" MDSI,
+#: "depressive episodes of bipolar disorder" bipolar only, panic disorder, vaso-occlusive crisis, neuralgia,
+#: dysthymia); criteria written before any drug is named go to the statement pointing back at them.
+#: 2026.12.28 (group CH, from the generated set gen3): "Initial: 6 months" under an "Approval Duration" /
+#: "Length of Authorization" heading is an approval period; "Criteria for approval:" over a list whose first
+#: item is "Diagnosis of X" is about X (not the last covered use); a question heading takes no lead-in's
+#: stance; a heading after a list's items ends its lead-in; a drug-less "Not Covered" heading gives its items
+#: their own drug's stance; a field row "Concurrent oral antidepressant | Not required" allows monotherapy.
+EXTRACTOR_VERSION = "2026.12.28"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -6,7 +6,7 @@ reading (``pdfium.read_pages``: four look-ups a line) follows PDFium's own rules
 pdfplumber's in corner cases that matter inside a passage: a word gap without a space glyph just under
 or over 0.15 em, a superscript set on its own baseline, a line whose first and last glyphs are bold
 but not all the others. pdfplumber itself costs ~30 ms a page (pdfminer lays out every glyph in
-Python). So the pages a passage rests on are read here, glyph by glyph, from PDFium (three look-ups a
+Python). So the pages a passage rests on are read here, glyph by glyph, from PDFium (two or three look-ups a
 glyph, ~2 ms a page of 1,000 glyphs), and turned into lines with the rule of ``pdf.plumb_page``:
 
 * glyphs are grouped into rows by their origin's y to 0.1 pt (pdfplumber's ``round(matrix[5], 1)``);
@@ -72,7 +72,8 @@ Glyph = tuple[float, float, float, float, bool, str]
 
 def _rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
     """Every glyph PDFium did not make up, in rows by origin y to 0.1 pt (in order of first appearance).
-    Three look-ups a glyph (text object, origin, advance box); size and boldness once per text object."""
+    Two look-ups a glyph (origin, advance box), its text object once a line where the line's first and
+    last glyphs share it (else once a glyph); size and boldness once per text object."""
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
     m = raw.FS_MATRIX()
@@ -87,32 +88,44 @@ def _rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
     last: int | None = -1
     size = rounded = 0.0
     bold = False
-    for k, ch in enumerate(text):
-        if ch in _MAYBE_GENERATED:
-            if generated(page, k) or ch in "\r\n":
-                continue
-            if ch != " ":
-                ch = "-"  # a real hyphen glyph PDFium marked as ending a line
-        obj = text_object(page, k)
-        if obj != last:  # consecutive glyphs mostly share their text object
-            last = obj
-            style = styles.get(obj)
-            if style is None:
-                _CHAR_MATRIX(page, k, pm)
-                font_size = _FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-                _FONT_INFO(page, k, pname, 128, pflags)
-                font = name.value
-                if font not in fonts:
-                    fonts[font] = is_bold(font.decode("latin-1"))
-                style = styles[obj] = (font_size, round(font_size, 2), fonts[font])
-            size, rounded, bold = style
-        origin(page, k, px, py)
-        loose(page, k, pbox)
-        at = y.value
-        row = row_at.get(at)
-        if row is None:
-            row = row_at[at] = rows.setdefault(round(at, 1), [])
-        row.append((x.value, box.right, size, rounded, bold, ch))
+    start = 0
+    for line in text.split("\r\n"):  # PDFium's lines (its generated line ends are no glyphs)
+        # an ASCII line (no right-to-left text PDFium could reorder) whose first and last glyphs share a
+        # text object holds no glyph of another: PDFium lists each object's glyphs together, in order
+        tail = start + len(line.rstrip(" \x02")) - 1 if line.isascii() else -1
+        known = -1  # the glyphs up to here are of text object ``last``
+        for k in range(start, start + len(line)):
+            ch = text[k]
+            if ch in _MAYBE_GENERATED:
+                if generated(page, k) or ch in "\r\n":
+                    continue
+                if ch != " ":
+                    ch = "-"  # a real hyphen glyph PDFium marked as ending a line
+            if k > known:
+                obj = text_object(page, k)
+                if obj != last:  # consecutive glyphs mostly share their text object
+                    last = obj
+                    style = styles.get(obj)
+                    if style is None:
+                        _CHAR_MATRIX(page, k, pm)
+                        font_size = _FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+                        _FONT_INFO(page, k, pname, 128, pflags)
+                        font = name.value
+                        if font not in fonts:
+                            fonts[font] = is_bold(font.decode("latin-1"))
+                        style = styles[obj] = (font_size, round(font_size, 2), fonts[font])
+                    size, rounded, bold = style
+                if tail > k and obj is not None and text_object(page, tail) == obj:
+                    known = tail
+                tail = -1  # asked once a line
+            origin(page, k, px, py)
+            loose(page, k, pbox)
+            at = y.value
+            row = row_at.get(at)
+            if row is None:
+                row = row_at[at] = rows.setdefault(round(at, 1), [])
+            row.append((x.value, box.right, size, rounded, bold, ch))
+        start += len(line) + 2
     return rows
 
 

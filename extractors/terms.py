@@ -66,7 +66,12 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"treatment[- ](?:resistant|refractory) (?:major )?(?:depress\w*(?: disorder)?|MDD)"
             r"(?: \((?:TRD|MDD)\))?|\bTRD\b|\b(?:resistant|refractory) (?:major )?(?:depress\w*|MDD)|"
             r"(?:major depressive disorder|\bMDD\b|depression)(?: \(MDD\))?,? (?:that is |which is )?"
-            r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b",
+            r"(?:treatment[- ])?(?:resistant|refractory)(?: to (?:treatment|antidepressants?))?\b|"
+            # the definition in place of the name: "MDD in adults who have not responded adequately to at
+            # least two antidepressants", "depression that has not responded to two or more antidepressants"
+            r"(?:major depressive disorder|\bMDD\b|\bdepression)(?: \(MDD\))?[^.;:]{0,40}?"
+            r"\b(?:who|that|which)\s+(?:has|have)\s+(?:not|failed to)\s+(?:respond(?:ed)?|improve[d]?)\b"
+            r"[^.;:]{0,50}?\bantidepressants\b",
         ),
         (
             "mdsi",
@@ -74,25 +79,28 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # one use
             r"(?:(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,90}?)?"
             r"(?:acute )?"
-            r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b",
+            r"suicidal (?:ideation|thoughts)(?: (?:or|and|and/or) behaviou?r)?|\bMDSI\b|"
+            r"(?:major depressive disorder|\bMDD\b|\bdepress\w*)[^.;:]{0,60}?"
+            r"(?:suicidality|suicidal behaviou?r|(?:imminent |acute )?risk (?:for|of) suicide)",
         ),
         (
             "bipolar_depression",
+            r"(?:depressive (?:episodes?|phases?|symptoms) (?:of|in|associated with|due to) )?"
             r"bipolar(?:\s+(?:type\s+)?(?:I{1,2}|[12])(?:\s*(?:or|and|/)\s*(?:I{1,2}|[12]))?)?(?: disorder)?"
             r"(?: depress\w*)?",
         ),
         ("ptsd", r"post[- ]?traumatic stress|\bPTSD\b"),
         ("ocd", r"obsessive[- ]compulsive|\bOCD\b"),
-        ("anxiety", r"anxiety"),
+        ("anxiety", r"anxiety|panic disorder"),
         (
             "substance_use",
-            r"substance use|alcohol use disorder|opioid use disorder|addiction|substance abuse|"
+            r"substance[- ]use|alcohol use disorder|opioid use disorder|addiction|substance abuse|"
             r"(?:alcohol|opioid|opiate|cocaine|stimulant|methamphetamine|cannabis|drug)\s+"
             r"(?:use disorders?|dependence|withdrawal|abuse)",
         ),
-        ("crps", r"complex regional pain|\bCRPS\b|reflex sympathetic"),
-        ("neuropathic_pain", r"neuropathic pain|neuropathy"),
-        ("sickle_cell", r"sickle[- ]cell"),
+        ("crps", r"(?:complex|chronic) regional pain|\bCRPS\b|reflex sympathetic"),
+        ("neuropathic_pain", r"neuropathic pain|neuropathy|neuralgia"),
+        ("sickle_cell", r"sickle[- ]cell|vaso-?occlusive"),
         ("post_concussion", r"concussion"),
         ("chronic_pain", r"chronic pain|acute pain|pain management|\bpain\b|fibromyalgia|migraine|headache"),
         (
@@ -100,7 +108,7 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\ban(?:a)?esthesia\b|(?:procedural|conscious) sedation|general an(?:a)?esthetic|"
             r"\bas an an(?:a)?esthetic\b",
         ),
-        ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*"),
+        ("depression", r"major depressive disorder|\bMDD\b|\bdepress\w*|\bdysthymi\w*"),
         (
             "other",
             r"all other (?:indications|uses|conditions)|any other (?:indication|use|condition)"

@@ -99,6 +99,9 @@ class LeadIn:
     under_heading: bool = False  # a negative heading ("Exclusions"): its paragraphs are its list
     alt: bool = False  # "ONE of the following" / "either of the following": the items are alternatives
     other: bool = False  # the lead-in of another treatment ("TMS is covered when all of the following …")
+    #: a criteria lead-in that is an approval label ("Criteria for approval:") and whose uses, if any, are the
+    #: last statement's, not its own: a diagnosis item may still name the use the list is for
+    label: bool = False
     #: criteria of a covered list whose indication an item names later ("… when all of the following are
     #: met: is 18 or older; has TRD; …"): (drugs, field, value, block, a, b, alt)
     deferred: list[tuple] = field(default_factory=list)

@@ -39,7 +39,8 @@ from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 from .clauses import clauses, sentences, unmarked
-from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, relaxed, requirement, trie
+from .needles import WORD_START, Requirement, checked, fold, needles_of, predicate, requirement, trie
+from .relaxed import relaxed
 
 #: Patterns that state nothing by themselves (``module.NAME``; a tuple names all its patterns).
 CONTEXT = {
@@ -72,6 +73,7 @@ CONTEXT = {
     "afterlist._NEW_LIST": "the stance after a list: read before the pre-check",
     "units._ANSWER": "refines: an answer takes the use of the question before it (its stance is the trigger)",
     "clauses.OTHER_TREATMENT": "veto: a statement about another treatment (its stance is the trigger)",
+    "units.DURATION_HEADING": "the approval cue of the blocks under it (reader.py reads them all)",
     "positions._QUESTION": "veto: a question states no stance",
     "forms._ANSWER": "a PA form's answers: read before the pre-check (layouts.py)",
     "forms._DENY": "a PA form's answers: read before the pre-check (layouts.py)",
@@ -337,9 +339,11 @@ def _unknown() -> tuple[Trigger, ...]:
 
 
 def _fires(trigger: Trigger, units: list[tuple[str, str]]) -> bool:
-    p = trigger.pattern
+    p, test = trigger.pattern, trigger.test
     for body, sentence in units:
         low = body.lower()
+        if test is not None and body.isascii() and not test(low):
+            continue  # the clause lacks what every match holds (for ASCII, ``fold`` is lower())
         if p.search(body) or (low != body and p.search(low)):
             if trigger.cue is None or trigger.cue.search(body) or trigger.cue.search(sentence):
                 return True

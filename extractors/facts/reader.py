@@ -36,7 +36,7 @@ from .needles import checked, fold, predicate
 from .parts import PartsReader
 from .positions import is_fda, stance
 from .tables import TableReader
-from .units import _SAFETY, UnitReader
+from .units import _SAFETY, DURATION_HEADING, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
 _EXCLUSIONS = re.compile(
@@ -73,6 +73,12 @@ _TABLE_WORDS = None if checked(TABLE_REF) is None else predicate(checked(TABLE_R
 PRECHECK = True
 
 
+def timed(path: tuple[str, ...]) -> bool:
+    """A block under an approval-period heading ("Approval Duration"): "Initial: 6 months" has its cue there,
+    so the pre-check, which looks for the cue in the paragraph, is not asked."""
+    return bool(path) and DURATION_HEADING.search(path[-1]) is not None
+
+
 class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
@@ -99,7 +105,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.table_drugs: tuple[str, ...] = ()  # the drug the paragraph before a table names as its subject
         # the uses a list named (afterlist.py), the PA form (forms.py) and Part D record (partd.py) being read
         self.pool, self.form, self.form_q, self.partd = [], None, None, None
-        self.blocks = 0  # blocks read so far
+        self.blocks = 0  # blocks read so far; ``label_block``: the last approval label set as a paragraph
+        self.label_block = -2
         # (drugs, uses, block) of the last question on a use: the next block may be its answer
         self.question: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
 
@@ -153,8 +160,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
         self.pseudo: tuple[str, str] | None = None
         self.tick += 1
         self.label_drugs, self.orphans, self.asked, self.pool = (), [], [], []
-        if self.leadin and level <= self.leadin.level:
-            self.close_leadin(None)
+        if self.leadin and (level <= self.leadin.level or (self.leadin.items and not self.leadin.headings)):
+            self.close_leadin(None)  # a heading after the list's items ends it too
         role = S.scope_of(path)
         if role == S.INFO:
             return
@@ -172,7 +179,9 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             self.heading_statement(block, path, text, st)
         if st and (LEADIN.search(text) or negative):
             drugs = drugs_in(text) or self.context_drugs(path)
-            if drugs:
+            if (
+                drugs or negative
+            ):  # "Not Covered" over "- Intravenous ketamine for CRPS": items name their drug
                 self.close_leadin(None)
                 self.leadin = LeadIn(drugs, st, how, indications_of(text), level, (block, 0, len(text)), path)
                 self.leadin.under_heading = negative and how != "weak" and not LEADIN.search(text)
@@ -191,7 +200,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
                 for fld, value in crit:
                     self.emit(target.drugs, target.inds, fld, value, INHERITED, block, 0, len(text))
         _, inds = self.heading_context((text,))
-        if self.leadin and self.leadin.stance and inds and not st:
+        if self.leadin and self.leadin.stance and inds and not st and not text.rstrip().endswith("?"):
             self.emit(self.leadin.drugs, inds, "position", self.leadin.stance, INHERITED, block, 0, len(text))
             self.leadin.inds, self.leadin.headings = inds, self.leadin.headings + 1
             self.targets.set(self.leadin.drugs, inds, True, path)
@@ -276,6 +285,8 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             if role is not None:
                 heading_like, pseudo = True, role
                 self.pseudo = (role, kind)
+                if S.approval_heading((text,)):
+                    self.label_block = self.blocks  # "Criteria for approval:" set as a paragraph
                 if kind == "item":
                     self.close_leadin(None)  # "2. Related Policies" ends the list above it
             elif self.pseudo is not None:
@@ -305,7 +316,7 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader):
             return
         if kind == "para" and self.drug_label(text):
             self.label_drugs = drugs_in(text)  # "Esketamine nasal spray (Spravato)" over its part
-        if self.precheck and self.leadin is None and precheck.inert_paragraph(text):
+        if self.precheck and self.leadin is None and not timed(path) and precheck.inert_paragraph(text):
             self.tick += 1  # a skipped paragraph still stands between a statement and its follow-up
             return  # no list to continue, and names nothing a rule reads (precheck.py)
         self.read_block(block, path, text, kind, heading_like)

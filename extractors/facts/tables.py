@@ -208,7 +208,8 @@ class TableReader:
         values = cells[1:]
         if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
             return False
-        if stance(label)[0] or criteria_of(label):
+        own = criteria_of(label)  # "Concurrent oral antidepressant | Not required": the value says which
+        if stance(label)[0] or (own and all(criteria_of(f"{label}: {v}") == own for _, v in values)):
             return False
         if any(stance(v)[0] or len(v.split()) > 12 or indications_of(v) for _, v in values):
             return False

@@ -57,6 +57,13 @@ _ANSWER = re.compile(
     r"^\W*(?:A\s*[:.)]|answer\b|no\b|yes\b)|\b(?:this|such|that|the)\s+(?:use|indication|request|application)\b",
     re.I,
 )
+#: A heading over approval periods ("Approval Duration", "Length of Authorization", "Authorization Period"):
+#: "Initial: 6 months" under it is an approval period.
+DURATION_HEADING = re.compile(
+    r"^\W*(?:(?:approval|authori[sz]ation)\s+(?:duration|length|periods?)|"
+    r"(?:duration|length|period)\s+of\s+(?:approval|authori[sz]ation))\W*$",
+    re.I,
+)
 #: Requirements the label sets that payers restate as criteria ("as the FDA labeling requires").
 _SAFETY = {"rems", "monitoring_hours"}
 
@@ -157,6 +164,8 @@ class UnitReader:
                     drugs, inds, "position", "covered_with_criteria", INHERITED, block, off + a, off + b
                 )
                 self.targets.set(drugs, inds, True, path)
+                if in_list and lead is not None and lead.label:
+                    lead.inds, lead.label = inds, False  # the rest of the list is about this use
             if body.rstrip().endswith("?") and own_inds and not st:
                 self.asked += [i for i in own_inds if i != "other"]  # a form's question names the use
                 # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about that use
@@ -190,7 +199,7 @@ class UnitReader:
                 else:
                     # "Exclusions: Ketamine infusion for depression. Esketamine for PTSD.": an item that
                     # names one of the list's drugs is about that drug only
-                    mine = tuple(d for d in lead.drugs if d in own_drugs) or lead.drugs
+                    mine = tuple(d for d in lead.drugs if d in own_drugs) or lead.drugs or own_drugs
                     self.emit(mine, inds, "position", lead.stance, INHERITED, block, off + a, off + b, sub)
                 continue
             elif in_list and lead and lead.stance and not lead.inds and own_inds and not self.targets.inds:
@@ -227,7 +236,8 @@ class UnitReader:
                     fld = "concomitant_antidepressant"
                     self.emit(drugs, inds, fld, "required", INHERITED, block, off + a, off + b)
                 continue
-            crit = criteria_of(body, phase, approval_ctx or sentence_cue, adult=st is None)
+            cue = approval_ctx or sentence_cue or bool(path and DURATION_HEADING.search(path[-1]))
+            crit = criteria_of(body, phase, cue, adult=st is None)
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
@@ -250,6 +260,10 @@ class UnitReader:
                         lead.deferred.append((drugs, fld, value, block, off + a, off + b, alt))
                     else:
                         self.orphans.append((drugs, fld, value, block, off + a, off + b))
+            elif crit and not st and not in_list:
+                # "Requirements: age 18 or older; two failed antidepressants." before any drug is named: the
+                # statement after them that points back ("When the requirements above are met, …") takes them
+                self.orphans += [((), fld, value, block, off + a, off + b) for fld, value in crit]
         if inline and self.leadin is lead:
             self.close_leadin(None)  # an inline list ends with its cell
 
@@ -277,12 +291,13 @@ class UnitReader:
         crit = criteria_of(body)
         return bool(crit) and all(f in _SAFETY for f, _ in crit)
 
-    def adopt_orphans(self, drugs, inds) -> None:
+    def adopt_orphans(self, drugs, inds, backed: bool = False) -> None:
         """Criteria read before any statement of their drug ("A. Is the member 18 or older?" over "The plan
-        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them."""
+        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them; those
+        read before any drug was named, only to one that points back at them (``backed``)."""
         keep = []
         for o_drugs, fld, value, block, a, b in self.orphans:
-            both = tuple(d for d in o_drugs if d in drugs)
+            both = tuple(d for d in o_drugs if d in drugs) if o_drugs or not backed else drugs
             if both:
                 self.emit(both, inds, fld, value, INHERITED, block, a, b)
             else:
@@ -293,12 +308,14 @@ class UnitReader:
         """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
         an approval-criteria heading with no statement of its own: the indication the criteria are for."""
         lead = self.leadin
-        if in_list and lead is not None and (lead.stance or lead.inds):
+        # "Criteria for approval:" over its list, as a lead-in or as a heading-like paragraph
+        label = (in_list and lead is not None and lead.label) or self.label_block == self.blocks - 1
+        if in_list and lead is not None and (lead.stance or lead.inds) and not label:
             return False  # the lead-in above says what the list is about ("All of the following:" does not)
-        if not (_DIAGNOSIS.search(body) and S.approval_heading(path)):
+        if not (_DIAGNOSIS.search(body) and (label or S.approval_heading(path))):
             return False
         t = self.targets.current
-        return t is None or path[: len(t.path)] != t.path
+        return label or t is None or path[: len(t.path)] != t.path
 
     def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
         """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
@@ -308,9 +325,11 @@ class UnitReader:
             self.targets.set(drugs, inds, True, path)
             if S.approval_heading(path):
                 self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
+        own = bool(inds) and inds != self.targets.inds
         self.close_leadin(None)
         alt = bool(ALTERNATIVES.search(block.text[a:b]))
         self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
+        self.leadin.label = not own and S.approval_heading((block.text[a:b],))
 
     def criteria_inds(
         self, path, own, block_inds, head_inds, in_list, same_block, drugs=()
@@ -375,7 +394,7 @@ class UnitReader:
         # a rule over the questions or criteria above it is a statement with its criteria list
         strong = is_leadin or bool(LEADIN.search(body)) or backed
         if covered and inds and sub is None and self.orphans:
-            self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"))
+            self.adopt_orphans(drugs, tuple(i for i in inds if i != "other"), backed)
         if covered and inds and sub is None and (how != "approval" or strong):
             self.targets.set(drugs, inds, strong, path)
             return True

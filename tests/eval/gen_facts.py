@@ -272,6 +272,7 @@ class Doc:
         self.criteria: dict[tuple[str, str], str] = {}
         self.payer = self.pick(PAYERS)
         self.sub = 3  # the level of an indication or question heading
+        self.extended = False  # gen3/gen4: the layouts added after gen1/gen2 were measured
         self.in_sub = False  # the last unit opened an indication or question heading
 
     def leave_sub(self) -> None:
@@ -439,7 +440,13 @@ def covered_trd(doc: Doc, drug: str, pronoun: bool) -> None:
     crit = random_criteria(doc, drug)
     texts = criteria_texts(doc, drug, crit)
     ind = doc.pick(INDICATIONS["trd"])
-    layout = doc.rng.choice(["list", "numbered", "heading", "sentence", "before", "nested"])
+    layouts = ["list", "numbered", "heading", "sentence", "before", "nested"]
+    if doc.extended:
+        layouts += ["fields", "form", "pa-required"]
+    layout = doc.rng.choice(layouts)
+    if layout in ("fields", "form", "pa-required"):
+        extended_trd(doc, drug, crit, layout, pronoun)
+        return
     subject = doc.name_of(drug, pronoun)
     if layout != "heading":
         doc.leave_sub()
@@ -484,6 +491,145 @@ def covered_trd(doc: Doc, drug: str, pronoun: bool) -> None:
         doc.criteria[drug, fld] = value
 
 
+FIELD_LABELS = {
+    "age_min": (["Minimum age", "Age"], ["Patient age", "Age requirement"]),
+    "failed_antidepressants": (
+        ["Failed antidepressants", "Prior antidepressant trials"],
+        ["Antidepressant failures"],
+    ),
+    "concomitant_antidepressant": (
+        ["Oral antidepressant", "Concurrent oral antidepressant"],
+        ["Oral antidepressant"],
+    ),
+    "rems": (["REMS", "Setting"], ["Administration setting"]),
+    "approval_initial": (["Initial approval", "Initial authorization"], ["Initial authorization period"]),
+    "approval_continuation": (
+        ["Renewal", "Reauthorization"],
+        ["Reauthorization period", "Continuation approval"],
+    ),
+}
+FIELD_VALUES = {
+    "age_min": (["{n} years or older"], ["At least {n} years"]),
+    "failed_antidepressants": (
+        ["At least {n} antidepressants"],
+        ["{n} or more failed antidepressant trials"],
+    ),
+    "required": (["Required"], ["Must be continued during treatment"]),
+    "monotherapy_allowed": (["Not required"], ["Optional"]),
+    "rems": (["Certified REMS setting required"], ["Treatment site enrolled in the REMS"]),
+}
+FORM_HEADERS = (["Question | Yes | No"], ["Criteria question | If yes | If no"])
+FORM_NEXT = (["Go to {k}", "Continue to {k}"], ["Proceed to question {k}", "Next: {k}"])
+FORM_DENY = (["Deny", "Deny; criteria not met"], ["Not approved", "Request denied"])
+FORM_QUESTIONS = {
+    "use": (["Is the request for {I}?"], ["Does the patient have {I}?"]),
+    "age_min": (["Is the patient {n} years of age or older?"], ["Has the member reached age {n}?"]),
+    "failed_antidepressants": (
+        ["Has the patient had an inadequate response to {n} or more antidepressants?"],
+        ["Have at least {n} antidepressant trials failed?"],
+    ),
+    "required": (
+        ["Will an oral antidepressant be continued during treatment?"],
+        ["Is the member also taking an oral antidepressant?"],
+    ),
+    "rems": (
+        ["Is the treatment site certified in the REMS program?"],
+        ["Will the drug be given in a REMS-certified setting?"],
+    ),
+}
+PA_REQUIRED = (
+    ["{S} requires prior authorization.", "Prior authorization is required for {s}."],
+    ["{S} is subject to prior authorization.", "Precertification is required for {s}."],
+)
+APPROVAL_HEADINGS = (
+    ["Approval Duration", "Length of Authorization"],
+    ["Authorization Period", "Duration of Approval"],
+)
+APPROVAL_ITEMS = (["Initial: {a}", "Continuation: {c}"], ["First approval: {a}", "Renewals: {c}"])
+
+
+def extended_trd(doc: Doc, drug: str, crit: dict[str, str], layout: str, pronoun: bool) -> None:
+    """TRD covered with criteria in a table of fields, a prior-authorization form, or "requires prior
+    authorization" over a criteria list (gen3/gen4 only)."""
+    subject = doc.name_of(drug, pronoun)
+    ind = doc.pick(INDICATIONS["trd"])
+    a, c = doc.rng.choice([(3, 6), (6, 12), (3, 12), (1, 6), (6, 6)])
+    unit = lambda k: f"{k} month" + ("s" if k != 1 else "")  # noqa: E731
+    doc.leave_sub()
+    if layout == "fields":
+        doc.p(cap(f"{subject} is covered for {ind} when the requirements in the table below are met."))
+        head = doc.pick((["Requirement | Standard"], ["Criterion | Detail"]))
+        rows = []
+        for fld, value in list(crit.items()):
+            key = value if fld == "concomitant_antidepressant" else fld
+            shown = doc.pick(FIELD_VALUES[key]).format(n=value)
+            rows.append((doc.pick(FIELD_LABELS[fld]), shown))
+        crit["approval_initial"], crit["approval_continuation"] = f"{a} months", f"{c} months"
+        rows += [(doc.pick(FIELD_LABELS["approval_initial"]), unit(a))]
+        rows += [(doc.pick(FIELD_LABELS["approval_continuation"]), unit(c))]
+        cells = "".join(f"<tr><td>{html.escape(x)}</td><td>{html.escape(y)}</td></tr>" for x, y in rows)
+        ths = "".join(f"<th>{html.escape(h)}</th>" for h in head.split(" | "))
+        doc.parts.append(f"<table><tr>{ths}</tr>{cells}</table>")
+    elif layout == "form":
+        crit.pop("concomitant_antidepressant", None) if crit.get(
+            "concomitant_antidepressant"
+        ) != "required" else None
+        doc.p(cap(f"Prior authorization criteria for {subject}:"))
+        asks = [doc.pick(FORM_QUESTIONS["use"]).format(I=ind)]
+        for fld, value in crit.items():
+            key = value if fld == "concomitant_antidepressant" else fld
+            asks.append(doc.pick(FORM_QUESTIONS[key]).format(n=value))
+        rows = []
+        for k, q in enumerate(asks, 1):
+            yes = doc.pick(FORM_NEXT).format(k=k + 1) if k < len(asks) else f"Approve for {unit(a)}"
+            rows.append((f"{k}. {q}", yes, doc.pick(FORM_DENY)))
+        crit["approval_initial"] = f"{a} months"
+        ths = "".join(f"<th>{html.escape(h)}</th>" for h in doc.pick(FORM_HEADERS).split(" | "))
+        cells = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows)
+        doc.parts.append(f"<table><tr>{ths}</tr>{cells}</table>")
+    else:
+        doc.p(doc.fill(doc.pick(PA_REQUIRED), subject))
+        doc.p(doc.pick((["Criteria for approval:"], ["Approval requires all of the following:"])))
+        doc.items([f"Diagnosis of {ind}", *criteria_texts(doc, drug, crit)])
+        doc.h(doc.sub, doc.pick(APPROVAL_HEADINGS))
+        doc.items([t.format(a=unit(a), c=unit(c)) for t in APPROVAL_ITEMS[doc.half]])
+        doc.in_sub = True
+        crit["approval_initial"], crit["approval_continuation"] = f"{a} months", f"{c} months"
+    doc.label(drug, "trd", CWC)
+    for fld, value in crit.items():
+        doc.criteria[drug, fld] = value
+
+
+def exclusions(doc: Doc, drug: str, inds: list[str]) -> None:
+    """A heading that is a stance by itself over the uses it excludes (gen3/gen4)."""
+    doc.h(doc.sub, doc.pick((["Exclusions", "Not Covered"], ["Non-covered Indications", "Exclusions"])))
+    name = doc.name_of(drug)
+    if doc.half == 0:
+        items = [cap(f"{name} for {doc.pick(INDICATIONS[i])}") for i in inds]
+    else:
+        items = [cap(doc.pick(INDICATIONS[i])) for i in inds]
+    doc.items(items)
+    doc.in_sub = True
+    for i in inds:
+        doc.label(drug, i, NC)
+
+
+def blanket(doc: Doc, drug: str, inds: list[str], stance: str, pronoun: bool) -> None:
+    """A stance on a whole class of uses, with examples listed after it (gen3/gen4): the class is "other"."""
+    doc.leave_sub()
+    lead = doc.pick(
+        (
+            ["{S} {V} for all psychiatric indications, including the following:"],
+            ["{S} {V} for any mental health condition, including:"],
+        )
+    )
+    doc.p(doc.fill(lead, doc.name_of(drug, pronoun), vp=doc.pick(VP[stance])))
+    doc.items([cap(doc.pick(INDICATIONS[i])) for i in inds])
+    doc.label(drug, "other", stance)
+    for i in inds:
+        doc.label(drug, i, stance)
+
+
 def covered_mdsi(doc: Doc, drug: str, pronoun: bool) -> None:
     """MDSI covered with its own condition and a period that is not TRD's."""
     doc.leave_sub()
@@ -525,7 +671,24 @@ def negative_block(doc: Doc, drug: str, pool: list[str], pronoun: bool) -> None:
     for _ in range(rng.choice([1, 2, 2, 3])):
         if not free:
             return
-        kind = rng.choice(["sentence", "list", "after", "table", "qa", "qa-heading", "heading"])
+        kinds = ["sentence", "list", "after", "table", "qa", "qa-heading", "heading"]
+        kind = rng.choice(kinds + (["exclusions", "blanket"] if doc.extended else []))
+        psych = [
+            i
+            for i in free
+            if i in ("ptsd", "ocd", "anxiety", "bipolar_depression", "substance_use", "depression")
+        ]
+        if kind == "blanket" and len(psych) >= 2 and (drug, "other") not in doc.positions:
+            take = psych[:2]
+            free = [i for i in free if i not in take and i != "other"]
+            blanket(doc, drug, take, rng.choice(NEGATIVE), pronoun)
+            continue
+        if kind in ("exclusions", "blanket"):
+            k = min(len(free), 2)
+            take, free = [i for i in free[:k] if i != "other"], free[k:]
+            if take:
+                exclusions(doc, drug, take)
+            continue
         stance = rng.choice(NEGATIVE)
         if kind in ("list", "after", "table"):
             k = min(len(free), rng.choice([2, 3, 4]))
@@ -564,7 +727,7 @@ def background(doc: Doc) -> None:
     )
 
 
-def build(rng: random.Random, half: int, n: int, tag: str) -> list[Doc]:
+def build(rng: random.Random, half: int, n: int, tag: str, extended: bool = False) -> list[Doc]:
     docs = []
     kinds = ["esketamine", "ketamine", "both", "omnibus", "esketamine-table"]
     for k in range(n):
@@ -591,6 +754,7 @@ def build(rng: random.Random, half: int, n: int, tag: str) -> list[Doc]:
             )
         else:
             doc = Doc(rng, half, f"{tag}-{k:02d}-{kind}.html", "Esketamine (Spravato)", f"{kind} policy")
+        doc.extended = extended
         doc.h(2, doc.pick(COVERAGE_HEADINGS))
         if kind in ("esketamine", "esketamine-table"):
             covered_trd(doc, "esketamine", pronoun=False)
@@ -656,10 +820,10 @@ hand-written holdout sets.
 """
 
 
-def write(tag: str, half: int, seed: int, n: int) -> None:
+def write(tag: str, half: int, seed: int, n: int, extended: bool = False) -> None:
     folder = ROOT / tag
     folder.mkdir(exist_ok=True)
-    docs = build(random.Random(seed), half, n, tag)
+    docs = build(random.Random(seed), half, n, tag, extended)
     entries = []
     for doc in docs:
         (folder / doc.name).write_text(doc.html(), encoding="utf-8")
@@ -684,6 +848,10 @@ def write(tag: str, half: int, seed: int, n: int) -> None:
 def main() -> None:
     write("gen1", 0, 101, 40)
     write("gen2", 1, 202, 40)
+    # written after gen1/gen2 were measured and fixed: more layouts (a table of fields, a prior-authorization
+    # form, "requires prior authorization" over its criteria, exclusion headings, a stance on a class of uses)
+    write("gen3", 0, 303, 40, extended=True)
+    write("gen4", 1, 404, 40, extended=True)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,8 @@ MODULES: dict[str, list[str]] = {
     "extractors/facts/precheck.py": _PRECHECK,
     # its own tests first (each construct read both ways: sound on matches, selective on near misses)
     "extractors/facts/needles.py": ["tests/extractors/test_facts_needles.py", *_PRECHECK],
+    # a pattern's relaxed form (split from needles.py): each construct both ways, then the rules' own patterns
+    "extractors/facts/relaxed.py": ["tests/extractors/test_facts_relaxed.py", *_PRECHECK],
     # compare() orchestrates every other differ module and the topic scope decides what all of them read:
     # both are reached by every differ test, so they keep the whole hand-built selection and the file cases
     "differ/topic.py": _DIFFER,

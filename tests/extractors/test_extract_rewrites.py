@@ -6,13 +6,15 @@ gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extr
 space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
 reader reuse the line reader's document; ``terms.drugs_in`` gates its regexes by plain substring tests;
 ``layout._body_size`` weighs sizes in a dict, not a ``Counter``; ``normalize.strip_noise`` tries
-each pattern only where its words occur. Each is compared with its reference
-here, on generated strings and on the wordings the facts tables hold (the facts themselves:
-test_facts_precheck.py and the fast==full tests).
+each pattern only where its words occur; ``pdfglyphs._rows`` asks a line's text object once. Each is
+compared with its reference here, on generated strings and on the wordings the facts tables hold (the
+facts themselves: test_facts_precheck.py and the fast==full tests).
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 import random
 import re
 from collections import Counter
@@ -22,11 +24,20 @@ import yaml
 from extractors import layout, normalize, pdfglyphs, pdfium, status, terms
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
-from extractors.layout import Line
+from extractors.layout import Line, is_bold
 from extractors.passages import Rounds, find_passages
 from extractors.pdf import read_pdf
 from extractors.sections import assemble, build_sections
-from tests.support.pdf import FILES, _filler, render, synthetic_policy
+from tests.support.pdf import (
+    FILES,
+    FONT_KINDS,
+    _filler,
+    load,
+    mixed_policy,
+    render,
+    rewrite,
+    synthetic_policy,
+)
 
 #: scope.bare's one-regex form before #17
 _STRIP = re.compile(
@@ -260,3 +271,46 @@ def test_strip_noise_equals_its_ungated_form() -> None:
     ]
     for line in lines:
         assert normalize.strip_noise(line) == _strip_noise_before(line), repr(line)
+
+
+def _rows_before(tp, text: str, fonts: dict) -> dict:
+    """``pdfglyphs._rows`` before it asked a line's text object once (#17): once a glyph."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    box, m = pdfium.raw.FS_RECTF(), pdfium.raw.FS_MATRIX()
+    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    px, py, pbox, pm, pname, pflags = map(ctypes.addressof, (x, y, box, m, name, flags))
+    page = pdfium.address(tp)
+    styles: dict = {}
+    rows: dict = {}
+    for k, ch in enumerate(text):
+        if ch in pdfglyphs._MAYBE_GENERATED:
+            if pdfglyphs._IS_GENERATED(page, k) or ch in "\r\n":
+                continue
+            if ch != " ":
+                ch = "-"
+        obj = pdfglyphs._TEXT_OBJECT(page, k)
+        if obj not in styles:
+            pdfglyphs._CHAR_MATRIX(page, k, pm)
+            size = pdfglyphs._FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+            pdfglyphs._FONT_INFO(page, k, pname, 128, pflags)
+            styles[obj] = (size, round(size, 2), is_bold(name.value.decode("latin-1")))
+        pdfglyphs._CHAR_ORIGIN(page, k, px, py)
+        pdfglyphs._LOOSE_BOX(page, k, pbox)
+        rows.setdefault(round(y.value, 1), []).append((x.value, box.right, *styles[obj], ch))
+    return rows
+
+
+def test_glyph_rows_equal_asking_every_glyph_for_its_text_object() -> None:
+    """A line whose first and last glyphs share a text object takes the rest of its glyphs as that
+    object's: the rows equal those of asking each glyph, in every font kind and rewrite (ghostscript
+    splits lines into several objects) and on a mixed policy (tables, bullets, bold headings)."""
+    src = synthetic_policy(3, (1,))
+    files = [render(src, font=font) for font in FONT_KINDS] + [rewrite(render(src, font="ttf"), "gs")]
+    files += [render(mixed_policy(3, (2,)), font="type1"), render(load("uhc-spravato.yaml"), font="cid")]
+    for data in files:
+        with pdfium.document(data, lambda: None) as doc:
+            for i in range(pdfium.raw.FPDF_GetPageCount(doc)):
+                with pdfium.text_page(doc, i) as loaded:
+                    assert loaded is not None
+                    _, tp, text = loaded
+                    assert pdfglyphs._rows(tp, text, {}) == _rows_before(tp, text, {})

@@ -1,7 +1,7 @@
 """What a killed process leaves behind, found and cleaned on the next start.
 
 A ``kill -9`` (or the OOM killer, or a power cut) can leave two kinds of debris: a ``.tmp-<pid>-*`` file
-next to the blobs from a write that never reached its rename, and crawl runs still marked ``running``.
+in ``blobs/.tmp/`` from a write that never reached its rename, and crawl runs still marked ``running``.
 Neither is ever finished by anyone, and both used to make the archive look broken forever (``verify``
 failed on the temp file; ``status`` showed a crawl running for weeks). The writer's pid is in a temp
 file's name, and a crawl holds its source's lock for as long as it lives, so both can be told apart
@@ -22,14 +22,18 @@ from store import Archive
 DEAD_RUN = "the crawl process died before the run finished (found on a later start); nothing counted"
 
 
-def recover(archive: Archive, data_dir: Path, crawling: frozenset[str] = frozenset()) -> list[str]:
+def recover(
+    archive: Archive, data_dir: Path, crawling: frozenset[str] = frozenset(), everywhere: bool = False
+) -> list[str]:
     """Remove stale temp blobs and close the runs of dead crawls; one line per thing fixed.
 
     ``crawling``: the sources whose locks the caller holds, about to crawl them (no crawl is running).
+    ``everywhere``: also walk every blob folder for temp files an older payerwatch left next to the blobs
+    (``verify`` does; a crawl's start lists ``blobs/.tmp/`` only, so it does not grow with the archive).
     """
     fixed = [
         f"removed {path} (a blob write interrupted before its rename)"
-        for path in archive.blobs.remove_stale_temp_files()
+        for path in archive.blobs.remove_stale_temp_files(everywhere=everywhere)
     ]
     for source in archive.list_sources():
         if not any(run.status == "running" for run in archive.list_runs(source.id, limit=20)):

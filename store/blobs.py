@@ -1,8 +1,8 @@
 """Content-addressed storage of raw document bytes: ``blobs/ab/cd/<sha256>``.
 
-Raw bytes are the evidence behind every change we announce, so a blob is written atomically (temp file
-in the same directory, fsync, rename) and never rewritten: an interrupted write leaves at most a stray
-temp file, never a partial blob under its final name.
+Raw bytes are the evidence behind every change we announce, so a blob is written atomically (a temp file
+in ``blobs/.tmp/``, fsync, rename into place) and never rewritten: an interrupted write leaves at most a
+stray temp file, never a partial blob under its final name.
 """
 
 from __future__ import annotations
@@ -27,9 +27,17 @@ class BlobProblem:
     problem: str  # "missing" | "corrupt"
 
 
+#: Where writes in progress live. One directory, so finding what a killed writer left — at the start of
+#: every crawl — lists one directory instead of walking every ``ab/cd/`` folder of the store (a walk that
+#: grew with the archive: 0.1–0.4 s at 8,000 blobs, ~65,000 folders at a million, on a shared file
+#: system). A rename from here into place is as atomic as one within a folder (same file system).
+TEMP_DIR = ".tmp"
+
+
 class BlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._temp_ready = False
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -45,8 +53,11 @@ class BlobStore:
         if final.is_file():
             return digest
         final.parent.mkdir(parents=True, exist_ok=True)
+        if not self._temp_ready:
+            (self.root / TEMP_DIR).mkdir(exist_ok=True)
+            self._temp_ready = True
         # the writer's pid in the name: a temp file whose writer is gone is known to be garbage
-        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=final.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=self.root / TEMP_DIR)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -85,15 +96,23 @@ class BlobStore:
             return BlobProblem(sha256, path, "corrupt")
         return None
 
-    def stray_temp_files(self) -> list[Path]:
-        return sorted(self.root.glob("??/??/.tmp-*")) if self.root.is_dir() else []
+    def stray_temp_files(self, everywhere: bool = False) -> list[Path]:
+        """Temp files of writes not (yet) renamed into place. ``everywhere`` also walks every ``ab/cd/``
+        folder, where payerwatch wrote them until 2026-12-05: ``verify`` looks there, a crawl's start
+        does not (``TEMP_DIR``)."""
+        if not self.root.is_dir():
+            return []
+        found = list((self.root / TEMP_DIR).glob(".tmp-*"))
+        if everywhere:
+            found += self.root.glob("??/??/.tmp-*")
+        return sorted(found)
 
-    def stale_temp_files(self, now: float | None = None) -> list[Path]:
+    def stale_temp_files(self, now: float | None = None, everywhere: bool = False) -> list[Path]:
         """Temp files no write will finish: their writer (the pid in the name) is dead, or (a name
         without a pid, from an older payerwatch) they are over an hour old."""
         now = time.time() if now is None else now
         stale = []
-        for path in self.stray_temp_files():
+        for path in self.stray_temp_files(everywhere):
             pid = _writer(path.name)
             try:
                 old = now - path.stat().st_mtime > STALE_AFTER
@@ -103,10 +122,10 @@ class BlobStore:
                 stale.append(path)
         return stale
 
-    def remove_stale_temp_files(self) -> list[Path]:
+    def remove_stale_temp_files(self, everywhere: bool = False) -> list[Path]:
         """Delete ``stale_temp_files``; return what was removed."""
         removed = []
-        for path in self.stale_temp_files():
+        for path in self.stale_temp_files(everywhere=everywhere):
             try:
                 path.unlink()
             except FileNotFoundError:

@@ -90,7 +90,8 @@ class IntegrityMixin(ArchiveBase):
                 bad = self.blobs.check(sha)
                 if bad:
                     problems.append(IntegrityProblem("blob", str(bad.path), bad.problem))
-        for tmp in self.blobs.stale_temp_files():  # a live writer's temp file is a write in progress
+        # a live writer's temp file is a write in progress
+        for tmp in self.blobs.stale_temp_files(everywhere=True):
             problems.append(IntegrityProblem("temp-file", str(tmp), "left by an interrupted write"))
         return problems
 

@@ -81,7 +81,7 @@ def verify(ctx) -> None:
     from payerwatch.progress import progress
     from payerwatch.recovery import recover
 
-    for line in recover(ctx.archive, ctx.data_dir):
+    for line in recover(ctx.archive, ctx.data_dir, everywhere=True):
         click.echo(f"fixed: {line}")
     with progress("re-hashing blobs") as advance:
         problems = ctx.archive.verify(on_blob=advance)

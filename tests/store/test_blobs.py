@@ -64,6 +64,24 @@ def test_killed_writer_leaves_no_blob_under_its_final_name(tmp_path):
     sha = hashlib.sha256(b"y" * 1_000_000).hexdigest()
     assert not store.has(sha)
     assert list(store.iter_shas()) == []
-    assert len(store.stray_temp_files()) == 1
+    assert [p.parent for p in store.stray_temp_files()] == [root / ".tmp"]
     # A later write of the same bytes succeeds and is complete.
     assert store.put(b"y" * 1_000_000) == sha and store.check(sha) is None
+
+
+def test_writes_in_progress_live_in_one_folder_and_older_ones_are_found_everywhere(tmp_path):
+    """A crawl's start lists ``blobs/.tmp/`` only (it must not walk every ``ab/cd/`` folder of a large
+    store); ``everywhere`` (``verify``) also finds the temp files older payerwatch left next to blobs."""
+    store = BlobStore(tmp_path / "blobs")
+    sha = store.put(b"policy bytes")
+    folder = store.path_for(sha).parent
+    assert list((tmp_path / "blobs" / ".tmp").iterdir()) == []  # a finished write leaves nothing
+    current = tmp_path / "blobs" / ".tmp" / ".tmp-999999999-a1"
+    current.write_bytes(b"half")
+    older = folder / ".tmp-999999999-b2"
+    older.write_bytes(b"half")
+    assert store.stray_temp_files() == [current]
+    assert store.stray_temp_files(everywhere=True) == sorted([current, older])
+    assert list(store.iter_shas()) == [sha]
+    assert store.remove_stale_temp_files() == [current] and older.exists()
+    assert store.remove_stale_temp_files(everywhere=True) == [older]

@@ -115,7 +115,13 @@ from .terms import codes_in
 #: item is "Diagnosis of X" is about X (not the last covered use); a question heading takes no lead-in's
 #: stance; a heading after a list's items ends its lead-in; a drug-less "Not Covered" heading gives its items
 #: their own drug's stance; a field row "Concurrent oral antidepressant | Not required" allows monotherapy.
-EXTRACTOR_VERSION = "2026.12.28"
+#: 2026.12.29: a running header or footer naming a drug set smaller than the text (9 pt over 10 pt) is
+#: furniture on every page (it was kept as policy text: a passage per page, joined to the paragraph over
+#: each page break); table rows give their criteria to the use named in a cell of their own ("Spravato |
+#: MDSI | 4 weeks"), an outside use's row ("Migraine | 21 or older") to other; a dated change log ("Date |
+#: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
+#: criteria of its questions (no position).
+EXTRACTOR_VERSION = "2026.12.29"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

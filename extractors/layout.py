@@ -117,18 +117,38 @@ def running_shapes(pages: list[list[Line]], body: float | None = None) -> set[st
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
-def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> list[Line]:
-    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
-    lines: list[Line] = []
+def furniture(
+    pages: list[list[Line]], running: set[str] | None = None, body: float | None = None
+) -> list[list[bool]]:
+    """Per page, which lines are running headers/footers: the one decision the layout drops them by and
+    the PDF fast path chooses its pages by (``pdf._read_plumbed``: a page whose only needle is in its
+    furniture needs no exact reading). The two used to differ — the fast path took every running line for
+    furniture, the layout kept a header naming the drug as policy text — so a header such as "Spravato
+    Program Manual" drew every page into the passages, and joined the paragraph running over each page
+    break (a wording alert whenever the pages broke elsewhere). ``running`` and ``body``: the running
+    shapes and body size of all of ``pages``' lines, if the caller has them."""
+    if body is None:
+        body = _body_size([ln for page in pages for ln in page])
+    if running is None:
+        running = running_shapes(pages, body)
+    edge = normalize.EDGE
+    marks = []
     for page in pages:
-        edge = normalize.EDGE
-        furniture = [
+        marked = [
             bool(running) and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running
             for k, ln in enumerate(page)
         ]
-        if any(furniture):
-            _keep_topic_runs(page, furniture, body)
-        for ln, drop in zip(page, furniture, strict=True):
+        if any(marked):
+            _keep_topic_runs(page, marked, body)
+        marks.append(marked)
+    return marks
+
+
+def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> list[Line]:
+    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
+    lines: list[Line] = []
+    for page, marked in zip(pages, furniture(pages, running, body), strict=True):
+        for ln, drop in zip(page, marked, strict=True):
             if drop:
                 continue
             text = normalize.clean(ln.text)
@@ -140,17 +160,26 @@ def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> l
     return lines
 
 
+def _set_smaller(ln: Line, body: float) -> bool:
+    """A line set smaller than the text: furniture when it recurs, even if it names a drug. Policy text is
+    set at the body size; a header or footer a point smaller ("Spravato Program Manual" in 9 pt over 10 pt
+    text) is not. A table row keeps the small-print bound (cells are often set a point smaller than the
+    text, and a header row repeated on each page of a long table is the table's own)."""
+    return ln.size <= body * 0.85 if ln.row else ln.size < body - 0.5
+
+
 def _keep_topic_runs(page: list[Line], furniture: list[bool], body: float) -> None:
     """Un-mark the recurring lines that are policy text about the drugs, not furniture.
 
     A policy may repeat a sentence at the top of several pages ("Esketamine (Spravato) is covered for
     ... when:" before each page's criteria), which the running-line rule takes for a header: dropped,
     its passage vanished. A run of recurring lines set in one size (a wrapped sentence) is kept when
-    together they name a drug, unless it is small print (a header "Spravato Policy | Page 2" in 8 pt
-    stays furniture). ``furniture`` is changed in place."""
+    together they name a drug, unless it is set smaller than the text (``_set_smaller``: a header
+    "Spravato Policy | Page 2" in 9 pt over 10 pt text stays furniture). ``furniture`` is changed in
+    place."""
     k = 0
     while k < len(page):
-        if not furniture[k] or page[k].size <= body * 0.85:
+        if not furniture[k] or _set_smaller(page[k], body):
             k += 1
             continue
         end = k + 1

@@ -44,11 +44,12 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .layout import Line, is_bold, lines_to_blocks, running_shapes
+from .layout import Line, furniture, is_bold, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
 from .pdfglyphs import glyph_lines
-from .pdfium import Reading, held, read_pages
+from .pdfhandles import held
+from .pdfium import Reading, read_pages
 from .sections import Block
 
 MAX_PAGES = 1500
@@ -306,8 +307,15 @@ def _read_plumbed(
         plumbed: set[int] = set()
         wanted: set[int] = set(range(n)) - cheap.keys()
         if cheap:
-            running = running_shapes([cheap.get(i, []) for i in range(n)])
-            wanted |= reading.needles(lambda ln: mask(ln.text) in running) & cheap.keys()  # type: ignore[union-attr]
+            # a needle in a page's furniture draws no page in, by the layout's own rule (``furniture``)
+            pages = [cheap.get(i, []) for i in range(n)]
+            marked = {
+                id(ln)
+                for page, m in zip(pages, furniture(pages), strict=True)
+                for ln, f in zip(page, m, strict=True)
+                if f
+            }
+            wanted |= reading.needles(lambda ln: id(ln) in marked) & cheap.keys()  # type: ignore[union-attr]
         for _ in range(n + 1):
             todo = wanted - exact.keys()
             glyph = glyph_lines(data, todo & cheap.keys(), check=check) if todo & cheap.keys() else {}

@@ -173,6 +173,12 @@ _SCALE_NAME = re.compile(
 _HEADACHE = re.compile(r"\b(?:chronic )?migraines?(?: headaches?)?\b|\bcluster headaches?\b", re.I)
 
 
+def outside_use(text: str) -> bool:
+    """True when ``text`` names a condition outside the vocabulary ("Migraine", "Schizophrenia"), not an
+    umbrella ("all other indications", "psychiatric disorders"): a use of its own, filed under ``other``."""
+    return bool(_OUTSIDE.search(text) or _HEADACHE.search(text))
+
+
 def indications_of(clause: str) -> tuple[str, ...]:
     """Indications a clause names, in vocabulary order, with ``other`` for "all other indications",
     "any indication not listed", "any indication other than X" (X is then not named)."""

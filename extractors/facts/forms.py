@@ -64,6 +64,7 @@ class Form:
     #: question number -> the use of the question whose "Yes" jumps to it ("1. Is it TRD? Yes - go to #3")
     route: dict[int, tuple[str, ...]] = field(default_factory=dict)
     boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No"
+    box_blocks: set[int] = field(default_factory=set)  # ids of the blocks holding those questions
 
 
 def answers(text: str) -> dict[str, tuple[str, int, int]]:
@@ -142,7 +143,9 @@ class FormReader:
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
             self.form_q = (block, path, question, q_off, found)  # its answers may follow
             if kinds == {"yes", "no"} and _BOX.search(said):
-                self.form_of(question, path).boxes += 1  # a checkbox form: its periods approve (form_period)
+                boxed = self.form_of(question, path)
+                boxed.boxes += 1  # a checkbox form: its periods approve (form_period), or its end (form_end)
+                boxed.box_blocks.add(id(block))
                 self.asked += [i for i in indications_of(unmarked(question)) if i != "other"]
             return False  # "[ ] Yes [ ] No": no outcome, read as before
         form = self.form_of(question, path)
@@ -185,6 +188,14 @@ class FormReader:
             self.form = Form(drugs)
         return self.form
 
+    def boxed_uses(self, form: Form) -> tuple[tuple[str, ...], int]:
+        """The uses a checkbox form's questions asked about, and how strongly (a Spravato form naming none:
+        its labelled use, as a default)."""
+        inds, strength = tuple(dict.fromkeys(i for i in self.asked if i != "other")), INHERITED
+        if not inds and form.drugs == ("esketamine",):
+            inds, strength = ("trd",), DEFAULT
+        return inds, strength
+
     def form_period(self, block, path, text: str) -> bool:
         """A checkbox form's approval periods after its questions ("Initial approval 90 days, continuation
         180 days"): the form approves the use its questions asked about, with their criteria."""
@@ -194,9 +205,7 @@ class FormReader:
         crit = criteria_of(text, "initial")
         if not crit or not all(f.startswith("approval") for f, _ in crit) or stance(text)[0]:
             return False
-        inds, strength = tuple(dict.fromkeys(i for i in self.asked if i != "other")), INHERITED
-        if not inds and form.drugs == ("esketamine",):
-            inds, strength = ("trd",), DEFAULT  # a Spravato form naming no use: its labelled one
+        inds, strength = self.boxed_uses(form)
         if not inds:
             return False
         whole = (block, 0, len(text))
@@ -206,6 +215,23 @@ class FormReader:
             self.emit(form.drugs, inds, fld, value, INHERITED, *whole)
         self.targets.set(form.drugs, inds, True, path)
         return True
+
+    def form_end(self) -> None:
+        """A checkbox form that ends (a heading, the end of the document) with no period line after its
+        questions: it states no outcome, so it approves nothing (no position), but what it asks ("Is the
+        member 18 or older? [ ] Yes [ ] No") is still what the use it asked about needs — its criteria were
+        dropped with the form. Only its own questions' criteria are taken: criteria read elsewhere wait
+        for a statement."""
+        form = self.form
+        if form is None or not form.boxes:
+            return
+        mine = [o for o in self.orphans if id(o[3]) in form.box_blocks and set(o[0]) & set(form.drugs)]
+        inds, _ = self.boxed_uses(form)
+        if not (mine and inds):
+            return
+        for o_drugs, fld, value, blk, x, y in mine:
+            self.emit(tuple(d for d in o_drugs if d in form.drugs), inds, fld, value, INHERITED, blk, x, y)
+        self.orphans = [o for o in self.orphans if o not in mine]
 
     def form_approves(self, path, form: Form, block, a: int, b: int, phase: str) -> None:
         """An answer that approves: the use the questions named is covered with their criteria."""

@@ -67,6 +67,8 @@ CONTEXT = {
     "tables._ENDING_COLUMN": "table columns: rows are read before the pre-check",
     "tables._OLD_ROW": "table rows: read before the pre-check",
     "tables._YEAR": "table columns: rows are read before the pre-check",
+    "tables._LOG_CHANGE": "a change log's columns: rows are read before the pre-check",
+    "tables._LOG_DATE": "a change log's columns: rows are read before the pre-check",
     "afterlist.AFTER_LIST": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CONTINUES": "the stance after a list: read before the pre-check (and a veto of 'other')",
     "afterlist._CRITERIA_WORDS": "veto",

@@ -141,11 +141,13 @@ class Reader(UnitReader, TableReader, PartsReader, LayoutReader, RecordReader):
                 self.on_block(block, path)
             self.prev_kind = block.kind
         self.close_leadin(None)
+        self.form_end()
         return self.out
 
     def on_heading(self, block: Block, path, level: int, nxt: Block | None) -> None:
         self.pseudo: tuple[str, str] | None = None
         self.tick += 1
+        self.form_end()  # a checkbox form with no period line ends here (forms.py)
         self.label_drugs, self.orphans, self.asked, self.pool = (), [], [], []
         if self.leadin and (level <= self.leadin.level or (self.leadin.items and not self.leadin.headings)):
             self.close_leadin(None)  # a heading after the list's items ends it too

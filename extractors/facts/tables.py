@@ -19,7 +19,7 @@ import re
 
 from ..terms import drugs_in
 from . import scope as S
-from .clauses import indications_of, other_subject
+from .clauses import indications_of, other_subject, outside_use
 from .context import INHERITED
 from .criteria import approval_cue, criteria_of
 from .partd import partd_label
@@ -48,6 +48,16 @@ _OLD_ROW = re.compile(
     r"(?:\s+(?:criteria|policy|language|wording|text|version|position|requirements?|values?|coverage))?\W*$",
     re.I,
 )
+#: A change log's columns: what changed ("Summary of changes", "Description of change", "Type of revision",
+#: "Revision details") and when ("Date", "Revision date", "Effective date", "Approved").
+_LOG_CHANGE = re.compile(
+    r"^\W*(?:(?:summary|description|details?|type|nature|log|list)\s+of\s+(?:the\s+)?)?"
+    r"(?:changes|revisions?|updates|amendments)(?:\s+made)?\W*$|"
+    r"^\W*(?:summary|description|details?|type|nature)\s+of\s+(?:the\s+)?(?:change|update|amendment)\W*$|"
+    r"^\W*(?:revision|change|update)\s+(?:summary|details|description|history|notes)\W*$",
+    re.I,
+)
+_LOG_DATE = re.compile(r"\bdates?\b|^\W*(?:revised|reviewed|approved|effective|updated)\W*$", re.I)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
@@ -85,12 +95,37 @@ def old_columns(header: list[str]) -> set[int]:
     return old if live >= 1 else set()
 
 
+def _use_cells(cells: list[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]]:
+    """(offset, uses) of the cells after the label that are only a use ("Treatment-resistant depression"):
+    no stance, no criterion (a cell "Two antidepressants failed in the current depressive episode" is a
+    criterion, not the row's use), an indication of the vocabulary."""
+    out = []
+    for off, cell in cells[1:]:
+        inds = tuple(i for i in indications_of(cell) if i != "other")
+        if inds and not stance(cell)[0] and not criteria_of(cell):
+            out.append((off, inds))
+    return out
+
+
+def change_log(header: list[str]) -> bool:
+    """A dated change log ("Date | Summary of changes", "Type of revision | Description of change |
+    Revision date"): the payer's revision history wherever it sits, so it states nothing in force — an
+    entry "Initial approval changed to 6 months" may have been changed again by a later one. A change
+    table with a new column ("Criterion | Previous | New") is no log: its new column is in force."""
+    return any(_LOG_CHANGE.match(h) for h in header) and any(_LOG_DATE.search(h) for h in header)
+
+
 class TableReader:
+    log_table = False  # the table being read is a change log (``change_log``): no row states a fact
+
     def start_table(self, block) -> bool:
         """A first row: the header. False when it is no more than a header (no drug, no stance)."""
         self.header = [c.strip() for c in block.text.split(" | ")]
         self.header_block = block
         self.old_cols = old_columns(self.header)
+        self.log_table = change_log(self.header)
+        if self.log_table:
+            return False
         if self.header and partd_label(self.header[0]):
             return True  # "Products Affected | …": a Part D record starts with its first row (partd.py)
         return any(drugs_in(c) or stance(c)[0] or _COVERED_LABEL.match(c) for c in self.header)
@@ -107,6 +142,9 @@ class TableReader:
         return True
 
     def on_row(self, block, path) -> None:
+        if self.log_table or change_log([c.strip() for c in block.text.split(" | ")]):
+            self.log_table = True  # a change log, also under a caption row ("Revision history")
+            return
         if block is not self.header_block and self.retake_header(block):
             return
         if self.layout_row(block, path):
@@ -131,18 +169,24 @@ class TableReader:
         if self.field_row(block, path, cells):
             return
         stated, row_inds = self.row_stances(block, path, cells, row_drugs)
+        uses = _use_cells(cells)
         for k, (off, cell) in enumerate(cells):
             if k == 0 and not stance(cell)[0]:
-                label_inds = tuple(i for i in indications_of(cell) if i != "other")
+                named = indications_of(cell)
+                label_inds = tuple(i for i in named if i != "other")
                 label_phase = S.phase_of(cell)
                 self.row_under_leadin(block, path, label_inds, off, len(cell))
+                if named == ("other",) and outside_use(cell) and not drugs_in(cell) and not criteria_of(cell):
+                    label_inds = named  # "Migraine | 21 or older": the outside use's criteria, not TRD's
                 if (label_inds or label_phase or not drugs_in(cell)) and not criteria_of(cell):
                     continue  # a label; but a form's question ("1. Is the member 18 or older?") is read
             if off in stated:
                 continue
             head = self.column_head(block, off)
             ctx = bool(S.phase_of(head) or "approv" in head.lower())
-            inds = label_inds or (row_inds if stance(cell)[0] else ())
+            # "Spravato | MDSI | 4 weeks": a row labelled by its drug names its use in a cell of its own
+            mine = tuple(dict.fromkeys(i for o, inds in uses if o != off for i in inds))
+            inds = label_inds or (row_inds if stance(cell)[0] else mine)
             drugs = drugs_in(head) if block is not self.header_block else ()
             self.read_unit(
                 block,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.layout import Line, lines_to_blocks, running_shapes
+from extractors.layout import Line, furniture, lines_to_blocks, running_shapes
 from tests.support.lines import FILL, LONG, P1, P2, Q1, Q2, SHORT, body, ln, read, texts
 
 HEADER = "Sample Health Plan Medical Policy Manual"
@@ -82,11 +82,40 @@ def test_a_recurring_drug_sentence_at_body_size_is_policy_text():
     assert " ".join(texts(*pages)).count(" ".join(lead)) == 3
 
 
-def test_a_recurring_drug_line_in_small_print_stays_furniture():
+def test_a_recurring_drug_line_set_smaller_than_the_text_stays_furniture():
+    """Policy text is set at the body size (10 pt here); a header naming the drug a point smaller, not
+    only in small print, is furniture: kept, it drew every page into the passages."""
     pages = _pages(3, header=ln("Spravato Policy | Page #", 0, size=8.5))
     assert "Spravato" not in " ".join(texts(*pages))
-    pages = _pages(3, header=ln("Spravato Policy | Page #", 0, size=8.6))
-    assert " ".join(texts(*pages)).count("Spravato Policy") == 3
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9.4))
+    assert "Spravato" not in " ".join(texts(*pages))
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9.5))
+    assert " ".join(texts(*pages)).count("Spravato Program Manual") == 3
+
+
+def test_furniture_marks_the_lines_the_layout_drops():
+    """``furniture`` is the one decision: the PDF fast path asks it which lines are a page's furniture
+    (their needles draw no page in), the layout drops exactly those. A header naming the drug a point
+    smaller than the text is marked; a recurring drug sentence at the body size is not."""
+    pages = _pages(3, header=ln("Spravato Program Manual", 0, size=9), footer=ln("Page #", 0, size=8))
+    for k, page in enumerate(pages):
+        page.insert(1, ln("Spravato is covered for adults when:", 726, k))
+    marks = furniture(pages)
+    assert marks == [[True, False, False, False, False, False, True]] * 3
+    kept = [
+        ln.text for page, m in zip(pages, marks, strict=True) for ln, f in zip(page, m, strict=True) if not f
+    ]
+    assert " ".join(texts(*pages)) == " ".join(kept)
+
+
+def test_a_recurring_table_row_naming_the_drug_keeps_the_small_print_bound():
+    """A table's header row repeated on each page, its cells a point or so smaller than the text, is the
+    table's own; only in small print is a recurring row furniture."""
+    for size, kept in ((8.6, 3), (8.5, 0)):
+        pages = _pages(3)
+        for k, page in enumerate(pages):
+            page.insert(0, ln("Spravato | Criteria", 740, k, size=size, row=True))
+        assert " ".join(texts(*pages)).count("Spravato | Criteria") == kept
 
 
 def test_a_recurring_drug_line_after_a_line_of_the_page_is_policy_text():
@@ -145,6 +174,13 @@ def test_small_print_at_the_page_edges_is_dropped_even_on_one_page():
         ln("J0013 | 1 mg", 20, size=8, row=True),
     ]
     assert texts(page) == [f"{P1} {P2} a footnote set small between two body lines {Q1} {Q2}", "J0013 | 1 mg"]
+
+
+def test_a_footer_at_exactly_the_small_print_bound_is_dropped():
+    """The only line in small type sits at 0.85 of the body size, no smaller: the page still has small
+    print to drop (the pass that looks for any is skipped only when there is none)."""
+    page = [*body(0, [P1, P2], top=700), ln("Internal reference SAMPLE-77, version four", 30, size=8.5)]
+    assert texts(page) == [f"{P1} {P2}"]
 
 
 def test_small_print_is_judged_page_by_page():

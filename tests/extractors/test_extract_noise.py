@@ -126,3 +126,79 @@ def test_small_print_header_naming_the_drug_stays_furniture() -> None:
     fast, full = extractors.extract(data), extractors.extract(data, full=True)
     assert "Medical Benefit Policy" not in fast.text
     assert len(fast.passages) == 1 and fast.passages == full.passages and fast.text == full.text
+
+
+def _manual(breaks: tuple[int, ...]) -> dict:
+    """A program manual on esketamine whose running header names the drug ("Spravato Program Manual",
+    8 pt over 9 pt text: a point smaller, not small print by the 0.85 rule), page breaks after the
+    paragraphs numbered in ``breaks`` (so a re-paginated copy has the same words on other pages)."""
+    paras = [
+        "Members join the program through the plan portal or by calling the member services line.",
+        "Each site that gives the nasal spray keeps a log of visits, doses and observation times.",
+        "Esketamine (Spravato) is covered for treatment-resistant depression when the member is 18 years "
+        "of age or older and has tried two antidepressants, each for at least six weeks, without response.",
+        "The first authorization lasts six months and a renewal lasts twelve months when the member "
+        "has improved on the treatment.",
+        "Sites renew their certification once a year and report adverse events within seven days.",
+        "Pharmacies ship the spray only to certified sites and never to the member's home.",
+    ]
+    content: list[dict] = [
+        {"title": "Program Manual for Certified Sites"},
+        {"meta": ["Manual Number: PM-0042", "Effective Date: January 1, 2026"]},
+    ]
+    for k, text in enumerate(paras):
+        content.append({"p": text})
+        content.extend({"p": note} for note in _NOTES[2 * k : 2 * k + 2])
+        if k in breaks:
+            content.append({"pagebreak": True})
+    return {
+        "header": "Spravato Program Manual",
+        "footer": ["Page {page} of {pages}"],
+        "font_size": 9,
+        "content": content,
+    }
+
+
+#: notes that say nothing of the drug, each once (a note on half the pages would be a running line)
+_NOTES = (
+    "Staff check the member's identity and the order before every visit.",
+    "Visit notes are kept with the member's chart for at least seven years.",
+    "The program office answers questions from sites on working days.",
+    "A site that moves to a new address tells the program office first.",
+    "Training for new staff takes one afternoon and ends with a short quiz.",
+    "Forms sent by fax are accepted when the cover sheet names the site.",
+    "An interpreter can join a visit by phone at no cost to the member.",
+    "Parking vouchers are given to members who arrive by car.",
+    "Each site names one contact person for questions about billing.",
+    "Complaints about a site are answered within thirty days.",
+    "Sites may close on public holidays after telling their members.",
+    "The program office publishes a list of certified sites every month.",
+)
+
+
+def test_a_running_header_naming_the_drug_is_furniture_on_every_page() -> None:
+    """A header that names the drug, set a point smaller than the text, is furniture on every page in
+    both readings: it used to be kept as policy text (a recurring drug line above 0.85 × body size), so
+    each page's header became a passage of its own, or joined the paragraph running over the page
+    break — passages that change whenever the pages break elsewhere."""
+    data = render(_manual(breaks=(0, 2, 4)))
+    fast, full = extractors.extract(data), extractors.extract(data, full=True)
+    assert fast.passages == full.passages and fast.text == full.text
+    assert "Spravato Program Manual" not in fast.text
+    (passage,) = fast.passages
+    assert passage.text.startswith("Esketamine (Spravato) is covered for treatment-resistant depression")
+    from extractors.passages import passage_pages
+    from extractors.pdf import read_pdf
+
+    read = read_pdf(data, passage_pages=passage_pages)
+    assert read.plumbed | read.glyphs == {passage.page_start}  # the header draws no page into the passages
+
+
+def test_a_re_paginated_manual_with_a_drug_header_reads_the_same() -> None:
+    """The same words with other page breaks: the same text and passages (the header joined to the
+    paragraph over a page break made this a wording alert; the differ's side of it is the case
+    tests/files/diff/falsepos-pdf-drug-header-repaginated)."""
+    a = extractors.extract(render(_manual(breaks=(0, 2, 4))))
+    b = extractors.extract(render(_manual(breaks=(1, 3))))
+    assert (a.pages, a.passages[0].page_start) != (b.pages, b.passages[0].page_start)
+    assert a.text == b.text and _passages(a) == _passages(b) and _facts(a) == _facts(b)

@@ -48,7 +48,8 @@ from .layout import Line, furniture, is_bold, lines_to_blocks, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
 from .pdfglyphs import glyph_lines
-from .pdfium import Reading, held, read_pages
+from .pdfhandles import held
+from .pdfium import Reading, read_pages
 from .sections import Block
 
 MAX_PAGES = 1500

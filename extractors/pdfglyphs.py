@@ -29,7 +29,7 @@ from collections.abc import Callable
 from operator import itemgetter
 
 from .layout import Line, is_bold
-from .pdfium import address, addressed, document, raw, text_page
+from .pdfhandles import address, addressed, document, raw, text_page
 
 #: the raw functions this reader calls per glyph or text object, taking plain addresses (``addressed``:
 #: half a call's cost; a text object comes back as an int, a hashable key without a ``ctypes.cast``)

@@ -98,10 +98,14 @@ def old_columns(header: list[str]) -> set[int]:
 def _use_cells(cells: list[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]]:
     """(offset, uses) of the cells after the label that are only a use ("Treatment-resistant depression"):
     no stance, no criterion (a cell "Two antidepressants failed in the current depressive episode" is a
-    criterion, not the row's use), an indication of the vocabulary."""
+    criterion, not the row's use), an indication of the vocabulary — or one outside it ("Migraine":
+    ``other``; an umbrella such as "Psychiatric disorders" names no use of its own)."""
     out = []
     for off, cell in cells[1:]:
-        inds = tuple(i for i in indications_of(cell) if i != "other")
+        named = indications_of(cell)
+        inds = tuple(i for i in named if i != "other")
+        if not inds and named and outside_use(cell) and not drugs_in(cell):
+            inds = named
         if inds and not stance(cell)[0] and not criteria_of(cell):
             out.append((off, inds))
     return out

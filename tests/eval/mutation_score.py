@@ -209,6 +209,14 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_pdfium_reading.py",
         "tests/extractors/test_extract_pdfglyphs.py",
     ],
+    # the lock, the held document and the kept text pages both PDFium readers open through: the line
+    # reader's tests of them (held, waiting for the lock, addressed) and the glyph reader's pages
+    "extractors/pdfhandles.py": [
+        "tests/extractors/test_extract_pdfium_reading.py",
+        "tests/extractors/test_extract_pdfglyphs.py",
+        "tests/extractors/test_extract_rewrites.py::test_held_document_is_reused_and_released",
+        "tests/extractors/test_extract_rewrites.py::test_pages_naming_a_needle_stay_open_for_the_glyph_reader",
+    ],
     # which reader reads which page, the blocks and the typed errors, on documents of a few pages drawn
     # once per session (test_extract_pdfium/_producers/_bad re-render and re-extract whole policies)
     "extractors/pdf.py": ["tests/extractors/test_extract_pdfread.py"],

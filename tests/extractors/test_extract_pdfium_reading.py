@@ -19,7 +19,8 @@ from reportlab.pdfgen import canvas
 
 from extractors import model
 from extractors.layout import Line
-from extractors.pdfium import Reading, _flat, cipher, doubtful, held, read_pages
+from extractors.pdfhandles import held
+from extractors.pdfium import Reading, _flat, cipher, doubtful, read_pages
 from tests.support.pdfium_lock import Stop, pdfium_held_elsewhere, stop
 
 PROSE = "The member has a diagnosis and the plan reviews the request in the usual way."
@@ -672,7 +673,7 @@ def test_addressed_functions_take_plain_addresses():
     look-ups give what the typed bindings give."""
     import ctypes
 
-    from extractors.pdfium import address, addressed, document, raw, text_page
+    from extractors.pdfhandles import address, addressed, document, raw, text_page
 
     count, size, origin = (
         addressed(raw.FPDFText_CountChars),

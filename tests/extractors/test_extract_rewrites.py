@@ -3,7 +3,7 @@
 ``passages.Rounds`` keeps the PDF reader's last passages for ``extract``; ``status.says_status``
 gates ``status.STATUS_WORDS`` by substrings; ``streams.refuse_bombs``: test_extract_streams.py;
 ``scope.bare`` once stripped numbering and the tail with one regex (a ``[\\s:.]+$`` branch tried at every
-space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfium.held`` lets the glyph
+space); ``needles.predicate`` stands for ``needles.holds``' tree walk; ``pdfhandles.held`` lets the glyph
 reader reuse the line reader's document; ``terms.drugs_in`` gates its regexes by plain substring tests;
 ``layout._body_size`` weighs sizes in a dict, not a ``Counter``; ``normalize.strip_noise`` tries
 each pattern only where its words occur; ``pdfglyphs._rows`` asks a line's text object once. Each is
@@ -21,7 +21,7 @@ from collections import Counter
 
 import yaml
 
-from extractors import layout, normalize, pdfglyphs, pdfium, status, terms
+from extractors import layout, normalize, pdfglyphs, pdfhandles, pdfium, status, terms
 from extractors.facts import needles, precheck
 from extractors.facts import scope as S
 from extractors.layout import Line, is_bold
@@ -104,13 +104,13 @@ def test_predicate_equals_holds_for_every_trigger() -> None:
 
 def test_held_document_is_reused_and_released() -> None:
     data = render(synthetic_policy(2, (1,)))
-    with pdfium.held(data, lambda: None) as doc:
-        with pdfium.document(data, lambda: None) as again:
+    with pdfhandles.held(data, lambda: None) as doc:
+        with pdfhandles.document(data, lambda: None) as again:
             assert again is doc and doc
-        assert not pdfium._LOCK.acquire(blocking=False)  # still held for the outer reading
-    assert pdfium._LOCK.acquire(blocking=False)  # released with it
-    pdfium._LOCK.release()
-    with pdfium.document(data, lambda: None) as fresh:  # outside: a document of its own
+        assert not pdfhandles._LOCK.acquire(blocking=False)  # still held for the outer reading
+    assert pdfhandles._LOCK.acquire(blocking=False)  # released with it
+    pdfhandles._LOCK.release()
+    with pdfhandles.document(data, lambda: None) as fresh:  # outside: a document of its own
         assert fresh
 
 
@@ -159,17 +159,17 @@ def test_the_last_rounds_reading_is_extracts_own() -> None:
 
 def test_pages_naming_a_needle_stay_open_for_the_glyph_reader() -> None:
     """Inside ``held`` the line reader leaves the text pages that name a needle open (at most
-    ``pdfium.KEEP``); the glyph reader reads them as it reads freshly loaded ones."""
+    ``pdfhandles.KEEP``); the glyph reader reads them as it reads freshly loaded ones."""
     data = render(synthetic_policy(12, (1, 5, 6, 7, 8, 9, 10, 11, 3)))
     outside = pdfglyphs.glyph_lines(data, set(range(12)), check=lambda: None)
-    with pdfium.held(data, lambda: None) as doc:
+    with pdfhandles.held(data, lambda: None) as doc:
         reading = pdfium.read_pages(data, check=lambda: None, max_pages=20)
         assert reading is not None and reading.hits == {1, 3, 5, 6, 7, 8, 9, 10, 11}
-        kept = pdfium._kept(doc)
-        assert kept is not None and sorted(kept) == [1, 3, 5, 6, 7, 8, 9, 10][: pdfium.KEEP]
+        kept = pdfhandles._kept(doc)
+        assert kept is not None and sorted(kept) == [1, 3, 5, 6, 7, 8, 9, 10][: pdfhandles.KEEP]
         assert pdfglyphs.glyph_lines(data, set(range(12)), check=lambda: None) == outside
-        assert pdfium._kept(doc) is kept and len(kept) == pdfium.KEEP  # still open, not loaded again
-    assert pdfium._kept(doc) is None
+        assert pdfhandles._kept(doc) is kept and len(kept) == pdfhandles.KEEP  # still open, not loaded again
+    assert pdfhandles._kept(doc) is None
     assert pdfium.read_pages(data, check=lambda: None, max_pages=20) is not None  # nothing kept outside
 
 
@@ -276,10 +276,10 @@ def test_strip_noise_equals_its_ungated_form() -> None:
 def _rows_before(tp, text: str, fonts: dict) -> dict:
     """``pdfglyphs._rows`` before it asked a line's text object once (#17): once a glyph."""
     x, y = ctypes.c_double(), ctypes.c_double()
-    box, m = pdfium.raw.FS_RECTF(), pdfium.raw.FS_MATRIX()
+    box, m = pdfhandles.raw.FS_RECTF(), pdfhandles.raw.FS_MATRIX()
     name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
     px, py, pbox, pm, pname, pflags = map(ctypes.addressof, (x, y, box, m, name, flags))
-    page = pdfium.address(tp)
+    page = pdfhandles.address(tp)
     styles: dict = {}
     rows: dict = {}
     for k, ch in enumerate(text):
@@ -308,9 +308,9 @@ def test_glyph_rows_equal_asking_every_glyph_for_its_text_object() -> None:
     files = [render(src, font=font) for font in FONT_KINDS] + [rewrite(render(src, font="ttf"), "gs")]
     files += [render(mixed_policy(3, (2,)), font="type1"), render(load("uhc-spravato.yaml"), font="cid")]
     for data in files:
-        with pdfium.document(data, lambda: None) as doc:
-            for i in range(pdfium.raw.FPDF_GetPageCount(doc)):
-                with pdfium.text_page(doc, i) as loaded:
+        with pdfhandles.document(data, lambda: None) as doc:
+            for i in range(pdfhandles.raw.FPDF_GetPageCount(doc)):
+                with pdfhandles.text_page(doc, i) as loaded:
                     assert loaded is not None
                     _, tp, text = loaded
                     assert pdfglyphs._rows(tp, text, {}) == _rows_before(tp, text, {})

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from extractors.pdfium import held
+from extractors.pdfhandles import held
 
 
 class Stop(Exception):

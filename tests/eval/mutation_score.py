@@ -75,6 +75,7 @@ _FACTS_FILES = (
     "partd",
     "forms",
     "reader",
+    "records",
     "__init__",
 )
 #: the pre-check and its needles: skipping a paragraph it must read shows in the shape cases read both

@@ -380,10 +380,24 @@ def test_abbreviation_test_reads_only_the_end() -> None:
         (r"(?:age\s+)?(\d{1,2})\b", True),
         (r"(?i:ab\d{2,})", True),
         (r"x{0,2}", False),
+        # classes and ranges that reach past the digits, and an atomic group: no trigger has one today, so
+        # only these rows keep a future rule from being skipped in a paragraph without digits
+        (r"[:A]", False),
+        (r"[a-z]", False),
+        (r"[!-5]", False),
+        (r"[0-A]", False),
+        (r"[0-5]", True),
+        (r"(?>\d)", True),
     ],
 )
 def test_needs_digit(pattern: str, needs: bool) -> None:
     assert precheck.needs_digit(re.compile(pattern)) is needs
+
+
+def test_needs_digit_reads_the_pattern_flags() -> None:
+    """A verbose pattern's ``#`` starts a comment: the alternative after it is not part of the pattern."""
+    assert precheck.needs_digit(re.compile(r"\d# | a", re.X)) is True
+    assert precheck.needs_digit(re.compile(r"\d# | a")) is False
 
 
 def test_a_trigger_that_needs_a_digit_matches_no_text_without_one() -> None:

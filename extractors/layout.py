@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from . import normalize
 from .sections import Block
@@ -80,11 +81,7 @@ def _body_size(lines: list[Line]) -> float:
             if ln.row:
                 weights[ln.size] = get(ln.size, 0) + len(ln.text)
     # the first size of the largest weight, as ``Counter.most_common(1)`` picks it
-    return max(weights.items(), key=_weight)[0] if weights else 10.0
-
-
-def _weight(item: tuple[float, int]) -> int:
-    return item[1]
+    return max(weights.items(), key=itemgetter(1))[0] if weights else 10.0
 
 
 def _drop_small_print(lines: list[Line], body: float) -> list[Line]:

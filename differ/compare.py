@@ -91,7 +91,9 @@ def compare(
     old_t, new_t = topic.topic_text(old), topic.topic_text(new)
     # a criterion the extractors lost in a reworded sentence that still states it is left to wording
     criteria = [b for b in factdiff.criteria_bullets(old, new) if not restated.reworded(b, old, new)]
-    bullets = factdiff.position_bullets(old, new) + criteria
+    # a stance that flipped on a count ("two" → "one of the following") is the count's criterion
+    positions = [b for b in factdiff.position_bullets(old, new) if not restated.recounted(b, old, new)]
+    bullets = positions + criteria
     code_bullets, moved_codes = factdiff.code_bullets(old, new)
     bullets += code_bullets
     date_bullets = factdiff.date_bullets(old, new)

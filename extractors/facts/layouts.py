@@ -17,6 +17,8 @@ from .qtable import QuestionTableReader
 
 
 class LayoutReader(AfterListReader, QuestionTableReader, FormReader, PartDReader):
+    prev_kind: str  # the kind of the block before (reader.py): a row after a row is a table's data
+
     def layout_block(self, block, path, text: str, kind: str) -> bool:
         """True when the block was read here in full (a form's question, a Part D record line)."""
         if self.form_q is not None and self.form_answers(block, path, text):

@@ -14,7 +14,7 @@ row to ``FormReader.form_question`` as the question it is, with each answer cell
   longer apply;
 * a table under a renewal heading ("Renewal Criteria", "Reauthorization") approves the renewal.
 
-Mixed into ``Reader`` (reader.py) through ``LayoutReader`` (layouts.py).
+A ``FormReader`` (forms.py) mixed into ``Reader`` (reader.py) through ``LayoutReader`` (layouts.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from . import scope as S
+from .forms import FormReader
 
 #: An answer column's header: "Yes", "If yes", "If met", "Criteria met" — and its "No" twin.
 _YES_HEAD = re.compile(r"^\W*(?:if\s+)?(?:yes|met|criteria\s+met|true)\W*$", re.I)
@@ -39,7 +40,9 @@ def answer_columns(header: list[str]) -> tuple[int, int] | None:
     return (yes[0], no[0]) if len(yes) == 1 and len(no) == 1 else None
 
 
-class QuestionTableReader:
+class QuestionTableReader(FormReader):
+    header: list[str]  # the table's first row (tables.py)
+
     def qtable_row(self, block, path) -> bool:
         """A data row of a question table: True when it was read here in full."""
         cols = answer_columns(self.header)

@@ -110,7 +110,12 @@ MODULES: dict[str, list[str]] = {
     # its own unit tests and the compare tests that use it (the fixture cases re-extract documents: slow)
     "differ/words.py": ["tests/differ/test_differ_words.py", "tests/differ/test_differ_compare.py"],
     "store/crawlstate.py": ["tests/store/test_crawlstate.py", "tests/crawler/test_crawl_store.py"],
-    "extractors/normalize.py": ["tests/extractors/test_extract_normalize.py", *_EXTRACT],
+    "extractors/normalize.py": [
+        "tests/extractors/test_extract_normalize.py",
+        # the gates (may_hold_noise, bullet's and is_numbered's first character) against their references
+        "tests/extractors/test_extract_rewrites_layout.py",
+        *_EXTRACT,
+    ],
     "differ/wording.py": _DIFFER,
     "differ/infer.py": _DIFFER,
     # in-process detection over a real archive; test_analysis_seam crawls in child processes (150 s) that
@@ -239,6 +244,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/layout.py": [
         "tests/extractors/test_extract_layout.py",
         "tests/extractors/test_extract_furniture.py",
+        "tests/extractors/test_extract_rewrites_layout.py",
     ],
     # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
     # status banners, login/error/click-through pages)

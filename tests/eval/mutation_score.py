@@ -93,6 +93,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/metadata.py": [
         "tests/extractors/test_extract_metadata.py",
         "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_a_labelled_date_is_the_one_the_multiline_pattern_read",
         *_EXTRACT,
     ],
     # the sniff on its own; test_extract_bad/_hostile go through whole extractions (10 s a mutant)
@@ -202,6 +203,7 @@ MODULES: dict[str, list[str]] = {
     # take seconds each, and whole extractions are not needed to see what the scan counts
     "extractors/streams.py": [
         "tests/extractors/test_extract_streams.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_the_stream_keyword_is_found_where_the_leading_look_behind_found_it",
         "--deselect=tests/extractors/test_extract_streams.py::test_bombs_are_refused_before_reading",
         "--deselect=tests/extractors/test_extract_streams.py::test_an_ascii85_wrapper_does_not_hide_a_bomb",
     ],

@@ -3,7 +3,9 @@
 ``normalize.may_hold_noise`` reads every line's noise gate in one ``bytes.translate`` pass;
 ``normalize.bullet`` and ``normalize.is_numbered`` look up the first character before their regex;
 ``layout._content_lines`` cleans its lines in one list and strips noise from the gated ones only, and
-``layout._item`` answers "is this a list item" once for the heading rule and the paragraph rule. Each is
+``layout._item`` answers "is this a list item" once for the heading rule and the paragraph rule;
+``metadata._labelled`` and ``streams._STREAM`` start with a class or a literal the regex engine scans
+for. Each is
 compared with its reference form here, on generated lines and on the wordings the facts tables hold
 (tests/extractors/test_extract_rewrites.py's ``_texts``), and the whole layout on rendered policies.
 """
@@ -12,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 
 import pytest
 
-from extractors import layout, normalize
+from extractors import layout, metadata, normalize, streams
 from extractors.layout import Line
 from tests.extractors.test_extract_rewrites import _texts
 from tests.support.pdf import load, mixed_policy, render, synthetic_policy
@@ -176,3 +179,60 @@ def test_content_lines_equal_their_line_by_line_form(running: bool) -> None:
         before, after = _copy(pages), _copy(pages)
         assert layout._content_lines(after, shapes, body) == _content_lines_before(before, shapes, body)
         assert after == before  # the lines are cleaned in place alike, dropped ones included
+
+
+# -- metadata._labelled ------------------------------------------------------------------------------------
+
+_LABEL_SETS = (
+    r"revision effective",
+    r"(?<!original )(?<!ending )effective|date effective",
+    r"original effective",
+    r"last review(?:ed)?|last revised|revised|revision|last updated|updated|publication|published|"
+    r"posted|date of last review|issued|release",
+    r"next (?:annual )?review|review due|scheduled review",
+)
+
+
+def _labelled_before(text: str, labels: str) -> str | None:
+    """``metadata._labelled``'s regex before the line break put before the text (#17): the date it reads."""
+    m = re.search(
+        rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{metadata._D}", text, re.I | re.M
+    )
+    return m.group(1) if m else None
+
+
+def _labelled_now(text: str, labels: str) -> str | None:
+    m = re.search(rf"[\s|(](?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{metadata._D}", "\n" + text, re.I)
+    return m.group(1) if m else None
+
+
+def test_a_labelled_date_is_the_one_the_multiline_pattern_read() -> None:
+    """The labels at the start of the text, of a line, after a space, "|" or "(" and glued to a word,
+    with dates of every form around them: the same date (and ``_labelled`` parses the one it finds)."""
+    pieces = [
+        "Effective Date", "effective", "Original Effective Date:", "Revision effective", "Last Reviewed",
+        "last review", "Date of Last Review", "Published", "Next Annual Review", "review due", "Revised",
+        "ending effective", "Updated", "Issued", "Release", "01/02/2026", "Jan 5, 2026", "2026-03-04",
+        "on", "date", ":", "|", "(", ")", "-", ".", " ", "\n", "\n\n", "x", "Policy", "\t",
+    ]  # fmt: skip
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(3000)]
+    texts += [line for line in _texts() if re.search(r"\d", line)]
+    for text in texts:
+        for labels in _LABEL_SETS:
+            before = _labelled_before(text, labels)
+            assert _labelled_now(text, labels) == before, (text, labels)
+            assert metadata._labelled(text, labels) == (metadata.parse_date(before) if before else None)
+
+
+# -- streams._STREAM ---------------------------------------------------------------------------------------
+
+
+def test_the_stream_keyword_is_found_where_the_leading_look_behind_found_it() -> None:
+    before = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+    pieces = [b"stream", b"endstream", b"end", b"\r\n", b"\n", b"\r", b" ", b"x", b"obj", b"streamstream"]
+    rng = random.Random(9)
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        spans = [m.span() for m in streams._STREAM.finditer(data)]
+        assert spans == [m.span() for m in before.finditer(data)], data

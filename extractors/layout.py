@@ -161,7 +161,7 @@ def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> l
         for ln, drop in zip(page, marked, strict=True)
         if not drop
     ]
-    texts = [normalize.clean(ln.text) for ln in kept]
+    texts = normalize.clean_all([ln.text for ln in kept])
     lines: list[Line] = []
     for ln, text, noisy in zip(kept, texts, normalize.may_hold_noise(texts), strict=True):
         if noisy and not ln.row:

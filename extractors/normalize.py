@@ -61,6 +61,27 @@ def clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+#: printable ASCII: what ``clean_all`` deletes to find the lines ``clean`` has more to do in
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def clean_all(lines: Sequence[str]) -> list[str]:
+    """``clean`` of every line. Most lines are printable ASCII with single spaces, which ``clean`` only
+    strips; which ones are is read for all lines at once (as ``may_hold_noise`` reads its gate): joined,
+    encoded, printable ASCII deleted by one ``bytes.translate`` and split again, a line with anything
+    left holds a control character or a non-ASCII one. Double spaces and "(cid:" are looked for in each
+    line only when the page has them at all."""
+    blob = "\n".join(lines).encode("utf-8", "surrogatepass")
+    left = blob.translate(None, _PRINTABLE_ASCII).split(b"\n")
+    if len(left) != len(lines):  # a line with a line break of its own: the split does not give it back
+        return [clean(line) for line in lines]
+    spaced = b"  " in blob or b"(cid:" in blob
+    return [
+        clean(line) if rest or (spaced and ("  " in line or "(cid:" in line)) else line.strip()
+        for line, rest in zip(lines, left, strict=True)
+    ]
+
+
 _BULLET = re.compile(
     r"^(?:[\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*\-\u2013\u2014>§]|\u27a2)\s+"
 )

@@ -236,3 +236,32 @@ def test_the_stream_keyword_is_found_where_the_leading_look_behind_found_it() ->
         data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         spans = [m.span() for m in streams._STREAM.finditer(data)]
         assert spans == [m.span() for m in before.finditer(data)], data
+
+
+# -- normalize.clean_all -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_clean_all_equals_clean_line_by_line(seed: int) -> None:
+    """Pages of generated lines (double spaces, "(cid:" glyphs, tabs, non-ASCII, line breaks inside a
+    line, spaces at the ends) and the tables' wordings, cleaned all at once and one at a time."""
+    rng = random.Random(seed)
+    extra = [
+        "(cid:127) ",
+        "(cid:3)",
+        "  ",
+        " x ",
+        "\t",
+        "\n",
+        "\x0c",
+        "\u00a0",
+        "\ufb01",
+        "caf\u00e9",
+        "\u2019",
+    ]
+    pages = [
+        [rng.choice(_WORDS + extra) * rng.randint(1, 2) for _ in range(rng.randint(0, 9))] for _ in range(300)
+    ]
+    pages += [_texts(), [line for line in _texts() if "  " not in line], ["plain", "  padded  "], []]
+    for lines in pages:
+        assert normalize.clean_all(lines) == [normalize.clean(line) for line in lines], lines

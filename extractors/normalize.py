@@ -113,9 +113,11 @@ _NUMBER_FIRST = frozenset("(0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def is_numbered(line: str) -> bool:
-    """``NUMBERED.match(line)``, asked only of a line whose first character an item number can start
-    with (as ``bullet`` asks its regex)."""
-    return line[:1] in _NUMBER_FIRST and NUMBERED.match(line) is not None
+    """``NUMBERED.match(line)``, asked only of a line that starts with a character an item number can
+    start with and has the "." or ")" that ends one among its first six ("(viii)"), as ``bullet`` asks
+    its regex: a wrapped line starts in lower case, and most have neither."""
+    head = line[:6]
+    return line[:1] in _NUMBER_FIRST and ("." in head or ")" in head) and NUMBERED.match(line) is not None
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

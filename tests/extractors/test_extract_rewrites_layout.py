@@ -88,7 +88,22 @@ def test_the_noise_gate_passes_plain_words_and_stops_digits_brackets_words_and_o
 
 # -- normalize.bullet / normalize.is_numbered ---------------------------------------------------------------
 
-_TAILS = (" x", "  item", " ", "", ". x", ") x", "1. x", "0) x", "i. x", "iv) x", "viii. x", ". ", "x")
+_TAILS = (
+    " x",
+    "  item",
+    " ",
+    "",
+    ". x",
+    ") x",
+    "1. x",
+    "0) x",
+    "i. x",
+    "iv) x",
+    "viii. x",
+    ". ",
+    "x",
+    "12) y",
+)
 
 
 def test_only_a_bullet_glyph_starts_a_bullet_match() -> None:
@@ -111,7 +126,9 @@ def _bullet_before(line: str) -> tuple[bool, str]:
 
 
 def test_bullet_and_is_numbered_equal_their_regexes() -> None:
-    for line in _lines():
+    """The generated lines, and every item number with its mark at the last place it can be."""
+    numbers = [f"{o}{n}{c} x" for o in ("", "(") for n in ("1", "12", "b", "viii", "ix") for c in ".)"]
+    for line in _lines() + numbers + [n.replace(" x", "x") for n in numbers]:
         assert normalize.bullet(line) == _bullet_before(line), repr(line)
         assert normalize.is_numbered(line) == bool(normalize.NUMBERED.match(line)), repr(line)
 

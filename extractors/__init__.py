@@ -121,7 +121,9 @@ from .terms import codes_in
 #: MDSI | 4 weeks"), an outside use's row ("Migraine | 21 or older") to other; a dated change log ("Date |
 #: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
 #: criteria of its questions (no position).
-EXTRACTOR_VERSION = "2026.12.29"
+#: 2026.12.30: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
+#: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it).
+EXTRACTOR_VERSION = "2026.12.30"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

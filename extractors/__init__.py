@@ -122,7 +122,9 @@ from .terms import codes_in
 #: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
 #: criteria of its questions (no position).
 #: 2026.12.30: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
-#: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it).
+#: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
+#: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
+#: record before it).
 EXTRACTOR_VERSION = "2026.12.30"
 MAX_BYTES = 80 * 1024 * 1024
 

@@ -124,7 +124,8 @@ from .terms import codes_in
 #: 2026.12.30: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
 #: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
 #: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
-#: record before it).
+#: record before it); an outside use's table row with a drug column ("Migraine | IV ketamine | Not covered")
+#: is other's (only a row of two cells was read so).
 EXTRACTOR_VERSION = "2026.12.30"
 MAX_BYTES = 80 * 1024 * 1024
 

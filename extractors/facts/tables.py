@@ -219,12 +219,13 @@ class TableReader:
         row_inds = tuple(
             dict.fromkeys(i for _, c in cells if not stance(c)[0] for i in indications_of(c) if i != "other")
         )
-        # "All other indications | Not covered", "Schizophrenia | Investigational": a row of two short cells
+        # "All other indications | Not covered", "Schizophrenia | Investigational", "Migraine | IV ketamine |
+        # Investigational": a row of an "other" label and short cells (a drug column, a stance)
         other_row = (
             not row_inds
-            and len(cells) == 2
+            and len(cells) >= 2
             and indications_of(cells[0][1]) == ("other",)
-            and len(cells[1][1].split()) <= 4
+            and all(len(c.split()) <= 4 for _, c in cells[1:])
         )
         if cells and other_subject(cells[0][1]):
             return done, ()  # "TMS | Covered with criteria": another treatment's row

@@ -121,12 +121,17 @@ from .terms import codes_in
 #: MDSI | 4 weeks"), an outside use's row ("Migraine | 21 or older") to other; a dated change log ("Date |
 #: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
 #: criteria of its questions (no position).
-#: 2026.12.30: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
+#: 2026.12.30 (groups CI-CK of shapes/rules.yaml, from the development set holdout9): PA question tables
+#: ("# | Question | Yes | No", "Step | Criterion | If met | If not met"; facts/qtable.py) approve the use
+#: their route names with their questions' criteria, a renewal heading's table the renewal, a renewal
+#: question's "No: approve" the first request; "free of a substance use disorder" is a condition, not a use;
+#: a denial naming other uses is their position; a bare "Covered" cell and a drug's "All other uses" row are
+#: positions; a criteria item citing the label under a requirements heading is a criterion.
+#: 2026.12.31: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
 #: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
 #: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
-#: record before it); an outside use's table row with a drug column ("Migraine | IV ketamine | Not covered")
-#: is other's (only a row of two cells was read so).
-EXTRACTOR_VERSION = "2026.12.30"
+#: record before it).
+EXTRACTOR_VERSION = "2026.12.31"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

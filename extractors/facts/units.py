@@ -28,6 +28,7 @@ from .context import (
 )
 from .criteria import approval_cue, criteria_of
 from .positions import cites_label, is_fda, not_a_statement, stance
+from .scope import requires
 
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
 #: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
@@ -171,7 +172,7 @@ class UnitReader:
                 # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about that use
                 self.question = (drugs, own_inds, self.blocks)
                 block_inds = own_inds if own_drugs or block_drugs else block_inds
-            cited = fda and cites_label(body) and ((in_list and lead is not None) or self.safety_only(body))
+            cited = fda and cites_label(body) and (requires(path, in_list and lead) or self.safety_only(body))
             if not_a_statement(body) or (fda and not st and not cited) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1

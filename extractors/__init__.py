@@ -127,12 +127,16 @@ from .terms import codes_in
 #: question's "No: approve" the first request; "free of a substance use disorder" is a condition, not a use;
 #: a denial naming other uses is their position; a bare "Covered" cell and a drug's "All other uses" row are
 #: positions; a criteria item citing the label under a requirements heading is a criterion.
-#: 2026.12.31 (group CL): a sentence of old values inside a paragraph ("… are met. Previous position: …",
+#: 2026.12.31: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
+#: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
+#: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
+#: record before it).
+#: 2026.12.32 (group CL): a sentence of old values inside a paragraph ("… are met. Previous position: …",
 #: "The previous position was that …", "…; previous criteria: …") is not in force; a value ends a sentence
 #: ("a minimum age of 21. Spravato remains …" is two); an exclusion checklist's items (under "Exclusion
 #: criteria" or "… should not be used if any of the following is present:") are no requirements; what names
 #: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
-EXTRACTOR_VERSION = "2026.12.31"
+EXTRACTOR_VERSION = "2026.12.32"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -136,7 +136,9 @@ from .terms import codes_in
 #: ("a minimum age of 21. Spravato remains …" is two); an exclusion checklist's items (under "Exclusion
 #: criteria" or "… should not be used if any of the following is present:") are no requirements; what names
 #: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
-EXTRACTOR_VERSION = "2026.12.32"
+#: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
+#: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
+EXTRACTOR_VERSION = "2026.12.33"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

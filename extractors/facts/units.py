@@ -2,6 +2,7 @@
 
 Mixed into ``Reader`` (reader.py), which owns the walk over blocks and the state this code reads and
 updates: the lead-in, the targets, the last statement (for follow-ups such as "This includes PTSD …").
+Which use criteria without one of their own belong to is targeting.py's to say.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .context import (
     ALTERNATIVES,
     DEFAULT,
     EXAMPLES,
+    EXCLUSION_HEAD,
     FOLLOW_UP,
     INHERITED,
     LEADIN,
@@ -27,8 +29,8 @@ from .context import (
 )
 from .criteria import approval_cue, criteria_of
 from .positions import cites_label, is_fda, not_a_statement, stance
+from .scope import requires
 
-_DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 _CONJUNCTION = re.compile(r"\W*(?:and|or|and/or)?\W*", re.I)
 #: "For treatment-resistant depression: …" at the start of a cell or paragraph: the rest of it is about
 #: that indication, even where the row's label names a broader one ("Depression").
@@ -49,6 +51,15 @@ _OLD_LABEL = re.compile(
     r"^\W*(?:previous(?:ly)?|prior|old|former(?:ly)?|superseded|outgoing|was|before(?: [\w/,. ]{1,20})?)"
     r"(?:\s+(?:criteria|policy|language|wording|text|version|position|requirements?|values?|coverage|rules?))?"
     r"\s*:",
+    re.I,
+)
+#: The same old values written as a sentence inside a paragraph ("… when the criteria below are met. The
+#: previous position was that …", "… met; previously, Spravato was …"): that sentence is not in force.
+_OLD_SENTENCE = re.compile(
+    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:previous|prior|former|old|earlier)\s+"
+    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval(?: period)?|authori[sz]ation|"
+    r"language|wording|rules?|version)\s+(?:was|were|had been|stated|said|required|allowed)\b|"
+    r"^\W*(?:previously|formerly|until now|up to now),",
     re.I,
 )
 #: The answer to a question on the use in the block before it ("Q: Is Spravato covered for PTSD?" then "A: No.
@@ -122,9 +133,17 @@ class UnitReader:
         ]
         prev: tuple[int, tuple[str, ...]] = (-1, ())
         approved: tuple[int, tuple[str, ...]] = (-1, ())  # an approval naming its use: (sentence, uses)
+        old = -1  # the sentence of old values being skipped ("… are met. Previous position: …")
+        # another treatment's heading ("Transcranial magnetic stimulation"): what names no drug is about it
+        other_head = bool(path) and other_subject(path[-1]) and not row_drugs
         for n, ((a, b), sentence_cue, k) in enumerate(units):
             self.tick += 1
             body = unmarked(text[a:b])
+            if k == old or _OLD_LABEL.match(body) or _OLD_SENTENCE.match(body):
+                old = k  # its later clauses too: "…; previous criteria: age 21 and two failed drugs"
+                continue
+            if other_head and not drugs_in(body):
+                continue
             own_drugs = subject_drugs(body)
             st, how = stance(body)
             context = (
@@ -171,7 +190,7 @@ class UnitReader:
                 # "Is Spravato covered for PTSD? No, it is investigational.": the answer is about that use
                 self.question = (drugs, own_inds, self.blocks)
                 block_inds = own_inds if own_drugs or block_drugs else block_inds
-            cited = fda and cites_label(body) and ((in_list and lead is not None) or self.safety_only(body))
+            cited = fda and cites_label(body) and (requires(path, in_list and lead) or self.safety_only(body))
             if not_a_statement(body) or (fda and not st and not cited) or _CONJUNCTION.fullmatch(body):
                 continue
             last = n == len(units) - 1
@@ -238,6 +257,8 @@ class UnitReader:
                 continue
             cue = approval_ctx or sentence_cue or bool(path and DURATION_HEADING.search(path[-1]))
             crit = criteria_of(body, phase, cue, adult=st is None)
+            if crit and self.excluding(path, in_list and lead):
+                crit = []  # "Exclusion criteria: … age over 65 with high blood pressure": no requirement
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
@@ -287,69 +308,15 @@ class UnitReader:
             return False
         return not EXAMPLES.match(body) or self.stmt_tick == self.tick - 1
 
+    def excluding(self, path, lead) -> bool:
+        """Under an exclusion checklist (an "Exclusion criteria" heading, or a lead-in "… should not be
+        started if any of the following applies:"): its items are the member's conditions that rule the drug
+        out ("Intracerebral hemorrhage within the past 12 months"), not requirements for coverage."""
+        return bool(lead and lead.exclusion) or (bool(path) and EXCLUSION_HEAD.search(path[-1]) is not None)
+
     def safety_only(self, body: str) -> bool:
         crit = criteria_of(body)
         return bool(crit) and all(f in _SAFETY for f, _ in crit)
-
-    def adopt_orphans(self, drugs, inds, backed: bool = False) -> None:
-        """Criteria read before any statement of their drug ("A. Is the member 18 or older?" over "The plan
-        approves Spravato for TRD when the answers to A–D are Yes") belong to the first one after them; those
-        read before any drug was named, only to one that points back at them (``backed``)."""
-        keep = []
-        for o_drugs, fld, value, block, a, b in self.orphans:
-            both = tuple(d for d in o_drugs if d in drugs) if o_drugs or not backed else drugs
-            if both:
-                self.emit(both, inds, fld, value, INHERITED, block, a, b)
-            else:
-                keep.append((o_drugs, fld, value, block, a, b))
-        self.orphans = keep
-
-    def diagnosis_opens_criteria(self, body: str, path, in_list: bool) -> bool:
-        """ "Individual has a diagnosis of treatment-resistant depression; AND" as the first criterion under
-        an approval-criteria heading with no statement of its own: the indication the criteria are for."""
-        lead = self.leadin
-        # "Criteria for approval:" over its list, as a lead-in or as a heading-like paragraph
-        label = (in_list and lead is not None and lead.label) or self.label_block == self.blocks - 1
-        if in_list and lead is not None and (lead.stance or lead.inds) and not label:
-            return False  # the lead-in above says what the list is about ("All of the following:" does not)
-        if not (_DIAGNOSIS.search(body) and (label or S.approval_heading(path))):
-            return False
-        t = self.targets.current
-        return label or t is None or path[: len(t.path)] != t.path
-
-    def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
-        """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
-        criteria; under an approval-criteria heading, the indication it names is covered with criteria."""
-        inds = inds or self.targets.inds
-        if inds and drugs:
-            self.targets.set(drugs, inds, True, path)
-            if S.approval_heading(path):
-                self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
-        own = bool(inds) and inds != self.targets.inds
-        self.close_leadin(None)
-        alt = bool(ALTERNATIVES.search(block.text[a:b]))
-        self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
-        self.leadin.label = not own and S.approval_heading((block.text[a:b],))
-
-    def criteria_inds(
-        self, path, own, block_inds, head_inds, in_list, same_block, drugs=()
-    ) -> tuple[str, ...]:
-        """Indications criteria without their own belong to. A list item's "diagnosis of major depressive
-        disorder" is part of its parent's TRD criteria, not a depression criterion."""
-        own = tuple(i for i in own if i != "other")
-        lead = self.leadin.inds if in_list and self.leadin else ()
-        tgt = block_inds or lead or self.targets.inds
-        generic = own == ("depression",) and tgt and set(tgt) <= {"trd", "mdsi", "depression"}
-        if own and not in_list and not generic:
-            return own
-        if block_inds:
-            return block_inds
-        if in_list and self.leadin and (self.leadin.current or self.leadin.inds or self.leadin.found):
-            return self.leadin.current or self.leadin.inds or tuple(dict.fromkeys(self.leadin.found))
-        if head_inds:
-            return head_inds
-        target = self.targets.pick(path, (), same_block, drugs)
-        return target.inds if target else ()
 
     def statement(
         self, block, path, a, b, body, drugs, own_inds, st, how, is_leadin, head_inds, in_list

@@ -131,7 +131,14 @@ from .terms import codes_in
 #: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
 #: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
 #: record before it).
-EXTRACTOR_VERSION = "2026.12.31"
+#: 2026.12.32 (group CL): a sentence of old values inside a paragraph ("… are met. Previous position: …",
+#: "The previous position was that …", "…; previous criteria: …") is not in force; a value ends a sentence
+#: ("a minimum age of 21. Spravato remains …" is two); an exclusion checklist's items (under "Exclusion
+#: criteria" or "… should not be used if any of the following is present:") are no requirements; what names
+#: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
+#: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
+#: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
+EXTRACTOR_VERSION = "2026.12.33"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -138,7 +138,9 @@ from .terms import codes_in
 #: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
 #: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
 #: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
-EXTRACTOR_VERSION = "2026.12.33"
+#: 2026.12.34 (review16): "Prior authorization required: …" / "Prior approval was required …" is the PA, not
+#: a sentence of old values (its criteria were dropped since 2026.12.32).
+EXTRACTOR_VERSION = "2026.12.34"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

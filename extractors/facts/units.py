@@ -56,9 +56,11 @@ _OLD_LABEL = re.compile(
 #: The same old values written as a sentence inside a paragraph ("… when the criteria below are met. The
 #: previous position was that …", "… met; previously, Spravato was …"): that sentence is not in force.
 _OLD_SENTENCE = re.compile(
-    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:previous|prior|former|old|earlier)\s+"
-    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval(?: period)?|authori[sz]ation|"
-    r"language|wording|rules?|version)\s+(?:was|were|had been|stated|said|required|allowed)\b|"
+    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:(?:previous|prior|former|old|earlier)\s+"
+    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval period|language|wording|rules?|"
+    r"version)|(?:previous|former|old|earlier)\s+(?:approval|authori[sz]ation))"
+    # "prior authorization / prior approval" is the PA itself ("Prior authorization required: …"), not old
+    r"\s+(?:was|were|had been|stated|said|required|allowed)\b|"
     r"^\W*(?:previously|formerly|until now|up to now),",
     re.I,
 )

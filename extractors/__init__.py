@@ -140,7 +140,9 @@ from .terms import codes_in
 #: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
 #: 2026.12.34 (review16): "Prior authorization required: …" / "Prior approval was required …" is the PA, not
 #: a sentence of old values (its criteria were dropped since 2026.12.32).
-EXTRACTOR_VERSION = "2026.12.34"
+#: 2026.12.35 (review16): a heading or lead-in that names inclusion and exclusion criteria together
+#: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
+EXTRACTOR_VERSION = "2026.12.35"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -142,6 +142,8 @@ from .terms import codes_in
 #: a sentence of old values (its criteria were dropped since 2026.12.32).
 #: 2026.12.35 (review16): a heading or lead-in that names inclusion and exclusion criteria together
 #: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
+#: Also: a clause after old values that says what holds now ("Previously, members had to be 21; members
+#: must now be 18") is in force.
 EXTRACTOR_VERSION = "2026.12.35"
 MAX_BYTES = 80 * 1024 * 1024
 

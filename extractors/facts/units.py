@@ -64,7 +64,7 @@ _OLD_SENTENCE = re.compile(
     r"^\W*(?:previously|formerly|until now|up to now),",
     re.I,
 )
-#: A clause after old values that says what holds now: "…; members must now be 18", "…; the current criteria …".
+#: A clause after old values that says what holds now: "…; members must now be 18", "…; the current criteria".
 _NOW = re.compile(r"\b(?:now|currently|current|new|instead|going forward|from now on)\b", re.I)
 #: The answer to a question on the use in the block before it ("Q: Is Spravato covered for PTSD?" then "A: No.
 #: The plan considers this use investigational"): it opens with an answer word or points at "this use".
@@ -144,8 +144,8 @@ class UnitReader:
             self.tick += 1
             body = unmarked(text[a:b])
             if (k == old and not _NOW.search(body)) or _OLD_LABEL.match(body) or _OLD_SENTENCE.match(body):
-                # its later clauses too ("…; previous criteria: age 21; two failed drugs"), unless one says what
-                # holds now ("Previously, members had to be 21; members must now be 18 or older")
+                # its later clauses too ("…; previous criteria: age 21; two failed drugs"), unless one says
+                # what holds now ("Previously, members had to be 21; members must now be 18 or older")
                 old = k
                 continue
             if other_head and not drugs_in(body):

@@ -144,7 +144,9 @@ from .terms import codes_in
 #: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
 #: Also: a clause after old values that says what holds now ("Previously, members had to be 21; members
 #: must now be 18") is in force.
-EXTRACTOR_VERSION = "2026.12.35"
+#: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
+#: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
+EXTRACTOR_VERSION = "2026.12.36"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

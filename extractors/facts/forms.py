@@ -194,6 +194,11 @@ class FormReader:
                 # a rule after the questions ("If the answers above are Yes, approve …") adopts them too
                 self.orphans += [(form.drugs, *c) for c in found_crit]
             self.form_denies(form, no)
+        elif inds and yes[0] == "approve":
+            # "Is it MDSI, with an oral antidepressant? Yes - approve for 4 weeks; No - go to #2": the
+            # approval is that use's, on the question's terms (it went to the use of the questions before it)
+            form.inds = inds
+            form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
         if yes[0] == "goto" and form.inds and not _RENEWAL_Q.search(body):

@@ -146,6 +146,7 @@ from .terms import codes_in
 #: must now be 18") is in force.
 #: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
 #: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
+#: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
 EXTRACTOR_VERSION = "2026.12.36"
 MAX_BYTES = 80 * 1024 * 1024
 

@@ -219,13 +219,15 @@ class FormReader:
 
     def form_denies(self, form: Form, answer) -> None:
         """A denial that states its own position on a use ("No: Deny; Spravato is not covered for any other
-        diagnosis"): that position; a bare one ("Deny; not medically appropriate") names no use."""
+        diagnosis"): that position, of the drug it names ("Deny; IV ketamine for PTSD is investigational" on a
+        Spravato form is ketamine's); a bare one ("Deny; not medically appropriate") names no use."""
         action, a_block, a, b = answer
         said = a_block.text[a:b]
         st, how = stance(said)
         inds = indications_of(said)
-        if st and how == "strong" and inds and form.drugs:
-            self.emit(form.drugs, inds, "position", st, INHERITED, a_block, a, b)
+        drugs = drugs_in(said) or form.drugs
+        if st and how == "strong" and inds and drugs:
+            self.emit(drugs, inds, "position", st, INHERITED, a_block, a, b)
 
     def form_of(self, question: str, path) -> Form:
         """The form being read, or a new one when the question names another drug."""

@@ -75,6 +75,7 @@ _FACTS_FILES = (
     "layouts",
     "partd",
     "forms",
+    "qtable",
     "reader",
     "records",
     "__init__",

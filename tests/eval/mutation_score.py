@@ -180,7 +180,13 @@ MODULES: dict[str, list[str]] = {
     # the topic vocabulary, sections and passage selection: the sentence tables and the round-trip cases
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
-    "extractors/sections.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py"],
+    "extractors/sections.py": [
+        # enclosing's walk of the nesting against the scan it replaced, first (seconds, not minutes)
+        "tests/extractors/test_extract_rewrites_layout.py::test_enclosing_equals_the_scan_of_every_section",
+        "tests/extractors/test_extract_rewrites_layout.py::test_sections_that_do_not_nest_are_scanned",
+        *_EXTRACT,
+        "tests/extractors/test_extract_terms.py",
+    ],
     # passages.py: its own unit tests on hand-built blocks first (each rule's exact passages), then the
     # round-trip cases; test_extract_noise (60 s a mutant: every PDF variant extracted) is left out, the
     # fast path's page closure (passage_pages) is pinned in test_extract_passages.py

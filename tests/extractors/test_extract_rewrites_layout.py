@@ -5,7 +5,7 @@
 ``layout._content_lines`` cleans its lines in one list and strips noise from the gated ones only, and
 ``layout._item`` answers "is this a list item" once for the heading rule and the paragraph rule;
 ``metadata._labelled`` and ``streams._STREAM`` start with a class or a literal the regex engine scans
-for. Each is
+for; ``sections.enclosing`` walks the nesting of ordered sections. Each is
 compared with its reference form here, on generated lines and on the wordings the facts tables hold
 (tests/extractors/test_extract_rewrites.py's ``_texts``), and the whole layout on rendered policies.
 """
@@ -19,7 +19,10 @@ import re
 import pytest
 
 from extractors import layout, metadata, normalize, streams
+from extractors import sections as sections_module
 from extractors.layout import Line
+from extractors.model import Section
+from extractors.sections import Block, assemble, build_sections, enclosing
 from tests.extractors.test_extract_rewrites import _texts
 from tests.support.pdf import load, mixed_policy, render, synthetic_policy
 
@@ -282,3 +285,61 @@ def test_clean_all_equals_clean_line_by_line(seed: int) -> None:
     pages += [_texts(), [line for line in _texts() if "  " not in line], ["plain", "  padded  "], []]
     for lines in pages:
         assert normalize.clean_all(lines) == [normalize.clean(line) for line in lines], lines
+
+
+# -- sections.enclosing ------------------------------------------------------------------------------------
+
+
+def _enclosing_before(sections: tuple[Section, ...], start: int, end: int) -> list[Section]:
+    """``sections.enclosing`` before it walked the nesting of ordered sections (#17): a scan of all."""
+    found = [s for s in sections if s.start <= start and end <= s.end]
+    return sorted(found, key=lambda s: (-s.level, s.end - s.start))
+
+
+def _built(rng: random.Random) -> tuple[tuple[Section, ...], int]:
+    """``build_sections`` of random blocks: headings of levels 1-4 (jumps and returns) among paragraphs."""
+    blocks = []
+    for _ in range(rng.randint(0, 30)):
+        heading = rng.random() < 0.4
+        text = "x" * rng.randint(1, 20)
+        blocks.append(
+            Block("heading" if heading else "para", text, level=rng.randint(1, 4) if heading else 0)
+        )
+    text, kept = assemble(blocks)
+    return (build_sections(kept, len(text)) if kept else ()), len(text)
+
+
+def _made_sections(rng: random.Random) -> tuple[Section, ...]:
+    """Any spans at all: unordered, overlapping, equal, empty or reversed."""
+    out = []
+    for _ in range(rng.randint(0, 8)):
+        a, b = rng.randint(0, 40), rng.randint(0, 40)
+        out.append(Section(heading="h", path=("h",), level=rng.randint(1, 3), start=a, end=b))
+    if rng.random() < 0.5:
+        out.sort(key=lambda s: s.start)
+    return tuple(out)
+
+
+def test_enclosing_equals_the_scan_of_every_section() -> None:
+    """Every span (reversed ones too) of sections built from random blocks and of arbitrary sections,
+    also asked of two tuples in turn (the nesting is kept for the last tuple only)."""
+    rng = random.Random(23)
+    for _ in range(250):
+        built, length = _built(rng)
+        made = _made_sections(rng)
+        for sections in (built, made, built):
+            top = max(length, 41)
+            for start in range(-1, top + 1, 2):
+                for end in (start - 1, start, start + 1, start + 7, rng.randint(0, top)):
+                    want = _enclosing_before(sections, start, end)
+                    assert enclosing(sections, start, end) == want, (sections, start, end)
+
+
+def test_sections_that_do_not_nest_are_scanned() -> None:
+    a = Section(heading="a", path=("a",), level=1, start=0, end=10)
+    b = Section(heading="b", path=("b",), level=2, start=5, end=20)  # overlaps a without lying inside it
+    c = Section(heading="c", path=("c",), level=1, start=30, end=40)
+    assert sections_module._nesting((a, b)) is None and sections_module._nesting((b, a)) is None
+    assert sections_module._nesting((a, c)) == ([0, 30], [-1, -1])
+    assert enclosing((a, b), 6, 8) == [b, a]
+    assert enclosing((c, a), 6, 8) == [a]

@@ -252,7 +252,7 @@ def _extract(
         return _extract_plumbed(data, url, max_pages=max_pages, check=check)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
-    meta = read_metadata(text, blocks, title, url, status_text, context)
+    meta = read_metadata(text, blocks, title, url, status_text, context, sections)
     return ExtractedPolicy(
         media_type=kind,
         text=text,

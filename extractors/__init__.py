@@ -149,7 +149,10 @@ from .terms import codes_in
 #: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
 #: 2026.12.37 (review16, group CI): a form question that names a use before a condition of the patient ("Does
 #: the patient have TRD and no history of psychosis?") is that use's (it named none, so the use was lost).
-EXTRACTOR_VERSION = "2026.12.37"
+#: 2026.12.38 (review16, group CI): a form question naming no drug stays with the drug an earlier one named
+#: ("Is IV ketamine requested …?" then "Is the patient 18 or older?" in a Spravato policy was esketamine's,
+#: from the title).
+EXTRACTOR_VERSION = "2026.12.38"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

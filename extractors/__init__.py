@@ -138,7 +138,16 @@ from .terms import codes_in
 #: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
 #: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
 #: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
-EXTRACTOR_VERSION = "2026.12.33"
+#: 2026.12.34 (review16): "Prior authorization required: …" / "Prior approval was required …" is the PA, not
+#: a sentence of old values (its criteria were dropped since 2026.12.32).
+#: 2026.12.35 (review16): a heading or lead-in that names inclusion and exclusion criteria together
+#: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
+#: Also: a clause after old values that says what holds now ("Previously, members had to be 21; members
+#: must now be 18") is in force.
+#: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
+#: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
+#: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
+EXTRACTOR_VERSION = "2026.12.36"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -241,7 +250,7 @@ def _extract(
         return _extract_plumbed(data, url, max_pages=max_pages, check=check)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
-    meta = read_metadata(text, blocks, title, url, status_text, context)
+    meta = read_metadata(text, blocks, title, url, status_text, context, sections)
     return ExtractedPolicy(
         media_type=kind,
         text=text,

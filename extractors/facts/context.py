@@ -52,12 +52,17 @@ TABLE_REF = re.compile(
 )
 #: An exclusion checklist: its heading ("Exclusion Criteria", "Contraindications") or its lead-in ("… should
 #: not be used if any of the following is present:", "… is not approved when any of the following …").
-EXCLUSION_HEAD = re.compile(r"\bexclusion criteria\b|\bexclusions?\b|\bcontraindications?\b", re.I)
+#: Neither names the inclusion criteria too: the items under "Inclusion and exclusion criteria" are mostly
+#: requirements.
+EXCLUSION_HEAD = re.compile(
+    r"^(?!.*\binclusion)[\s\S]*?(?:\bexclusion criteria\b|\bexclusions?\b|\bcontraindications?\b)", re.I
+)
 EXCLUSION_LEAD = re.compile(
+    r"^(?!.*\binclusion)[\s\S]*?(?:"
     r"\b(?:should|must|will|may|is|are)\s+not\s+(?:be\s+)?(?:used|started|given|approved|prescribed|"
     r"initiated|authori[sz]ed)\b[^.]{0,60}?\b(?:if|when|in)\b[^.]{0,30}?"
     r"\b(?:any|one or more)\s+of\s+the\s+following|"
-    r"\bexclusion criteria\b",
+    r"\bexclusion criteria\b)",
     re.I,
 )
 ALTERNATIVES = re.compile(r"\b(?:one|any|either)\s+(?:\w+\s+)?of the following|\beither of\b", re.I)

@@ -194,6 +194,11 @@ class FormReader:
                 # a rule after the questions ("If the answers above are Yes, approve …") adopts them too
                 self.orphans += [(form.drugs, *c) for c in found_crit]
             self.form_denies(form, no)
+        elif inds and yes[0] == "approve":
+            # "Is it MDSI, with an oral antidepressant? Yes - approve for 4 weeks; No - go to #2": the
+            # approval is that use's, on the question's terms (it went to the use of the questions before it)
+            form.inds = inds
+            form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
         if yes[0] == "goto" and form.inds and not _RENEWAL_Q.search(body):
@@ -214,13 +219,15 @@ class FormReader:
 
     def form_denies(self, form: Form, answer) -> None:
         """A denial that states its own position on a use ("No: Deny; Spravato is not covered for any other
-        diagnosis"): that position; a bare one ("Deny; not medically appropriate") names no use."""
+        diagnosis"): that position, of the drug it names ("Deny; IV ketamine for PTSD is investigational" on a
+        Spravato form is ketamine's); a bare one ("Deny; not medically appropriate") names no use."""
         action, a_block, a, b = answer
         said = a_block.text[a:b]
         st, how = stance(said)
         inds = indications_of(said)
-        if st and how == "strong" and inds and form.drugs:
-            self.emit(form.drugs, inds, "position", st, INHERITED, a_block, a, b)
+        drugs = drugs_in(said) or form.drugs
+        if st and how == "strong" and inds and drugs:
+            self.emit(drugs, inds, "position", st, INHERITED, a_block, a, b)
 
     def form_of(self, question: str, path) -> Form:
         """The form being read, or a new one when the question names another drug."""

@@ -49,8 +49,8 @@ class QuestionTableReader(FormReader):
         if cols is None:
             return False
         cells = block.text.split(" | ")
-        first = min(cols)
-        if len(cells) != len(self.header) or first < 1:
+        first = min(cols)  # never 0: answer_columns skips the first column
+        if len(cells) != len(self.header):
             return False
         numbered = _NUMBER_CELL.match(cells[0])
         q = 1 if first >= 2 and (numbered or _NUMBER_HEAD.match(self.header[0])) else 0

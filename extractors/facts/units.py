@@ -56,12 +56,16 @@ _OLD_LABEL = re.compile(
 #: The same old values written as a sentence inside a paragraph ("… when the criteria below are met. The
 #: previous position was that …", "… met; previously, Spravato was …"): that sentence is not in force.
 _OLD_SENTENCE = re.compile(
-    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:previous|prior|former|old|earlier)\s+"
-    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval(?: period)?|authori[sz]ation|"
-    r"language|wording|rules?|version)\s+(?:was|were|had been|stated|said|required|allowed)\b|"
+    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:(?:previous|prior|former|old|earlier)\s+"
+    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval period|language|wording|rules?|"
+    r"version)|(?:previous|former|old|earlier)\s+(?:approval|authori[sz]ation))"
+    # "prior authorization / prior approval" is the PA itself ("Prior authorization required: …"), not old
+    r"\s+(?:was|were|had been|stated|said|required|allowed)\b|"
     r"^\W*(?:previously|formerly|until now|up to now),",
     re.I,
 )
+#: A clause after old values that says what holds now: "…; members must now be 18", "…; the current criteria".
+_NOW = re.compile(r"\b(?:now|currently|current|new|instead|going forward|from now on)\b", re.I)
 #: The answer to a question on the use in the block before it ("Q: Is Spravato covered for PTSD?" then "A: No.
 #: The plan considers this use investigational"): it opens with an answer word or points at "this use".
 _ANSWER = re.compile(
@@ -139,8 +143,10 @@ class UnitReader:
         for n, ((a, b), sentence_cue, k) in enumerate(units):
             self.tick += 1
             body = unmarked(text[a:b])
-            if k == old or _OLD_LABEL.match(body) or _OLD_SENTENCE.match(body):
-                old = k  # its later clauses too: "…; previous criteria: age 21 and two failed drugs"
+            if (k == old and not _NOW.search(body)) or _OLD_LABEL.match(body) or _OLD_SENTENCE.match(body):
+                # its later clauses too ("…; previous criteria: age 21; two failed drugs"), unless one says
+                # what holds now ("Previously, members had to be 21; members must now be 18 or older")
+                old = k
                 continue
             if other_head and not drugs_in(body):
                 continue

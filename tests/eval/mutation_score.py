@@ -95,6 +95,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/metadata.py": [
         "tests/extractors/test_extract_metadata.py",
         "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_a_labelled_date_is_the_one_the_multiline_pattern_read",
         *_EXTRACT,
     ],
     # the sniff on its own; test_extract_bad/_hostile go through whole extractions (10 s a mutant)
@@ -112,7 +113,12 @@ MODULES: dict[str, list[str]] = {
     # its own unit tests and the compare tests that use it (the fixture cases re-extract documents: slow)
     "differ/words.py": ["tests/differ/test_differ_words.py", "tests/differ/test_differ_compare.py"],
     "store/crawlstate.py": ["tests/store/test_crawlstate.py", "tests/crawler/test_crawl_store.py"],
-    "extractors/normalize.py": ["tests/extractors/test_extract_normalize.py", *_EXTRACT],
+    "extractors/normalize.py": [
+        "tests/extractors/test_extract_normalize.py",
+        # the gates (may_hold_noise, bullet's and is_numbered's first character) against their references
+        "tests/extractors/test_extract_rewrites_layout.py",
+        *_EXTRACT,
+    ],
     "differ/wording.py": _DIFFER,
     "differ/infer.py": _DIFFER,
     # in-process detection over a real archive; test_analysis_seam crawls in child processes (150 s) that
@@ -199,6 +205,7 @@ MODULES: dict[str, list[str]] = {
     # take seconds each, and whole extractions are not needed to see what the scan counts
     "extractors/streams.py": [
         "tests/extractors/test_extract_streams.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_the_stream_keyword_is_found_where_the_leading_look_behind_found_it",
         "--deselect=tests/extractors/test_extract_streams.py::test_bombs_are_refused_before_reading",
         "--deselect=tests/extractors/test_extract_streams.py::test_an_ascii85_wrapper_does_not_hide_a_bomb",
     ],
@@ -241,6 +248,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/layout.py": [
         "tests/extractors/test_extract_layout.py",
         "tests/extractors/test_extract_furniture.py",
+        "tests/extractors/test_extract_rewrites_layout.py",
     ],
     # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
     # status banners, login/error/click-through pages)

@@ -159,8 +159,12 @@ class FormReader:
         current = self.form
         if inds == ("depression",) and current is not None and {"trd", "mdsi"} & set(current.inds):
             inds = ()  # "… improvement in depressive symptoms?" after the TRD questions: still TRD's
-        if _CONDITION_Q.search(body):
-            inds = ()  # "Has the patient been free of a substance use disorder …?": the patient, not the use
+        condition = _CONDITION_Q.search(body)
+        if condition:
+            # "Has the patient been free of a substance use disorder …?": the patient, not the use; a use
+            # named before the condition is still the question's ("… have TRD and no history of psychosis?")
+            before = indications_of(body[: condition.start()])
+            inds = tuple(i for i in inds if i in before)
         branch = "goto" in (yes[0], no[0]) and (inds or _RENEWAL_Q.search(body))
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
             self.form_q = (block, path, question, q_off, found)  # its answers may follow

@@ -147,7 +147,12 @@ from .terms import codes_in
 #: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
 #: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
 #: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
-EXTRACTOR_VERSION = "2026.12.36"
+#: 2026.12.37 (review16, group CI): a form question that names a use before a condition of the patient ("Does
+#: the patient have TRD and no history of psychosis?") is that use's (it named none, so the use was lost).
+#: 2026.12.38 (review16, group CI): a form question naming no drug stays with the drug an earlier one named
+#: ("Is IV ketamine requested …?" then "Is the patient 18 or older?" in a Spravato policy was esketamine's,
+#: from the title).
+EXTRACTOR_VERSION = "2026.12.38"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from differ import evidence, factdiff, noise, restated, tables, taxonomy, topic
+from differ import evidence, factdiff, noise, relayout, restated, taxonomy, topic
 from differ.background import background_bullets
 from differ.infer import bullet as _bullet
 from differ.spelling import spelling_bullets
@@ -101,7 +101,7 @@ def compare(
     topic_moved = (
         noise.squash(old_t.text) != noise.squash(new_t.text)
         and noise.units(old_t.text) != noise.units(new_t.text)
-        and not tables.relaid(old_t.text, new_t.text)  # the same cells in tables laid out anew
+        and not relayout.relaid(old_t.text, new_t.text)  # the same cells in tables laid out anew
     )
     if topic_moved:
         ops = word_diff(old_t.text, new_t.text)
@@ -124,7 +124,7 @@ def compare(
         rest_same = noise.strip_number(
             noise.without_noise(old), new.metadata.policy_number
         ) == noise.strip_number(noise.without_noise(new), old.metadata.policy_number)
-        if not rest_same and tables.relaid(old.text, new.text):
+        if not rest_same and relayout.relaid(old.text, new.text):
             if not date_bullets:
                 return Comparison(formatting_only=True, note="tables laid out anew; the same cells")
             rest_same = True

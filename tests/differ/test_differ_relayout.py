@@ -1,4 +1,4 @@
-"""``differ.tables.relaid``: tables laid out anew (same cells) are formatting; any change of a cell is not.
+"""``differ.relayout.relaid``: tables laid out anew (same cells) are formatting; any change of a cell is not.
 
 Found by history holdout3 (a code table with a "Code Type" column re-published as one captioned table per
 code type was announced as a wording change). The texts are normalized text as the extractors write it: a
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from differ.tables import relaid
+from differ.relayout import relaid
 
 ONE_TABLE = """Codes
 Code Type | Code | Description

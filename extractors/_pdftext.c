@@ -1,0 +1,466 @@
+/* extractors._pdftext: PDFium's per-line and per-glyph look-ups of a text page, one call a page.
+ *
+ * Why C: the two PDFium readers ask PDFium about every line (pdfium._pieces: origin, matrix, font
+ * size, font name, the last glyph's matrix and font) and about every glyph of the pages a passage
+ * rests on (pdfglyphs._rows: origin, advance box, text object, ...). Each ctypes call costs 0.35-0.8 us
+ * of argument conversion, more than PDFium's own work: ~3.5 ms of a 60-page policy's ~28 ms and
+ * ~10 ms of the 4 glyph pages of a topic policy (issue #17). Here each reader's loop is the Python
+ * loop it replaces, statement for statement (the pure-Python references live in
+ * tests/support/pdftext_reference.py and tests/extractors/test_extract_pdftext.py compares the two on
+ * every font kind), so the outputs are the same objects: the floats rounded by Python's own round(),
+ * font names judged bold by the Python function the caller passes (layout.is_bold's rule stays in
+ * Python, cached in the caller's dict as before).
+ *
+ * Why function pointers instead of linking libpdfium: pypdfium2 ships its libpdfium inside its wheel
+ * (pypdfium2_raw/, no SONAME on the loader path, no headers), and it must be the very library
+ * pypdfium2 loaded: PDFium keeps global state (the library initialisation, fonts) per loaded copy and
+ * a text page handle from one copy is meaningless to another. So pdfhandles passes the addresses of
+ * pypdfium2.raw's functions once (``bind``) and this module calls them through the prototypes below,
+ * copied from PDFium's public fpdf_text.h (stable API; FS_MATRIX and FS_RECTF are 6 and 4 floats).
+ *
+ * Safety: the text must be the page's whole text (one character per PDFium character index); its
+ * length is checked against FPDFText_CountChars and every index passed to PDFium against that count.
+ * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    float a, b, c, d, e, f;
+} FS_MATRIX;
+typedef struct {
+    float left, top, right, bottom;
+} FS_RECTF;
+typedef void *TEXTPAGE;
+
+static struct {
+    int (*count_chars)(TEXTPAGE);
+    int (*char_origin)(TEXTPAGE, int, double *, double *);
+    int (*matrix)(TEXTPAGE, int, FS_MATRIX *);
+    double (*font_size)(TEXTPAGE, int);
+    unsigned long (*font_info)(TEXTPAGE, int, void *, unsigned long, int *);
+    void *(*text_object)(TEXTPAGE, int);
+    int (*is_generated)(TEXTPAGE, int);
+    int (*loose_box)(TEXTPAGE, int, FS_RECTF *);
+} F;
+static int bound = 0;
+
+static PyObject *round_fn; /* builtins.round: the rounding the Python readers used */
+static PyObject *one, *two, *dash;
+
+#define NAME_LEN 128 /* the readers' create_string_buffer(128) */
+
+/* round(v, digits) as Python computes it: a new float */
+static PyObject *py_round(double v, PyObject *digits) {
+    PyObject *f = PyFloat_FromDouble(v);
+    if (!f) return NULL;
+    PyObject *args[2] = {f, digits};
+    PyObject *r = PyObject_Vectorcall(round_fn, args, 2, NULL);
+    Py_DECREF(f);
+    return r;
+}
+
+/* Text pages and the page text: the checks both readers start with. */
+static int page_args(PyObject *const *args, Py_ssize_t nargs, TEXTPAGE *tp, int *count) {
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "expected (text page address, text, fonts, bold)");
+        return -1;
+    }
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "extractors._pdftext: bind() was not called");
+        return -1;
+    }
+    *tp = PyLong_AsVoidPtr(args[0]);
+    if (!*tp) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "NULL text page");
+        return -1;
+    }
+    if (!PyUnicode_Check(args[1]) || !PyDict_Check(args[2]) || !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "expected (int, str, dict, callable)");
+        return -1;
+    }
+    *count = F.count_chars(*tp);
+    if (*count < 0 || PyUnicode_GET_LENGTH(args[1]) != (Py_ssize_t)*count) {
+        PyErr_SetString(PyExc_ValueError, "the text is not the text page's (lengths differ)");
+        return -1;
+    }
+    return 0;
+}
+
+/* The font-name cache of one call: the last name asked and its boldness, in front of the caller's
+ * ``fonts`` dict (name bytes -> bold(name), computed by the caller's Python function once a name). */
+typedef struct {
+    PyObject *fonts, *bold_of;
+    char last[NAME_LEN];
+    size_t last_len;
+    int last_bold; /* -1: none yet */
+} Fonts;
+
+/* 1 bold, 0 not, -1 error: the font name PDFium wrote into ``name`` (up to its first NUL, as
+ * ctypes' ``buffer.value`` reads it) */
+static int font_bold(Fonts *fc, const char *name) {
+    size_t len = strnlen(name, NAME_LEN);
+    if (fc->last_bold >= 0 && len == fc->last_len && memcmp(name, fc->last, len) == 0)
+        return fc->last_bold;
+    PyObject *key = PyBytes_FromStringAndSize(name, (Py_ssize_t)len);
+    if (!key) return -1;
+    PyObject *v = PyDict_GetItemWithError(fc->fonts, key); /* borrowed */
+    int truth;
+    if (v) {
+        truth = PyObject_IsTrue(v);
+    } else if (PyErr_Occurred()) {
+        truth = -1;
+    } else {
+        v = PyObject_CallOneArg(fc->bold_of, key);
+        if (!v) {
+            Py_DECREF(key);
+            return -1;
+        }
+        truth = PyDict_SetItem(fc->fonts, key, v) < 0 ? -1 : PyObject_IsTrue(v);
+        Py_DECREF(v);
+    }
+    Py_DECREF(key);
+    if (truth >= 0) {
+        memcpy(fc->last, name, len);
+        fc->last_len = len;
+        fc->last_bold = truth;
+    }
+    return truth;
+}
+
+#define CHECK_INDEX(i)                                                       \
+    if ((i) < 0 || (i) >= count) {                                           \
+        PyErr_SetString(PyExc_IndexError, "character index outside the page"); \
+        goto fail;                                                           \
+    }
+
+/* One piece of a PDFium line, pdfium._pieces' loop body: ``k`` its first and ``last`` its last
+ * non-blank character. Appends (round(y, 1), x, round(size, 2), bold, text[k:last+1] + "-"?). */
+typedef struct {
+    TEXTPAGE tp;
+    int count;
+    double x, y;
+    FS_MATRIX m;
+    char name[NAME_LEN];
+    int flags;
+    int straight;
+    Fonts fonts;
+} Pieces;
+
+static int piece(Pieces *p, PyObject *text, PyObject *out, int k, int last, int hyphen) {
+    int count = p->count;
+    PyObject *body = NULL, *t = NULL, *yr = NULL, *sr = NULL, *xf = NULL;
+    CHECK_INDEX(k);
+    CHECK_INDEX(last);
+    F.char_origin(p->tp, k, &p->x, &p->y);
+    F.matrix(p->tp, k, &p->m);
+    FS_MATRIX *m = &p->m;
+    double size = F.font_size(p->tp, k) *
+                  sqrt(fabs((double)m->a * (double)m->d - (double)m->b * (double)m->c));
+    if (m->b != 0.0f || m->c != 0.0f) p->straight = 0;
+    F.font_info(p->tp, k, p->name, NAME_LEN, &p->flags);
+    int bold = font_bold(&p->fonts, p->name);
+    if (bold < 0) goto fail;
+    if (p->straight && last > k) { /* a sideways run PDFium appended to a straight line */
+        F.matrix(p->tp, last, m);
+        p->straight = !(m->b != 0.0f || m->c != 0.0f);
+    }
+    if (bold && last > k) { /* bold first glyph: bold only if the last is too */
+        F.font_info(p->tp, last, p->name, NAME_LEN, &p->flags);
+        bold = font_bold(&p->fonts, p->name);
+        if (bold < 0) goto fail;
+    }
+    body = PyUnicode_Substring(text, k, (Py_ssize_t)last + 1);
+    if (!body) goto fail;
+    if (hyphen) {
+        PyObject *joined = PyUnicode_Concat(body, dash);
+        Py_SETREF(body, joined);
+        if (!body) goto fail;
+    }
+    yr = py_round(p->y, one);
+    sr = py_round(size, two);
+    xf = PyFloat_FromDouble(p->x);
+    if (!yr || !sr || !xf) goto fail;
+    t = PyTuple_New(5);
+    if (!t) goto fail;
+    PyTuple_SET_ITEM(t, 0, yr);
+    PyTuple_SET_ITEM(t, 1, xf);
+    PyTuple_SET_ITEM(t, 2, sr);
+    PyTuple_SET_ITEM(t, 3, PyBool_FromLong(bold));
+    PyTuple_SET_ITEM(t, 4, body);
+    int rc = PyList_Append(out, t);
+    Py_DECREF(t);
+    return rc;
+fail:
+    Py_XDECREF(body);
+    Py_XDECREF(yr);
+    Py_XDECREF(sr);
+    Py_XDECREF(xf);
+    return -1;
+}
+
+PyDoc_STRVAR(pieces_doc,
+             "pieces(text_page, text, fonts, bold) -> (pieces, straight)\n\n"
+             "pdfium._pieces: one (round(y, 1), x, round(size, 2), bold, text) per PDFium line (a line\n"
+             "split at U+FFFE, PDFium's line-end hyphen, its parts ending in '-'), read at its first\n"
+             "non-blank character; straight: no line's first or last glyph is rotated. ``fonts`` caches\n"
+             "bold(name bytes) per font name.");
+
+static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Pieces p;
+    memset(&p, 0, sizeof p);
+    if (page_args(args, nargs, &p.tp, &p.count) < 0) return NULL;
+    PyObject *text = args[1];
+    p.straight = 1;
+    p.fonts.fonts = args[2];
+    p.fonts.bold_of = args[3];
+    p.fonts.last_bold = -1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t pos = 0;
+    for (;;) { /* text.split("\r\n") */
+        Py_ssize_t end = pos;
+        while (end < n && !(PyUnicode_READ(kind, data, end) == '\r' && end + 1 < n &&
+                            PyUnicode_READ(kind, data, end + 1) == '\n'))
+            end++;
+        Py_ssize_t seg = pos;
+        for (Py_ssize_t i = pos; i <= end; i++) { /* the line's parts, split at U+FFFE */
+            int hyphen = i < end && PyUnicode_READ(kind, data, i) == 0xFFFE;
+            if (i < end && !hyphen) continue;
+            Py_ssize_t a = seg, b = i; /* part [a, b): strip() */
+            while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
+            while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
+            if (a < b && piece(&p, text, out, (int)a, (int)(b - 1), hyphen) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            seg = i + 1;
+        }
+        if (end >= n) break;
+        pos = end + 2;
+    }
+    PyObject *r = Py_BuildValue("(NO)", out, p.straight ? Py_True : Py_False);
+    return r;
+}
+
+static int maybe_generated(Py_UCS4 c) {
+    return c == ' ' || c == '\r' || c == '\n' || c == 0x02 || c == 0xFFFE;
+}
+
+PyDoc_STRVAR(rows_doc,
+             "rows(text_page, text, fonts, bold) -> {round(y, 1): [(x, right, size, round(size, 2), "
+             "bold, char)]}\n\n"
+             "pdfglyphs._rows: every glyph PDFium did not make up, in rows by origin y to 0.1 pt (in\n"
+             "order of first appearance); size and boldness once per text object, the text object once\n"
+             "a line where an ASCII line's first and last glyphs share it.");
+
+static PyObject *rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    TEXTPAGE tp;
+    int count;
+    if (page_args(args, nargs, &tp, &count) < 0) return NULL;
+    PyObject *text = args[1];
+    Fonts fc = {.fonts = args[2], .bold_of = args[3], .last_bold = -1};
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int n = count;
+    double x = 0, y = 0;
+    FS_RECTF box = {0};
+    FS_MATRIX m = {0};
+    char name[NAME_LEN] = {0};
+    int flags = 0;
+    PyObject *styles = PyDict_New(), *out = PyDict_New(), *row_at = PyDict_New();
+    PyObject *size = PyFloat_FromDouble(0.0), *rounded = NULL, *bold = Py_False;
+    PyObject *row = NULL, *key = NULL, *ch = NULL; /* row: borrowed from row_at */
+    double row_y = 0;
+    int have_row = 0;
+    Py_INCREF(bold);
+    if (!styles || !out || !row_at || !size) goto fail;
+    rounded = Py_NewRef(size);
+    void *last = NULL;
+    int have_last = 0;
+    int start = 0;
+    for (;;) { /* PDFium's lines: text.split("\r\n") */
+        int end = start;
+        while (end < n && !(PyUnicode_READ(kind, data, end) == '\r' && end + 1 < n &&
+                            PyUnicode_READ(kind, data, end + 1) == '\n'))
+            end++;
+        /* an ASCII line whose first and last glyphs share a text object holds no glyph of another */
+        int tail = -1;
+        int ascii = 1;
+        for (int i = start; i < end && ascii; i++) ascii = PyUnicode_READ(kind, data, i) < 128;
+        if (ascii) {
+            int r = end;
+            while (r > start && (PyUnicode_READ(kind, data, r - 1) == ' ' ||
+                                 PyUnicode_READ(kind, data, r - 1) == 0x02))
+                r--;
+            tail = r - 1;
+        }
+        int known = -1;
+        for (int k = start; k < end; k++) {
+            CHECK_INDEX(k);
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            if (maybe_generated(c)) {
+                if (F.is_generated(tp, k) || c == '\r' || c == '\n') continue;
+                if (c != ' ') c = '-'; /* a real hyphen glyph PDFium marked as ending a line */
+            }
+            if (k > known) {
+                void *obj = F.text_object(tp, k);
+                if (!have_last || obj != last) {
+                    have_last = 1;
+                    last = obj;
+                    key = obj ? PyLong_FromVoidPtr(obj) : Py_NewRef(Py_None);
+                    if (!key) goto fail;
+                    PyObject *style = PyDict_GetItemWithError(styles, key); /* borrowed */
+                    if (!style) {
+                        if (PyErr_Occurred()) goto fail;
+                        F.matrix(tp, k, &m);
+                        double fs = F.font_size(tp, k) *
+                                    sqrt(fabs((double)m.a * (double)m.d - (double)m.b * (double)m.c));
+                        F.font_info(tp, k, name, NAME_LEN, &flags);
+                        int b = font_bold(&fc, name);
+                        if (b < 0) goto fail;
+                        PyObject *fsf = PyFloat_FromDouble(fs);
+                        PyObject *fsr = fsf ? py_round(fs, two) : NULL;
+                        style = fsr ? PyTuple_Pack(3, fsf, fsr, b ? Py_True : Py_False) : NULL;
+                        Py_XDECREF(fsf);
+                        Py_XDECREF(fsr);
+                        if (!style) goto fail;
+                        int rc = PyDict_SetItem(styles, key, style);
+                        Py_DECREF(style); /* the dict holds it */
+                        if (rc < 0) goto fail;
+                    }
+                    Py_CLEAR(key);
+                    Py_SETREF(size, Py_NewRef(PyTuple_GET_ITEM(style, 0)));
+                    Py_SETREF(rounded, Py_NewRef(PyTuple_GET_ITEM(style, 1)));
+                    Py_SETREF(bold, Py_NewRef(PyTuple_GET_ITEM(style, 2)));
+                }
+                if (tail > k && obj) {
+                    CHECK_INDEX(tail);
+                    if (F.text_object(tp, tail) == obj) known = tail;
+                }
+                tail = -1; /* asked once a line */
+            }
+            F.char_origin(tp, k, &x, &y);
+            F.loose_box(tp, k, &box);
+            if (!have_row || y != row_y) { /* row_at.get(y): rounded once per baseline */
+                key = PyFloat_FromDouble(y);
+                if (!key) goto fail;
+                row = PyDict_GetItemWithError(row_at, key);
+                if (!row) {
+                    if (PyErr_Occurred()) goto fail;
+                    PyObject *rk = py_round(y, one);
+                    if (!rk) goto fail;
+                    PyObject *fresh = PyList_New(0);
+                    row = fresh ? PyDict_SetDefault(out, rk, fresh) : NULL; /* borrowed */
+                    Py_DECREF(rk);
+                    Py_XDECREF(fresh);
+                    if (!row || PyDict_SetItem(row_at, key, row) < 0) goto fail;
+                }
+                Py_CLEAR(key);
+                row_y = y;
+                have_row = 1;
+            }
+            ch = PyUnicode_FromOrdinal(c);
+            if (!ch) goto fail;
+            PyObject *g = PyTuple_New(6);
+            if (!g) goto fail;
+            PyObject *xf = PyFloat_FromDouble(x), *rf = PyFloat_FromDouble((double)box.right);
+            if (!xf || !rf) {
+                Py_XDECREF(xf);
+                Py_XDECREF(rf);
+                Py_DECREF(g);
+                goto fail;
+            }
+            PyTuple_SET_ITEM(g, 0, xf);
+            PyTuple_SET_ITEM(g, 1, rf);
+            PyTuple_SET_ITEM(g, 2, Py_NewRef(size));
+            PyTuple_SET_ITEM(g, 3, Py_NewRef(rounded));
+            PyTuple_SET_ITEM(g, 4, Py_NewRef(bold));
+            PyTuple_SET_ITEM(g, 5, ch);
+            ch = NULL;
+            int rc = PyList_Append(row, g);
+            Py_DECREF(g);
+            if (rc < 0) goto fail;
+        }
+        if (end >= n) break;
+        start = end + 2;
+    }
+    Py_DECREF(styles);
+    Py_DECREF(row_at);
+    Py_DECREF(size);
+    Py_DECREF(rounded);
+    Py_DECREF(bold);
+    return out;
+fail:
+    Py_XDECREF(key);
+    Py_XDECREF(ch);
+    Py_XDECREF(styles);
+    Py_XDECREF(out);
+    Py_XDECREF(row_at);
+    Py_XDECREF(size);
+    Py_XDECREF(rounded);
+    Py_XDECREF(bold);
+    return NULL;
+}
+
+PyDoc_STRVAR(bind_doc,
+             "bind(count_chars, char_origin, matrix, font_size, font_info, text_object, is_generated,\n"
+             "     loose_box)\n\n"
+             "The addresses (ints) of pypdfium2.raw's FPDFText_CountChars, _GetCharOrigin, _GetMatrix,\n"
+             "_GetFontSize, _GetFontInfo, _GetTextObject, _IsGenerated and _GetLooseCharBox: the PDFium\n"
+             "library pypdfium2 loaded, the one whose handles the readers hold.");
+
+static PyObject *bind(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    void *p[8];
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "bind() takes 8 function addresses");
+        return NULL;
+    }
+    for (int i = 0; i < 8; i++) {
+        p[i] = PyLong_AsVoidPtr(args[i]);
+        if (!p[i]) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "NULL function address");
+            return NULL;
+        }
+    }
+    F.count_chars = (int (*)(TEXTPAGE))p[0];
+    F.char_origin = (int (*)(TEXTPAGE, int, double *, double *))p[1];
+    F.matrix = (int (*)(TEXTPAGE, int, FS_MATRIX *))p[2];
+    F.font_size = (double (*)(TEXTPAGE, int))p[3];
+    F.font_info = (unsigned long (*)(TEXTPAGE, int, void *, unsigned long, int *))p[4];
+    F.text_object = (void *(*)(TEXTPAGE, int))p[5];
+    F.is_generated = (int (*)(TEXTPAGE, int))p[6];
+    F.loose_box = (int (*)(TEXTPAGE, int, FS_RECTF *))p[7];
+    bound = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
+    {"pieces", (PyCFunction)(void (*)(void))pieces, METH_FASTCALL, pieces_doc},
+    {"rows", (PyCFunction)(void (*)(void))rows, METH_FASTCALL, rows_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "extractors._pdftext",
+    "PDFium's per-line and per-glyph look-ups of a text page in one call a page (see _pdftext.c).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__pdftext(void) {
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    if (!builtins) return NULL;
+    round_fn = PyObject_GetAttrString(builtins, "round");
+    Py_DECREF(builtins);
+    one = PyLong_FromLong(1);
+    two = PyLong_FromLong(2);
+    dash = PyUnicode_FromString("-");
+    if (!round_fn || !one || !two || !dash) return NULL;
+    return PyModule_Create(&module);
+}

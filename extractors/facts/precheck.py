@@ -124,7 +124,7 @@ CONTEXT = {
     "context.ALTERNATIVES": "alternatives of a lead-in",
     "context.FOLLOW_UP": "needs the clause's indications or a lead-in",
     "units._ANAPHOR": "needs an indication in an earlier clause of the sentence",
-    "units._DIAGNOSIS": "needs the clause's indications",
+    "targeting._DIAGNOSIS": "needs the clause's indications",
     "units._UNIT_LABEL": "indications for the block's criteria",
     "clauses._COORDINATED": "which drug",
     "clauses._EXCEPTION_OF_USE": "needs an exception",

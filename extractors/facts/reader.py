@@ -37,6 +37,7 @@ from .parts import PartsReader
 from .positions import is_fda, stance
 from .records import RecordReader
 from .tables import TableReader
+from .targeting import TargetingReader
 from .units import _SAFETY, DURATION_HEADING, UnitReader
 
 #: Headings that are a stance by themselves: the blocks under them that name a use are excluded.
@@ -66,7 +67,7 @@ def timed(path: tuple[str, ...]) -> bool:
     return bool(path) and DURATION_HEADING.search(path[-1]) is not None
 
 
-class Reader(UnitReader, TableReader, PartsReader, LayoutReader, RecordReader):
+class Reader(UnitReader, TargetingReader, TableReader, PartsReader, LayoutReader, RecordReader):
     def __init__(
         self, sections: tuple[Section, ...], doc_drugs: tuple[str, ...], precheck: bool | None = None
     ):

@@ -65,6 +65,7 @@ _FACTS_FILES = (
     "clauses",
     "values",
     "units",
+    "targeting",
     "scope",
     "resolve",
     "context",

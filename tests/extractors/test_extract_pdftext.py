@@ -16,6 +16,8 @@ import contextlib
 import functools
 import gc
 import io
+import math
+import random
 import tracemalloc
 from collections.abc import Iterator
 
@@ -243,3 +245,30 @@ def test_repeated_calls_leak_nothing() -> None:
         finally:
             tracemalloc.stop()
     assert grown < 20_000  # one leaked float a call would be 2000 × 24 bytes
+
+
+def _round_cases() -> list[float]:
+    rng = random.Random(17)
+    values = [0.0, -0.0, 0.05, -0.05, 0.15, 0.25, 2.675, 1.005, -0.04, -0.004, 612.35, 1e8, -1e8, 1e300]
+    values += [math.inf, -math.inf, math.nan, 5e-324, 0.5, -0.5, 0.045, 123456.785]
+    for _ in range(20_000):
+        values.append(rng.uniform(-1000, 1000))
+        values.append(rng.uniform(0, 30))  # sizes
+        values.append(round(rng.uniform(0, 800), 3))  # decimals as producers write them
+    for k in range(-2000, 2000):  # exact and inexact ties at both precisions, and their neighbours
+        for scale in (10, 100):
+            tie = (k + 0.5) / scale
+            values += [tie, math.nextafter(tie, math.inf), math.nextafter(tie, -math.inf)]
+    return values
+
+
+def test_the_c_rounding_is_pythons() -> None:
+    """The readers' rounding (``_pdftext._round``: a fast path, Python's round() near a tie) gives the very
+    float round() gives — sign of zero, ties to even on the exact binary value, infinities and NaN."""
+    for x in _round_cases():
+        for digits in (1, 2):
+            assert repr(_pdftext._round(x, digits)) == repr(round(x, digits)), (x, digits)
+    with pytest.raises(ValueError):
+        _pdftext._round(1.0, 3)
+    with pytest.raises(TypeError):
+        _pdftext._round(1, 1)

@@ -22,35 +22,17 @@
  * length is checked against FPDFText_CountChars and every index passed to PDFium against that count.
  * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <math.h>
-#include <string.h>
+#include "_pdftext.h"
 
-typedef struct {
-    float a, b, c, d, e, f;
-} FS_MATRIX;
-typedef struct {
-    float left, top, right, bottom;
-} FS_RECTF;
-typedef void *TEXTPAGE;
-
-static struct {
-    int (*count_chars)(TEXTPAGE);
-    int (*char_origin)(TEXTPAGE, int, double *, double *);
-    int (*matrix)(TEXTPAGE, int, FS_MATRIX *);
-    double (*font_size)(TEXTPAGE, int);
-    unsigned long (*font_info)(TEXTPAGE, int, void *, unsigned long, int *);
-    void *(*text_object)(TEXTPAGE, int);
-    int (*is_generated)(TEXTPAGE, int);
-    int (*loose_box)(TEXTPAGE, int, FS_RECTF *);
-} F;
+PdftextFunctions pdftext_F;
 static int bound = 0;
 
-static PyObject *round_fn; /* builtins.round: the rounding the Python readers used */
-static PyObject *one, *two, *dash;
 
-#define NAME_LEN 128 /* the readers' create_string_buffer(128) */
+static PyObject *round_fn; /* builtins.round: the rounding the Python readers used */
+PyObject *pdftext_one, *pdftext_two;
+static PyObject *dash;
+#define one pdftext_one
+#define two pdftext_two
 
 /* round(v, digits) as Python computes it (digits 1 or 2): a new float.
  *
@@ -60,7 +42,7 @@ static PyObject *one, *two, *dash;
  * that is the double nearest the decimal, what strtod gives. The product's rounding error (half an ulp,
  * under 1e-7 for |v| < 1e8) can only change k when the product lies that near a half: then, and for
  * huge or non-finite values, Python's own round() decides. A zero keeps v's sign ("-0.0"), as Python's. */
-static PyObject *py_round(double v, PyObject *digits) {
+PyObject *pdftext_round(double v, PyObject *digits) {
     double scale = digits == one ? 10.0 : 100.0;
     double t = v * scale;
     if (fabs(t) < 1e9) {
@@ -94,11 +76,11 @@ static PyObject *round_(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "digits must be 1 or 2");
         return NULL;
     }
-    return py_round(PyFloat_AS_DOUBLE(args[0]), d == 1 ? one : two);
+    return pdftext_round(PyFloat_AS_DOUBLE(args[0]), d == 1 ? one : two);
 }
 
 /* Text pages and the page text: the checks both readers start with. */
-static int page_args(PyObject *const *args, Py_ssize_t nargs, TEXTPAGE *tp, int *count) {
+int pdftext_page_args(PyObject *const *args, Py_ssize_t nargs, TEXTPAGE *tp, int *count) {
     if (nargs != 4) {
         PyErr_SetString(PyExc_TypeError, "expected (text page address, text, fonts, bold)");
         return -1;
@@ -124,18 +106,9 @@ static int page_args(PyObject *const *args, Py_ssize_t nargs, TEXTPAGE *tp, int 
     return 0;
 }
 
-/* The font-name cache of one call: the last name asked and its boldness, in front of the caller's
- * ``fonts`` dict (name bytes -> bold(name), computed by the caller's Python function once a name). */
-typedef struct {
-    PyObject *fonts, *bold_of;
-    char last[NAME_LEN];
-    size_t last_len;
-    int last_bold; /* -1: none yet */
-} Fonts;
-
 /* 1 bold, 0 not, -1 error: the font name PDFium wrote into ``name`` (up to its first NUL, as
  * ctypes' ``buffer.value`` reads it) */
-static int font_bold(Fonts *fc, const char *name) {
+int pdftext_font_bold(Fonts *fc, const char *name) {
     size_t len = strnlen(name, NAME_LEN);
     if (fc->last_bold >= 0 && len == fc->last_len && memcmp(name, fc->last, len) == 0)
         return fc->last_bold;
@@ -165,12 +138,6 @@ static int font_bold(Fonts *fc, const char *name) {
     return truth;
 }
 
-#define CHECK_INDEX(i)                                                       \
-    if ((i) < 0 || (i) >= count) {                                           \
-        PyErr_SetString(PyExc_IndexError, "character index outside the page"); \
-        goto fail;                                                           \
-    }
-
 /* One piece of a PDFium line, pdfium._pieces' loop body: ``k`` its first and ``last`` its last
  * non-blank character. Appends (round(y, 1), x, round(size, 2), bold, text[k:last+1] + "-"?). */
 typedef struct {
@@ -196,7 +163,7 @@ static int piece(Pieces *p, PyObject *text, PyObject *out, int k, int last, int 
                   sqrt(fabs((double)m->a * (double)m->d - (double)m->b * (double)m->c));
     if (m->b != 0.0f || m->c != 0.0f) p->straight = 0;
     F.font_info(p->tp, k, p->name, NAME_LEN, &p->flags);
-    int bold = font_bold(&p->fonts, p->name);
+    int bold = pdftext_font_bold(&p->fonts, p->name);
     if (bold < 0) goto fail;
     if (p->straight && last > k) { /* a sideways run PDFium appended to a straight line */
         F.matrix(p->tp, last, m);
@@ -204,7 +171,7 @@ static int piece(Pieces *p, PyObject *text, PyObject *out, int k, int last, int 
     }
     if (bold && last > k) { /* bold first glyph: bold only if the last is too */
         F.font_info(p->tp, last, p->name, NAME_LEN, &p->flags);
-        bold = font_bold(&p->fonts, p->name);
+        bold = pdftext_font_bold(&p->fonts, p->name);
         if (bold < 0) goto fail;
     }
     body = PyUnicode_Substring(text, k, (Py_ssize_t)last + 1);
@@ -214,8 +181,8 @@ static int piece(Pieces *p, PyObject *text, PyObject *out, int k, int last, int 
         Py_SETREF(body, joined);
         if (!body) goto fail;
     }
-    yr = py_round(p->y, one);
-    sr = py_round(size, two);
+    yr = pdftext_round(p->y, one);
+    sr = pdftext_round(size, two);
     xf = PyFloat_FromDouble(p->x);
     if (!yr || !sr || !xf) goto fail;
     t = PyTuple_New(5);
@@ -246,7 +213,7 @@ PyDoc_STRVAR(pieces_doc,
 static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     Pieces p;
     memset(&p, 0, sizeof p);
-    if (page_args(args, nargs, &p.tp, &p.count) < 0) return NULL;
+    if (pdftext_page_args(args, nargs, &p.tp, &p.count) < 0) return NULL;
     PyObject *text = args[1];
     p.straight = 1;
     p.fonts.fonts = args[2];
@@ -281,166 +248,6 @@ static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *r = Py_BuildValue("(NO)", out, p.straight ? Py_True : Py_False);
     return r;
-}
-
-static int maybe_generated(Py_UCS4 c) {
-    return c == ' ' || c == '\r' || c == '\n' || c == 0x02 || c == 0xFFFE;
-}
-
-PyDoc_STRVAR(rows_doc,
-             "rows(text_page, text, fonts, bold) -> {round(y, 1): [(x, right, size, round(size, 2), "
-             "bold, char)]}\n\n"
-             "pdfglyphs._rows: every glyph PDFium did not make up, in rows by origin y to 0.1 pt (in\n"
-             "order of first appearance); size and boldness once per text object, the text object once\n"
-             "a line where an ASCII line's first and last glyphs share it.");
-
-static PyObject *rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    TEXTPAGE tp;
-    int count;
-    if (page_args(args, nargs, &tp, &count) < 0) return NULL;
-    PyObject *text = args[1];
-    Fonts fc = {.fonts = args[2], .bold_of = args[3], .last_bold = -1};
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    int n = count;
-    double x = 0, y = 0;
-    FS_RECTF box = {0};
-    FS_MATRIX m = {0};
-    char name[NAME_LEN] = {0};
-    int flags = 0;
-    PyObject *styles = PyDict_New(), *out = PyDict_New(), *row_at = PyDict_New();
-    PyObject *size = PyFloat_FromDouble(0.0), *rounded = NULL, *bold = Py_False;
-    PyObject *row = NULL, *key = NULL, *ch = NULL; /* row: borrowed from row_at */
-    double row_y = 0;
-    int have_row = 0;
-    Py_INCREF(bold);
-    if (!styles || !out || !row_at || !size) goto fail;
-    rounded = Py_NewRef(size);
-    void *last = NULL;
-    int have_last = 0;
-    int start = 0;
-    for (;;) { /* PDFium's lines: text.split("\r\n") */
-        int end = start;
-        while (end < n && !(PyUnicode_READ(kind, data, end) == '\r' && end + 1 < n &&
-                            PyUnicode_READ(kind, data, end + 1) == '\n'))
-            end++;
-        /* an ASCII line whose first and last glyphs share a text object holds no glyph of another */
-        int tail = -1;
-        int ascii = 1;
-        for (int i = start; i < end && ascii; i++) ascii = PyUnicode_READ(kind, data, i) < 128;
-        if (ascii) {
-            int r = end;
-            while (r > start && (PyUnicode_READ(kind, data, r - 1) == ' ' ||
-                                 PyUnicode_READ(kind, data, r - 1) == 0x02))
-                r--;
-            tail = r - 1;
-        }
-        int known = -1;
-        for (int k = start; k < end; k++) {
-            CHECK_INDEX(k);
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            if (maybe_generated(c)) {
-                if (F.is_generated(tp, k) || c == '\r' || c == '\n') continue;
-                if (c != ' ') c = '-'; /* a real hyphen glyph PDFium marked as ending a line */
-            }
-            if (k > known) {
-                void *obj = F.text_object(tp, k);
-                if (!have_last || obj != last) {
-                    have_last = 1;
-                    last = obj;
-                    key = obj ? PyLong_FromVoidPtr(obj) : Py_NewRef(Py_None);
-                    if (!key) goto fail;
-                    PyObject *style = PyDict_GetItemWithError(styles, key); /* borrowed */
-                    if (!style) {
-                        if (PyErr_Occurred()) goto fail;
-                        F.matrix(tp, k, &m);
-                        double fs = F.font_size(tp, k) *
-                                    sqrt(fabs((double)m.a * (double)m.d - (double)m.b * (double)m.c));
-                        F.font_info(tp, k, name, NAME_LEN, &flags);
-                        int b = font_bold(&fc, name);
-                        if (b < 0) goto fail;
-                        PyObject *fsf = PyFloat_FromDouble(fs);
-                        PyObject *fsr = fsf ? py_round(fs, two) : NULL;
-                        style = fsr ? PyTuple_Pack(3, fsf, fsr, b ? Py_True : Py_False) : NULL;
-                        Py_XDECREF(fsf);
-                        Py_XDECREF(fsr);
-                        if (!style) goto fail;
-                        int rc = PyDict_SetItem(styles, key, style);
-                        Py_DECREF(style); /* the dict holds it */
-                        if (rc < 0) goto fail;
-                    }
-                    Py_CLEAR(key);
-                    Py_SETREF(size, Py_NewRef(PyTuple_GET_ITEM(style, 0)));
-                    Py_SETREF(rounded, Py_NewRef(PyTuple_GET_ITEM(style, 1)));
-                    Py_SETREF(bold, Py_NewRef(PyTuple_GET_ITEM(style, 2)));
-                }
-                if (tail > k && obj) {
-                    CHECK_INDEX(tail);
-                    if (F.text_object(tp, tail) == obj) known = tail;
-                }
-                tail = -1; /* asked once a line */
-            }
-            F.char_origin(tp, k, &x, &y);
-            F.loose_box(tp, k, &box);
-            if (!have_row || y != row_y) { /* row_at.get(y): rounded once per baseline */
-                key = PyFloat_FromDouble(y);
-                if (!key) goto fail;
-                row = PyDict_GetItemWithError(row_at, key);
-                if (!row) {
-                    if (PyErr_Occurred()) goto fail;
-                    PyObject *rk = py_round(y, one);
-                    if (!rk) goto fail;
-                    PyObject *fresh = PyList_New(0);
-                    row = fresh ? PyDict_SetDefault(out, rk, fresh) : NULL; /* borrowed */
-                    Py_DECREF(rk);
-                    Py_XDECREF(fresh);
-                    if (!row || PyDict_SetItem(row_at, key, row) < 0) goto fail;
-                }
-                Py_CLEAR(key);
-                row_y = y;
-                have_row = 1;
-            }
-            ch = PyUnicode_FromOrdinal(c);
-            if (!ch) goto fail;
-            PyObject *g = PyTuple_New(6);
-            if (!g) goto fail;
-            PyObject *xf = PyFloat_FromDouble(x), *rf = PyFloat_FromDouble((double)box.right);
-            if (!xf || !rf) {
-                Py_XDECREF(xf);
-                Py_XDECREF(rf);
-                Py_DECREF(g);
-                goto fail;
-            }
-            PyTuple_SET_ITEM(g, 0, xf);
-            PyTuple_SET_ITEM(g, 1, rf);
-            PyTuple_SET_ITEM(g, 2, Py_NewRef(size));
-            PyTuple_SET_ITEM(g, 3, Py_NewRef(rounded));
-            PyTuple_SET_ITEM(g, 4, Py_NewRef(bold));
-            PyTuple_SET_ITEM(g, 5, ch);
-            ch = NULL;
-            int rc = PyList_Append(row, g);
-            Py_DECREF(g);
-            if (rc < 0) goto fail;
-        }
-        if (end >= n) break;
-        start = end + 2;
-    }
-    Py_DECREF(styles);
-    Py_DECREF(row_at);
-    Py_DECREF(size);
-    Py_DECREF(rounded);
-    Py_DECREF(bold);
-    return out;
-fail:
-    Py_XDECREF(key);
-    Py_XDECREF(ch);
-    Py_XDECREF(styles);
-    Py_XDECREF(out);
-    Py_XDECREF(row_at);
-    Py_XDECREF(size);
-    Py_XDECREF(rounded);
-    Py_XDECREF(bold);
-    return NULL;
 }
 
 PyDoc_STRVAR(bind_doc,
@@ -478,7 +285,7 @@ static PyObject *bind(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
 static PyMethodDef methods[] = {
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
     {"pieces", (PyCFunction)(void (*)(void))pieces, METH_FASTCALL, pieces_doc},
-    {"rows", (PyCFunction)(void (*)(void))rows, METH_FASTCALL, rows_doc},
+    {"rows", (PyCFunction)(void (*)(void))pdftext_rows, METH_FASTCALL, pdftext_rows_doc},
     {"_round", (PyCFunction)(void (*)(void))round_, METH_FASTCALL, round_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -121,7 +121,38 @@ from .terms import codes_in
 #: MDSI | 4 weeks"), an outside use's row ("Migraine | 21 or older") to other; a dated change log ("Date |
 #: Summary of changes") states nothing in force; a checkbox PA form with no period line still gives the
 #: criteria of its questions (no position).
-EXTRACTOR_VERSION = "2026.12.29"
+#: 2026.12.30 (groups CI-CK of shapes/rules.yaml, from the development set holdout9): PA question tables
+#: ("# | Question | Yes | No", "Step | Criterion | If met | If not met"; facts/qtable.py) approve the use
+#: their route names with their questions' criteria, a renewal heading's table the renewal, a renewal
+#: question's "No: approve" the first request; "free of a substance use disorder" is a condition, not a use;
+#: a denial naming other uses is their position; a bare "Covered" cell and a drug's "All other uses" row are
+#: positions; a criteria item citing the label under a requirements heading is a criterion.
+#: 2026.12.31: a sentence after a list that repeats its lead-in's stance for another drug ("These uses are
+#: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
+#: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
+#: record before it).
+#: 2026.12.32 (group CL): a sentence of old values inside a paragraph ("… are met. Previous position: …",
+#: "The previous position was that …", "…; previous criteria: …") is not in force; a value ends a sentence
+#: ("a minimum age of 21. Spravato remains …" is two); an exclusion checklist's items (under "Exclusion
+#: criteria" or "… should not be used if any of the following is present:") are no requirements; what names
+#: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
+#: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
+#: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
+#: 2026.12.34 (review16): "Prior authorization required: …" / "Prior approval was required …" is the PA, not
+#: a sentence of old values (its criteria were dropped since 2026.12.32).
+#: 2026.12.35 (review16): a heading or lead-in that names inclusion and exclusion criteria together
+#: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
+#: Also: a clause after old values that says what holds now ("Previously, members had to be 21; members
+#: must now be 18") is in force.
+#: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
+#: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
+#: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
+#: 2026.12.37 (review16, group CI): a form question that names a use before a condition of the patient ("Does
+#: the patient have TRD and no history of psychosis?") is that use's (it named none, so the use was lost).
+#: 2026.12.38 (review16, group CI): a form question naming no drug stays with the drug an earlier one named
+#: ("Is IV ketamine requested …?" then "Is the patient 18 or older?" in a Spravato policy was esketamine's,
+#: from the title).
+EXTRACTOR_VERSION = "2026.12.38"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -224,7 +255,7 @@ def _extract(
         return _extract_plumbed(data, url, max_pages=max_pages, check=check)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
-    meta = read_metadata(text, blocks, title, url, status_text, context)
+    meta = read_metadata(text, blocks, title, url, status_text, context, sections)
     return ExtractedPolicy(
         media_type=kind,
         text=text,

@@ -132,9 +132,14 @@ class AfterListReader:
             said = [c for c in self.out if c.field == "position" and c.block is blk]
             if any(_RANK.get(c.value, 9) > _RANK[st] for c in said):
                 continue  # the lead-in said more ("experimental …: • PTSD. These are not covered.")
-            # the lead-in said less ("may not be eligible for …"): the sentence after the list is the stance
-            self.out = [c for c in self.out if not any(c is s for s in said)]
             drugs = own or drugs or self.context_drugs(path)
+            if any(_RANK.get(c.value, 9) == _RANK[st] for c in said):
+                # the lead-in said the same: its drugs keep it, and a drug the sentence adds ("These uses
+                # are not covered for esketamine either") takes it too
+                drugs = tuple(d for d in drugs if all(c.drug != d for c in said))
+            else:
+                # the lead-in said less ("may not be eligible for …"): the sentence after the list says it
+                self.out = [c for c in self.out if not any(c is s for s in said)]
             self.emit(drugs, inds, "position", st, INHERITED, blk, 0, len(blk.text))
 
 

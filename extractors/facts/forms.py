@@ -33,7 +33,7 @@ _DENY = re.compile(
 )
 _APPROVE = re.compile(r"\bapprov(?:e|ed|al)\b|\bauthori[sz]e\b", re.I)
 _GOTO = re.compile(r"\b(?:go|proceed|continue|skip|move|advance)\b|\bquestion\s*#?\s*\d", re.I)
-_TARGET = re.compile(r"\b(?:question|#|to)\s*#?\s*(\d{1,2})\b", re.I)
+_TARGET = re.compile(r"\b(?:question|step|#|to)\s*#?\s*(\d{1,2})\b", re.I)
 #: What only a form's answers have: a box to tick, a jump to another question.
 _FORM_MARK = re.compile(
     r"[\u2610\u2751\u25a1\u25a0\u25a2\u25fb\u25cb]|\[\s*\]|\bgo to\b|\bproceed\b|\bquestion\s*#?\s*\d", re.I
@@ -55,6 +55,16 @@ _RENEWAL_Q = re.compile(
 )
 
 
+#: A question about the patient's other condition, not the use requested: "free of a substance use disorder",
+#: "no history of psychosis", "screened for bipolar disorder".
+_CONDITION_Q = re.compile(
+    r"\bfree (?:of|from)\b|\bwithout (?:a |an |any )?(?:current |active |known )?(?:history|diagnosis)\b|"
+    r"\bno (?:current |active |known )?(?:history|diagnosis)\b|\b(?:does|do|has|have) not (?:have|had)\b|"
+    r"\bhistory of\b|\bscreened\b|\babstinen",
+    re.I,
+)
+
+
 @dataclass
 class Form:
     drugs: tuple[str, ...]
@@ -65,6 +75,8 @@ class Form:
     route: dict[int, tuple[str, ...]] = field(default_factory=dict)
     boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No"
     box_blocks: set[int] = field(default_factory=set)  # ids of the blocks holding those questions
+    last: int | None = None  # the number of the last question read (a table that starts again at 1)
+    around: tuple[str, ...] = ()  # the drugs of the headings (or title) it began under
 
 
 def answers(text: str) -> dict[str, tuple[str, int, int]]:
@@ -126,8 +138,11 @@ class FormReader:
         q_block, q_path, question, q_off, found = pending
         return self.form_question(q_block, q_path, question, q_off, [(block, 0, text)], found)
 
-    def form_question(self, block, path, question: str, q_off: int, parts, found=None) -> bool:
-        """``parts``: (block, offset, text) of the answers; ``found``: answers read before (their block's)."""
+    def form_question(
+        self, block, path, question: str, q_off: int, parts, found=None, number=None, renewal=False
+    ) -> bool:
+        """``parts``: (block, offset, text) of the answers; ``found``: answers read before (their block's);
+        ``number``: the question's number from a column of its own; ``renewal``: under a renewal heading."""
         found = dict(found or {})
         said = " ".join(part for _, _, part in parts)
         kinds = {m.group(1).lower() for m in _ANSWER.finditer(said)} | set(found)
@@ -139,6 +154,18 @@ class FormReader:
         yes, no = found.get("yes", ("", None, 0, 0)), found.get("no", ("", None, 0, 0))
         body = unmarked(question)
         inds = tuple(i for i in indications_of(body) if i != "other")
+        if {"trd", "mdsi"} & set(inds):
+            # "Does the patient have TRD, that is, a major depressive episode that …?": the use is TRD
+            inds = tuple(i for i in inds if i != "depression")
+        current = self.form
+        if inds == ("depression",) and current is not None and {"trd", "mdsi"} & set(current.inds):
+            inds = ()  # "… improvement in depressive symptoms?" after the TRD questions: still TRD's
+        condition = _CONDITION_Q.search(body)
+        if condition:
+            # "Has the patient been free of a substance use disorder …?": the patient, not the use; a use
+            # named before the condition is still the question's ("… have TRD and no history of psychosis?")
+            before = indications_of(body[: condition.start()])
+            inds = tuple(i for i in inds if i in before)
         branch = "goto" in (yes[0], no[0]) and (inds or _RENEWAL_Q.search(body))
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
             self.form_q = (block, path, question, q_off, found)  # its answers may follow
@@ -149,11 +176,12 @@ class FormReader:
                 self.asked += [i for i in indications_of(unmarked(question)) if i != "other"]
             return False  # "[ ] Yes [ ] No": no outcome, read as before
         form = self.form_of(question, path)
-        number = _NUMBER.match(question)
-        n = int(number.group(1)) if number else None
+        marked = _NUMBER.match(question)
+        n = number if number is not None else int(marked.group(1)) if marked else None
         if n is not None and n in form.route:
             form.inds = form.route[n]  # a use's branch: "2. Is it MDSI? Yes - go to #6" makes #6 MDSI's
-        renewal = form.renewal_from is not None and n is not None and n >= form.renewal_from
+        form.last = n if n is not None else form.last
+        renewal = renewal or (form.renewal_from is not None and n is not None and n >= form.renewal_from)
         phase = "continuation" if renewal or _RENEWAL_Q.search(body) else "initial"
         span = (block, q_off, q_off + len(question))
         if _RENEWAL_Q.search(body) and yes[0] == "goto":
@@ -164,29 +192,61 @@ class FormReader:
                 self.emit(form.drugs, indications_of(body), "position", "not_covered", INHERITED, *span)
         elif no[0] == "deny":
             form.inds = inds or form.inds
-            if not inds:
+            if not inds or number is not None:
+                # a use's question states its definition's criteria too ("TRD, after two antidepressants")
                 found_crit = [(fld, value, *span) for fld, value in criteria_of(body, phase)]
                 form.crit += found_crit
                 # a rule after the questions ("If the answers above are Yes, approve …") adopts them too
                 self.orphans += [(form.drugs, *c) for c in found_crit]
+            self.form_denies(form, no)
+        elif inds and yes[0] == "approve":
+            # "Is it MDSI, with an oral antidepressant? Yes - approve for 4 weeks; No - go to #2": the
+            # approval is that use's, on the question's terms (it went to the use of the questions before it)
+            form.inds = inds
+            form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
         if yes[0] == "goto" and form.inds and not _RENEWAL_Q.search(body):
             jump = _TARGET.search(yes[1].text[yes[2] : yes[3]])
             if jump:
                 form.route.setdefault(int(jump.group(1)), form.inds)
-        for action, a_block, a, b in (yes, no):
+        if no[0] == "goto" and inds:
+            jump = _TARGET.search(no[1].text[no[2] : no[3]])
+            if jump:
+                form.route.setdefault(int(jump.group(1)), ())  # "Is it MDSI? No - go to #4": #4 is not MDSI's
+        for kind, (action, a_block, a, b) in (("yes", yes), ("no", no)):
             if action == "approve":
+                if kind == "no" and _RENEWAL_Q.search(body) and not renewal:
+                    phase = "initial"  # "Is this a request to continue therapy? No: approve for 90 days"
                 self.form_approves(path, form, a_block, a, b, phase)
                 break
         return True
 
+    def form_denies(self, form: Form, answer) -> None:
+        """A denial that states its own position on a use ("No: Deny; Spravato is not covered for any other
+        diagnosis"): that position, of the drug it names ("Deny; IV ketamine for PTSD is investigational" on a
+        Spravato form is ketamine's); a bare one ("Deny; not medically appropriate") names no use."""
+        action, a_block, a, b = answer
+        said = a_block.text[a:b]
+        st, how = stance(said)
+        inds = indications_of(said)
+        drugs = drugs_in(said) or form.drugs
+        if st and how == "strong" and inds and drugs:
+            self.emit(drugs, inds, "position", st, INHERITED, a_block, a, b)
+
     def form_of(self, question: str, path) -> Form:
-        """The form being read, or a new one when the question names another drug."""
-        drugs = drugs_in(question) or self.context_drugs(path) or self.label_drugs
-        if self.form is None or (drugs and not set(drugs) <= set(self.form.drugs)):
-            self.form = Form(drugs)
-        return self.form
+        """The form being read, or a new one when the question names another drug, or names none under
+        another drug's heading. A question naming none stays with the drug an earlier one named: "1. Is IV
+        ketamine requested for TRD?" then "2. Is the patient 18 or older?" in a Spravato policy is still
+        ketamine's (the title's drug made a new form of it)."""
+        named = drugs_in(question)
+        around = self.context_drugs(path) or self.label_drugs
+        drugs = named or around
+        form = self.form
+        moved = bool(named) or form is None or around != form.around
+        if form is None or (moved and drugs and not set(drugs) <= set(form.drugs)):
+            form = self.form = Form(drugs, around=around)
+        return form
 
     def boxed_uses(self, form: Form) -> tuple[tuple[str, ...], int]:
         """The uses a checkbox form's questions asked about, and how strongly (a Spravato form naming none:

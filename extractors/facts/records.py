@@ -67,6 +67,11 @@ class RecordReader:
         diagnosis = " ".join(v for k, v in rec.items() if k in ("diagnosis", "indication"))
         inds = tuple(i for i in indications_of(diagnosis) if i != "other")
         if not (drugs and inds):
+            if drugs and diagnosis.strip():
+                # a record of a use outside the vocabulary ("Diagnosis: Schizophrenia") still owns the
+                # criteria list after it: they are no use's of ours (they went to the record before it)
+                self.close_leadin(None)
+                self.targets.set(drugs, (), True, path)
             return
         self.close_leadin(None)
         whole = (block, 0, len(block.text))

@@ -71,6 +71,8 @@ _APPROVAL = re.compile(
     r"prior authori[sz]ation criteria|initial therapy|initial (?:requests|evaluation)|indications",
     re.I,
 )
+#: A heading over requirements: "Prior approval requirements", "Criteria for use".
+_REQUIREMENTS = re.compile(r"\b(?:criteria|requirements?)\b", re.I)
 _INITIAL = re.compile(
     r"\binitial|\binduction|"
     # "A first request … may be approved for up to 3 months", "the first approval period is eight weeks"
@@ -126,6 +128,15 @@ def scope_of(path: tuple[str, ...], pseudo: str | None = None) -> str | None:
 
 def approval_heading(path: tuple[str, ...]) -> bool:
     return any(_APPROVAL.search(bare(h)) for h in path)
+
+
+def requires(path: tuple[str, ...], lead: object) -> bool:
+    """A list that states criteria: under a lead-in, or under a coverage heading that names requirements
+    ("Prior approval requirements for intranasal esketamine"). Its item citing the label ("… with or
+    without an oral antidepressant, as the label allows") is a criterion, not the label's claim."""
+    if lead:
+        return True
+    return bool(path) and classify(path[-1]) == COVERAGE and _REQUIREMENTS.search(path[-1]) is not None
 
 
 def phase_of(text: str) -> str | None:

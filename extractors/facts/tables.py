@@ -60,6 +60,17 @@ _LOG_CHANGE = re.compile(
 _LOG_DATE = re.compile(r"\bdates?\b|^\W*(?:revised|reviewed|approved|effective|updated)\W*$", re.I)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
+#: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little).
+_BARE_COVERED = re.compile(r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?[\s.*!]*$", re.I)
+#: A cell that says covered with prior authorization in a grid's shorthand: "PA required", "Covered (PA)",
+#: "Covered - PA required", "Yes, with PA", "Covered with criteria" (a bare "PA" or "Criteria" is a program
+#: or a column's name, not a stance).
+_CELL_PA = re.compile(
+    r"^\W*(?:(?:yes\W+|covered\W+)(?:with\s+)?(?:PA|prior\s+(?:authori[sz]ation|approval)|precert\w*|criteria)"
+    r"(?:\s+(?:required|applies|apply|needed))?"
+    r"|(?:PA|prior\s+approval|precert\w*|criteria)\s+(?:required|applies|apply|needed))[\s.*!)]*$",
+    re.I,
+)
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
 _COVERED_LABEL = re.compile(
     r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
@@ -109,6 +120,13 @@ def _use_cells(cells: list[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]
         if inds and not stance(cell)[0] and not criteria_of(cell):
             out.append((off, inds))
     return out
+
+
+def _other_cell(cell: str) -> bool:
+    """A short cell naming only the uses not listed ("All other uses", "Any other diagnosis")."""
+    if indications_of(cell) != ("other",) or len(cell.split()) > 6:
+        return False
+    return not (stance(cell)[0] or drugs_in(cell) or criteria_of(cell))
 
 
 def change_log(header: list[str]) -> bool:
@@ -220,11 +238,10 @@ class TableReader:
             dict.fromkeys(i for _, c in cells if not stance(c)[0] for i in indications_of(c) if i != "other")
         )
         # "All other indications | Not covered", "Schizophrenia | Investigational": a row of two short cells
-        other_row = (
-            not row_inds
-            and len(cells) == 2
-            and indications_of(cells[0][1]) == ("other",)
-            and len(cells[1][1].split()) <= 4
+        other_row = not row_inds and (
+            (len(cells) == 2 and indications_of(cells[0][1]) == ("other",) and len(cells[1][1].split()) <= 4)
+            # "Spravato | All other uses | Not covered": a drug's row whose use cell is the rest
+            or (bool(row_drugs) and any(_other_cell(c) for _, c in cells))
         )
         if cells and other_subject(cells[0][1]):
             return done, ()  # "TMS | Covered with criteria": another treatment's row
@@ -239,7 +256,10 @@ class TableReader:
                 if hst.startswith("covered"):
                     self.targets.set(drugs, tuple(i for i in inds if i != "other"), True, path)
         for off, cell in cells:
-            st, how = stance(cell) if not _COVERED_LABEL.match(cell) else ("covered", "strong")
+            covered = _COVERED_LABEL.match(cell) or _BARE_COVERED.match(cell)
+            st, how = stance(cell) if not covered else ("covered", "strong")
+            if not st and _CELL_PA.match(cell):
+                st, how = "covered_with_criteria", "strong"
             if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row):
                 continue
             self.emit(drugs, row_inds or ("other",), "position", st, INHERITED, block, off, off + len(cell))

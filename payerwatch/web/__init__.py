@@ -3,7 +3,7 @@ API, the feeds, unsubscribe links and ``/healthz``.
 
 ``create_app`` is the one entry point (``payerwatch serve`` and the tests call it). Pages render on the
 server and read without JavaScript; the chart is inline SVG. All payer text is untrusted: templates
-autoescape, diff fragments are escaped in ``render.py``, and a strict Content-Security-Policy forbids
+autoescape, diff fragments are escaped in ``fragments.py``, and a strict Content-Security-Policy forbids
 inline scripts as a second line of defence.
 """
 
@@ -35,6 +35,7 @@ def create_app(
     from payerwatch.web.bounds import BoundedInt
     from payerwatch.web.feeds import blueprint as feeds_blueprint
     from payerwatch.web.health import health
+    from payerwatch.web.templating import templating
     from payerwatch.web.views import views
 
     app = Flask(__name__)
@@ -44,6 +45,7 @@ def create_app(
     app.config["BASE_URL"] = (base_url or os.environ.get("PAYERWATCH_BASE_URL") or "").rstrip("/") or None
     app.config["JSON_SORT_KEYS"] = False
     app.config["SOURCES"] = list(sources)
+    app.register_blueprint(templating)
     app.register_blueprint(views)
     app.register_blueprint(api)
     app.register_blueprint(feeds_blueprint)

@@ -23,11 +23,7 @@ from differ.taxonomy import (
     POSITION_LABEL,
     SEVERITIES,
     drug_label,
-    field_label,
-    indication_name,
     kind_label,
-    position_label,
-    value_label,
 )
 from payerwatch.processing import load_extraction
 from payerwatch.web.bounds import MAX_ID, MAX_OFFSET, arg_int
@@ -38,7 +34,6 @@ from payerwatch.web.fragments import (
     row_order,
     snippet_html,
     stance_chart,
-    stance_of,
 )
 from store import Archive
 from store.models import PROGRAMS, Version, payer_slug, utcnow
@@ -66,55 +61,6 @@ def _day(name: str) -> dt.date | None:
         return dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         abort(400, f"{name} must be a date written YYYY-MM-DD")
-
-
-@views.app_template_filter("label")
-def label(value) -> str:
-    return str(value or "—").replace("_", " ")
-
-
-@views.app_template_filter("breakable")
-def breakable(text: str) -> str:
-    """Let "experimental/investigational" wrap after its slash in a narrow cell instead of mid-word."""
-    return str(text).replace("/", "/\u200b")
-
-
-@views.app_template_filter("doctype")
-def doctype(media_type: str | None) -> str:
-    """``text/html; charset=utf-8`` → ``HTML``: what a reader calls the file they are about to download."""
-    kind = (media_type or "").split(";")[0].strip().lower()
-    return {"application/pdf": "PDF", "text/html": "HTML", "application/xhtml+xml": "HTML"}.get(
-        kind, kind or "bytes"
-    )
-
-
-@views.app_template_filter("diffhtml")
-def diffhtml(ops):
-    return diff_html(ops)
-
-
-@views.app_template_filter("day")
-def day(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).date().isoformat()
-    return value.isoformat()
-
-
-@views.app_context_processor
-def _vocabulary() -> dict:
-    """Words for people, from the differ's one vocabulary, in every template."""
-    return {
-        "drug_label": drug_label,
-        "indication_name": indication_name,
-        "kind_label": kind_label,
-        "position_label": position_label,
-        "field_label": field_label,
-        "value_label": value_label,
-        "stance_of": stance_of,
-        "site_feeds": [{"title": "All changes", "href": url_for("feeds.all_feed", fmt="atom")}],
-    }
 
 
 def feed_links(payer: str | None = None, drug: str | None = None, kind: str | None = None) -> list[dict]:

@@ -1,4 +1,4 @@
-# Types of the C helper extractors/_pdftext.c and _pdftext_rows.c (PDFium's per-line and per-glyph look-ups, one call a page).
+# Types of the C helper extractors/_pdftext.c and _pdftext_rows.c (PDFium's look-ups, one call a page).
 from collections.abc import Callable
 
 def bind(

@@ -131,7 +131,30 @@ from .terms import codes_in
 #: not covered for esketamine either") adds that drug; the lead-in's own drug keeps the stance (it lost it);
 #: a PBM record of a diagnosis outside the vocabulary owns the criteria list after it (they went to the
 #: record before it).
-EXTRACTOR_VERSION = "2026.12.31"
+#: 2026.12.32 (group CL): a sentence of old values inside a paragraph ("… are met. Previous position: …",
+#: "The previous position was that …", "…; previous criteria: …") is not in force; a value ends a sentence
+#: ("a minimum age of 21. Spravato remains …" is two); an exclusion checklist's items (under "Exclusion
+#: criteria" or "… should not be used if any of the following is present:") are no requirements; what names
+#: no drug under another treatment's heading ("Transcranial magnetic stimulation") is that treatment's.
+#: 2026.12.33: a grid's prior-authorization shorthand in a stance cell ("PA required", "Covered (PA)", "Yes,
+#: with PA", "Covered with criteria") is covered with criteria; "Y" / "N" columns make a question table.
+#: 2026.12.34 (review16): "Prior authorization required: …" / "Prior approval was required …" is the PA, not
+#: a sentence of old values (its criteria were dropped since 2026.12.32).
+#: 2026.12.35 (review16): a heading or lead-in that names inclusion and exclusion criteria together
+#: ("Inclusion and exclusion criteria") is no exclusion checklist: its items are requirements again.
+#: Also: a clause after old values that says what holds now ("Previously, members had to be 21; members
+#: must now be 18") is in force.
+#: 2026.12.36 (review16, group CI): a form question naming a use whose "Yes" approves ("Is the request for
+#: MDSI …? Yes: approve for 4 weeks; No: go to #2") approves that use (its period went to the default TRD).
+#: A form's denial naming another drug ("Deny; IV ketamine for PTSD is investigational") is that drug's.
+#: 2026.12.37 (review16, group CI): a form question that names a use before a condition of the patient ("Does
+#: the patient have TRD and no history of psychosis?") is that use's (it named none, so the use was lost).
+#: 2026.12.38 (review16, group CI): a form question naming no drug stays with the drug an earlier one named
+#: ("Is IV ketamine requested …?" then "Is the patient 18 or older?" in a Spravato policy was esketamine's,
+#: from the title).
+#: 2026.12.39 (history holdout3): policy numbers printed as "Medical Policy: 07.03.21", "Document: QV641:00"
+#: and "Policy Number: CMO 612" are read (a renamed, moved policy kept no identity without them).
+EXTRACTOR_VERSION = "2026.12.39"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -234,7 +257,7 @@ def _extract(
         return _extract_plumbed(data, url, max_pages=max_pages, check=check)
     facts = find_facts(blocks, sections, passages, document_drugs(blocks, title))
     check()
-    meta = read_metadata(text, blocks, title, url, status_text, context)
+    meta = read_metadata(text, blocks, title, url, status_text, context, sections)
     return ExtractedPolicy(
         media_type=kind,
         text=text,

@@ -63,6 +63,17 @@ def group_pieces(pieces: list[tuple[float, float, float, bool, str]], index: int
     return lines
 
 
+def _item(text: str) -> tuple[bool, str]:
+    """(is a list item, the text with a bullet glyph as "- "): a bullet, or a number or letter with "."
+    or ")" ("1.", "(b)", "iv)"). Both the heading rule (an item is no heading) and the paragraph rule (an
+    item starts a block) ask it."""
+    is_bullet, rest = normalize.bullet(text)
+    return is_bullet or normalize.is_numbered(text), rest
+
+
+_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _is_vocab(text: str) -> bool:
     return text.lower().rstrip(":").strip() in _VOCAB
 
@@ -142,18 +153,22 @@ def furniture(
 
 
 def _content_lines(pages: list[list[Line]], running: set[str], body: float) -> list[Line]:
-    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place)."""
+    """The lines that are not running headers/footers, cleaned (``Line.text`` is rewritten in place).
+    Table rows keep page-number-like cells; other lines lose page numbers, stamps and boilerplate."""
+    kept = [
+        ln
+        for page, marked in zip(pages, furniture(pages, running, body), strict=True)
+        for ln, drop in zip(page, marked, strict=True)
+        if not drop
+    ]
+    texts = normalize.clean_all([ln.text for ln in kept])
     lines: list[Line] = []
-    for page, marked in zip(pages, furniture(pages, running, body), strict=True):
-        for ln, drop in zip(page, marked, strict=True):
-            if drop:
-                continue
-            text = normalize.clean(ln.text)
-            if not ln.row:
-                text = normalize.strip_noise(text)
-            if text:
-                ln.text = text
-                lines.append(ln)
+    for ln, text, noisy in zip(kept, texts, normalize.may_hold_noise(texts), strict=True):
+        if noisy and not ln.row:
+            text = normalize.strip_noise(text)
+        if text:
+            ln.text = text
+            lines.append(ln)
     return lines
 
 
@@ -203,20 +218,20 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
     title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
     is_title = title_size >= body + 3
 
-    bullets = [normalize.bullet(ln.text) for ln in lines]  # (is an item, text): read twice below
+    items = [_item(ln.text) for ln in lines]  # (is a list item, text without its bullet glyph)
 
-    def heading_kind(ln: Line, bullet: tuple[bool, str]) -> str | None:
+    def heading_kind(ln: Line, is_item: bool) -> str | None:
         if ln.row or len(ln.text) > 150:
             return None
         if is_title and ln.page == 0 and ln.size == title_size:
             return "title"
-        if bullet[0] or normalize.NUMBERED.match(ln.text) or ln.text.endswith((".", ",", ";")):
+        if is_item or ln.text.endswith((".", ",", ";")):
             return None
-        if ln.size >= body + 1 or (ln.bold and re.search(r"[A-Za-z]", ln.text)) or _is_vocab(ln.text):
+        if ln.size >= body + 1 or (ln.bold and _LETTER.search(ln.text)) or _is_vocab(ln.text):
             return "heading"
         return None
 
-    kinds = [heading_kind(ln, b) for ln, b in zip(lines, bullets, strict=True)]
+    kinds = [heading_kind(ln, is_item) for ln, (is_item, _) in zip(lines, items, strict=True)]
     body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
     full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
     sizes = sorted(
@@ -245,7 +260,7 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             blocks.append(cur_block)
         cur, cur_block = [], None
 
-    for ln, kind, bullet in zip(lines, kinds, bullets, strict=True):
+    for ln, kind, (is_item, text) in zip(lines, kinds, items, strict=True):
         if kind in ("title", "heading"):
             lvl = 0 if kind == "title" else level(ln)
             same = (
@@ -269,8 +284,6 @@ def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
             blocks.append(Block("row", ln.text, page=ln.page))
             prev = ln
             continue
-        is_item, text = bullet
-        is_item = is_item or bool(normalize.NUMBERED.match(text))
         new = cur_block is None or cur_block.kind not in ("para", "item") or is_item
         if not new and prev is not None:
             if prev.page == ln.page:

@@ -31,12 +31,16 @@ def parse_date(s: str) -> dt.date | None:
 
 def _labelled(text: str, labels: str, needles: tuple[str, ...] = ()) -> dt.date | None:
     """The date after one of ``labels``. ``needles``: lower-case words every label contains, so that
-    text without any of them skips the regex (exact for ASCII text, where re.I folds case as lower())."""
+    text without any of them skips the regex (exact for ASCII text, where re.I folds case as lower()).
+
+    A label starts a line or follows a space, "|" or "(" (``(?:^|[\\s|(])``). With a line break put before
+    the text, the class alone says both, and a pattern that starts with a class is searched by the
+    regex engine's scan for that class, where "^" made it try the whole pattern at every character."""
     if needles and text.isascii():
         low = text.lower()
         if not any(n in low for n in needles):
             return None
-    m = re.search(rf"(?:^|[\s|(])(?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{_D}", text, re.I | re.M)
+    m = re.search(rf"[\s|(](?:{labels})\s*(?:date)?[\s:.\-|]*(?:on\s+)?{_D}", "\n" + text, re.I)
     return parse_date(m.group(1)) if m else None
 
 
@@ -49,9 +53,11 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:(?<![a-z])(?:number|no\.|id)|#)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
-    r"|^(?:medical )?policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b"
-    r"|^(?:medical policy|medical coverage guideline)\s+((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
+    r"reference)?\s*(?:(?<![a-z])(?:number|no\.|id)|#)\s*(?:[:#|]\s*){0,2}"
+    r"((?:(?-i:[A-Z]{2,5})\s)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
+    r"|^(?:(?:medical )?policy|document)\s*:\s*([A-Z]{1,5}-?\d{2,4}(?:-\d{3}|:\d{1,3})?)\b"
+    r"|^(?:medical policy|medical coverage guideline)(?:\s*:\s*|\s+)"
+    r"((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
     re.I,
 )
 
@@ -143,17 +149,13 @@ def _state(head: str, number: str | None, url: str | None) -> str | None:
     return None
 
 
-def _notices(blocks: list[Block]) -> str:
+def _notices(blocks: list[Block], sections: tuple[Section, ...]) -> str:
     """The document's own paragraphs that carry a status word, outside its revision history: a PDF has
     no banner markup, so "This policy has been retired effective …" is one of its paragraphs."""
     hits = [b for b in blocks if b.kind != "row" and says_status(b.text)]
     if not hits:
         return ""
-    history = [
-        (s.start, s.end)
-        for s in _sections_of(blocks)
-        if REVISION_HEADINGS.match(s.heading.strip().rstrip(":"))
-    ]
+    history = [(s.start, s.end) for s in sections if REVISION_HEADINGS.match(s.heading.strip().rstrip(":"))]
     return "\n".join(b.text for b in hits if not any(a <= b.start < e for a, e in history))
 
 
@@ -164,9 +166,13 @@ def read_metadata(
     url: str | None = None,
     status_text: str = "",
     context: str = "",
+    sections: tuple[Section, ...] | None = None,
 ) -> PolicyMetadata:
     """``status_text``: banners that say whether this version is current; ``context``: text around the
-    policy (running headers, the HTML <title>) that names the plan, state or line of business."""
+    policy (running headers, the HTML <title>) that names the plan, state or line of business;
+    ``sections``: ``build_sections`` of ``blocks``, if the caller has them."""
+    if sections is None:
+        sections = _sections_of(blocks)
     head = "\n".join(b.text for b in blocks[:40])
     number = policy_number(head, url) or policy_number(context, None)
     effective = (
@@ -192,7 +198,7 @@ def read_metadata(
     ) or _labelled(head, r"original effective", ("original effective",))
     next_review = _labelled(head, r"next (?:annual )?review|review due|scheduled review", ("review",))
     if published is None:
-        dates = [e.date for e in revision_history(blocks, _sections_of(blocks)) if e.date]
+        dates = [e.date for e in revision_history(blocks, sections) if e.date]
         published = max(dates) if dates else None
     if effective is None:
         m = _DATE_RE.search(head)
@@ -206,7 +212,7 @@ def read_metadata(
         next_review=next_review,
         line_of_business=number_lob,
         state=_state(f"{title or ''}\n{head}\n{context}", number, url),
-        status=document_status(f"{status_text}\n{_notices(blocks)}"),
+        status=document_status(f"{status_text}\n{_notices(blocks, sections)}"),
     )
 
 

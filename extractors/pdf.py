@@ -268,8 +268,9 @@ def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> Pd
     seen: dict[str, str] = {}
     for page in pages:
         for ln in page:
-            if mask(ln.text) in shapes:
-                seen.setdefault(mask(ln.text), clean(ln.text))
+            shape = mask(ln.text)
+            if shape in shapes:
+                seen.setdefault(shape, clean(ln.text))
     result.furniture = " ".join(seen.values())
     return result
 

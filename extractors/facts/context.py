@@ -50,6 +50,21 @@ TABLE_REF = re.compile(
     r"\blisted below\b|\bthe following table\b",
     re.I,
 )
+#: An exclusion checklist: its heading ("Exclusion Criteria", "Contraindications") or its lead-in ("… should
+#: not be used if any of the following is present:", "… is not approved when any of the following …").
+#: Neither names the inclusion criteria too: the items under "Inclusion and exclusion criteria" are mostly
+#: requirements.
+EXCLUSION_HEAD = re.compile(
+    r"^(?!.*\binclusion)[\s\S]*?(?:\bexclusion criteria\b|\bexclusions?\b|\bcontraindications?\b)", re.I
+)
+EXCLUSION_LEAD = re.compile(
+    r"^(?!.*\binclusion)[\s\S]*?(?:"
+    r"\b(?:should|must|will|may|is|are)\s+not\s+(?:be\s+)?(?:used|started|given|approved|prescribed|"
+    r"initiated|authori[sz]ed)\b[^.]{0,60}?\b(?:if|when|in)\b[^.]{0,30}?"
+    r"\b(?:any|one or more)\s+of\s+the\s+following|"
+    r"\bexclusion criteria\b)",
+    re.I,
+)
 ALTERNATIVES = re.compile(r"\b(?:one|any|either)\s+(?:\w+\s+)?of the following|\beither of\b", re.I)
 UNNAMED = re.compile(
     r"fda[- ]approved indications|indications below|for the indication\b|approved indications", re.I
@@ -105,6 +120,8 @@ class LeadIn:
     #: criteria of a covered list whose indication an item names later ("… when all of the following are
     #: met: is 18 or older; has TRD; …"): (drugs, field, value, block, a, b, alt)
     deferred: list[tuple] = field(default_factory=list)
+    #: an exclusion checklist's lead-in ("… should not be started if any of the following applies:")
+    exclusion: bool = False
 
 
 class Targets:

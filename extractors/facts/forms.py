@@ -76,6 +76,7 @@ class Form:
     boxes: int = 0  # questions answered only by ticking "[ ] Yes [ ] No"
     box_blocks: set[int] = field(default_factory=set)  # ids of the blocks holding those questions
     last: int | None = None  # the number of the last question read (a table that starts again at 1)
+    around: tuple[str, ...] = ()  # the drugs of the headings (or title) it began under
 
 
 def answers(text: str) -> dict[str, tuple[str, int, int]]:
@@ -159,8 +160,12 @@ class FormReader:
         current = self.form
         if inds == ("depression",) and current is not None and {"trd", "mdsi"} & set(current.inds):
             inds = ()  # "… improvement in depressive symptoms?" after the TRD questions: still TRD's
-        if _CONDITION_Q.search(body):
-            inds = ()  # "Has the patient been free of a substance use disorder …?": the patient, not the use
+        condition = _CONDITION_Q.search(body)
+        if condition:
+            # "Has the patient been free of a substance use disorder …?": the patient, not the use; a use
+            # named before the condition is still the question's ("… have TRD and no history of psychosis?")
+            before = indications_of(body[: condition.start()])
+            inds = tuple(i for i in inds if i in before)
         branch = "goto" in (yes[0], no[0]) and (inds or _RENEWAL_Q.search(body))
         if not ({yes[0], no[0]} & {"deny", "approve"} or branch):
             self.form_q = (block, path, question, q_off, found)  # its answers may follow
@@ -194,6 +199,11 @@ class FormReader:
                 # a rule after the questions ("If the answers above are Yes, approve …") adopts them too
                 self.orphans += [(form.drugs, *c) for c in found_crit]
             self.form_denies(form, no)
+        elif inds and yes[0] == "approve":
+            # "Is it MDSI, with an oral antidepressant? Yes - approve for 4 weeks; No - go to #2": the
+            # approval is that use's, on the question's terms (it went to the use of the questions before it)
+            form.inds = inds
+            form.crit += [(fld, value, *span) for fld, value in criteria_of(body, phase)]
         elif inds and yes[0] == "goto":
             form.inds = inds  # "Is the request for TRD? Yes - go to 2; No - go to 6": the branch's use
         if yes[0] == "goto" and form.inds and not _RENEWAL_Q.search(body):
@@ -214,20 +224,29 @@ class FormReader:
 
     def form_denies(self, form: Form, answer) -> None:
         """A denial that states its own position on a use ("No: Deny; Spravato is not covered for any other
-        diagnosis"): that position; a bare one ("Deny; not medically appropriate") names no use."""
+        diagnosis"): that position, of the drug it names ("Deny; IV ketamine for PTSD is investigational" on a
+        Spravato form is ketamine's); a bare one ("Deny; not medically appropriate") names no use."""
         action, a_block, a, b = answer
         said = a_block.text[a:b]
         st, how = stance(said)
         inds = indications_of(said)
-        if st and how == "strong" and inds and form.drugs:
-            self.emit(form.drugs, inds, "position", st, INHERITED, a_block, a, b)
+        drugs = drugs_in(said) or form.drugs
+        if st and how == "strong" and inds and drugs:
+            self.emit(drugs, inds, "position", st, INHERITED, a_block, a, b)
 
     def form_of(self, question: str, path) -> Form:
-        """The form being read, or a new one when the question names another drug."""
-        drugs = drugs_in(question) or self.context_drugs(path) or self.label_drugs
-        if self.form is None or (drugs and not set(drugs) <= set(self.form.drugs)):
-            self.form = Form(drugs)
-        return self.form
+        """The form being read, or a new one when the question names another drug, or names none under
+        another drug's heading. A question naming none stays with the drug an earlier one named: "1. Is IV
+        ketamine requested for TRD?" then "2. Is the patient 18 or older?" in a Spravato policy is still
+        ketamine's (the title's drug made a new form of it)."""
+        named = drugs_in(question)
+        around = self.context_drugs(path) or self.label_drugs
+        drugs = named or around
+        form = self.form
+        moved = bool(named) or form is None or around != form.around
+        if form is None or (moved and drugs and not set(drugs) <= set(form.drugs)):
+            form = self.form = Form(drugs, around=around)
+        return form
 
     def boxed_uses(self, form: Form) -> tuple[tuple[str, ...], int]:
         """The uses a checkbox form's questions asked about, and how strongly (a Spravato form naming none:

@@ -25,8 +25,8 @@ from . import scope as S
 from .forms import FormReader
 
 #: An answer column's header: "Yes", "If yes", "If met", "Criteria met" — and its "No" twin.
-_YES_HEAD = re.compile(r"^\W*(?:if\s+)?(?:yes|met|criteria\s+met|true)\W*$", re.I)
-_NO_HEAD = re.compile(r"^\W*(?:if\s+)?(?:no|not\s+met|criteria\s+not\s+met|false)\W*$", re.I)
+_YES_HEAD = re.compile(r"^\W*(?:if\s+)?(?:yes|y|met|criteria\s+met|true)\W*$", re.I)
+_NO_HEAD = re.compile(r"^\W*(?:if\s+)?(?:no|n|not\s+met|criteria\s+not\s+met|false)\W*$", re.I)
 #: A number column's header ("#", "No.", "Step", "Question #") and a cell that is only a number.
 _NUMBER_HEAD = re.compile(r"^\W*(?:#|no\.?|n[o°]\.?\s*#?|step|item|number|question\s*(?:#|no\.?))\W*$", re.I)
 _NUMBER_CELL = re.compile(r"^\W*(\d{1,2})[.)]?\W*$")
@@ -49,8 +49,8 @@ class QuestionTableReader(FormReader):
         if cols is None:
             return False
         cells = block.text.split(" | ")
-        first = min(cols)
-        if len(cells) != len(self.header) or first < 1:
+        first = min(cols)  # never 0: answer_columns skips the first column
+        if len(cells) != len(self.header):
             return False
         numbered = _NUMBER_CELL.match(cells[0])
         q = 1 if first >= 2 and (numbered or _NUMBER_HEAD.match(self.header[0])) else 0

@@ -62,6 +62,15 @@ _LOG_DATE = re.compile(r"\bdates?\b|^\W*(?:revised|reviewed|approved|effective|u
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 #: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little).
 _BARE_COVERED = re.compile(r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?[\s.*!]*$", re.I)
+#: A cell that says covered with prior authorization in a grid's shorthand: "PA required", "Covered (PA)",
+#: "Covered - PA required", "Yes, with PA", "Covered with criteria" (a bare "PA" or "Criteria" is a program
+#: or a column's name, not a stance).
+_CELL_PA = re.compile(
+    r"^\W*(?:(?:yes\W+|covered\W+)(?:with\s+)?(?:PA|prior\s+(?:authori[sz]ation|approval)|precert\w*|criteria)"
+    r"(?:\s+(?:required|applies|apply|needed))?"
+    r"|(?:PA|prior\s+approval|precert\w*|criteria)\s+(?:required|applies|apply|needed))[\s.*!)]*$",
+    re.I,
+)
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
 _COVERED_LABEL = re.compile(
     r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
@@ -249,6 +258,8 @@ class TableReader:
         for off, cell in cells:
             covered = _COVERED_LABEL.match(cell) or _BARE_COVERED.match(cell)
             st, how = stance(cell) if not covered else ("covered", "strong")
+            if not st and _CELL_PA.match(cell):
+                st, how = "covered_with_criteria", "strong"
             if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row):
                 continue
             self.emit(drugs, row_inds or ("other",), "position", st, INHERITED, block, off, off + len(cell))

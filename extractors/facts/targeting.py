@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import scope as S
-from .context import ALTERNATIVES, INHERITED, LeadIn
+from .context import ALTERNATIVES, EXCLUSION_LEAD, INHERITED, LeadIn
 
 _DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
 
@@ -60,6 +60,7 @@ class TargetingReader:
         alt = bool(ALTERNATIVES.search(block.text[a:b]))
         self.leadin = LeadIn(drugs, None, "", inds, self.level_of(path), path=path, alt=alt)
         self.leadin.label = not own and S.approval_heading((block.text[a:b],))
+        self.leadin.exclusion = bool(EXCLUSION_LEAD.search(block.text[a:b]))
 
     def criteria_inds(
         self, path, own, block_inds, head_inds, in_list, same_block, drugs=()

@@ -17,6 +17,7 @@ from .context import (
     ALTERNATIVES,
     DEFAULT,
     EXAMPLES,
+    EXCLUSION_HEAD,
     FOLLOW_UP,
     INHERITED,
     LEADIN,
@@ -52,6 +53,19 @@ _OLD_LABEL = re.compile(
     r"\s*:",
     re.I,
 )
+#: The same old values written as a sentence inside a paragraph ("… when the criteria below are met. The
+#: previous position was that …", "… met; previously, Spravato was …"): that sentence is not in force.
+_OLD_SENTENCE = re.compile(
+    r"^\W*(?:(?:the|our|its|this policy's)\s+)?(?:(?:previous|prior|former|old|earlier)\s+"
+    r"(?:position|policy|criteria|criterion|requirements?|coverage|approval period|language|wording|rules?|"
+    r"version)|(?:previous|former|old|earlier)\s+(?:approval|authori[sz]ation))"
+    # "prior authorization / prior approval" is the PA itself ("Prior authorization required: …"), not old
+    r"\s+(?:was|were|had been|stated|said|required|allowed)\b|"
+    r"^\W*(?:previously|formerly|until now|up to now),",
+    re.I,
+)
+#: A clause after old values that says what holds now: "…; members must now be 18", "…; the current criteria".
+_NOW = re.compile(r"\b(?:now|currently|current|new|instead|going forward|from now on)\b", re.I)
 #: The answer to a question on the use in the block before it ("Q: Is Spravato covered for PTSD?" then "A: No.
 #: The plan considers this use investigational"): it opens with an answer word or points at "this use".
 _ANSWER = re.compile(
@@ -123,9 +137,19 @@ class UnitReader:
         ]
         prev: tuple[int, tuple[str, ...]] = (-1, ())
         approved: tuple[int, tuple[str, ...]] = (-1, ())  # an approval naming its use: (sentence, uses)
+        old = -1  # the sentence of old values being skipped ("… are met. Previous position: …")
+        # another treatment's heading ("Transcranial magnetic stimulation"): what names no drug is about it
+        other_head = bool(path) and other_subject(path[-1]) and not row_drugs
         for n, ((a, b), sentence_cue, k) in enumerate(units):
             self.tick += 1
             body = unmarked(text[a:b])
+            if (k == old and not _NOW.search(body)) or _OLD_LABEL.match(body) or _OLD_SENTENCE.match(body):
+                # its later clauses too ("…; previous criteria: age 21; two failed drugs"), unless one says
+                # what holds now ("Previously, members had to be 21; members must now be 18 or older")
+                old = k
+                continue
+            if other_head and not drugs_in(body):
+                continue
             own_drugs = subject_drugs(body)
             st, how = stance(body)
             context = (
@@ -239,6 +263,8 @@ class UnitReader:
                 continue
             cue = approval_ctx or sentence_cue or bool(path and DURATION_HEADING.search(path[-1]))
             crit = criteria_of(body, phase, cue, adult=st is None)
+            if crit and self.excluding(path, in_list and lead):
+                crit = []  # "Exclusion criteria: … age over 65 with high blood pressure": no requirement
             if own_inds and n == 0 and not (st or in_list or block_inds or crit) and len(body.split()) <= 15:
                 block_inds = tuple(i for i in own_inds if i != "other")  # a label: "Criteria for TRD:"
             if crit and drugs:
@@ -287,6 +313,12 @@ class UnitReader:
         if self.last_stmt is None:
             return False
         return not EXAMPLES.match(body) or self.stmt_tick == self.tick - 1
+
+    def excluding(self, path, lead) -> bool:
+        """Under an exclusion checklist (an "Exclusion criteria" heading, or a lead-in "… should not be
+        started if any of the following applies:"): its items are the member's conditions that rule the drug
+        out ("Intracerebral hemorrhage within the past 12 months"), not requirements for coverage."""
+        return bool(lead and lead.exclusion) or (bool(path) and EXCLUSION_HEAD.search(path[-1]) is not None)
 
     def safety_only(self, body: str) -> bool:
         crit = criteria_of(body)

@@ -95,6 +95,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/metadata.py": [
         "tests/extractors/test_extract_metadata.py",
         "tests/extractors/test_extract_status.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_a_labelled_date_is_the_one_the_multiline_pattern_read",
         *_EXTRACT,
     ],
     # the sniff on its own; test_extract_bad/_hostile go through whole extractions (10 s a mutant)
@@ -112,7 +113,12 @@ MODULES: dict[str, list[str]] = {
     # its own unit tests and the compare tests that use it (the fixture cases re-extract documents: slow)
     "differ/words.py": ["tests/differ/test_differ_words.py", "tests/differ/test_differ_compare.py"],
     "store/crawlstate.py": ["tests/store/test_crawlstate.py", "tests/crawler/test_crawl_store.py"],
-    "extractors/normalize.py": ["tests/extractors/test_extract_normalize.py", *_EXTRACT],
+    "extractors/normalize.py": [
+        "tests/extractors/test_extract_normalize.py",
+        # the gates (may_hold_noise, bullet's and is_numbered's first character) against their references
+        "tests/extractors/test_extract_rewrites_layout.py",
+        *_EXTRACT,
+    ],
     "differ/wording.py": _DIFFER,
     "differ/infer.py": _DIFFER,
     # in-process detection over a real archive; test_analysis_seam crawls in child processes (150 s) that
@@ -174,7 +180,13 @@ MODULES: dict[str, list[str]] = {
     # the topic vocabulary, sections and passage selection: the sentence tables and the round-trip cases
     # (which drug a block names, which section it sits in, which passages a document yields)
     "extractors/terms.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py", _FACTS[0]],
-    "extractors/sections.py": [*_EXTRACT, "tests/extractors/test_extract_terms.py"],
+    "extractors/sections.py": [
+        # enclosing's walk of the nesting against the scan it replaced, first (seconds, not minutes)
+        "tests/extractors/test_extract_rewrites_layout.py::test_enclosing_equals_the_scan_of_every_section",
+        "tests/extractors/test_extract_rewrites_layout.py::test_sections_that_do_not_nest_are_scanned",
+        *_EXTRACT,
+        "tests/extractors/test_extract_terms.py",
+    ],
     # passages.py: its own unit tests on hand-built blocks first (each rule's exact passages), then the
     # round-trip cases; test_extract_noise (60 s a mutant: every PDF variant extracted) is left out, the
     # fast path's page closure (passage_pages) is pinned in test_extract_passages.py
@@ -195,10 +207,13 @@ MODULES: dict[str, list[str]] = {
     # unit tests on hand-built versions (and, for background.py, the topic tests that compare through it)
     "differ/background.py": ["tests/differ/test_differ_background.py", "tests/differ/test_differ_topic.py"],
     "differ/restated.py": ["tests/differ/test_differ_restated.py"],
+    # tables laid out anew: its own unit tests on normalized text (the case folder reaches it through compare)
+    "differ/tables.py": ["tests/differ/test_differ_tables.py"],
     # the inflation budget on streams of a few MiB (small limits); the bombs at the real 256 MiB budget
     # take seconds each, and whole extractions are not needed to see what the scan counts
     "extractors/streams.py": [
         "tests/extractors/test_extract_streams.py",
+        "tests/extractors/test_extract_rewrites_layout.py::test_the_stream_keyword_is_found_where_the_leading_look_behind_found_it",
         "--deselect=tests/extractors/test_extract_streams.py::test_bombs_are_refused_before_reading",
         "--deselect=tests/extractors/test_extract_streams.py::test_an_ascii85_wrapper_does_not_hide_a_bomb",
     ],
@@ -241,6 +256,7 @@ MODULES: dict[str, list[str]] = {
     "extractors/layout.py": [
         "tests/extractors/test_extract_layout.py",
         "tests/extractors/test_extract_furniture.py",
+        "tests/extractors/test_extract_rewrites_layout.py",
     ],
     # HTML → blocks on small pages read with read_html (chrome, headings, lists, tables, the main content,
     # status banners, login/error/click-through pages)

@@ -137,6 +137,26 @@ def test_sentences_skip_abbreviations() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a value ends its sentence: "… a minimum age of 21. Spravato remains …" is two sentences
+        (
+            "Previous criteria: a minimum age of 21. Spravato remains covered.",
+            ["Previous criteria: a minimum age of 21.", "Spravato remains covered."],
+        ),
+        ("Section 3. The plan covers it.", ["Section 3.", "The plan covers it."]),
+        # an inline list number does not: after a colon, a semicolon, "AND" / "or", a full stop or the start
+        ("Covered when all are met: 1. The member is 18. 2. Two failed.", None),
+        ("Criteria are met; AND 2. The member is 18.", None),
+        ("TRD or b. MDSI with suicidal ideation.", None),
+        ("1. The member is 18.", None),
+    ],
+)
+def test_sentences_end_at_a_value_not_at_an_inline_list_number(text: str, want: list[str] | None) -> None:
+    assert [text[a:b] for a, b in sentences(text)] == (want or [text])
+
+
 def test_html_ligature_and_soft_hyphen_do_not_change_text() -> None:
     page = b"<html><body><main><h1>Ketamine</h1><p>%s</p></main></body></html>"
     a = page % b"Ketamine is e\xef\xac\x80ective for no indi\xc2\xadcation."

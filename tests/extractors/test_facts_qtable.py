@@ -15,6 +15,7 @@ from extractors.facts.qtable import answer_columns
         (["No.", "Question", "Yes", "No"], (2, 3)),  # "No." first is the number column, not an answer
         (["Step", "Criterion", "If met", "If not met"], (2, 3)),
         (["Question", "Yes", "No"], (1, 2)),
+        (["#", "Question", "Y", "N"], (2, 3)),
         (["Criterion", "Criteria met", "Criteria not met"], (1, 2)),
         (["Yes", "No"], None),  # the first column is never an answer
         (["Drug", "Use", "Coverage"], None),

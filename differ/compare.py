@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from differ import evidence, factdiff, noise, restated, taxonomy, topic
+from differ import evidence, factdiff, noise, restated, tables, taxonomy, topic
 from differ.background import background_bullets
 from differ.infer import bullet as _bullet
 from differ.spelling import spelling_bullets
@@ -91,14 +91,18 @@ def compare(
     old_t, new_t = topic.topic_text(old), topic.topic_text(new)
     # a criterion the extractors lost in a reworded sentence that still states it is left to wording
     criteria = [b for b in factdiff.criteria_bullets(old, new) if not restated.reworded(b, old, new)]
-    bullets = factdiff.position_bullets(old, new) + criteria
+    # a stance that flipped on a count ("two" → "one of the following") is the count's criterion
+    positions = [b for b in factdiff.position_bullets(old, new) if not restated.recounted(b, old, new)]
+    bullets = positions + criteria
     code_bullets, moved_codes = factdiff.code_bullets(old, new)
     bullets += code_bullets
     date_bullets = factdiff.date_bullets(old, new)
     ops: list[tuple[int, str]] = []
-    topic_moved = noise.squash(old_t.text) != noise.squash(new_t.text) and noise.units(
-        old_t.text
-    ) != noise.units(new_t.text)
+    topic_moved = (
+        noise.squash(old_t.text) != noise.squash(new_t.text)
+        and noise.units(old_t.text) != noise.units(new_t.text)
+        and not tables.relaid(old_t.text, new_t.text)  # the same cells in tables laid out anew
+    )
     if topic_moved:
         ops = word_diff(old_t.text, new_t.text)
         if changed_words(ops) == 0:
@@ -120,6 +124,10 @@ def compare(
         rest_same = noise.strip_number(
             noise.without_noise(old), new.metadata.policy_number
         ) == noise.strip_number(noise.without_noise(new), old.metadata.policy_number)
+        if not rest_same and tables.relaid(old.text, new.text):
+            if not date_bullets:
+                return Comparison(formatting_only=True, note="tables laid out anew; the same cells")
+            rest_same = True
         if not rest_same and noise.units(old.text) == noise.units(new.text):
             return Comparison(formatting_only=True, note="paragraphs moved; words unchanged")
         if not rest_same:

@@ -55,12 +55,19 @@ def _field(before: str, after: str, heading: str) -> str | None:
             if re.search(r"younger|under|no older|or less|up to", before + after[:30])
             else "age_min"
         )
+    # "two of the following augmentation therapies", "one augmentation trial": before the antidepressant
+    # count, whose "trials" would take "two augmentation trials" for failed antidepressants
+    if re.match(r"\W*(?:[\w-]+\s+){0,3}?augment\w*", after):
+        return "augmentation_trials"
     if re.match(r"\W*(?:\w+\s+){0,3}?(?:antidepressants?|medications?|agents?|drugs?|trials?)\b", after):
         return "failed_antidepressants"
     if re.match(r"\W*mg\b", after):
         return "dose_max_mg"
     if re.match(r"\W*hours?\b", after):
         return "observation_hours"
+    # a course's size: "limited to 6 infusions", "up to 8 treatment sessions" (a quantity limit)
+    if re.match(r"\W*(?:[\w-]+\s+){0,2}?(?:infusions?|doses?|sessions?|injections?|treatments?)\b", after):
+        return "course_doses"
     for name, field in (
         ("madrs", "madrs_min"),
         ("phq-9", "phq9_min"),

@@ -17,7 +17,7 @@ from differ.topic import revision_spans
 from extractors.model import ExtractedPolicy
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATEISH = re.compile(
+DATEISH = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
     r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2})\b",
     re.I,
@@ -46,7 +46,7 @@ def without_noise(ep: ExtractedPolicy) -> str:
         kept.append(ep.text[pos:a])
         pos = max(pos, b)
     text = "".join(kept) + ep.text[pos:]
-    text = _DATEISH.sub(" ", text)
+    text = DATEISH.sub(" ", text)
     text = _PAGE_NO.sub(" ", text)
     if ep.metadata.policy_number:
         text = text.replace(ep.metadata.policy_number, " ")
@@ -60,4 +60,4 @@ def strip_number(squashed: str, number: str | None) -> str:
 
 def only_dates(text: str) -> bool:
     """True when ``text`` holds nothing but dates, years and punctuation."""
-    return not re.search(r"\w", _DATEISH.sub(" ", text).replace("effective", ""))
+    return not re.search(r"\w", DATEISH.sub(" ", text).replace("effective", ""))

@@ -8,6 +8,11 @@ sentence that is new on the other side (changed, not kept) states the same value
 unit ("two hours", "2 hours"), or the term the requirement is about ("REMS", "psychiatrist"). A criterion
 whose sentence was deleted with no such rewording, or added next to a sentence that was already there,
 stays a criteria change.
+
+The same holds for a stance read from a sentence that the other version states too, save for a count:
+"Failure of one of the following augmentation therapies" read as "covered with criteria" where "two of
+the following" gave no stance. A count is a criterion (``differ/infer.py`` reads it), never a stance, so
+such a position bullet is the extractors' reading flipping on a number word, not a coverage change.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from differ.infer import WORD_NUMBERS
 from extractors.model import ExtractedPolicy
 
 _WORDS = {n: w for w, n in WORD_NUMBERS.items()}
+_COUNT = re.compile(r"\b(?:\d+|" + "|".join(WORD_NUMBERS) + r")\b", re.I)
 #: The unit words that follow a field's number ("2 hours", "four weeks", "56 mg").
 _UNIT = {
     "monitoring_hours": r"hours?",
@@ -50,6 +56,22 @@ def reworded(bullet: dict, old: ExtractedPolicy, new: ExtractedPolicy) -> bool:
         return False
     kept = _sentences(here)
     return any(pattern.search(s) for s in _sentences(there) - kept)
+
+
+def recounted(bullet: dict, old: ExtractedPolicy, new: ExtractedPolicy) -> bool:
+    """Is this position bullet (a stance that appeared or vanished) read from a sentence the other version
+    states as well, with only a count changed?"""
+    a, b = bullet["old"], bullet["new"]
+    if (a is None) == (b is None):
+        return False
+    side, there = ("new", old) if b is not None else ("old", new)
+    ev = bullet["evidence"][side]
+    if not ev:
+        return False
+    sentence, other = noise.squash(ev["text"]), noise.squash(topic.topic_text(there).text)
+    if sentence in other:  # the very sentence is there: not a count edit
+        return False
+    return _COUNT.sub("#", sentence) in _COUNT.sub("#", other)
 
 
 def _pattern(field: str, value: str) -> re.Pattern | None:

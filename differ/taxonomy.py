@@ -117,6 +117,8 @@ FIELD_LABEL = {
     "qids_min": ("minimum QIDS score", "minimum QIDS score"),
     "psychotherapy": ("psychotherapy trial", "psychotherapy requirement"),
     "augmentation": ("augmentation trial", "augmentation trial requirement"),
+    "augmentation_trials": ("augmentation trials required", "number of augmentation trials required"),
+    "course_doses": ("doses or infusions per course", "number of doses or infusions per course"),
     "documentation": ("documentation", "documentation requirement"),
     "response": ("response required to continue", "response required to continue treatment"),
 }

@@ -152,7 +152,9 @@ from .terms import codes_in
 #: 2026.12.38 (review16, group CI): a form question naming no drug stays with the drug an earlier one named
 #: ("Is IV ketamine requested …?" then "Is the patient 18 or older?" in a Spravato policy was esketamine's,
 #: from the title).
-EXTRACTOR_VERSION = "2026.12.38"
+#: 2026.12.39 (history holdout3): policy numbers printed as "Medical Policy: 07.03.21", "Document: QV641:00"
+#: and "Policy Number: CMO 612" are read (a renamed, moved policy kept no identity without them).
+EXTRACTOR_VERSION = "2026.12.39"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

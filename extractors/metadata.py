@@ -53,9 +53,11 @@ _NUMBER_PATTERNS = (
 )
 _NUMBER_LABEL = re.compile(
     r"(?:policy|bulletin|cpb|coverage policy|medical policy|article|document|guideline|clinical policy|"
-    r"reference)?\s*(?:(?<![a-z])(?:number|no\.|id)|#)\s*(?:[:#|]\s*){0,2}((?:IP\s?)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
-    r"|^(?:medical )?policy\s*:\s*([A-Z]{1,5}-\d{2,4}(?:-\d{3})?)\b"
-    r"|^(?:medical policy|medical coverage guideline)\s+((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
+    r"reference)?\s*(?:(?<![a-z])(?:number|no\.|id)|#)\s*(?:[:#|]\s*){0,2}"
+    r"((?:(?-i:[A-Z]{2,5})\s)?[A-Z]{0,5}[.-]?[0-9][A-Za-z0-9.\-]{2,20})\b"
+    r"|^(?:(?:medical )?policy|document)\s*:\s*([A-Z]{1,5}-?\d{2,4}(?:-\d{3}|:\d{1,3})?)\b"
+    r"|^(?:medical policy|medical coverage guideline)(?:\s*:\s*|\s+)"
+    r"((?:[A-Z]{1,3}\.)?\d{1,2}(?:[.-][A-Z0-9]+){2,3})\b",
     re.I,
 )
 

@@ -23,8 +23,9 @@ import re
 from store import Archive
 from store.models import Policy, Version
 
-#: A revision marker after the number: "MP-401 Rev. 3", "MP-401 v2", "0938 (version 4)".
-_REVISION = re.compile(r"(?<=\d)[\s\-_.,(]*(?:REV(?:ISION)?|VER(?:SION)?|V)\.?\s*\d{1,3}\)?$")
+#: A revision marker after the number: "MP-401 Rev. 3", "MP-401 v2", "0938 (version 4)", and the
+#: revision counter after a colon of document ids such as "BI641:00" → "BI641:01".
+_REVISION = re.compile(r"(?<=\d)(?:[\s\-_.,(]*(?:REV(?:ISION)?|VER(?:SION)?|V)\.?\s*\d{1,3}\)?|:\d{1,3})$")
 #: A "-NNN" version counter after a letter-prefixed number ("CS-301-002", as in versioned URLs).
 _COUNTER = re.compile(r"^([A-Z]{1,5}[\s\-]?\d{2,4})-\d{3}$")
 #: The year of a UnitedHealthcare-style number ("2026D0072A", "CSTX2026D0069P"): the year of the version.
@@ -40,7 +41,8 @@ def number_key(number: str | None) -> str | None:
 
     Compared without case, spaces, dots or dashes ("IP 0412" = "ip-0412"), and without what payers
     append or prefix per revision — UnitedHealthcare's year and version letter (``2025D0069O`` and
-    ``2026D0069P`` are one policy), "-NNN" counters (``CS-301-002``) and "Rev. 3" / "v2" markers — so a
+    ``2026D0069P`` are one policy), "-NNN" counters (``CS-301-002``), "Rev. 3" / "v2" markers and ":NN"
+    revision counters (``QV641:00`` → ``QV641:01``) — so a
     renamed, moved *and* re-lettered document still continues its policy. What names a different
     policy stays: the serial digits, a plan / state prefix (``CSTX…`` is not the commercial ``D0069``),
     the BCBSA section numbers.

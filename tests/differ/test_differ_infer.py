@@ -86,6 +86,18 @@ NUMBERS = [
     ("- A baseline PHQ-9 score of {} or more.", "15", "20", "phq9_min", "15", "20"),
     ("- A baseline HAM-D score of {} or more.", "17", "18", "hamd_min", "17", "18"),
     ("- A baseline QIDS score of {} or more.", "14", "16", "qids_min", "14", "16"),
+    # history holdout3: an augmentation count, and the size of a course (a quantity limit)
+    (
+        "- Failure of {} of the following augmentation therapies.",
+        "two",
+        "one",
+        "augmentation_trials",
+        "2",
+        "1",
+    ),
+    ("- Failed {} augmentation trials.", "two", "one", "augmentation_trials", "2", "1"),
+    ("- The first course is limited to {} infusions within 4 weeks.", "6", "8", "course_doses", "6", "8"),
+    ("- No more than {} treatment sessions a month.", "8", "6", "course_doses", "8", "6"),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from differ.restated import reworded
+from differ.restated import recounted, reworded
 from tests.support.differ import policy
 
 TRD = "Spravato is proven for treatment-resistant depression."
@@ -114,3 +114,45 @@ def test_the_value_s_leading_space_and_plural_unit():
     assert reworded(_bullet("approval_initial", " 3 months", None), old, new)
     assert reworded(_bullet("approval_initial", "3 month", None), old, new)
     assert reworded(_bullet("approval_initial", "3 Months", None), old, new)  # case is formatting
+
+
+# -- a stance read from a sentence whose other version differs only by a count (history holdout3) ------
+
+AUGMENT = "Failure of {} of the following augmentation therapies is required for Spravato."
+
+
+def _stance(side: str, sentence: str) -> dict:
+    """A position bullet that appeared (``side`` "new") or vanished ("old"), pointing at ``sentence``."""
+    ev = {"start": 0, "end": len(sentence), "page": None, "text": sentence}
+    value = "covered_with_criteria"
+    return {
+        "field": "position",
+        "old": value if side == "old" else None,
+        "new": value if side == "new" else None,
+        "evidence": {"old": ev if side == "old" else None, "new": ev if side == "new" else None},
+    }
+
+
+def test_a_stance_that_flipped_on_a_count_is_recounted_both_ways():
+    two, one = _version(AUGMENT.format("two")), _version(AUGMENT.format("one"))
+    assert recounted(_stance("new", AUGMENT.format("one")), two, one)
+    assert recounted(_stance("old", AUGMENT.format("one")), one, two)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        AUGMENT.format("one"),  # the very sentence on both sides: not a count edit
+        "Spravato is not covered after failure of two augmentation therapies.",  # other words, not a count
+        "",  # the sentence is gone: a real stance change
+    ],
+)
+def test_a_stance_from_a_sentence_without_a_recount_is_kept(other):
+    here = _version(AUGMENT.format("one"))
+    there = _version(other) if other else _version()
+    assert not recounted(_stance("new", AUGMENT.format("one")), there, here)
+
+
+def test_a_stance_on_both_sides_is_not_recounted():
+    bullet = _stance("new", AUGMENT.format("one")) | {"old": "not_covered"}
+    assert not recounted(bullet, _version(AUGMENT.format("two")), _version(AUGMENT.format("one")))

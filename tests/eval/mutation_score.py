@@ -207,6 +207,8 @@ MODULES: dict[str, list[str]] = {
     # unit tests on hand-built versions (and, for background.py, the topic tests that compare through it)
     "differ/background.py": ["tests/differ/test_differ_background.py", "tests/differ/test_differ_topic.py"],
     "differ/restated.py": ["tests/differ/test_differ_restated.py"],
+    # tables laid out anew: its own unit tests on normalized text (the case folder reaches it through compare)
+    "differ/tables.py": ["tests/differ/test_differ_tables.py"],
     # the inflation budget on streams of a few MiB (small limits); the bombs at the real 256 MiB budget
     # take seconds each, and whole extractions are not needed to see what the scan counts
     "extractors/streams.py": [

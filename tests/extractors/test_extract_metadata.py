@@ -216,6 +216,13 @@ def test_each_published_label_is_read(label):
         ("Ketamine infusion\nPolicy: RX-501", "RX-501"),  # a labelled line anywhere in the header
         ("Medical Coverage Guideline 09-J2000-45\nKetamine", "09-J2000-45"),
         ("Document Number: MED-1042X", "MED-1042X"),
+        # history holdout3: a document id with a revision counter, a Blue plan's "Medical Policy: NN.NN.NN",
+        # a number whose capitals and digits are two words
+        ("Document: QV641:00\nKetamine", "QV641:00"),
+        ("Medical Policy: 07.03.21\nOriginal Effective Date: February 2019", "07.03.21"),
+        ("Ketamine Infusion Therapy\nPolicy Number: CMO 612", "CMO 612"),
+        ("Policy: see 101 for infusions", None),  # a word and a number, not a number
+        ("Quantity limit: the number of 168 mg doses", None),
         # a manual's section reference: the identity of a section republished at dated paths
         ("Esketamine\nManual Reference: Chapter 7, Section 3.8", "Chapter 7, Section 3.8"),
         ("CHAPTER 7 SECTION 3.8\nEsketamine Nasal Spray", "CHAPTER 7 SECTION 3.8"),

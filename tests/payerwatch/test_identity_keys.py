@@ -23,6 +23,7 @@ from payerwatch.identity import number_key
         ("MP-401", "MP-401 Rev. 3"),
         ("MP-401", "mp 401 v2"),
         ("0938", "0938 (version 4)"),
+        ("QV641:00", "QV641:01"),  # a document id's revision counter after a colon (history holdout3)
         ("IP 0412", "ip-0412"),
         ("5.01.16", "5.01.16a"),
         ("Chapter 7, Section 3.8", "CHAPTER 7 SECTION 3.8"),  # a manual's printed section reference
@@ -47,6 +48,7 @@ def test_revisions_of_one_policy_share_a_key(old: str, new: str) -> None:
         ("A59250", "A59251"),
         ("2026D0072A", "2027D0073A"),
         ("Chapter 7, Section 3.8", "Chapter 7, Section 3.9"),
+        ("QV641:00", "QV734:00"),  # two documents, each at its first revision
     ],
 )
 def test_different_policies_keep_different_keys(one: str, other: str) -> None:

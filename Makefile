@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# the C helper's sources (extractors/_pdftext*.c, .h): the editable install builds them in place
+CSRC   := $(wildcard extractors/_pdftext*.c extractors/_pdftext*.h)
 
 .PHONY: install system demo test test-fast lint bench bench-workers eval mutate clean
 
@@ -13,8 +15,9 @@ install: system $(STAMP)
 system:
 	@bash .ci/system-packages.sh test
 
-# Re-installs only when the dependency list changed, so `make install` is fast when nothing did.
-$(STAMP): pyproject.toml
+# Re-installs only when the dependency list or the C helper changed, so `make install` is fast when nothing
+# did (the editable install builds extractors/_pdftext*.c in place: a merge that changes them needs a rebuild).
+$(STAMP): pyproject.toml $(CSRC)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing payerwatch and its test tools into $(VENV) (about a minute the first time)..."
 	$(PY) -m pip install --progress-bar on --disable-pip-version-check -e '.[test]'
@@ -22,7 +25,7 @@ $(STAMP): pyproject.toml
 
 # The demo needs only the `demo` extra (reportlab for the sample portal's PDFs, aiosmtpd for its mail server).
 DEMO_STAMP := $(VENV)/.installed-demo
-$(DEMO_STAMP): pyproject.toml
+$(DEMO_STAMP): pyproject.toml $(CSRC)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing payerwatch into $(VENV) (about 30 s the first time; nothing else on the system)..."
 	$(PY) -m pip install --disable-pip-version-check -e '.[demo]'
@@ -76,4 +79,4 @@ bench-workers: install
 	$(PY) bench/workers.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info test-artifacts .mutmut
+	rm -rf $(VENV) build *.egg-info test-artifacts .mutmut extractors/_pdftext*.so

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages payerwatch needs, only when one is missing.
-#   .ci/system-packages.sh runtime   what `payerwatch` and `make demo` use: nothing beyond Python today
-#                                    (PDFs are read with pypdfium2/pdfplumber wheels), so it installs nothing
+#   .ci/system-packages.sh runtime   what `payerwatch` and `make demo` use: a C compiler for the install
+#                                    (extractors/_pdftext*.c; the Python headers come with the interpreter)
+#                                    and otherwise nothing (PDFs are read with pypdfium2/pdfplumber wheels)
 #   .ci/system-packages.sh test      + the test tools: Chromium (browser tests), PostgreSQL (the store's
 #                                    tests run on it too), newsboat (a real feed reader), poppler-utils,
 #                                    fonts for the screenshots
@@ -11,6 +12,7 @@ set -euo pipefail
 
 what=${1:-test}
 need=()
+command -v gcc >/dev/null 2>&1 || need+=(gcc)  # every mode: `pip install -e .` builds extractors/_pdftext*.c
 case "$what" in
     runtime) ;;
     test|bench)

@@ -23,23 +23,12 @@ for every producer and font kind.
 
 from __future__ import annotations
 
-import ctypes
-import math
 from collections.abc import Callable
 from operator import itemgetter
 
-from .layout import Line, is_bold
-from .pdfhandles import address, addressed, document, raw, text_page
-
-#: the raw functions this reader calls per glyph or text object, taking plain addresses (``addressed``:
-#: half a call's cost; a text object comes back as an int, a hashable key without a ``ctypes.cast``)
-_TEXT_OBJECT = addressed(raw.FPDFText_GetTextObject)
-_IS_GENERATED = addressed(raw.FPDFText_IsGenerated)
-_CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
-_LOOSE_BOX = addressed(raw.FPDFText_GetLooseCharBox)
-_CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
-_FONT_SIZE = addressed(raw.FPDFText_GetFontSize)
-_FONT_INFO = addressed(raw.FPDFText_GetFontInfo)
+from . import _pdftext
+from .layout import Line
+from .pdfhandles import address, document, font_bold, text_page
 
 
 def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> dict[int, list[Line]] | None:
@@ -62,8 +51,6 @@ def glyph_lines(data: bytes, pages: set[int], *, check: Callable[[], None]) -> d
 
 #: a glyph's x, the key rows are sorted by
 _BY_X = itemgetter(0)
-#: the characters PDFium may make up (word gaps, line ends, a line-end hyphen's marker)
-_MAYBE_GENERATED = frozenset(" \r\n\x02\ufffe")
 
 
 #: a glyph as ``_rows`` records it: (x, advance end, size, size to 0.01, bold, text)
@@ -72,61 +59,15 @@ Glyph = tuple[float, float, float, float, bool, str]
 
 def _rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
     """Every glyph PDFium did not make up, in rows by origin y to 0.1 pt (in order of first appearance).
-    Two look-ups a glyph (origin, advance box), its text object once a line where the line's first and
-    last glyphs share it (else once a glyph); size and boldness once per text object."""
-    x, y = ctypes.c_double(), ctypes.c_double()
-    box = raw.FS_RECTF()
-    m = raw.FS_MATRIX()
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    px, py, pbox, pm, pname, pflags = map(ctypes.addressof, (x, y, box, m, name, flags))
-    page = address(tp)
-    generated, origin, loose, text_object = _IS_GENERATED, _CHAR_ORIGIN, _LOOSE_BOX, _TEXT_OBJECT
-    styles: dict[int | None, tuple[float, float, bool]] = {}  # text object → (size, rounded, bold)
-    rows: dict[float, list[Glyph]] = {}
-    row_at: dict[float, list[Glyph]] = {}  # origin y → its row (rounded once per line, not per glyph)
-    last: int | None = -1
-    size = rounded = 0.0
-    bold = False
-    start = 0
-    for line in text.split("\r\n"):  # PDFium's lines (its generated line ends are no glyphs)
-        # an ASCII line (no right-to-left text PDFium could reorder) whose first and last glyphs share a
-        # text object holds no glyph of another: PDFium lists each object's glyphs together, in order
-        tail = start + len(line.rstrip(" \x02")) - 1 if line.isascii() else -1
-        known = -1  # the glyphs up to here are of text object ``last``
-        for k in range(start, start + len(line)):
-            ch = text[k]
-            if ch in _MAYBE_GENERATED:
-                if generated(page, k) or ch in "\r\n":
-                    continue
-                if ch != " ":
-                    ch = "-"  # a real hyphen glyph PDFium marked as ending a line
-            if k > known:
-                obj = text_object(page, k)
-                if obj != last:  # consecutive glyphs mostly share their text object
-                    last = obj
-                    style = styles.get(obj)
-                    if style is None:
-                        _CHAR_MATRIX(page, k, pm)
-                        font_size = _FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-                        _FONT_INFO(page, k, pname, 128, pflags)
-                        font = name.value
-                        if font not in fonts:
-                            fonts[font] = is_bold(font.decode("latin-1"))
-                        style = styles[obj] = (font_size, round(font_size, 2), fonts[font])
-                    size, rounded, bold = style
-                if tail > k and obj is not None and text_object(page, tail) == obj:
-                    known = tail
-                tail = -1  # asked once a line
-            origin(page, k, px, py)
-            loose(page, k, pbox)
-            at = y.value
-            row = row_at.get(at)
-            if row is None:
-                row = row_at[at] = rows.setdefault(round(at, 1), [])
-            row.append((x.value, box.right, size, rounded, bold, ch))
-        start += len(line) + 2
-    return rows
+
+    Made in C (``_pdftext.rows``, one call a page; three ctypes calls a glyph cost ~10 ms on a topic
+    policy's four glyph pages; the Python loop it replaced is tests/support/pdftext_reference.py): two
+    look-ups a glyph (origin, advance box); its text object once a line where an ASCII line's first and
+    last glyphs share it (PDFium lists each object's glyphs together, in order; right-to-left text, which
+    it may reorder, is never ASCII), else once a glyph; size and boldness (``font_bold``) once per text
+    object. PDFium's made-up characters (spaces, line ends, hyphen marks it generated) are skipped; a
+    real hyphen glyph PDFium marked as ending a line reads "-"."""
+    return _pdftext.rows(address(tp), text, fonts, font_bold)
 
 
 def _lines(rows: dict[float, list[Glyph]], index: int) -> list[Line]:

@@ -6,7 +6,8 @@ timed-out worker may still be inside PDFium. Both readers of PDFium's text — t
 and the glyph reader (``pdfglyphs``) — open documents and pages here, which is what lets the second reuse
 what the first opened (``held``, ``keep_open``) instead of loading the file, its fonts and its text pages
 again. The ``addressed`` prototypes live here too because every caller of PDFium's raw API wants them
-(half a call's cost).
+(half a call's cost), and so does the binding of the C helper (``_pdftext``: the per-line and per-glyph
+look-ups in one call a page) to the PDFium library pypdfium2 loaded.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from typing import Any
 
 import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
 import pypdfium2.raw as raw
+
+from . import _pdftext
+from .layout import is_bold
 
 _LOCK = threading.Lock()
 
@@ -143,3 +147,24 @@ def address(handle: Any) -> int:
 
 
 _GET_TEXT = addressed(raw.FPDFText_GetText)
+
+
+def font_bold(name: bytes) -> bool:
+    """Whether a font PDFium names ``name`` is bold, by the rule every reader uses (``layout.is_bold``);
+    ``_pdftext`` asks once a name per document (the readers' ``fonts`` dict keeps the answers)."""
+    return is_bold(name.decode("latin-1"))
+
+
+#: the functions ``_pdftext`` calls, by address: those of the library pypdfium2 loaded (its handles are
+#: meaningless to another copy of PDFium), in the order ``_pdftext.bind`` takes them
+_BOUND = (
+    raw.FPDFText_CountChars,
+    raw.FPDFText_GetCharOrigin,
+    raw.FPDFText_GetMatrix,
+    raw.FPDFText_GetFontSize,
+    raw.FPDFText_GetFontInfo,
+    raw.FPDFText_GetTextObject,
+    raw.FPDFText_IsGenerated,
+    raw.FPDFText_GetLooseCharBox,
+)
+_pdftext.bind(*map(address, _BOUND))  # a NULL (0) is refused

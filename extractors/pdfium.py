@@ -26,7 +26,6 @@ which equal pdfplumber's there, on the rest. Documents and pages are opened thro
 from __future__ import annotations
 
 import ctypes
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -36,9 +35,10 @@ from typing import Any
 import pypdfium2  # noqa: F401  (initializes the library; a hard dependency)
 import pypdfium2.raw as raw
 
-from .layout import Line, group_pieces, is_bold
+from . import _pdftext
+from .layout import Line, group_pieces
 from .model import DocumentTooLarge, EncryptedDocument
-from .pdfhandles import address, addressed, document, keep_open, text_page
+from .pdfhandles import address, addressed, document, font_bold, keep_open, text_page
 from .terms import SCAN_NEEDLES
 
 _NEEDLES = tuple(n.decode() for n in SCAN_NEEDLES)
@@ -278,88 +278,26 @@ def _path_shape(obj: Any) -> tuple[float, float, float, float, int] | None:
     return min(xs), min(ys), max(xs), max(ys), n
 
 
-def _segments(text: str):
-    """(start, text, ends_in_hyphen) per PDFium line. PDFium ends a line with "\\r\\n" or, when the line
-    ends in a hyphen, joins the next line to it with "\\ufffe": that is "-" and a line break, as
-    pdfplumber reads it."""
-    pos = 0
-    for line in text.split("\r\n"):
-        if "\ufffe" in line:
-            sub = 0
-            for part in line.split("\ufffe")[:-1]:
-                yield pos + sub, part, True
-                sub += len(part) + 1
-            yield pos + sub, line[sub:], False
-        else:
-            yield pos, line, False
-        pos += len(line) + 2
-
-
-def _plain(text: str):
-    """``_segments`` for a page without line-end hyphens (most pages), without the generator's cost."""
-    out, pos = [], 0
-    for line in text.split("\r\n"):
-        out.append((pos, line, False))
-        pos += len(line) + 2
-    return out
-
-
 _COUNT_OBJECTS = addressed(raw.FPDFPage_CountObjects)
 _GET_OBJECT = addressed(raw.FPDFPage_GetObject)
 _OBJECT_TYPE = addressed(raw.FPDFPageObj_GetType)
-_CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
-_CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
-_FONT_SIZE = addressed(raw.FPDFText_GetFontSize)
-_FONT_INFO = addressed(raw.FPDFText_GetFontInfo)
 
 
 def _pieces(
     tp, text: str, fonts: dict[bytes, bool]
 ) -> tuple[list[tuple[float, float, float, bool, str]], bool]:
     """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph;
-    and whether every line is set straight (pdfplumber groups rotated glyphs otherwise).
+    and whether every line is set straight (pdfplumber groups rotated glyphs otherwise). PDFium ends a
+    line with "\\r\\n" or, when the line ends in a hyphen, joins the next line to it with "\\ufffe":
+    that is "-" and a line break, as pdfplumber reads it.
 
-    Four calls a line: the glyph's origin, font size, matrix (the size pdfplumber reports is the font
-    size scaled by it) and font name (bold or not, with the rule the other readers use); and the last
-    glyph's matrix, as PDFium may append a sideways run (a note set in the margin) to a straight line,
-    which pdfplumber reads glyph by glyph on rows of their own. A line whose
-    first glyph is bold is bold only if its last glyph is too ("Effective Date: May 1" with a bold label
-    is not a heading), as pdfplumber's reading requires every glyph to be bold.
+    Four look-ups a line, made in C (``_pdftext.pieces``, one call a page: ctypes' argument conversion
+    cost more than PDFium's work; the Python loop it replaced is tests/support/pdftext_reference.py):
+    the glyph's origin, font size, matrix (the size pdfplumber reports is the font size scaled by it)
+    and font name (bold or not, by ``font_bold``); and the last glyph's matrix, as PDFium may append a
+    sideways run (a note set in the margin) to a straight line, which pdfplumber reads glyph by glyph on
+    rows of their own. A line whose first glyph is bold is bold only if its last glyph is too
+    ("Effective Date: May 1" with a bold label is not a heading), as pdfplumber's reading requires every
+    glyph to be bold.
     """
-    x, y = ctypes.c_double(), ctypes.c_double()
-    m = raw.FS_MATRIX()
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    px, py, pm, pname, pflags = map(ctypes.addressof, (x, y, m, name, flags))
-    page = address(tp)
-    origin, font_size, matrix, font_info = _CHAR_ORIGIN, _FONT_SIZE, _CHAR_MATRIX, _FONT_INFO
-    pieces = []
-    straight = True
-    for start, line, hyphen in _segments(text) if "\ufffe" in text else _plain(text):
-        body = line.lstrip()
-        if not body:
-            continue
-        k = start + len(line) - len(body)
-        origin(page, k, px, py)
-        matrix(page, k, pm)
-        size = font_size(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-        if m.b or m.c:
-            straight = False
-        font_info(page, k, pname, 128, pflags)
-        bold = _bold(fonts, name.value)
-        body = body.rstrip()
-        last = k + len(body) - 1
-        if straight and last > k:  # a sideways run PDFium appended to a straight line (a margin note)
-            matrix(page, last, pm)
-            straight = not (m.b or m.c)
-        if bold and last > k:
-            font_info(page, last, pname, 128, pflags)
-            bold = _bold(fonts, name.value)
-        pieces.append((round(y.value, 1), x.value, round(size, 2), bold, body + ("-" if hyphen else "")))
-    return pieces, straight
-
-
-def _bold(fonts: dict[bytes, bool], name: bytes) -> bool:
-    if name not in fonts:
-        fonts[name] = is_bold(name.decode("latin-1"))
-    return fonts[name]
+    return _pdftext.pieces(address(tp), text, fonts, font_bold)

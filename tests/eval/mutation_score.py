@@ -219,19 +219,26 @@ MODULES: dict[str, list[str]] = {
     ],
     # the glyph reader on one small page of cases (drawn once per session) and its pdfplumber reference;
     # test_extract_producers' comparison re-renders and re-lays out whole policies (17 s a mutant)
-    "extractors/pdfglyphs.py": ["tests/extractors/test_extract_pdfglyphs.py"],
+    # (_rows is a call of the C helper: test_extract_pdftext compares it with the Python loop it replaced)
+    "extractors/pdfglyphs.py": [
+        "tests/extractors/test_extract_pdfglyphs.py",
+        "tests/extractors/test_extract_pdftext.py",
+    ],
     # PDFium's reading asserted whole (lines, inexact, topic, hits, cipher) on small documents drawn once,
     # and the glyph reader's pages (the shared document and page loading); test_extract_pdfium.py compares
     # whole extractions with pdfplumber's (seconds a mutant)
     "extractors/pdfium.py": [
         "tests/extractors/test_extract_pdfium_reading.py",
         "tests/extractors/test_extract_pdfglyphs.py",
+        "tests/extractors/test_extract_pdftext.py",
     ],
     # the lock, the held document and the kept text pages both PDFium readers open through: the line
     # reader's tests of them (held, waiting for the lock, addressed) and the glyph reader's pages
+    # and the C helper's binding and font rule (test_extract_pdftext)
     "extractors/pdfhandles.py": [
         "tests/extractors/test_extract_pdfium_reading.py",
         "tests/extractors/test_extract_pdfglyphs.py",
+        "tests/extractors/test_extract_pdftext.py",
         "tests/extractors/test_extract_rewrites.py::test_held_document_is_reused_and_released",
         "tests/extractors/test_extract_rewrites.py::test_pages_naming_a_needle_stay_open_for_the_glyph_reader",
     ],

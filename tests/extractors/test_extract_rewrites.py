@@ -28,6 +28,7 @@ from extractors.layout import Line, is_bold
 from extractors.passages import Rounds, find_passages
 from extractors.pdf import read_pdf
 from extractors.sections import assemble, build_sections
+from tests.support import pdftext_reference as ref
 from tests.support.pdf import (
     FILES,
     FONT_KINDS,
@@ -283,19 +284,19 @@ def _rows_before(tp, text: str, fonts: dict) -> dict:
     styles: dict = {}
     rows: dict = {}
     for k, ch in enumerate(text):
-        if ch in pdfglyphs._MAYBE_GENERATED:
-            if pdfglyphs._IS_GENERATED(page, k) or ch in "\r\n":
+        if ch in ref._MAYBE_GENERATED:
+            if ref._IS_GENERATED(page, k) or ch in "\r\n":
                 continue
             if ch != " ":
                 ch = "-"
-        obj = pdfglyphs._TEXT_OBJECT(page, k)
+        obj = ref._TEXT_OBJECT(page, k)
         if obj not in styles:
-            pdfglyphs._CHAR_MATRIX(page, k, pm)
-            size = pdfglyphs._FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
-            pdfglyphs._FONT_INFO(page, k, pname, 128, pflags)
+            ref._CHAR_MATRIX(page, k, pm)
+            size = ref._FONT_SIZE(page, k) * math.sqrt(abs(m.a * m.d - m.b * m.c))
+            ref._FONT_INFO(page, k, pname, 128, pflags)
             styles[obj] = (size, round(size, 2), is_bold(name.value.decode("latin-1")))
-        pdfglyphs._CHAR_ORIGIN(page, k, px, py)
-        pdfglyphs._LOOSE_BOX(page, k, pbox)
+        ref._CHAR_ORIGIN(page, k, px, py)
+        ref._LOOSE_BOX(page, k, pbox)
         rows.setdefault(round(y.value, 1), []).append((x.value, box.right, *styles[obj], ch))
     return rows
 

@@ -95,6 +95,11 @@ def _body_size(lines: list[Line]) -> float:
     return max(weights.items(), key=itemgetter(1))[0] if weights else 10.0
 
 
+def page_body(pages: list[list[Line]]) -> float:
+    """``_body_size`` of every line of ``pages``: the size running headers and footers are judged by."""
+    return _body_size([ln for page in pages for ln in page])
+
+
 def _drop_small_print(lines: list[Line], body: float) -> list[Line]:
     """Footers and headers are set in small type at the page edges; on a one-page document this is the
     only way to tell them from the policy's own words."""
@@ -121,7 +126,7 @@ def running_shapes(pages: list[list[Line]], body: float | None = None) -> set[st
     numbered heading at the top of every page ("Part 2", "Part 3") is content, not furniture.
     ``body``: the body size of all of ``pages``' lines, if the caller has it."""
     if body is None:
-        body = _body_size([ln for page in pages for ln in page])
+        body = page_body(pages)
     return normalize.running_lines([[ln.text for ln in page if ln.size <= body + 0.5] for page in pages])
 
 
@@ -136,7 +141,7 @@ def furniture(
     break (a wording alert whenever the pages broke elsewhere). ``running`` and ``body``: the running
     shapes and body size of all of ``pages``' lines, if the caller has them."""
     if body is None:
-        body = _body_size([ln for page in pages for ln in page])
+        body = page_body(pages)
     if running is None:
         running = running_shapes(pages, body)
     edge = normalize.EDGE
@@ -202,15 +207,21 @@ def _keep_topic_runs(page: list[Line], furniture: list[bool], body: float) -> No
         k = end
 
 
-def lines_to_blocks(pages: list[list[Line]]) -> list[Block]:
-    """Turn the lines of every page (reading order) into blocks."""
-    page_body = _body_size([ln for page in pages for ln in page])
-    running = running_shapes(pages, page_body)
-    lines = _content_lines(pages, running, page_body)
+def lines_to_blocks(
+    pages: list[list[Line]], running: set[str] | None = None, body: float | None = None
+) -> list[Block]:
+    """Turn the lines of every page (reading order) into blocks. ``running`` and ``body``: the running
+    shapes and body size of all of ``pages``' lines, if the caller has them (``pdf.read_pdf`` keeps the
+    shapes for the document's furniture text: computed once, on the lines as read, before this cleans
+    their text in place)."""
+    edge_body = body if body is not None else page_body(pages)
+    if running is None:
+        running = running_shapes(pages, edge_body)
+    lines = _content_lines(pages, running, edge_body)
     if not lines and running:
         # every line is "running": a document that says one thing on every page (pdftotext reads it).
         # Furniture removal must never empty a document into "no text layer".
-        lines = _content_lines(pages, set(), page_body)
+        lines = _content_lines(pages, set(), edge_body)
     if not lines:
         return []
     body = _body_size(lines)

@@ -44,7 +44,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .layout import Line, furniture, is_bold, lines_to_blocks, running_shapes
+from .layout import Line, furniture, is_bold, lines_to_blocks, page_body, running_shapes
 from .model import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, NoTextLayer
 from .normalize import clean, mask
 from .pdfglyphs import glyph_lines
@@ -248,9 +248,9 @@ def read_pdf(
             reading = read_pages(data, check=check, max_pages=max_pages)
             if reading is not None and reading.off_topic:
                 lines: list[list[Line]] = reading.pages  # type: ignore[assignment]  # off topic: all read
-                blocks = lines_to_blocks(lines)  # fresh lines: no copy needed
+                blocks, shapes = _lay_out(lines)  # fresh lines: no copy needed
                 if blocks:
-                    return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines)
+                    return _finish(PdfRead(len(lines), set(), "pdfium"), blocks, lines, shapes)
             return _read_plumbed(
                 data,
                 full=full,
@@ -262,9 +262,16 @@ def read_pdf(
     return _read_plumbed(data, full=full, check=check, max_pages=max_pages, passage_pages=passage_pages)
 
 
-def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]]) -> PdfRead:
+def _lay_out(pages: list[list[Line]]) -> tuple[list[Block], set[str]]:
+    """The blocks of ``pages`` and their running shapes: the layout's own, found once on the lines as read
+    (the layout then cleans their text in place), which ``_finish`` names the furniture by."""
+    body = page_body(pages)
+    shapes = running_shapes(pages, body)
+    return lines_to_blocks(pages, shapes, body), shapes
+
+
+def _finish(result: PdfRead, blocks: list[Block], pages: list[list[Line]], shapes: set[str]) -> PdfRead:
     result.blocks = blocks
-    shapes = running_shapes(pages)
     seen: dict[str, str] = {}
     for page in pages:
         for ln in page:
@@ -334,7 +341,7 @@ def _read_plumbed(
                 plumbed.add(i)
             pages = [exact[i] if i in exact else cheap[i] for i in range(n)]
             pages = [[_copy(ln) for ln in page] for page in pages]  # layout mutates lines
-            blocks = lines_to_blocks(pages)
+            blocks, shapes = _lay_out(pages)
             if len(exact) == n or passage_pages is None:
                 break
             more = passage_pages(blocks) - exact.keys()
@@ -343,7 +350,7 @@ def _read_plumbed(
             wanted |= more
         if not blocks:
             raise NoTextLayer(f"PDF has {n} pages but no text layer (scanned images?)")
-        return _finish(PdfRead(n, plumbed, glyphs=set(exact) - plumbed), blocks, pages)
+        return _finish(PdfRead(n, plumbed, glyphs=set(exact) - plumbed), blocks, pages, shapes)
     finally:
         if plumber is not None:
             plumber.close()

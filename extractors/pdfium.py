@@ -141,12 +141,12 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
             reading.pages.append(None)
             tail = ""
             continue
-        low, flat, lines, exact = page
+        low, flat, lines, exact, hit = page
         if not exact:
             reading.inexact.add(i)
         elif not reading.topic:
             unruled.append(i)
-        if any(needle in flat for needle in _NEEDLES):
+        if hit:
             reading.hits.add(i)
         # across the break: ``tail`` names no needle (it would have been a hit), so one that ends in this
         # page starts in the tail and ends in the page's first 16 characters (needles are shorter)
@@ -166,23 +166,25 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
 
 def _page(
     doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
-) -> tuple[str, str, list[Line], bool] | None:
+) -> tuple[str, str, list[Line], bool, bool] | None:
     """(PDFium's text of the page lower-cased, and ``_flat``, its lines, whether pdfplumber reads the
-    same lines — ruled graphics only looked at if ``ruling``), or ``None`` when the reading is in doubt.
-    A page naming a needle stays open for the glyph reader (``keep_open``)."""
+    same lines — ruled graphics only looked at if ``ruling`` —, whether it names a needle), or ``None``
+    when the reading is in doubt. A page naming a needle stays open for the glyph reader
+    (``keep_open``)."""
     with text_page(doc, index) as loaded:
         if loaded is None:
             return None
         page, tp, text = loaded
         if not text:
             # a blank page is fine; objects without text are a scan or an unmapped font
-            return ("", "", [], True) if raw.FPDFPage_CountObjects(page) == 0 else None
+            return ("", "", [], True, False) if raw.FPDFPage_CountObjects(page) == 0 else None
         text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
         if doubtful(text):
             return None
         low = text.lower()
         flat = _flat(low)
-        if any(needle in flat for needle in _NEEDLES):
+        hit = any(needle in flat for needle in _NEEDLES)
+        if hit:
             keep_open(doc, index, loaded)
         pieces, straight = _pieces(tp, text, fonts)
         if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
@@ -195,6 +197,7 @@ def _page(
             flat,
             lines,
             straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or not tabular(page)),
+            hit,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.layout import Line, furniture, lines_to_blocks, running_shapes
+from extractors.layout import Line, furniture, lines_to_blocks, page_body, running_shapes
 from tests.support.lines import FILL, LONG, P1, P2, Q1, Q2, SHORT, body, ln, read, texts
 
 HEADER = "Sample Health Plan Medical Policy Manual"
@@ -239,3 +239,19 @@ def test_page_numbers_and_printed_on_stamps_are_cut_from_a_line():
 
 def test_no_lines_no_blocks():
     assert lines_to_blocks([]) == [] and lines_to_blocks([[], []]) == []
+
+
+def test_the_layout_takes_the_running_shapes_and_body_size_its_caller_found():
+    """``pdf.read_pdf`` finds the shapes once, on the lines as read, and names the furniture by them: the
+    layout must drop by the same shapes, and by the ones it is given."""
+
+    def pages() -> list[list[Line]]:  # fresh lines each time: the layout cleans their text in place
+        return _pages(3, header=ln(HEADER, 0), footer=ln("Page # of 3", 0))
+
+    size = page_body(pages())
+    shapes = running_shapes(pages(), size)
+    assert size == 10 and len(shapes) == 2
+    given = [(b.kind, b.text) for b in lines_to_blocks(pages(), shapes, size)]
+    assert given == [(b.kind, b.text) for b in lines_to_blocks(pages())]
+    assert HEADER not in " ".join(t for _, t in given)
+    assert HEADER in " ".join(b.text for b in lines_to_blocks(pages(), set(), size))

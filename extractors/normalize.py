@@ -65,16 +65,25 @@ def clean(text: str) -> str:
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
+def _residues(lines: Sequence[str], delete: bytes) -> tuple[bytes, list[bytes]] | None:
+    """(the lines joined by line breaks and encoded, each line's bytes left once ``delete`` is deleted):
+    one ``bytes.translate`` reads a gate for every line at once, where a test per line costs ~1 µs on
+    every line of every page. ``None`` when a line holds a line break of its own (the split would not
+    give the lines back): the caller then asks each line."""
+    blob = "\n".join(lines).encode("utf-8", "surrogatepass")
+    left = blob.translate(None, delete).split(b"\n")
+    return (blob, left) if len(left) == len(lines) else None
+
+
 def clean_all(lines: Sequence[str]) -> list[str]:
     """``clean`` of every line. Most lines are printable ASCII with single spaces, which ``clean`` only
-    strips; which ones are is read for all lines at once (as ``may_hold_noise`` reads its gate): joined,
-    encoded, printable ASCII deleted by one ``bytes.translate`` and split again, a line with anything
-    left holds a control character or a non-ASCII one. Double spaces and "(cid:" are looked for in each
-    line only when the page has them at all."""
-    blob = "\n".join(lines).encode("utf-8", "surrogatepass")
-    left = blob.translate(None, _PRINTABLE_ASCII).split(b"\n")
-    if len(left) != len(lines):  # a line with a line break of its own: the split does not give it back
+    strips; which ones are is read for all lines at once (``_residues``): a line with anything left once
+    printable ASCII is deleted holds a control character or a non-ASCII one. Double spaces and "(cid:"
+    are looked for in each line only when the page has them at all."""
+    read = _residues(lines, _PRINTABLE_ASCII)
+    if read is None:
         return [clean(line) for line in lines]
+    blob, left = read
     spaced = b"  " in blob or b"(cid:" in blob
     return [
         clean(line) if rest or (spaced and ("  " in line or "(cid:" in line)) else line.strip()
@@ -179,15 +188,14 @@ def may_hold_noise(lines: Sequence[str]) -> list[bool]:
 
     ``strip_noise``'s own gate for an ASCII line is a regex for a digit or "(" (each character tried in
     turn: ~1 µs a line, most of the layout's cost on a text page) plus three substring tests. Here all
-    lines are read at once: joined and encoded, every byte deleted but digits, "(", line breaks and
-    non-ASCII bytes (one ``bytes.translate``), and split again. A line with anything left holds a digit,
-    a "(" or a non-ASCII character (``strip_noise`` decides); a line with nothing left can only hold noise
-    by its words. When a line holds a line break of its own the split would not give the lines back:
-    every line is True."""
-    blob = "\n".join(lines).encode("utf-8", "surrogatepass")
-    left = blob.translate(None, _PLAIN).split(b"\n")
-    if len(left) != len(lines):
+    lines are read at once (``_residues``, every ASCII byte deleted but digits and "("): a line with
+    anything left holds a digit, a "(" or a non-ASCII character (``strip_noise`` decides); a line with
+    nothing left can only hold noise by its words. When the lines cannot be read at once, every line is
+    True."""
+    read = _residues(lines, _PLAIN)
+    if read is None:
         return [True] * len(lines)
+    blob, left = read
     low = blob.lower()  # bytes.lower() folds ASCII only: as str.lower() does for an ASCII line
     if any(w in low for w in _NOISE_WORDS):  # rare: then each line is asked for the words too
         return [

@@ -81,6 +81,8 @@ CONTEXT = {
     "afterlist._NEW_LIST": "the stance after a list: read before the pre-check",
     "units._ANSWER": "refines: an answer takes the use of the question before it (its stance is the trigger)",
     "clauses.OTHER_TREATMENT": "veto: a statement about another treatment (its stance is the trigger)",
+    "clauses._OTHER_AS_OBJECT": "lifts the veto OTHER_TREATMENT (the treatment is a criterion's object)",
+    "clauses._OTHER_REQUIREMENT": "lifts the veto OTHER_TREATMENT (the treatment is a criterion's object)",
     "units.DURATION_HEADING": "the approval cue of the blocks under it (reader.py reads them all)",
     "positions._QUESTION": "veto: a question states no stance",
     "forms._ANSWER": "a PA form's answers: read before the pre-check (layouts.py)",

@@ -102,6 +102,9 @@ def compare(
         noise.squash(old_t.text) != noise.squash(new_t.text)
         and noise.units(old_t.text) != noise.units(new_t.text)
         and not relayout.relaid(old_t.text, new_t.text)  # the same cells in tables laid out anew
+        and not relayout.relaid_as_list(
+            old.text, new.text
+        )  # a table written out as a list (needs its header)
     )
     if topic_moved:
         ops = word_diff(old_t.text, new_t.text)

@@ -97,7 +97,7 @@ _BULLET = re.compile(
 
 
 #: what a ``_BULLET`` match starts with; a line starting with anything else is no bulleted item
-_BULLET_FIRST = frozenset(
+BULLET_FIRST = frozenset(
     "\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*-\u2013\u2014>§\u27a2"
 )
 
@@ -106,7 +106,7 @@ def bullet(line: str) -> tuple[bool, str]:
     """Split a leading bullet glyph off; every glyph becomes ``- `` (numbered items keep their number).
     The first character is looked up before the regex runs: a regex call costs ~0.4 µs even when it
     fails at the first character, on every line of every page."""
-    if line[:1] not in _BULLET_FIRST:
+    if line[:1] not in BULLET_FIRST:
         return False, line
     m = _BULLET.match(line)
     if m and line[m.end() :]:
@@ -118,7 +118,7 @@ NUMBERED = re.compile(
     r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-hj-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+\S"
 )
 #: what a ``NUMBERED`` match starts with: "(", a digit or a lower-case letter
-_NUMBER_FIRST = frozenset("(0123456789abcdefghijklmnopqrstuvwxyz")
+NUMBER_FIRST = frozenset("(0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def is_numbered(line: str) -> bool:
@@ -126,7 +126,7 @@ def is_numbered(line: str) -> bool:
     start with and has the "." or ")" that ends one among its first six ("(viii)"), as ``bullet`` asks
     its regex: a wrapped line starts in lower case, and most have neither."""
     head = line[:6]
-    return line[:1] in _NUMBER_FIRST and ("." in head or ")" in head) and NUMBERED.match(line) is not None
+    return line[:1] in NUMBER_FIRST and ("." in head or ")" in head) and NUMBERED.match(line) is not None
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

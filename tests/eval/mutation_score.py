@@ -61,6 +61,7 @@ _FACTS = [
 ]
 _FACTS_FILES = (
     "positions",
+    "footnotes",
     "criteria",
     "clauses",
     "values",

@@ -296,7 +296,7 @@ static PyObject *page_text(TEXTPAGE tp) {
     /* PDFium writes its text and a NUL: ``count`` + 1 units, or fewer (it drops characters beyond the
      * BMP, and skips characters it made up at either end): the rest of ``buf`` is then never written.
      * text_page's zeroed buffer gave a text with a NUL in it (doubtful: no reading); so does this. */
-    if (F.get_text(tp, 0, count, buf) != count + 1) {
+    if ((long long)F.get_text(tp, 0, count, buf) != (long long)count + 1) {
         PyMem_Free(buf);
         return Py_NewRef(Py_None);
     }

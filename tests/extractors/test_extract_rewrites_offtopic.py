@@ -451,3 +451,36 @@ def test_streams_and_their_bound_equal_their_copying_form(monkeypatch: pytest.Mo
             inflated.clear()
             streams.refuse_bombs(data, limit)
             assert bool(inflated) == _bound_before(data, limit), (data, limit)
+
+
+# -- normalize: the noise gate's words and the printed-on words spelled out --------------------------------
+
+
+def _may_hold_noise_before(lines: list[str]) -> list[bool]:
+    """``normalize.may_hold_noise`` before #17's layfast: each noise word looked for in the whole page."""
+    read = normalize._residues(lines, normalize._PLAIN)
+    if read is None:
+        return [True] * len(lines)
+    blob, left = read
+    low = blob.lower()
+    if any(w in low for w in normalize._NOISE_WORDS):
+        return [
+            bool(rest) or any(w in line for w in normalize._NOISE_WORDS)
+            for rest, line in zip(left, low.split(b"\n"), strict=True)
+        ]
+    return [bool(rest) for rest in left]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_noise_gate_and_the_printed_words_equal_their_generator_forms(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["right", "Rights", "copy", "copyright", "rights reserved", "RIGHTS RESERVED", "proprietary",
+             "Proprietary", "bright", "printed", "Generated", "viewed", "report date", "x", "1", "(",
+             "\u00e9"]  # fmt: skip
+    texts = _texts() + [" ".join(rng.choice(words) for _ in range(rng.randint(0, 4))) for _ in range(3000)]
+    for text in texts:
+        low = text.lower()
+        assert normalize._printed_word(low) == any(w in low for w in normalize._PRINTED_WORDS), text
+    for _ in range(400):
+        page = rng.sample(texts, rng.randint(0, 12))
+        assert normalize.may_hold_noise(page) == _may_hold_noise_before(page), page

@@ -27,6 +27,7 @@ import io
 import math
 import random
 import tracemalloc
+import types
 import unicodedata
 from collections.abc import Iterator
 
@@ -34,7 +35,7 @@ import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
-from extractors import _pdftext, pdfglyphs, pdfium, terms
+from extractors import _pdftext, pdfglyphs, pdfhandles, pdfium, terms
 from extractors.pdfhandles import address, document, font_bold, held, kept_pages, raw, text_page
 from tests.support import pdftext_reference as ref
 from tests.support.pdf import (
@@ -251,6 +252,46 @@ def test_the_needles_pages_hold_their_cases() -> None:
     assert "\ufffe" in texts[0] or "\x02" in texts[0]
     if ttf_available():
         assert "\u212a" in texts[4] and "\u0130" in texts[4]
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["alone", "held"])
+@pytest.mark.parametrize("ruling", [False, True], ids=["unruled", "ruled"])
+def test_every_page_left_open_is_closed_or_kept(monkeypatch, ruling: bool, inside: bool) -> None:
+    """``_pdftext.page`` leaves a page open only for Python (a needle's page ``held`` keeps, a straight
+    page whose graphics ``tabular`` looks at); ``_page`` closes each such page it does not keep, once."""
+    left: list[int] = []  # pages C left open
+    closed: list[int] = []
+
+    def page(*args: object) -> object:
+        got = _pdftext.page(*args)  # type: ignore[arg-type]
+        if got is not None and got[0] is not None and not args[4]:
+            left.append(got[0])
+        return got
+
+    def close(pg: int, tp: int) -> None:
+        closed.append(pg)
+        pdfhandles.close(pg, tp)
+
+    monkeypatch.setattr(pdfium, "_pdftext", types.SimpleNamespace(page=page))
+    monkeypatch.setattr(pdfium, "close", close)
+    data = _needles_pdf()
+    opened = 0
+    with held(data, lambda: None) if inside else contextlib.nullcontext():
+        with document(data, lambda: None) as doc:
+            kept = kept_pages(doc)
+            for i in range(raw.FPDF_GetPageCount(doc)):
+                before = len(left), len(closed)
+                pdfium._page(doc, address(doc), kept, i, {}, ruling=ruling)
+                if len(left) > before[0]:  # left open: closed now, once, unless held keeps it
+                    opened += 1
+                    is_kept = kept is not None and i in kept
+                    assert closed[before[1] :] == ([] if is_kept else [left[-1]])
+                else:
+                    assert len(closed) == before[1]
+            n_kept = len(kept or {})
+    assert opened == len(closed) + n_kept
+    assert n_kept == (2 if inside and ttf_available() else 1 if inside else 0)
+    assert opened == (4 if ruling else n_kept)  # ruled: the four straight pages with text
 
 
 #: the characters the text-check strings are made of: every class ``doubtful`` and ``_flat`` decide

@@ -419,7 +419,7 @@ def test_an_error_in_the_font_rule_propagates() -> None:
 
 
 def test_an_error_in_the_configured_python_propagates() -> None:
-    """``page`` calls the font rule, ``_flat`` and the grouping configured at import: an error there
+    """``page`` calls the font rule, ``_flat``, ``Line`` and the grouping configured at import: an error there
     comes out of ``page``, which closed the page it loaded (the call after it reads the page again)."""
 
     def broken(*args: object) -> bool:
@@ -436,10 +436,10 @@ def test_an_error_in_the_configured_python_propagates() -> None:
         }
         _pdftext.configure(*{**parts, **swap}.values())
 
-    cases = [("bold", 0), ("group", 5), ("category", 4), ("flat", 4)]
+    cases = [("bold", 0), ("line", 0), ("group", 5), ("category", 4), ("flat", 4)]
     try:
         with document(_needles_pdf(), lambda: None) as doc:
-            for part, index in cases if ttf_available() else cases[:2]:
+            for part, index in cases if ttf_available() else cases[:3]:
                 configure(**{part: broken})
                 with pytest.raises(RuntimeError, match="no rule"):
                     _pdftext.page(address(doc), index, {}, 3, 0, 0)

@@ -67,3 +67,50 @@ def test_a_changed_cell_row_or_line_is_not_a_relayout(old, new):
 def test_the_same_tables_or_no_tables_are_not_a_relayout():
     assert not relaid(PER_TYPE, PER_TYPE.replace("12/22/2025", "01/05/2026"))  # nothing to say about tables
     assert not relaid("Esketamine is covered.", "Esketamine is not covered.")
+
+
+def test_group_labels_of_several_words_are_captions_too():
+    """A label cell is matched to its caption whole ("Drug codes"), not word by word."""
+    old = ONE_TABLE.replace("HCPCS |", "Drug codes |").replace("ICD-10 |", "Diagnosis codes |")
+    new = PER_TYPE.replace("HCPCS\n", "Drug codes\n").replace("ICD-10\n", "Diagnosis codes\n")
+    assert relaid(old, new)
+    assert relaid(new, old)
+
+
+def test_text_moved_between_cells_is_not_a_relayout():
+    """The same words in other cells: a code's description now split over two columns."""
+    new = PER_TYPE.replace("Esketamine, nasal spray, 1 mg", "Esketamine, nasal spray | 1 mg")
+    assert not relaid(ONE_TABLE, new)
+
+
+def test_a_text_that_ends_in_its_table():
+    """The last table is read like any other: its columns swapped is a re-layout, a code swapped is not."""
+    old = "Codes\nCode | Description\nS0013 | Esketamine, nasal spray, 1 mg\nG2082 | Esketamine visit"
+    swapped = "Codes\nDescription | Code\nEsketamine, nasal spray, 1 mg | S0013\nEsketamine visit | G2082"
+    assert relaid(old, swapped)
+    assert not relaid(old, swapped.replace("G2082", "G2083"))
+
+
+def test_a_prose_change_after_a_blank_line_is_seen():
+    after = "\n\nSpravato is covered for treatment-resistant depression."
+    assert relaid(ONE_TABLE + after, PER_TYPE + after)
+    assert not relaid(ONE_TABLE + after, PER_TYPE + after.replace("is covered", "is not covered"))
+
+
+def test_a_changed_header_without_group_labels_is_not_a_relayout():
+    """Only a column whose values became captions may leave the header: a heading renamed, or a column
+    dropped whose cells repeated another's (the rows' cells stay the same), is wording."""
+    table = "Codes\nCode | Description\nS0013 | Esketamine, nasal spray, 1 mg\nG2082 | Esketamine visit\nEnd"
+    renamed = table.replace("Code | Description", "Code | Descriptor")
+    billing = table.replace("Code | Description", "Code | Description | Billing code")
+    billing = billing.replace("1 mg\n", "1 mg | S0013\n").replace("visit\n", "visit | G2082\n")
+    for old, new in ((table, renamed), (billing, table)):
+        assert not relaid(old, new)
+        assert not relaid(new, old)
+
+
+def test_a_split_per_code_type_that_renames_a_heading_is_not_a_relayout():
+    """Losing the "Code Type" column is the re-layout's one header change; a second one is wording."""
+    renamed = PER_TYPE.replace("Code | Description", "Code | Descriptor")
+    assert not relaid(ONE_TABLE, renamed)
+    assert not relaid(renamed, ONE_TABLE)

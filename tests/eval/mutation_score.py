@@ -75,7 +75,6 @@ _FACTS_FILES = (
     "layouts",
     "partd",
     "forms",
-    "qtable",
     "reader",
     "records",
     "__init__",
@@ -134,6 +133,8 @@ MODULES: dict[str, list[str]] = {
     # test_extract_cases re-extracts whole PDFs per mutant). Sentence rules first, the walk last.
     **{f"extractors/facts/{name}.py": _FACTS for name in _FACTS_FILES},
     "extractors/facts/precheck.py": _PRECHECK,
+    # question tables: which headers make one (its own table), then the layouts read end to end (group CI)
+    "extractors/facts/qtable.py": ["tests/extractors/test_facts_qtable.py", *_FACTS],
     # its own tests first (each construct read both ways: sound on matches, selective on near misses)
     "extractors/facts/needles.py": ["tests/extractors/test_facts_needles.py", *_PRECHECK],
     # a pattern's relaxed form (split from needles.py): each construct both ways, then the rules' own patterns

@@ -276,6 +276,10 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_entry.py",
         "tests/extractors/test_extract_coverage_api.py",
     ],
+    # a printed policy number's identity key (number_key) against its table of revisions and of different
+    # policies; continue_history and the dated editions are reached only by test_identity_baseline's crawls
+    # (about 6 minutes a run on the shared machine): too slow a selection, so their mutants count as not run
+    "payerwatch/identity.py": ["tests/payerwatch/test_identity_keys.py"],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -154,10 +154,14 @@ from .terms import codes_in
 #: from the title).
 #: 2026.12.39 (history holdout3): policy numbers printed as "Medical Policy: 07.03.21", "Document: QV641:00"
 #: and "Policy Number: CMO 612" are read (a renamed, moved policy kept no identity without them).
-#: 2026.12.40 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: 2026.12.40 (factsfix, rules.yaml FA-FB): a heading naming another treatment as a criterion's object
+#: ("ECT or TMS trial not required") keeps the drug's criteria under it; a footnote marker on "Covered"
+#: follows its footnote (prior authorization or criteria: covered with criteria), and no glued marker
+#: ("covered¹") hides the stance word.
+#: 2026.12.41 (mutnew, group CI): a question table's question or criterion of two words ("REMS
 #: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
 #: row reader read it).
-EXTRACTOR_VERSION = "2026.12.40"
+EXTRACTOR_VERSION = "2026.12.41"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

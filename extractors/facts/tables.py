@@ -60,8 +60,11 @@ _LOG_CHANGE = re.compile(
 _LOG_DATE = re.compile(r"\bdates?\b|^\W*(?:revised|reviewed|approved|effective|updated)\W*$", re.I)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
-#: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little).
-_BARE_COVERED = re.compile(r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?[\s.*!]*$", re.I)
+#: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little);
+#: also with a footnote number read with a space ("Covered 1" from a cell's ``<sup>``, facts/footnotes.py).
+_BARE_COVERED = re.compile(
+    r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?(?:\s*(?:\d{1,2}|\(\d{1,2}\)|\[\d{1,2}\]))?[\s.*!]*$", re.I
+)
 #: A cell that says covered with prior authorization in a grid's shorthand: "PA required", "Covered (PA)",
 #: "Covered - PA required", "Yes, with PA", "Covered with criteria" (a bare "PA" or "Criteria" is a program
 #: or a column's name, not a stance).

@@ -69,6 +69,48 @@ def test_the_same_tables_or_no_tables_are_not_a_relayout():
     assert not relaid("Esketamine is covered.", "Esketamine is not covered.")
 
 
+# A table written out as a list (history holdout4: a Medicaid drug list's "Drug | HCPCS | Criteria" table
+# re-published as one bullet per drug): the same cells in order, labelled by the header's words.
+AS_TABLE = """Covered Drugs
+Drug | HCPCS | Criteria
+Brexanolone injection (Zulresso) | J1632 | PA-BRX-01
+Esketamine nasal spray (Spravato) | J0013 | PA-ESK-03
+How to Request
+Send the request form.
+Printed on 03/02/2026"""
+
+AS_LIST = """Covered Drugs
+- Brexanolone injection (Zulresso): HCPCS J1632; criteria PA-BRX-01
+- Esketamine nasal spray (Spravato): HCPCS J0013; criteria PA-ESK-03
+How to Request
+Send the request form.
+Printed on 03/16/2026"""
+
+
+def test_a_table_written_out_as_a_list_is_a_relayout_both_ways():
+    assert relaid(AS_TABLE, AS_LIST)
+    assert relaid(AS_LIST, AS_TABLE)  # a list made a table
+    # another table that stayed a table does not spoil it
+    codes = "\nCodes\nCode | Description\nJ0013 | Esketamine, 1 mg"
+    assert relaid(AS_TABLE + codes, AS_LIST + codes)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("HCPCS J0013", "HCPCS J3490"),  # a cell changed
+        ("; criteria PA-ESK-03", ""),  # a cell dropped
+        ("(Spravato): HCPCS", "(Spravato), prior authorization required: HCPCS"),  # words that are no label
+        ("- Brexanolone injection (Zulresso): HCPCS J1632; criteria PA-BRX-01\n", ""),  # a row removed
+        ("How to Request", "How to Ask"),  # a prose line changed
+    ],
+)
+def test_a_list_that_is_not_the_tables_rows_is_not_a_relayout(old, new):
+    assert old in AS_LIST
+    assert not relaid(AS_TABLE, AS_LIST.replace(old, new))
+    assert not relaid(AS_LIST.replace(old, new), AS_TABLE)
+
+
 def test_group_labels_of_several_words_are_captions_too():
     """A label cell is matched to its caption whole ("Drug codes"), not word by word."""
     old = ONE_TABLE.replace("HCPCS |", "Drug codes |").replace("ICD-10 |", "Diagnosis codes |")

@@ -61,6 +61,7 @@ _FACTS = [
 ]
 _FACTS_FILES = (
     "positions",
+    "footnotes",
     "criteria",
     "clauses",
     "values",
@@ -210,6 +211,7 @@ MODULES: dict[str, list[str]] = {
     "differ/restated.py": ["tests/differ/test_differ_restated.py"],
     # tables laid out anew: its own unit tests on normalized text (the case folder reaches it through compare)
     "differ/relayout.py": ["tests/differ/test_differ_relayout.py"],
+    "differ/leadins.py": ["tests/differ/test_differ_leadins.py"],
     # the inflation budget on streams of a few MiB (small limits); the bombs at the real 256 MiB budget
     # take seconds each, and whole extractions are not needed to see what the scan counts
     "extractors/streams.py": [

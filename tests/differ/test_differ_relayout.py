@@ -156,3 +156,23 @@ def test_a_split_per_code_type_that_renames_a_heading_is_not_a_relayout():
     renamed = PER_TYPE.replace("Code | Description", "Code | Descriptor")
     assert not relaid(ONE_TABLE, renamed)
     assert not relaid(renamed, ONE_TABLE)
+
+
+def test_a_list_of_one_row_or_of_a_text_that_opens_with_its_table():
+    """One data row is a table too, and a text may start with the table's header (no caption above it)."""
+    one = "Drug | HCPCS\nEsketamine nasal spray (Spravato) | J0013\nSend the request form."
+    listed_one = "- Esketamine nasal spray (Spravato): HCPCS J0013\nSend the request form."
+    assert relaid(one, listed_one)
+    assert relaid(listed_one, one)
+
+
+def test_blank_lines_between_the_parts_of_a_listed_table():
+    assert relaid(AS_TABLE.replace("How to Request", "\n\nHow to Request"), AS_LIST)
+
+
+def test_each_row_written_out_needs_a_line_of_its_own():
+    """Two rows with the same cells are two lines, however each is punctuated; one line is not both."""
+    table = "Drugs\nDrug | HCPCS\nSpravato | J0013\nSpravato | J0013\nEnd"
+    assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato (J0013)\nEnd")
+    assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato: J0013\nEnd")
+    assert not relaid(table, "Drugs\n- Spravato: J0013\nEnd")

@@ -158,7 +158,13 @@ from .terms import codes_in
 #: ("ECT or TMS trial not required") keeps the drug's criteria under it; a footnote marker on "Covered"
 #: follows its footnote (prior authorization or criteria: covered with criteria), and no glued marker
 #: ("covered¹") hides the stance word.
-EXTRACTOR_VERSION = "2026.12.40"
+#: 2026.12.41 (factsfix, rules.yaml FC-FE): "Spravato | All other uses of esketamine | Not covered" is
+#: esketamine's other; a drug list's row naming no use takes its heading's use; "Failure of one of the
+#: following augmentation therapies" states no position, the diagnosis item under a use heading does.
+#: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
+#: row reader read it).
+EXTRACTOR_VERSION = "2026.12.42"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -71,6 +71,8 @@ CONTEXT = {
     "tables._LOG_DATE": "a change log's columns: rows are read before the pre-check",
     "tables._BARE_COVERED": "a row's stance cell: rows are read before the pre-check",
     "tables._CELL_PA": "a row's stance cell: rows are read before the pre-check",
+    "tables._DRUG_WORDS": "a row's use cell: rows are read before the pre-check",
+    "tables._CLASS_HEAD": "a drug list's heading: rows are read before the pre-check",
     "qtable._YES_HEAD": "a question table's columns: rows are read before the pre-check (layouts.py)",
     "qtable._NO_HEAD": "a question table's columns: rows are read before the pre-check (layouts.py)",
     "qtable._NUMBER_HEAD": "a question table's columns: rows are read before the pre-check (layouts.py)",

@@ -161,9 +161,12 @@ from .terms import codes_in
 #: 2026.12.41 (factsfix, rules.yaml FC-FE): "Spravato | All other uses of esketamine | Not covered" is
 #: esketamine's other; a drug list's row naming no use takes its heading's use; "Failure of one of the
 #: following augmentation therapies" states no position, the diagnosis item under a use heading does.
-#: 2026.12.42 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
+#: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
+#: row reader read it).
+#: 2026.12.43 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
 #: pharmacy benefit.") gives the drug no default position (it gave esketamine or ketamine `other`).
-EXTRACTOR_VERSION = "2026.12.42"
+EXTRACTOR_VERSION = "2026.12.43"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

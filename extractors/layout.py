@@ -145,15 +145,17 @@ def furniture(
         body = page_body(pages)
     if running is None:
         running = running_shapes(pages, body)
-    edge = normalize.EDGE
+    edge, mask = normalize.EDGE, normalize.mask
     marks = []
     for page in pages:
-        marked = [
-            bool(running) and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running
-            for k, ln in enumerate(page)
-        ]
-        if any(marked):
-            _keep_topic_runs(page, marked, body)
+        n = len(page)
+        marked = [False] * n
+        if running:  # only the first and last ``edge`` lines can be furniture: only they are asked
+            for k in range(n) if n <= 2 * edge else chain(range(edge), range(n - edge, n)):
+                if mask(page[k].text) in running:
+                    marked[k] = True
+            if True in marked:
+                _keep_topic_runs(page, marked, body)
         marks.append(marked)
     return marks
 
@@ -199,18 +201,18 @@ def _keep_topic_runs(page: list[Line], furniture: list[bool], body: float) -> No
     its passage vanished. A run of recurring lines set in one size (a wrapped sentence) is kept when
     together they name a drug, unless it is set smaller than the text (``_set_smaller``: a header
     "Spravato Policy | Page 2" in 9 pt over 10 pt text stays furniture). ``furniture`` is changed in
-    place."""
-    k = 0
-    while k < len(page):
-        if not furniture[k] or _set_smaller(page[k], body):
-            k += 1
+    place. It walks the marked lines only, not every line."""
+    n = len(page)
+    done = 0  # the lines before are read
+    for k in list(compress(range(n), furniture)):
+        if k < done or _set_smaller(page[k], body):
             continue
         end = k + 1
-        while end < len(page) and furniture[end] and page[end].size == page[k].size:
+        while end < n and furniture[end] and page[end].size == page[k].size:
             end += 1
         if is_topic(" ".join(ln.text for ln in page[k:end])):
             furniture[k:end] = [False] * (end - k)
-        k = end
+        done = end
 
 
 def lines_to_blocks(

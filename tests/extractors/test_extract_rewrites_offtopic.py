@@ -25,7 +25,7 @@ from extractors.pdfium import read_pages
 from extractors.sections import Block, assemble, build_sections
 from tests.extractors.test_extract_rewrites import _texts
 from tests.extractors.test_extract_rewrites_layout import _LABEL_SETS, _labelled_now
-from tests.support.pdf import load, mixed_policy, render, synthetic_policy
+from tests.support.pdf import _filler, load, mixed_policy, render, synthetic_policy
 
 #: drug names, codes, status words, the case twins inside them and other non-ASCII text
 _WORDS = [
@@ -484,3 +484,69 @@ def test_the_noise_gate_and_the_printed_words_equal_their_generator_forms(seed: 
     for _ in range(400):
         page = rng.sample(texts, rng.randint(0, 12))
         assert normalize.may_hold_noise(page) == _may_hold_noise_before(page), page
+
+
+# -- layout.furniture: only the edge lines asked, the marked lines walked ---------------------------------
+
+
+def _furniture_before(pages: list[list[Line]], running: set[str], body: float) -> list[list[bool]]:
+    """``layout.furniture`` before #17's layfast: every line of a page asked, every line walked."""
+    edge = normalize.EDGE
+    marks = []
+    for page in pages:
+        marked = [
+            bool(running) and (k < edge or k >= len(page) - edge) and normalize.mask(ln.text) in running
+            for k, ln in enumerate(page)
+        ]
+        if any(marked):
+            k = 0
+            while k < len(page):
+                if not marked[k] or layout._set_smaller(page[k], body):
+                    k += 1
+                    continue
+                end = k + 1
+                while end < len(page) and marked[end] and page[end].size == page[k].size:
+                    end += 1
+                if terms.is_topic(" ".join(ln.text for ln in page[k:end])):
+                    marked[k:end] = [False] * (end - k)
+                k = end
+        marks.append(marked)
+    return marks
+
+
+#: recurring lines: headers and footers, drug names among them, a sentence repeated at the top of pages
+_EDGES = [
+    ("Example Health Plan", 9.0), ("Spravato Program Manual", 9.0),
+    ("Esketamine (Spravato) is covered", 10.0), ("when all of the following are met:", 10.0),
+    ("Ketamine", 10.0), ("Page 1 of 9", 8.0), ("Confidential", 10.0), ("Medical Policy 5.01.16", 10.5),
+    ("Ketalar notes", 12.0),
+]  # fmt: skip
+
+
+def _recurring_pages(seed: int) -> list[list[Line]]:
+    rng = random.Random(seed)
+    tops, bottoms = rng.sample(_EDGES, rng.randint(0, 4)), rng.sample(_EDGES, rng.randint(0, 3))
+    pages = []
+    for page in range(rng.randint(1, 8)):
+        lines = [
+            Line(page, t, 760.0 - 12 * k, 54.0, s, False)
+            for k, (t, s) in enumerate(tops)
+            if rng.random() < 0.9
+        ]
+        lines += [
+            Line(page, _filler(page, k), 600.0 - 12 * k, 54.0, 10.0, False) for k in range(rng.randint(0, 14))
+        ]
+        lines += [
+            Line(page, t, 60.0 - 12 * k, 54.0, s, False)
+            for k, (t, s) in enumerate(bottoms)
+            if rng.random() < 0.9
+        ]
+        pages.append(lines)
+    return pages
+
+
+def test_furniture_equals_its_line_by_line_form() -> None:
+    for pages in [_recurring_pages(seed) for seed in range(400)] + _rendered():
+        body = layout.page_body(pages)
+        for running in (layout.running_shapes(pages, body), set()):
+            assert layout.furniture(pages, running, body) == _furniture_before(pages, running, body), pages

@@ -9,8 +9,9 @@ one reaches the differ as wording (or as its billing code alone).
 
 ``lead_in_bullets(old, new)`` reads, in each version, every list item or table row that names one of
 the drugs and an indication (its own, else its lead-in's) under a lead-in that points at it (it ends
-with a colon or says "following", "below", "listed") and states a position — for that drug, when the
-lead-in names one; a drug × indication whose
+with a colon or says "following", "below", "listed", and no condition comes before that pointer: "… is
+covered when all of the following are met:" lists criteria) and states a position — for that drug, when
+the lead-in names one; a drug × indication whose
 position so read differs between the versions is a ``position`` bullet — unless the extractors' facts
 state that drug × indication's position in either version (the facts win, as everywhere in the differ).
 Revision histories, informational sections and code tables are not read.
@@ -71,8 +72,21 @@ def _lead_in(lines: list[tuple[int, int, str]], i: int, headings: set[str]) -> s
             continue
         # the sentence of that line that points forward ("The drugs below are covered …", not the next
         # one, "Drugs that are not on this list are not covered")
-        return next((s for s in re.split(r"(?<=[.;])\s+", line) if _FORWARD.search(s)), None)
+        lead = next((s for s in re.split(r"(?<=[.;])\s+", line) if _FORWARD.search(s)), None)
+        return lead if lead is not None and not _criteria_list(lead) else None
     return None
+
+
+#: A condition ahead of the pointer: the list holds the criteria of a stance, not the things that have it.
+_CONDITION = re.compile(r"\b(?:when|if|provided|unless|only)\b|\b(?:all|any|one|each|both|either) of\b", re.I)
+
+
+def _criteria_list(lead: str) -> bool:
+    """ "Spravato is covered when all of the following are met:" lists criteria (items that name the drug
+    are requirements about it); "The following treatments are covered when the criteria below are met:"
+    and "The drugs below are covered when …" list what is covered: the pointer comes first."""
+    pointer, condition = _FORWARD.search(lead), _CONDITION.search(lead)
+    return bool(pointer and condition and condition.start() < pointer.start())
 
 
 def _skipped(ep: ExtractedPolicy) -> list[tuple[int, int]]:

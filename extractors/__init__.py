@@ -161,7 +161,10 @@ from .terms import codes_in
 #: 2026.12.41 (factsfix, rules.yaml FC-FE): "Spravato | All other uses of esketamine | Not covered" is
 #: esketamine's other; a drug list's row naming no use takes its heading's use; "Failure of one of the
 #: following augmentation therapies" states no position, the diagnosis item under a use heading does.
-EXTRACTOR_VERSION = "2026.12.41"
+#: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
+#: row reader read it).
+EXTRACTOR_VERSION = "2026.12.42"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -82,3 +82,14 @@ def test_no_stance_without_a_lead_in_that_points_at_the_list_or_an_indication():
     assert memberships(no_indication) == {}
     background = policy([("Background", [COVERED, KET])])  # an informational section states no coverage
     assert memberships(background) == {}
+
+
+def test_a_criteria_list_is_no_list_of_covered_drugs():
+    """An item naming the drug under "… is covered when all of the following are met:" is a requirement
+    about the drug (the criteria rules' business), never the drug newly "covered"."""
+    lead = "Spravato is covered for treatment-resistant depression when all of the following are met:"
+    old = policy([("Policy", [lead, "- The member is 18 or older."])])
+    new = policy(
+        [("Policy", [lead, "- The member is 18 or older.", "- Spravato is given in a REMS setting."])]
+    )
+    assert memberships(new) == {} and lead_in_bullets(old, new) == []

@@ -287,14 +287,16 @@ PyObject *pdftext_checks(PyObject *self, PyObject *text) {
 }
 
 /* PDFium's text of a text page: pdfhandles.text_page's reading ("" without characters); NULL on error,
- * Py_None (a new reference) when the text's length is not the character count. */
+ * Py_None (a new reference) when PDFium wrote fewer units than it counts characters, or the text's
+ * length is not the character count. */
 static PyObject *page_text(TEXTPAGE tp) {
     int count = F.count_chars(tp);
     if (count <= 0) return PyUnicode_New(0, 0);
     unsigned short *buf = PyMem_Malloc(((size_t)count + 1) * 2);
     if (!buf) return PyErr_NoMemory();
     /* PDFium writes its text and a NUL: ``count`` + 1 units, or fewer (it drops characters beyond the
-     * BMP, and skips characters it made up at either end): the rest of ``buf`` is then never written.
+     * BMP, and characters at either end that have no place in its text): the rest of ``buf`` is then
+     * never written (more would fail PDFium's own CHECK, which ends the process: never seen).
      * text_page's zeroed buffer gave a text with a NUL in it (doubtful: no reading); so does this. */
     if ((long long)F.get_text(tp, 0, count, buf) != (long long)count + 1) {
         PyMem_Free(buf);

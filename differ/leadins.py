@@ -96,17 +96,56 @@ def _skipped(ep: ExtractedPolicy) -> list[tuple[int, int]]:
     return spans + topic.revision_spans(ep)
 
 
+def _item_text(lines: list[tuple[int, int, str]], i: int) -> tuple[str, int]:
+    """The item at ``i`` with the lines a PDF wrapped it onto ("- Intravenous ketamine for treatment-" /
+    "resistant depression;"), and where it ends: a re-made file that wraps it elsewhere must read the same
+    indication. A wrapped line continues a broken word or starts in lower case; anything else (a note, the
+    sentence after the list) is no part of the item."""
+    _a, end, text = lines[i]
+    for _c, d, line in lines[i + 1 : i + 3]:
+        wrapped = (text.endswith("-") and line[:1].isalpha()) or line[:1].islower()
+        if not line.strip() or _is_item(line) or not wrapped:
+            break
+        text, end = (text + line if text.endswith("-") else f"{text} {line}"), d
+    return text, end
+
+
+#: An item that starts with a billing code is the code's line ("- J3490 Unclassified drug (ketamine)"):
+#: a code added to a list is ``codes``, never a stance.
+_CODE_FIRST = re.compile(r"^(?:[A-Z]\d{4}|\d{4}[0-9FT])\b")
+#: How many words of an item (or of a row's first cells) may come before the drug it lists.
+_HEAD_WORDS = 3
+
+
+def _subject_drugs(item: str) -> tuple[str, ...]:
+    """The drugs an item *lists* — named in its first words ("Intravenous ketamine;", "Esketamine nasal
+    spray (Spravato): HCPCS J0013", a row "J0013 | Spravato | …") — not one it names in passing ("TMS as
+    maintenance after a response to ketamine"): only the listed thing takes the lead-in's stance."""
+    if _ROW in item:
+        cells = [c.strip() for c in item.split("|") if c.strip()]
+        cells = cells[1:] if cells and _CODE_FIRST.match(cells[0]) and len(cells) > 1 else cells
+        head = cells[0] if cells else ""
+    else:
+        body = _ITEM.sub("", item, count=1).strip()
+        if _CODE_FIRST.match(body):
+            return ()
+        head = body
+    return drugs_in(" ".join(head.split()[:_HEAD_WORDS]))
+
+
 def memberships(ep: ExtractedPolicy) -> dict[tuple[str, str], tuple[str, int, int]]:
-    """(drug, indication) → (position, item start, item end) for each item or row naming a drug under a
-    lead-in that states a position (the first such item wins)."""
+    """(drug, indication) → (position, item start, item end) for each item or row listing a drug under a
+    lead-in that states a position. A drug × indication in several lists ("in a clinic" covered, "at home"
+    investigational) has all their positions, in a fixed order: the lists' order is no stance."""
     lines = _lines(ep.text)
     headings = {squash(s.heading) for s in ep.sections if s.heading}
     skipped = None
-    out: dict[tuple[str, str], tuple[str, int, int]] = {}
-    for i, (a, b, line) in enumerate(lines):
-        if not _is_item(line):
+    found: dict[tuple[str, str], tuple[set[str], int, int]] = {}
+    for i, (a, _b, line) in enumerate(lines):
+        if not _is_item(line) or not drugs_in(line):
             continue
-        drugs = drugs_in(line)
+        item, b = _item_text(lines, i)
+        drugs = _subject_drugs(item)
         if not drugs:
             continue
         skipped = skipped if skipped is not None else _skipped(ep)
@@ -119,9 +158,9 @@ def memberships(ep: ExtractedPolicy) -> dict[tuple[str, str], tuple[str, int, in
         # a lead-in that names a drug speaks for that drug ("IV ketamine is unproven for the following:"),
         # never for another one an item names
         for drug in (d for d in drugs if not drugs_in(lead) or d in drugs_in(lead)):
-            for ind in _indications(line) or _indications(lead or ""):
-                out.setdefault((drug, ind), (value, a, b))
-    return out
+            for ind in _indications(item) or _indications(lead):
+                found.setdefault((drug, ind), (set(), a, b))[0].add(value)
+    return {key: (" / ".join(sorted(values)), a, b) for key, (values, a, b) in found.items()}
 
 
 def lead_in_bullets(old: ExtractedPolicy, new: ExtractedPolicy) -> list[dict]:

@@ -14,7 +14,24 @@ covered when all of the following are met:" lists criteria) and states a positio
 the lead-in names one; a drug × indication whose
 position so read differs between the versions is a ``position`` bullet — unless the extractors' facts
 state that drug × indication's position in either version (the facts win, as everywhere in the differ).
-Revision histories, informational sections and code tables are not read.
+Revision histories, informational sections and code tables are not read. Only the drug an item *lists*
+takes the stance (named in its first words, not "TMS after a response to ketamine"; an item that starts
+with a billing code is the code's line), and a drug × indication in several lists has all their
+positions, so lists that trade places are no change.
+
+Why a second reader of lists here, in the differ: it is a stopgap for a gap in the fact reader, which
+already gives a lead-in's stance to list items — ``extractors/facts/units.py`` opens a lead-in only from a
+statement that names a drug (``statement``, reached under ``if st and drugs``), and ``reader.read_heading``
+opens a drug-less one only from a *heading* with a negative stance ("Not Covered" over "- Intravenous
+ketamine for PTSD", whose items name their drug; the ``in_list`` branch of ``units.py``). A *paragraph*
+that states a stance and names no drug ("The following are considered investigational for …:", Osprey
+MED-0931's "… may be considered medically necessary …" list) opens none, and no covered lead-in gives its
+stance to an item that names the drug. The right fix is there: open a drug-less ``LeadIn`` from such a
+paragraph (pointer before any condition, as ``_criteria_list`` here) and let an item that lists a drug
+take its stance, covered or not; then this module goes. It was not made there this stop because
+``extractors/facts`` was being changed by two other helpers and a facts change must be re-scored on the
+blind facts sets and bumps ``EXTRACTOR_VERSION`` (every archive reprocessed). Meanwhile this reader
+speaks only where the facts state nothing for a drug × indication, so the two never disagree in an alert.
 """
 
 from __future__ import annotations

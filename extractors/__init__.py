@@ -164,7 +164,9 @@ from .terms import codes_in
 #: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
 #: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
 #: row reader read it).
-EXTRACTOR_VERSION = "2026.12.42"
+#: 2026.12.43 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
+#: pharmacy benefit.") gives the drug no default position (it gave esketamine or ketamine `other`).
+EXTRACTOR_VERSION = "2026.12.43"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

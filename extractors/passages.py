@@ -22,7 +22,7 @@ import re
 
 from .model import Passage, Section
 from .sections import Block, assemble, build_sections, enclosing
-from .terms import COVERAGE_HEADINGS, codes_in, drugs_in, indications_in, is_topic
+from .terms import COVERAGE_HEADINGS, codes_in, drugs_in, indications_in, is_topic, may_name_drugs
 
 MAX_SECTION = 4000
 MAX_COVERAGE_SECTION = 12000
@@ -37,6 +37,8 @@ def document_drugs(blocks: list[Block], title: str | None = None) -> tuple[str, 
 def find_passages(
     text: str, blocks: list[Block], sections: tuple[Section, ...], title: str | None = None
 ) -> tuple[Passage, ...]:
+    if not may_name_drugs("\n".join(b.text for b in blocks)) and not (title and may_name_drugs(title)):
+        return ()  # no block and no title names a drug (most of a payer's library): one test of them all
     spans: list[tuple[int, int]] = []
     doc_drugs = document_drugs(blocks, title)
     if doc_drugs:

@@ -36,11 +36,15 @@ from payerwatch.web.fragments import (
     stance_chart,
 )
 from store import Archive
-from store.models import PROGRAMS, Version, payer_slug, utcnow
+from store.models import PROGRAMS, Source, Version, payer_slug, utcnow
 from store.queries import BY, matrix_cursor, parse_matrix_cursor
 
 views = Blueprint("views", __name__)
 PAGE = 50
+#: payers named under the matrix page's payer box (the rest is "and more: type more of the name")
+MATCHES_SHOWN = 8
+#: longest payer text the matrix page takes (payer names are short; the box is not a search engine)
+MAX_PAYER_TEXT = 200
 DRUGS = tuple(DRUG_LABEL)
 INDICATIONS = tuple(i for i in INDICATION_LABEL if i != "any")
 #: the matrix's stance filter: one position, or "mixed" (a cell stating several)
@@ -105,30 +109,44 @@ def _version_by_seq(policy_id: str) -> dict[int, Version]:
 
 @views.route("/")
 def matrix():
-    """One page of the matrix (``PAGE`` policies), keyset-paged by ``after`` (the last row shown)."""
+    """One page of the matrix (``PAGE`` policies), keyset-paged by ``after`` (the last row shown).
+
+    The payer filter is a search box (a source id, or words the payer's name contains), not a menu of
+    every source: at 500 sources the menu was two thirds of the page's time, and a researcher looking
+    for one payer among hundreds types its name. Up to ``MATCHES_SHOWN`` matching payers are named
+    under the box, so a reader sees what the words chose (and that nothing matched, without a query
+    of the matrix).
+    """
     program = request.args.get("program") or None
     state = (request.args.get("state") or "").strip().upper() or None
-    payer = request.args.get("payer") or None
+    payer = (request.args.get("payer") or "").strip() or None
     drug = request.args.get("drug") if request.args.get("drug") in DRUGS else None
     indication = request.args.get("indication") if request.args.get("indication") in INDICATIONS else None
     stance = request.args.get("stance") if request.args.get("stance") in STANCES else None
     cursor = request.args.get("after") or None
+    if payer is not None and len(payer) > MAX_PAYER_TEXT:
+        abort(400, f"payer must be at most {MAX_PAYER_TEXT} characters")
     try:
         after = parse_matrix_cursor(cursor, 2) if cursor else None
     except ValueError:
         abort(400, "after must be a page link this page made")
     arc = archive()
+    matches = arc.sources_matching(payer, limit=MATCHES_SHOWN + 1) if payer else None
     # "any" holds billing-code facts, which are shown in each cell's criteria, not as a column of their own
-    found = arc.matrix_rows(
-        limit=PAGE + 1,
-        after=after,  # type: ignore[arg-type]
-        program=program,
-        state=state,
-        payer=payer,
-        drug=drug,
-        indication=indication,
-        stance=stance,
-        without_indication="any",
+    found = (
+        arc.matrix_rows(
+            limit=PAGE + 1,
+            after=after,  # type: ignore[arg-type]
+            program=program,
+            state=state,
+            payer_contains=payer,
+            drug=drug,
+            indication=indication,
+            stance=stance,
+            without_indication="any",
+        )
+        if matches != []
+        else []
     )
     rows = [{"cell": cells[0], "by": {(c.drug, c.indication): c for c in cells}} for cells in found[:PAGE]]
     columns = sorted({key for r in rows for key in r["by"]}, key=row_order)
@@ -140,7 +158,8 @@ def matrix():
             groups.append((d, 1))
     filters = {"program": program, "state": state, "payer": payer, "drug": drug}
     filters |= {"indication": indication, "stance": stance}
-    sources = arc.list_sources()
+    # the payer's own feed, when the words chose one payer (a feed is per payer name, not per source)
+    one_payer = matches[0].id if matches and len({s.payer for s in matches}) == 1 else None
     return render_template(
         "matrix.html",
         rows=rows,
@@ -149,8 +168,11 @@ def matrix():
         programs=PROGRAMS,
         program=program,
         state=state,
-        states=sorted({s.state for s in sources if s.state}),
+        states=arc.source_states(),
         payer=payer,
+        # one name per payer (a payer's commercial and Medicare sources share it), in the rows' order
+        matches=list(dict.fromkeys(_payer_label(s) for s in (matches or [])[:MATCHES_SHOWN])),
+        more_matches=matches is not None and len(matches) > MATCHES_SHOWN,
         drug=drug,
         drugs=DRUGS,
         indication=indication,
@@ -164,9 +186,12 @@ def matrix():
             else None
         ),
         first_url=url_for("views.matrix", **filters) if after else None,
-        sources=sorted(sources, key=lambda s: (s.payer, s.id)),
-        feeds=feed_links(payer=payer, drug=drug),
+        feeds=feed_links(payer=one_payer, drug=drug),
     )
+
+
+def _payer_label(source: Source) -> str:
+    return f"{source.payer} ({source.state})" if source.state else source.payer
 
 
 @views.route("/policy/<path:policy_id>")

@@ -7,7 +7,8 @@ is lost or repeated across pages even when policies arrive between two requests,
 what page 1 does (an offset would make the database walk every earlier row). Migration 0008 adds the
 two indexes the walk follows: ``sources(payer, id)`` and ``policies(source_id, id)``.
 
-Filters: ``program``, ``state`` and ``payer`` (a source id or a payer name) choose rows; ``drug``,
+Filters: ``program``, ``state`` and ``payer`` (a source id or a payer name) choose rows, and so does
+``payer_contains`` (a source id, or words the payer's name contains: the web page's search box); ``drug``,
 ``indication`` and ``stance`` choose cells, and a row is shown when at least one of its cells is chosen.
 A stance is a position value (``not_covered`` …) or ``mixed`` (the policy states several positions,
 stored as ``a / b``). Each row's latest version is found through the ``(policy_id, seq)`` unique index,
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from store import schema
-from store.base import ArchiveBase
+from store.base import ArchiveBase, row_to
+from store.models import Source
 
 #: Policies read per query while walking the matrix without a limit (``matrix()`` of everything).
 _CHUNK = 500
@@ -75,6 +77,8 @@ class MatrixFilter:
     stance: str | None = None
     #: leave out one indication's cells (the web page shows billing codes, indication ``any``, elsewhere)
     without_indication: str | None = None
+    #: a source id, or text the payer's name contains in any case (the web page's payer box)
+    payer_contains: str | None = None
 
     def keeps(self, cell: MatrixCell) -> bool:
         """The cell-level filters, applied to a built cell (the SQL applies them to fact rows)."""
@@ -93,6 +97,17 @@ def matrix_cursor(key: tuple[str, ...]) -> str:
     """An opaque, URL-safe cursor for a row key ``(payer, policy_id)`` or a cell key."""
     raw = json.dumps(list(key), ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def payer_contains_sql(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` as a condition on a source ``s``: its id, or a payer name containing it (any case).
+
+    ``%`` and ``_`` in the text are matched literally. One definition for the matrix's rows and for
+    ``sources_matching``, so the names the page lists under the box are the payers its rows come from.
+    """
+    like = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    cond = "(s.id = :contains_id OR lower(s.payer) LIKE :contains_like ESCAPE '\\')"
+    return cond, {"contains_id": text, "contains_like": f"%{like}%"}
 
 
 def parse_matrix_cursor(cursor: str, size: int) -> tuple[str, ...]:
@@ -142,6 +157,26 @@ class MatrixMixin(ArchiveBase):
         ``filters`` are ``MatrixFilter``'s fields."""
         return self._matrix_rows(MatrixFilter(**filters), limit, after, False)
 
+    def sources_matching(self, text: str, limit: int | None = None) -> list[Source]:
+        """Sources whose id is ``text`` or whose payer name contains it (any case), by payer name: the
+        payers the matrix page's search box chose (``payer_contains``), at most ``limit``."""
+        cond, params = payer_contains_sql(text)
+        q = f"SELECT s.* FROM sources s WHERE {cond} ORDER BY s.payer, s.id"
+        bound: dict[str, str | int] = dict(params)
+        if limit is not None:
+            q += " LIMIT :limit"
+            bound["limit"] = limit
+        with self.engine.connect() as conn:
+            return [row_to(Source, r) for r in conn.execute(sa.text(q), bound)]
+
+    def source_states(self) -> list[str]:
+        """The states that have a source (the matrix page's state menu), without reading every source."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(schema.sources.c.state).where(schema.sources.c.state.is_not(None)).distinct()
+            )
+            return sorted(r.state for r in rows)
+
     def iter_matrix(self, **filters: str | None) -> Iterator[MatrixCell]:
         """Every chosen cell, read ``_CHUNK`` rows at a time (constant memory: the CLI's whole matrix)."""
         f, after = MatrixFilter(**filters), None
@@ -175,6 +210,10 @@ class MatrixMixin(ArchiveBase):
         if f.payer:
             where.append("(s.id = :payer OR lower(s.payer) = :payer_lower)")
             params.update(payer=f.payer, payer_lower=f.payer.lower())
+        if f.payer_contains:
+            cond, more = payer_contains_sql(f.payer_contains)
+            where.append(cond)
+            params.update(more)
         if after is not None:
             where.append(
                 f"(s.payer > :a_payer OR (s.payer = :a_payer AND p.id {'>=' if inclusive else '>'} :a_id))"

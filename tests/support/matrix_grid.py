@@ -93,5 +93,8 @@ def wanted(expected, **f) -> list[tuple]:
             continue
         if f.get("payer") and f["payer"] not in (payer.lower(), source.id):
             continue
+        contains = f.get("payer_contains")  # the web page's box: a source id or part of the name
+        if contains and contains != source.id and contains.lower() not in payer.lower():
+            continue
         keys.append(key)
     return sorted(keys)

@@ -117,11 +117,15 @@ def test_changes_list_filters_and_search(client, sample):
 HOSTILE_RAW = ('<script>alert("pwned")</script>', '<img src=x onerror="alert(2)">')
 
 
-@pytest.mark.parametrize("url", ["/", f"/policy/{TX}", "/changes", "/search?q=ketamine+infusion"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/?payer=texas", f"/policy/{TX}", "/changes", "/search?q=ketamine+infusion", "/?payer=<script>"],
+)
 def test_payer_text_is_escaped_everywhere(client, sample, url):
     html = page(client, url)
     for raw in HOSTILE_RAW:
         assert raw not in html
+    assert "<script>" not in html.split("<main", 1)[1]  # what a reader typed in the payer box too
     assert "&lt;script&gt;" in html or "&lt;img" in html  # the text is there, inert
     assert "script-src 'self'" in client.get(url).headers["Content-Security-Policy"]
 

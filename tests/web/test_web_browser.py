@@ -76,6 +76,13 @@ def test_matrix_policy_diff_search(server, browser_page):
     assert page.locator("#matrix tbody tr").count() == 2
     shot(page, "matrix")
 
+    # the payer filter is a search box, submitted by the form like the menus (no JavaScript)
+    page.fill("input[name=payer]", "united")
+    page.click("form.filters button")
+    page.wait_for_url("**/?payer=united*")
+    assert page.locator("#matrix tbody tr").count() == 1
+    assert "Sample United Health" in page.locator("#payer-matches").inner_text()
+    page.fill("input[name=payer]", "")
     page.select_option("select[name=program]", "commercial")
     page.click("form.filters button")
     assert page.locator("#matrix tbody tr").count() == 1

@@ -8,7 +8,8 @@ turn (interleaved, medians), and each phase's cost is its difference from the on
   cheaper than PDFium's own text pages);
 * ``pdfhandles.text_page`` — plus the page text and the handles' Python;
 * ``pdfium.read_pages`` — plus the page checks, the needles, the C look-ups (``_pdftext.pieces``), the
-  ``Line`` records;
+  ``Line`` records; since ``_pdftext.page`` (one C call a page: its text, checks and lines) it no longer
+  goes through ``text_page``, so its cost is its difference from PDFium's pages, not from ``text_page``;
 * ``pdf.read_pdf`` — plus the layout (``lines_to_blocks``, running lines);
 * ``extract`` — plus sections, passages, metadata, revision history.
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from differ import evidence, factdiff, noise, relayout, restated, taxonomy, topic
+from differ import evidence, factdiff, leadins, noise, relayout, restated, taxonomy, topic
 from differ.background import background_bullets
 from differ.infer import bullet as _bullet
 from differ.spelling import spelling_bullets
@@ -93,6 +93,7 @@ def compare(
     criteria = [b for b in factdiff.criteria_bullets(old, new) if not restated.reworded(b, old, new)]
     # a stance that flipped on a count ("two" → "one of the following") is the count's criterion
     positions = [b for b in factdiff.position_bullets(old, new) if not restated.recounted(b, old, new)]
+    positions += leadins.lead_in_bullets(old, new)  # a drug in a list whose lead-in states the stance
     bullets = positions + criteria
     code_bullets, moved_codes = factdiff.code_bullets(old, new)
     bullets += code_bullets
@@ -102,6 +103,9 @@ def compare(
         noise.squash(old_t.text) != noise.squash(new_t.text)
         and noise.units(old_t.text) != noise.units(new_t.text)
         and not relayout.relaid(old_t.text, new_t.text)  # the same cells in tables laid out anew
+        and not relayout.relaid_as_list(
+            old.text, new.text
+        )  # a table written out as a list (needs its header)
     )
     if topic_moved:
         ops = word_diff(old_t.text, new_t.text)

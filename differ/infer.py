@@ -110,7 +110,10 @@ def infer(
     drug: str | None,
 ) -> list[dict]:
     """Fact bullets for one wording hunk, or [] when it is plain wording."""
-    threshold = _response_threshold(old, new, lo, ln, seg, drug)
+    # a documented response counts in a line rewritten in place; a whole requirement line added or removed
+    # ("- Continued therapy requires documentation of the response.") is the requirement rule's
+    rewritten = bool(noise.squash(hunk_deleted) and noise.squash(hunk_inserted))
+    threshold = _response_threshold(old, new, lo, ln, seg, drug, rewritten)
     if threshold:
         return threshold
     a, b = _number(hunk_deleted), _number(hunk_inserted)
@@ -209,19 +212,30 @@ def _line(text: str, loc) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _measures(text: str) -> set[str]:
-    return {" ".join(m.group(0).lower().split()) for m in _MEASURE.finditer(text)}
+#: A response that must be shown in the records, with no number: "requires records showing that the
+#: PHQ-9 score improved", "documentation of a beneficial response".
+_SHOWN = re.compile(
+    r"\b(?:records?|documentation|documented|evidence|chart notes)\b[^.;\n]{0,60}?"
+    r"\b(?:improv\w*|respon\w*|benefit\w*|reduc\w*|stabili\w*)",
+    re.I,
+)
 
 
-def _response_threshold(old, new, lo, ln, seg, drug) -> list[dict]:
-    """A continuation rule that now asks for (or no longer asks for) a measured response — "documents a
-    response" → "at least a 50% drop in the PHQ-9 score" — is a criterion the extractors have no field
-    for (their score fields are baseline severity): a ``criteria`` change, never wording."""
+def _measures(text: str, documented: bool = True) -> set[str]:
+    found = {" ".join(m.group(0).lower().split()) for m in _MEASURE.finditer(text)}
+    return found | ({"documented response"} if documented and _SHOWN.search(text) else set())
+
+
+def _response_threshold(old, new, lo, ln, seg, drug, rewritten: bool = True) -> list[dict]:
+    """A continuation rule that now asks for (or no longer asks for) a measured or documented response —
+    "documents a response" → "at least a 50% drop in the PHQ-9 score", "is reviewed before each period"
+    → "requires records showing that the PHQ-9 score improved" — is a criterion the extractors have no
+    field for (their score fields are baseline severity): a ``criteria`` change, never wording."""
     if not lo or not ln:
         return []
     (oa, ob), (na, nb) = _line(old.text, lo), _line(new.text, ln)
     old_line, new_line = old.text[oa:ob], new.text[na:nb]
-    before, after = _measures(old_line), _measures(new_line)
+    before, after = _measures(old_line, rewritten), _measures(new_line, rewritten)
     heading = seg.heading if seg else ""
     if before == after or not _CONTINUATION.search(f"{heading} {old_line} {new_line}"):
         return []

@@ -11,10 +11,16 @@ group label either a cell of its own or the caption over its table — and the o
 by those captions and by dates (printed-on stamps); a header row may lose or gain the one column whose
 values became captions. A row that moved to another group, a code or a description that changed, a row
 added or removed, or any prose edit is not a re-layout.
+
+A table written out as a list is a re-layout too (``listed``): each row becomes one line (a list item)
+holding the row's cells in order, labelled at most by the words of its table's header row ("Drug |
+HCPCS | Criteria" → "- Esketamine nasal spray (Spravato): HCPCS J0013; criteria PA-ESK-03"), and every
+other line stays. A row whose cells changed, went missing or gained words is no such line.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -59,6 +65,58 @@ def _layout(text: str) -> _Layout:
 
 def relaid(old: str, new: str) -> bool:
     """Do ``old`` and ``new`` differ only in how their tables are laid out (see the module docstring)?"""
+    return relaid_as_list(old, new) or _regrouped(old, new)
+
+
+def relaid_as_list(old: str, new: str) -> bool:
+    """Is one whole text the other with its tables written out as lists (or lists made tables)?"""
+    return listed(old, new) or listed(new, old)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def listed(tabled: str, lined: str) -> bool:
+    """Are ``lined``'s lines ``tabled``'s lines with the rows of its tables written out one per line,
+    cells in order, labelled at most by the words of their table's header (dates aside)? A table whose
+    header row ``lined`` still has stayed a table: its lines must be there as they are."""
+    if _SEP not in tabled:
+        return False
+    lines = Counter(squash(line) for line in lined.split("\n") if squash(line))
+    pool = Counter({line: n for line, n in lines.items() if _SEP not in line})
+    kept: list[str] = []
+    header: set[str] = set()
+    mode = ""  # "" outside a table, "table" for one that stayed, "list" for one written out
+    rows = 0
+    for line in (squash(raw) for raw in tabled.split("\n")):
+        if not line:
+            continue
+        if _SEP not in line:
+            mode = ""
+            kept.append(line)
+            continue
+        if not mode:  # a table's first row: its header, whose words may label the cells
+            mode = "table" if lines[line] else "list"
+            header = set(_words(line))
+            if mode == "list":
+                continue
+        if mode == "table":
+            kept.append(line)
+            continue
+        want = [w for w in _words(line) if w not in header]
+        match = next((b for b in pool if pool[b] and [w for w in _words(b) if w not in header] == want), None)
+        if not want or match is None:
+            return False
+        pool[match] -= 1
+        kept.append(match)
+        rows += 1
+    return rows > 0 and Counter(DATEISH.sub(" ", k) for k in kept) == Counter(
+        DATEISH.sub(" ", k) for k in lines.elements()
+    )
+
+
+def _regrouped(old: str, new: str) -> bool:
     if _SEP not in old or _SEP not in new:
         return False
     a, b = _layout(old), _layout(new)

@@ -154,7 +154,19 @@ from .terms import codes_in
 #: from the title).
 #: 2026.12.39 (history holdout3): policy numbers printed as "Medical Policy: 07.03.21", "Document: QV641:00"
 #: and "Policy Number: CMO 612" are read (a renamed, moved policy kept no identity without them).
-#: 2026.12.40 (group DA of shapes/rules.yaml, from the set holdout10): a scope sentence ("This policy explains
+#: 2026.12.40 (factsfix, rules.yaml FA-FB): a heading naming another treatment as a criterion's object
+#: ("ECT or TMS trial not required") keeps the drug's criteria under it; a footnote marker on "Covered"
+#: follows its footnote (prior authorization or criteria: covered with criteria), and no glued marker
+#: ("covered¹") hides the stance word.
+#: 2026.12.41 (factsfix, rules.yaml FC-FE): "Spravato | All other uses of esketamine | Not covered" is
+#: esketamine's other; a drug list's row naming no use takes its heading's use; "Failure of one of the
+#: following augmentation therapies" states no position, the diagnosis item under a use heading does.
+#: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
+#: row reader read it).
+#: 2026.12.43 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
+#: pharmacy benefit.") gives the drug no default position (it gave esketamine or ketamine `other`).
+#: 2026.12.44 (group DA of shapes/rules.yaml, from the set holdout10): a scope sentence ("This policy explains
 #: when …") states no position; "any use … not described above" is other (it was a pointer: no position); a
 #: benefit rule about a class of services ("does not cover investigational services") names no use; "Coverage
 #: for X … may be provided" with a long subject, a cell that starts "Covered for …", "Payment … will be
@@ -163,7 +175,7 @@ from .terms import codes_in
 #: monotherapy; "approved every 6 months" is a period; another treatment's row in a drug chart is its own; a
 #: revision table's "From <date>" column is the new one and a field row's bracketed use ("Initial approval
 #: (TRD)") is the row's use.
-EXTRACTOR_VERSION = "2026.12.40"
+EXTRACTOR_VERSION = "2026.12.44"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

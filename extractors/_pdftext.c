@@ -1,4 +1,5 @@
-/* extractors._pdftext: PDFium's per-line and per-glyph look-ups of a text page, one call a page.
+/* extractors._pdftext: PDFium's per-line and per-glyph look-ups of a text page, one call a page; and
+ * the line reader's whole page (``page``, _pdftext_page.c: load, text, checks, lines, close).
  *
  * Why C: the two PDFium readers ask PDFium about every line (pdfium._pieces: origin, matrix, font
  * size, font name, the last glyph's matrix and font) and about every glyph of the pages a passage
@@ -20,12 +21,15 @@
  *
  * Safety: the text must be the page's whole text (one character per PDFium character index); its
  * length is checked against FPDFText_CountChars and every index passed to PDFium against that count.
- * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout.
+ * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout, but while
+ * ``page`` loads a page (_pdftext_page.c says why).
  */
 #include "_pdftext.h"
 
 PdftextFunctions pdftext_F;
 static int bound = 0;
+
+int pdftext_bound(void) { return bound; }
 
 
 static PyObject *round_fn; /* builtins.round: the rounding the Python readers used */
@@ -210,20 +214,18 @@ PyDoc_STRVAR(pieces_doc,
              "non-blank character; straight: no line's first or last glyph is rotated. ``fonts`` caches\n"
              "bold(name bytes) per font name.");
 
-static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+/* The pieces of a page (``text``, its whole text, ``count`` characters) appended to ``out``: the loop
+ * ``pieces`` and ``page`` share. 0, or -1 with an exception set. */
+int pdftext_collect(TEXTPAGE tp, int count, PyObject *text, Fonts *fonts, PyObject *out, int *straight) {
     Pieces p;
     memset(&p, 0, sizeof p);
-    if (pdftext_page_args(args, nargs, &p.tp, &p.count) < 0) return NULL;
-    PyObject *text = args[1];
+    p.tp = tp;
+    p.count = count;
     p.straight = 1;
-    p.fonts.fonts = args[2];
-    p.fonts.bold_of = args[3];
-    p.fonts.last_bold = -1;
+    p.fonts = *fonts;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *out = PyList_New(0);
-    if (!out) return NULL;
     Py_ssize_t pos = 0;
     for (;;) { /* text.split("\r\n") */
         Py_ssize_t end = pos;
@@ -237,33 +239,47 @@ static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             Py_ssize_t a = seg, b = i; /* part [a, b): strip() */
             while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
             while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
-            if (a < b && piece(&p, text, out, (int)a, (int)(b - 1), hyphen) < 0) {
-                Py_DECREF(out);
-                return NULL;
-            }
+            if (a < b && piece(&p, text, out, (int)a, (int)(b - 1), hyphen) < 0) return -1;
             seg = i + 1;
         }
         if (end >= n) break;
         pos = end + 2;
     }
-    PyObject *r = Py_BuildValue("(NO)", out, p.straight ? Py_True : Py_False);
-    return r;
+    *straight = p.straight;
+    return 0;
+}
+
+static PyObject *pieces(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    TEXTPAGE tp;
+    int count, straight;
+    if (pdftext_page_args(args, nargs, &tp, &count) < 0) return NULL;
+    Fonts fonts = {.fonts = args[2], .bold_of = args[3], .last_bold = -1};
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    if (pdftext_collect(tp, count, args[1], &fonts, out, &straight) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return Py_BuildValue("(NO)", out, straight ? Py_True : Py_False);
 }
 
 PyDoc_STRVAR(bind_doc,
              "bind(count_chars, char_origin, matrix, font_size, font_info, text_object, is_generated,\n"
-             "     loose_box)\n\n"
+             "     loose_box, load_page, close_page, load_text_page, close_text_page, get_text,\n"
+             "     count_objects, rotation)\n\n"
              "The addresses (ints) of pypdfium2.raw's FPDFText_CountChars, _GetCharOrigin, _GetMatrix,\n"
-             "_GetFontSize, _GetFontInfo, _GetTextObject, _IsGenerated and _GetLooseCharBox: the PDFium\n"
-             "library pypdfium2 loaded, the one whose handles the readers hold.");
+             "_GetFontSize, _GetFontInfo, _GetTextObject, _IsGenerated, _GetLooseCharBox, FPDF_LoadPage,\n"
+             "FPDF_ClosePage, FPDFText_LoadPage, FPDFText_ClosePage, FPDFText_GetText,\n"
+             "FPDFPage_CountObjects and FPDFPage_GetRotation: the PDFium library pypdfium2 loaded, the one\n"
+             "whose handles the readers hold.");
 
 static PyObject *bind(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    void *p[8];
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "bind() takes 8 function addresses");
+    void *p[PDFTEXT_BOUND];
+    if (nargs != PDFTEXT_BOUND) {
+        PyErr_Format(PyExc_TypeError, "bind() takes %d function addresses", PDFTEXT_BOUND);
         return NULL;
     }
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < PDFTEXT_BOUND; i++) {
         p[i] = PyLong_AsVoidPtr(args[i]);
         if (!p[i]) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "NULL function address");
@@ -278,6 +294,13 @@ static PyObject *bind(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     F.text_object = (void *(*)(TEXTPAGE, int))p[5];
     F.is_generated = (int (*)(TEXTPAGE, int))p[6];
     F.loose_box = (int (*)(TEXTPAGE, int, FS_RECTF *))p[7];
+    F.load_page = (void *(*)(void *, int))p[8];
+    F.close_page = (void (*)(void *))p[9];
+    F.load_text_page = (TEXTPAGE(*)(void *))p[10];
+    F.close_text_page = (void (*)(TEXTPAGE))p[11];
+    F.get_text = (int (*)(TEXTPAGE, int, int, unsigned short *))p[12];
+    F.count_objects = (int (*)(void *))p[13];
+    F.rotation = (int (*)(void *))p[14];
     bound = 1;
     Py_RETURN_NONE;
 }
@@ -286,13 +309,18 @@ static PyMethodDef methods[] = {
     {"bind", (PyCFunction)(void (*)(void))bind, METH_FASTCALL, bind_doc},
     {"pieces", (PyCFunction)(void (*)(void))pieces, METH_FASTCALL, pieces_doc},
     {"rows", (PyCFunction)(void (*)(void))pdftext_rows, METH_FASTCALL, pdftext_rows_doc},
+    {"page", (PyCFunction)(void (*)(void))pdftext_page, METH_FASTCALL, pdftext_page_doc},
+    {"configure", (PyCFunction)(void (*)(void))pdftext_configure, METH_FASTCALL, pdftext_configure_doc},
+    {"doubtful", (PyCFunction)pdftext_doubtful, METH_O, pdftext_doubtful_doc},
+    {"_checks", (PyCFunction)pdftext_checks, METH_O, pdftext_checks_doc},
     {"_round", (PyCFunction)(void (*)(void))round_, METH_FASTCALL, round_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "extractors._pdftext",
-    "PDFium's per-line and per-glyph look-ups of a text page in one call a page (see _pdftext.c).", -1,
+    "PDFium's pages read, and their per-line and per-glyph look-ups, in one call a page (see _pdftext.c).",
+    -1,
     methods,
 };
 

@@ -1,5 +1,6 @@
-/* extractors/_pdftext.h: what the two halves of extractors._pdftext share (_pdftext.c: the module, the
- * binding, rounding, fonts and ``pieces``; _pdftext_rows.c: ``rows``, the glyph reader's loop). */
+/* extractors/_pdftext.h: what the three parts of extractors._pdftext share (_pdftext.c: the module, the
+ * binding, rounding, fonts and ``pieces``; _pdftext_rows.c: ``rows``, the glyph reader's loop;
+ * _pdftext_page.c: ``page``, the line reader's page: its text, checks, needles, counts and lines). */
 #ifndef PAYERWATCH_PDFTEXT_H
 #define PAYERWATCH_PDFTEXT_H
 #define PY_SSIZE_T_CLEAN
@@ -25,7 +26,16 @@ typedef struct {
     void *(*text_object)(TEXTPAGE, int);
     int (*is_generated)(TEXTPAGE, int);
     int (*loose_box)(TEXTPAGE, int, FS_RECTF *);
+    /* the page reading (_pdftext_page.c): pages and text pages opened, read and closed */
+    void *(*load_page)(void *, int);
+    void (*close_page)(void *);
+    TEXTPAGE (*load_text_page)(void *);
+    void (*close_text_page)(TEXTPAGE);
+    int (*get_text)(TEXTPAGE, int, int, unsigned short *);
+    int (*count_objects)(void *);
+    int (*rotation)(void *);
 } PdftextFunctions;
+#define PDFTEXT_BOUND 15 /* the functions above, the addresses ``bind`` takes */
 extern PdftextFunctions pdftext_F;
 #define F pdftext_F
 
@@ -45,6 +55,13 @@ typedef struct {
 PyObject *pdftext_round(double v, PyObject *digits);
 int pdftext_page_args(PyObject *const *args, Py_ssize_t nargs, TEXTPAGE *tp, int *count);
 int pdftext_font_bold(Fonts *fc, const char *name);
+int pdftext_collect(TEXTPAGE tp, int count, PyObject *text, Fonts *fonts, PyObject *out, int *straight);
+int pdftext_bound(void);
+PyObject *pdftext_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+PyObject *pdftext_configure(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+PyObject *pdftext_doubtful(PyObject *self, PyObject *arg);
+PyObject *pdftext_checks(PyObject *self, PyObject *arg);
+extern const char pdftext_page_doc[], pdftext_configure_doc[], pdftext_doubtful_doc[], pdftext_checks_doc[];
 PyObject *pdftext_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 extern const char pdftext_rows_doc[];
 

@@ -97,7 +97,7 @@ _BULLET = re.compile(
 
 
 #: what a ``_BULLET`` match starts with; a line starting with anything else is no bulleted item
-_BULLET_FIRST = frozenset(
+BULLET_FIRST = frozenset(
     "\u2022\u25aa\u25ab\u25e6\u2023\u25cf\u25cb\u25a0\u25a1\u2043\u00b7\u2219\uf0b7\uf0a7o*-\u2013\u2014>§\u27a2"
 )
 
@@ -106,7 +106,7 @@ def bullet(line: str) -> tuple[bool, str]:
     """Split a leading bullet glyph off; every glyph becomes ``- `` (numbered items keep their number).
     The first character is looked up before the regex runs: a regex call costs ~0.4 µs even when it
     fails at the first character, on every line of every page."""
-    if line[:1] not in _BULLET_FIRST:
+    if line[:1] not in BULLET_FIRST:
         return False, line
     m = _BULLET.match(line)
     if m and line[m.end() :]:
@@ -118,7 +118,7 @@ NUMBERED = re.compile(
     r"^(?:\(?[0-9]{1,2}[.)]|\(?[a-hj-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+\S"
 )
 #: what a ``NUMBERED`` match starts with: "(", a digit or a lower-case letter
-_NUMBER_FIRST = frozenset("(0123456789abcdefghijklmnopqrstuvwxyz")
+NUMBER_FIRST = frozenset("(0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def is_numbered(line: str) -> bool:
@@ -126,7 +126,7 @@ def is_numbered(line: str) -> bool:
     start with and has the "." or ")" that ends one among its first six ("(viii)"), as ``bullet`` asks
     its regex: a wrapped line starts in lower case, and most have neither."""
     head = line[:6]
-    return line[:1] in _NUMBER_FIRST and ("." in head or ")" in head) and NUMBERED.match(line) is not None
+    return line[:1] in NUMBER_FIRST and ("." in head or ")" in head) and NUMBERED.match(line) is not None
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -197,7 +197,8 @@ def may_hold_noise(lines: Sequence[str]) -> list[bool]:
         return [True] * len(lines)
     blob, left = read
     low = blob.lower()  # bytes.lower() folds ASCII only: as str.lower() does for an ASCII line
-    if any(w in low for w in _NOISE_WORDS):  # rare: then each line is asked for the words too
+    # rare: then each line is asked for the words too ("right" first: one scan for two of the words)
+    if (b"right" in low and any(w in low for w in _NOISE_WORDS[:2])) or b"proprietary" in low:
         return [
             bool(rest) or any(w in line for w in _NOISE_WORDS)
             for rest, line in zip(left, low.split(b"\n"), strict=True)
@@ -216,6 +217,22 @@ _PRINTED_WORDS = (
     "exported",
     "viewed",
 )
+
+
+def _printed_word(low: str) -> bool:
+    """``any(w in low for w in _PRINTED_WORDS)``, spelled out (a generator costs more than the tests)."""
+    return (
+        "print" in low
+        or "generated" in low
+        or "downloaded" in low
+        or "retrieved" in low
+        or "accessed" in low
+        or "created" in low
+        or "exported" in low
+        or "viewed" in low
+    )
+
+
 #: what ``_PAGE_OF``'s anchored branches allow on a line of their own ("12", "- 3 -", "3 / 10")
 _PAGE_NUMBER_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-/0123456789"  # \s in ASCII: str.isspace()
 
@@ -229,7 +246,7 @@ def _strip_ascii_noise(line: str, low: str) -> str:
         _COPYRIGHT.search(line)
     ):
         return ""
-    if "report date" in low or any(w in low for w in _PRINTED_WORDS):
+    if "report date" in low or _printed_word(low):
         line = _PRINTED.sub(" ", line)
         low = line.lower()
     if "page" in low or not line.strip(_PAGE_NUMBER_CHARS):

@@ -6,8 +6,12 @@ timed-out worker may still be inside PDFium. Both readers of PDFium's text — t
 and the glyph reader (``pdfglyphs``) — open documents and pages here, which is what lets the second reuse
 what the first opened (``held``, ``keep_open``) instead of loading the file, its fonts and its text pages
 again. The ``addressed`` prototypes live here too because every caller of PDFium's raw API wants them
-(half a call's cost), and so does the binding of the C helper (``_pdftext``: the per-line and per-glyph
-look-ups in one call a page) to the PDFium library pypdfium2 loaded.
+(half a call's cost), and so does the binding of the C helper (``_pdftext``: the line reader's page —
+its handles, text, checks and lines — and the per-line and per-glyph look-ups, in one call a page) to
+the PDFium library pypdfium2 loaded. The line reader loads and closes its pages in C
+(``_pdftext.page``, which follows ``text_page``'s rules: the same ``None`` readings, the same pages left
+open); it hands the pages it keeps to ``keep_open`` as ``handles`` and closes the others it was left
+with by ``close``. The glyph reader and the tests open pages with ``text_page``.
 """
 
 from __future__ import annotations
@@ -121,6 +125,25 @@ def keep_open(doc: Any, index: int, loaded: tuple[Any, Any, str]) -> None:
         kept[index] = loaded
 
 
+def kept_pages(doc: Any) -> dict[int, tuple[Any, Any, str]] | None:
+    """The pages ``held`` keeps open for ``doc`` (``None`` outside ``held``): the line reader asks once
+    a document, then reads each page in one call (``_pdftext.page``) that leaves open only the pages
+    it must (a page naming a needle while there is room here, a page whose graphics are looked at)."""
+    return _kept(doc)
+
+
+def handles(page: int, tp: int, text: str) -> tuple[Any, Any, str]:
+    """The (page, text page, text) ``text_page`` hands out, for a page ``_pdftext.page`` left open
+    (addresses): typed handles, as ``held`` closes them and the glyph reader reads them."""
+    return ctypes.cast(page, raw.FPDF_PAGE), ctypes.cast(tp, raw.FPDF_TEXTPAGE), text
+
+
+def close(page: int, tp: int) -> None:
+    """Close a page and its text page that ``_pdftext.page`` left open (addresses)."""
+    _CLOSE_TEXT_PAGE(tp)
+    _CLOSE_PAGE(page)
+
+
 def addressed(fn: Any) -> Any:
     """``fn``, a raw PDFium function, called with plain addresses (ints) for its pointer arguments.
 
@@ -147,6 +170,8 @@ def address(handle: Any) -> int:
 
 
 _GET_TEXT = addressed(raw.FPDFText_GetText)
+_CLOSE_TEXT_PAGE = addressed(raw.FPDFText_ClosePage)
+_CLOSE_PAGE = addressed(raw.FPDF_ClosePage)
 
 
 def font_bold(name: bytes) -> bool:
@@ -166,5 +191,12 @@ _BOUND = (
     raw.FPDFText_GetTextObject,
     raw.FPDFText_IsGenerated,
     raw.FPDFText_GetLooseCharBox,
+    raw.FPDF_LoadPage,
+    raw.FPDF_ClosePage,
+    raw.FPDFText_LoadPage,
+    raw.FPDFText_ClosePage,
+    raw.FPDFText_GetText,
+    raw.FPDFPage_CountObjects,
+    raw.FPDFPage_GetRotation,
 )
 _pdftext.bind(*map(address, _BOUND))  # a NULL (0) is refused

@@ -19,14 +19,22 @@ term (``terms.SCAN_NEEDLES``, a superset of what ``terms.is_topic`` accepts).
 
 ``pdf.read_pdf`` uses the reading in two ways: a document that certainly never names the drugs is read
 by PDFium alone; every other document gets pdfplumber on the pages that need it and PDFium's lines,
-which equal pdfplumber's there, on the rest. Documents and pages are opened through ``pdfhandles``
-(one lock: PDFium is not thread-safe), which keeps the pages that name a needle open for the glyph reader.
+which equal pdfplumber's there, on the rest. Documents are opened through ``pdfhandles`` (one lock:
+PDFium is not thread-safe), which keeps the pages that name a needle open for the glyph reader.
+
+Each page is read in one call to the C helper (``_pdftext.page``: load the page and its text page, the
+text, ``doubtful``, the flat text and its needles, the word counts, the pieces and their ``Line``
+records), which closes the page unless Python still needs it (a page ``held`` keeps, a page whose ruled
+graphics ``tabular`` looks at). The Python it replaced — a pass over the text per check, ctypes calls,
+the tuples and records: ~2 ms of a 60-page policy's ~20 (issue #17) — is
+tests/support/pdftext_reference.py, compared with the C on every font kind. C calls back into this
+module where it cannot be exact cheaply: ``_flat`` for text beyond ASCII (NFKC), ``_lines`` for pages
+whose baselines are not all distinct, ``unicodedata.category`` once per code point.
 """
 
 from __future__ import annotations
 
 import ctypes
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +46,7 @@ import pypdfium2.raw as raw
 from . import _pdftext
 from .layout import Line, group_pieces
 from .model import DocumentTooLarge, EncryptedDocument
-from .pdfhandles import address, addressed, document, font_bold, keep_open, text_page
+from .pdfhandles import KEEP, address, addressed, close, document, font_bold, handles, keep_open, kept_pages
 from .terms import SCAN_NEEDLES
 
 _NEEDLES = tuple(n.decode() for n in SCAN_NEEDLES)
@@ -54,24 +62,21 @@ def _flat(low: str) -> str:
     return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 
-#: Characters a clean PDFium reading does not contain: C0 controls (\x02 is PDFium's generated hyphen,
-#: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
-#: marker for a hyphen that ends a line).
-_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
 #: The four commonest words of English prose, about a tenth of its words (policies: 8-12 %); a cipher has
-#: none. Counted with str.count, which is what keeps this test nearly free.
+#: none. Counted in C (``_pdftext.page``), as str.count counts them in ``low``.
 _COMMON = (" the ", " and ", " of ", " to ")
 
 
 def doubtful(text: str) -> bool:
-    """A page reading PDFium may have got wrong: blank despite a call for text, control or replacement
-    characters, private-use or unassigned code points (glyphs without a meaning; the two bullet glyphs
-    of the Symbol and Wingdings fonts excepted)."""
-    if not text.strip() or _SUSPECT.search(text):
-        return True
-    return not text.isascii() and any(
-        unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe" for c in text
-    )
+    """A page reading PDFium may have got wrong: blank despite a call for text, C0 controls other than tab
+    and line ends (PDFium's generated hyphen \\x02 is replaced before this test), the replacement
+    character and U+FFFF, private-use or unassigned code points (glyphs without a meaning; the two bullet
+    glyphs of the Symbol and Wingdings fonts and U+FFFE, PDFium's line-end hyphen, excepted).
+
+    In C (``_pdftext.doubtful``, the test ``_pdftext.page`` makes; the Python it replaced is
+    tests/support/pdftext_reference.py), the Unicode categories from ``unicodedata.category`` once per
+    code point."""
+    return _pdftext.doubtful(text)
 
 
 def cipher(words: int, common: int) -> bool:
@@ -131,17 +136,18 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
         raise DocumentTooLarge(f"PDF has {n} pages; the limit is {max_pages}")
     reading = Reading(pages=[])
     fonts: dict[bytes, bool] = {}  # font name → bold, for this document (subset prefixes vary)
+    handle, kept = address(doc), kept_pages(doc)
     tail = ""
     words = common = 0
     unruled: list[int] = []  # pages read before the first needle: their graphics are not looked at
     for i in range(n):
         check()
-        page = _page(doc, i, fonts, ruling=reading.topic)
+        page = _page(doc, handle, kept, i, fonts, ruling=reading.topic)
         if page is None:
             reading.pages.append(None)
             tail = ""
             continue
-        low, flat, lines, exact, hit = page
+        head, end, spaces, commons, lines, exact, hit = page
         if not exact:
             reading.inexact.add(i)
         elif not reading.topic:
@@ -150,55 +156,65 @@ def _read(doc: Any, check: Callable[[], None], max_pages: int) -> Reading:
             reading.hits.add(i)
         # across the break: ``tail`` names no needle (it would have been a hit), so one that ends in this
         # page starts in the tail and ends in the page's first 16 characters (needles are shorter)
-        across = tail + flat[:16]
+        across = tail + head
         if not reading.topic and (i in reading.hits or any(needle in across for needle in _NEEDLES)):
             # only now do the ruled graphics matter (an off-topic reading never mixes readers): look
             # at the earlier pages' (this one's included) again, without their text
             reading.topic = True
             reading.inexact.update(k for k in unruled if _ruled(doc, k))
-        tail = flat[-16:]
-        words += low.count(" ") + 1
-        common += sum(low.count(w) for w in _COMMON)
+        tail = end
+        words += spaces
+        common += commons
         reading.pages.append(lines)
     reading.cipher = cipher(words, common)
     return reading
 
 
+#: ``_pdftext.page``'s ``hold``: which pages it leaves open for Python
+_HOLD_HIT = 1  # a page naming a needle, while ``held`` has room to keep it
+_HOLD_RULED = 2  # a straight page on a document that may name the drugs (``tabular`` looks at it)
+
+
 def _page(
-    doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
-) -> tuple[str, str, list[Line], bool, bool] | None:
-    """(PDFium's text of the page lower-cased, and ``_flat``, its lines, whether pdfplumber reads the
-    same lines — ruled graphics only looked at if ``ruling`` —, whether it names a needle), or ``None``
-    when the reading is in doubt. A page naming a needle stays open for the glyph reader
-    (``keep_open``)."""
-    with text_page(doc, index) as loaded:
-        if loaded is None:
-            return None
-        page, tp, text = loaded
-        if not text:
-            # a blank page is fine; objects without text are a scan or an unmapped font
-            return ("", "", [], True, False) if raw.FPDFPage_CountObjects(page) == 0 else None
-        text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
-        if doubtful(text):
-            return None
-        low = text.lower()
-        flat = _flat(low)
-        hit = any(needle in flat for needle in _NEEDLES)
-        if hit:
-            keep_open(doc, index, loaded)
-        pieces, straight = _pieces(tp, text, fonts)
-        if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
-            pieces.sort(key=lambda p: -p[0])
-            lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
-        else:
-            lines = group_pieces(pieces, index)
-        return (
-            low,
-            flat,
-            lines,
-            straight and raw.FPDFPage_GetRotation(page) == 0 and (not ruling or not tabular(page)),
-            hit,
-        )
+    doc: Any, handle: int, kept: dict[int, Any] | None, index: int, fonts: dict[bytes, bool], *, ruling: bool
+) -> tuple[str, str, int, int, list[Line], bool, bool] | None:
+    """(the page's first and last 16 letters and digits, lower-cased (``_flat``), its spaces + 1 and
+    common words (``_COMMON``) in the lower-cased text, its lines, whether pdfplumber reads the same
+    lines — ruled graphics only looked at if ``ruling`` —, whether it names a needle), or ``None`` when
+    the reading is in doubt (``doubtful``, or objects without text: a scan, a font without a Unicode
+    map). A page naming a needle stays open for the glyph reader (``keep_open``).
+
+    One C call (``_pdftext.page``; the Python it replaced is tests/support/pdftext_reference.py) loads the
+    page and its text page, reads and checks the text, and makes the lines: what pdfhandles.text_page,
+    ``doubtful``, ``_flat`` and ``_pieces`` did in turn, ~2 ms of Python on a 60-page policy (issue #17).
+    It closes the page unless Python still needs it: a page ``held`` keeps open is handed in (and never
+    closed there)."""
+    loaded = kept.get(index) if kept is not None else None
+    hold = (_HOLD_HIT if kept is not None and len(kept) < KEEP else 0) | (_HOLD_RULED if ruling else 0)
+    given = (address(loaded[0]), address(loaded[1])) if loaded is not None else (0, 0)
+    got = _pdftext.page(handle, index, fonts, hold, *given)
+    if got is None:
+        return None
+    page, tp, text, head, end, spaces, common, lines, exact, hit = got
+    if page is not None and tp is not None:  # open: kept by ``held``, or left to Python
+        try:
+            if hit and loaded is None:
+                keep_open(doc, index, handles(page, tp, text))
+            if ruling and exact and text:
+                exact = not tabular(page)
+        finally:
+            if loaded is None and (kept is None or index not in kept):
+                close(page, tp)
+    return head, end, spaces, common, lines, exact, hit
+
+
+def _lines(pieces: list[tuple[float, float, float, bool, str]], index: int) -> list[Line]:
+    """The lines of a page's pieces when some baselines are not distinct numbers (grouped as pdfplumber
+    groups glyphs into rows); ``_pdftext.page`` itself makes one line per piece, top to bottom, else."""
+    if len({p[0] for p in pieces}) == len(pieces):  # one piece per baseline (the rule): no grouping
+        pieces.sort(key=lambda p: -p[0])
+        return [Line(index, s, y, x, size, bold) for y, x, size, bold, s in pieces]
+    return group_pieces(pieces, index)
 
 
 def _ruled(doc: Any, index: int) -> bool:
@@ -304,3 +320,6 @@ def _pieces(
     glyph to be bold.
     """
     return _pdftext.pieces(address(tp), text, fonts, font_bold)
+
+
+_pdftext.configure(SCAN_NEEDLES, _flat, unicodedata.category, Line, _lines, font_bold)

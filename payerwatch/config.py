@@ -80,6 +80,8 @@ CHECKS: dict[str, Callable[[str, str], None]] = {
     "PAYERWATCH_EXTRACT_CPU": _number(int, 0, strict=True),
     "PAYERWATCH_EXTRACT_WALL": _number(int, 0, strict=True),
     "PAYERWATCH_EXTRACT_WORKERS": _number(int, 1, 64),
+    "PAYERWATCH_STALLED_AFTER": _number(float, 0, strict=True),
+    "PAYERWATCH_HEARTBEAT": _number(float, 0, strict=True),
 }
 
 

@@ -6,6 +6,10 @@ on every ``reprocess``: each other policy's last version first seen by the end o
 this version (versions archived outside a crawl: by the version's own first-seen time), so a later
 revision of the destination never turns an old move back into a coverage change.
 
+A merge is read the other way round (``absorbed``): the policies of the source that this version's crawl
+did not find any more (no successful fetch in it), whose last version an earlier crawl brought — where
+a section that arrived unchanged came from.
+
 Within one crawl the destination is often extracted *after* the policy it left (a new policy on the
 index's second page): ``pending`` tells the caller that other versions of the source still wait for
 extraction, so the decision is deferred (``processing.PENDING_MOVE``) until they are done.
@@ -53,6 +57,37 @@ def elsewhere(archive: Archive, version: Version, load) -> list[tuple[str, Extra
             v
             for v in archive.list_versions(other.id)
             if v.extractor_version and (cutoff is None or v.first_seen <= cutoff)
+        ]
+        if not seen or not seen[-1].mentions_topic:
+            continue
+        ep = load(seen[-1].id)
+        if ep is not None:
+            out.append((_name(other, seen[-1]), ep))
+    return out
+
+
+#: Fetch outcomes that mean the policy was found by the crawl.
+_FOUND = ("new_version", "unchanged", "not_modified")
+
+
+def absorbed(archive: Archive, version: Version, load) -> list[tuple[str, ExtractedPolicy]]:
+    """(name, extraction) of the source's other on-topic policies that this version's crawl no longer
+    found, as of their last version — all first seen before that crawl began (old news, never a policy
+    published alongside this version). Empty for a version archived outside a crawl."""
+    policy = archive.get_policy(version.policy_id)
+    run_id = archive.run_of_version(version.id)
+    run = archive.get_run(run_id) if run_id is not None else None
+    if policy is None or run is None:
+        return []
+    found = {f.policy_id for f in archive.list_fetches(run_id=run.id, limit=100_000) if f.outcome in _FOUND}
+    out = []
+    for other in archive.list_policies(policy.source_id):
+        if other.id == policy.id or other.id in found:
+            continue
+        seen = [
+            v
+            for v in archive.list_versions(other.id)
+            if v.extractor_version and v.first_seen < run.started_at
         ]
         if not seen or not seen[-1].mentions_topic:
             continue

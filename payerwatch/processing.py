@@ -38,7 +38,8 @@ UNCONFIRMED_LOSS = (
 #: "new policy" mails for one newly added source are noise; a policy that appears later is news.
 BASELINE = "baseline: first crawl of the source (archived, not announced)"
 #: Facts that left a policy may have moved, unchanged, to another policy of the same crawl that is not
-#: extracted yet (``payerwatch.moves``): decided once the crawl's versions are all in.
+#: extracted yet (``payerwatch.moves``): decided once the crawl's versions are all in. Facts a policy
+#: gained may come from a policy merged into it: which ones the crawl no longer found is known then too.
 PENDING_MOVE = "facts left this policy: decided when the rest of the crawl is extracted (moved or removed)"
 
 
@@ -160,6 +161,16 @@ def detect_changes(archive: Archive, version_id: int, final: bool = False) -> li
         elif not final and moves.pending(archive, version):
             archive.set_version_note(version_id, PENDING_MOVE)
             return []
+    elif prev is not None and differ_moves.facts_arrived(result):
+        # a merge: what a policy gained may be a section of one this crawl no longer found. The crawl
+        # only finds more policies as it goes, so a merge seen mid-crawl waits for its end; none seen
+        # now is none then too
+        gone = moves.absorbed(archive, version, lambda vid: load_extraction(archive, vid))
+        merged = differ_moves.moved_in(result, gone, payer, new.metadata.title or title or "the policy")
+        if merged is not None and not final and moves.pending(archive, version):
+            archive.set_version_note(version_id, PENDING_MOVE)
+            return []
+        result = merged or result
     if prev is None and result.kinds == ("new_policy",) and _in_baseline(archive, version):
         result = differ.Comparison(note=BASELINE)
     archive.set_version_note(version_id, result.note if prev or not result.changes else None)

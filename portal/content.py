@@ -102,6 +102,18 @@ def load_expected() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+def expected_announcements() -> int:
+    """How many changes the epochs hold: one per revised document (payerwatch announces one change per
+    new version); noise-only revisions hold none. ``payerwatch demo`` finds exactly these, and the
+    README says how many."""
+    return sum(
+        1
+        for epoch in load_expected()["epochs"].values()
+        for doc in epoch["documents"].values()
+        if set(doc.get("kinds", [])) - {"none"}
+    )
+
+
 def site_vars(payer: str, epoch: int) -> dict[str, Any]:
     """Payer-wide variables (site chrome: footer year, cookie banner, index order)."""
     return merge_epochs(load_payer(payer).get("site"), epoch)

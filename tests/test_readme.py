@@ -1,10 +1,13 @@
 """README's "How the folders fit" is the map newcomers read first: every folder it names must exist, and
-every top-level package of the repository must be on it."""
+every top-level package of the repository must be on it. The demo walk-through's count of changes is the
+portal's (said 27 for stops while the demo printed 14)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from portal.content import expected_announcements
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +39,9 @@ def test_every_top_level_package_is_on_the_map():
 def test_the_check_notices_a_folder_that_does_not_exist():
     assert "nowhere/here" in named_folders("  nowhere/here/   a folder\n")
     assert not (ROOT / "nowhere/here").is_dir()
+
+
+def test_the_demo_walk_through_counts_the_changes_the_demo_finds():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (said,) = re.findall(r"prints a table of the (\d+) changes it found", readme)
+    assert int(said) == expected_announcements()  # tests/payerwatch/test_demo.py: the demo finds these

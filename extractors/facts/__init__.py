@@ -16,6 +16,7 @@ import re
 
 from ..model import CoverageFact, Passage, Section
 from ..sections import Block
+from . import footnotes
 from .clauses import sentences
 from .context import DEFAULT, Candidate
 from .criteria import criteria_of
@@ -39,7 +40,8 @@ def find_facts(
     """Facts from the blocks; ``doc_drugs`` (named by the title) stand in where a sentence names none."""
     if not passages and not doc_drugs:
         return ()  # every fact needs a drug: named in a passage, or by the title for the whole document
-    cands = Reader(sections, doc_drugs).read(blocks)
+    read = footnotes.masked(blocks)  # "Covered¹": the reader sees "Covered" (footnotes.py)
+    cands = footnotes.follow(Reader(sections, doc_drugs).read(read), read, blocks)
     cands += _codes(blocks, passages, doc_drugs)
     return resolve(cands)
 

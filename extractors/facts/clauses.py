@@ -111,11 +111,36 @@ OTHER_TREATMENT = re.compile(
 )
 
 
+#: The other treatment as the object of a criterion, not the subject: "Prior ECT", "Failure of TMS", "A trial
+#: of ECT", "Inadequate response to TMS", "Not a candidate for ECT", "Alternatives to ECT" — a heading such as
+#: "Failure of ECT or TMS" heads the drug's own criteria.
+_OTHER_AS_OBJECT = re.compile(
+    r"\b(?:trials?|courses?|failures?|fail(?:ed|ing)|tried|prior|previous(?:ly)?|history|no|without|"
+    r"response|respond(?:ed)?|alternatives?|instead|place|candidates?|contraindicat\w*|intoleran\w*)\b"
+    r"(?:\s+(?:of|to|with|on|for|a|an|the|trials?|courses?|treatments?|therapy|therapies|options?|such as|"
+    r"including))*\W*$",
+    re.I,
+)
+#: … or what follows it says so: "ECT or TMS trial not required", "TMS failure", "ECT is not required first",
+#: "TMS requirement removed" (other treatments coordinated with it first: "ECT, TMS or VNS trial").
+_OTHER_REQUIREMENT = re.compile(
+    rf"^(?:\s*(?:,|/|\bor\b|\band\b|\band/or\b)\s*(?:{OTHER_TREATMENT.pattern}))*"
+    r"\s*(?:\b(?:therapy|treatment)\s+)?(?:\b(?:trials?|failures?|courses?)\b|"
+    r"\b(?:(?:is|are)\s+)?(?:not|no longer)\s+(?:required|needed|necessary|mandatory|"
+    r"a\s+(?:requirement|prerequisite))\b|"
+    r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b)",
+    re.I,
+)
+
+
 def other_subject(clause: str) -> bool:
     """True when the clause names neither drug and another treatment is named among its first words (its
-    subject: "TMS is …", "Coverage of electroconvulsive therapy is …")."""
+    subject: "TMS is …", "Coverage of electroconvulsive therapy is …") — not as a criterion's object ("Prior
+    ECT", "ECT or TMS trial not required": the drug's criteria, `_OTHER_AS_OBJECT`, `_OTHER_REQUIREMENT`)."""
     m = OTHER_TREATMENT.search(clause)
-    return m is not None and len(clause[: m.start()].split()) <= 3 and not subject_drugs(clause)
+    if m is None or len(clause[: m.start()].split()) > 3 or subject_drugs(clause):
+        return False
+    return not (_OTHER_AS_OBJECT.search(clause[: m.start()]) or _OTHER_REQUIREMENT.match(clause[m.end() :]))
 
 
 # -- indications and their scope ----------------------------------------------------------------------

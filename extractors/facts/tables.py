@@ -62,8 +62,11 @@ _LOG_CHANGE = re.compile(
 _LOG_DATE = re.compile(r"\bdates?\b|^\W*(?:revised|reviewed|approved|effective|updated)\W*$", re.I)
 #: A year in a header ("2025 criteria", "Effective 1/1/2026"): between dated columns, the earlier is old.
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
-#: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little).
-_BARE_COVERED = re.compile(r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?[\s.*!]*$", re.I)
+#: A cell that is only the word: "Ketamine | Anesthesia | Covered" (in prose "covered" alone says too little);
+#: also with a footnote number read with a space ("Covered 1" from a cell's ``<sup>``, facts/footnotes.py).
+_BARE_COVERED = re.compile(
+    r"^\W*(?:yes,?\s+)?covered(?:\s+benefit)?(?:\s*(?:\d{1,2}|\(\d{1,2}\)|\[\d{1,2}\]))?[\s.*!]*$", re.I
+)
 #: A cell that says covered with prior authorization in a grid's shorthand: "PA required", "Covered (PA)",
 #: "Covered - PA required", "Yes, with PA", "Covered with criteria" (a bare "PA" or "Criteria" is a program
 #: or a column's name, not a stance).
@@ -75,6 +78,12 @@ _CELL_PA = re.compile(
 )
 #: A field label's use in brackets at its end: "Initial approval (TRD)", "Failed trials [MDSI]".
 _LABEL_USE = re.compile(r"[(\[]\s*([^()\[\]]{2,60}?)\s*[)\]]\s*:?\s*$")
+#: A heading that names a drug class, not a use ("Depression agents", "Antidepressants", "PTSD drugs").
+_CLASS_HEAD = re.compile(
+    r"\b(?:agents?|drugs?|medications?|products?|class(?:es)?|antidepressants?)\W*$", re.I
+)
+#: A drug's names in a cell ("All other uses of esketamine (Spravato)"): not words of the use.
+_DRUG_WORDS = re.compile(r"\(?\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b\)?", re.I)
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
 _COVERED_LABEL = re.compile(
     r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
@@ -126,11 +135,13 @@ def _use_cells(cells: list[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]
     return out
 
 
-def _other_cell(cell: str) -> bool:
-    """A short cell naming only the uses not listed ("All other uses", "Any other diagnosis")."""
-    if indications_of(cell) != ("other",) or len(cell.split()) > 6:
+def _other_cell(cell: str, row_drugs: tuple[str, ...]) -> bool:
+    """A short cell naming only the uses not listed ("All other uses", "Any other diagnosis"), also of the
+    row's own drug ("All other uses of esketamine" in Spravato's row; another drug's uses are not its)."""
+    bare = _DRUG_WORDS.sub(" ", cell)
+    if indications_of(cell) != ("other",) or len(bare.split()) > 6:
         return False
-    return not (stance(cell)[0] or drugs_in(cell) or criteria_of(cell))
+    return not (stance(cell)[0] or not set(drugs_in(cell)) <= set(row_drugs) or criteria_of(cell))
 
 
 def change_log(header: list[str]) -> bool:
@@ -247,12 +258,17 @@ class TableReader:
         other_row = not row_inds and (
             (len(cells) == 2 and indications_of(cells[0][1]) == ("other",) and len(cells[1][1].split()) <= 4)
             # "Spravato | All other uses | Not covered": a drug's row whose use cell is the rest
-            or (bool(row_drugs) and any(_other_cell(c) for _, c in cells))
+            or (bool(row_drugs) and any(_other_cell(c, drugs_in(cells[0][1]) or row_drugs) for _, c in cells))
         )
         if cells and other_subject(cells[0][1]):
             return done, ()  # "TMS | Covered with criteria": another treatment's row
         if not drugs:
             return done, row_inds
+        head_inds: tuple[str, ...] = ()
+        if row_drugs and not (row_inds or other_row) and path and not _CLASS_HEAD.search(path[-1]):
+            # "Spravato | Non-preferred | PA required" under "Treatment-resistant depression": the use of the
+            # heading (a drug class, "Depression agents", names none; a row under no use states nothing)
+            head_inds = self.heading_context(path)[1]
         for off, cell in cells:
             head = self.column_head(block, off)
             hst, how = stance(head) if len(head.split()) <= 8 and not indications_of(head) else (None, "")
@@ -266,11 +282,12 @@ class TableReader:
             st, how = stance(cell) if not covered else ("covered", "strong")
             if not st and _CELL_PA.match(cell):
                 st, how = "covered_with_criteria", "strong"
-            if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row):
+            if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row or head_inds):
                 continue
-            self.emit(drugs, row_inds or ("other",), "position", st, INHERITED, block, off, off + len(cell))
+            inds = row_inds or head_inds or ("other",)
+            self.emit(drugs, inds, "position", st, INHERITED, block, off, off + len(cell))
             if st.startswith("covered"):
-                self.targets.set(drugs, row_inds, True, path)
+                self.targets.set(drugs, row_inds or head_inds, True, path)
             if len(cell.split()) < 3:
                 done.add(off)
         return done, row_inds

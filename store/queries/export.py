@@ -1,7 +1,12 @@
 """Exports (CSV / JSONL / WARC input) and bulk loading.
 
-Exports are generators over streamed result sets, so an export of the whole archive runs in constant
-memory whatever its size.
+Exports are generators that read the archive a bounded step at a time (``_keyset``): each step is one
+query for the next rows after the last one read, in the order of a unique, indexed key, with a LIMIT. So
+an export of the whole archive runs in constant memory, and its first row comes after one small step
+whatever the archive's size. One streamed query over the whole table did not promise that: PostgreSQL
+planned it as a hash join of every row and a sort, so the first row waited for the whole sort (facts
+172 ms and changes 102 ms at 100,000 versions against 10-12 ms at 10,000; in steps 3 and 16-22 ms at both
+sizes, on a machine at load 8).
 """
 
 from __future__ import annotations
@@ -22,24 +27,27 @@ EXPORTS = ("versions", "passages", "facts", "changes")
 _BULK_TABLES = ("sources", "policies", "versions", "passages", "facts", "changes")
 
 
+#: rows in an export's first step: its first row waits for these, not for a whole ``batch``
+FIRST_STEP = 100
+
+
 class ExportMixin(ArchiveBase):
     def iter_export(self, what: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
-        """Rows of ``what`` (one of EXPORTS) as flat JSON-able dicts, streamed ``batch`` rows at a time."""
+        """Rows of ``what`` (one of EXPORTS) as flat JSON-able dicts, read ``FIRST_STEP`` rows, then up
+        to ``batch`` rows at a time."""
         if what not in EXPORTS:
             raise ValueError(f"what must be one of {EXPORTS}")
         if what == "changes":  # the one JSON shape of a change (``change_record``), oldest first
-            with self.engine.connect() as conn:
-                rows = conn.execution_options(stream_results=True, yield_per=batch).execute(
-                    contexts_query(oldest_first=True)
-                )
-                for row in rows:
-                    yield change_record(context_of(row))
+            c = schema.changes.c
+            rows = _keyset(self.engine, contexts_query(oldest_first=True), (c.detected_at, c.id), batch)
+            for row in rows:
+                yield change_record(context_of(row))
             return
         v, p, s = schema.versions, schema.policies, schema.sources
         ident = [s.c.payer, p.c.source_id, v.c.policy_id]
         if what == "versions":
             cols = [c for c in v.columns if c.name not in ("extraction", "policy_id")]
-            q = sa.select(*ident, *cols).select_from(v).order_by(v.c.id)
+            q, key = sa.select(*ident, *cols).select_from(v).order_by(v.c.id), v.c.id
         else:  # passages, facts
             tbl = schema.metadata.tables[what]
             q = (
@@ -48,11 +56,10 @@ class ExportMixin(ArchiveBase):
                 .join(v, v.c.id == tbl.c.version_id)
                 .order_by(tbl.c.id)
             )
+            key = tbl.c.id
         q = q.join(p, p.c.id == v.c.policy_id).join(s, s.c.id == p.c.source_id)
-        with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch).execute(q)
-            for row in result:
-                yield {k: _plain(val) for k, val in row._mapping.items()}
+        for row in _keyset(self.engine, q, (key,), batch):
+            yield {k: _plain(val) for k, val in row._mapping.items()}
 
     def iter_raw_versions(self) -> Iterator[tuple[Version, dict[str, Any]]]:
         """Every version with the response headers of the fetch that first brought its bytes (for WARC)."""
@@ -111,6 +118,37 @@ class ExportMixin(ArchiveBase):
         with self.engine.begin() as conn:
             conn.execute(tbl.insert(), rows)
         return len(rows)
+
+
+def _keyset(engine: sa.Engine, query: sa.Select, key: tuple[Any, ...], batch: int) -> Iterator[sa.Row]:
+    """The rows of ``query`` (ordered by ``key``, unique, one or two columns it selects) a step at a time.
+
+    Each step asks for the rows after the last one read (``key > last``, an index range) with a LIMIT:
+    ``FIRST_STEP`` rows, then ``batch``. The steps share one connection; on PostgreSQL a REPEATABLE READ
+    transaction gives them one snapshot, as the one query had. On SQLite each step reads the archive as
+    it is then: rows committed meanwhile with a later key (new versions, changes) are included.
+    """
+    names = [column.name for column in key]
+    after: tuple[Any, ...] | None = None
+    size = FIRST_STEP
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        while True:
+            step = query if after is None else query.where(_past(key, after))
+            rows = conn.execute(step.limit(size)).all()
+            yield from rows
+            if len(rows) < size:
+                return
+            after, size = tuple(rows[-1]._mapping[name] for name in names), batch
+
+
+def _past(key: tuple[Any, ...], last: tuple[Any, ...]) -> sa.ColumnElement[bool]:
+    """``key > last`` in the key's order, written so that an index on the key's first column serves it."""
+    if len(key) == 1:
+        return key[0] > last[0]
+    first, second = key
+    return sa.and_(first >= last[0], sa.or_(first > last[0], second > last[1]))
 
 
 def _plain(value: Any) -> Any:

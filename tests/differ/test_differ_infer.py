@@ -429,3 +429,29 @@ def test_a_list_without_a_statement_above_it_stays_wording():
         [PTSD], [PTSD, "- obsessive-compulsive disorder"], lead="Ketamine is discussed here:", facts=()
     )
     assert _as_wording(change)
+
+
+# -- a documented response to continue (history holdout4) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "Approval lasts 6 months. Continued approval requires records showing that the PHQ-9 score improved.",
+        "Approval lasts 6 months. Renewal needs documentation of a beneficial response to Spravato.",
+    ],
+)
+def test_a_renewal_that_now_asks_for_a_documented_response_is_a_criterion(now):
+    """No number to read ("improved", "a beneficial response"): still a response rule, never wording."""
+    was = "Approval lasts 6 months and is reviewed before each new period."
+    change = _change([was], [now])
+    assert change.kind == "criteria"
+    assert [(b["field"], b["drug"], b["indication"]) for b in change.bullets] == [
+        ("response", "esketamine", "trd")
+    ]
+
+
+def test_a_renewal_reworded_with_the_same_documented_response_stays_wording():
+    was = "- Renewal requires records showing that the depression improved."
+    now = "- Renewal requires chart notes showing that the depression improved."
+    assert _as_wording(_change([was], [now]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from differ import compare
-from differ.moves import facts_gone, moved_elsewhere
+from differ.moves import facts_arrived, facts_gone, moved_elsewhere, moved_in
 from tests.support.differ import policy
 
 HEAD = ("Instructions for Use", ["This policy is a guide; benefit plans differ."])
@@ -211,3 +211,57 @@ def test_changes_other_than_facts_leaving_are_no_move() -> None:
     assert not facts_gone(compare(combined(), combined(title="Ketamine Agents")))
     assert not facts_gone(compare(combined(), combined()))
     assert moved_elsewhere(compare(combined(), combined()), dest, "P", "T") is None
+
+
+# -- a merge: another policy's section taken in unchanged (history holdout4) ------------------------------
+
+
+def ketamine_policy(lines=(KET,), facts=(F_KET,)):
+    """MP-530, the ketamine policy that is merged into MP-520 and goes away."""
+    sections = [HEAD, ("Ketamine", list(lines)), ("Applicable Codes", ["Ketamine is billed with CPT 96365."])]
+    return policy(sections, list(facts), number="MP-530", title="Ketamine")
+
+
+def merge(ket=(KET,), facts=(F_KET,)):
+    """MP-520 before and after it took in a ketamine section (and its code)."""
+    after = policy(
+        [
+            HEAD,
+            ("Esketamine", [TRD, FAILED]),
+            ("Ketamine", list(ket)),
+            ("Applicable Codes", [CODES + " 96365"]),
+        ],
+        [F_TRD, F_FAILED, *facts],
+        number="MP-520",
+        title="Ketamine and Esketamine",
+    )
+    return compare(destination(), after, payer="P", title="T")
+
+
+def test_a_section_merged_in_unchanged_from_a_policy_gone_is_wording_naming_where_from() -> None:
+    result = merge()
+    assert result.kinds == ("coverage_position",) and facts_arrived(result) and not facts_gone(result)
+    (change,) = moved_in(result, [("MP-530", ketamine_policy())], "P", "T").changes
+    assert change.kind == "wording"
+    assert change.summary == (
+        "P: ketamine coverage and criteria moved from MP-530, unchanged (no coverage change in T) (+1 more)"
+    )
+    moved, *rest = change.bullets
+    assert moved["text"] == (
+        "IV ketamine: coverage and criteria moved unchanged in from MP-530 (1 statements; no coverage change)"
+    )
+    assert (moved["old"], moved["new"], moved["evidence"]["old"]) == ("MP-530", "T", None)
+    assert moved["evidence"]["new"]["text"] == KET
+    # the code came with the section and is listed there: part of the merge; the new title stays
+    assert [b["field"] for b in rest] == ["wording"]
+
+
+def test_a_section_that_changed_on_its_way_in_or_came_from_nowhere_is_still_a_coverage_change() -> None:
+    stricter = "Intravenous ketamine is experimental and investigational for PTSD."
+    changed = merge(
+        (stricter,), (("ketamine", "ptsd", "position", "experimental_investigational", stricter),)
+    )
+    assert moved_in(changed, [("MP-530", ketamine_policy())], "P", "T") is None
+    assert moved_in(merge(), [], "P", "T") is None
+    # a fact that only left is a split's business, not a merge's
+    assert not facts_arrived(split())

@@ -7,12 +7,18 @@ by "Next", with ``index_faults: {epoch: {page: status}}``), its document-URL pat
 A policy is a Jinja2 body in a small line markup (``## `` and ``### `` headings, ``- `` bullets,
 ``| a | b |`` table rows, other lines are paragraphs) plus cumulative per-epoch settings: template
 variables, and ``url``, ``title``, ``number`` (payers whose printed number carries a version letter),
-``status`` (200 / 404 / 410 / 500 / 503, ``timeout``: the server never answers, or ``login``: a sign-in
-page answers 200 at the address, as a portal does when its session lapses), ``listed`` (on the
-index or not) and, for PDFs, ``variant`` (``tests/support/pdf.py``: base, reexport, rewrap, reprint,
-typeset; ``gs`` / ``cairo``: the base PDF re-written by another producer). A policy whose URL changed
-either keeps its old URL online with its last content (``old_versions_stay``) or answers 404 there.
-Nothing binary is committed: PDFs are rendered on demand.
+``status`` (200 / 404 / 410 / 500 / 503, ``timeout``: the server never answers, ``login``: a sign-in
+page answers 200 at the address, as a portal does when its session lapses, or ``error``: the CMS's
+"something went wrong" page answers 200 — a soft error), ``listed`` (on the index or not) and, for PDFs,
+``variant`` (``tests/support/pdf.py``: base, reexport, rewrap, reprint, typeset; ``gs`` / ``cairo``: the
+base PDF re-written by another producer; ``ligatures``: the same text re-made by a typesetting producer
+that embeds a TrueType font and sets fi / fl / ff as one glyph each, justified and hyphenated). An HTML
+page may carry per-epoch site furniture besides ``chrome`` (the nav bar): ``banner`` (a cookie-consent
+or notice box above the page) and ``aside`` (a box after the policy, e.g. a "last updated" stamp).
+A policy whose URL changed keeps its old URL online with its last content (``old_versions_stay``),
+or ``old_urls: redirect`` (301 to the current address, as after a site migration) or ``old_urls: alias``
+(the current page answers there too, as a server that ignores case or query order does); otherwise
+the old URL answers 404. Nothing binary is committed: PDFs are rendered on demand.
 """
 
 from __future__ import annotations
@@ -126,20 +132,33 @@ def build_site(epoch: int, folder: Path = HISTORY) -> dict[str, Page]:
                     last = max(k for k in range(1, epoch) if settings(policy, k)["url"] == then["url"])
                     if policy.get("old_versions_stay"):
                         pages[then["url"]] = _document(doc, policy, last, dates[last])
-            if now["status"] == "timeout":
-                pages[now["url"]] = Page(hang=True)
-            elif now["status"] == "login":
-                pages[now["url"]] = Page(_login_page(src["payer"]).encode())
-            elif now["status"] != 200:
-                pages[now["url"]] = Page(f"HTTP {now['status']}".encode(), "text/plain", status=now["status"])
-            else:
-                pages[now["url"]] = _document(doc, policy, epoch, date)
+                    elif policy.get("old_urls") == "redirect":
+                        moved = {"Location": now["url"]}
+                        pages[then["url"]] = Page(b"", status=301, headers=moved, etag=False)
+            pages[now["url"]] = _current(doc, policy, now, epoch, date)
+            if policy.get("old_urls") == "alias":
+                for e in range(1, epoch):
+                    pages.setdefault(settings(policy, e)["url"], pages[now["url"]])
             if now["listed"]:
                 rows.append((now["url"], now["title"], now["number"]))
         if epoch in src.get("reorder", []):
             rows.reverse()
         pages.update(_index_pages(src, rows, epoch))
     return pages
+
+
+def _current(doc: dict[str, Any], policy: dict[str, Any], now: dict[str, Any], epoch: int, date: str) -> Page:
+    """What the policy's current address answers in ``epoch``."""
+    payer = doc["source"]["payer"]
+    if now["status"] == "timeout":
+        return Page(hang=True)
+    if now["status"] == "login":
+        return Page(_login_page(payer).encode())
+    if now["status"] == "error":
+        return Page(_error_page(payer).encode())
+    if now["status"] != 200:
+        return Page(f"HTTP {now['status']}".encode(), "text/plain", status=now["status"])
+    return _document(doc, policy, epoch, date)
 
 
 def _index_pages(src: dict[str, Any], rows: list[tuple[str, str, str]], epoch: int) -> dict[str, Page]:
@@ -175,6 +194,16 @@ def _login_page(payer: str) -> str:
         '<form method="post" action="/login"><label>User ID <input name="user"></label>'
         '<label>Password <input name="password" type="password"></label><button>Sign in</button></form>'
         "</main></body></html>"
+    )
+
+
+def _error_page(payer: str) -> str:
+    """A content system's friendly error page, served with 200 where the policy was expected (a "soft"
+    error: the status says nothing went wrong)."""
+    return (
+        f"<!DOCTYPE html><html><head><title>{html.escape(payer)}</title></head><body><main>"
+        "<h1>Something went wrong</h1><p>We are sorry, but this page cannot be shown right now. Please try "
+        "again later or return to the home page.</p><p>Error reference: 500-CMS</p></main></body></html>"
     )
 
 
@@ -238,10 +267,19 @@ def _html(doc: dict[str, Any], policy: dict[str, Any], values: dict[str, Any], d
     if doc["source"].get("printed_footer", False):
         footer = f"Printed on {_us(date)}. " + footer
     meta = "".join(f"<p>{html.escape(m)}</p>" for m in _meta(doc, policy, values))
+    banner = _latest(policy.get("banner", {}), values["epoch"])
+    banner_html = (
+        f'<div class="consent" role="dialog"><p>{html.escape(banner)}</p><button>Accept</button></div>'
+        if banner
+        else ""
+    )
+    aside = _latest(policy.get("aside", {}), values["epoch"])
+    aside_html = f'<aside class="page-info"><p>{html.escape(aside)}</p></aside>' if aside else ""
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(values["title"])}'
-        f"</title></head><body><nav>{html.escape(chrome)}</nav><main><h1>{html.escape(values['title'])}</h1>"
-        f"{meta}{''.join(out)}</main><footer><p>{footer}</p></footer></body></html>"
+        f"</title></head><body>{banner_html}<nav>{html.escape(chrome)}</nav><main>"
+        f"<h1>{html.escape(values['title'])}</h1>{meta}{''.join(out)}</main>{aside_html}"
+        f"<footer><p>{footer}</p></footer></body></html>"
     )
 
 
@@ -276,7 +314,24 @@ def _pdf(doc: dict[str, Any], policy: dict[str, Any], values: dict[str, Any], da
     }
     if values["variant"] in ("gs", "cairo"):  # the same PDF re-written by another producer
         return pdf.rewrite(pdf.render(src), values["variant"])
+    if values["variant"] == "ligatures":  # a typesetting producer: embedded TrueType, ligature glyphs
+        return pdf.render(_ligatures(src), "typeset", font="ttf")
     return pdf.render(src, values["variant"])
+
+
+LIGATURES = {"ffi": "\ufb03", "ffl": "\ufb04", "ff": "\ufb00", "fi": "\ufb01", "fl": "\ufb02"}
+
+
+def _ligatures(value: Any) -> Any:
+    """``value`` (a PDF source or any part of it) with fi / fl / ff … written as ligature characters,
+    as a typesetter draws them (one glyph each; a text layer then reads U+FB01 and kin)."""
+    if isinstance(value, str):
+        return re.sub("ffi|ffl|ff|fi|fl", lambda m: LIGATURES[m.group()], value)
+    if isinstance(value, list):
+        return [_ligatures(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in ("printed_on", "footer", "header") else _ligatures(v) for k, v in value.items()}
+    return value
 
 
 def _latest(per_epoch: dict, epoch: int):

@@ -116,9 +116,9 @@ def test_only_a_bullet_glyph_starts_a_bullet_match() -> None:
         ch = chr(code)
         for tail in _TAILS:
             if normalize._BULLET.match(ch + tail):
-                assert ch in normalize._BULLET_FIRST, (hex(code), tail)
+                assert ch in normalize.BULLET_FIRST, (hex(code), tail)
             if normalize.NUMBERED.match(ch + tail) or normalize.NUMBERED.match(f"{ch}i{tail}"):
-                assert ch in normalize._NUMBER_FIRST, (hex(code), tail)
+                assert ch in normalize.NUMBER_FIRST, (hex(code), tail)
 
 
 def _bullet_before(line: str) -> tuple[bool, str]:

@@ -3,8 +3,10 @@
 ``terms.may_name_drugs`` and ``status.may_say_status`` answer for a whole document's blocks at once
 (``passages.find_passages``, ``metadata._notices``) and gate ``drugs_in`` / ``says_status`` for non-ASCII
 text too, which is exact where the text holds none of ``terms.CASE_TWINS``; ``metadata._labelled``
-searches near its needles only. Each is compared with its reference form: the gate forced open (the
-code before), on generated blocks and on the wordings the facts tables hold.
+searches near its needles only; ``streams._streams`` reads a stream's dictionary in place and
+``refuse_bombs`` adds a one-level Flate stream's bound at once; the noise gate's words and the printed-on
+words are spelled out. Each is compared with its reference form (a gate forced open, or the code before)
+on generated blocks, byte soups and the facts tables' wordings (the layout's: test_extract_rewrites_blocks).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import sys
 
 import pytest
 
-from extractors import metadata, passages, status, terms
+from extractors import metadata, normalize, passages, status, streams, terms
 from extractors.sections import Block, assemble, build_sections
 from tests.extractors.test_extract_rewrites import _texts
 from tests.extractors.test_extract_rewrites_layout import _LABEL_SETS, _labelled_now
+from tests.support.pdf import load, render, synthetic_policy
 
 #: drug names, codes, status words, the case twins inside them and other non-ASCII text
 _WORDS = [
@@ -184,3 +187,98 @@ def test_a_labelled_date_near_the_needles_is_the_one_the_whole_search_finds() ->
             before = _labelled_now(text, labels)
             want = metadata.parse_date(before) if before else None
             assert metadata._labelled(text, labels, needles) == want, (text, labels)
+
+
+# -- streams: the dictionary read in place, one Flate level counted at once --------------------------------
+
+
+def _streams_before(data: bytes) -> list[tuple[int, int, list[bytes]]]:
+    """``streams._streams`` before #17's layfast: each stream's 4 KiB before it copied, then cut."""
+    out, pos = [], 0
+    while (m := streams._STREAM.search(data, pos)) is not None:
+        start = m.end()
+        end = data.find(b"endstream", start)
+        end = len(data) if end < 0 else end
+        pos = end
+        head = data[max(0, m.start() - 4096) : m.start()]
+        obj = head.rfind(b" obj")
+        head = head[obj:] if obj >= 0 else head
+        filters = streams._FILTER.findall(head)
+        if filters and not streams._IMAGE.search(head):
+            out.append((start, end, filters))
+    return out
+
+
+def _bound_before(data: bytes, limit: int) -> bool:
+    """Whether ``refuse_bombs`` before #17's layfast went on to inflate (its bound passed ``limit``)."""
+    bound = 0
+    for start, end, filters in _streams_before(data):
+        wrappers = 0
+        while wrappers < len(filters) and filters[wrappers] in streams._ASCII:
+            wrappers += 1
+        levels = min(sum(f in (b"FlateDecode", b"Fl") for f in filters[wrappers:]), 4)
+        size = (end - start) * 4**wrappers
+        for _ in range(levels):
+            size *= streams.FLATE_RATIO
+            bound += size
+        if bound > limit:
+            return True
+    return False
+
+
+def _soups(seed: int) -> list[bytes]:
+    """Byte soups of stream keywords, dictionaries, filter names (chains, wrappers, short names, images),
+    object headers near and far, and binary filler."""
+    rng = random.Random(seed)
+    pieces = [
+        b"stream\n", b"stream\r\n", b"endstream", b"\nendstream", b" obj", b"4 0 obj", b"<< /Length 9",
+        b"/Filter /FlateDecode", b"/Filter [/FlateDecode /FlateDecode]", b"/Fl", b"/FlateDecodeX",
+        b"/ASCII85Decode", b"/A85", b"/AHx", b"/ASCIIHexDecode", b"/Subtype /Image", b"/Subtype/Image",
+        b" >>\n", b"x" * 50, b"\x00\xff" * 30, b"z" * 3000, b"/", b"\r",
+    ]  # fmt: skip
+    return [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(1500)]
+
+
+def test_streams_and_their_bound_equal_their_copying_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _soups(3) + [render(synthetic_policy(6, ())), render(load("uhc-spravato.yaml"), "typeset")]
+    inflated: list[bytes] = []
+    monkeypatch.setattr(streams, "check_inflation", lambda data, limit: inflated.append(data))
+    for data in files:
+        assert list(streams._streams(data)) == _streams_before(data), data
+        for limit in (0, 5_000, 200_000, 10**7, streams.MAX_INFLATED):
+            inflated.clear()
+            streams.refuse_bombs(data, limit)
+            assert bool(inflated) == _bound_before(data, limit), (data, limit)
+
+
+# -- normalize: the noise gate's words and the printed-on words spelled out --------------------------------
+
+
+def _may_hold_noise_before(lines: list[str]) -> list[bool]:
+    """``normalize.may_hold_noise`` before #17's layfast: each noise word looked for in the whole page."""
+    read = normalize._residues(lines, normalize._PLAIN)
+    if read is None:
+        return [True] * len(lines)
+    blob, left = read
+    low = blob.lower()
+    if any(w in low for w in normalize._NOISE_WORDS):
+        return [
+            bool(rest) or any(w in line for w in normalize._NOISE_WORDS)
+            for rest, line in zip(left, low.split(b"\n"), strict=True)
+        ]
+    return [bool(rest) for rest in left]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_noise_gate_and_the_printed_words_equal_their_generator_forms(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["right", "Rights", "copy", "copyright", "rights reserved", "RIGHTS RESERVED", "proprietary",
+             "Proprietary", "bright", "printed", "Generated", "viewed", "report date", "x", "1", "(",
+             "\u00e9"]  # fmt: skip
+    texts = _texts() + [" ".join(rng.choice(words) for _ in range(rng.randint(0, 4))) for _ in range(3000)]
+    for text in texts:
+        low = text.lower()
+        assert normalize._printed_word(low) == any(w in low for w in normalize._PRINTED_WORDS), text
+    for _ in range(400):
+        page = rng.sample(texts, rng.randint(0, 12))
+        assert normalize.may_hold_noise(page) == _may_hold_noise_before(page), page

@@ -23,6 +23,8 @@ from tests.support import run_cli
         ("PAYERWATCH_CLOCK", "yesterday"),
         ("PAYERWATCH_EXTRACT_MEMORY", "lots"),
         ("PAYERWATCH_EXTRACT_WORKERS", "0"),
+        ("PAYERWATCH_STALLED_AFTER", "0"),
+        ("PAYERWATCH_HEARTBEAT", "often"),
     ],
 )
 def test_a_bad_value_names_the_variable(name, value):

@@ -10,21 +10,10 @@ import feedparser
 import pytest
 import yaml
 
-from portal.content import load_expected
+from portal.content import expected_announcements
 from tests.support import run_cli
 
 pytestmark = pytest.mark.slow
-
-
-def _expected_announcements() -> int:
-    """How many changes the portal's manifest says its epochs hold: one per revised document
-    (payerwatch announces one change per new version); noise-only revisions hold none."""
-    return sum(
-        1
-        for epoch in load_expected()["epochs"].values()
-        for doc in epoch["documents"].values()
-        if set(doc.get("kinds", [])) - {"none"}
-    )
 
 
 def test_demo_crawls_every_epoch_mails_alerts_and_writes_feeds(tmp_path):
@@ -34,7 +23,7 @@ def test_demo_crawls_every_epoch_mails_alerts_and_writes_feeds(tmp_path):
     assert "changes found" in result.stdout and "payerwatch --data" in result.stdout
 
     changes = [json.loads(line) for line in run_cli("changes", "--json", data_dir=data).stdout.splitlines()]
-    assert len(changes) == _expected_announcements()
+    assert len(changes) == expected_announcements()
     assert all(c["summary"] for c in changes)
     assert {"new_policy", "criteria", "codes", "coverage_position", "retired", "reinstated"} <= {
         c["kind"] for c in changes

@@ -6,6 +6,9 @@ one that answered with an error, died or was killed is replaced, and the limits 
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+
 import pytest
 
 from extractors.model import ExtractedPolicy
@@ -63,14 +66,32 @@ def test_a_worker_that_answered_with_an_error_is_replaced(files, fresh_pool):
     assert second.process.pid != first.process.pid and second.served == 1
 
 
-def test_a_killed_worker_is_replaced_and_the_limits_hold_per_document(files, fresh_pool):
+# The suite's 300 s would do, but a hung pool should fail in well under that: this test waits 0.5 s
+# for the wall time and reads two small documents (~1 s each at load 10), so 90 s is far from its normal
+# time on any machine yet still ends a pool that never kills the blocked worker as a failure.
+@pytest.mark.timeout(90)
+def test_a_killed_worker_is_replaced_and_the_limits_hold_per_document(files, fresh_pool, tmp_path):
     """A worker past its wall time is killed; the next document gets a fresh worker and a full budget;
-    CPU used by earlier documents does not count against a later one."""
-    limits = Limits(wall=1.0, max_inflated=1 << 40)
-    jobs = [Job("fine", files["fine"]), Job("slow", files["slow"]), Job("after", files["fine"])]
-    results = dict((job.key, r) for job, r in extract_many(jobs, workers=1, limits=limits))
-    assert isinstance(results["fine"], ExtractedPolicy) and isinstance(results["after"], ExtractedPolicy)
-    assert results["slow"].reason == "resource-limit" and "wall time" in str(results["slow"])
+    CPU used by earlier documents does not count against a later one.
+
+    The document past its wall time is a named pipe nobody writes to: its worker blocks opening it, so
+    it passes its wall time whatever the machine's load, and a short one (0.5 s) keeps the test quick.
+    The documents that must be read get the default wall time: the 1 s they shared with the slow
+    document here before was not enough at load 10.
+    """
+    never = tmp_path / "never-written.pdf"
+    os.mkfifo(never)
+    roomy = Limits(max_inflated=1 << 40)
+    ((_, first),) = list(extract_many([Job("fine", files["fine"])], limits=roomy))
+    assert isinstance(first, ExtractedPolicy)
+    (reader,) = fresh_pool.idle
+    ((_, stuck),) = list(extract_many([Job("stuck", never)], limits=replace(roomy, wall=0.5)))
+    assert stuck.reason == "resource-limit" and "wall time" in str(stuck), stuck
+    assert reader.process.exitcode is not None and not fresh_pool.idle  # killed, and never kept
+    ((_, after),) = list(extract_many([Job("after", files["fine"])], limits=roomy))
+    assert isinstance(after, ExtractedPolicy)
+    (fresh,) = fresh_pool.idle
+    assert fresh.process.pid != reader.process.pid and fresh.served == 1
     cpu = Limits(cpu=1, max_inflated=1 << 40)
     for _ in range(3):  # each document's budget is its own: 3 documents, 1 s of CPU each
         ((_, result),) = list(extract_many([Job("fine", files["fine"])], limits=cpu))

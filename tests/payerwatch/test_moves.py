@@ -1,7 +1,8 @@
 """A section moved to another policy of the same payer is ``wording``, not "coverage changed" (issue #13).
 
 Real extractors over ``tests/files/moves/``: a combined ketamine + esketamine policy (LH-510) hands its
-esketamine section, unchanged, to a new policy (LH-520) and points there.
+esketamine section, unchanged, to a new policy (LH-520) and points there. The merge (history holdout4):
+LH-520 takes in the ketamine policy LH-530's section unchanged, and the crawl no longer finds LH-530.
 """
 
 from __future__ import annotations
@@ -77,3 +78,54 @@ def test_the_decision_waits_for_a_destination_extracted_later(archive):
     _, _, created = processing.reprocess(archive)
     assert created == [] and sorted(c.id for c in archive.list_changes()) == before
     assert _kinds(archive)[COMBINED] == ["new_policy", "wording"]
+
+
+# -- a merge, through crawl runs: which policies the crawl no longer found ----------------------------
+
+ABSORBED = "local/LH-530"
+
+
+def _crawl(archive, day: int, docs: dict[str, str | None]) -> None:
+    """A finished crawl run that fetched each policy's file, or found it missing (None)."""
+    from store.crawlstate import DocumentFetch
+
+    when = dt.datetime(2026, 4, day, 6, tzinfo=dt.UTC)
+    run = archive.start_run("local", started_at=when)
+    fetches = [
+        DocumentFetch(
+            source_id="local",
+            url=f"https://local.test/{pid}.html",
+            policy_id=pid,
+            body=None if name is None else (FILES / name).read_bytes(),
+            error_kind="http-404" if name is None else None,
+            missing=name is None,
+            media_type="text/html",
+            fetched_at=when,
+        )
+        for pid, name in docs.items()
+    ]
+    archive.record_documents(run.id, fetches)
+    run.status, run.finished_at = "ok", when + dt.timedelta(minutes=5)
+    archive.finish_run(run)
+    processing.analyse_source(archive, "local")
+
+
+def _merge(archive, absorbed_then: str | None) -> list:
+    archive.upsert_source(Source(id="local", payer="Local Health"))
+    for pid in (SPLIT_OUT, ABSORBED):
+        archive.upsert_policy(Policy(id=pid, source_id="local", url=f"https://local.test/{pid}.html"))
+    _crawl(archive, 1, {SPLIT_OUT: "esketamine.html", ABSORBED: "ketamine.html"})  # the baseline
+    _crawl(archive, 2, {SPLIT_OUT: "merged.html", ABSORBED: absorbed_then})
+    return [c for c in archive.list_changes() if c.policy_id == SPLIT_OUT]
+
+
+def test_a_section_merged_in_from_a_policy_the_crawl_no_longer_found_is_wording(archive):
+    (merged,) = _merge(archive, None)
+    assert merged.kind == "wording"
+    assert "ketamine coverage and criteria moved from LH-530 (Ketamine Infusion), unchanged" in merged.summary
+
+
+def test_the_same_section_in_a_policy_still_found_is_still_a_coverage_change(archive):
+    """LH-530 is still there: LH-520 now states ketamine's stance too, which is news for LH-520."""
+    (merged,) = _merge(archive, "ketamine.html")
+    assert merged.kind == "coverage_position"

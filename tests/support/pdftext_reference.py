@@ -1,19 +1,27 @@
-"""The pure-Python loops ``extractors._pdftext`` replaced (issue #17), kept as the reference its results
+"""The pure-Python code ``extractors._pdftext`` replaced (issue #17), kept as the reference its results
 are compared with (tests/extractors/test_extract_pdftext.py).
 
 ``pieces`` is ``pdfium._pieces`` and ``rows`` is ``pdfglyphs._rows`` as they were before the C helper,
 statement for statement: PDFium asked through ctypes once a look-up, which cost more than PDFium's work.
-Only the names changed (the ``addressed`` prototypes live here now, ``_bold`` takes the font-name rule
-from ``pdfhandles.font_bold``).
+``page`` is ``pdfium._page`` and ``doubtful`` ``pdfium.doubtful`` as they were before ``_pdftext.page``
+(a page's handles, text, checks and lines in one call): a pass over the text in Python per check, ~2 ms
+of a 60-page policy. Only the names changed (the ``addressed`` prototypes live here now, ``_bold`` takes
+the font-name rule from ``pdfhandles.font_bold``, ``page`` returns what ``pdfium._page`` returns now:
+the first and last 16 flat characters and the counts instead of the whole lower-cased and flat texts).
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
+import re
+import unicodedata
+from typing import Any
 
+from extractors.layout import Line, group_pieces
 from extractors.pdfglyphs import Glyph
-from extractors.pdfhandles import address, addressed, font_bold, raw
+from extractors.pdfhandles import address, addressed, font_bold, keep_open, raw, text_page
+from extractors.pdfium import _COMMON, _NEEDLES, _flat, tabular
 
 _CHAR_ORIGIN = addressed(raw.FPDFText_GetCharOrigin)
 _CHAR_MATRIX = addressed(raw.FPDFText_GetMatrix)
@@ -162,3 +170,66 @@ def rows(tp, text: str, fonts: dict[bytes, bool]) -> dict[float, list[Glyph]]:
             row.append((x.value, box.right, size, rounded, bold, ch))
         start += len(line) + 2
     return rows
+
+
+#: Characters a clean PDFium reading does not contain: C0 controls (\x02 is PDFium's generated hyphen,
+#: handled before this test), the replacement character and noncharacters other than \ufffe (PDFium's
+#: marker for a hyphen that ends a line).
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\uffff]")
+
+
+def doubtful(text: str) -> bool:
+    """A page reading PDFium may have got wrong: blank despite a call for text, control or replacement
+    characters, private-use or unassigned code points (glyphs without a meaning; the two bullet glyphs
+    of the Symbol and Wingdings fonts excepted)."""
+    if not text.strip() or _SUSPECT.search(text):
+        return True
+    return not text.isascii() and any(
+        unicodedata.category(c) in ("Co", "Cn", "Cs") and c not in "\uf0b7\uf0a7\ufffe" for c in text
+    )
+
+
+def checks(text: str) -> tuple[str, int, int, bool] | None:
+    """What ``page`` computes from a page's text ("\\x02" replaced), as ``_pdftext._checks`` returns it."""
+    if doubtful(text):
+        return None
+    low = text.lower()
+    flat = _flat(low)
+    return flat, low.count(" "), sum(low.count(w) for w in _COMMON), any(n in flat for n in _NEEDLES)
+
+
+def page(
+    doc: Any, index: int, fonts: dict[bytes, bool], *, ruling: bool
+) -> tuple[str, str, int, int, list[Line], bool, bool] | None:
+    """``pdfium._page``: (first and last 16 flat characters, spaces + 1, common words, lines, exact,
+    hit), or ``None`` when the reading is in doubt. A page naming a needle stays open (``keep_open``)."""
+    with text_page(doc, index) as loaded:
+        if loaded is None:
+            return None
+        pg, tp, text = loaded
+        if not text:
+            # a blank page is fine; objects without text are a scan or an unmapped font
+            return ("", "", 1, 0, [], True, False) if raw.FPDFPage_CountObjects(pg) == 0 else None
+        text = text.replace("\x02", "\ufffe")  # PDFium's two spellings of a line-end hyphen
+        if doubtful(text):
+            return None
+        low = text.lower()
+        flat = _flat(low)
+        hit = any(needle in flat for needle in _NEEDLES)
+        if hit:
+            keep_open(doc, index, loaded)
+        found, straight = pieces(tp, text, fonts)
+        if len({p[0] for p in found}) == len(found):  # one piece per baseline (the rule): no grouping
+            found.sort(key=lambda p: -p[0])
+            lines = [Line(index, s, y, x, size, bold) for y, x, size, bold, s in found]
+        else:
+            lines = group_pieces(found, index)
+        return (
+            flat[:16],
+            flat[-16:],
+            low.count(" ") + 1,
+            sum(low.count(w) for w in _COMMON),
+            lines,
+            straight and raw.FPDFPage_GetRotation(pg) == 0 and (not ruling or not tabular(pg)),
+            hit,
+        )

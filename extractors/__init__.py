@@ -166,7 +166,9 @@ from .terms import codes_in
 #: row reader read it).
 #: 2026.12.43 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
 #: pharmacy benefit.") gives the drug no default position (it gave esketamine or ketamine `other`).
-EXTRACTOR_VERSION = "2026.12.43"
+#: 2026.12.44 (factsfix, rules.yaml FA): a heading saying another treatment is contraindicated, declined or
+#: ineffective ("ECT contraindicated or declined") is the drug's section too (its criteria were dropped).
+EXTRACTOR_VERSION = "2026.12.44"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

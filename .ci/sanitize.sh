@@ -7,6 +7,7 @@
 # not replace it. Why LD_PRELOAD: python3.11 itself is not built with ASan, so the runtime has to be loaded
 # first. PYTHONMALLOC=malloc sends Python's small allocations (the helper's PyMem buffers among them)
 # through malloc, where ASan sees them; leak detection is off (the interpreter never frees everything).
+# A deliberate 2-byte short FPDFText_GetText buffer is reported (heap-buffer-overflow in page_text).
 #
 #   make sanitize                      # ~4 min at load 2 (~10 min on a busy machine): tests + 60 s fuzz
 #   FUZZ_SECONDS=300 make sanitize     # a longer fuzz run
@@ -28,8 +29,21 @@ gcc -shared -fPIC $flags -Wall -Werror=implicit-function-declaration -I"$inc" -I
 asan=$(gcc -print-file-name=libasan.so)
 ubsan=$(gcc -print-file-name=libubsan.so)
 export LD_PRELOAD="$asan:$ubsan"
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Reports go to files (pytest captures stderr, and a sanitizer ends the process before pytest prints it).
+logs="$scratch/sanitizer"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1:log_path=$logs"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs"
+report() {
+    rc=$?
+    if compgen -G "$logs.*" >/dev/null; then
+        cat "$logs".*
+        echo "sanitize: the reports above (the fuzz input being read: $scratch/current.pdf)"
+        rc=1
+    fi
+    [ "$rc" = 0 ] && echo "sanitize: no sanitizer report"
+    exit "$rc"
+}
+trap report EXIT
 export PYTHONMALLOC=malloc
 export PYTHONPATH="$scratch"
 cd "$scratch"
@@ -39,4 +53,4 @@ if [ -n "$tests" ]; then
     # shellcheck disable=SC2086
     "$py" -m pytest -q -x -p no:cacheprovider $tests -k "pdf" -m "not slow"
 fi
-"$py" -m tests.support.pdffuzz --seconds "${FUZZ_SECONDS:-60}"
+"$py" -m tests.support.pdffuzz --seconds "${FUZZ_SECONDS:-60}" --save-current "$scratch/current.pdf"

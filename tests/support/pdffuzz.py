@@ -241,7 +241,9 @@ def read(data: bytes, stats: Counter[str], compare: int) -> None:
                     raise AssertionError(f"page {i}: C {c_page!r:.300} != Python {py_page!r:.300}")
 
 
-def run(seconds: float, seed: int, corpus_path: Path, corpus_limit: int, compare: int) -> Counter[str]:
+def run(
+    seconds: float, seed: int, corpus_path: Path, corpus_limit: int, compare: int, current: Path | None = None
+) -> Counter[str]:
     rng = random.Random(seed)
     docs = hard_pages()
     names = sorted(docs)  # the hard pages first, then the corpus
@@ -253,6 +255,8 @@ def run(seconds: float, seed: int, corpus_path: Path, corpus_limit: int, compare
 
     def one(label: str, data: bytes) -> None:
         stats["documents"] += 1
+        if current is not None:  # left behind if a sanitizer ends the process while reading it
+            current.write_bytes(data)
         try:
             read(data, stats, compare)
         except ExtractionError:
@@ -283,8 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--corpus-limit", type=int, default=0, help="the first N corpus PDFs (0: all)")
     parser.add_argument("--compare", type=int, default=3, help="pages compared with the Python reference")
+    parser.add_argument("--save-current", type=Path, help="write each input here before reading it")
     args = parser.parse_args(argv)
-    stats = run(args.seconds, args.seed, args.corpus, args.corpus_limit, args.compare)
+    stats = run(args.seconds, args.seed, args.corpus, args.corpus_limit, args.compare, args.save_current)
     print("pdffuzz: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())), flush=True)
     return 1 if stats["findings"] else 0
 

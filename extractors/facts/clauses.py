@@ -131,8 +131,8 @@ _OTHER_REQUIREMENT = re.compile(
     r"a\s+(?:requirement|prerequisite))\b|"
     r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b|"
     # "ECT contraindicated or declined", "TMS ineffective": the member's history, a criterion of the drug
-    r"\b(?:(?:is|are|was|were)\s+)?(?:contraindicated|declined|refused|not tolerated|ineffective|unsuccessful|"
-    r"not (?:an option|appropriate|available))\b)",
+    r"\b(?:(?:is|are|was|were)\s+)?(?:contraindicated|declined|refused|not tolerated|ineffective|"
+    r"unsuccessful|not (?:an option|appropriate|available))\b)",
     re.I,
 )
 

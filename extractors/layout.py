@@ -79,6 +79,10 @@ def _is_vocab(text: str) -> bool:
     return text.lower().rstrip(":").strip() in _VOCAB
 
 
+_VOCAB_LONGEST = max(map(len, _VOCAB))
+_SENTENCE_ENDS = frozenset(".,;")
+
+
 def _body_size(lines: list[Line]) -> float:
     """The most used font size outside tables. Table cells are often set a point smaller than the text;
     counting them let a table-heavy policy's ordinary paragraphs pass for headings (their first lines
@@ -336,6 +340,7 @@ def _classify(
     items: list[str | None] = []
     sizes: set[float] = set()
     bullets, numbers = normalize.BULLET_FIRST, normalize.NUMBER_FIRST
+    add_kind, add_item = kinds.append, items.append
     for ln in lines:
         text = ln.text
         first = text[:1]
@@ -350,15 +355,20 @@ def _classify(
             pass
         elif is_title and ln.page == 0 and ln.size == title_size:
             kind = "title"
-        elif item is not None or text.endswith((".", ",", ";")):
+        elif item is not None or text[-1:] in _SENTENCE_ENDS:
             pass
         elif ln.size >= big:
             kind = "heading"
             sizes.add(ln.size)
-        elif (ln.bold and _LETTER.search(text)) or text.lower().rstrip(":").strip() in _VOCAB:  # _is_vocab
+        elif (ln.bold and _LETTER.search(text)) or (
+            # ``_is_vocab``, asked only of a text its ``lower``, ``rstrip(":")`` and ``strip`` can bring
+            # down to a vocabulary heading's length (``lower`` never shortens)
+            (len(text) <= _VOCAB_LONGEST or text[-1] == ":" or text[-1].isspace() or text[0].isspace())
+            and text.lower().rstrip(":").strip() in _VOCAB
+        ):
             kind = "heading"
-        kinds.append(kind)
-        items.append(item)
+        add_kind(kind)
+        add_item(item)
     return kinds, items, sorted(sizes, reverse=True)
 
 

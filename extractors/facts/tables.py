@@ -34,7 +34,9 @@ _OLD_COLUMN = re.compile(
 )
 _NEW_COLUMN = re.compile(
     r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after|replacement|future|upcoming|"
-    r"beginning|starting|going forward|as of|on and after)\b|^\W*to\W*$",
+    r"beginning|starting|going forward|as of|on and after|on or after)\b|^\W*to\W*$|"
+    # "From July 1, 2027" (a bare "From" is the old column of a from/to pair)
+    r"^\W*from\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
     re.I,
 )
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
@@ -74,6 +76,8 @@ _CELL_PA = re.compile(
     r"|(?:PA|prior\s+approval|precert\w*|criteria)\s+(?:required|applies|apply|needed))[\s.*!)]*$",
     re.I,
 )
+#: A field label's use in brackets at its end: "Initial approval (TRD)", "Failed trials [MDSI]".
+_LABEL_USE = re.compile(r"[(\[]\s*([^()\[\]]{2,60}?)\s*[)\]]\s*:?\s*$")
 #: A heading that names a drug class, not a use ("Depression agents", "Antidepressants", "PTSD drugs").
 _CLASS_HEAD = re.compile(
     r"\b(?:agents?|drugs?|medications?|products?|class(?:es)?|antidepressants?)\W*$", re.I
@@ -192,6 +196,8 @@ class TableReader:
             pos += len(cell) + 3
         live = " | ".join(c for _, c in cells)
         row_drugs = drugs_in(live)
+        if cells and not row_drugs and other_subject(cells[0][1]):
+            return  # "Zuranolone | Payment will be considered for postpartum …": not the drug's row
         if self.table_lead and row_drugs:
             # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
             inds = tuple(i for i in indications_of(live) if i != "other")
@@ -291,6 +297,11 @@ class TableReader:
         "Renewal duration | 12 months"): each value is read with its field name in front of it."""
         label = cells[0][1].strip()
         values = cells[1:]
+        # "Initial approval (TRD) | 1 month | 3 months": the use in brackets after the field is the row's use
+        use = _LABEL_USE.search(label)
+        label_inds = tuple(i for i in indications_of(use.group(1)) if i != "other") if use else ()
+        if label_inds:
+            label = label[: use.start()].strip()  # type: ignore[union-attr]
         if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
             return False
         own = criteria_of(label)  # "Concurrent oral antidepressant | Not required": the value says which
@@ -301,7 +312,7 @@ class TableReader:
         head_drugs, head_inds = self.heading_context(path)
         drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
         phase = S.phase_of(label) or S.path_phase(path) or "initial"
-        inds = self.criteria_inds(path, (), (), head_inds, False, False, drugs)
+        inds = label_inds or self.criteria_inds(path, (), (), head_inds, False, False, drugs)
         found = False
         for off, value in values:
             col_drugs = drugs_in(self.column_head(block, off))  # "Criterion | Esketamine | IV ketamine"

@@ -281,3 +281,42 @@ def test_furniture_equals_its_line_by_line_form() -> None:
         body = layout.page_body(pages)
         for running in (layout.running_shapes(pages, body), set()):
             assert layout.furniture(pages, running, body) == _furniture_before(pages, running, body), pages
+
+
+def _kinds_before(lines: list[Line], body: float, title_size: float) -> list[str | None]:
+    """The heading rule of ``lines_to_blocks`` before #17's layfast, line by line."""
+    is_title = title_size >= body + 3
+    out: list[str | None] = []
+    for ln in lines:
+        is_item = layout._item(ln.text)[0]
+        if ln.row or len(ln.text) > 150:
+            out.append(None)
+        elif is_title and ln.page == 0 and ln.size == title_size:
+            out.append("title")
+        elif is_item or ln.text.endswith((".", ",", ";")):
+            out.append(None)
+        elif ln.size >= body + 1 or (ln.bold and layout._LETTER.search(ln.text)) or layout._is_vocab(ln.text):
+            out.append("heading")
+        else:
+            out.append(None)
+    return out
+
+
+def test_the_heading_rule_reads_any_text_as_before() -> None:
+    """Texts no content line has too (spaces at the ends, colons after a vocabulary heading, empty ones),
+    the vocabulary in every case and length around the longest heading: the same kinds and items."""
+    vocab = sorted(layout._VOCAB)
+    texts = [*vocab, *(v.upper() + ":" * 40 for v in vocab), *(" " * 50 + v for v in vocab)]
+    texts += [v + " " * 50 for v in vocab] + [v + " :" for v in vocab] + ["", ":", " ", "x" * 59, "x" * 61]
+    texts += [v + "x" * (layout._VOCAB_LONGEST - len(v) + k) for v in vocab[:20] for k in (-1, 0, 1, 2)]
+    rng = random.Random(4)
+    lines = [
+        Line(rng.randint(0, 1), t, 700.0, 54.0, rng.choice([10.0, 10.0, 12.0, 18.0]), rng.random() < 0.2)
+        for t in texts + [rng.choice(_LINE_PIECES) * rng.randint(1, 3) for _ in range(2000)]
+    ]
+    for title_size in (10.0, 18.0):
+        kinds, items, _ = layout._classify(lines, 10.0, title_size)
+        assert kinds == _kinds_before(lines, 10.0, title_size)
+        assert items == [
+            rest if is_item else None for is_item, rest in map(layout._item, (ln.text for ln in lines))
+        ]

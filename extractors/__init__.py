@@ -175,7 +175,9 @@ from .terms import codes_in
 #: monotherapy; "approved every 6 months" is a period; another treatment's row in a drug chart is its own; a
 #: revision table's "From <date>" column is the new one and a field row's bracketed use ("Initial approval
 #: (TRD)") is the row's use.
-EXTRACTOR_VERSION = "2026.12.44"
+#: 2026.12.45 (factsfix, rules.yaml FA): a heading saying another treatment is contraindicated, declined or
+#: ineffective ("ECT contraindicated or declined") is the drug's section too (its criteria were dropped).
+EXTRACTOR_VERSION = "2026.12.45"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

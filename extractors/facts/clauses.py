@@ -122,13 +122,17 @@ _OTHER_AS_OBJECT = re.compile(
     re.I,
 )
 #: … or what follows it says so: "ECT or TMS trial not required", "TMS failure", "ECT is not required first",
-#: "TMS requirement removed" (other treatments coordinated with it first: "ECT, TMS or VNS trial").
+#: "TMS requirement removed", "ECT contraindicated" (other treatments coordinated with it first: "ECT, TMS or
+#: VNS trial").
 _OTHER_REQUIREMENT = re.compile(
     rf"^(?:\s*(?:,|/|\bor\b|\band\b|\band/or\b)\s*(?:{OTHER_TREATMENT.pattern}))*"
     r"\s*(?:\b(?:therapy|treatment)\s+)?(?:\b(?:trials?|failures?|courses?)\b|"
     r"\b(?:(?:is|are)\s+)?(?:not|no longer)\s+(?:required|needed|necessary|mandatory|"
     r"a\s+(?:requirement|prerequisite))\b|"
-    r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b)",
+    r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b|"
+    # "ECT contraindicated or declined", "TMS ineffective": the member's history, a criterion of the drug
+    r"\b(?:(?:is|are|was|were)\s+)?(?:contraindicated|declined|refused|not tolerated|ineffective|"
+    r"unsuccessful|not (?:an option|appropriate|available))\b)",
     re.I,
 )
 

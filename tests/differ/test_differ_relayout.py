@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from differ.relayout import relaid
+from differ.relayout import relaid, relaid_as_list
 
 ONE_TABLE = """Codes
 Code Type | Code | Description
@@ -176,3 +176,15 @@ def test_each_row_written_out_needs_a_line_of_its_own():
     assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato (J0013)\nEnd")
     assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato: J0013\nEnd")
     assert not relaid(table, "Drugs\n- Spravato: J0013\nEnd")
+
+
+def test_a_table_written_out_with_its_column_labels_swapped_is_no_relayout():
+    """review17: "Drug | Covered | Not covered" rows written out with the labels in another order state
+    the opposite stance; the labels must come in the header's order (a cell may drop its header word)."""
+    table = "Drugs\nDrug | Covered | Not covered\nKetamine infusion | No | Yes\nSpravato | Yes | No\nEnd."
+    spravato = "- Spravato: covered Yes; not covered No"
+    same = f"Drugs\n- Ketamine infusion: covered No; not covered Yes\n{spravato}\nEnd."
+    swapped = f"Drugs\n- Ketamine infusion: not covered No; covered Yes\n{spravato}\nEnd."
+    assert relaid_as_list(table, same) and not relaid_as_list(table, swapped)
+    coded = "Drugs\nDrug | HCPCS | Criteria\nSpravato | J0013 | PA criteria ESK-03\nEnd."
+    assert relaid_as_list(coded, "Drugs\n- Spravato: HCPCS J0013; criteria PA ESK-03\nEnd.")

@@ -50,7 +50,7 @@ lint: install
 
 # The C helper (extractors/_pdftext*.c) built with AddressSanitizer + UndefinedBehaviorSanitizer in a scratch
 # copy of the tree, then the PDF extractor tests and a seeded fuzz run on mangled PDFs against that build
-# (.ci/sanitize.sh; ~10 min at load 8 on 2 cores, ~4 min idle). `make sanitize FUZZ_SECONDS=600` fuzzes longer.
+# (.ci/sanitize.sh; 130 s at load 2, 10-14 min at load 10). `make sanitize FUZZ_SECONDS=600` fuzzes longer.
 FUZZ_SECONDS ?= 60
 sanitize: install
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash .ci/sanitize.sh

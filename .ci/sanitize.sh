@@ -9,7 +9,7 @@
 # through malloc, where ASan sees them; leak detection is off (the interpreter never frees everything).
 # A deliberate 2-byte short FPDFText_GetText buffer is reported (heap-buffer-overflow in page_text).
 #
-#   make sanitize                      # ~4 min at load 2 (~10 min on a busy machine): tests + 60 s fuzz
+#   make sanitize                      # 130 s at load 2 (10-14 min at load 10): tests + 60 s fuzz
 #   FUZZ_SECONDS=300 FUZZ_SEED=29 make sanitize     # a longer fuzz run, other mutants
 #   SANITIZE_TESTS= make sanitize      # the fuzz run only
 set -euo pipefail

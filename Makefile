@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # the C helper's sources (extractors/_pdftext*.c, .h): the editable install builds them in place
 CSRC   := $(wildcard extractors/_pdftext*.c extractors/_pdftext*.h)
 
-.PHONY: install system demo test test-fast lint bench bench-workers eval mutate clean
+.PHONY: install system demo test test-fast lint sanitize bench bench-workers eval mutate clean
 
 install: system $(STAMP)
 
@@ -47,6 +47,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# The C helper (extractors/_pdftext*.c) built with AddressSanitizer + UndefinedBehaviorSanitizer in a scratch
+# copy of the tree, then the PDF extractor tests and a seeded fuzz run on mangled PDFs against that build
+# (.ci/sanitize.sh; 130 s at load 2, 10-14 min at load 10). `make sanitize FUZZ_SECONDS=600` fuzzes longer.
+FUZZ_SECONDS ?= 60
+sanitize: install
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash .ci/sanitize.sh
 
 # Evaluation corpora (tests/files/eval/<name>/): one scorer module each, each prints one summary line.
 # Add a scorer by appending its module to EVALS. By default every set of every corpus is scored, one line

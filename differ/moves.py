@@ -125,7 +125,7 @@ def _restated(
     way = "to" if side == "old" else "in from"
     moved = bullet(
         f"{' and '.join(taxonomy.drug_label(d) for d in drugs)}: {what} moved unchanged {way} {name}"
-        f" ({len(moved_facts)} statements; no coverage change)",
+        f" ({len(moved_facts)} statement{'' if len(moved_facts) == 1 else 's'}; no coverage change)",
         "wording",
         drugs[0] if len(drugs) == 1 else None,
         None,

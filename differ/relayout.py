@@ -15,7 +15,9 @@ added or removed, or any prose edit is not a re-layout.
 A table written out as a list is a re-layout too (``listed``): each row becomes one line (a list item)
 holding the row's cells in order, labelled at most by the words of its table's header row ("Drug |
 HCPCS | Criteria" → "- Esketamine nasal spray (Spravato): HCPCS J0013; criteria PA-ESK-03"), and every
-other line stays. A row whose cells changed, went missing or gained words is no such line.
+other line stays. A row whose cells changed, went missing or gained words is no such line, nor one whose
+labels come in another order than the header's: in a "Drug | Covered | Not covered" table the column is
+the stance, so "not covered No; covered Yes" is a coverage change written as a list.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def listed(tabled: str, lined: str) -> bool:
     lines = Counter(squash(line) for line in lined.split("\n") if squash(line))
     pool = Counter({line: n for line, n in lines.items() if _SEP not in line})
     kept: list[str] = []
-    header: set[str] = set()
+    header: list[str] = []
     mode = ""  # "" outside a table, "table" for one that stayed, "list" for one written out
     rows = 0
     for line in (squash(raw) for raw in tabled.split("\n")):
@@ -98,14 +100,23 @@ def listed(tabled: str, lined: str) -> bool:
             continue
         if not mode:  # a table's first row: its header, whose words may label the cells
             mode = "table" if lines[line] else "list"
-            header = set(_words(line))
+            header = _words(line)
             if mode == "list":
                 continue
         if mode == "table":
             kept.append(line)
             continue
         want = [w for w in _words(line) if w not in header]
-        match = next((b for b in pool if pool[b] and [w for w in _words(b) if w not in header] == want), None)
+        match = next(
+            (
+                b
+                for b in pool
+                if pool[b]
+                and [w for w in _words(b) if w not in header] == want
+                and _labelled(line, b, header)
+            ),
+            None,
+        )
         if not want or match is None:
             return False
         pool[match] -= 1
@@ -114,6 +125,23 @@ def listed(tabled: str, lined: str) -> bool:
     return rows > 0 and Counter(DATEISH.sub(" ", k) for k in kept) == Counter(
         DATEISH.sub(" ", k) for k in lines.elements()
     )
+
+
+def _labelled(row: str, item: str, header: list[str]) -> bool:
+    """Are the header's words that ``item`` adds to ``row``'s cells in the header's order? The labels name
+    the columns: "covered No; not covered Yes" from a "Drug | Covered | Not covered" table is the row
+    written out, "not covered No; covered Yes" swaps the stance (a coverage change, not a re-layout)."""
+    cells, labels, i = _words(row), [], 0
+    for w in _words(item):
+        if w not in header:  # a cell's own header word may be left out ("PA criteria" → "PA")
+            while i < len(cells) and cells[i] != w and cells[i] in header:
+                i += 1
+        if i < len(cells) and w == cells[i]:
+            i += 1
+        else:
+            labels.append(w)
+    rest = iter(header)
+    return all(any(label == h for h in rest) for label in labels)
 
 
 def _regrouped(old: str, new: str) -> bool:

@@ -158,7 +158,26 @@ from .terms import codes_in
 #: ("ECT or TMS trial not required") keeps the drug's criteria under it; a footnote marker on "Covered"
 #: follows its footnote (prior authorization or criteria: covered with criteria), and no glued marker
 #: ("covered¹") hides the stance word.
-EXTRACTOR_VERSION = "2026.12.40"
+#: 2026.12.41 (factsfix, rules.yaml FC-FE): "Spravato | All other uses of esketamine | Not covered" is
+#: esketamine's other; a drug list's row naming no use takes its heading's use; "Failure of one of the
+#: following augmentation therapies" states no position, the diagnosis item under a use heading does.
+#: 2026.12.42 (mutnew, group CI): a question table's question or criterion of two words ("REMS
+#: certification", "REMS-certified site?") is read (a floor of three words lost it: neither the table nor the
+#: row reader read it).
+#: 2026.12.43 (factsfix, rules.yaml FF): a footnote's stance on no named use ("* Not covered under the
+#: pharmacy benefit.") gives the drug no default position (it gave esketamine or ketamine `other`).
+#: 2026.12.44 (group DA of shapes/rules.yaml, from the set holdout10): a scope sentence ("This policy explains
+#: when …") states no position; "any use … not described above" is other (it was a pointer: no position); a
+#: benefit rule about a class of services ("does not cover investigational services") names no use; "Coverage
+#: for X … may be provided" with a long subject, a cell that starts "Covered for …", "Payment … will be
+#: considered" and "Requests for … will not be considered" are stances; "any route / setting other than …"
+#: leaves out no use; "other mood disorders" is other; "… or, for members who cannot take one, alone" allows
+#: monotherapy; "approved every 6 months" is a period; another treatment's row in a drug chart is its own; a
+#: revision table's "From <date>" column is the new one and a field row's bracketed use ("Initial approval
+#: (TRD)") is the row's use.
+#: 2026.12.45 (factsfix, rules.yaml FA): a heading saying another treatment is contraindicated, declined or
+#: ineffective ("ECT contraindicated or declined") is the drug's section too (its criteria were dropped).
+EXTRACTOR_VERSION = "2026.12.45"
 MAX_BYTES = 80 * 1024 * 1024
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

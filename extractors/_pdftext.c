@@ -21,7 +21,8 @@
  *
  * Safety: the text must be the page's whole text (one character per PDFium character index); its
  * length is checked against FPDFText_CountChars and every index passed to PDFium against that count.
- * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout.
+ * The caller holds pdfhandles' lock (PDFium is not thread-safe); the GIL is kept throughout, but while
+ * ``page`` loads a page (_pdftext_page.c says why).
  */
 #include "_pdftext.h"
 

@@ -21,7 +21,15 @@
  * Handles: a page this call loads is closed before it returns unless the caller still needs it (a page
  * that names a needle while ``held`` can keep it, a ruled page to look at when the document may name
  * the drugs), exactly the pages pdfhandles.text_page left to its caller; a page handed in (held keeps it
- * open) is never closed here. The caller holds pdfhandles' lock; the GIL is kept throughout.
+ * open) is never closed here.
+ *
+ * Threads: the caller holds pdfhandles' lock (PDFium is not thread-safe), which is what keeps other
+ * threads out of PDFium. The GIL is let go while PDFium loads the page and its text page (no Python
+ * object is touched there): that is most of a page's time, seconds on a hostile page, and ctypes let it
+ * go around the same calls before, so a thread waiting for an extraction's time limit (extract's
+ * ``worker.join``) or a crawler's event loop is not stalled by it. It is kept for the per-character
+ * look-ups, which interleave with making Python objects (letting it go per call would cost more than
+ * the calls).
  */
 #define _GNU_SOURCE /* memmem */
 #include "_pdftext.h"
@@ -279,13 +287,21 @@ PyObject *pdftext_checks(PyObject *self, PyObject *text) {
 }
 
 /* PDFium's text of a text page: pdfhandles.text_page's reading ("" without characters); NULL on error,
- * Py_None (a new reference) when the text's length is not the character count. */
+ * Py_None (a new reference) when PDFium wrote fewer units than it counts characters, or the text's
+ * length is not the character count. */
 static PyObject *page_text(TEXTPAGE tp) {
     int count = F.count_chars(tp);
     if (count <= 0) return PyUnicode_New(0, 0);
     unsigned short *buf = PyMem_Malloc(((size_t)count + 1) * 2);
     if (!buf) return PyErr_NoMemory();
-    F.get_text(tp, 0, count, buf);
+    /* PDFium writes its text and a NUL: ``count`` + 1 units, or fewer (it drops characters beyond the
+     * BMP, and characters at either end that have no place in its text): the rest of ``buf`` is then
+     * never written (more would fail PDFium's own CHECK, which ends the process: never seen).
+     * text_page's zeroed buffer gave a text with a NUL in it (doubtful: no reading); so does this. */
+    if ((long long)F.get_text(tp, 0, count, buf) != (long long)count + 1) {
+        PyMem_Free(buf);
+        return Py_NewRef(Py_None);
+    }
     int order = -1; /* little-endian, a byte-order mark kept: the "utf-16-le" codec */
     PyObject *text = PyUnicode_DecodeUTF16((const char *)buf, (Py_ssize_t)count * 2, "replace", &order);
     PyMem_Free(buf);
@@ -311,10 +327,15 @@ PyObject *pdftext_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
         PyErr_SetString(PyExc_RuntimeError, "extractors._pdftext: bind() and configure() come first");
         return NULL;
     }
-    void *doc = PyLong_AsVoidPtr(args[0]), *page = PyLong_AsVoidPtr(args[4]);
-    TEXTPAGE tp = PyLong_AsVoidPtr(args[5]);
-    long at = PyLong_AsLong(args[1]), hold = PyLong_AsLong(args[3]);
-    if (PyErr_Occurred()) return NULL;
+    void *doc, *page;
+    TEXTPAGE tp;
+    long at, hold; /* each conversion checked before the next: no C-API call with an exception set */
+    if (((doc = PyLong_AsVoidPtr(args[0])) == NULL && PyErr_Occurred()) ||
+        ((page = PyLong_AsVoidPtr(args[4])) == NULL && PyErr_Occurred()) ||
+        ((tp = PyLong_AsVoidPtr(args[5])) == NULL && PyErr_Occurred()) ||
+        ((at = PyLong_AsLong(args[1])) == -1 && PyErr_Occurred()) ||
+        ((hold = PyLong_AsLong(args[3])) == -1 && PyErr_Occurred()))
+        return NULL;
     if (at < 0 || at > INT_MAX) {
         PyErr_SetString(PyExc_IndexError, "page index out of range");
         return NULL;
@@ -329,13 +350,15 @@ PyObject *pdftext_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     PyObject *result = NULL;
     Checks checks = {NULL, 0, 0, 0};
     Py_ssize_t nflat = 0;
-    if (owned) {
-        if (!(page = F.load_page(doc, index))) Py_RETURN_NONE;
-        if (!(tp = F.load_text_page(page))) {
-            F.close_page(page);
-            Py_RETURN_NONE;
-        }
+    if (owned) { /* PDFium's own work, most of a page's time: other threads run meanwhile (see above) */
+        Py_BEGIN_ALLOW_THREADS
+        page = F.load_page(doc, index);
+        tp = page ? F.load_text_page(page) : NULL;
+        if (page && !tp) F.close_page(page);
+        Py_END_ALLOW_THREADS
+        if (!tp) Py_RETURN_NONE;
     }
+    PyObject *bold = Py_NewRef(bold_fn); /* ``fonts`` calls it: alive even if a callback configures */
     if (!(text = page_text(tp))) goto done;
     if (text == Py_None) { /* one UTF-16 unit a character, or offsets would drift */
         result = text;
@@ -366,7 +389,7 @@ PyObject *pdftext_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     flat = checks.flat;
     nflat = PyUnicode_GET_LENGTH(flat);
     hit = checks.hit;
-    Fonts fonts = {.fonts = args[2], .bold_of = bold_fn, .last_bold = -1};
+    Fonts fonts = {.fonts = args[2], .bold_of = bold, .last_bold = -1};
     if (!(pieces = PyList_New(0)) || pdftext_collect(tp, count, reading, &fonts, pieces, &exact) < 0)
         goto done;
     if (!(lines = lines_of(pieces, args[1]))) goto done;
@@ -390,5 +413,6 @@ done:
     Py_XDECREF(flat);
     Py_XDECREF(pieces);
     Py_XDECREF(lines);
+    Py_DECREF(bold);
     return result;
 }

@@ -197,7 +197,8 @@ def may_hold_noise(lines: Sequence[str]) -> list[bool]:
         return [True] * len(lines)
     blob, left = read
     low = blob.lower()  # bytes.lower() folds ASCII only: as str.lower() does for an ASCII line
-    if any(w in low for w in _NOISE_WORDS):  # rare: then each line is asked for the words too
+    # rare: then each line is asked for the words too ("right" first: one scan for two of the words)
+    if (b"right" in low and any(w in low for w in _NOISE_WORDS[:2])) or b"proprietary" in low:
         return [
             bool(rest) or any(w in line for w in _NOISE_WORDS)
             for rest, line in zip(left, low.split(b"\n"), strict=True)
@@ -216,6 +217,22 @@ _PRINTED_WORDS = (
     "exported",
     "viewed",
 )
+
+
+def _printed_word(low: str) -> bool:
+    """``any(w in low for w in _PRINTED_WORDS)``, spelled out (a generator costs more than the tests)."""
+    return (
+        "print" in low
+        or "generated" in low
+        or "downloaded" in low
+        or "retrieved" in low
+        or "accessed" in low
+        or "created" in low
+        or "exported" in low
+        or "viewed" in low
+    )
+
+
 #: what ``_PAGE_OF``'s anchored branches allow on a line of their own ("12", "- 3 -", "3 / 10")
 _PAGE_NUMBER_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-/0123456789"  # \s in ASCII: str.isspace()
 
@@ -229,7 +246,7 @@ def _strip_ascii_noise(line: str, low: str) -> str:
         _COPYRIGHT.search(line)
     ):
         return ""
-    if "report date" in low or any(w in low for w in _PRINTED_WORDS):
+    if "report date" in low or _printed_word(low):
         line = _PRINTED.sub(" ", line)
         low = line.lower()
     if "page" in low or not line.strip(_PAGE_NUMBER_CHARS):

@@ -6,9 +6,12 @@ on every ``reprocess``: each other policy's last version first seen by the end o
 this version (versions archived outside a crawl: by the version's own first-seen time), so a later
 revision of the destination never turns an old move back into a coverage change.
 
-A merge is read the other way round (``absorbed``): the policies of the source that this version's crawl
-did not find any more (no successful fetch in it), whose last version an earlier crawl brought — where
-a section that arrived unchanged came from.
+A merge is read the other way round (``absorbed``): the policies of the source that are really gone —
+this version's crawl found them *missing* (off every index and their address answered 404/410), or an
+earlier crawl did and none has seen them since — whose last version an earlier crawl brought: where a
+section that arrived unchanged came from. A policy the crawl merely did not fetch (a 503, a timeout, a
+crawl interrupted before it) is still there: taking it for the source would announce a real change as
+``wording``.
 
 Within one crawl the destination is often extracted *after* the policy it left (a new policy on the
 index's second page): ``pending`` tells the caller that other versions of the source still wait for
@@ -68,21 +71,26 @@ def elsewhere(archive: Archive, version: Version, load) -> list[tuple[str, Extra
 
 #: Fetch outcomes that mean the policy was found by the crawl.
 _FOUND = ("new_version", "unchanged", "not_modified")
+#: Statuses of a policy an earlier successful crawl found gone (``payerwatch.absence``).
+_GONE = ("missing", "retired")
 
 
 def absorbed(archive: Archive, version: Version, load) -> list[tuple[str, ExtractedPolicy]]:
-    """(name, extraction) of the source's other on-topic policies that this version's crawl no longer
-    found, as of their last version — all first seen before that crawl began (old news, never a policy
-    published alongside this version). Empty for a version archived outside a crawl."""
+    """(name, extraction) of the source's other on-topic policies that are gone (see the module
+    docstring), as of their last version — all first seen before that crawl began (old news, never a
+    policy published alongside this version). Empty for a version archived outside a crawl."""
     policy = archive.get_policy(version.policy_id)
     run_id = archive.run_of_version(version.id)
     run = archive.get_run(run_id) if run_id is not None else None
     if policy is None or run is None:
         return []
-    found = {f.policy_id for f in archive.list_fetches(run_id=run.id, limit=100_000) if f.outcome in _FOUND}
+    fetches = archive.list_fetches(run_id=run.id, limit=100_000)
+    found = {f.policy_id for f in fetches if f.outcome in _FOUND}
+    missing = {f.policy_id for f in fetches if f.outcome == "missing"}
     out = []
     for other in archive.list_policies(policy.source_id):
-        if other.id == policy.id or other.id in found:
+        gone = other.id in missing or other.status in _GONE
+        if other.id == policy.id or other.id in found or not gone:
             continue
         seen = [
             v

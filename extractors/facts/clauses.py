@@ -122,13 +122,17 @@ _OTHER_AS_OBJECT = re.compile(
     re.I,
 )
 #: … or what follows it says so: "ECT or TMS trial not required", "TMS failure", "ECT is not required first",
-#: "TMS requirement removed" (other treatments coordinated with it first: "ECT, TMS or VNS trial").
+#: "TMS requirement removed", "ECT contraindicated" (other treatments coordinated with it first: "ECT, TMS or
+#: VNS trial").
 _OTHER_REQUIREMENT = re.compile(
     rf"^(?:\s*(?:,|/|\bor\b|\band\b|\band/or\b)\s*(?:{OTHER_TREATMENT.pattern}))*"
     r"\s*(?:\b(?:therapy|treatment)\s+)?(?:\b(?:trials?|failures?|courses?)\b|"
     r"\b(?:(?:is|are)\s+)?(?:not|no longer)\s+(?:required|needed|necessary|mandatory|"
     r"a\s+(?:requirement|prerequisite))\b|"
-    r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b)",
+    r"\b(?:is\s+|are\s+)?optional\b|\brequirements?\s+(?:removed|waived|dropped|eliminated|deleted)\b|"
+    # "ECT contraindicated or declined", "TMS ineffective": the member's history, a criterion of the drug
+    r"\b(?:(?:is|are|was|were)\s+)?(?:contraindicated|declined|refused|not tolerated|ineffective|"
+    r"unsuccessful|not (?:an option|appropriate|available))\b)",
     re.I,
 )
 
@@ -154,6 +158,13 @@ _EXCEPTION = re.compile(
 _EXCEPTION_OF_USE = re.compile(
     r"\b(?:indications?|uses?|conditions?|diagnos[ie]s|purposes?|disorders?)\s*,?\s*(?:\w+\s*){0,2}$", re.I
 )
+#: "any route other than …", "any form except …": the exception is a route or form of the drug, not a use.
+_NOT_A_USE = re.compile(
+    r"\b(?:any|all)\s+(?:[\w-]+\s+){0,3}?(?:routes?|forms?|formulations?|methods?|means|ways?|settings?|"
+    r"sites?|doses?|dosages?|products?|strengths?|preparations?|providers?|prescribers?|places?|"
+    r"locations?)(?:\s+of\s+(?:[\w-]+\s+){0,2}?administration)?\s*$",
+    re.I,
+)
 _OTHER = re.compile(
     r"\b(?:all|any|every)\s+other\s+(?:[\w-]+\s+){0,4}?(?:indications?|uses?|conditions?|diagnos[ie]s|disorders?)\b"
     r"|\b(?:any|all|every)\s+(?:(?:psychiatric|mental health|behavioral health)\s+)?"
@@ -161,12 +172,16 @@ _OTHER = re.compile(
     r"(?!\s+(?:listed|below|above|are|is|must|have|of|in (?:paragraph|section)))"
     r"|\b(?:indications?|uses?|conditions?|diagnos[ie]s)\s+(?:that (?:are|is) "
     r")?not\s+(?:listed|addressed|specified|included|named)"
+    # "any use of esketamine not addressed above": the subject's drug between the use and its negation
+    r"|\b(?:any|all|every)\s+(?:[\w-]+\s+){0,5}?(?:uses?|indications?|conditions?|diagnos[ie]s|purposes?)\b"
+    r"[^.;:]{0,40}?\bnot\s+(?:listed|addressed|specified|included|named|described|outlined|mentioned)\b"
     r"|\bnot listed (?:above|below|in this)"
     r"|\boutside (?:of )?the (?:conditions|criteria|indications) (?:above|listed|stated)"
     r"|\bother psychiatric (?:disorders|conditions|indications|uses)"
     r"|\b(?:mental|behaviou?ral) health "
     r"(?:conditions?|disorders?|indications?|uses|diagnos[ie]s|illness\w*)\b"
     r"|\bpsychiatric (?:disorders|conditions|indications|uses)\b"
+    r"|\bmood (?:disorders|conditions|illnesses)\b"
     r"|\ball (?:other )?indications\b"
     r"|\bfor all (?:other )?uses\b"
     r"|\boff-?label\b"
@@ -214,7 +229,9 @@ def indications_of(clause: str) -> tuple[str, ...]:
     text = clause
     for m in reversed(list(_EXCEPTION.finditer(clause))):
         before = clause[: m.start()]
-        if _EXCEPTION_OF_USE.search(before) or re.search(r"\b(?:any|all)\s+[\w ]{0,30}$", before, re.I):
+        if _NOT_A_USE.search(before):
+            pass  # "any route other than intravenous infusion": a route, not the uses left out
+        elif _EXCEPTION_OF_USE.search(before) or re.search(r"\b(?:any|all)\s+[\w ]{0,30}$", before, re.I):
             other = True
         text = text[: m.start()] + " " + text[m.end() :]
     if _OTHER.search(text):

@@ -30,6 +30,11 @@ _NOT_APPROVAL = re.compile(
 )
 #: A length "or longer" / "or more" is a trial's or an illness's, never an approval period.
 _NOT_APPROVAL_AFTER = re.compile(r"^\s*(?:or (?:longer|more)\b|\+)", re.I)
+#: "may be approved every 6 months", "renewed each 12 months": the approval's own period, not a dosing
+#: interval ("every 2 weeks") or a trial ("each for 6 weeks").
+_APPROVED_EVERY = re.compile(
+    r"\b(?:approv\w*|authori[sz]\w*|re-?authori[sz]\w*|renew\w*|extended)\s+(?:every|each)\s*$", re.I
+)
 #: An old value in a revision sentence: "(previously 3 months)", "formerly", "from 3 months to 6 months".
 _OLD_BEFORE = re.compile(r"(?:\b(?:previously|formerly|was|were|had been|down from|up from)\s*)$", re.I)
 _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
@@ -82,6 +87,8 @@ _MONO = re.compile(
     # "either with an oral antidepressant or by itself / or as the only treatment"
     r"\bor\s+(?:by itself|on its own|as (?:the |a )?(?:only|sole|single) (?:treatment|therapy|agent|"
     r"medication|antidepressant))\b|"
+    # "with an oral antidepressant or, for members who cannot tolerate one, alone"
+    r"\bor,?\s+(?:for|in|when|if|where)\b[^.;]{0,80}?,\s*(?:alone|by itself|on its own|as monotherapy)\b|"
     r"antidepressant(?:\s+(?:therapy|treatment|medication|use))?\s+(?:is|are)\s+(?:not|no longer)\s+"
     r"(?:a\s+)?(?:requirement|mandatory|necessary|needed)",
     re.I,
@@ -97,7 +104,8 @@ _WITH_AD = re.compile(
     r"(?<!treatments )(?<!treatment )(?<!trials )(?<!trial )(?<!failure )(?<!therapy )(?<!experience )"
     r"\b(?:with|continues?(?:\s+to\s+take)?|taking|takes?|uses?|using|on|receiv(?:es|ing)|start(?:s|ing)?|"
     r"initiat(?:e|es|ing)|begin(?:s|ning)?|maintain(?:s|ing)?)\s+(?:a|an|the|their)?\s*"
-    r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|or|and)\s+)*"
+    r"(?:(?:newly|initiated|started|new|current|ongoing|stable|existing|background|continued|maintained|"
+    r"or|and)\s+)*"
     r"(?:oral\s+)?antidepressant|"
     r"antidepressant[\w ]{0,20}?:\s*(?:required|mandatory|yes\b)|"
     r"\boral antidepressant(?:\s+(?:therapy|treatment|use))?\s+(?:is|remains)\s+(?:still\s+)?(?:required|"
@@ -183,7 +191,9 @@ def approvals(clause: str, phase: str, context: bool = False) -> list[tuple[str,
         )
         window = clause[max(0, m.start() - 25) : m.start()]
         old = _OLD_BEFORE.search(window) or (_FROM_TO.search(window) and _TO_AFTER.match(clause[m.end() :]))
-        trial = _NOT_APPROVAL.search(window) or _NOT_APPROVAL_AFTER.match(clause[m.end() :])
+        trial = _NOT_APPROVAL_AFTER.match(clause[m.end() :]) or (
+            _NOT_APPROVAL.search(window) and not _APPROVED_EVERY.search(window)
+        )
         if age or old or trial:
             last = m.end()
             continue

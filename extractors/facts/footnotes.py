@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from ..sections import Block
 from .clauses import sentences
-from .context import Candidate
+from .context import DEFAULT, Candidate
 
 _SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
@@ -40,7 +40,7 @@ _DIGIT_MARK = re.compile(
 #: of a short table cell after a space ("Covered 1": a cell's ``<sup>`` read with a space), or a number after
 #: the stance word itself ("is covered 2 for TRD": a paragraph's ``<sup>``, never "covered for 2 weeks").
 _MARKER = re.compile(
-    rf"(?<=[\w)])(\*{{1,3}}|[{_SUPERSCRIPT_DIGITS}]+|[\u2020\u2021]{{1,2}}|\(\d{{1,2}}\)|\[\d{{1,2}}\])"
+    rf"(?<=[\w).,;:])(\*{{1,3}}|[{_SUPERSCRIPT_DIGITS}]+|[\u2020\u2021]{{1,2}}|\(\d{{1,2}}\)|\[\d{{1,2}}\])"
     r"|(?-i:(?<=[a-z]))(\d{1,2})\b"
     r"|(?-i:(?<=[a-z]))\s+(\d{1,2}|\*{1,3})\s*$"
     r"|\b(?:covered|necessary|approved|eligible|benefit)\s+(\d{1,2})"
@@ -74,20 +74,45 @@ def _blank(m: re.Match) -> str:
 
 def follow(cands: list[Candidate], read: list[Block], blocks: list[Block]) -> list[Candidate]:
     """The candidates on the document's own blocks (``read`` are the masked ones the reader read, in the
-    same order), a marked ``covered`` position made ``covered_with_criteria`` by its footnote."""
+    same order), a marked ``covered`` position made ``covered_with_criteria`` by its footnote. A footnote's
+    own stance on no named use ("* Not covered under the pharmacy benefit.") is about what its marker marks,
+    never a default position (``other``, or esketamine's TRD) of the drug around it: it is dropped."""
     index = {id(r): k for k, r in enumerate(read)}
+    notes = _footnote_blocks(blocks) if any(c.strength == DEFAULT for c in cands) else set()
     out = []
     for c in cands:
         k = index.get(id(c.block))
         block = blocks[k] if k is not None else c.block
         if block is not c.block:
             c = replace(c, block=block)
+        if c.field == "position" and c.strength == DEFAULT and k in notes:
+            continue
         if c.field == "position" and c.value == "covered" and k is not None:
             note = _footnote(blocks, k, _markers(block.text[c.a : c.b]))
             if note is not None and _conditions(note):
                 c = replace(c, value="covered_with_criteria")
         out.append(c)
     return out
+
+
+def _footnote_blocks(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks that are the footnote of a marker some block before them carries."""
+    seen: set[str] = set()
+    out = set()
+    for j, block in enumerate(blocks):
+        text = block.text.lstrip()
+        if any(_opens(text, m) for m in seen) or ("*" in seen and _lone_item(blocks, j)):
+            out.add(j)
+        seen.update(_markers(block.text))
+    return out
+
+
+def _lone_item(blocks: list[Block], j: int) -> bool:
+    """Block ``j`` is a "- " item on its own right after a table or paragraph ("* Note." read as a bullet)."""
+    if blocks[j].kind != "item" or not blocks[j].text.startswith("- ") or j == 0:
+        return False
+    after = j + 1 >= len(blocks) or blocks[j + 1].kind != "item"
+    return after and blocks[j - 1].kind in ("row", "para")
 
 
 def _markers(words: str) -> list[str]:
@@ -105,8 +130,7 @@ def _footnote(blocks: list[Block], k: int, markers: list[str]) -> str | None:
             j = k + 1
             while j < len(blocks) and blocks[j].kind == "row":
                 j += 1
-            lone = j + 1 >= len(blocks) or blocks[j + 1].kind != "item"
-            if j < len(blocks) and blocks[j].kind == "item" and blocks[j].text.startswith("- ") and lone:
+            if j < len(blocks) and _lone_item(blocks, j):
                 return blocks[j].text
     return None
 

@@ -34,7 +34,24 @@ _POINTER = re.compile(
     r"does not address|do not address|refer to (?:the|a|our)|\bsee (?:the|also|our|a)\b|outside the scope|"
     r"not subject to th|not part of (?:this|the official)|beyond the scope|separate (?:\w+ )?policy|"
     r"\b(?:this|the) (?:policy|document|guideline|bulletin|article|notice) (?:covers|addresses|describes|"
-    r"discusses|applies to)\b",
+    r"discusses|applies to|explains|outlines|sets (?:out|forth)|states (?:when|how|whether|which))\b",
+    re.I,
+)
+#: "Any use … not addressed above" is the uses the policy leaves out (``other``), not a pointer elsewhere.
+_UNADDRESSED = re.compile(
+    r"\b(?:any|all|every)\s+(?:[\w-]+\s+){0,5}?(?:uses?|indications?|conditions?|diagnos[ie]s|purposes?)\b"
+    r"[^.;:]{0,40}?\bnot (?:addressed|described|outlined|mentioned)\b",
+    re.I,
+)
+#: A benefit rule about a class of services ("The Company does not cover investigational services"): it
+#: names no drug and no use of one, and states no position on either.
+_CLASS_RULE = re.compile(
+    r"\b(?:does|do|will) not cover (?:any )?(?:experimental|investigational|investigative|unproven)"
+    r"(?:\s*(?:,|/|or|and|and/or)\s*(?:experimental|investigational|investigative|unproven))*\s+"
+    r"(?:services|treatments|procedures|drugs|items|care|therapies|supplies)\b|"
+    r"^\W*(?:experimental|investigational|investigative)(?:\s*(?:,|/|or|and|and/or)\s*"
+    r"(?:experimental|investigational|investigative|unproven))*\s+(?:services|treatments|procedures|items|"
+    r"therapies) (?:are|is) (?:not covered|excluded)\b",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -122,7 +139,7 @@ _NOT_COVERED = re.compile(
     # is available", "coverage is not provided", "not approvable", "falls outside coverage"
     r"\b(?:do|don[’']t|doesn[’']t)\s+(?:not\s+)?cover\b|(?:\bnever|n[’']t)\s+(?:be\s+)?covered\b|"
     r"\bno (?:coverage|benefits?|payment|reimbursement)\b(?!\s+(?:limits?|changes?|restrictions?)\b)|"
-    r"\b(?:coverage|benefits?|payment|reimbursement)\b[^.;]{0,40}?\b(?:is|are|will|shall)\s+not\s+(?:be\s+)?"
+    r"\b(?:coverage|benefits?|payment|reimbursement)\b[^.;]{0,90}?\b(?:is|are|will|shall)\s+not\s+(?:be\s+)?"
     r"(?:provided|available|allowed|extended|made|offered|granted)\b|"
     r"\bnot (?:approvable|included in (?:the |its |their )?(?:benefits?|coverage))\b|"
     r"\b(?:falls?|is|are)\s+outside (?:of )?(?:the )?(?:coverage|benefits?)\b|"
@@ -134,6 +151,9 @@ _NOT_COVERED = re.compile(
     r"\b(?:not (?:be )?eligible|ineligible) (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"(?:will|shall|may) not cover\b|"
     r"not (?:be )?considered for (?:coverage|approval|payment|reimbursement)|"
+    # "Requests for other diagnoses will not be considered" (not "… will not be considered unless …")
+    r"\b(?:requests?|payment|claims?)\b[^.;]{0,60}?\b(?:will|shall) not be considered\b"
+    r"(?![^.;]*\b(?:unless|until|without|if)\b)|"
     r"no longer (?:be )?(?:covered|cover(?:s|ing)?\b)|(?:stop|stops|cease|ceases|discontinue)\s+covering|"
     rf"\bnot\s+{_QUALIFY}|"
     r"(?:benefit|plan|contract|contractual) exclusions?\b(?!\s+criteri)|"
@@ -157,7 +177,12 @@ _COVERED = re.compile(
     r"\b(?:is|be|remains?) (?:also )?an? (?:[A-Z][\w-]*\s+){0,2}benefit\b|will (?:also )?be indicated|"
     r"meets? [\w' ]*criteria for coverage|"
     r"eligible for (?:coverage|reimbursement)|reasonable and necessary|\bis (?:reimbursable|payable)\b|"
-    r"coverage\b[^.;]{0,40}?\b(?:is|will be|may be) (?:provided|available|allowed|extended)|"
+    r"coverage\b[^.;]{0,90}?\b(?:is|will be|may be) (?:provided|available|allowed|extended|granted)|"
+    # a table cell or PDL note whose subject is its row: "Covered for treatment-resistant depression …"
+    r"^\W*covered\s+(?:for|in|when|with|only)\b|"
+    # Medicaid charts: "Payment will be considered for …", "… will consider payment"
+    r"\bpayment\b[^.;]{0,100}?\b(?:will|may|shall|can) (?:also )?be considered\b|"
+    r"\b(?:will|may|shall) (?:also )?consider payment\b|"
     rf"\b{_QUALIFY}|"
     r"\b(?:is|are|be|remains?)\s+(?:also\s+)?eligible (?:for (?:coverage|reimbursement|payment)|under)\b|"
     r"\b(?:will|may|shall|does|can)\s+(?:also\s+)?(?:only\s+)?cover\b|\bcovers\b|"
@@ -234,7 +259,12 @@ _GENERAL_CONDITION = re.compile(
 
 def not_a_statement(clause: str) -> bool:
     """Pointers, disclaimers, boilerplate, code notes: no fact of any kind comes from these."""
-    return bool(_POINTER.search(clause) or _DISCLAIMER.search(clause) or _CODE_SUBJECT.search(clause))
+    return bool(
+        _POINTER.search(_UNADDRESSED.sub(" ", clause))
+        or _DISCLAIMER.search(clause)
+        or _CODE_SUBJECT.search(clause)
+        or _CLASS_RULE.search(clause)
+    )
 
 
 def is_fda(clause: str) -> bool:

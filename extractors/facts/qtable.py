@@ -55,7 +55,8 @@ class QuestionTableReader(FormReader):
         numbered = _NUMBER_CELL.match(cells[0])
         q = 1 if first >= 2 and (numbered or _NUMBER_HEAD.match(self.header[0])) else 0
         question = cells[q].strip()
-        if not question or len(question.split()) < 3:
+        # two words are a criterion ("REMS certification", "REMS-certified site?"), one a label ("Otherwise")
+        if not question or len(question.split()) < 2:
             return False
         if not question.endswith("?") and q == 0:
             return False  # a statement table needs its number column: "Criterion | Met | Not met" is a record

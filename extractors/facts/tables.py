@@ -34,7 +34,9 @@ _OLD_COLUMN = re.compile(
 )
 _NEW_COLUMN = re.compile(
     r"\b(?:new|revised|updated|amended|proposed|effective|changed|now|after|replacement|future|upcoming|"
-    r"beginning|starting|going forward|as of|on and after)\b|^\W*to\W*$",
+    r"beginning|starting|going forward|as of|on and after|on or after)\b|^\W*to\W*$|"
+    # "From July 1, 2027" (a bare "From" is the old column of a from/to pair)
+    r"^\W*from\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
     re.I,
 )
 _CURRENT_COLUMN = re.compile(r"\b(?:current|existing|present)\b", re.I)
@@ -74,6 +76,14 @@ _CELL_PA = re.compile(
     r"|(?:PA|prior\s+approval|precert\w*|criteria)\s+(?:required|applies|apply|needed))[\s.*!)]*$",
     re.I,
 )
+#: A field label's use in brackets at its end: "Initial approval (TRD)", "Failed trials [MDSI]".
+_LABEL_USE = re.compile(r"[(\[]\s*([^()\[\]]{2,60}?)\s*[)\]]\s*:?\s*$")
+#: A heading that names a drug class, not a use ("Depression agents", "Antidepressants", "PTSD drugs").
+_CLASS_HEAD = re.compile(
+    r"\b(?:agents?|drugs?|medications?|products?|class(?:es)?|antidepressants?)\W*$", re.I
+)
+#: A drug's names in a cell ("All other uses of esketamine (Spravato)"): not words of the use.
+_DRUG_WORDS = re.compile(r"\(?\b(?:es-?ketamine|ketamine|ketalar|spravato|s-ketamine)\b\)?", re.I)
 #: A row label that is a stance by itself: "Covered indications | TRD; MDSI".
 _COVERED_LABEL = re.compile(
     r"^\W*(?:covered|approved|eligible)\s+(?:uses|indications|conditions|diagnoses|disorders)\W*$", re.I
@@ -125,11 +135,13 @@ def _use_cells(cells: list[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]
     return out
 
 
-def _other_cell(cell: str) -> bool:
-    """A short cell naming only the uses not listed ("All other uses", "Any other diagnosis")."""
-    if indications_of(cell) != ("other",) or len(cell.split()) > 6:
+def _other_cell(cell: str, row_drugs: tuple[str, ...]) -> bool:
+    """A short cell naming only the uses not listed ("All other uses", "Any other diagnosis"), also of the
+    row's own drug ("All other uses of esketamine" in Spravato's row; another drug's uses are not its)."""
+    bare = _DRUG_WORDS.sub(" ", cell)
+    if indications_of(cell) != ("other",) or len(bare.split()) > 6:
         return False
-    return not (stance(cell)[0] or drugs_in(cell) or criteria_of(cell))
+    return not (stance(cell)[0] or not set(drugs_in(cell)) <= set(row_drugs) or criteria_of(cell))
 
 
 def change_log(header: list[str]) -> bool:
@@ -184,6 +196,8 @@ class TableReader:
             pos += len(cell) + 3
         live = " | ".join(c for _, c in cells)
         row_drugs = drugs_in(live)
+        if cells and not row_drugs and other_subject(cells[0][1]):
+            return  # "Zuranolone | Payment will be considered for postpartum …": not the drug's row
         if self.table_lead and row_drugs:
             # the row's most specific indications: "Depression | Spravato | For TRD: …" is about TRD
             inds = tuple(i for i in indications_of(live) if i != "other")
@@ -244,12 +258,17 @@ class TableReader:
         other_row = not row_inds and (
             (len(cells) == 2 and indications_of(cells[0][1]) == ("other",) and len(cells[1][1].split()) <= 4)
             # "Spravato | All other uses | Not covered": a drug's row whose use cell is the rest
-            or (bool(row_drugs) and any(_other_cell(c) for _, c in cells))
+            or (bool(row_drugs) and any(_other_cell(c, drugs_in(cells[0][1]) or row_drugs) for _, c in cells))
         )
         if cells and other_subject(cells[0][1]):
             return done, ()  # "TMS | Covered with criteria": another treatment's row
         if not drugs:
             return done, row_inds
+        head_inds: tuple[str, ...] = ()
+        if row_drugs and not (row_inds or other_row) and path and not _CLASS_HEAD.search(path[-1]):
+            # "Spravato | Non-preferred | PA required" under "Treatment-resistant depression": the use of the
+            # heading (a drug class, "Depression agents", names none; a row under no use states nothing)
+            head_inds = self.heading_context(path)[1]
         for off, cell in cells:
             head = self.column_head(block, off)
             hst, how = stance(head) if len(head.split()) <= 8 and not indications_of(head) else (None, "")
@@ -263,11 +282,12 @@ class TableReader:
             st, how = stance(cell) if not covered else ("covered", "strong")
             if not st and _CELL_PA.match(cell):
                 st, how = "covered_with_criteria", "strong"
-            if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row):
+            if not st or how != "strong" or indications_of(cell) or not (row_inds or other_row or head_inds):
                 continue
-            self.emit(drugs, row_inds or ("other",), "position", st, INHERITED, block, off, off + len(cell))
+            inds = row_inds or head_inds or ("other",)
+            self.emit(drugs, inds, "position", st, INHERITED, block, off, off + len(cell))
             if st.startswith("covered"):
-                self.targets.set(drugs, row_inds, True, path)
+                self.targets.set(drugs, row_inds or head_inds, True, path)
             if len(cell.split()) < 3:
                 done.add(off)
         return done, row_inds
@@ -277,6 +297,11 @@ class TableReader:
         "Renewal duration | 12 months"): each value is read with its field name in front of it."""
         label = cells[0][1].strip()
         values = cells[1:]
+        # "Initial approval (TRD) | 1 month | 3 months": the use in brackets after the field is the row's use
+        use = _LABEL_USE.search(label)
+        label_inds = tuple(i for i in indications_of(use.group(1)) if i != "other") if use else ()
+        if label_inds:
+            label = label[: use.start()].strip()  # type: ignore[union-attr]
         if not values or not label or len(label.split()) > 5 or drugs_in(label) or indications_of(label):
             return False
         own = criteria_of(label)  # "Concurrent oral antidepressant | Not required": the value says which
@@ -287,7 +312,7 @@ class TableReader:
         head_drugs, head_inds = self.heading_context(path)
         drugs = drugs_in(block.text) or head_drugs or self.targets.drugs or self.doc_drugs
         phase = S.phase_of(label) or S.path_phase(path) or "initial"
-        inds = self.criteria_inds(path, (), (), head_inds, False, False, drugs)
+        inds = label_inds or self.criteria_inds(path, (), (), head_inds, False, False, drugs)
         found = False
         for off, value in values:
             col_drugs = drugs_in(self.column_head(block, off))  # "Criterion | Esketamine | IV ketamine"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from . import scope as S
+from .clauses import indications_of
 from .context import ALTERNATIVES, EXCLUSION_LEAD, INHERITED, LeadIn
 
 _DIAGNOSIS = re.compile(r"\b(?:diagnosis|diagnosed)\b", re.I)
@@ -45,15 +46,24 @@ class TargetingReader:
         if not (_DIAGNOSIS.search(body) and (label or S.approval_heading(path))):
             return False
         t = self.targets.current
-        return label or t is None or path[: len(t.path)] != t.path
+        if label or t is None or path[: len(t.path)] != t.path:
+            return True
+        # the target of this section came from its heading alone ("I. Treatment-Resistant Depression (all
+        # must be met)" under "Initial Approval Criteria"): no statement gave the use its position yet
+        inds = set(indications_of(body)) & set(t.inds)
+        return bool(inds) and not any(
+            c.field == "position" and c.drug in t.drugs and c.indication in inds for c in self.out
+        )
 
-    def criteria_leadin(self, block, path, a, b, drugs, inds) -> None:
+    def criteria_leadin(self, block, path, a, b, drugs, inds, named: bool = True) -> None:
         """A lead-in without a stance ("Criteria include:", "Treatment Resistant MDD:"): its list holds
-        criteria; under an approval-criteria heading, the indication it names is covered with criteria."""
+        criteria; under an approval-criteria heading, the indication it names is covered with criteria. A list
+        item that names no use ("e. Failure of one of the following augmentation therapies: …", ``named``
+        False) is one criterion with alternatives of its own: it states no position of the use around it."""
         inds = inds or self.targets.inds
         if inds and drugs:
             self.targets.set(drugs, inds, True, path)
-            if S.approval_heading(path):
+            if S.approval_heading(path) and named:
                 self.emit(drugs, inds, "position", "covered_with_criteria", INHERITED, block, a, b)
         own = bool(inds) and inds != self.targets.inds
         self.close_leadin(None)

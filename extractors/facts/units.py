@@ -248,8 +248,9 @@ class UnitReader:
                 self.emit(s_drugs, own_inds, "position", s_st, INHERITED, block, off + a, off + b)
                 continue
             elif is_leadin and not st:
+                named = bool(own_inds or block_inds) or block.kind != "item"
                 self.criteria_leadin(
-                    block, path, off + a, off + b, drugs, own_inds or block_inds or head_inds
+                    block, path, off + a, off + b, drugs, own_inds or block_inds or head_inds, named
                 )
             if inline and not in_list and self.leadin is not None:
                 in_list, lead = True, self.leadin

@@ -82,3 +82,70 @@ def test_no_stance_without_a_lead_in_that_points_at_the_list_or_an_indication():
     assert memberships(no_indication) == {}
     background = policy([("Background", [COVERED, KET])])  # an informational section states no coverage
     assert memberships(background) == {}
+
+
+def test_a_criteria_list_is_no_list_of_covered_drugs():
+    """An item naming the drug under "… is covered when all of the following are met:" is a requirement
+    about the drug (the criteria rules' business), never the drug newly "covered"."""
+    lead = "Spravato is covered for treatment-resistant depression when all of the following are met:"
+    old = policy([("Policy", [lead, "- The member is 18 or older."])])
+    new = policy(
+        [("Policy", [lead, "- The member is 18 or older.", "- Spravato is given in a REMS setting."])]
+    )
+    assert memberships(new) == {} and lead_in_bullets(old, new) == []
+
+
+# -- adversarial cases (review17): what a user expects when a list only looks like a stance change ------
+
+OTHER = "Ketamine for anesthesia is addressed in another policy."  # the drug named before and after
+
+
+def test_the_same_drug_in_two_lists_swapped_is_no_position_change():
+    """IV ketamine "in a clinic" covered and "at home" investigational, both for TRD: the lists trade
+    places, nothing changed (the first list no longer decides the stance)."""
+    clinic, home = "- Intravenous ketamine in a supervised clinic;", "- Intravenous ketamine at home;"
+    old = omnibus(covered=(ECT, clinic), investigational=(DBS, home))
+    new = policy(
+        [("Policy", [INVESTIGATIONAL, DBS, home, COVERED, ECT, clinic])],
+        title="Treatment-Resistant Depression: Treatments",
+    )
+    assert memberships(old)[("ketamine", "trd")][0] == "covered_with_criteria / experimental_investigational"
+    assert lead_in_bullets(old, new) == []
+
+
+def test_a_billing_code_added_to_a_list_is_codes_not_a_stance():
+    lead = "The following codes are covered for treatment-resistant depression:"
+    old = policy([("Policy", [OTHER, lead, "- 96365 Intravenous infusion, first hour"])])
+    new = policy(
+        [
+            (
+                "Policy",
+                [
+                    OTHER,
+                    lead,
+                    "- 96365 Intravenous infusion, first hour",
+                    "- J3490 Unclassified drug (ketamine)",
+                ],
+            )
+        ]
+    )
+    assert [c.kind for c in compare(old, new).changes] == ["codes"]
+
+
+def test_a_drug_named_in_passing_in_an_item_takes_no_stance():
+    """Only the listed thing takes the lead-in's stance: TMS after a response to ketamine is about TMS."""
+    tms = "- Transcranial magnetic stimulation as maintenance after a response to ketamine;"
+    old = omnibus(covered=(ECT,), investigational=(DBS,), facts=())
+    new = omnibus(covered=(ECT,), investigational=(DBS, tms))
+    assert memberships(new) == {}
+    assert [c.kind for c in compare(old, new).changes] != ["coverage_position"]
+
+
+def test_an_item_wrapped_onto_two_lines_reads_the_indication_of_both():
+    """A re-made PDF that breaks "treatment-resistant" at the line's end keeps the item's indication."""
+    lead = "The following are considered investigational:"
+    one = policy([("Policy", [lead, "- Intravenous ketamine for treatment-resistant depression;"])])
+    two = policy([("Policy", [lead, "- Intravenous ketamine for treatment-", "resistant depression;"])])
+    low = policy([("Policy", [lead, "- Intravenous ketamine for", "treatment-resistant depression;"])])
+    assert memberships(one)[("ketamine", "trd")][0] == "experimental_investigational"
+    assert lead_in_bullets(one, two) == [] and lead_in_bullets(one, low) == []

@@ -171,7 +171,7 @@ def test_only_criteria_that_left_are_criteria_moved() -> None:
     assert change.summary == "P: Spravato criteria moved to MP-520, unchanged (no coverage change in T)"
     assert (
         change.bullets[0]["text"]
-        == "Esketamine: criteria moved unchanged to MP-520 (1 statements; no coverage change)"
+        == "Esketamine: criteria moved unchanged to MP-520 (1 statement; no coverage change)"
     )
 
 
@@ -248,7 +248,7 @@ def test_a_section_merged_in_unchanged_from_a_policy_gone_is_wording_naming_wher
     )
     moved, *rest = change.bullets
     assert moved["text"] == (
-        "IV ketamine: coverage and criteria moved unchanged in from MP-530 (1 statements; no coverage change)"
+        "IV ketamine: coverage and criteria moved unchanged in from MP-530 (1 statement; no coverage change)"
     )
     assert (moved["old"], moved["new"], moved["evidence"]["old"]) == ("MP-530", "T", None)
     assert moved["evidence"]["new"]["text"] == KET

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from differ.relayout import relaid
+from differ.relayout import relaid, relaid_as_list
 
 ONE_TABLE = """Codes
 Code Type | Code | Description
@@ -109,3 +109,82 @@ def test_a_list_that_is_not_the_tables_rows_is_not_a_relayout(old, new):
     assert old in AS_LIST
     assert not relaid(AS_TABLE, AS_LIST.replace(old, new))
     assert not relaid(AS_LIST.replace(old, new), AS_TABLE)
+
+
+def test_group_labels_of_several_words_are_captions_too():
+    """A label cell is matched to its caption whole ("Drug codes"), not word by word."""
+    old = ONE_TABLE.replace("HCPCS |", "Drug codes |").replace("ICD-10 |", "Diagnosis codes |")
+    new = PER_TYPE.replace("HCPCS\n", "Drug codes\n").replace("ICD-10\n", "Diagnosis codes\n")
+    assert relaid(old, new)
+    assert relaid(new, old)
+
+
+def test_text_moved_between_cells_is_not_a_relayout():
+    """The same words in other cells: a code's description now split over two columns."""
+    new = PER_TYPE.replace("Esketamine, nasal spray, 1 mg", "Esketamine, nasal spray | 1 mg")
+    assert not relaid(ONE_TABLE, new)
+
+
+def test_a_text_that_ends_in_its_table():
+    """The last table is read like any other: its columns swapped is a re-layout, a code swapped is not."""
+    old = "Codes\nCode | Description\nS0013 | Esketamine, nasal spray, 1 mg\nG2082 | Esketamine visit"
+    swapped = "Codes\nDescription | Code\nEsketamine, nasal spray, 1 mg | S0013\nEsketamine visit | G2082"
+    assert relaid(old, swapped)
+    assert not relaid(old, swapped.replace("G2082", "G2083"))
+
+
+def test_a_prose_change_after_a_blank_line_is_seen():
+    after = "\n\nSpravato is covered for treatment-resistant depression."
+    assert relaid(ONE_TABLE + after, PER_TYPE + after)
+    assert not relaid(ONE_TABLE + after, PER_TYPE + after.replace("is covered", "is not covered"))
+
+
+def test_a_changed_header_without_group_labels_is_not_a_relayout():
+    """Only a column whose values became captions may leave the header: a heading renamed, or a column
+    dropped whose cells repeated another's (the rows' cells stay the same), is wording."""
+    table = "Codes\nCode | Description\nS0013 | Esketamine, nasal spray, 1 mg\nG2082 | Esketamine visit\nEnd"
+    renamed = table.replace("Code | Description", "Code | Descriptor")
+    billing = table.replace("Code | Description", "Code | Description | Billing code")
+    billing = billing.replace("1 mg\n", "1 mg | S0013\n").replace("visit\n", "visit | G2082\n")
+    for old, new in ((table, renamed), (billing, table)):
+        assert not relaid(old, new)
+        assert not relaid(new, old)
+
+
+def test_a_split_per_code_type_that_renames_a_heading_is_not_a_relayout():
+    """Losing the "Code Type" column is the re-layout's one header change; a second one is wording."""
+    renamed = PER_TYPE.replace("Code | Description", "Code | Descriptor")
+    assert not relaid(ONE_TABLE, renamed)
+    assert not relaid(renamed, ONE_TABLE)
+
+
+def test_a_list_of_one_row_or_of_a_text_that_opens_with_its_table():
+    """One data row is a table too, and a text may start with the table's header (no caption above it)."""
+    one = "Drug | HCPCS\nEsketamine nasal spray (Spravato) | J0013\nSend the request form."
+    listed_one = "- Esketamine nasal spray (Spravato): HCPCS J0013\nSend the request form."
+    assert relaid(one, listed_one)
+    assert relaid(listed_one, one)
+
+
+def test_blank_lines_between_the_parts_of_a_listed_table():
+    assert relaid(AS_TABLE.replace("How to Request", "\n\nHow to Request"), AS_LIST)
+
+
+def test_each_row_written_out_needs_a_line_of_its_own():
+    """Two rows with the same cells are two lines, however each is punctuated; one line is not both."""
+    table = "Drugs\nDrug | HCPCS\nSpravato | J0013\nSpravato | J0013\nEnd"
+    assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato (J0013)\nEnd")
+    assert relaid(table, "Drugs\n- Spravato: J0013\n- Spravato: J0013\nEnd")
+    assert not relaid(table, "Drugs\n- Spravato: J0013\nEnd")
+
+
+def test_a_table_written_out_with_its_column_labels_swapped_is_no_relayout():
+    """review17: "Drug | Covered | Not covered" rows written out with the labels in another order state
+    the opposite stance; the labels must come in the header's order (a cell may drop its header word)."""
+    table = "Drugs\nDrug | Covered | Not covered\nKetamine infusion | No | Yes\nSpravato | Yes | No\nEnd."
+    spravato = "- Spravato: covered Yes; not covered No"
+    same = f"Drugs\n- Ketamine infusion: covered No; not covered Yes\n{spravato}\nEnd."
+    swapped = f"Drugs\n- Ketamine infusion: not covered No; covered Yes\n{spravato}\nEnd."
+    assert relaid_as_list(table, same) and not relaid_as_list(table, swapped)
+    coded = "Drugs\nDrug | HCPCS | Criteria\nSpravato | J0013 | PA criteria ESK-03\nEnd."
+    assert relaid_as_list(coded, "Drugs\n- Spravato: HCPCS J0013; criteria PA ESK-03\nEnd.")

@@ -156,3 +156,10 @@ def test_a_stance_from_a_sentence_without_a_recount_is_kept(other):
 def test_a_stance_on_both_sides_is_not_recounted():
     bullet = _stance("new", AUGMENT.format("one")) | {"old": "not_covered"}
     assert not recounted(bullet, _version(AUGMENT.format("two")), _version(AUGMENT.format("one")))
+
+
+def test_a_stance_without_evidence_is_kept():
+    """A position bullet with no sentence to compare on its side (a fact read without a span) stays."""
+    bullet = _stance("new", AUGMENT.format("one"))
+    bullet["evidence"]["new"] = None
+    assert not recounted(bullet, _version(AUGMENT.format("two")), _version(AUGMENT.format("one")))

@@ -76,7 +76,6 @@ _FACTS_FILES = (
     "layouts",
     "partd",
     "forms",
-    "qtable",
     "reader",
     "records",
     "__init__",
@@ -135,6 +134,8 @@ MODULES: dict[str, list[str]] = {
     # test_extract_cases re-extracts whole PDFs per mutant). Sentence rules first, the walk last.
     **{f"extractors/facts/{name}.py": _FACTS for name in _FACTS_FILES},
     "extractors/facts/precheck.py": _PRECHECK,
+    # question tables: which headers make one (its own table), then the layouts read end to end (group CI)
+    "extractors/facts/qtable.py": ["tests/extractors/test_facts_qtable.py", *_FACTS],
     # its own tests first (each construct read both ways: sound on matches, selective on near misses)
     "extractors/facts/needles.py": ["tests/extractors/test_facts_needles.py", *_PRECHECK],
     # a pattern's relaxed form (split from needles.py): each construct both ways, then the rules' own patterns
@@ -277,6 +278,10 @@ MODULES: dict[str, list[str]] = {
         "tests/extractors/test_extract_entry.py",
         "tests/extractors/test_extract_coverage_api.py",
     ],
+    # a printed policy number's identity key (number_key) against its table of revisions and of different
+    # policies; continue_history and the dated editions are reached only by test_identity_baseline's crawls
+    # (about 6 minutes a run on the shared machine): too slow a selection, so their mutants count as not run
+    "payerwatch/identity.py": ["tests/payerwatch/test_identity_keys.py"],
 }
 #: modules whose tests start the extraction workers' forkserver: mutmut's default (every mutant forked from
 #: the process that collected the stats, where that server was started) leaves each mutant a forkserver

@@ -3,9 +3,10 @@
 ``terms.may_name_drugs`` and ``status.may_say_status`` answer for a whole document's blocks at once
 (``passages.find_passages``, ``metadata._notices``) and gate ``drugs_in`` / ``says_status`` for non-ASCII
 text too, which is exact where the text holds none of ``terms.CASE_TWINS``; ``metadata._labelled``
-searches near its needles only; ``layout.lines_to_blocks`` classifies each line in one pass and joins
-its paragraphs at once (``layout._join``). Each is compared with its reference form (a gate forced open,
-or the code before), on generated blocks and lines, rendered policies and the facts tables' wordings.
+searches near its needles only; ``streams._streams`` reads a stream's dictionary in place and
+``refuse_bombs`` adds a one-level Flate stream's bound at once; the noise gate's words and the printed-on
+words are spelled out. Each is compared with its reference form (a gate forced open, or the code before)
+on generated blocks, byte soups and the facts tables' wordings (the layout's: test_extract_rewrites_blocks).
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ import sys
 
 import pytest
 
-from extractors import layout, metadata, normalize, passages, status, terms
-from extractors.layout import Line
-from extractors.pdfium import read_pages
+from extractors import metadata, normalize, passages, status, streams, terms
 from extractors.sections import Block, assemble, build_sections
 from tests.extractors.test_extract_rewrites import _texts
 from tests.extractors.test_extract_rewrites_layout import _LABEL_SETS, _labelled_now
-from tests.support.pdf import load, mixed_policy, render, synthetic_policy
+from tests.support.pdf import load, render, synthetic_policy
 
 #: drug names, codes, status words, the case twins inside them and other non-ASCII text
 _WORDS = [
@@ -190,200 +189,96 @@ def test_a_labelled_date_near_the_needles_is_the_one_the_whole_search_finds() ->
             assert metadata._labelled(text, labels, needles) == want, (text, labels)
 
 
-# -- layout.lines_to_blocks: one classifying pass, paragraphs joined at once -------------------------------
+# -- streams: the dictionary read in place, one Flate level counted at once --------------------------------
 
 
-def _lines_to_blocks_before(
-    pages: list[list[Line]], running: set[str] | None = None, body: float | None = None
-) -> list[Block]:
-    """``layout.lines_to_blocks`` before #17's layfast: an item test, a heading rule and a join per line
-    or paragraph, each a call of its own."""
-    edge_body = body if body is not None else layout.page_body(pages)
-    if running is None:
-        running = layout.running_shapes(pages, edge_body)
-    lines = layout._content_lines(pages, running, edge_body)
-    if not lines and running:
-        lines = layout._content_lines(pages, set(), edge_body)
-    if not lines:
-        return []
-    body = layout._body_size(lines)
-    lines = layout._drop_small_print(lines, body)
-    title_size = max((ln.size for ln in lines if ln.page == 0), default=body)
-    is_title = title_size >= body + 3
-    items = [layout._item(ln.text) for ln in lines]
-
-    def heading_kind(ln: Line, is_item: bool) -> str | None:
-        if ln.row or len(ln.text) > 150:
-            return None
-        if is_title and ln.page == 0 and ln.size == title_size:
-            return "title"
-        if is_item or ln.text.endswith((".", ",", ";")):
-            return None
-        if ln.size >= body + 1 or (ln.bold and layout._LETTER.search(ln.text)) or layout._is_vocab(ln.text):
-            return "heading"
-        return None
-
-    kinds = [heading_kind(ln, is_item) for ln, (is_item, _) in zip(lines, items, strict=True)]
-    body_lens = sorted(len(ln.text) for ln, k in zip(lines, kinds, strict=True) if k is None and not ln.row)
-    full_len = body_lens[int(len(body_lens) * 0.9)] if body_lens else 80
-    sizes = sorted(
-        {ln.size for ln, k in zip(lines, kinds, strict=True) if k == "heading" and ln.size >= body + 1},
-        reverse=True,
-    )
-    level_of = {s: i + 1 for i, s in enumerate(sizes)}
-
-    def level(ln: Line) -> int:
-        if ln.size in level_of:
-            return level_of[ln.size]
-        if layout._is_vocab(ln.text) and not ln.bold:
-            return 1
-        return len(sizes) + 1
-
-    blocks: list[Block] = []
-    cur: list[str] = []
-    cur_block: Block | None = None
-    prev: Line | None = None
-    cur_x = 0.0
-
-    def flush() -> None:
-        nonlocal cur, cur_block
-        if cur_block is not None and cur:
-            cur_block.text = normalize.join_lines(cur, mark=True)
-            blocks.append(cur_block)
-        cur, cur_block = [], None
-
-    for ln, kind, (is_item, text) in zip(lines, kinds, items, strict=True):
-        if kind in ("title", "heading"):
-            lvl = 0 if kind == "title" else level(ln)
-            same = (
-                cur_block is not None
-                and cur_block.kind == kind
-                and cur_block.level == lvl
-                and prev is not None
-                and prev.page == ln.page
-                and prev.size == ln.size
-                and prev.baseline - ln.baseline <= ln.size * 1.45
-            )
-            if not same:
-                flush()
-                cur_block = Block(kind, "", level=lvl, page=ln.page)
-            cur.append(ln.text)
-            cur_block.page_last = ln.page  # type: ignore[union-attr]
-            prev = ln
-            continue
-        if ln.row:
-            flush()
-            blocks.append(Block("row", ln.text, page=ln.page))
-            prev = ln
-            continue
-        new = cur_block is None or cur_block.kind not in ("para", "item") or is_item
-        if not new and prev is not None:
-            if prev.page == ln.page:
-                new = prev.baseline - ln.baseline > max(prev.size, ln.size) * 1.45
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
-                    new = True
-            else:
-                wrapped = len(cur[-1]) >= 0.85 * (max(map(len, cur[:-1])) if len(cur) > 1 else full_len)
-                new = bool(re.search(r"[.:;!?]\"?$", cur[-1])) and not ln.text[:1].islower() and not wrapped
-                if cur_block.kind == "item" and ln.x <= cur_x + 1:  # type: ignore[union-attr]
-                    new = new or not ln.text[:1].islower()
-        if new:
-            flush()
-            cur_block = Block("item" if is_item else "para", "", page=ln.page)
-            cur_x = ln.x
-        cur.append(text)
-        cur_block.page_last = ln.page  # type: ignore[union-attr]
-        prev = ln
-    flush()
-    for block, text in zip(blocks, normalize.resolve_line_hyphens([b.text for b in blocks]), strict=True):
-        block.text = text
-    return blocks
-
-
-#: line texts: wrapped words broken by a hyphen, compounds, bullets, item numbers, headings, the section
-#: vocabulary, sentence ends, noise, double spaces, tabs, non-ASCII, page-number and status lines
-_LINE_PIECES = [
-    "medi-", "cally", "treatment-", "resistant", "pre-", "gnancy", "non-", "preferred", "well-known", "x -",
-    "-", "- ", "\u2022", "\u2022 ", "o ", "* ", "1.", "2)", "(b)", "iv.", "(viii)", "viii.", "(12)", "Policy",
-    "Coverage Rationale", "Background:", "The member", "is covered.", "when:", "and", ";", ",", ".", "  ",
-    "\t", "caf\u00e9", "\u2013", "\ufb01", "Page 3 of 9", "Copyright 2026", "(cid:127) ", "\u00a0", "A", "a",
-    "Z-", "zeta-", "REVIEW", "Evidence Review Part 2", "x" * 70, "criteria " * 20,
-]  # fmt: skip
-
-
-def _generated_pages(seed: int) -> list[list[Line]]:
-    """Pages of lines of every kind: a title on the first page, headings in larger or bold type, list items
-    indented or not, rows, small print at the page edges, paragraphs over page breaks."""
-    rng = random.Random(seed)
-    pages = []
-    for page in range(rng.randint(1, 6)):
-        lines = [Line(page, "Example Health Plan Policy", 760.0, 54.0, 8.0, False)]
-        if page == 0 and rng.random() < 0.7:
-            lines.append(Line(page, "A Policy Title", 740.0, 54.0, rng.choice([14.0, 18.0]), True))
-        y = 720.0
-        for _ in range(rng.randint(0, 25)):
-            text = "".join(
-                rng.choice(_LINE_PIECES) + rng.choice(["", " ", " "]) for _ in range(rng.randint(1, 5))
-            )
-            size = rng.choice([10.0, 10.0, 10.0, 10.0, 9.0, 11.0, 12.0, 14.0, 8.0])
-            lines.append(
-                Line(
-                    page,
-                    text,
-                    y,
-                    rng.choice([54.0, 54.0, 72.0, 90.0]),
-                    size,
-                    rng.random() < 0.15,
-                    rng.random() < 0.08,
-                )
-            )
-            y -= rng.choice([12.0, 12.0, 12.0, 14.0, 18.0, 30.0])
-        lines.append(Line(page, f"Page {page + 1}", 40.0, 54.0, 8.0, False))
-        pages.append(lines)
-    return pages
-
-
-def _rendered() -> list[list[list[Line]]]:
-    """PDFium's lines of rendered policies: the benchmark's, the mixed one, the fixtures in three variants."""
-    sources = [synthetic_policy(8, ()), synthetic_policy(6, (2,)), mixed_policy(8, (3,))]
-    sources += [load(n) for n in ("uhc-spravato.yaml", "uhc-botox-no-topic.yaml", "cigna-ketamine.yaml")]
-    sources += [load(n) for n in ("premera-5-01-16.yaml", "mo-medicaid-esketamine.yaml")]
-    out = []
-    for src in sources:
-        for variant in ("base", "rewrap", "typeset"):
-            reading = read_pages(render(src, variant), check=lambda: None, max_pages=80)
-            assert reading is not None
-            out.append([p for p in reading.pages if p is not None])
+def _streams_before(data: bytes) -> list[tuple[int, int, list[bytes]]]:
+    """``streams._streams`` before #17's layfast: each stream's 4 KiB before it copied, then cut."""
+    out, pos = [], 0
+    while (m := streams._STREAM.search(data, pos)) is not None:
+        start = m.end()
+        end = data.find(b"endstream", start)
+        end = len(data) if end < 0 else end
+        pos = end
+        head = data[max(0, m.start() - 4096) : m.start()]
+        obj = head.rfind(b" obj")
+        head = head[obj:] if obj >= 0 else head
+        filters = streams._FILTER.findall(head)
+        if filters and not streams._IMAGE.search(head):
+            out.append((start, end, filters))
     return out
 
 
-def _copied(pages: list[list[Line]]) -> list[list[Line]]:
-    return [[Line(ln.page, ln.text, ln.baseline, ln.x, ln.size, ln.bold, ln.row) for ln in p] for p in pages]
+def _bound_before(data: bytes, limit: int) -> bool:
+    """Whether ``refuse_bombs`` before #17's layfast went on to inflate (its bound passed ``limit``)."""
+    bound = 0
+    for start, end, filters in _streams_before(data):
+        wrappers = 0
+        while wrappers < len(filters) and filters[wrappers] in streams._ASCII:
+            wrappers += 1
+        levels = min(sum(f in (b"FlateDecode", b"Fl") for f in filters[wrappers:]), 4)
+        size = (end - start) * 4**wrappers
+        for _ in range(levels):
+            size *= streams.FLATE_RATIO
+            bound += size
+        if bound > limit:
+            return True
+    return False
 
 
-def test_blocks_equal_their_line_by_line_form() -> None:
-    documents = _rendered() + [_generated_pages(seed) for seed in range(300)]
-    for pages in documents:
-        for running in (None, set()):
-            before, after = _copied(pages), _copied(pages)
-            want = _lines_to_blocks_before(before, running)
-            assert layout.lines_to_blocks(after, running) == want, pages
-            assert after == before  # the lines cleaned in place alike
+def _soups(seed: int) -> list[bytes]:
+    """Byte soups of stream keywords, dictionaries, filter names (chains, wrappers, short names, images),
+    object headers near and far, and binary filler."""
+    rng = random.Random(seed)
+    pieces = [
+        b"stream\n", b"stream\r\n", b"endstream", b"\nendstream", b" obj", b"4 0 obj", b"<< /Length 9",
+        b"/Filter /FlateDecode", b"/Filter [/FlateDecode /FlateDecode]", b"/Fl", b"/FlateDecodeX",
+        b"/ASCII85Decode", b"/A85", b"/AHx", b"/ASCIIHexDecode", b"/Subtype /Image", b"/Subtype/Image",
+        b" >>\n", b"x" * 50, b"\x00\xff" * 30, b"z" * 3000, b"/", b"\r",
+    ]  # fmt: skip
+    return [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(1500)]
 
 
-def test_paragraphs_joined_at_once_equal_join_lines() -> None:
-    """``layout._join`` on paragraphs of content lines (what ``lines_to_blocks`` gives it): broken words,
-    compounds and dashes at the line ends, items, and none of them."""
-    rng = random.Random(8)
-    for seed in range(200):
-        pages = _generated_pages(seed)
-        lines = layout._content_lines(_copied(pages), set(), 10.0)
-        texts = [layout._item(ln.text)[1] for ln in lines if not ln.row]
-        paragraphs: list[list[str]] = []
-        while texts:
-            k = rng.randint(1, 4)
-            paragraphs.append(texts[:k])
-            texts = texts[k:]
-        assert layout._join(paragraphs) == [normalize.join_lines(p, mark=True) for p in paragraphs]
-    assert layout._join([["one", "two-"], ["three"]]) == ["one two-", "three"]
-    assert layout._join([["medi-", "cally"]]) == [f"medi{normalize.LINE_HYPHEN}cally"]
+def test_streams_and_their_bound_equal_their_copying_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _soups(3) + [render(synthetic_policy(6, ())), render(load("uhc-spravato.yaml"), "typeset")]
+    inflated: list[bytes] = []
+    monkeypatch.setattr(streams, "check_inflation", lambda data, limit: inflated.append(data))
+    for data in files:
+        assert list(streams._streams(data)) == _streams_before(data), data
+        for limit in (0, 5_000, 200_000, 10**7, streams.MAX_INFLATED):
+            inflated.clear()
+            streams.refuse_bombs(data, limit)
+            assert bool(inflated) == _bound_before(data, limit), (data, limit)
+
+
+# -- normalize: the noise gate's words and the printed-on words spelled out --------------------------------
+
+
+def _may_hold_noise_before(lines: list[str]) -> list[bool]:
+    """``normalize.may_hold_noise`` before #17's layfast: each noise word looked for in the whole page."""
+    read = normalize._residues(lines, normalize._PLAIN)
+    if read is None:
+        return [True] * len(lines)
+    blob, left = read
+    low = blob.lower()
+    if any(w in low for w in normalize._NOISE_WORDS):
+        return [
+            bool(rest) or any(w in line for w in normalize._NOISE_WORDS)
+            for rest, line in zip(left, low.split(b"\n"), strict=True)
+        ]
+    return [bool(rest) for rest in left]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_noise_gate_and_the_printed_words_equal_their_generator_forms(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["right", "Rights", "copy", "copyright", "rights reserved", "RIGHTS RESERVED", "proprietary",
+             "Proprietary", "bright", "printed", "Generated", "viewed", "report date", "x", "1", "(",
+             "\u00e9"]  # fmt: skip
+    texts = _texts() + [" ".join(rng.choice(words) for _ in range(rng.randint(0, 4))) for _ in range(3000)]
+    for text in texts:
+        low = text.lower()
+        assert normalize._printed_word(low) == any(w in low for w in normalize._PRINTED_WORDS), text
+    for _ in range(400):
+        page = rng.sample(texts, rng.randint(0, 12))
+        assert normalize.may_hold_noise(page) == _may_hold_noise_before(page), page

@@ -27,6 +27,9 @@ from payerwatch.identity import number_key
         ("IP 0412", "ip-0412"),
         ("5.01.16", "5.01.16a"),
         ("Chapter 7, Section 3.8", "CHAPTER 7 SECTION 3.8"),  # a manual's printed section reference
+        ("MP-401", "MP401"),  # a separator printed on one side only
+        ("CS 301-001", "CS  301-002"),  # two spaces (a line broken in the PDF) before a counter
+        ("D0069", "2026D0069P"),  # the serial printed without the year it is revised in
     ],
 )
 def test_revisions_of_one_policy_share_a_key(old: str, new: str) -> None:

@@ -85,37 +85,44 @@ def test_the_decision_waits_for_a_destination_extracted_later(archive):
 ABSORBED = "local/LH-530"
 
 
-def _crawl(archive, day: int, docs: dict[str, str | None]) -> None:
-    """A finished crawl run that fetched each policy's file, or found it missing (None)."""
+def _crawl(archive, day: int, docs: dict[str, str | None], status: str = "ok") -> None:
+    """A finished crawl run that fetched each policy's file, found it missing (None: off the index and
+    404), or failed to fetch it ("http-503")."""
     from store.crawlstate import DocumentFetch
 
     when = dt.datetime(2026, 4, day, 6, tzinfo=dt.UTC)
     run = archive.start_run("local", started_at=when)
-    fetches = [
-        DocumentFetch(
-            source_id="local",
-            url=f"https://local.test/{pid}.html",
-            policy_id=pid,
-            body=None if name is None else (FILES / name).read_bytes(),
-            error_kind="http-404" if name is None else None,
-            missing=name is None,
-            media_type="text/html",
-            fetched_at=when,
+    fetches = []
+    for pid, name in docs.items():
+        fault = name is None or name.startswith("http-")
+        fetches.append(
+            DocumentFetch(
+                source_id="local",
+                url=f"https://local.test/{pid}.html",
+                policy_id=pid,
+                body=None if fault else (FILES / name).read_bytes(),
+                error_kind=(name or "http-404") if fault else None,
+                missing=name is None,
+                media_type="text/html",
+                fetched_at=when,
+            )
         )
-        for pid, name in docs.items()
-    ]
     archive.record_documents(run.id, fetches)
-    run.status, run.finished_at = "ok", when + dt.timedelta(minutes=5)
+    run.status, run.finished_at = status, when + dt.timedelta(minutes=5)
     archive.finish_run(run)
     processing.analyse_source(archive, "local")
 
 
-def _merge(archive, absorbed_then: str | None) -> list:
+def _merge(archive, absorbed_then: str | None, status: str = "ok") -> list:
+    """``absorbed_then``: LH-530's fetch in the merge's crawl (see ``_crawl``); "skipped": none at all."""
     archive.upsert_source(Source(id="local", payer="Local Health"))
     for pid in (SPLIT_OUT, ABSORBED):
         archive.upsert_policy(Policy(id=pid, source_id="local", url=f"https://local.test/{pid}.html"))
     _crawl(archive, 1, {SPLIT_OUT: "esketamine.html", ABSORBED: "ketamine.html"})  # the baseline
-    _crawl(archive, 2, {SPLIT_OUT: "merged.html", ABSORBED: absorbed_then})
+    docs = {SPLIT_OUT: "merged.html", ABSORBED: absorbed_then}
+    if absorbed_then == "skipped":
+        del docs[ABSORBED]
+    _crawl(archive, 2, docs, status)
     return [c for c in archive.list_changes() if c.policy_id == SPLIT_OUT]
 
 
@@ -129,3 +136,27 @@ def test_the_same_section_in_a_policy_still_found_is_still_a_coverage_change(arc
     """LH-530 is still there: LH-520 now states ketamine's stance too, which is news for LH-520."""
     (merged,) = _merge(archive, "ketamine.html")
     assert merged.kind == "coverage_position"
+
+
+def test_a_policy_that_answered_503_is_not_gone_so_the_section_is_news(archive):
+    """A transient failure is a fact about the fetch (design.md): LH-530 is still the payer's policy, so
+    what LH-520 gained is announced as what it is, never as a move from a policy taken for gone."""
+    (merged,) = _merge(archive, "http-503")
+    assert merged.kind == "coverage_position"
+
+
+def test_a_crawl_interrupted_before_the_policy_is_no_evidence_it_is_gone(archive):
+    (merged,) = _merge(archive, "skipped", status="interrupted")
+    assert merged.kind == "coverage_position"
+
+
+def test_a_policy_gone_in_an_earlier_crawl_is_where_a_later_merge_came_from(archive):
+    """LH-530 404s one crawl, and LH-520 takes its section in the next (not fetched again then)."""
+    archive.upsert_source(Source(id="local", payer="Local Health"))
+    for pid in (SPLIT_OUT, ABSORBED):
+        archive.upsert_policy(Policy(id=pid, source_id="local", url=f"https://local.test/{pid}.html"))
+    _crawl(archive, 1, {SPLIT_OUT: "esketamine.html", ABSORBED: "ketamine.html"})
+    _crawl(archive, 2, {SPLIT_OUT: "esketamine.html", ABSORBED: None})
+    _crawl(archive, 3, {SPLIT_OUT: "merged.html"})
+    (merged,) = [c for c in archive.list_changes() if c.policy_id == SPLIT_OUT]
+    assert merged.kind == "wording"

@@ -176,6 +176,19 @@ OMNI = dict(
     history=[("03/01/2025", "Policy reviewed; no changes to criteria.")],
 )
 
+LISTS = ("<p>The following treatments may be considered medically necessary for treatment-resistant depression "
+         "when the criteria in this policy are met:</p><ul><li>Electroconvulsive therapy</li>{covered}</ul>"
+         "<p>The following are considered investigational for treatment-resistant depression:</p>"
+         "<ul><li>Deep brain stimulation</li>{investigational}</ul>")
+KET_ITEM = "<li>Intravenous ketamine infusion</li>"
+DRUGS_AS = ("<h3>Drugs Covered with Prior Authorization</h3><p>The drugs below are covered when a prior "
+            "authorization request is approved.</p>{}")
+DRUG_TABLE = ("<table><tr><th>Drug</th><th>HCPCS</th><th>Criteria</th></tr><tr><td>Esketamine nasal spray "
+              "(Spravato)</td><td>J0013</td><td>PA-ESK-03</td></tr><tr><td>Brexanolone injection</td>"
+              "<td>J1632</td><td>PA-BRX-01</td></tr></table>")
+DRUG_LIST = ("<ul><li>Esketamine nasal spray (Spravato): HCPCS J0013; criteria PA-ESK-03</li><li>Brexanolone "
+             "injection: HCPCS J1632; criteria PA-BRX-01</li></ul>")
+
 OMNI_T = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Treatments for Depression and Other Psychiatric Conditions</title></head>
 <body>
@@ -379,6 +392,12 @@ CASES: dict[str, tuple[str, str]] = {
         cigna()),
     "truepos-cigna-not-covered-added": (cigna(), cigna(not_covered=[*CIGNA["not_covered"],
                                                                     "Esketamine for bipolar depression"])),
+    # history holdout4: a drug moved from a list's covered lead-in to its investigational one; a drug table
+    # written out as a list (same cells, labelled by the header's words)
+    "truepos-position-list-moved": (omni(ketamine=LISTS.format(covered=KET_ITEM, investigational="")),
+                                    omni(ketamine=LISTS.format(covered="", investigational=KET_ITEM))),
+    "falsepos-drug-table-as-list": (omni(extra_section=DRUGS_AS.format(DRUG_TABLE)),
+                                    omni(extra_section=DRUGS_AS.format(DRUG_LIST))),
 }
 
 

@@ -209,10 +209,10 @@ fail:
 
 PyDoc_STRVAR(pieces_doc,
              "pieces(text_page, text, fonts, bold) -> (pieces, straight)\n\n"
-             "pdfium._pieces: one (round(y, 1), x, round(size, 2), bold, text) per PDFium line (a line\n"
-             "split at U+FFFE, PDFium's line-end hyphen, its parts ending in '-'), read at its first\n"
-             "non-blank character; straight: no line's first or last glyph is rotated. ``fonts`` caches\n"
-             "bold(name bytes) per font name.");
+             "The line reader's per-line loop (``page`` runs it): one (round(y, 1), x, round(size, 2),\n"
+             "bold, text) per PDFium line (a line split at U+FFFE, PDFium's line-end hyphen, its parts\n"
+             "ending in '-'), read at its first non-blank character; straight: no line's first or last\n"
+             "glyph is rotated. ``fonts`` caches bold(name bytes) per font name.");
 
 /* The pieces of a page (``text``, its whole text, ``count`` characters) appended to ``out``: the loop
  * ``pieces`` and ``page`` share. 0, or -1 with an exception set. */

@@ -9,6 +9,7 @@ all-pdfplumber path.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from itertools import chain, compress
 from operator import itemgetter, not_
@@ -364,7 +365,7 @@ def _classify(
             # ``_is_vocab``, asked only of a text its ``lower``, ``rstrip(":")`` and ``strip`` can bring
             # down to a vocabulary heading's length (``lower`` never shortens)
             (len(text) <= _VOCAB_LONGEST or text[-1] == ":" or text[-1].isspace() or text[0].isspace())
-            and text.lower().rstrip(":").strip() in _VOCAB
+            and _is_vocab(text)
         ):
             kind = "heading"
         add_kind(kind)
@@ -398,4 +399,4 @@ def _join(paragraphs: list[list[str]]) -> list[str]:
     return outs
 
 
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = frozenset(string.ascii_letters)

@@ -186,9 +186,9 @@ def _page(
 
     One C call (``_pdftext.page``; the Python it replaced is tests/support/pdftext_reference.py) loads the
     page and its text page, reads and checks the text, and makes the lines: what pdfhandles.text_page,
-    ``doubtful``, ``_flat`` and ``_pieces`` did in turn, ~2 ms of Python on a 60-page policy (issue #17).
-    It closes the page unless Python still needs it: a page ``held`` keeps open is handed in (and never
-    closed there)."""
+    ``doubtful``, ``_flat`` and the per-line look-ups (``_pdftext.pieces``) did in turn, ~2 ms of Python on a
+    60-page policy (issue #17). It closes the page unless Python still needs it: a page ``held`` keeps open is
+    handed in (and never closed there)."""
     loaded = kept.get(index) if kept is not None else None
     hold = (_HOLD_HIT if kept is not None and len(kept) < KEEP else 0) | (_HOLD_RULED if ruling else 0)
     given = (address(loaded[0]), address(loaded[1])) if loaded is not None else (0, 0)
@@ -300,26 +300,6 @@ def _path_shape(obj: Any) -> tuple[float, float, float, float, int] | None:
 _COUNT_OBJECTS = addressed(raw.FPDFPage_CountObjects)
 _GET_OBJECT = addressed(raw.FPDFPage_GetObject)
 _OBJECT_TYPE = addressed(raw.FPDFPageObj_GetType)
-
-
-def _pieces(
-    tp, text: str, fonts: dict[bytes, bool]
-) -> tuple[list[tuple[float, float, float, bool, str]], bool]:
-    """One piece per PDFium line: (baseline to 0.1 pt, x, size, bold, text), read at its first glyph;
-    and whether every line is set straight (pdfplumber groups rotated glyphs otherwise). PDFium ends a
-    line with "\\r\\n" or, when the line ends in a hyphen, joins the next line to it with "\\ufffe":
-    that is "-" and a line break, as pdfplumber reads it.
-
-    Four look-ups a line, made in C (``_pdftext.pieces``, one call a page: ctypes' argument conversion
-    cost more than PDFium's work; the Python loop it replaced is tests/support/pdftext_reference.py):
-    the glyph's origin, font size, matrix (the size pdfplumber reports is the font size scaled by it)
-    and font name (bold or not, by ``font_bold``); and the last glyph's matrix, as PDFium may append a
-    sideways run (a note set in the margin) to a straight line, which pdfplumber reads glyph by glyph on
-    rows of their own. A line whose first glyph is bold is bold only if its last glyph is too
-    ("Effective Date: May 1" with a bold label is not a heading), as pdfplumber's reading requires every
-    glyph to be bold.
-    """
-    return _pdftext.pieces(address(tp), text, fonts, font_bold)
 
 
 _pdftext.configure(SCAN_NEEDLES, _flat, unicodedata.category, Line, _lines, font_bold)

@@ -1,11 +1,11 @@
 """The C helper (``extractors._pdftext``) against the Python it replaced (issue #17).
 
-``pdfium._pieces`` and ``pdfglyphs._rows`` now ask PDFium in C, one call a page; their results must be
-the very values the Python loops (``tests/support/pdftext_reference.py``) computed — same floats, same
-order, same font cache — on every page of every font kind (standard Type 1, subset TrueType, a
-/Differences encoding, CID/Identity-H, cairo and ghostscript rewrites), the typesetter variant's
-hyphenated line ends, and a page of the cases the loops decide: sideways margin runs before and after
-straight text, a bold first glyph with a plain last one (and the reverse), right-to-left and other
+The line reader's per-line look-ups (``_pdftext.pieces``) and ``pdfglyphs._rows`` now ask PDFium in C, one
+call a page; their results must be the very values the Python loops (``tests/support/pdftext_reference.py``)
+computed — same floats, same order, same font cache — on every page of every font kind (standard Type 1,
+subset TrueType, a /Differences encoding, CID/Identity-H, cairo and ghostscript rewrites), the typesetter
+variant's hyphenated line ends, and a page of the cases the loops decide: sideways margin runs before and
+after straight text, a bold first glyph with a plain last one (and the reverse), right-to-left and other
 non-ASCII lines, a scaled line, blank and whitespace-only lines, a blank page.
 
 ``pdfium._page`` (the page's handles, text, checks, needles, counts and lines: ``_pdftext.page``) must
@@ -196,12 +196,20 @@ def _pages(data: bytes) -> Iterator[tuple[object, str]]:
                 yield loaded[1], loaded[2]
 
 
+def _c_pieces(
+    tp, text: str, fonts: dict[bytes, bool]
+) -> tuple[list[tuple[float, float, float, bool, str]], bool]:
+    """The line reader's per-line look-ups alone (what ``_pdftext.page`` runs on a page's text): one piece a
+    PDFium line, (baseline to 0.1 pt, x, size, bold, text), and whether every line is set straight."""
+    return _pdftext.pieces(address(tp), text, fonts, font_bold)
+
+
 @pytest.mark.parametrize("name", list(_files()))
 def test_the_c_readers_equal_the_python_loops(name: str) -> None:
     for tp, text in _pages(_files()[name]):
         c_fonts: dict[bytes, bool] = {}
         py_fonts: dict[bytes, bool] = {}
-        assert pdfium._pieces(tp, text, c_fonts) == ref.pieces(tp, text, py_fonts)
+        assert _c_pieces(tp, text, c_fonts) == ref.pieces(tp, text, py_fonts)
         assert list(pdfglyphs._rows(tp, text, c_fonts).items()) == list(ref.rows(tp, text, py_fonts).items())
         assert c_fonts == py_fonts
 
@@ -340,7 +348,7 @@ def test_the_cases_page_holds_the_cases() -> None:
     assert texts[1] == ""
     pieces = {}
     for i, (tp, text) in enumerate(_pages(_cases_pdf())):
-        found, straight = pdfium._pieces(tp, text.replace("\x02", "\ufffe"), {})
+        found, straight = _c_pieces(tp, text.replace("\x02", "\ufffe"), {})
         pieces.update({p[4]: p for p in found})
         assert straight is (i == 1 or (i == 2 and not ttf_available()))  # the sideways notes
     assert pieces["Requests for keta-"][3:] == (False, "Requests for keta-")

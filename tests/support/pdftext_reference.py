@@ -1,8 +1,9 @@
 """The pure-Python code ``extractors._pdftext`` replaced (issue #17), kept as the reference its results
 are compared with (tests/extractors/test_extract_pdftext.py).
 
-``pieces`` is ``pdfium._pieces`` and ``rows`` is ``pdfglyphs._rows`` as they were before the C helper,
-statement for statement: PDFium asked through ctypes once a look-up, which cost more than PDFium's work.
+``pieces`` is the line reader's per-line loop (``pdfium._pieces``) and ``rows`` is ``pdfglyphs._rows`` as
+they were before the C helper, statement for statement: PDFium asked through ctypes once a look-up, which
+cost more than PDFium's work.
 ``page`` is ``pdfium._page`` and ``doubtful`` ``pdfium.doubtful`` as they were before ``_pdftext.page``
 (a page's handles, text, checks and lines in one call): a pass over the text in Python per check, ~2 ms
 of a 60-page policy. Only the names changed (the ``addressed`` prototypes live here now, ``_bold`` takes

@@ -43,7 +43,7 @@ from differ.infer import bullet
 from differ.noise import squash
 from extractors.facts.positions import position_of
 from extractors.model import ExtractedPolicy
-from extractors.terms import drugs_in, indications_in
+from extractors.terms import GENERIC_INDICATIONS, drugs_in, indications_in
 
 _ITEM = re.compile(r"^\s*(?:[-•*▪]|\d+[.)])\s+")
 _ROW = " | "
@@ -51,16 +51,12 @@ _ROW = " | "
 _FORWARD = re.compile(r"\b(?:following|below|listed)\b|:\s*$", re.I)
 #: How many headings may stand between a lead-in and its list ("… covered …" / "Covered Drugs" / items).
 _MAX_HEADINGS = 2
-_GENERIC = (
-    ("depression", {"trd", "mdsi", "bipolar_depression"}),
-    ("chronic_pain", {"neuropathic_pain", "crps"}),
-)
 
 
 def _indications(text: str) -> list[str]:
     found = [i for i in indications_in(text) if i != "other"]
-    for generic, specific in _GENERIC:
-        if generic in found and specific & set(found):
+    for generic, specific in GENERIC_INDICATIONS:
+        if generic in found and any(s in found for s in specific):
             found.remove(generic)
     return found
 
@@ -108,9 +104,7 @@ def _criteria_list(lead: str) -> bool:
 
 def _skipped(ep: ExtractedPolicy) -> list[tuple[int, int]]:
     """Revision histories, informational sections and code tables: lists there state no coverage."""
-    spans = [(s.start, s.end) for s in ep.sections if topic.is_informational(s.path)]
-    spans += [(sec.start, sec.end) for sec, _p in topic.code_sections(ep)]
-    return spans + topic.revision_spans(ep)
+    return topic.excluded_spans(ep) + [(sec.start, sec.end) for sec, _p in topic.code_sections(ep)]
 
 
 def _item_text(lines: list[tuple[int, int, str]], i: int) -> tuple[str, int]:
@@ -174,7 +168,8 @@ def memberships(ep: ExtractedPolicy) -> dict[tuple[str, str], tuple[str, int, in
             continue
         # a lead-in that names a drug speaks for that drug ("IV ketamine is unproven for the following:"),
         # never for another one an item names
-        for drug in (d for d in drugs if not drugs_in(lead) or d in drugs_in(lead)):
+        named = drugs_in(lead)
+        for drug in (d for d in drugs if not named or d in named):
             for ind in _indications(item) or _indications(lead):
                 found.setdefault((drug, ind), (set(), a, b))[0].add(value)
     return {key: (" / ".join(sorted(values)), a, b) for key, (values, a, b) in found.items()}

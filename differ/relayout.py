@@ -91,6 +91,7 @@ def listed(tabled: str, lined: str) -> bool:
     header: list[str] = []
     mode = ""  # "" outside a table, "table" for one that stayed, "list" for one written out
     rows = 0
+    words: dict[str, list[str]] | None = None  # each pool line's words
     for line in (squash(raw) for raw in tabled.split("\n")):
         if not line:
             continue
@@ -106,14 +107,14 @@ def listed(tabled: str, lined: str) -> bool:
         if mode == "table":
             kept.append(line)
             continue
+        if words is None:  # the first row written out: the other text's lines, read once for every row
+            words = {b: _words(b) for b in pool}
         want = [w for w in _words(line) if w not in header]
         match = next(
             (
                 b
                 for b in pool
-                if pool[b]
-                and [w for w in _words(b) if w not in header] == want
-                and _labelled(line, b, header)
+                if pool[b] and [w for w in words[b] if w not in header] == want and _labelled(line, b, header)
             ),
             None,
         )

@@ -53,7 +53,8 @@ def is_informational(path: tuple[str, ...] | list[str]) -> bool:
     return any(INFORMATIONAL.match((name or "").strip()) for name in path)
 
 
-def _excluded(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+def excluded_spans(ep: ExtractedPolicy) -> list[tuple[int, int]]:
+    """The spans of revision histories and informational sections: text there states no coverage."""
     return [
         (s.start, s.end)
         for s in ep.sections
@@ -63,7 +64,7 @@ def _excluded(ep: ExtractedPolicy) -> list[tuple[int, int]]:
 
 def topic_passages(ep: ExtractedPolicy) -> list[Passage]:
     """Topic passages in document order, without revision history, informational sections or duplicates."""
-    spans = _excluded(ep)
+    spans = excluded_spans(ep)
     seen: set[tuple[int, int]] = set()
     out = []
     for p in sorted(ep.passages, key=lambda p: (p.start, p.end)):
@@ -144,7 +145,7 @@ def topic_scope(ep: ExtractedPolicy) -> list[tuple[int, int, Passage]]:
     their list items never repeat the drug's name, so those subsections are in scope too.
     """
     spans: list[tuple[int, int, Passage]] = []
-    excluded = _excluded(ep)
+    excluded = excluded_spans(ep)
     titled = bool(ep.metadata.title and drugs_named(ep.metadata.title))
     for p in topic_passages(ep):
         spans.append((p.start, p.end, p))
@@ -202,7 +203,7 @@ def topic_facts(ep: ExtractedPolicy) -> dict[tuple[str, str, str], list[Coverage
     and ``mdsi``; the generic fact is dropped when the same sentence gave a specific one, so a single
     edit yields a single bullet.
     """
-    spans = _excluded(ep)
+    spans = excluded_spans(ep)
     specific = {(f.drug, f.field, f.start) for f in ep.facts if f.indication in _SPECIFIC}
     out: dict[tuple[str, str, str], list[CoverageFact]] = {}
     for f in ep.facts:

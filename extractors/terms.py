@@ -136,6 +136,14 @@ INDICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+#: generic indication slugs and the more specific ones a text may name them inside ("treatment-resistant
+#: depression" is TRD, not depression in general)
+GENERIC_INDICATIONS = (
+    ("depression", ("trd", "mdsi", "bipolar_depression")),
+    ("chronic_pain", ("neuropathic_pain", "crps")),
+)
+
+
 def indications_in(text: str) -> tuple[str, ...]:
     """Indication slugs named in ``text``.
 
@@ -144,10 +152,7 @@ def indications_in(text: str) -> tuple[str, ...]:
     also produce a fact about depression in general.
     """
     found = [slug for slug, pattern in INDICATIONS if pattern.search(text)]
-    for generic, specifics in (
-        ("depression", ("trd", "mdsi", "bipolar_depression")),
-        ("chronic_pain", ("neuropathic_pain", "crps")),
-    ):
+    for generic, specifics in GENERIC_INDICATIONS:
         if generic in found and any(s in found for s in specifics):
             stripped = text
             for s in specifics:
